@@ -1,0 +1,42 @@
+# contract-flow: `make run` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-unit lint typecheck bench diagram clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: set up the embedded default (SQLite file), load the demo and show the pipeline board
+run: $(STAMP)
+	$(BIN)/contract-flow db upgrade
+	$(BIN)/contract-flow demo
+	$(BIN)/contract-flow board
+
+## test: system packages if missing, throwaway PostgreSQL and Redis, the whole suite
+test: $(STAMP)
+	bash scripts/ensure-system-packages.sh
+	$(BIN)/python -m tests.support.servers -- $(BIN)/python -m pytest -p no:cacheprovider
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src workers tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/advance.py
+	$(BIN)/python bench/rules.py
+
+diagram: $(STAMP)
+	$(BIN)/contract-flow diagram > docs/state-chart.mmd
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

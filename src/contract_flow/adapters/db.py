@@ -1,0 +1,50 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL (production), configured for safe concurrent writes.
+
+SQLite: WAL so readers never block the writer, `synchronous=NORMAL` (durable at each checkpoint, safe in WAL),
+`foreign_keys=ON`, a busy timeout, and `BEGIN IMMEDIATE` for write transactions so that two writers queue at
+BEGIN instead of failing later with "database is locked" when one upgrades its read lock (SQLite docs, "Isolation
+In SQLite"). pysqlite's own transaction handling is turned off to let us emit BEGIN ourselves (SQLAlchemy docs,
+"Serializable isolation / Savepoints / Transactional DDL").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+WRITE = {"sqlite_begin": "IMMEDIATE"}
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 10_000, echo: bool = False) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(parsed, echo=echo, pool_pre_ping=True, future=True)
+    database = parsed.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        if database and database != ":memory:":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine

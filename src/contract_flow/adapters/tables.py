@@ -1,0 +1,178 @@
+"""The database schema, as SQLModel tables. Alembic's migrations are generated from this metadata.
+
+Rows never become domain objects by inheritance: `repository.py` maps them to the plain classes of `domain/`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Constraint names are fixed so that migrations and both databases agree on them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY = sa.Numeric(10, 2)
+HOURS = sa.Numeric(5, 2)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database: times are stored as aware UTC")
+        return value.astimezone(UTC) if dialect.name != "sqlite" else value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _aware(nullable: bool = False) -> Any:
+    return sa.Column(UtcDateTime(), nullable=nullable)
+
+
+class Programme(SQLModel, table=True):
+    __tablename__ = "programme"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=200)
+    cfa_code: str = Field(max_length=40, index=True)
+    start_date: date
+    years: int
+    seats: int
+
+
+class Person(SQLModel, table=True):
+    """A user of the engine: advisor, programme lead, tutor, mentor or apprentice."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    cfa_code: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(sa_column=_aware())
+
+
+class CaseRecord(SQLModel, table=True):
+    """One candidate's case. `version` is the optimistic lock: every write checks and bumps it."""
+
+    __tablename__ = "apprenticeship_case"
+    __table_args__ = (sa.Index("ix_case_programme_state", "programme_id", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id")
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    birth_date: date
+    email: str = Field(max_length=254, index=True)
+    track: str = Field(max_length=20)
+    state: str = Field(max_length=20, index=True)
+    version: int = Field(default=1)
+    event_count: int = Field(default=0)
+    opened_at: datetime = Field(sa_column=_aware())
+    state_since: datetime = Field(sa_column=_aware())
+    target_job: str | None = Field(default=None, max_length=200)
+    mobility_area: str | None = Field(default=None, max_length=200)
+    project_validated_by: str | None = Field(default=None, max_length=254)
+    project_validated_on: date | None = None
+    derogation: str | None = Field(default=None, max_length=40)
+    previous_contract_end: date | None = None
+    completed_lower_secondary: bool = False
+    advisor_email: str | None = Field(default=None, max_length=254)
+    tutor_email: str | None = Field(default=None, max_length=254)
+
+
+class ApplicationRecord(SQLModel, table=True):
+    __tablename__ = "application"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
+    company: str = Field(max_length=200)
+    siret: str | None = Field(default=None, max_length=14)
+    applied_on: date
+    status: str = Field(max_length=20)
+
+
+class OfferRecord(SQLModel, table=True):
+    __tablename__ = "offer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
+    company: str | None = Field(default=None, max_length=200)
+    siret: str | None = Field(default=None, max_length=14)
+    gross_monthly_pay: Decimal | None = Field(default=None, sa_type=MONEY)
+    start_date: date | None = None
+    weekly_hours: Decimal | None = Field(default=None, sa_type=HOURS)
+    received_on: date | None = None
+    status: str = Field(max_length=20)
+
+
+class ContractRecord(SQLModel, table=True):
+    __tablename__ = "contract"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
+    signature_date: date | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    employer_siret: str | None = Field(default=None, max_length=14)
+    employer_name: str | None = Field(default=None, max_length=200)
+    employer_email: str | None = Field(default=None, max_length=254)
+    mentor_name: str | None = Field(default=None, max_length=200)
+    mentor_email: str | None = Field(default=None, max_length=254)
+    gross_monthly_pay: Decimal | None = Field(default=None, sa_type=MONEY)
+    weekly_hours: Decimal | None = Field(default=None, sa_type=HOURS)
+    signed: bool = False
+    trial_end: date | None = None
+    opco_filed_on: date | None = None
+    ended_on: date | None = None
+    ended_by: str | None = Field(default=None, max_length=20)
+    termination_reason: str | None = Field(default=None, max_length=40)
+
+
+class EventRecord(SQLModel, table=True):
+    """Append-only history: one row per transition, numbered per case."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (sa.UniqueConstraint("case_id", "seq", name="uq_case_event_case_id_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id")
+    seq: int
+    from_state: str = Field(max_length=20)
+    to_state: str = Field(max_length=20)
+    trigger: str = Field(max_length=30)
+    actor: str = Field(max_length=254)
+    reason: str | None = Field(default=None, max_length=2000)
+    at: datetime = Field(sa_column=_aware())
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+programme_table = Programme.__table__  # type: ignore[attr-defined]
+person_table = Person.__table__  # type: ignore[attr-defined]
+case_table = CaseRecord.__table__  # type: ignore[attr-defined]
+application_table = ApplicationRecord.__table__  # type: ignore[attr-defined]
+offer_table = OfferRecord.__table__  # type: ignore[attr-defined]
+contract_table = ContractRecord.__table__  # type: ignore[attr-defined]
+event_table = EventRecord.__table__  # type: ignore[attr-defined]
+metadata = SQLModel.metadata

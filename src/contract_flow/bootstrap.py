@@ -1,0 +1,53 @@
+"""The composition root: builds settings, engine, clock and rules once, for every entrypoint.
+
+Nothing connects at import time; `bootstrap()` is called by the CLI, the HTTP app and the workers, and by tests
+with an in-memory or throwaway database and a fixed clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from contract_flow.adapters.clock import Clock, SystemClock
+from contract_flow.adapters.db import make_engine
+from contract_flow.services.unit_of_work import UnitOfWork
+from contract_flow.settings import Settings, get_settings
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    #: The legal rules (`LegalRules`), loaded lazily the first time a use case needs them.
+    _rules: Any = field(default=None, repr=False)
+
+    def uow(self, *, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.engine, write=write)
+
+    @property
+    def rules(self) -> Any:
+        if self._rules is None:
+            from contract_flow.legal import load_legal_rules
+
+            self._rules = load_legal_rules(self.settings)
+        return self._rules
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    database_url: str | None = None,
+) -> App:
+    settings = settings or get_settings()
+    url = database_url or settings.database_url
+    engine = engine or make_engine(url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    return App(settings=settings, engine=engine, clock=clock or SystemClock())

@@ -1,0 +1,78 @@
+"""`contract-flow`: the command line. Commands are thin: parse, call a service, print.
+
+Exit codes: 0 success; 1 the engine refuses (a guard, a trigger not allowed now, a stale version); 2 bad input
+(unknown case, trigger or option, malformed value). Every failure prints one line saying what and why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from contract_flow.cli import admin, cases, runtime
+from contract_flow.cli.output import error
+from contract_flow.cli.rules import app as rules_app
+from contract_flow.domain.errors import (
+    ConflictError,
+    DomainError,
+    TransitionRefused,
+    TriggerNotAllowed,
+)
+
+REFUSED = 1
+BAD_INPUT = 2
+
+
+def exit_code_for(exc: DomainError) -> int:
+    return REFUSED if isinstance(exc, TransitionRefused | TriggerNotAllowed | ConflictError) else BAD_INPUT
+
+
+class _DomainErrorsToExitCodes(TyperGroup):
+    """Maps domain errors to one line and an exit code, once for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            error(str(exc))
+            raise typer.Exit(exit_code_for(exc)) from None
+        except FileNotFoundError as exc:
+            error(str(exc))
+            raise typer.Exit(BAD_INPUT) from None
+
+
+app = typer.Typer(
+    cls=_DomainErrorsToExitCodes,
+    help="contract-flow: apprenticeship cases from the first reflection to the signed contract and beyond.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    config: Annotated[Path | None, typer.Option(help="Settings file (default: $CONTRACT_FLOW_CONFIG or "
+                                                     "configs/default.toml).")] = None,
+    now: Annotated[str | None, typer.Option(help="Pretend it is this ISO date or time (tests, replays).")] = None,
+) -> None:
+    runtime.configure(config, now)
+
+
+app.add_typer(admin.db_app, name="db")
+app.add_typer(admin.user_app, name="user")
+app.add_typer(admin.programme_app, name="programme")
+app.add_typer(cases.case_app, name="case")
+app.add_typer(cases.import_app, name="import")
+app.add_typer(rules_app, name="rules")
+app.command("board")(cases.board)
+app.command("diagram")(cases.diagram)
+app.command("demo")(admin.demo)
+
+
+def main() -> None:
+    app()

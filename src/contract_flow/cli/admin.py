@@ -1,0 +1,92 @@
+"""Administration commands: the database schema, users, programmes, the demo data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from contract_flow.cli.output import console, print_json
+from contract_flow.cli.runtime import get_app
+from contract_flow.domain.values import parse_date
+
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="People who use the engine.", no_args_is_help=True)
+programme_app = typer.Typer(help="Programmes cases belong to.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Create or migrate the database schema (Alembic)."""
+    from contract_flow.services.schema import upgrade
+
+    app = get_app()
+    reached = upgrade(app, revision)
+    console.print(f"database {app.engine.url.render_as_string(hide_password=True)} at revision {reached}")
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    name: Annotated[str, typer.Option(help="Full name.")],
+    role: Annotated[str, typer.Option(help="advisor, programme_lead, tutor, mentor or apprentice.")],
+    cfa: Annotated[str | None, typer.Option(help="CFA code the user works for.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a user."""
+    from contract_flow.services.directory import add_user
+
+    user = add_user(get_app(), email, name=name, role=role, cfa_code=cfa)
+    if json_output:
+        print_json(user)
+    else:
+        console.print(f"user {user.id} {user.email} ({user.role})")
+
+
+@programme_app.command("add")
+def programme_add(
+    code: str,
+    name: Annotated[str, typer.Option(help="Programme name.")],
+    start: Annotated[str, typer.Option(help="Training start, YYYY-MM-DD.")],
+    years: Annotated[int, typer.Option(help="Length of the programme, and so of its contracts.")] = 3,
+    seats: Annotated[int, typer.Option(help="Seats (brochure: 40 in year 1).")] = 40,
+    cfa: Annotated[str, typer.Option(help="Code of the CFA running it.")] = "default",
+    json_output: JsonOption = False,
+) -> None:
+    """Add a programme."""
+    from contract_flow.services.directory import add_programme
+
+    info = add_programme(get_app(), code, name=name, start_date=parse_date("start", start), years=years,
+                         seats=seats, cfa_code=cfa)
+    if json_output:
+        print_json(info)
+    else:
+        console.print(f"programme {info.code}: {info.name}, {info.years} years from {info.start_date}, "
+                      f"{info.seats} seats, CFA {info.cfa_code}")
+
+
+@programme_app.command("list")
+def programme_list(json_output: JsonOption = False) -> None:
+    """List programmes."""
+    from rich.table import Table
+
+    from contract_flow.services.directory import list_programmes
+
+    programmes = list_programmes(get_app())
+    if json_output:
+        print_json(programmes)
+        return
+    table = Table("code", "name", "CFA", "start", "years", "seats")
+    for p in programmes:
+        table.add_row(p.code, p.name, p.cfa_code, p.start_date.isoformat(), str(p.years), str(p.seats))
+    console.print(table)
+
+
+def demo() -> None:
+    """Load the demo programme, its people and a dozen cases spread over the steps (once)."""
+    from contract_flow.services.demo import load_demo
+
+    created = load_demo(get_app())
+    console.print(f"demo data: {created} cases created" if created else "demo data already loaded")

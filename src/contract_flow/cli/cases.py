@@ -1,0 +1,169 @@
+"""Case commands: open, record facts, advance, show, list; the board, the diagram and CSV import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from contract_flow.cli.output import console, print_json
+from contract_flow.cli.runtime import get_app
+from contract_flow.domain.case import Track
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.states import CaseState
+from contract_flow.domain.values import parse_date
+
+case_app = typer.Typer(help="Apprenticeship cases.", no_args_is_help=True)
+import_app = typer.Typer(help="Bulk imports.", no_args_is_help=True)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@case_app.command("open")
+def case_open(
+    programme: Annotated[str, typer.Option(help="Programme code.")],
+    first_name: Annotated[str, typer.Option(help="Candidate's first name.")],
+    last_name: Annotated[str, typer.Option(help="Candidate's last name.")],
+    birth_date: Annotated[str, typer.Option(help="YYYY-MM-DD.")],
+    email: Annotated[str, typer.Option(help="Candidate's email.")],
+    track: Annotated[str, typer.Option(help="excellence (on file) or standard (interview).")] = "standard",
+    advisor: Annotated[str | None, typer.Option(help="Email of the advisor following the case.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Open a case for a candidate declared admissible; prints its id."""
+    from contract_flow.services.cases import OpenCase, open_case
+
+    try:
+        chosen_track = Track(track)
+    except ValueError:
+        raise InvalidInput("track", f"{track!r} is not one of excellence, standard") from None
+    case_id = open_case(get_app(), OpenCase(
+        programme_code=programme, first_name=first_name, last_name=last_name,
+        birth_date=parse_date("birth_date", birth_date), email=email, track=chosen_track, advisor_email=advisor,
+    ))
+    if json_output:
+        print_json({"id": case_id})
+    else:
+        print(case_id)
+
+
+@case_app.command("set")
+def case_set(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    facts: Annotated[list[str], typer.Argument(metavar="KEY=VALUE...", help="Facts to record.")],
+    as_: Annotated[str, typer.Option("--as", help="Email of the user recording them.")] = "system",
+    version: Annotated[int | None, typer.Option(help="Refuse if the case is no longer at this version.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record facts: project.*, application.*, offer.*, contract.*, derogation ... (`case facts` lists them)."""
+    from contract_flow.services.cases import set_facts
+
+    case = set_facts(get_app(), case_id, facts, actor_email=as_, expected_version=version)
+    if json_output:
+        print_json({"id": case.id, "version": case.version, "state": case.state})
+    else:
+        console.print(f"case {case.id} facts recorded (version {case.version})")
+
+
+@case_app.command("facts")
+def case_facts() -> None:
+    """List the facts `case set` records."""
+    from contract_flow.domain.facts import SPECS
+
+    table = Table("key", "what")
+    for spec in SPECS.values():
+        table.add_row(spec.key, spec.help)
+    console.print(table)
+
+
+@case_app.command("advance")
+def case_advance(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    trigger: Annotated[str, typer.Argument(help="start_applying, shortlist, receive_offer, ...")],
+    as_: Annotated[str, typer.Option("--as", help="Email of the user acting (recorded on the event).")],
+    reason: Annotated[str | None, typer.Option(help="Why, for the history.")] = None,
+    fact: Annotated[list[str] | None, typer.Option(help="KEY=VALUE recorded with the move (repeatable).")] = None,
+    version: Annotated[int | None, typer.Option(help="Refuse if the case is no longer at this version.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Fire a trigger on a case."""
+    from contract_flow.services.cases import advance
+
+    event = advance(get_app(), case_id, trigger, actor_email=as_, reason=reason, facts=fact or [],
+                    expected_version=version)
+    if json_output:
+        print_json(event)
+    else:
+        console.print(f"case {case_id}: {event.from_state} → {event.to_state} ({event.trigger} by {event.actor})")
+
+
+@case_app.command("show")
+def case_show(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_: Annotated[str, typer.Option("--as", help="See the triggers as this user may fire them.")] = "system",
+    json_output: JsonOption = False,
+) -> None:
+    """Facts, state, the triggers allowed now, the blocked ones with why, and the full history."""
+    from contract_flow.cli.case_view import print_case, case_as_dict
+    from contract_flow.services.cases import show
+
+    view = show(get_app(), case_id, actor_email=as_)
+    if json_output:
+        print_json(case_as_dict(view))
+    else:
+        print_case(view)
+
+
+@case_app.command("list")
+def case_list(
+    state: Annotated[str | None, typer.Option(help="Only cases in this state.")] = None,
+    programme: Annotated[str | None, typer.Option(help="Only cases of this programme.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List cases."""
+    from contract_flow.services.queries import list_cases
+
+    rows = list_cases(get_app(), state=state, programme=programme)
+    if json_output:
+        print_json(rows)
+        return
+    table = Table("id", "programme", "name", "state", "version")
+    for row in rows:
+        table.add_row(str(row.id), row.programme, f"{row.first_name} {row.last_name}", row.state.value,
+                      str(row.version))
+    console.print(table)
+
+
+def board(json_output: JsonOption = False) -> None:
+    """Counts of cases per state and programme: the pipeline at a glance."""
+    from contract_flow.services.queries import board as build_board
+
+    result = build_board(get_app())
+    if json_output:
+        print_json({code: {s.value: n for s, n in per.items()} for code, per in result.counts.items()})
+        return
+    table = Table("programme", *[state.value for state in CaseState], title="Pipeline")
+    for code, per_state in result.counts.items():
+        table.add_row(code, *[str(per_state.get(state, 0) or "·") for state in CaseState])
+    table.add_row("[b]all[/b]", *[f"[b]{result.total(state)}[/b]" for state in CaseState])
+    console.print(table)
+
+
+def diagram() -> None:
+    """Print the state chart as Mermaid, generated from the engine's own definition."""
+    from contract_flow.domain.diagram import mermaid
+
+    print(mermaid(), end="")
+
+
+@import_app.command("cases")
+def import_cases(
+    file: Annotated[Path, typer.Argument(help="CSV with programme, first_name, last_name, birth_date, email "
+                                               "[, track, advisor].", exists=False)],
+    json_output: JsonOption = False,
+) -> None:
+    """Import cases from a CSV file; good rows are imported, each bad row reported by line and field."""
+    from contract_flow.cli.importing import run_import
+
+    run_import(get_app(), file, json_output=json_output)

@@ -1,0 +1,64 @@
+"""The CLI's one App per process, built from `--config` and `--now` given to the root command."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from contract_flow.bootstrap import App, bootstrap
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.values import parse_date
+
+
+@dataclass
+class _Options:
+    config: Path | None = None
+    now: datetime | None = None
+    app: App | None = None
+
+
+options = _Options()
+
+
+def configure(config: Path | None, now: str | None) -> None:
+    if options.app is not None:
+        options.app.close()
+    options.app = None
+    options.config = config
+    options.now = parse_moment("--now", now) if now else None
+    if config is not None:
+        if not config.is_file():
+            raise InvalidInput("--config", f"{config} is not a file")
+        os.environ["CONTRACT_FLOW_CONFIG"] = str(config)
+        from contract_flow.settings import get_settings
+
+        get_settings.cache_clear()
+
+
+def parse_moment(field: str, text: str) -> datetime:
+    """An ISO date or date-time; a date means midday in Paris, a naive time is Paris time."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not an ISO date or date-time") from None
+    if len(text) == 10:
+        moment = moment.replace(hour=12)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=PARIS)
+    return moment.astimezone(UTC)
+
+
+def get_app() -> App:
+    if options.app is None:
+        from contract_flow.adapters.clock import FixedClock
+
+        clock = FixedClock(options.now) if options.now else None
+        options.app = bootstrap(clock=clock)
+    return options.app
+
+
+def option_date(field: str, text: str | None) -> date | None:
+    return parse_date(field, text) if text is not None else None

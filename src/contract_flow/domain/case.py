@@ -1,0 +1,256 @@
+"""A case: one candidate's way from the first reflection to the end of the contract, as plain objects.
+
+Rows live in the persistence layer; the repository maps them to these classes and back. Parts of a case that
+only some triggers need (applications, offers, contract) are loaded on demand: `Case.loaded` says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from contract_flow.domain.states import CaseState
+
+
+class Role(StrEnum):
+    ADVISOR = "advisor"
+    PROGRAMME_LEAD = "programme_lead"
+    TUTOR = "tutor"
+    MENTOR = "mentor"
+    APPRENTICE = "apprentice"
+    SYSTEM = "system"
+
+
+class Track(StrEnum):
+    """How the candidate was declared admissible (brochure, "Admission")."""
+
+    EXCELLENCE = "excellence"  # admissible on file
+    STANDARD = "standard"  # after a motivation interview and/or an English test
+
+
+class Part(StrEnum):
+    """The parts of a case kept in their own tables, loaded only when a use case needs them."""
+
+    APPLICATIONS = "applications"
+    OFFERS = "offers"
+    CONTRACT = "contract"
+
+
+ALL_PARTS: frozenset[Part] = frozenset(Part)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who fires a trigger; recorded on the event."""
+
+    email: str
+    role: Role
+    person_id: int | None = None
+
+
+SYSTEM_ACTOR = Actor(email="system", role=Role.SYSTEM)
+
+
+@dataclass
+class Candidate:
+    first_name: str
+    last_name: str
+    birth_date: date
+    email: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass
+class Project:
+    """Step 1, «Réfléchir»: the target job profile and the geographic mobility."""
+
+    target_job: str | None = None
+    mobility_area: str | None = None
+    validated_by: str | None = None
+    validated_on: date | None = None
+
+
+class ApplicationStatus(StrEnum):
+    SENT = "sent"
+    SHORTLISTED = "shortlisted"
+    REJECTED = "rejected"
+
+
+@dataclass
+class Application:
+    company: str
+    applied_on: date
+    siret: str | None = None
+    status: ApplicationStatus = ApplicationStatus.SENT
+    id: int | None = None
+    dirty: bool = True
+
+
+class OfferStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CLOSED = "closed"  # the contract that followed it ended
+
+
+@dataclass
+class Offer:
+    company: str | None = None
+    siret: str | None = None
+    gross_monthly_pay: Decimal | None = None
+    start_date: date | None = None
+    weekly_hours: Decimal | None = None
+    received_on: date | None = None
+    status: OfferStatus = OfferStatus.OPEN
+    id: int | None = None
+    dirty: bool = True
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in (OfferStatus.OPEN, OfferStatus.ACCEPTED)
+
+
+class BreakParty(StrEnum):
+    """L6222-18: during the trial either party may end the contract, without formality."""
+
+    APPRENTICE = "apprentice"
+    EMPLOYER = "employer"
+
+
+class TerminationReason(StrEnum):
+    """L6222-18 and L6222-18-1: the only grounds to break a contract after the trial."""
+
+    MUTUAL_AGREEMENT = "mutual_agreement"
+    DISMISSAL_FORCE_MAJEURE = "dismissal_force_majeure"
+    DISMISSAL_SERIOUS_MISCONDUCT = "dismissal_serious_misconduct"
+    DISMISSAL_UNFITNESS = "dismissal_unfitness"
+    DISMISSAL_SOLE_MENTOR_DEATH = "dismissal_sole_mentor_death"
+    RESIGNATION_AFTER_MEDIATOR = "resignation_after_mediator"
+    EXCLUSION_FROM_CFA = "exclusion_from_cfa"
+    DIPLOMA_OBTAINED = "diploma_obtained"
+
+
+@dataclass
+class ContractTerms:
+    """The contract being prepared, then signed; a case that resumes its search starts a new one."""
+
+    signature_date: date | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    employer_siret: str | None = None
+    employer_name: str | None = None
+    employer_email: str | None = None
+    mentor_name: str | None = None
+    mentor_email: str | None = None
+    gross_monthly_pay: Decimal | None = None
+    weekly_hours: Decimal | None = None
+    signed: bool = False
+    trial_end: date | None = None
+    opco_filed_on: date | None = None
+    ended_on: date | None = None
+    ended_by: BreakParty | None = None
+    termination_reason: TerminationReason | None = None
+    id: int | None = None
+    dirty: bool = False
+
+
+@dataclass(frozen=True)
+class ProgrammeTerms:
+    """What the engine needs to know of the case's programme."""
+
+    code: str
+    years: int
+    seats: int
+    start_date: date
+    cfa_code: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's history, append-only: a transition, or facts recorded without moving.
+
+    For a transition `trigger` is the chart's trigger; for recorded facts it is `RECORD_FACTS` and the state
+    stays the same (replay skips it).
+    """
+
+    case_id: int | None
+    seq: int
+    from_state: CaseState
+    to_state: CaseState
+    trigger: str
+    actor: str
+    reason: str | None
+    at: datetime
+    facts: dict[str, str]
+
+
+RECORD_FACTS = "record_facts"
+
+
+@dataclass(eq=False)
+class Case:
+    id: int | None
+    programme: ProgrammeTerms
+    candidate: Candidate
+    track: Track
+    state: CaseState = CaseState.REFLECT
+    version: int = 0
+    event_count: int = 0
+    opened_at: datetime | None = None
+    state_since: datetime | None = None
+    project: Project = field(default_factory=Project)
+    derogation: str | None = None
+    previous_contract_end: date | None = None
+    completed_lower_secondary: bool = False
+    advisor_email: str | None = None
+    tutor_email: str | None = None
+    loaded: set[Part] = field(default_factory=lambda: set(ALL_PARTS))
+    _applications: list[Application] = field(default_factory=list)
+    _offers: list[Offer] = field(default_factory=list)
+    _contract: ContractTerms = field(default_factory=ContractTerms)
+    #: Events raised since the case was loaded, for the repository to append.
+    new_events: list[CaseEvent] = field(default_factory=list)
+
+    def _require(self, part: Part) -> None:
+        if part not in self.loaded:
+            # A programming error, not a user's: the service asked for too few parts.
+            raise RuntimeError(f"case {self.id}: part {part} was not loaded")
+
+    @property
+    def applications(self) -> list[Application]:
+        self._require(Part.APPLICATIONS)
+        return self._applications
+
+    @property
+    def offers(self) -> list[Offer]:
+        self._require(Part.OFFERS)
+        return self._offers
+
+    @property
+    def contract(self) -> ContractTerms:
+        self._require(Part.CONTRACT)
+        return self._contract
+
+    @contract.setter
+    def contract(self, terms: ContractTerms) -> None:
+        self._contract = terms
+        self.loaded.add(Part.CONTRACT)
+
+    @property
+    def current_offer(self) -> Offer | None:
+        current = [offer for offer in self.offers if offer.is_current]
+        return current[-1] if current else None
+
+    @property
+    def open_applications(self) -> list[Application]:
+        return [a for a in self.applications if a.status is ApplicationStatus.SENT]
+
+    @property
+    def shortlisted_application(self) -> Application | None:
+        found = [a for a in self.applications if a.status is ApplicationStatus.SHORTLISTED]
+        return found[-1] if found else None

@@ -1,0 +1,106 @@
+"""What a transition changes in a case's facts besides its state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from contract_flow.domain.case import (
+    ApplicationStatus,
+    Case,
+    ContractTerms,
+    OfferStatus,
+)
+from contract_flow.domain.context import TransitionContext
+from contract_flow.domain.states import Trigger
+
+Effect = Callable[[Case, TransitionContext], None]
+
+
+def _shortlist(case: Case, ctx: TransitionContext) -> None:
+    # The company whose selection the candidate enters is the most recent open application.
+    application = case.open_applications[-1]
+    application.status = ApplicationStatus.SHORTLISTED
+    application.dirty = True
+
+
+def _reject(case: Case, ctx: TransitionContext) -> None:
+    application = case.shortlisted_application
+    if application is not None:
+        application.status = ApplicationStatus.REJECTED
+        application.dirty = True
+
+
+def _set_offer_status(status: OfferStatus) -> Effect:
+    def effect(case: Case, ctx: TransitionContext) -> None:
+        offer = case.current_offer
+        if offer is not None:
+            offer.status = status
+            offer.dirty = True
+    return effect
+
+
+def _choose(case: Case, ctx: TransitionContext) -> None:
+    """The chosen offer's terms become the draft contract's, where the contract does not say otherwise."""
+    _set_offer_status(OfferStatus.ACCEPTED)(case, ctx)
+    offer = case.current_offer
+    terms = case.contract
+    if offer is None:
+        return
+    terms.employer_siret = terms.employer_siret or offer.siret
+    terms.employer_name = terms.employer_name or offer.company
+    terms.start_date = terms.start_date or offer.start_date
+    terms.gross_monthly_pay = terms.gross_monthly_pay or offer.gross_monthly_pay
+    terms.weekly_hours = terms.weekly_hours or offer.weekly_hours
+    terms.dirty = True
+
+
+def _validate(case: Case, ctx: TransitionContext) -> None:
+    case.project.validated_by = ctx.actor.email
+    case.project.validated_on = ctx.today
+
+
+def _refuse(case: Case, ctx: TransitionContext) -> None:
+    case.project.validated_by = None
+    case.project.validated_on = None
+
+
+def _sign(case: Case, ctx: TransitionContext) -> None:
+    terms = case.contract
+    terms.signed = True
+    if ctx.rules is not None:
+        terms.trial_end = ctx.rules.trial_end(case)
+    terms.dirty = True
+
+
+def _end_contract(case: Case, ctx: TransitionContext) -> None:
+    case.contract.ended_on = ctx.today
+    case.contract.dirty = True
+
+
+def _resume_search(case: Case, ctx: TransitionContext) -> None:
+    """The ended contract and its offer stay in the records; the new search starts with a blank contract."""
+    _set_offer_status(OfferStatus.CLOSED)(case, ctx)
+    previous_end = case.contract.ended_on
+    case.contract = ContractTerms(dirty=True)
+    case.previous_contract_end = previous_end
+
+
+EFFECTS: dict[Trigger, Effect] = {
+    Trigger.SHORTLIST: _shortlist,
+    Trigger.REJECT: _reject,
+    Trigger.DECLINE: _set_offer_status(OfferStatus.DECLINED),
+    Trigger.CHOOSE: _choose,
+    Trigger.VALIDATE: _validate,
+    Trigger.REFUSE: _refuse,
+    Trigger.SIGN: _sign,
+    Trigger.BREAK_TRIAL: _end_contract,
+    Trigger.TERMINATE: _end_contract,
+    Trigger.COMPLETE: _end_contract,
+    Trigger.RESUME_SEARCH: _resume_search,
+}
+
+
+def apply(case: Case, trigger: Trigger, ctx: TransitionContext) -> None:
+    effect = EFFECTS.get(trigger)
+    if effect is not None:
+        effect(case, ctx)

@@ -1,0 +1,63 @@
+"""Errors in the domain's words. Entrypoints map them to exit codes and HTTP statuses in one place each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class DomainError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+class InvalidInput(DomainError):
+    """A value given by a person is malformed or impossible; `field` names it, `rule` says why."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+class NotFound(DomainError):
+    """Something named by the caller does not exist (or is not theirs to see)."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"{kind} {key} not found")
+        self.kind = kind
+        self.key = key
+
+
+class TransitionRefused(DomainError):
+    """A guard refused a trigger: `reasons` say what is missing, each a thing a person can act on."""
+
+    def __init__(self, case_id: int | None, trigger: str, reasons: Sequence[str]) -> None:
+        self.case_id = case_id
+        self.trigger = trigger
+        self.reasons = tuple(reasons)
+        super().__init__(f"case {case_id}: {trigger} refused: " + "; ".join(self.reasons))
+
+
+class TriggerNotAllowed(DomainError):
+    """The trigger does not leave the case's current state; the message lists the ones that do."""
+
+    def __init__(self, case_id: int | None, trigger: str, state: str, allowed: Sequence[str]) -> None:
+        self.case_id = case_id
+        self.trigger = trigger
+        self.state = state
+        self.allowed = tuple(allowed)
+        choices = ", ".join(self.allowed) if self.allowed else "none (final state)"
+        super().__init__(f"case {case_id}: {trigger} is not allowed in state {state}; allowed now: {choices}")
+
+
+class ConflictError(DomainError):
+    """Someone else changed the case since it was read (optimistic lock): reload and try again."""
+
+    def __init__(self, case_id: int, expected_version: int, actual_version: int | None = None) -> None:
+        self.case_id = case_id
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+        now = f" (it is now at version {actual_version})" if actual_version is not None else ""
+        super().__init__(
+            f"case {case_id} was changed by someone else since version {expected_version}{now}: "
+            "reload it and try again"
+        )

@@ -1,0 +1,186 @@
+"""Facts a person records on a case as `key=value` (`contract-flow case set 12 offer.siret=...`).
+
+Each key has one parser (which names the key in its error) and says which part of the case it touches, so a use
+case loads just that. Facts are applied all or nothing: a bad value leaves the case as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from contract_flow.domain import values
+from contract_flow.domain.case import (
+    Application,
+    BreakParty,
+    Case,
+    ContractTerms,
+    Offer,
+    Part,
+    TerminationReason,
+)
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.siret import normalise_siret, siret_problem
+
+#: L6222-2 and D6222-1: the situations that lift or move the upper age limit.
+DEROGATIONS = ("rqth", "athlete", "business-creation", "exam-resit", "higher-diploma", "previous-contract-broken")
+#: Contract terms that an amendment may change after signature; the rest are fixed once signed.
+AMENDABLE_AFTER_SIGNATURE = frozenset({
+    "mentor_name", "mentor_email", "gross_monthly_pay", "weekly_hours", "opco_filed_on", "ended_by",
+    "termination_reason", "employer_email",
+})
+
+
+def _siret(field: str, text: str) -> str:
+    value = normalise_siret(text)
+    problem = siret_problem(value)
+    if problem:
+        raise InvalidInput(field, f"{text!r}: {problem}")
+    return value
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
+    def parse(field: str, text: str) -> str:
+        value = text.strip().lower()
+        if value not in options:
+            raise InvalidInput(field, f"{text!r} is not one of {', '.join(options)}")
+        return value
+    return parse
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    key: str
+    part: Part | None
+    parse: Callable[[str, str], Any]
+    help: str
+
+
+_date = values.parse_date
+_text = values.parse_text
+SPECS: dict[str, FactSpec] = {spec.key: spec for spec in (
+    FactSpec("candidate.first_name", None, _text, "first name"),
+    FactSpec("candidate.last_name", None, _text, "last name"),
+    FactSpec("candidate.email", None, values.parse_email, "email address"),
+    FactSpec("candidate.birth_date", None, _date, "birth date"),
+    FactSpec("project.target_job", None, _text, "target job profile"),
+    FactSpec("project.mobility_area", None, _text, "geographic mobility"),
+    FactSpec("derogation", None, _choice(DEROGATIONS), "age derogation"),
+    FactSpec("previous_contract_end", None, _date, "end of a previous apprenticeship contract"),
+    FactSpec("completed_lower_secondary", None, values.parse_bool, "completed the 3e (from 15)"),
+    FactSpec("advisor", None, values.parse_email, "CFA advisor following the case"),
+    FactSpec("tutor", None, values.parse_email, "academic tutor"),
+    FactSpec("application.company", Part.APPLICATIONS, _text, "records a new application to this company"),
+    FactSpec("application.siret", Part.APPLICATIONS, _siret, "SIRET of the company applied to"),
+    FactSpec("application.date", Part.APPLICATIONS, _date, "date of the application (default today)"),
+    FactSpec("offer.company", Part.OFFERS, _text, "company making the offer"),
+    FactSpec("offer.siret", Part.OFFERS, _siret, "SIRET of the company making the offer"),
+    FactSpec("offer.gross_monthly_pay", Part.OFFERS, values.parse_amount, "gross monthly pay offered (€)"),
+    FactSpec("offer.start_date", Part.OFFERS, _date, "start date offered"),
+    FactSpec("offer.weekly_hours", Part.OFFERS, values.parse_hours, "weekly hours offered"),
+    FactSpec("contract.signature_date", Part.CONTRACT, _date, "date the contract is signed"),
+    FactSpec("contract.start_date", Part.CONTRACT, _date, "contract start"),
+    FactSpec("contract.end_date", Part.CONTRACT, _date, "contract end"),
+    FactSpec("contract.employer_siret", Part.CONTRACT, _siret, "employer SIRET"),
+    FactSpec("contract.employer_name", Part.CONTRACT, _text, "employer name"),
+    FactSpec("contract.employer_email", Part.CONTRACT, values.parse_email, "employer contact email"),
+    FactSpec("contract.mentor_name", Part.CONTRACT, _text, "maître d'apprentissage"),
+    FactSpec("contract.mentor_email", Part.CONTRACT, values.parse_email, "mentor email"),
+    FactSpec("contract.gross_monthly_pay", Part.CONTRACT, values.parse_amount, "agreed gross monthly pay (€)"),
+    FactSpec("contract.weekly_hours", Part.CONTRACT, values.parse_hours, "agreed weekly hours"),
+    FactSpec("contract.opco_filed_on", Part.CONTRACT, _date, "date the employer filed the contract with its OPCO"),
+    FactSpec("contract.ended_by", Part.CONTRACT, _choice(tuple(BreakParty)), "who ends the trial"),
+    FactSpec("contract.termination_reason", Part.CONTRACT, _choice(tuple(TerminationReason)),
+             "legal ground of a termination after the trial"),
+)}
+
+
+def parse_pairs(items: Mapping[str, str]) -> dict[str, Any]:
+    """Typed values from raw texts by key, every key known and every value valid."""
+    if not items:
+        raise InvalidInput("facts", "give at least one key=value")
+    parsed: dict[str, Any] = {}
+    for key, text in items.items():
+        spec = SPECS.get(key)
+        if spec is None:
+            raise InvalidInput(key, "unknown fact; known facts: " + ", ".join(SPECS))
+        parsed[key] = spec.parse(key, text)
+    for key in ("application.siret", "application.date"):
+        if key in parsed and "application.company" not in parsed:
+            raise InvalidInput(key, "goes with application.company in the same command (a new application)")
+    return parsed
+
+
+def split_pairs(pairs: Sequence[str] | Mapping[str, str]) -> dict[str, str]:
+    """`["a=1", "b=2"]` (as typed on a command line) or a mapping (as sent over HTTP) to a dict of texts."""
+    if isinstance(pairs, Mapping):
+        return {str(k): str(v) for k, v in pairs.items()}
+    items: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput("facts", f"{pair!r} is not key=value")
+        items[key.strip()] = text
+    return items
+
+
+def parts_touched(parsed: Mapping[str, Any]) -> frozenset[Part]:
+    return frozenset(spec.part for key in parsed if (spec := SPECS[key]).part is not None)
+
+
+def apply_facts(case: Case, parsed: Mapping[str, Any], today: date) -> None:
+    """Record already-parsed facts on `case`; raises InvalidInput before changing anything when one is refused."""
+    _check_against_case(case, parsed, today)
+    for key, value in parsed.items():
+        group, _, name = key.partition(".")
+        if group == "candidate":
+            setattr(case.candidate, name, value)
+        elif group == "project":
+            setattr(case.project, name, value)
+        elif key in ("advisor", "tutor"):
+            setattr(case, f"{key}_email", value)
+        elif not name:
+            setattr(case, key, value)
+    if "application.company" in parsed:
+        case.applications.append(Application(
+            company=parsed["application.company"],
+            siret=parsed.get("application.siret"),
+            applied_on=parsed.get("application.date", today),
+        ))
+    offer_values = {k.partition(".")[2]: v for k, v in parsed.items() if k.startswith("offer.")}
+    if offer_values:
+        offer = case.current_offer
+        if offer is None:
+            offer = Offer(received_on=today)
+            case.offers.append(offer)
+        for name, value in offer_values.items():
+            setattr(offer, name, value)
+        offer.dirty = True
+    contract_values = {k.partition(".")[2]: v for k, v in parsed.items() if k.startswith("contract.")}
+    if contract_values:
+        terms: ContractTerms = case.contract
+        for name, value in contract_values.items():
+            setattr(terms, name, value)
+        terms.dirty = True
+
+
+def _check_against_case(case: Case, parsed: Mapping[str, Any], today: date) -> None:
+    born = parsed.get("candidate.birth_date")
+    if born is not None and born > today:
+        raise InvalidInput("candidate.birth_date", f"{born.isoformat()} is in the future")
+    if any(key.startswith("contract.") for key in parsed) and case.contract.signed:
+        fixed = [k for k in parsed if k.startswith("contract.") and k.partition(".")[2] not in AMENDABLE_AFTER_SIGNATURE]
+        if fixed:
+            raise InvalidInput(fixed[0], "the contract is signed: only an amendment may change it "
+                                         f"({', '.join(sorted(AMENDABLE_AFTER_SIGNATURE))})")
+    start = parsed.get("contract.start_date", case.contract.start_date if Part.CONTRACT in case.loaded else None)
+    end = parsed.get("contract.end_date", case.contract.end_date if Part.CONTRACT in case.loaded else None)
+    if start is not None and end is not None and end <= start:
+        raise InvalidInput("contract.end_date", f"{end.isoformat()} is not after the start {start.isoformat()}")
+    if "offer.company" in parsed or any(k.startswith("offer.") for k in parsed):
+        offer = case.current_offer
+        company = parsed.get("offer.company")
+        if offer is not None and company and offer.company and company != offer.company and offer.status == "accepted":
+            raise InvalidInput("offer.company", f"the offer from {offer.company} was chosen; decline it first")

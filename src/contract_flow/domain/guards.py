@@ -1,0 +1,242 @@
+"""Guards: for each trigger, the rules it enforces, each saying what is missing and where the rule comes from.
+
+A guard returns the list of what blocks the trigger (empty when it may fire). `blockers()` gathers them so that
+`case show` can say why a trigger is blocked without firing it, and the machine raises `TransitionRefused`
+with the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from contract_flow.domain.case import (
+    BreakParty,
+    Case,
+    Part,
+    Role,
+    TerminationReason,
+)
+from contract_flow.domain.context import TransitionContext
+from contract_flow.domain.dates import add_months, add_years
+from contract_flow.domain.siret import siret_problem
+from contract_flow.domain.states import CaseState, Trigger
+
+Guard = Callable[[Case, TransitionContext], list[str]]
+
+UPPER_AGE_LIMIT = 29  # L6222-1: "seize ans au moins à trente ans au plus" at the start means under 30.
+SEARCH_WINDOW_MONTHS = 3  # L6222-12-1: training may start without an employer for up to three months.
+RESUME_WINDOW_MONTHS = 6  # L6222-18-2: after a break the CFA keeps the apprentice up to six months.
+
+STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD, Role.SYSTEM})
+LEAD = frozenset({Role.PROGRAMME_LEAD})
+#: Who may fire each trigger. The job project is the programme lead's to validate or send back (brochure,
+#: step 5 «Décider»); the other moves are the CFA staff's.
+ALLOWED_ROLES: dict[Trigger, frozenset[Role]] = {
+    trigger: (LEAD if trigger in (Trigger.VALIDATE, Trigger.REFUSE) else STAFF) for trigger in Trigger
+}
+
+#: The parts of a case each trigger's guards and effects read, so a use case loads no more than that.
+PARTS_NEEDED: dict[Trigger, frozenset[Part]] = {
+    Trigger.SHORTLIST: frozenset({Part.APPLICATIONS}),
+    Trigger.REJECT: frozenset({Part.APPLICATIONS}),
+    Trigger.RECEIVE_OFFER: frozenset({Part.OFFERS}),
+    Trigger.DECLINE: frozenset({Part.OFFERS}),
+    Trigger.CHOOSE: frozenset({Part.OFFERS, Part.CONTRACT}),
+    Trigger.SIGN: frozenset({Part.CONTRACT}),
+    Trigger.PASS_TRIAL: frozenset({Part.CONTRACT}),
+    Trigger.COMPLETE: frozenset({Part.CONTRACT}),
+    Trigger.BREAK_TRIAL: frozenset({Part.CONTRACT}),
+    Trigger.TERMINATE: frozenset({Part.CONTRACT}),
+    Trigger.RESUME_SEARCH: frozenset({Part.OFFERS, Part.CONTRACT}),
+}
+
+
+def parts_needed(trigger: Trigger) -> frozenset[Part]:
+    return PARTS_NEEDED.get(trigger, frozenset())
+
+
+def _role(trigger: Trigger) -> Guard:
+    def check(case: Case, ctx: TransitionContext) -> list[str]:
+        allowed = ALLOWED_ROLES[trigger]
+        if ctx.actor.role in allowed:
+            return []
+        if allowed == LEAD:
+            return [f"{trigger} may only be done by a programme lead (brochure, step 5 «Décider»); "
+                    f"{ctx.actor.email} is {ctx.actor.role}"]
+        return [f"{trigger} may only be done by CFA staff (advisor or programme lead); "
+                f"{ctx.actor.email} is {ctx.actor.role}"]
+    return check
+
+
+def _project(case: Case, ctx: TransitionContext) -> list[str]:
+    missing = []
+    if not case.project.target_job:
+        missing.append("target job (fact project.target_job)")
+    if not case.project.mobility_area:
+        missing.append("mobility area (fact project.mobility_area)")
+    return [f"needs a professional project (brochure, step 1 «Réfléchir»): {', '.join(missing)}"] if missing else []
+
+
+def _application(case: Case, ctx: TransitionContext) -> list[str]:
+    if case.open_applications:
+        return []
+    return ["needs a recorded application to a company (fact application.company; brochure, step 2 «Candidater»)"]
+
+
+def _offer_from_company(case: Case, ctx: TransitionContext) -> list[str]:
+    offer = case.current_offer
+    if offer is None or not offer.company:
+        return ["needs an offer from a company (facts offer.company and offer.siret)"]
+    if not offer.siret:
+        return [f"the offer from {offer.company} needs the company's SIRET (fact offer.siret)"]
+    problem = siret_problem(offer.siret)
+    return [f"offer.siret {offer.siret}: {problem}"] if problem else []
+
+
+def _offer_terms(case: Case, ctx: TransitionContext) -> list[str]:
+    offer = case.current_offer
+    if offer is None:
+        return ["needs the offer being chosen (facts offer.*)"]
+    missing = [label for label, value in (
+        ("gross monthly pay (offer.gross_monthly_pay)", offer.gross_monthly_pay),
+        ("start date (offer.start_date)", offer.start_date),
+        ("weekly hours (offer.weekly_hours)", offer.weekly_hours),
+    ) if value is None]
+    return [f"needs the offer's terms (brochure, step 4 «Se positionner»): {', '.join(missing)}"] if missing else []
+
+
+def _contract_terms(case: Case, ctx: TransitionContext) -> list[str]:
+    terms = case.contract
+    missing = [label for label, value in (
+        ("signature date (contract.signature_date)", terms.signature_date),
+        ("contract start date (contract.start_date)", terms.start_date),
+        ("contract end date (contract.end_date)", terms.end_date),
+        ("employer SIRET (contract.employer_siret)", terms.employer_siret),
+        ("mentor name (contract.mentor_name)", terms.mentor_name),
+    ) if not value]
+    problems = [f"needs: {', '.join(missing)}"] if missing else []
+    if terms.employer_siret and (problem := siret_problem(terms.employer_siret)):
+        problems.append(f"contract.employer_siret {terms.employer_siret}: {problem}")
+    if terms.start_date and terms.end_date:
+        expected_end = add_years(terms.start_date, case.programme.years) - _ONE_DAY
+        if terms.end_date != expected_end:
+            problems.append(
+                f"the contract must last the programme's {case.programme.years} years (L6222-7-1): "
+                f"from {terms.start_date.isoformat()} it ends on {expected_end.isoformat()}, "
+                f"not {terms.end_date.isoformat()}")
+    if terms.signature_date and terms.start_date and terms.signature_date > terms.start_date + _THREE_MONTHS_SLACK:
+        problems.append("the signature date is more than 3 months after the contract start (L6222-12)")
+    return problems
+
+
+def _age(case: Case, ctx: TransitionContext) -> list[str]:
+    start = case.contract.start_date
+    if start is None:
+        return []  # reported by _contract_terms
+    if ctx.rules is not None:
+        verdict = ctx.rules.eligibility(case)
+        return [] if verdict.eligible else [f"{verdict.reason} ({verdict.source})"]
+    age = age_on(case.candidate.birth_date, start)
+    if age > UPPER_AGE_LIMIT and not case.derogation:
+        return [f"the apprentice is {age} on the contract start {start.isoformat()}: over the upper limit of "
+                f"{UPPER_AGE_LIMIT} (L6222-1) unless a derogation is recorded (fact derogation)"]
+    return []
+
+
+def _pay(case: Case, ctx: TransitionContext) -> list[str]:
+    if ctx.rules is None or case.contract.start_date is None:
+        return []
+    return list(ctx.rules.pay_problems(case))
+
+
+def _free_seat(case: Case, ctx: TransitionContext) -> list[str]:
+    if ctx.seats_taken is None:
+        return []
+    taken = ctx.seats_taken()
+    if taken < case.programme.seats:
+        return []
+    return [f"the programme {case.programme.code} has no free seat ({taken} of {case.programme.seats} taken)"]
+
+
+def _trial_over(case: Case, ctx: TransitionContext) -> list[str]:
+    trial_end = case.contract.trial_end
+    if trial_end is None:
+        return ["the trial end is not known: record the contract start (and sign) first"]
+    if ctx.today <= trial_end:
+        return [f"the trial runs until {trial_end.isoformat()} included (L6222-18: 45 days in the company)"]
+    return []
+
+
+def _contract_over(case: Case, ctx: TransitionContext) -> list[str]:
+    end = case.contract.end_date
+    if end is None or ctx.today < end:
+        return [f"the contract ends on {end.isoformat() if end else 'an unknown date'}; complete it from then"]
+    return []
+
+
+def _break_party(case: Case, ctx: TransitionContext) -> list[str]:
+    if case.contract.ended_by is not None:
+        return []
+    choices = "|".join(BreakParty)
+    return [f"needs the party who ends the trial (fact contract.ended_by={choices}; L6222-18)"]
+
+
+def _termination_reason(case: Case, ctx: TransitionContext) -> list[str]:
+    if case.contract.termination_reason is not None:
+        return []
+    choices = "|".join(TerminationReason)
+    return [f"needs the legal ground (fact contract.termination_reason={choices}; L6222-18)"]
+
+
+def _search_window_over(case: Case, ctx: TransitionContext) -> list[str]:
+    window_end = add_months(case.programme.start_date, SEARCH_WINDOW_MONTHS)
+    if ctx.today < window_end:
+        return [f"the search window without employer runs until {window_end.isoformat()} (L6222-12-1: 3 months "
+                "from the training start)"]
+    return []
+
+
+def _within_resume_window(case: Case, ctx: TransitionContext) -> list[str]:
+    ended = case.contract.ended_on
+    if ended is None:
+        return []
+    limit = add_months(ended, RESUME_WINDOW_MONTHS)
+    if ctx.today > limit:
+        return [f"the 6-month search after the break ended on {limit.isoformat()} (L6222-18-2)"]
+    return []
+
+
+_ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
+_THREE_MONTHS_SLACK = date(2000, 4, 1) - date(2000, 1, 1)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in whole years on `day`; a birthday on that very day counts."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+GUARDS: dict[Trigger, tuple[Guard, ...]] = {
+    Trigger.START_APPLYING: (_project,),
+    Trigger.SHORTLIST: (_application,),
+    Trigger.RECEIVE_OFFER: (_offer_from_company,),
+    Trigger.CHOOSE: (_offer_terms,),
+    Trigger.SIGN: (_contract_terms, _age, _pay, _free_seat),
+    Trigger.PASS_TRIAL: (_trial_over,),
+    Trigger.COMPLETE: (_contract_over,),
+    Trigger.BREAK_TRIAL: (_break_party,),
+    Trigger.TERMINATE: (_termination_reason,),
+    Trigger.LAPSE: (_search_window_over,),
+    Trigger.RESUME_SEARCH: (_within_resume_window,),
+}
+
+
+def blockers(case: Case, trigger: Trigger, ctx: TransitionContext) -> list[str]:
+    """Everything that stops `trigger` now, role first; empty when it may fire."""
+    found = _role(trigger)(case, ctx)
+    for guard in GUARDS.get(trigger, ()):
+        found.extend(guard(case, ctx))
+    return found
+
+
+__all__ = ["ALLOWED_ROLES", "GUARDS", "CaseState", "age_on", "blockers", "parts_needed"]

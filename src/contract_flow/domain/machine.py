@@ -1,0 +1,132 @@
+"""One shared `transitions` Machine runs every case.
+
+The machine holds no model of its own (`model=None`): a plain `Case` is passed to `Event.trigger`, the pattern
+the transitions FAQ gives for many models, so nothing piles up in the machine and no ORM row ever becomes a model
+(pytransitions issue 635). Guards run as the transition's condition and raise `TransitionRefused` with their
+reasons; effects run after the state changed; every move appends a `CaseEvent` event to the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from transitions import EventData, Machine
+
+from contract_flow.domain import effects
+from contract_flow.domain.case import RECORD_FACTS, Case, CaseEvent
+from contract_flow.domain.context import TransitionContext
+from contract_flow.domain.errors import TransitionRefused, TriggerNotAllowed
+from contract_flow.domain.guards import blockers
+from contract_flow.domain.states import TRANSITIONS, TRIGGERS_FROM, CaseState, Trigger
+
+
+def _guard(event: EventData) -> bool:
+    case: Case = event.model
+    ctx: TransitionContext = event.kwargs["ctx"]
+    trigger = Trigger(event.event.name)
+    reasons = blockers(case, trigger, ctx)
+    if reasons:
+        raise TransitionRefused(case.id, trigger, reasons)
+    return True
+
+
+def _apply_effects(event: EventData) -> None:
+    effects.apply(event.model, Trigger(event.event.name), event.kwargs["ctx"])
+
+
+def _record(event: EventData) -> None:
+    ctx: TransitionContext = event.kwargs["ctx"]
+    event.model.state_since = ctx.now
+    append_event(event.model, event.event.name, CaseState(event.transition.source), CaseState(event.transition.dest), ctx)
+
+
+def append_event(case: Case, trigger: str, from_state: CaseState, to_state: CaseState,
+                 ctx: TransitionContext) -> CaseEvent:
+    case.event_count += 1
+    recorded = CaseEvent(
+        case_id=case.id,
+        seq=case.event_count,
+        from_state=from_state,
+        to_state=to_state,
+        trigger=trigger,
+        actor=ctx.actor.email,
+        reason=ctx.reason,
+        at=ctx.now,
+        facts=dict(ctx.facts),
+    )
+    case.new_events.append(recorded)
+    return recorded
+
+
+def record_facts(case: Case, ctx: TransitionContext) -> CaseEvent:
+    """History keeps who recorded which facts when, without a move."""
+    state = CaseState(case.state)
+    return append_event(case, RECORD_FACTS, state, state, ctx)
+
+
+def _build_machine() -> Machine:
+    table: list[dict[str, Any]] = [
+        {
+            "trigger": spec.trigger.value,
+            "source": [state.value for state in spec.sources],
+            "dest": spec.dest.value,
+            "conditions": [_guard],
+            "after": [_apply_effects, _record],
+        }
+        for spec in TRANSITIONS
+    ]
+    return Machine(
+        model=None,
+        states=[state.value for state in CaseState],
+        transitions=table,
+        initial=None,
+        auto_transitions=False,
+        send_event=True,
+        # Conditions raise rather than return False, so a refusal always carries its reasons.
+        ignore_invalid_triggers=False,
+    )
+
+
+MACHINE = _build_machine()
+
+
+def allowed_triggers(state: CaseState) -> tuple[Trigger, ...]:
+    """The triggers that leave `state`, guards aside."""
+    return TRIGGERS_FROM[state]
+
+
+def fire(case: Case, trigger: Trigger | str, ctx: TransitionContext) -> CaseEvent:
+    """Move `case` by `trigger`, or raise why not; returns the event recorded on the case."""
+    name = Trigger(trigger)
+    state = CaseState(case.state)
+    if name not in TRIGGERS_FROM[state]:
+        raise TriggerNotAllowed(case.id, name, state, TRIGGERS_FROM[state])
+    # The machine stores plain strings; the domain keeps the Enum.
+    case.state = state.value  # type: ignore[assignment]
+    try:
+        MACHINE.events[name.value].trigger(case, ctx=ctx)
+    finally:
+        case.state = CaseState(case.state)
+    return case.new_events[-1]
+
+
+def check(case: Case, ctx: TransitionContext) -> dict[Trigger, list[str]]:
+    """For each trigger leaving the current state, what blocks it (empty list: it may fire now)."""
+    return {trigger: blockers(case, trigger, ctx) for trigger in TRIGGERS_FROM[CaseState(case.state)]}
+
+
+def replay(events: Iterable[CaseEvent], initial: CaseState = CaseState.REFLECT) -> CaseState:
+    """The state a history leads to, checking each event follows the chart from the one before."""
+    state = initial
+    for event in events:
+        if event.trigger == RECORD_FACTS and event.from_state == event.to_state == state:
+            continue
+        if event.from_state != state or event.trigger not in TRIGGERS_FROM[state]:
+            raise ValueError(f"event {event.seq} ({event.trigger} from {event.from_state}) does not follow {state}")
+        state = event.to_state
+    return state
+
+
+def triggers_in_order() -> Sequence[Trigger]:
+    return tuple(spec.trigger for spec in TRANSITIONS)

@@ -1,0 +1,77 @@
+"""Parsing what people type into typed values, with an error that names the field and the rule."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from contract_flow.domain.errors import InvalidInput
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_WEEKLY_HOURS = Decimal(48)  # L3121-20: no more than 48 hours in one week.
+
+
+def parse_date(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a date (expected YYYY-MM-DD, a day that exists)") from None
+
+
+def parse_amount(field: str, text: str) -> Decimal:
+    """A sum in euros: at most two decimals, never negative ("1 234,56" and "1234.56" both read)."""
+    cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidInput(field, f"{text!r} is not an amount in euros (e.g. 1234.56)") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInput(field, f"{text!r} must be a positive amount in euros")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(field, f"{text!r} has more than two decimals (amounts are in cents)")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_hours(field: str, text: str) -> Decimal:
+    try:
+        hours = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise InvalidInput(field, f"{text!r} is not a number of hours") from None
+    if not hours.is_finite() or not Decimal(0) < hours <= MAX_WEEKLY_HOURS:
+        raise InvalidInput(field, f"{text!r}: weekly hours must be above 0 and at most 48 (L3121-20)")
+    return hours
+
+
+def parse_email(field: str, text: str) -> str:
+    value = text.strip()
+    if not _EMAIL.match(value):
+        raise InvalidInput(field, f"{text!r} is not an email address")
+    return value.lower()
+
+
+def parse_text(field: str, text: str, max_length: int = 200) -> str:
+    value = " ".join(text.split())
+    if not value:
+        raise InvalidInput(field, "must not be empty")
+    if len(value) > max_length:
+        raise InvalidInput(field, f"is longer than {max_length} characters")
+    return value
+
+
+def parse_bool(field: str, text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"yes", "true", "1", "oui"}:
+        return True
+    if lowered in {"no", "false", "0", "non"}:
+        return False
+    raise InvalidInput(field, f"{text!r} is not yes or no")
+
+
+def parse_birth_date(field: str, text: str, today: date) -> date:
+    born = parse_date(field, text)
+    if born > today:
+        raise InvalidInput(field, f"{born.isoformat()} is in the future")
+    if born.year < today.year - 100:
+        raise InvalidInput(field, f"{born.isoformat()} is more than 100 years ago")
+    return born

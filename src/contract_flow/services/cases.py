@@ -1,0 +1,161 @@
+"""Use cases on a case: open it, record facts, advance it, read it. One unit of work each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import person_table, programme_table
+from contract_flow.domain import facts as fact_specs
+from contract_flow.domain.case import (
+    ALL_PARTS,
+    Actor,
+    Candidate,
+    Case,
+    CaseEvent,
+    ProgrammeTerms,
+    Role,
+    Track,
+)
+from contract_flow.domain.context import TransitionContext
+from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.guards import parts_needed
+from contract_flow.domain.machine import check, fire, record_facts
+from contract_flow.domain.states import CaseState, Trigger
+from contract_flow.domain.values import parse_email, parse_text
+
+if TYPE_CHECKING:
+    from contract_flow.bootstrap import App
+    from contract_flow.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    programme_code: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    email: str
+    track: Track = Track.STANDARD
+    advisor_email: str | None = None
+
+
+def resolve_actor(uow: UnitOfWork, email: str) -> Actor:
+    """The user acting, from their email; `system` is the engine itself (scheduled moves)."""
+    if email == "system":
+        return Actor(email="system", role=Role.SYSTEM)
+    row = uow.execute(
+        sa.select(person_table.c.id, person_table.c.email, person_table.c.role)
+        .where(person_table.c.email == email.strip().lower())
+    ).first()
+    if row is None:
+        raise NotFound("user", email)
+    return Actor(email=row.email, role=Role(row.role), person_id=row.id)
+
+
+def open_case(app: App, command: OpenCase) -> int:
+    """A candidate declared admissible to a programme starts at step 1, «Réfléchir»."""
+    first_name = parse_text("first_name", command.first_name, 100)
+    last_name = parse_text("last_name", command.last_name, 100)
+    email = parse_email("email", command.email)
+    now = app.clock.now()
+    today = TransitionContext(actor=Actor("system", Role.SYSTEM), now=now).today
+    if command.birth_date > today:
+        raise InvalidInput("birth_date", f"{command.birth_date.isoformat()} is in the future")
+    with app.uow() as uow:
+        row = uow.execute(
+            sa.select(programme_table).where(programme_table.c.code == command.programme_code)
+        ).mappings().first()
+        if row is None:
+            raise NotFound("programme", command.programme_code)
+        advisor = parse_email("advisor", command.advisor_email) if command.advisor_email else None
+        if advisor:
+            resolve_actor(uow, advisor)
+        case = Case(
+            id=None,
+            programme=ProgrammeTerms(row["code"], row["years"], row["seats"], row["start_date"], row["cfa_code"]),
+            candidate=Candidate(first_name, last_name, command.birth_date, email),
+            track=command.track,
+            state=CaseState.REFLECT,
+            opened_at=now,
+            state_since=now,
+            advisor_email=advisor,
+        )
+        case_id = uow.cases.add(case, programme_id=row["id"])
+        uow.commit()
+    return case_id
+
+
+def _context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None,
+             given: Mapping[str, str]) -> TransitionContext:
+    return TransitionContext(
+        actor=actor,
+        now=app.clock.now(),
+        reason=reason,
+        facts=dict(given),
+        seats_taken=lambda: uow.cases.seats_taken(case.programme.code),
+        rules=app.rules,
+    )
+
+
+def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str,
+              expected_version: int | None = None, reason: str | None = None) -> Case:
+    """Record facts on a case (all or nothing) and note who did it in the history."""
+    given = fact_specs.split_pairs(pairs)
+    parsed = fact_specs.parse_pairs(given)
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        case = uow.cases.get(case_id, fact_specs.parts_touched(parsed))
+        version = case.version if expected_version is None else expected_version
+        ctx = _context(app, uow, case, actor, reason, given)
+        fact_specs.apply_facts(case, parsed, ctx.today)
+        record_facts(case, ctx)
+        uow.cases.save(case, expected_version=version)
+        uow.commit()
+    return case
+
+
+def advance(app: App, case_id: int, trigger: str, *, actor_email: str, reason: str | None = None,
+            facts: Sequence[str] | Mapping[str, str] | None = None,
+            expected_version: int | None = None) -> CaseEvent:
+    """Fire `trigger` on the case; facts given with it are recorded in the same transaction."""
+    try:
+        name = Trigger(trigger)
+    except ValueError:
+        raise InvalidInput("trigger", f"unknown trigger {trigger!r}; triggers: {', '.join(Trigger)}") from None
+    given = fact_specs.split_pairs(facts or {})
+    parsed = fact_specs.parse_pairs(given) if given else {}
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        case = uow.cases.get(case_id, parts_needed(name) | fact_specs.parts_touched(parsed))
+        version = case.version if expected_version is None else expected_version
+        ctx = _context(app, uow, case, actor, reason, given)
+        if parsed:
+            fact_specs.apply_facts(case, parsed, ctx.today)
+        event = fire(case, name, ctx)
+        uow.cases.save(case, expected_version=version)
+        uow.commit()
+    return event
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    history: list[CaseEvent]
+    blocked: dict[Trigger, list[str]]
+
+    @property
+    def allowed(self) -> list[Trigger]:
+        return [trigger for trigger, reasons in self.blocked.items() if not reasons]
+
+
+def show(app: App, case_id: int, *, actor_email: str = "system") -> CaseView:
+    with app.uow(write=False) as uow:
+        case = uow.cases.get(case_id, ALL_PARTS)
+        actor = resolve_actor(uow, actor_email)
+        ctx = _context(app, uow, case, actor, None, {})
+        return CaseView(case=case, history=uow.cases.history(case_id), blocked=check(case, ctx))

@@ -1,0 +1,93 @@
+"""Programmes and users: the reference data cases hang on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import person_table, programme_table
+from contract_flow.domain.case import Role
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.values import parse_email, parse_text
+
+if TYPE_CHECKING:
+    from contract_flow.bootstrap import App
+
+#: Brochure: 40 seats in year 1; a CFA sets its own, but never zero.
+MAX_PROGRAMME_YEARS = 4  # L6222-7-1: a contract lasts between 6 months and 3 years, 4 for a disabled apprentice.
+
+
+@dataclass(frozen=True)
+class ProgrammeInfo:
+    code: str
+    name: str
+    cfa_code: str
+    start_date: date
+    years: int
+    seats: int
+
+
+def add_programme(app: App, code: str, *, name: str, start_date: date, years: int, seats: int,
+                  cfa_code: str = "default") -> ProgrammeInfo:
+    code = _code("code", code)
+    cfa_code = _code("cfa", cfa_code)
+    name = parse_text("name", name)
+    if not 1 <= years <= MAX_PROGRAMME_YEARS:
+        raise InvalidInput("years", f"{years} is not between 1 and {MAX_PROGRAMME_YEARS} (L6222-7-1)")
+    if seats < 1:
+        raise InvalidInput("seats", f"{seats}: a programme has at least one seat")
+    info = ProgrammeInfo(code, name, cfa_code, start_date, years, seats)
+    with app.uow() as uow:
+        exists = uow.execute(sa.select(programme_table.c.id).where(programme_table.c.code == code)).first()
+        if exists:
+            raise InvalidInput("code", f"programme {code} already exists")
+        uow.execute(sa.insert(programme_table).values(
+            code=code, name=name, cfa_code=cfa_code, start_date=start_date, years=years, seats=seats))
+        uow.commit()
+    return info
+
+
+def list_programmes(app: App) -> list[ProgrammeInfo]:
+    with app.uow(write=False) as uow:
+        rows = uow.execute(sa.select(programme_table).order_by(programme_table.c.code)).mappings()
+        return [ProgrammeInfo(r["code"], r["name"], r["cfa_code"], r["start_date"], r["years"], r["seats"])
+                for r in rows]
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    email: str
+    name: str
+    role: Role
+    cfa_code: str | None
+
+
+def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None = None) -> UserInfo:
+    email = parse_email("email", email)
+    name = parse_text("name", name)
+    try:
+        chosen = Role(role)
+    except ValueError:
+        roles = ", ".join(r for r in Role if r is not Role.SYSTEM)
+        raise InvalidInput("role", f"{role!r} is not one of {roles}") from None
+    if chosen is Role.SYSTEM:
+        raise InvalidInput("role", "system is the engine itself, not a user")
+    cfa = _code("cfa", cfa_code) if cfa_code else None
+    with app.uow() as uow:
+        if uow.execute(sa.select(person_table.c.id).where(person_table.c.email == email)).first():
+            raise InvalidInput("email", f"a user with email {email} already exists")
+        result = uow.execute(sa.insert(person_table).values(
+            email=email, name=name, role=chosen.value, cfa_code=cfa, created_at=app.clock.now()))
+        uow.commit()
+    return UserInfo(int(result.inserted_primary_key[0]), email, name, chosen, cfa)
+
+
+def _code(field: str, text: str) -> str:
+    value = text.strip().lower()
+    if not value or len(value) > 40 or not all(c.isalnum() or c in "-_" for c in value):
+        raise InvalidInput(field, f"{text!r}: a code is 1 to 40 letters, digits, '-' or '_'")
+    return value

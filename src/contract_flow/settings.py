@@ -1,0 +1,72 @@
+"""Settings, typed, in one place: read from a TOML file in `configs/`, then overridden by the environment.
+
+The file is `--config` on the command line, else `CONTRACT_FLOW_CONFIG`, else `configs/default.toml`. Any
+setting can be overridden by `CONTRACT_FLOW_<NAME>` (e.g. `CONTRACT_FLOW_DATABASE_URL`).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+#: The repository's root when running from a checkout; configs are looked up there.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CONFIG_DIR = PROJECT_ROOT / "configs"
+DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONTRACT_FLOW_", extra="forbid")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/contract-flow.sqlite"
+    #: SQLite waits this long for another writer before giving up (milliseconds).
+    sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+    secret_key: str = DEVELOPMENT_SECRET
+    timezone: str = "Europe/Paris"
+    rules_file: Path = CONFIG_DIR / "rules" / "fr.toml"
+    programmes_dir: Path = CONFIG_DIR / "programmes"
+    config_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _refuse_development_secret_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("secret_key: set CONTRACT_FLOW_SECRET_KEY; the development secret is refused in production")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = config_path()
+        # Later sources lose: explicit arguments, then the environment, then the file.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+
+def config_path() -> Path:
+    chosen = os.environ.get("CONTRACT_FLOW_CONFIG")
+    return Path(chosen) if chosen else DEFAULT_CONFIG
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    path = config_path()
+    if not path.is_file():
+        raise FileNotFoundError(f"config file {path} not found (set --config or CONTRACT_FLOW_CONFIG)")
+    return Settings(config_file=path)
