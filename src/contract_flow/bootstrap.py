@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from contract_flow.adapters.clock import Clock, SystemClock
 from contract_flow.adapters.db import make_engine
-from contract_flow.services.unit_of_work import UnitOfWork
+from contract_flow.services.unit_of_work import Connections, UnitOfWork
 from contract_flow.settings import Settings, get_settings
 
 
@@ -24,9 +24,13 @@ class App:
     clock: Clock
     #: The legal rules (`LegalRules`), loaded lazily the first time a use case needs them.
     _rules: Any = field(default=None, repr=False)
+    connections: Connections = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.connections = Connections(self.engine)
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.engine, write=write)
+        return UnitOfWork(self.connections, write=write)
 
     @property
     def rules(self) -> Any:
@@ -37,7 +41,7 @@ class App:
         return self._rules
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.connections.close()
 
 
 def bootstrap(

@@ -231,9 +231,12 @@ GUARDS: dict[Trigger, tuple[Guard, ...]] = {
 }
 
 
+_ROLE_GUARDS: dict[Trigger, Guard] = {trigger: _role(trigger) for trigger in Trigger}
+
+
 def blockers(case: Case, trigger: Trigger, ctx: TransitionContext) -> list[str]:
     """Everything that stops `trigger` now, role first; empty when it may fire."""
-    found = _role(trigger)(case, ctx)
+    found = _ROLE_GUARDS[trigger](case, ctx)
     for guard in GUARDS.get(trigger, ()):
         found.extend(guard(case, ctx))
     return found

@@ -24,7 +24,7 @@ from contract_flow.domain.states import TRANSITIONS, TRIGGERS_FROM, CaseState, T
 def _guard(event: EventData) -> bool:
     case: Case = event.model
     ctx: TransitionContext = event.kwargs["ctx"]
-    trigger = Trigger(event.event.name)
+    trigger: Trigger = event.kwargs["trigger"]
     reasons = blockers(case, trigger, ctx)
     if reasons:
         raise TransitionRefused(case.id, trigger, reasons)
@@ -32,13 +32,13 @@ def _guard(event: EventData) -> bool:
 
 
 def _apply_effects(event: EventData) -> None:
-    effects.apply(event.model, Trigger(event.event.name), event.kwargs["ctx"])
+    effects.apply(event.model, event.kwargs["trigger"], event.kwargs["ctx"])
 
 
 def _record(event: EventData) -> None:
     ctx: TransitionContext = event.kwargs["ctx"]
     event.model.state_since = ctx.now
-    append_event(event.model, event.event.name, CaseState(event.transition.source), CaseState(event.transition.dest), ctx)
+    append_event(event.model, event.kwargs["trigger"], event.kwargs["source"], _STATE[event.transition.dest], ctx)
 
 
 def append_event(case: Case, trigger: str, from_state: CaseState, to_state: CaseState,
@@ -89,6 +89,7 @@ def _build_machine() -> Machine:
 
 
 MACHINE = _build_machine()
+_STATE: dict[str, CaseState] = {state.value: state for state in CaseState}
 
 
 def allowed_triggers(state: CaseState) -> tuple[Trigger, ...]:
@@ -105,9 +106,9 @@ def fire(case: Case, trigger: Trigger | str, ctx: TransitionContext) -> CaseEven
     # The machine stores plain strings; the domain keeps the Enum.
     case.state = state.value  # type: ignore[assignment]
     try:
-        MACHINE.events[name.value].trigger(case, ctx=ctx)
+        MACHINE.events[name.value].trigger(case, ctx=ctx, trigger=name, source=state)
     finally:
-        case.state = CaseState(case.state)
+        case.state = _STATE[case.state]
     return case.new_events[-1]
 
 

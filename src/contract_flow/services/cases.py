@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from contract_flow.adapters.tables import person_table, programme_table
+from contract_flow.adapters.tables import programme_table
 from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.case import (
     ALL_PARTS,
@@ -44,17 +44,19 @@ class OpenCase:
     advisor_email: str | None = None
 
 
-def resolve_actor(uow: UnitOfWork, email: str) -> Actor:
-    """The user acting, from their email; `system` is the engine itself (scheduled moves)."""
+def resolve_actor(uow: UnitOfWork, email: str | Actor) -> Actor:
+    """The user acting, from their email; `system` is the engine itself (scheduled moves).
+
+    An entrypoint that has already authenticated the user (the HTTP API, from its token) passes the `Actor`.
+    """
+    if isinstance(email, Actor):
+        return email
     if email == "system":
         return Actor(email="system", role=Role.SYSTEM)
-    row = uow.execute(
-        sa.select(person_table.c.id, person_table.c.email, person_table.c.role)
-        .where(person_table.c.email == email.strip().lower())
-    ).first()
-    if row is None:
+    person = uow.people.find(email.strip().lower())
+    if person is None:
         raise NotFound("user", email)
-    return Actor(email=row.email, role=Role(row.role), person_id=row.id)
+    return Actor(email=person["email"], role=Role(person["role"]), person_id=person["id"])
 
 
 def open_case(app: App, command: OpenCase) -> int:
@@ -102,7 +104,7 @@ def _context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | 
     )
 
 
-def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str,
+def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str | Actor,
               expected_version: int | None = None, reason: str | None = None) -> Case:
     """Record facts on a case (all or nothing) and note who did it in the history."""
     given = fact_specs.split_pairs(pairs)
@@ -119,7 +121,7 @@ def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], 
     return case
 
 
-def advance(app: App, case_id: int, trigger: str, *, actor_email: str, reason: str | None = None,
+def advance(app: App, case_id: int, trigger: str, *, actor_email: str | Actor, reason: str | None = None,
             facts: Sequence[str] | Mapping[str, str] | None = None,
             expected_version: int | None = None) -> CaseEvent:
     """Fire `trigger` on the case; facts given with it are recorded in the same transaction."""
@@ -153,7 +155,13 @@ class CaseView:
         return [trigger for trigger, reasons in self.blocked.items() if not reasons]
 
 
-def show(app: App, case_id: int, *, actor_email: str = "system") -> CaseView:
+def find_actor(app: App, email: str) -> Actor:
+    """Authenticate-by-email for trusted entrypoints (the CLI's `--as`, batch jobs)."""
+    with app.uow(write=False) as uow:
+        return resolve_actor(uow, email)
+
+
+def show(app: App, case_id: int, *, actor_email: str | Actor = "system") -> CaseView:
     with app.uow(write=False) as uow:
         case = uow.cases.get(case_id, ALL_PARTS)
         actor = resolve_actor(uow, actor_email)

@@ -3,45 +3,110 @@
 Writers take SQLite's write lock at BEGIN (`BEGIN IMMEDIATE`); on PostgreSQL the version check in each UPDATE
 does the same job. Callbacks registered with `after_commit` run only once the commit succeeded: that is where
 side effects (reminders to enqueue) belong, so nothing is announced that was rolled back.
+
+The transaction is the driver connection's: the repositories' prepared statements run on it directly (see
+`adapters/prepared.py`), and a Core statement run through `execute()` joins it (SQLAlchemy's begin then finds the
+driver already in a transaction). Commit and rollback go through SQLAlchemy when it took part, else straight to
+the driver.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from functools import cached_property
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from contract_flow.adapters.db import WRITE
-from contract_flow.adapters.repository import CaseRepository
+from contract_flow.adapters.db import is_sqlite
+from contract_flow.adapters.repository import CaseRepository, PersonRepository
+
+
+class Connections:
+    """Where units of work get their connection.
+
+    PostgreSQL: from the engine's pool, one checkout per unit of work. SQLite: one connection per thread, kept
+    open, because the embedded database is local and checking a connection out and in again costs more than
+    most transactions (SQLAlchemy's own SingletonThreadPool makes the same choice).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = self._keep = is_sqlite(engine)
+        self._local = threading.local()
+        self._kept: list[sa.Connection] = []
+        self._lock = threading.Lock()
+
+    def acquire(self) -> sa.Connection:
+        if not self._keep:
+            return self.engine.connect()
+        connection: sa.Connection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._local.connection = self.engine.connect()
+            with self._lock:
+                self._kept.append(connection)
+        return connection
+
+    def release(self, connection: sa.Connection) -> None:
+        if not self._keep:
+            connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._kept:
+                connection.close()
+            self._kept.clear()
+        self.engine.dispose()
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine, *, write: bool = True) -> None:
-        self._engine = engine
+    def __init__(self, connections: Connections, *, write: bool = True) -> None:
+        self._connections = connections
         self._write = write
         self._after_commit: list[Callable[[], None]] = []
 
     def __enter__(self) -> Self:
-        connection = self._engine.connect()
-        self.connection = connection.execution_options(**WRITE) if self._write else connection
-        self._transaction = self.connection.begin()
-        self.cases = CaseRepository(self.connection)
+        self.connection = self._connections.acquire()
+        self._driver = self.connection.connection.driver_connection
+        self._done = False
+        if self._connections.sqlite:
+            self._driver.execute("BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
+        # PostgreSQL's driver begins by itself at the first statement (psycopg, not in autocommit mode).
         return self
+
+    @cached_property
+    def cases(self) -> CaseRepository:
+        return CaseRepository(self.connection)
+
+    @cached_property
+    def people(self) -> PersonRepository:
+        return PersonRepository(self.connection)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if self._transaction.is_active:
-                self._transaction.rollback()
+            if not self._done:
+                self._end(commit=False)
         finally:
-            self.connection.close()
+            self._connections.release(self.connection)
+
+    def _end(self, *, commit: bool) -> None:
+        self._done = True
+        if self.connection.in_transaction():
+            transaction = self.connection.get_transaction()
+            assert transaction is not None
+            transaction.commit() if commit else transaction.rollback()
+        elif commit:
+            self._driver.commit()
+        else:
+            self._driver.rollback()
 
     def commit(self) -> None:
-        self._transaction.commit()
+        self._end(commit=True)
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
@@ -49,8 +114,5 @@ class UnitOfWork:
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
 
-    def execute(self, statement: sa.Executable) -> sa.CursorResult[sa.Any]:
-        return self.connection.execute(statement)
-
-
-UnitOfWorkFactory = Callable[..., UnitOfWork]
+    def execute(self, statement: sa.Executable, parameters: Any = None) -> sa.CursorResult[Any]:
+        return self.connection.execute(statement, parameters)
