@@ -7,12 +7,13 @@ with an in-memory or throwaway database and a fixed clock.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from contract_flow.adapters.clock import Clock, SystemClock
 from contract_flow.adapters.db import make_engine
+from contract_flow.domain.legal import NO_SCHOOL, LegalRules
+from contract_flow.domain.rules import ProgrammeCalendar
 from contract_flow.services.unit_of_work import Connections, UnitOfWork
 from contract_flow.settings import Settings, get_settings
 
@@ -22,8 +23,8 @@ class App:
     settings: Settings
     engine: Engine
     clock: Clock
-    #: The legal rules (`LegalRules`), loaded lazily the first time a use case needs them.
-    _rules: Any = field(default=None, repr=False)
+    #: The legal rules, loaded the first time a use case needs them.
+    _rules: LegalRules | None = field(default=None, repr=False)
     connections: Connections = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -33,15 +34,27 @@ class App:
         return UnitOfWork(self.connections, write=write)
 
     @property
-    def rules(self) -> Any:
+    def rules(self) -> LegalRules:
         if self._rules is None:
-            from contract_flow.legal import load_legal_rules
-
             self._rules = load_legal_rules(self.settings)
         return self._rules
 
     def close(self) -> None:
         self.connections.close()
+
+
+def load_legal_rules(settings: Settings) -> LegalRules:
+    """The rule set of `settings.rules_file` and the calendars of `configs/programmes/`."""
+    from contract_flow.rulefiles import load_programme_calendar, load_ruleset
+
+    def calendar_for(code: str) -> ProgrammeCalendar:
+        path = settings.programmes_dir / f"{code}.toml"
+        if not path.is_file():
+            # A programme with no calendar file declares no school periods: every weekday is a company day.
+            return NO_SCHOOL
+        return load_programme_calendar(path)
+
+    return LegalRules(load_ruleset(settings.rules_file), calendar_for)
 
 
 def bootstrap(

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
-            raise ValueError("secret_key: set CONTRACT_FLOW_SECRET_KEY; the development secret is refused in production")
+            raise ValueError(
+                "secret_key: set CONTRACT_FLOW_SECRET_KEY; the development secret is refused in production")
         return self
 
     @classmethod

@@ -26,10 +26,14 @@ class Prepared:
         binds = compiled.binds
         self._positional = bool(compiled.positional)
         names: Sequence[str] = compiled.positiontup or [] if self._positional else list(binds)
+        # A bind the statement carries its own value for (a LIMIT, a literal in a WHERE) needs no caller value.
         self._binds: list[tuple[str, str, Processor]] = [
             (name, binds[name].key, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
             for name in names
         ]
+        self._fixed: dict[str, Any] = {
+            binds[name].key: binds[name].value for name in names if binds[name].value is not None
+        }
         # INSERT ... RETURNING and SELECT both name their result columns.
         columns = getattr(statement, "selected_columns", None)
         if columns is None and getattr(statement, "_returning", None):
@@ -40,6 +44,8 @@ class Prepared:
         ]
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        if self._fixed:
+            values = {**self._fixed, **values}
         if self._positional:
             return [processor(values[key]) if processor else values[key] for _, key, processor in self._binds]
         return {name: processor(values[key]) if processor else values[key] for name, key, processor in self._binds}

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from contract_flow.adapters.prepared import STATEMENTS
 from contract_flow.adapters.tables import (
+    absence_table,
     application_table,
     case_table,
     contract_table,
@@ -25,6 +26,7 @@ from contract_flow.adapters.tables import (
 )
 from contract_flow.domain.case import (
     ALL_PARTS,
+    Absence,
     Application,
     ApplicationStatus,
     BreakParty,
@@ -74,6 +76,8 @@ _BUILDERS: dict[str, Callable[[], sa.ClauseElement]] = {
     "person": lambda: sa.select(person_table.c.id, person_table.c.email, person_table.c.name, person_table.c.role,
                                 person_table.c.cfa_code).where(person_table.c.email == sa.bindparam("email")),
     "applications": _by_case(application_table),
+    "absences": _by_case(absence_table),
+    "insert_absence": _insert(absence_table),
     "offers": _by_case(offer_table),
     "contract": lambda: (sa.select(contract_table).where(contract_table.c.case_id == sa.bindparam("case_id"))
                          .order_by(contract_table.c.id.desc()).limit(1)),
@@ -190,10 +194,19 @@ class CaseRepository(_PreparedRepository):
                     Offer(**{f: r[f] for f in _OFFER_FIELDS if f != "status"}, status=OfferStatus(r["status"]),
                           id=r["id"], dirty=False)
                     for r in self._rows("offers", case_id=case.id)]
+            elif part is Part.ABSENCES:
+                case._absences = [Absence(r["first_day"], r["last_day"], r["reason"], r["id"])
+                                  for r in self._rows("absences", case_id=case.id)]
             else:
                 found = self._rows("contract", case_id=case.id)
                 case._contract = _contract_from_row(found[0]) if found else ContractTerms()
             case.loaded.add(part)
+
+    def add_absence(self, case_id: int, absence: Absence, recorded_by: str) -> int:
+        """Absences are only ever added: a correction is a new record, so the history stays true."""
+        rows = self._rows("insert_absence", case_id=case_id, first_day=absence.first, last_day=absence.last,
+                          reason=absence.reason, recorded_by=recorded_by)
+        return int(rows[0]["id"])
 
     def history(self, case_id: int) -> list[CaseEvent]:
         rows = self.connection.execute(

@@ -144,10 +144,26 @@ class ContractRecord(SQLModel, table=True):
     weekly_hours: Decimal | None = Field(default=None, sa_type=HOURS)
     signed: bool = False
     trial_end: date | None = None
+    opco_filing_due: date | None = None
+    training_start_due: date | None = None
+    pay_schedule: list[dict[str, str]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     opco_filed_on: date | None = None
     ended_on: date | None = None
     ended_by: str | None = Field(default=None, max_length=20)
     termination_reason: str | None = Field(default=None, max_length=40)
+
+
+class AbsenceRecord(SQLModel, table=True):
+    """Days away from the company, per case: they push the trial end back (L6222-18)."""
+
+    __tablename__ = "absence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
+    first_day: date
+    last_day: date
+    reason: str | None = Field(default=None, max_length=200)
+    recorded_by: str = Field(max_length=254)
 
 
 class EventRecord(SQLModel, table=True):
@@ -175,4 +191,5 @@ application_table = ApplicationRecord.__table__  # type: ignore[attr-defined]
 offer_table = OfferRecord.__table__  # type: ignore[attr-defined]
 contract_table = ContractRecord.__table__  # type: ignore[attr-defined]
 event_table = EventRecord.__table__  # type: ignore[attr-defined]
+absence_table = AbsenceRecord.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -34,7 +33,7 @@ def exit_code_for(exc: DomainError) -> int:
 class _DomainErrorsToExitCodes(TyperGroup):
     """Maps domain errors to one line and an exit code, once for every command."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DomainError as exc:

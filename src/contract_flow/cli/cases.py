@@ -12,7 +12,7 @@ from contract_flow.cli.output import console, print_json
 from contract_flow.cli.runtime import get_app
 from contract_flow.domain.case import Track
 from contract_flow.domain.errors import InvalidInput
-from contract_flow.domain.states import CaseState
+from contract_flow.domain.states import CaseState, step_number
 from contract_flow.domain.values import parse_date
 
 case_app = typer.Typer(help="Apprenticeship cases.", no_args_is_help=True)
@@ -105,7 +105,7 @@ def case_show(
     json_output: JsonOption = False,
 ) -> None:
     """Facts, state, the triggers allowed now, the blocked ones with why, and the full history."""
-    from contract_flow.cli.case_view import print_case, case_as_dict
+    from contract_flow.cli.case_view import case_as_dict, print_case
     from contract_flow.services.cases import show
 
     view = show(get_app(), case_id, actor_email=as_)
@@ -143,10 +143,14 @@ def board(json_output: JsonOption = False) -> None:
     if json_output:
         print_json({code: {s.value: n for s, n in per.items()} for code, per in result.counts.items()})
         return
-    table = Table("programme", *[state.value for state in CaseState], title="Pipeline")
-    for code, per_state in result.counts.items():
-        table.add_row(code, *[str(per_state.get(state, 0) or "·") for state in CaseState])
-    table.add_row("[b]all[/b]", *[f"[b]{result.total(state)}[/b]" for state in CaseState])
+    # States down the side (the chart reads top to bottom), programmes across: it fits a terminal.
+    codes = list(result.counts)
+    table = Table("step", "state", *codes, "all", title="Pipeline")
+    for state in CaseState:
+        step = step_number(state)
+        table.add_row(str(step) if step else "", state.value,
+                      *[str(result.counts[code].get(state, 0) or "·") for code in codes],
+                      f"[b]{result.total(state)}[/b]")
     console.print(table)
 
 

@@ -36,6 +36,7 @@ class Part(StrEnum):
     APPLICATIONS = "applications"
     OFFERS = "offers"
     CONTRACT = "contract"
+    ABSENCES = "absences"
 
 
 ALL_PARTS: frozenset[Part] = frozenset(Part)
@@ -115,6 +116,16 @@ class Offer:
         return self.status in (OfferStatus.OPEN, OfferStatus.ACCEPTED)
 
 
+@dataclass(frozen=True)
+class Absence:
+    """Days the apprentice was away from the company (illness, leave...): they do not count in the trial."""
+
+    first: date
+    last: date
+    reason: str | None = None
+    id: int | None = None
+
+
 class BreakParty(StrEnum):
     """L6222-18: during the trial either party may end the contract, without formality."""
 
@@ -151,6 +162,11 @@ class ContractTerms:
     weekly_hours: Decimal | None = None
     signed: bool = False
     trial_end: date | None = None
+    opco_filing_due: date | None = None
+    training_start_due: date | None = None
+    #: The minimum pay periods fixed at signature: [{"from", "to", "contract_year", "age_band", "percent",
+    #: "reference", "minimum_monthly_gross"}], amounts and dates as text (the schedule the employer must follow).
+    pay_schedule: list[dict[str, str]] | None = None
     opco_filed_on: date | None = None
     ended_on: date | None = None
     ended_by: BreakParty | None = None
@@ -190,6 +206,9 @@ class CaseEvent:
 
 
 RECORD_FACTS = "record_facts"
+RECORD_ABSENCE = "record_absence"
+#: History entries that record something without moving the case.
+RECORDS = frozenset({RECORD_FACTS, RECORD_ABSENCE})
 
 
 @dataclass(eq=False)
@@ -213,6 +232,7 @@ class Case:
     _applications: list[Application] = field(default_factory=list)
     _offers: list[Offer] = field(default_factory=list)
     _contract: ContractTerms = field(default_factory=ContractTerms)
+    _absences: list[Absence] = field(default_factory=list)
     #: Events raised since the case was loaded, for the repository to append.
     new_events: list[CaseEvent] = field(default_factory=list)
 
@@ -240,6 +260,11 @@ class Case:
     def contract(self, terms: ContractTerms) -> None:
         self._contract = terms
         self.loaded.add(Part.CONTRACT)
+
+    @property
+    def absences(self) -> list[Absence]:
+        self._require(Part.ABSENCES)
+        return self._absences
 
     @property
     def current_offer(self) -> Offer | None:

@@ -6,10 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from contract_flow.domain.case import Actor
+
+if TYPE_CHECKING:
+    from contract_flow.domain.legal import LegalRules
 
 #: Dates in French law are days in France: a transition at 23:30 UTC on 31 March happens on 1 April in Paris.
 PARIS = ZoneInfo("Europe/Paris")
@@ -28,8 +31,8 @@ class TransitionContext:
     facts: Mapping[str, str] = field(default_factory=dict)
     #: Counts the cases holding a seat in the programme; called only by the guards that need it.
     seats_taken: Callable[[], int] | None = None
-    #: The legal rules (a `contract_flow.domain.rules.LegalRules`), when the caller has them.
-    rules: Any = None
+    #: The legal rules; without them `sign` checks only the age limit of L6222-1 (tests of the chart alone).
+    rules: LegalRules | None = None
 
     @cached_property
     def today(self) -> date:

@@ -65,10 +65,20 @@ def _refuse(case: Case, ctx: TransitionContext) -> None:
 
 
 def _sign(case: Case, ctx: TransitionContext) -> None:
+    """The signed contract keeps what the law fixes from its dates: trial end, minimum pay, deadlines."""
     terms = case.contract
     terms.signed = True
     if ctx.rules is not None:
         terms.trial_end = ctx.rules.trial_end(case)
+        due = ctx.rules.deadlines(case)
+        terms.opco_filing_due = due.opco_filing_due
+        terms.training_start_due = due.training_start_due
+        terms.pay_schedule = [
+            {"from": p.start.isoformat(), "to": p.end.isoformat(), "contract_year": str(p.contract_year),
+             "age_band": p.age_band, "percent": str(p.percent), "reference": p.reference,
+             "minimum_monthly_gross": f"{p.minimum_monthly_gross:.2f}"}
+            for p in ctx.rules.pay_schedule(case)
+        ]
     terms.dirty = True
 
 

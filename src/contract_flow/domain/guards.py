@@ -43,7 +43,7 @@ PARTS_NEEDED: dict[Trigger, frozenset[Part]] = {
     Trigger.RECEIVE_OFFER: frozenset({Part.OFFERS}),
     Trigger.DECLINE: frozenset({Part.OFFERS}),
     Trigger.CHOOSE: frozenset({Part.OFFERS, Part.CONTRACT}),
-    Trigger.SIGN: frozenset({Part.CONTRACT}),
+    Trigger.SIGN: frozenset({Part.CONTRACT, Part.ABSENCES}),
     Trigger.PASS_TRIAL: frozenset({Part.CONTRACT}),
     Trigger.COMPLETE: frozenset({Part.CONTRACT}),
     Trigger.BREAK_TRIAL: frozenset({Part.CONTRACT}),

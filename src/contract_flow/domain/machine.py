@@ -14,7 +14,7 @@ from typing import Any
 from transitions import EventData, Machine
 
 from contract_flow.domain import effects
-from contract_flow.domain.case import RECORD_FACTS, Case, CaseEvent
+from contract_flow.domain.case import RECORD_FACTS, RECORDS, Case, CaseEvent
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.guards import blockers
@@ -121,7 +121,7 @@ def replay(events: Iterable[CaseEvent], initial: CaseState = CaseState.REFLECT) 
     """The state a history leads to, checking each event follows the chart from the one before."""
     state = initial
     for event in events:
-        if event.trigger == RECORD_FACTS and event.from_state == event.to_state == state:
+        if event.trigger in RECORDS and event.from_state == event.to_state == state:
             continue
         if event.from_state != state or event.trigger not in TRIGGERS_FROM[state]:
             raise ValueError(f"event {event.seq} ({event.trigger} from {event.from_state}) does not follow {state}")

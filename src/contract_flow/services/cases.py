@@ -13,10 +13,13 @@ from contract_flow.adapters.tables import programme_table
 from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.case import (
     ALL_PARTS,
+    RECORD_ABSENCE,
+    Absence,
     Actor,
     Candidate,
     Case,
     CaseEvent,
+    Part,
     ProgrammeTerms,
     Role,
     Track,
@@ -24,7 +27,7 @@ from contract_flow.domain.case import (
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.guards import parts_needed
-from contract_flow.domain.machine import check, fire, record_facts
+from contract_flow.domain.machine import append_event, check, fire, record_facts
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import parse_email, parse_text
 
@@ -92,13 +95,13 @@ def open_case(app: App, command: OpenCase) -> int:
     return case_id
 
 
-def _context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None,
-             given: Mapping[str, str]) -> TransitionContext:
+def _context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None = None,
+             given: Mapping[str, str] | None = None) -> TransitionContext:
     return TransitionContext(
         actor=actor,
         now=app.clock.now(),
         reason=reason,
-        facts=dict(given),
+        facts=dict(given or {}),
         seats_taken=lambda: uow.cases.seats_taken(case.programme.code),
         rules=app.rules,
     )
@@ -167,3 +170,33 @@ def show(app: App, case_id: int, *, actor_email: str | Actor = "system") -> Case
         actor = resolve_actor(uow, actor_email)
         ctx = _context(app, uow, case, actor, None, {})
         return CaseView(case=case, history=uow.cases.history(case_id), blocked=check(case, ctx))
+
+
+def record_absence(app: App, case_id: int, first: date, last: date, *, actor_email: str | Actor,
+                   reason: str | None = None, expected_version: int | None = None) -> CaseEvent:
+    """Days away from the company; during the trial they push its end back (L6222-18), and the history says so."""
+    if last < first:
+        raise InvalidInput("to", f"{last.isoformat()} is before the first day {first.isoformat()}")
+    note = parse_text("reason", reason) if reason else None
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        case = uow.cases.get(case_id, {Part.CONTRACT, Part.ABSENCES})
+        version = case.version if expected_version is None else expected_version
+        terms = case.contract
+        if terms.start_date is None or first < terms.start_date:
+            start = terms.start_date.isoformat() if terms.start_date else "not set"
+            raise InvalidInput("from", f"{first.isoformat()} is before the contract start ({start})")
+        absence = Absence(first, last, note)
+        given = {"absence.from": first.isoformat(), "absence.to": last.isoformat()}
+        if case.state is CaseState.TRIAL and terms.trial_end is not None:
+            moved = app.rules.trial_end(case, (*case.absences, absence))
+            if moved != terms.trial_end:
+                given["trial_end"] = f"{terms.trial_end.isoformat()} → {moved.isoformat()}"
+                terms.trial_end = moved
+                terms.dirty = True
+        ctx = _context(app, uow, case, actor, reason, given)
+        event = append_event(case, RECORD_ABSENCE, case.state, case.state, ctx)
+        uow.cases.add_absence(case_id, absence, actor.email)
+        uow.cases.save(case, expected_version=version)
+        uow.commit()
+    return event

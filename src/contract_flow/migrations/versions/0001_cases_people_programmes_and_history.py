@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 02:34:54.665818
+Create Date: 2026-11-24 02:44:57.836191
 """
 from typing import Sequence, Union
 
@@ -73,6 +73,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_apprenticeship_case_state'), ['state'], unique=False)
         batch_op.create_index('ix_case_programme_state', ['programme_id', 'state'], unique=False)
 
+    op.create_table('absence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('first_day', sa.Date(), nullable=False),
+    sa.Column('last_day', sa.Date(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('recorded_by', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['apprenticeship_case.id'], name=op.f('fk_absence_case_id_apprenticeship_case')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_absence'))
+    )
+    with op.batch_alter_table('absence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_absence_case_id'), ['case_id'], unique=False)
+
     op.create_table('application',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -116,6 +129,9 @@ def upgrade() -> None:
     sa.Column('weekly_hours', sa.Numeric(precision=5, scale=2), nullable=True),
     sa.Column('signed', sa.Boolean(), nullable=False),
     sa.Column('trial_end', sa.Date(), nullable=True),
+    sa.Column('opco_filing_due', sa.Date(), nullable=True),
+    sa.Column('training_start_due', sa.Date(), nullable=True),
+    sa.Column('pay_schedule', sa.JSON(), nullable=True),
     sa.Column('opco_filed_on', sa.Date(), nullable=True),
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('ended_by', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
@@ -158,6 +174,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_application_case_id'))
 
     op.drop_table('application')
+    with op.batch_alter_table('absence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_absence_case_id'))
+
+    op.drop_table('absence')
     with op.batch_alter_table('apprenticeship_case', schema=None) as batch_op:
         batch_op.drop_index('ix_case_programme_state')
         batch_op.drop_index(batch_op.f('ix_apprenticeship_case_state'))

@@ -1,0 +1,1 @@
+"""Celery workers: the reminder sweep and sends (thin tasks that call `contract_flow.services`)."""
