@@ -39,9 +39,11 @@ class Prepared:
         if columns is None and getattr(statement, "_returning", None):
             columns = sa.select(*statement._returning).selected_columns  # type: ignore[attr-defined]
         self.keys: list[str] = list(columns.keys()) if columns is not None else []
-        self._results: list[Processor] = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in (columns or [])
-        ]
+        self._result_types = [column.type.dialect_impl(dialect) for column in (columns or [])]
+        self._dialect = dialect
+        # Built at the first execution: some drivers' processors depend on the type code the cursor reports
+        # (psycopg's numeric), as in SQLAlchemy's own result handling.
+        self._results: list[Processor] | None = None
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         if self._fixed:
@@ -63,8 +65,13 @@ class Prepared:
         try:
             cursor.execute(self.sql, self.parameters(values))
             fetched = cursor.fetchall()
+            description = cursor.description if self._results is None else None
         finally:
             cursor.close()
+        if self._results is None:
+            codes = [column[1] for column in description or ()] or [None] * len(self._result_types)
+            self._results = [kind.result_processor(self._dialect, code)
+                             for kind, code in zip(self._result_types, codes, strict=True)]
         keys, processors = self.keys, self._results
         return [
             {key: (processor(raw) if processor else raw) for key, processor, raw in zip(keys, processors, row, strict=True)}

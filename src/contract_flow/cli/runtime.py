@@ -33,9 +33,10 @@ def configure(config: Path | None, now: str | None) -> None:
         if not config.is_file():
             raise InvalidInput("--config", f"{config} is not a file")
         os.environ["CONTRACT_FLOW_CONFIG"] = str(config)
-        from contract_flow.settings import get_settings
+    from contract_flow.settings import get_settings
 
-        get_settings.cache_clear()
+    # One command, one reading of the settings (a process normally runs one command; tests run many).
+    get_settings.cache_clear()
 
 
 def parse_moment(field: str, text: str) -> datetime:

@@ -25,7 +25,7 @@ from contract_flow.domain.case import (
     Track,
 )
 from contract_flow.domain.context import TransitionContext
-from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check, fire, record_facts
 from contract_flow.domain.states import CaseState, Trigger
@@ -95,6 +95,15 @@ def open_case(app: App, command: OpenCase) -> int:
     return case_id
 
 
+def _checked_version(case: Case, expected: int | None) -> int:
+    """The version a save must find. A caller who names the version it saw (If-Match) is told at once when it is
+    stale, before any guard: the case it reasoned about is no longer the case."""
+    if expected is not None and case.version != expected:
+        assert case.id is not None
+        raise ConflictError(case.id, expected, case.version)
+    return case.version
+
+
 def _context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None = None,
              given: Mapping[str, str] | None = None) -> TransitionContext:
     return TransitionContext(
@@ -115,7 +124,7 @@ def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], 
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         case = uow.cases.get(case_id, fact_specs.parts_touched(parsed))
-        version = case.version if expected_version is None else expected_version
+        version = _checked_version(case, expected_version)
         ctx = _context(app, uow, case, actor, reason, given)
         fact_specs.apply_facts(case, parsed, ctx.today)
         record_facts(case, ctx)
@@ -137,7 +146,7 @@ def advance(app: App, case_id: int, trigger: str, *, actor_email: str | Actor, r
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         case = uow.cases.get(case_id, parts_needed(name) | fact_specs.parts_touched(parsed))
-        version = case.version if expected_version is None else expected_version
+        version = _checked_version(case, expected_version)
         ctx = _context(app, uow, case, actor, reason, given)
         if parsed:
             fact_specs.apply_facts(case, parsed, ctx.today)
@@ -181,7 +190,7 @@ def record_absence(app: App, case_id: int, first: date, last: date, *, actor_ema
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         case = uow.cases.get(case_id, {Part.CONTRACT, Part.ABSENCES})
-        version = case.version if expected_version is None else expected_version
+        version = _checked_version(case, expected_version)
         terms = case.contract
         if terms.start_date is None or first < terms.start_date:
             start = terms.start_date.isoformat() if terms.start_date else "not set"

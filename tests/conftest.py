@@ -1,0 +1,117 @@
+"""Shared fixtures: a fixed clock, an App on SQLite and on the throwaway PostgreSQL, the people of a CFA."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from contract_flow.adapters.clock import FixedClock
+from contract_flow.adapters.tables import metadata
+from contract_flow.bootstrap import App, bootstrap
+from contract_flow.services.directory import add_programme, add_user
+from contract_flow.services.schema import upgrade
+from contract_flow.settings import Settings
+from tests.support.servers import libpq_dsn
+
+pytest_plugins = ["tests.support.conftest_servers"]
+
+#: Monday 2 March 2026, 10:00 in Paris: inside the brochure's application window.
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+VALID_SIRET = "73282932000074"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (running the migrations once is enough)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = bootstrap(Settings(database_url=f"sqlite:///{path}", environment="test"))
+    upgrade(app)
+    app.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str) -> str:
+    """A migrated PostgreSQL database, cloned for each test with CREATE DATABASE ... TEMPLATE."""
+    name = f"cf_template_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(libpq_dsn(postgres_url), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = sa.make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    app = bootstrap(Settings(database_url=url, environment="test"))
+    upgrade(app)
+    app.close()
+    return name
+
+
+def _fresh_postgres(postgres_url: str, template: str) -> Iterator[str]:
+    name = f"cf_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(libpq_dsn(postgres_url), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield sa.make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(libpq_dsn(postgres_url), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each integration test runs on both databases, each time on a fresh migrated one."""
+    if request.param == "sqlite":
+        path = tmp_path / "contract-flow.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        yield from _fresh_postgres(request.getfixturevalue("postgres_url"),
+                                   request.getfixturevalue("postgres_template"))
+
+
+@pytest.fixture
+def app(database_url: str, clock: FixedClock) -> Iterator[App]:
+    application = bootstrap(Settings(database_url=database_url, environment="test"), clock=clock)
+    yield application
+    application.close()
+
+
+@dataclass(frozen=True)
+class People:
+    advisor: str = "claire.conseil@cfa.example"
+    lead: str = "paul.responsable@cfa.example"
+    tutor: str = "thomas.tuteur@cfa.example"
+    mentor: str = "marie.maitre@industrie.example"
+    apprentice: str = "lea.martin@example.org"
+
+
+@pytest.fixture
+def people(app: App) -> People:
+    """The brochure's programme (40 seats, 3 years from 1 September 2026) and one user per role."""
+    add_programme(app, "mecatronique", name="Ingénieur Mécatronique", start_date=date(2026, 9, 1), years=3,
+                  seats=40, cfa_code="imt-mines-ales")
+    found = People()
+    for email, role in ((found.advisor, "advisor"), (found.lead, "programme_lead"), (found.tutor, "tutor"),
+                        (found.mentor, "mentor"), (found.apprentice, "apprentice")):
+        add_user(app, email, name=email.split("@")[0].replace(".", " ").title(), role=role,
+                 cfa_code="imt-mines-ales")
+    return found
+
+
+def snapshot(app: App) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, to prove a refused command changed nothing."""
+    with app.engine.connect() as connection:
+        return {
+            table.name: [dict(row) for row in connection.execute(
+                sa.select(table).order_by(*table.primary_key.columns)).mappings()]
+            for table in metadata.sorted_tables
+        }

@@ -1,0 +1,37 @@
+"""Moving a case along the chart with the facts each step needs, as an advisor would."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from contract_flow.bootstrap import App
+from contract_flow.domain.case import Track
+from contract_flow.services.cases import OpenCase, advance, open_case, set_facts
+
+VALID_SIRET = "73282932000074"
+
+#: The moves from reflect to trial and the facts each needs, in the brochure's order.
+PATH: tuple[tuple[str, dict[str, str]], ...] = (
+    ("start_applying", {"project.target_job": "technicien mécatronique", "project.mobility_area": "Occitanie"}),
+    ("shortlist", {"application.company": "Industrie SA", "application.siret": VALID_SIRET}),
+    ("receive_offer", {"offer.company": "Industrie SA", "offer.siret": VALID_SIRET}),
+    ("choose", {"offer.gross_monthly_pay": "1400.00", "offer.start_date": "2026-09-01", "offer.weekly_hours": "35"}),
+    ("validate", {}),
+    ("sign", {"contract.signature_date": "2026-08-20", "contract.end_date": "2029-08-31",
+              "contract.mentor_name": "Marie Maître", "contract.mentor_email": "marie.maitre@industrie.example"}),
+)
+STATES = ("reflect", "apply", "convince", "position", "decide", "sign", "trial")
+
+
+def open_candidate(app: App, *, first_name: str = "Léa", last_name: str = "Martin",
+                   birth_date: date = date(2004, 5, 12), email: str = "lea.martin@example.org",
+                   programme: str = "mecatronique") -> int:
+    return open_case(app, OpenCase(programme, first_name, last_name, birth_date, email, Track.EXCELLENCE))
+
+
+def walk(app: App, case_id: int, to_state: str, *, advisor: str, lead: str) -> None:
+    """Record each step's facts and fire its trigger until the case is in `to_state` (reflect..trial)."""
+    for trigger, facts in PATH[: STATES.index(to_state)]:
+        if facts:
+            set_facts(app, case_id, facts, actor_email=advisor)
+        advance(app, case_id, trigger, actor_email=lead if trigger == "validate" else advisor)
