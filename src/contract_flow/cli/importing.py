@@ -17,7 +17,8 @@ from contract_flow.services.importer import import_cases
 def run_import(app: App, file: Path, *, json_output: bool) -> None:
     if not file.is_file():
         raise InvalidInput("FILE", f"{file} is not a readable file")
-    total = max(sum(1 for _ in file.open(encoding="utf-8-sig")) - 1, 0)
+    with file.open(encoding="utf-8-sig") as counting:
+        total = max(sum(1 for _ in counting) - 1, 0)  # rows, for the progress bar
     with file.open(encoding="utf-8-sig", newline="") as stream:
         if json_output:
             report = import_cases(app, stream)

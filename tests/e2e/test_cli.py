@@ -1,0 +1,144 @@
+"""The `contract-flow` command line, as an advisor types it: exit codes, one-line errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from contract_flow.cli import app as cli_app
+from contract_flow.domain.diagram import mermaid
+
+runner = CliRunner()
+ADVISOR = "conseil@cfa.example"
+LEAD = "responsable@cfa.example"
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path}/cli.sqlite"
+    monkeypatch.setenv("CONTRACT_FLOW_DATABASE_URL", url)
+    yield url
+
+
+def cf(*args: str, code: int = 0) -> str:
+    """Run one command at a fixed date; check its exit code; return what it printed."""
+    result = runner.invoke(cli_app, ["--now", "2026-03-02T10:00", *args])
+    assert result.exit_code == code, f"{args}: exit {result.exit_code}\n{result.output}"
+    return result.output
+
+
+@pytest.fixture
+def cfa(database: str) -> None:
+    cf("db", "upgrade")
+    cf("programme", "add", "mecatronique", "--name", "Mécatronique", "--start", "2026-09-01", "--years", "3",
+       "--seats", "40", "--cfa", "imt-mines-ales")
+    cf("user", "add", ADVISOR, "--name", "Claire Conseil", "--role", "advisor", "--cfa", "imt-mines-ales")
+    cf("user", "add", LEAD, "--name", "Paul Responsable", "--role", "programme_lead")
+
+
+def open_case() -> int:
+    out = cf("case", "open", "--programme", "mecatronique", "--first-name", "Léa", "--last-name", "Martin",
+             "--birth-date", "2004-05-12", "--email", "lea.martin@example.org", "--track", "excellence", "--json")
+    return int(json.loads(out)["id"])
+
+
+def test_an_advisor_opens_a_case_records_the_project_and_moves_it_to_apply(cfa: None) -> None:
+    case_id = open_case()
+    cf("case", "set", str(case_id), "project.target_job=technicien mécatronique", "project.mobility_area=Occitanie",
+       "--as", ADVISOR)
+    out = cf("case", "advance", str(case_id), "start_applying", "--as", ADVISOR, "--reason", "projet prêt")
+    assert "reflect → apply" in out
+    shown = json.loads(cf("case", "show", str(case_id), "--json"))
+    assert shown["state"] == "apply"
+    assert shown["step"] == 2
+    assert shown["history"][-1]["actor"] == ADVISOR
+    assert shown["history"][-1]["reason"] == "projet prêt"
+    assert "shortlist" in shown["blocked"]
+    listed = json.loads(cf("case", "list", "--state", "apply", "--json"))
+    assert [c["id"] for c in listed] == [case_id]
+
+
+def test_a_guard_refusal_exits_1_with_one_line_saying_what_is_missing(cfa: None) -> None:
+    case_id = open_case()
+    result = runner.invoke(cli_app, ["case", "advance", str(case_id), "start_applying", "--as", ADVISOR])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: case 1: start_applying refused: needs a professional project")
+
+
+def test_a_trigger_not_allowed_now_exits_1_and_lists_the_allowed_ones(cfa: None) -> None:
+    case_id = open_case()
+    out = cf("case", "advance", str(case_id), "sign", "--as", ADVISOR, code=1)
+    assert "allowed now: start_applying, withdraw, lapse" in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["case", "show", "42"], "case 42 not found"),
+    (["case", "advance", "1", "fly", "--as", ADVISOR], "unknown trigger 'fly'"),
+    (["case", "set", "1", "offer.siret=12345678901234", "--as", ADVISOR], "check digit is wrong (Luhn)"),
+    (["case", "set", "1", "contract.start_date=2026-02-30", "--as", ADVISOR], "is not a date"),
+    (["case", "set", "1", "nokey"], "'nokey' is not key=value"),
+    (["case", "open", "--programme", "mecatronique", "--first-name", "A", "--last-name", "B",
+      "--birth-date", "2040-01-01", "--email", "a@b.fr"], "birth_date: 2040-01-01 is in the future"),
+    (["case", "list", "--state", "hired"], "state: 'hired' is not a state"),
+    (["case", "advance", "1", "start_applying"], "Missing option '--as'"),
+])
+def test_bad_input_exits_2_with_the_field_and_the_rule(cfa: None, args: list[str], message: str) -> None:
+    open_case()
+    result = runner.invoke(cli_app, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_a_stale_version_exits_1_with_a_conflict(cfa: None) -> None:
+    case_id = open_case()
+    out = cf("case", "set", str(case_id), "project.target_job=technicien", "--version", "5", "--as", ADVISOR, code=1)
+    assert "changed by someone else since version 5" in out
+
+
+def test_the_board_counts_cases_per_state(cfa: None) -> None:
+    open_case()
+    data = json.loads(cf("board", "--json"))
+    assert data == {"mecatronique": {"reflect": 1}}
+    assert "reflect" in cf("board")
+
+
+def test_import_reports_bad_rows_and_exits_2_but_keeps_the_good_ones(cfa: None, tmp_path: Path) -> None:
+    csv = tmp_path / "candidats.csv"
+    csv.write_text("programme,first_name,last_name,birth_date,email\n"
+                   "mecatronique,Léa,Martin,2004-05-12,lea@example.org\n"
+                   "mecatronique,Hugo,Bernard,12/05/2004,hugo@example.org\n", encoding="utf-8")
+    out = cf("import", "cases", str(csv), "--json", code=2)
+    report = json.loads(out)
+    assert report["imported"] == [{"line": 2, "id": 1}]
+    assert report["problems"][0]["line"] == 3 and report["problems"][0]["field"] == "birth_date"
+
+
+def test_diagram_prints_the_chart_from_the_engine_definition(database: str) -> None:
+    assert cf("diagram") == mermaid()
+
+
+def test_the_demo_loads_a_dozen_cases_spread_over_the_steps(database: str) -> None:
+    cf("db", "upgrade")
+    assert "12 cases created" in cf("demo")
+    assert "already loaded" in cf("demo")
+    counts = json.loads(cf("board", "--json"))["mecatronique"]
+    assert sum(counts.values()) == 12
+    assert len(counts) >= 7
+
+
+def test_the_installed_console_script_runs(database: str) -> None:
+    """The entry point declared in pyproject.toml, as a user's shell runs it."""
+    script = Path(sys.executable).parent / "contract-flow"
+    result = subprocess.run([str(script), "db", "upgrade"], capture_output=True, text=True, env=os.environ,
+                            check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "at revision 0001" in result.stdout
