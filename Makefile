@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 
 diagram: $(STAMP)
-	$(BIN)/contract-flow diagram > docs/state-chart.mmd
+	$(BIN)/contract-flow diagram --markdown > docs/state-chart.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

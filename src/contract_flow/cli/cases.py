@@ -154,11 +154,13 @@ def board(json_output: JsonOption = False) -> None:
     console.print(table)
 
 
-def diagram() -> None:
+def diagram(
+    markdown: Annotated[bool, typer.Option("--markdown", help="The whole docs/state-chart.md page.")] = False,
+) -> None:
     """Print the state chart as Mermaid, generated from the engine's own definition."""
-    from contract_flow.domain.diagram import mermaid
+    from contract_flow.domain.diagram import document, mermaid
 
-    print(mermaid(), end="")
+    print(document() if markdown else mermaid(), end="")
 
 
 @import_app.command("cases")
