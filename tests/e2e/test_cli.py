@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,10 @@ LEAD = "responsable@cfa.example"
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path}/cli.sqlite"
     monkeypatch.setenv("CONTRACT_FLOW_DATABASE_URL", url)
-    yield url
+    return url
 
 
 def cf(*args: str, code: int = 0) -> str:
@@ -119,7 +118,8 @@ def test_import_reports_bad_rows_and_exits_2_but_keeps_the_good_ones(cfa: None, 
     out = cf("import", "cases", str(csv), "--json", code=2)
     report = json.loads(out)
     assert report["imported"] == [{"line": 2, "id": 1}]
-    assert report["problems"][0]["line"] == 3 and report["problems"][0]["field"] == "birth_date"
+    assert report["problems"][0]["line"] == 3
+    assert report["problems"][0]["field"] == "birth_date"
 
 
 def test_diagram_prints_the_chart_from_the_engine_definition(database: str) -> None:

@@ -35,10 +35,12 @@ def test_a_case_goes_from_reflection_to_a_completed_contract_and_its_history_rep
     view = show(app, case_id)
     assert view.case.state is CaseState.TRIAL
     trial_end = view.case.contract.trial_end
-    assert trial_end is not None and trial_end >= date(2026, 9, 1) + timedelta(days=63)
+    assert trial_end is not None
+    assert trial_end >= date(2026, 9, 1) + timedelta(days=63)
     # D6224-1: 5 jours ouvrables after Tuesday 1 September, Saturday counting: Wed, Thu, Fri, Sat, Mon 7.
     assert view.case.contract.opco_filing_due == date(2026, 9, 7)
-    assert view.case.contract.pay_schedule and view.case.contract.pay_schedule[0]["contract_year"] == "1"
+    assert view.case.contract.pay_schedule
+    assert view.case.contract.pay_schedule[0]["contract_year"] == "1"
 
     clock.set(datetime_after(trial_end))
     advance(app, case_id, "pass_trial", actor_email="system")
@@ -133,7 +135,8 @@ def test_an_absence_during_the_trial_moves_its_end_and_the_history_says_so(app: 
     event = record_absence(app, case_id, date(2026, 9, 28), date(2026, 10, 2), actor_email=people.mentor,
                            reason="arrêt maladie")
     after = show(app, case_id).case.contract.trial_end
-    assert after is not None and after > before
+    assert after is not None
+    assert after > before
     assert event.facts["trial_end"] == f"{before.isoformat()} → {after.isoformat()}"
     assert show(app, case_id).history[-1].trigger == "record_absence"
 

@@ -33,7 +33,8 @@ def exit_code_for(exc: DomainError) -> int:
 class _DomainErrorsToExitCodes(TyperGroup):
     """Maps domain errors to one line and an exit code, once for every command."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    # Typer's own Context subclasses the (vendored) Click Context that Group.invoke declares.
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except DomainError as exc:

@@ -171,7 +171,8 @@ def _check_against_case(case: Case, parsed: Mapping[str, Any], today: date) -> N
     if born is not None and born > today:
         raise InvalidInput("candidate.birth_date", f"{born.isoformat()} is in the future")
     if any(key.startswith("contract.") for key in parsed) and case.contract.signed:
-        fixed = [k for k in parsed if k.startswith("contract.") and k.partition(".")[2] not in AMENDABLE_AFTER_SIGNATURE]
+        fixed = [key for key in parsed
+                 if key.startswith("contract.") and key.partition(".")[2] not in AMENDABLE_AFTER_SIGNATURE]
         if fixed:
             raise InvalidInput(fixed[0], "the contract is signed: only an amendment may change it "
                                          f"({', '.join(sorted(AMENDABLE_AFTER_SIGNATURE))})")

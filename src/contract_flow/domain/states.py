@@ -83,8 +83,8 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec(T.DECLINE, (S.POSITION,), S.APPLY, "the candidate declines the offer"),
     TransitionSpec(T.REFUSE, (S.DECIDE,), S.POSITION, "the programme lead sends the job project back"),
     TransitionSpec(T.BREAK_TRIAL, (S.TRIAL,), S.ENDED_IN_TRIAL, "either party ends the contract during the trial"),
-    TransitionSpec(T.TERMINATE, (S.ACTIVE,), S.TERMINATED, "the contract is broken after the trial, on a legal ground"),
-    TransitionSpec(T.LAPSE, (S.REFLECT, S.APPLY, S.CONVINCE), S.NO_CONTRACT, "the search window ended without employer"),
+    TransitionSpec(T.TERMINATE, (S.ACTIVE,), S.TERMINATED, "the contract is broken after the trial on a legal ground"),
+    TransitionSpec(T.LAPSE, (S.REFLECT, S.APPLY, S.CONVINCE), S.NO_CONTRACT, "the search window ended"),
     TransitionSpec(T.RESUME_SEARCH, (S.ENDED_IN_TRIAL, S.TERMINATED), S.APPLY, "after a break, the search starts again"),
 )
 

@@ -80,10 +80,11 @@ def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None
     with app.uow() as uow:
         if uow.execute(sa.select(person_table.c.id).where(person_table.c.email == email)).first():
             raise InvalidInput("email", f"a user with email {email} already exists")
-        result = uow.execute(sa.insert(person_table).values(
-            email=email, name=name, role=chosen.value, cfa_code=cfa, created_at=app.clock.now()))
+        person_id = uow.execute(sa.insert(person_table).values(
+            email=email, name=name, role=chosen.value, cfa_code=cfa, created_at=app.clock.now(),
+        ).returning(person_table.c.id)).scalar_one()
         uow.commit()
-    return UserInfo(int(result.inserted_primary_key[0]), email, name, chosen, cfa)
+    return UserInfo(int(person_id), email, name, chosen, cfa)
 
 
 def _code(field: str, text: str) -> str:
