@@ -85,7 +85,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec(T.BREAK_TRIAL, (S.TRIAL,), S.ENDED_IN_TRIAL, "either party ends the contract during the trial"),
     TransitionSpec(T.TERMINATE, (S.ACTIVE,), S.TERMINATED, "the contract is broken after the trial on a legal ground"),
     TransitionSpec(T.LAPSE, (S.REFLECT, S.APPLY, S.CONVINCE), S.NO_CONTRACT, "the search window ended"),
-    TransitionSpec(T.RESUME_SEARCH, (S.ENDED_IN_TRIAL, S.TERMINATED), S.APPLY, "after a break, the search starts again"),
+    TransitionSpec(T.RESUME_SEARCH, (S.ENDED_IN_TRIAL, S.TERMINATED), S.APPLY, "after a break, the search resumes"),
 )
 
 SPEC_BY_TRIGGER: dict[Trigger, TransitionSpec] = {spec.trigger: spec for spec in TRANSITIONS}
