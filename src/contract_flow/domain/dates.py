@@ -12,8 +12,3 @@ def add_months(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     month += 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def add_years(day: date, years: int) -> date:
-    """`day` plus whole years; 29 February falls on 28 February in a common year."""
-    return add_months(day, 12 * years)

@@ -18,13 +18,16 @@ from contract_flow.domain.case import (
     TerminationReason,
 )
 from contract_flow.domain.context import TransitionContext
-from contract_flow.domain.dates import add_months, add_years
+from contract_flow.domain.dates import add_months
+from contract_flow.domain.rules.dates import age_on, contract_end
 from contract_flow.domain.siret import siret_problem
 from contract_flow.domain.states import CaseState, Trigger
 
 Guard = Callable[[Case, TransitionContext], list[str]]
 
-UPPER_AGE_LIMIT = 29  # L6222-1: "seize ans au moins à trente ans au plus" at the start means under 30.
+# The values below are the law's, used only when a context carries no rule set (tests of the chart alone);
+# the engine always passes the rule set of configs/rules/fr.toml, whose values and sources win.
+UPPER_AGE_LIMIT = 29  # L6222-1: 16 to 29 at the start of the contract.
 SEARCH_WINDOW_MONTHS = 3  # L6222-12-1: training may start without an employer for up to three months.
 RESUME_WINDOW_MONTHS = 6  # L6222-18-2: after a break the CFA keeps the apprentice up to six months.
 
@@ -119,7 +122,7 @@ def _contract_terms(case: Case, ctx: TransitionContext) -> list[str]:
     if terms.employer_siret and (problem := siret_problem(terms.employer_siret)):
         problems.append(f"contract.employer_siret {terms.employer_siret}: {problem}")
     if terms.start_date and terms.end_date:
-        expected_end = add_years(terms.start_date, case.programme.years) - _ONE_DAY
+        expected_end = contract_end(terms.start_date, case.programme.years)
         if terms.end_date != expected_end:
             problems.append(
                 f"the contract must last the programme's {case.programme.years} years (L6222-7-1): "
@@ -190,7 +193,8 @@ def _termination_reason(case: Case, ctx: TransitionContext) -> list[str]:
 
 
 def _search_window_over(case: Case, ctx: TransitionContext) -> list[str]:
-    window_end = add_months(case.programme.start_date, SEARCH_WINDOW_MONTHS)
+    window_end = (ctx.rules.search_window_end(case) if ctx.rules is not None
+                  else add_months(case.programme.start_date, SEARCH_WINDOW_MONTHS))
     if ctx.today < window_end:
         return [f"the search window without employer runs until {window_end.isoformat()} (L6222-12-1: 3 months "
                 "from the training start)"]
@@ -201,19 +205,14 @@ def _within_resume_window(case: Case, ctx: TransitionContext) -> list[str]:
     ended = case.contract.ended_on
     if ended is None:
         return []
-    limit = add_months(ended, RESUME_WINDOW_MONTHS)
+    limit = (ctx.rules.resume_window_end(ended) if ctx.rules is not None
+             else add_months(ended, RESUME_WINDOW_MONTHS))
     if ctx.today > limit:
         return [f"the 6-month search after the break ended on {limit.isoformat()} (L6222-18-2)"]
     return []
 
 
-_ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
 _THREE_MONTHS_SLACK = date(2000, 4, 1) - date(2000, 1, 1)
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Age in whole years on `day`; a birthday on that very day counts."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 GUARDS: dict[Trigger, tuple[Guard, ...]] = {

@@ -19,10 +19,12 @@ from contract_flow.domain.rules import (
     PayPeriod,
     ProgrammeCalendar,
     RuleSet,
+    add_months,
     check_eligibility,
     deadlines,
     minimum_pay,
     pay_schedule,
+    search_after_break_end,
     trial_end,
 )
 
@@ -71,6 +73,15 @@ class LegalRules:
         chosen = case.absences if absences is None else absences
         ranges = [DateRange(a.first, a.last) for a in chosen]
         return trial_end(self.ruleset, start, self.calendar(case.programme.code), ranges).trial_end
+
+    def search_window_end(self, case: Case) -> date:
+        """L6222-12-1: a candidate may train without an employer for 3 months from the training start."""
+        months = self.ruleset.duration_on("search_without_employer_months", case.programme.start_date).value
+        return add_months(case.programme.start_date, months)
+
+    def resume_window_end(self, broken_on: date) -> date:
+        """L6222-18-2: after a break the CFA keeps the apprentice in training for up to 6 months."""
+        return search_after_break_end(self.ruleset, broken_on).due
 
     def pay_schedule(self, case: Case) -> list[PayPeriod]:
         start = case.contract.start_date

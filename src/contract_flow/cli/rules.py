@@ -1,0 +1,205 @@
+"""`contract-flow rules`: ask the legal rules a question (pay, eligibility, trial end, deadlines).
+
+Thin: parse the options, call `contract_flow.domain.rules`, print a table or JSON. Bad input prints one line
+"error: <field>: <what and why>" on stderr and exits with 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from contract_flow.cli.output import console, error, print_json
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.rules import (
+    DateRange,
+    PayPeriod,
+    RuleSet,
+    check_eligibility,
+    deadlines,
+    minimum_pay,
+    pay_schedule,
+    trial_end,
+)
+from contract_flow.domain.values import parse_amount, parse_date
+from contract_flow.rulefiles import load_programme_calendar, load_ruleset
+
+BAD_INPUT = 2
+
+app = typer.Typer(
+    help="The legal rules (configs/rules/fr.toml): minimum pay, age eligibility, trial end, deadlines.",
+    no_args_is_help=True,
+)
+
+BirthDate = Annotated[str, typer.Option("--birth-date", help="The apprentice's birth date, YYYY-MM-DD.")]
+ContractStart = Annotated[str, typer.Option("--contract-start", help="First day of the contract, YYYY-MM-DD.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+SmcOption = Annotated[
+    str | None, typer.Option("--smc", help="Collective agreement minimum (SMC), monthly gross in euros.")
+]
+# a period's JSON keys: its own field names, with from/to for its first and last days
+_PERIOD_KEYS = ("from", "to", *PayPeriod._fields[2:])
+
+
+def _ruleset() -> RuleSet:
+    """The rule set the settings name (`rules_file`, so `--config` applies here too)."""
+    from contract_flow.settings import get_settings
+
+    return load_ruleset(get_settings().rules_file)
+
+
+def _birth_and_start(birth_text: str, start_text: str) -> tuple[date, date]:
+    birth, start = parse_date("birth-date", birth_text), parse_date("contract-start", start_text)
+    if birth >= start:
+        raise InvalidInput("birth-date", f"{birth} is not before the contract start {start}")
+    return birth, start
+
+
+def _absence(text: str) -> DateRange:
+    first_text, separator, last_text = text.partition(":")
+    if not separator:
+        raise InvalidInput("absence", f"{text!r} is not FROM:TO (e.g. 2026-10-05:2026-10-09)")
+    first, last = parse_date("absence", first_text), parse_date("absence", last_text)
+    if last < first:
+        raise InvalidInput("absence", f"{text!r} ends before it starts")
+    return DateRange(first, last)
+
+
+@contextmanager
+def _bad_input_exits() -> Iterator[None]:
+    """Bad input, an unknown derogation or a rule file that cannot answer: one line on stderr, exit code 2."""
+    try:
+        yield
+    except (InvalidInput, ValueError) as problem:
+        error(str(problem))
+        raise typer.Exit(BAD_INPUT) from None
+
+
+def _show(data: dict[str, Any], as_json: bool, title: str) -> None:
+    """JSON with the result's own field names, or a two-column table for a person."""
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=title, show_header=False)
+    for key, value in data.items():
+        shown = "\n".join(value) if isinstance(value, list | tuple) else value
+        table.add_row(key.replace("_", " "), f"{shown:.2f}" if isinstance(shown, Decimal) else str(shown))
+    console.print(table)
+
+
+@app.command("pay")
+def pay(
+    *,
+    birth_date: BirthDate,
+    contract_start: ContractStart,
+    on: Annotated[str, typer.Option("--on", help="The day to compute the minimum for, YYYY-MM-DD.")],
+    smc: SmcOption = None,
+    concluded: Annotated[str | None, typer.Option("--concluded", help="Day the contract was concluded.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Legal minimum monthly gross pay on a day (D6222-26) and the contribution exemption ceiling."""
+    with _bad_input_exits():
+        birth, start = _birth_and_start(birth_date, contract_start)
+        day = parse_date("on", on)
+        if day < start:
+            raise InvalidInput("on", f"{day} is before the contract start {start}")
+        amount = parse_amount("smc", smc) if smc is not None else None
+        signed = parse_date("concluded", concluded) if concluded is not None else None
+        result = minimum_pay(_ruleset(), birth, start, day, smc=amount, concluded=signed)
+    _show(asdict(result), json_output, f"Minimum pay on {day}")
+
+
+@app.command("pay-schedule")
+def pay_schedule_command(
+    birth_date: BirthDate,
+    contract_start: ContractStart,
+    years: Annotated[int, typer.Option("--years", help="Length of the contract in years.")] = 3,
+    smc: SmcOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The minimum over the whole contract, one line per period (anniversary, age band, SMIC change)."""
+    with _bad_input_exits():
+        birth, start = _birth_and_start(birth_date, contract_start)
+        if years < 1:
+            raise InvalidInput("years", f"{years}: a contract lasts at least one year")
+        amount = parse_amount("smc", smc) if smc is not None else None
+        periods = pay_schedule(_ruleset(), birth, start, years, smc=amount)
+    if json_output:
+        print_json({"periods": [dict(zip(_PERIOD_KEYS, period, strict=True)) for period in periods]})
+        return
+    table = Table("from", "to", "year", "age band", "%", "reference", "minimum monthly gross",
+                  title=f"Minimum pay from {start}")
+    for p in periods:
+        table.add_row(str(p.start), str(p.end), str(p.contract_year), p.age_band, f"{p.percent:.2f}", p.reference,
+                      f"{p.minimum_monthly_gross:.2f}")
+    console.print(table)
+
+
+@app.command("eligibility")
+def eligibility(
+    *,
+    birth_date: BirthDate,
+    contract_start: ContractStart,
+    derogation: Annotated[str | None, typer.Option("--derogation", help="Derogation code (L6222-2).")] = None,
+    previous_contract_end: Annotated[
+        str | None, typer.Option("--previous-contract-end", help="End of the previous contract, YYYY-MM-DD.")
+    ] = None,
+    completed_lower_secondary: Annotated[
+        bool, typer.Option("--completed-lower-secondary", help="Lower secondary school (collège) completed.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Whether the age allows the contract on its start (L6222-1, L6222-2, D6222-1). Exits 0 either way."""
+    with _bad_input_exits():
+        birth, start = _birth_and_start(birth_date, contract_start)
+        previous = parse_date("previous-contract-end", previous_contract_end) if previous_contract_end else None
+        verdict = check_eligibility(
+            _ruleset(), birth, start, derogation=derogation, previous_contract_end=previous,
+            completed_lower_secondary=completed_lower_secondary,
+        )
+    _show(asdict(verdict), json_output, "Eligible" if verdict.eligible else "Not eligible")
+
+
+@app.command("trial-end")
+def trial_end_command(
+    contract_start: ContractStart,
+    programme: Annotated[str | None, typer.Option("--programme", help="Programme code (configs/programmes).")] = None,
+    calendar: Annotated[str | None, typer.Option("--calendar", help="A TOML file of [[school]] periods.")] = None,
+    absence: Annotated[
+        list[str] | None, typer.Option("--absence", help="Absence from the company, FROM:TO (repeatable).")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Last day of the trial: the 45th company day from the start (L6222-18)."""
+    with _bad_input_exits():
+        start = parse_date("contract-start", contract_start)
+        if (programme is None) == (calendar is None):
+            raise InvalidInput("programme", "give exactly one of --programme CODE or --calendar FILE")
+        absences = [_absence(text) for text in absence or []]
+        school = load_programme_calendar(programme if programme is not None else Path(calendar or ""))
+        result = trial_end(_ruleset(), start, school, absences)
+    _show(asdict(result), json_output, f"Trial period from {start}")
+
+
+@app.command("deadlines")
+def deadlines_command(
+    contract_start: ContractStart,
+    training_start: Annotated[
+        str | None, typer.Option("--training-start", help="Start of CFA training, YYYY-MM-DD.")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """OPCO filing (D6224-1), training start (L6222-12) and search without employer (L6222-12-1) deadlines."""
+    with _bad_input_exits():
+        start = parse_date("contract-start", contract_start)
+        training = parse_date("training-start", training_start) if training_start is not None else None
+        result = deadlines(_ruleset(), start, training)
+    _show(asdict(result), json_output, f"Deadlines for a contract starting {start}")

@@ -1,0 +1,51 @@
+"""The pure rules of French apprenticeship contracts, read from dated rule sets (configs/rules/fr.toml).
+
+Standard library and the `holidays` package only: no file, database or framework. Loading the files is
+`contract_flow.rulefiles`' job.
+"""
+
+from __future__ import annotations
+
+from contract_flow.domain.rules.calendar import (
+    DateRange,
+    ProgrammeCalendar,
+    TrialEnd,
+    company_days,
+    parse_calendar,
+    trial_end,
+)
+from contract_flow.domain.rules.dates import add_months, age_on, anniversary, contract_end
+from contract_flow.domain.rules.deadlines import Deadline, Deadlines, deadlines, search_after_break_end
+from contract_flow.domain.rules.eligibility import Eligibility, check_eligibility
+from contract_flow.domain.rules.pay import PayPeriod, PayResult, minimum_pay, pay_schedule
+from contract_flow.domain.rules.public_holidays import HolidaysProvider, french_public_holidays
+from contract_flow.domain.rules.ruleset import DatedValue, RuleSet, RuleSetError, parse_ruleset
+
+__all__ = [
+    "DateRange",
+    "DatedValue",
+    "Deadline",
+    "Deadlines",
+    "Eligibility",
+    "HolidaysProvider",
+    "PayPeriod",
+    "PayResult",
+    "ProgrammeCalendar",
+    "RuleSet",
+    "RuleSetError",
+    "TrialEnd",
+    "add_months",
+    "age_on",
+    "anniversary",
+    "check_eligibility",
+    "company_days",
+    "contract_end",
+    "deadlines",
+    "french_public_holidays",
+    "minimum_pay",
+    "parse_calendar",
+    "parse_ruleset",
+    "pay_schedule",
+    "search_after_break_end",
+    "trial_end",
+]

@@ -1,0 +1,75 @@
+"""Reading the rule files: `configs/rules/fr.toml` and `configs/programmes/<code>.toml`.
+
+The I/O side of `contract_flow.domain.rules`, which stays pure. The default files are parsed once per process;
+a file given by path is read each time (it may be edited between two calls, e.g. in tests).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from contract_flow.domain.rules import ProgrammeCalendar, RuleSet, RuleSetError, parse_calendar, parse_ruleset
+from contract_flow.settings import CONFIG_DIR
+
+DEFAULT_RULES_FILE = CONFIG_DIR / "rules" / "fr.toml"
+PROGRAMMES_DIR = CONFIG_DIR / "programmes"
+_PROGRAMME_CODE = re.compile(r"[a-z0-9][a-z0-9_-]*")  # anything else (a dot, a slash) is a file path
+T = TypeVar("T")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; RuleSetError naming the file when it is missing or not valid TOML."""
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        raise RuleSetError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleSetError(f"{path}: cannot be read ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RuleSetError(f"{path}: not valid TOML ({error})") from None
+
+
+def _parse_file(path: Path, parse: Callable[[dict[str, Any]], T]) -> T:
+    """`parse` applied to the file; every refusal names the file, then the entry (`fr.toml: smic[2]: ...`)."""
+    data = read_toml(path)
+    try:
+        return parse(data)
+    except RuleSetError as error:
+        raise RuleSetError(f"{path}: {error}") from None
+
+
+@lru_cache(maxsize=1)
+def _default_ruleset() -> RuleSet:
+    return _parse_file(DEFAULT_RULES_FILE, parse_ruleset)
+
+
+def load_ruleset(path: Path | str | None = None) -> RuleSet:
+    """The rule set in `path`, by default `configs/rules/fr.toml` (parsed once per process)."""
+    if path is None or Path(path).resolve() == DEFAULT_RULES_FILE.resolve():
+        return _default_ruleset()
+    return _parse_file(Path(path), parse_ruleset)
+
+
+@lru_cache(maxsize=32)
+def _programme_calendar(code: str) -> ProgrammeCalendar:
+    path = PROGRAMMES_DIR / f"{code}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(file.stem for file in PROGRAMMES_DIR.glob("*.toml"))) or "none"
+        raise RuleSetError(f"programme: no calendar for {code!r} in {PROGRAMMES_DIR} (known: {known})")
+    return _parse_file(path, parse_calendar)
+
+
+def load_programme_calendar(code_or_path: str | Path) -> ProgrammeCalendar:
+    """The school periods of a programme, by code (`configs/programmes/<code>.toml`, cached) or by file path.
+
+    The file may be a whole programme file or a calendar-only file holding just its `[[school]]` periods.
+    """
+    if isinstance(code_or_path, str) and _PROGRAMME_CODE.fullmatch(code_or_path):
+        return _programme_calendar(code_or_path)
+    return _parse_file(Path(code_or_path), parse_calendar)
