@@ -12,7 +12,9 @@ from sqlalchemy.engine import Engine
 
 from contract_flow.adapters.clock import Clock, SystemClock
 from contract_flow.adapters.db import make_engine
+from contract_flow.adapters.smtp import SmtpMailer
 from contract_flow.domain.legal import NO_SCHOOL, LegalRules
+from contract_flow.domain.reminders import ReminderPolicies
 from contract_flow.domain.rules import ProgrammeCalendar
 from contract_flow.services.unit_of_work import Connections, UnitOfWork
 from contract_flow.settings import Settings, get_settings
@@ -23,12 +25,24 @@ class App:
     settings: Settings
     engine: Engine
     clock: Clock
-    #: The legal rules, loaded the first time a use case needs them.
+    #: The legal rules and the reminder policies, loaded the first time a use case needs them.
     _rules: LegalRules | None = field(default=None, repr=False)
+    _policies: ReminderPolicies | None = field(default=None, repr=False)
+    #: Where email goes; tests and `make run` point it at a local SMTP server.
+    mailer: SmtpMailer = field(init=False, repr=False)
     connections: Connections = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.connections = Connections(self.engine)
+        self.mailer = SmtpMailer.from_settings(self.settings)
+
+    @property
+    def policies(self) -> ReminderPolicies:
+        if self._policies is None:
+            from contract_flow.rulefiles import load_reminder_policies
+
+            self._policies = load_reminder_policies(self.settings.reminders_file)
+        return self._policies
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.connections, write=write)

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reminders import ReminderPolicies, parse_policies
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSet, RuleSetError, parse_calendar, parse_ruleset
 from contract_flow.settings import CONFIG_DIR
 
@@ -73,3 +75,12 @@ def load_programme_calendar(code_or_path: str | Path) -> ProgrammeCalendar:
     if isinstance(code_or_path, str) and _PROGRAMME_CODE.fullmatch(code_or_path):
         return _programme_calendar(code_or_path)
     return _parse_file(Path(code_or_path), parse_calendar)
+
+
+def load_reminder_policies(path: Path | str) -> ReminderPolicies:
+    """configs/reminders.toml, parsed; a wrong value is refused naming the file and the key."""
+    data = read_toml(Path(path))
+    try:
+        return parse_policies(data)
+    except InvalidInput as error:
+        raise RuleSetError(f"{path}: {error}") from None

@@ -37,7 +37,33 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Paris"
     rules_file: Path = CONFIG_DIR / "rules" / "fr.toml"
     programmes_dir: Path = CONFIG_DIR / "programmes"
+    reminders_file: Path = CONFIG_DIR / "reminders.toml"
     config_file: Path | None = None
+    #: Language of messages to people whose own is not known (templates exist in "fr" and "en").
+    default_language: Literal["fr", "en"] = "fr"
+
+    # Email (SMTP): where reminders are handed over for delivery.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = "contract-flow <no-reply@contract-flow.localhost>"
+    #: Right-hand side of the Message-IDs, which are derived from each reminder's idempotency key.
+    message_id_domain: str = "contract-flow.localhost"
+
+    # Celery: the broker carries send tasks only; the ledger in the database is the source of truth.
+    #: "filesystem://" needs no server (embedded default); production uses Redis.
+    broker_url: str = "filesystem://"
+    broker_dir: Path = Path("var/broker")
+    #: Redis for the beat lock (exactly one beat runs); None in the embedded default (one process).
+    redis_url: str | None = None
+    beat_lock_timeout_seconds: int = Field(default=60, ge=5)
+    #: Kombu's Redis visibility timeout: a task taken by a worker that died is delivered again after this.
+    broker_visibility_timeout_seconds: int = Field(default=600, ge=10)
+    worker_concurrency: int = Field(default=2, ge=1)
+    sweep_interval_seconds: float = Field(default=60.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> Settings:

@@ -70,6 +70,7 @@ class Person(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: str = Field(max_length=20)
     cfa_code: str | None = Field(default=None, max_length=40)
+    language: str = Field(default="fr", max_length=5)
     created_at: datetime = Field(sa_column=_aware())
 
 
@@ -100,6 +101,7 @@ class CaseRecord(SQLModel, table=True):
     completed_lower_secondary: bool = False
     advisor_email: str | None = Field(default=None, max_length=254)
     tutor_email: str | None = Field(default=None, max_length=254)
+    legal_representative_email: str | None = Field(default=None, max_length=254)
 
 
 class ApplicationRecord(SQLModel, table=True):
@@ -166,6 +168,72 @@ class AbsenceRecord(SQLModel, table=True):
     recorded_by: str = Field(max_length=254)
 
 
+class ReviewRecord(SQLModel, table=True):
+    """A tripartite review: planned, then held (with its record and the three acknowledgements) or missed."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
+    due_by: date
+    planned_at: datetime = Field(sa_column=_aware())
+    place: str = Field(max_length=300)
+    participants: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    state: str = Field(max_length=20)
+    attended: dict[str, bool] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    skills: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    mentor_observations: str | None = Field(default=None, max_length=4000)
+    tutor_observations: str | None = Field(default=None, max_length=4000)
+    next_steps: str | None = Field(default=None, max_length=4000)
+    acknowledged: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    version: int = 1
+
+
+class ReminderRecord(SQLModel, table=True):
+    """The reminder ledger: one row per reminder and channel, the source of truth for what is due and sent.
+
+    `idempotency_key` is unique: planning the same reminder twice finds the row already there, and a row sent
+    is never sent again. The sweep reads due rows through the (status, due_at) index.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (sa.Index("ix_reminder_status_due_at", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=400, unique=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
+    kind: str = Field(max_length=40)
+    recipient_role: str = Field(max_length=20)
+    recipient: str = Field(max_length=254)
+    channel: str = Field(max_length=10)
+    due_at: datetime = Field(sa_column=_aware())
+    status: str = Field(max_length=10)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=2000)
+    payload: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    created_at: datetime = Field(sa_column=_aware())
+    claimed_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    claim_token: str | None = Field(default=None, max_length=40)
+    sent_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    message_id: str | None = Field(default=None, max_length=300)
+
+
+class InboxMessage(SQLModel, table=True):
+    """The in-app inbox: one message per reminder sent on the `app` channel."""
+
+    __tablename__ = "inbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminder.id", unique=True)
+    recipient: str = Field(max_length=254, index=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id")
+    kind: str = Field(max_length=40)
+    subject: str = Field(max_length=300)
+    body: str = Field(max_length=8000)
+    created_at: datetime = Field(sa_column=_aware())
+    read_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+
+
 class EventRecord(SQLModel, table=True):
     """Append-only history: one row per transition, numbered per case."""
 
@@ -192,4 +260,7 @@ offer_table = OfferRecord.__table__  # type: ignore[attr-defined]
 contract_table = ContractRecord.__table__  # type: ignore[attr-defined]
 event_table = EventRecord.__table__  # type: ignore[attr-defined]
 absence_table = AbsenceRecord.__table__  # type: ignore[attr-defined]
+review_table = ReviewRecord.__table__  # type: ignore[attr-defined]
+reminder_table = ReminderRecord.__table__  # type: ignore[attr-defined]
+inbox_table = InboxMessage.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

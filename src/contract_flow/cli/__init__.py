@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from contract_flow.cli import admin, cases, runtime
+from contract_flow.cli import admin, cases, reminders, runtime
 from contract_flow.cli.output import error
 from contract_flow.cli.rules import app as rules_app
 from contract_flow.domain.errors import (
@@ -72,6 +72,10 @@ app.add_typer(rules_app, name="rules")
 app.command("board")(cases.board)
 app.command("diagram")(cases.diagram)
 app.command("demo")(admin.demo)
+app.add_typer(reminders.reminders_app, name="reminders")
+app.command("inbox")(reminders.inbox_command)
+app.command("worker")(reminders.worker_command)
+app.command("beat")(reminders.beat_command)
 
 
 def main() -> None:

@@ -228,6 +228,8 @@ class Case:
     completed_lower_secondary: bool = False
     advisor_email: str | None = None
     tutor_email: str | None = None
+    #: A minor apprentice's legal representative, copied on the reminders sent to the apprentice.
+    legal_representative_email: str | None = None
     loaded: set[Part] = field(default_factory=lambda: set(ALL_PARTS))
     _applications: list[Application] = field(default_factory=list)
     _offers: list[Offer] = field(default_factory=list)

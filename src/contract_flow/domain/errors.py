@@ -52,12 +52,14 @@ class TriggerNotAllowed(DomainError):
 class ConflictError(DomainError):
     """Someone else changed the case since it was read (optimistic lock): reload and try again."""
 
-    def __init__(self, case_id: int, expected_version: int, actual_version: int | None = None) -> None:
+    def __init__(self, case_id: int, expected_version: int, actual_version: int | None = None,
+                 kind: str = "case") -> None:
         self.case_id = case_id
         self.expected_version = expected_version
         self.actual_version = actual_version
+        self.kind = kind
         now = f" (it is now at version {actual_version})" if actual_version is not None else ""
         super().__init__(
-            f"case {case_id} was changed by someone else since version {expected_version}{now}: "
+            f"{kind} {case_id} was changed by someone else since version {expected_version}{now}: "
             "reload it and try again"
         )

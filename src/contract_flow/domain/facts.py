@@ -72,6 +72,7 @@ SPECS: dict[str, FactSpec] = {spec.key: spec for spec in (
     FactSpec("completed_lower_secondary", None, values.parse_bool, "completed the 3e (from 15)"),
     FactSpec("advisor", None, values.parse_email, "CFA advisor following the case"),
     FactSpec("tutor", None, values.parse_email, "academic tutor"),
+    FactSpec("legal_representative", None, values.parse_email, "a minor apprentice's legal representative"),
     FactSpec("application.company", Part.APPLICATIONS, _text, "records a new application to this company"),
     FactSpec("application.siret", Part.APPLICATIONS, _siret, "SIRET of the company applied to"),
     FactSpec("application.date", Part.APPLICATIONS, _date, "date of the application (default today)"),
@@ -139,7 +140,7 @@ def apply_facts(case: Case, parsed: Mapping[str, Any], today: date) -> None:
             setattr(case.candidate, name, value)
         elif group == "project":
             setattr(case.project, name, value)
-        elif key in ("advisor", "tutor"):
+        elif key in ("advisor", "tutor", "legal_representative"):
             setattr(case, f"{key}_email", value)
         elif not name:
             setattr(case, key, value)

@@ -30,10 +30,14 @@ from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check, fire, record_facts
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import parse_email, parse_text
+from contract_flow.services.reminders import replan_in
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
     from contract_flow.services.unit_of_work import UnitOfWork
+
+#: A break ends the contract: the reviews still to come are cancelled (issue 4: "a break cancels what is left").
+BREAK_STATES = frozenset({CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED})
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ def open_case(app: App, command: OpenCase) -> int:
             advisor_email=advisor,
         )
         case_id = uow.cases.add(case, programme_id=row["id"])
+        replan_in(app, uow, case)
         uow.commit()
     return case_id
 
@@ -129,6 +134,7 @@ def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], 
         fact_specs.apply_facts(case, parsed, ctx.today)
         record_facts(case, ctx)
         uow.cases.save(case, expected_version=version)
+        replan_in(app, uow, case)
         uow.commit()
     return case
 
@@ -137,22 +143,38 @@ def advance(app: App, case_id: int, trigger: str, *, actor_email: str | Actor, r
             facts: Sequence[str] | Mapping[str, str] | None = None,
             expected_version: int | None = None) -> CaseEvent:
     """Fire `trigger` on the case; facts given with it are recorded in the same transaction."""
+    with app.uow() as uow:
+        event = advance_in(app, uow, case_id, trigger, actor=actor_email, reason=reason, facts=facts,
+                           expected_version=expected_version)
+        uow.commit()
+    return event
+
+
+def advance_in(app: App, uow: UnitOfWork, case_id: int, trigger: str, *, actor: str | Actor,
+               reason: str | None = None, facts: Sequence[str] | Mapping[str, str] | None = None,
+               expected_version: int | None = None) -> CaseEvent:
+    """`advance` inside a unit of work the caller commits (the reminder sender marks its row in it)."""
     try:
         name = Trigger(trigger)
     except ValueError:
         raise InvalidInput("trigger", f"unknown trigger {trigger!r}; triggers: {', '.join(Trigger)}") from None
-    given = fact_specs.split_pairs(facts or {})
+    # Most moves come without facts: skip parsing nothing (this runs at every transition).
+    given = fact_specs.split_pairs(facts) if facts else {}
     parsed = fact_specs.parse_pairs(given) if given else {}
-    with app.uow() as uow:
-        actor = resolve_actor(uow, actor_email)
-        case = uow.cases.get(case_id, parts_needed(name) | fact_specs.parts_touched(parsed))
-        version = _checked_version(case, expected_version)
-        ctx = _context(app, uow, case, actor, reason, given)
-        if parsed:
-            fact_specs.apply_facts(case, parsed, ctx.today)
-        event = fire(case, name, ctx)
-        uow.cases.save(case, expected_version=version)
-        uow.commit()
+    parts = (parts_needed(name) | fact_specs.parts_touched(parsed)) if parsed else parts_needed(name)
+    acting = resolve_actor(uow, actor)
+    case = uow.cases.get(case_id, parts)
+    version = _checked_version(case, expected_version)
+    ctx = _context(app, uow, case, acting, reason, given)
+    if parsed:
+        fact_specs.apply_facts(case, parsed, ctx.today)
+    event = fire(case, name, ctx)
+    uow.cases.save(case, expected_version=version)
+    if case.state in BREAK_STATES:
+        from contract_flow.services.reviews import cancel_open_reviews_in
+
+        cancel_open_reviews_in(uow, case_id)  # a break cancels the reviews still to come
+    replan_in(app, uow, case)
     return event
 
 
@@ -207,5 +229,6 @@ def record_absence(app: App, case_id: int, first: date, last: date, *, actor_ema
         event = append_event(case, RECORD_ABSENCE, case.state, case.state, ctx)
         uow.cases.add_absence(case_id, absence, actor.email)
         uow.cases.save(case, expected_version=version)
+        replan_in(app, uow, case)
         uow.commit()
     return event

@@ -40,6 +40,9 @@ class ProgrammeCalendar:
 
     school: tuple[DateRange, ...]
     code: str | None = None
+    #: Tripartite reviews (DOMAIN.md, common practice): the programme's cadence, when its file gives one.
+    first_review_within_months: int | None = None
+    review_cadence_months: int | None = None
     # company-day ordinals per holidays provider: (first_year, last_year, ordinals); filled on first use
     _company_days: dict[HolidaysProvider, tuple[int, int, list[int]]] = field(
         default_factory=dict, init=False, repr=False
@@ -88,7 +91,21 @@ def parse_calendar(data: Mapping[str, object]) -> ProgrammeCalendar:
                 f"{entry.label}: from {later.first} overlaps {previous.label} ({earlier.first} to {earlier.last})"
             )
     code = data.get("code")
-    return ProgrammeCalendar(tuple(period for _, period in periods), code if isinstance(code, str) else None)
+    return ProgrammeCalendar(
+        tuple(period for _, period in periods),
+        code if isinstance(code, str) else None,
+        _months(data, "first_review_within_months"),
+        _months(data, "review_cadence_months"),
+    )
+
+
+def _months(data: Mapping[str, object], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise RuleSetError(f"{key}: {value!r} is not a whole number of months of at least 1")
+    return value
 
 
 def _merged(absences: Iterable[DateRange]) -> list[tuple[int, int]]:

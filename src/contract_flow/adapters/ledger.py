@@ -1,0 +1,172 @@
+"""The reminder ledger in the database: planned rows in, due rows claimed, outcomes recorded.
+
+Claims are atomic: a conditional UPDATE moves a row from `planned` to `sending` with a fresh claim token, and
+on PostgreSQL the candidate rows are picked with `FOR UPDATE SKIP LOCKED`, so two sweeps (two beats, two
+workers) never claim the same row. A row only becomes `sent` if its claim is still the one that sent it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import inbox_table, person_table, reminder_table
+from contract_flow.domain.reminders import PlannedReminder
+
+PLANNED, SENDING, SENT, CANCELLED, FAILED = "planned", "sending", "sent", "cancelled", "failed"
+STATUSES = (PLANNED, SENDING, SENT, CANCELLED, FAILED)
+R = reminder_table
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    key: str
+    case_id: int
+    kind: str
+    recipient_role: str
+    recipient: str
+    channel: str
+    due_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    payload: dict[str, str]
+    claim_token: str | None
+    sent_at: datetime | None
+    message_id: str | None
+
+
+def _row(mapping: Any) -> LedgerRow:
+    return LedgerRow(
+        id=mapping["id"], key=mapping["idempotency_key"], case_id=mapping["case_id"], kind=mapping["kind"],
+        recipient_role=mapping["recipient_role"], recipient=mapping["recipient"], channel=mapping["channel"],
+        due_at=mapping["due_at"], status=mapping["status"], attempts=mapping["attempts"],
+        last_error=mapping["last_error"], payload=dict(mapping["payload"]), claim_token=mapping["claim_token"],
+        sent_at=mapping["sent_at"], message_id=mapping["message_id"],
+    )
+
+
+class Ledger:
+    def __init__(self, connection: sa.Connection) -> None:
+        self.connection = connection
+
+    def for_case(self, case_id: int) -> list[LedgerRow]:
+        rows = self.connection.execute(
+            sa.select(R).where(R.c.case_id == case_id).order_by(R.c.due_at, R.c.id)).mappings()
+        return [_row(r) for r in rows]
+
+    def by_ids(self, ids: Sequence[int]) -> list[LedgerRow]:
+        if not ids:
+            return []
+        rows = self.connection.execute(sa.select(R).where(R.c.id.in_(ids)).order_by(R.c.due_at, R.c.id)).mappings()
+        return [_row(r) for r in rows]
+
+    def apply_plan(self, case_id: int, planned: Iterable[PlannedReminder], now: datetime) -> tuple[int, int]:
+        """Make the case's ledger match its plan: returns (added, cancelled).
+
+        Rows still `planned` whose key left the plan are cancelled; keys new to the ledger are inserted; a key
+        already in the ledger (sent, failed, cancelled or planned) is left as it is, so nothing is sent twice.
+        """
+        wanted = {item.key: item for item in planned}
+        existing = dict(self.connection.execute(
+            sa.select(R.c.idempotency_key, R.c.status).where(R.c.case_id == case_id)).all())
+        stale = [key for key, status in existing.items() if status == PLANNED and key not in wanted]
+        revived = [key for key, status in existing.items() if status == CANCELLED and key in wanted]
+        fresh = [item for key, item in wanted.items() if key not in existing]
+        if stale:
+            self.connection.execute(
+                sa.update(R).where(R.c.idempotency_key.in_(stale), R.c.status == PLANNED).values(status=CANCELLED))
+        if revived:
+            # A fact changed back (an absence withdrawn, a date restored): the same reminder is due again.
+            self.connection.execute(
+                sa.update(R).where(R.c.idempotency_key.in_(revived), R.c.status == CANCELLED)
+                .values(status=PLANNED, attempts=0, last_error=None))
+        if fresh:
+            self.connection.execute(sa.insert(R), [{
+                "idempotency_key": item.key, "case_id": item.case_id, "kind": item.kind.value,
+                "recipient_role": item.recipient_role, "recipient": item.recipient, "channel": item.channel,
+                "due_at": item.due_at, "status": PLANNED, "attempts": 0, "payload": item.payload,
+                "created_at": now,
+            } for item in fresh])
+        return len(fresh) + len(revived), len(stale)
+
+    def cancel_case(self, case_id: int) -> int:
+        result = self.connection.execute(
+            sa.update(R).where(R.c.case_id == case_id, R.c.status == PLANNED).values(status=CANCELLED))
+        return int(result.rowcount)
+
+    def due(self, now: datetime, limit: int | None = None) -> list[LedgerRow]:
+        query = sa.select(R).where(R.c.status == PLANNED, R.c.due_at <= now).order_by(R.c.due_at, R.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_row(r) for r in self.connection.execute(query).mappings()]
+
+    def claim_due(self, now: datetime, token: str, limit: int) -> list[int]:
+        """Claim up to `limit` due rows, oldest first (one indexed range scan on (status, due_at))."""
+        pick = (sa.select(R.c.id).where(R.c.status == PLANNED, R.c.due_at <= now)
+                .order_by(R.c.due_at, R.c.id).limit(limit))
+        if self.connection.dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        ids = list(self.connection.execute(pick).scalars())
+        if not ids:
+            return []
+        # The status condition keeps the claim atomic where SKIP LOCKED does not exist (SQLite, whose writers
+        # are serialised by BEGIN IMMEDIATE anyway).
+        self.connection.execute(
+            sa.update(R).where(R.c.id.in_(ids), R.c.status == PLANNED)
+            .values(status=SENDING, claimed_at=now, claim_token=token))
+        return list(self.connection.execute(
+            sa.select(R.c.id).where(R.c.id.in_(ids), R.c.claim_token == token)
+            .order_by(R.c.due_at, R.c.id)).scalars())
+
+    def release_stale_claims(self, older_than: datetime) -> int:
+        """Claims left by a dead worker go back to `planned`, to be claimed again."""
+        result = self.connection.execute(
+            sa.update(R).where(R.c.status == SENDING, R.c.claimed_at < older_than)
+            .values(status=PLANNED, claim_token=None, claimed_at=None))
+        return int(result.rowcount)
+
+    def mark_sent(self, row_id: int, token: str, now: datetime, message_id: str | None) -> bool:
+        result = self.connection.execute(
+            sa.update(R).where(R.c.id == row_id, R.c.status == SENDING, R.c.claim_token == token)
+            .values(status=SENT, sent_at=now, message_id=message_id, attempts=R.c.attempts + 1, last_error=None))
+        return result.rowcount == 1
+
+    def mark_failed_attempt(self, row_id: int, token: str, error: str, retry_at: datetime | None) -> bool:
+        """A failed send: planned again at `retry_at`, or `failed` for good when there is no retry left."""
+        values: dict[str, Any] = {"attempts": R.c.attempts + 1, "last_error": error[:2000], "claim_token": None,
+                                  "claimed_at": None}
+        values["status"] = PLANNED if retry_at is not None else FAILED
+        if retry_at is not None:
+            values["due_at"] = retry_at
+        result = self.connection.execute(
+            sa.update(R).where(R.c.id == row_id, R.c.status == SENDING, R.c.claim_token == token).values(**values))
+        return result.rowcount == 1
+
+    def defer(self, row_id: int, token: str, until: datetime) -> None:
+        """Quiet hours: back to `planned`, due at their end; the attempt does not count."""
+        self.connection.execute(
+            sa.update(R).where(R.c.id == row_id, R.c.status == SENDING, R.c.claim_token == token)
+            .values(status=PLANNED, due_at=until, claim_token=None, claimed_at=None))
+
+    def add_inbox_message(self, row: LedgerRow, subject: str, body: str, now: datetime) -> None:
+        self.connection.execute(sa.insert(inbox_table).values(
+            reminder_id=row.id, recipient=row.recipient, case_id=row.case_id, kind=row.kind, subject=subject,
+            body=body, created_at=now))
+
+    def languages(self, emails: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(emails))
+        if not wanted:
+            return {}
+        rows = self.connection.execute(
+            sa.select(person_table.c.email, person_table.c.language).where(person_table.c.email.in_(wanted)))
+        return {str(email): str(language) for email, language in rows.tuples()}
+
+    def counts(self) -> dict[str, int]:
+        rows = self.connection.execute(sa.select(R.c.status, sa.func.count()).group_by(R.c.status))
+        return {str(status): int(count) for status, count in rows.tuples()}

@@ -1,0 +1,74 @@
+"""Tripartite reviews in and out of the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import review_table
+from contract_flow.domain.errors import ConflictError, NotFound
+from contract_flow.domain.reviews import Party, Review, ReviewState, SkillLevel
+
+T = review_table
+
+
+def _review(row: Any) -> Review:
+    return Review(
+        id=row["id"], case_id=row["case_id"], due_by=row["due_by"], planned_at=row["planned_at"],
+        place=row["place"], participants={Party(k): v for k, v in row["participants"].items()},
+        state=ReviewState(row["state"]), attended={Party(k): bool(v) for k, v in row["attended"].items()},
+        skills={k: SkillLevel(v) for k, v in row["skills"].items()},
+        mentor_observations=row["mentor_observations"], tutor_observations=row["tutor_observations"],
+        next_steps=row["next_steps"],
+        acknowledged={Party(k): datetime.fromisoformat(v) for k, v in row["acknowledged"].items()},
+        version=row["version"],
+    )
+
+
+def _values(review: Review) -> dict[str, Any]:
+    return {
+        "case_id": review.case_id, "due_by": review.due_by, "planned_at": review.planned_at, "place": review.place,
+        "participants": {str(k): v for k, v in review.participants.items()}, "state": str(review.state),
+        "attended": {str(k): v for k, v in review.attended.items()},
+        "skills": {k: str(v) for k, v in review.skills.items()},
+        "mentor_observations": review.mentor_observations, "tutor_observations": review.tutor_observations,
+        "next_steps": review.next_steps,
+        "acknowledged": {str(k): v.isoformat() for k, v in review.acknowledged.items()},
+    }
+
+
+class ReviewRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self.connection = connection
+
+    def get(self, review_id: int) -> Review:
+        row = self.connection.execute(sa.select(T).where(T.c.id == review_id)).mappings().first()
+        if row is None:
+            raise NotFound("review", review_id)
+        return _review(row)
+
+    def for_case(self, case_id: int) -> list[Review]:
+        rows = self.connection.execute(sa.select(T).where(T.c.case_id == case_id).order_by(T.c.due_by, T.c.id))
+        return [_review(r) for r in rows.mappings()]
+
+    def all(self) -> list[Review]:
+        rows = self.connection.execute(sa.select(T).order_by(T.c.case_id, T.c.due_by, T.c.id))
+        return [_review(r) for r in rows.mappings()]
+
+    def add(self, review: Review) -> int:
+        review.version = 1
+        review.id = int(self.connection.execute(
+            sa.insert(T).values(**_values(review), version=1).returning(T.c.id)).scalar_one())
+        return review.id
+
+    def save(self, review: Review) -> None:
+        """Write the review if nobody changed it since it was read (its own optimistic lock)."""
+        assert review.id is not None
+        result = self.connection.execute(
+            sa.update(T).where(T.c.id == review.id, T.c.version == review.version)
+            .values(**_values(review), version=review.version + 1))
+        if result.rowcount != 1:
+            raise ConflictError(review.id, review.version, kind="review")
+        review.version += 1

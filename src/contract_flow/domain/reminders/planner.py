@@ -1,0 +1,238 @@
+"""Planning a case's reminders: a pure function of its facts, its reviews and the policies.
+
+The plan is the full list of reminders the case's current situation calls for, past-due ones included (delivery
+is late-tolerant). Each carries an idempotency key built from what it is about (kind, the date it anchors on,
+recipient, channel): when facts change, the keys that left the plan are cancelled, new ones are added, and a key
+already sent is never sent again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from itertools import pairwise
+
+from contract_flow.domain.case import Case
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.dates import add_months
+from contract_flow.domain.reminders.policies import ReminderPolicies
+from contract_flow.domain.reviews import Review, ReviewState, review_schedule
+from contract_flow.domain.rules.dates import age_on
+from contract_flow.domain.states import SEARCH_STEPS, CaseState
+
+ADULT_AGE = 18  # Code civil art. 414: a minor's legal representative is copied on what concerns them
+
+
+class ReminderKind(StrEnum):
+    SEARCH_STALE = "search_stale"
+    SEARCH_WINDOW = "search_window"
+    SEARCH_WINDOW_ENDED = "search_window_ended"
+    OPCO_FILING = "opco_filing"
+    OPCO_OVERDUE = "opco_overdue"
+    TRIAL_ENDING = "trial_ending"
+    TRIAL_PASS = "trial_pass"  # not a message: the engine moves the case to `active`
+    REVIEW_INVITATION = "review_invitation"
+    REVIEW_UNPLANNED = "review_unplanned"
+    REVIEW_UNLOGGED = "review_unlogged"
+    PAY_CHANGE = "pay_change"
+    BREAK_NUDGE = "break_nudge"
+    BREAK_ADVISOR = "break_advisor"
+
+
+ENGINE = "engine"
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the planner reads of a case: the case with all its parts, its reviews and dates from the rules."""
+
+    case: Case
+    reviews: tuple[Review, ...] = ()
+    #: L6222-12-1: end of the 3 months a candidate may train without an employer.
+    search_window_end: date | None = None
+    #: L6222-18-2: end of the 6 months of training kept after a break.
+    resume_window_end: date | None = None
+    review_first_within_months: int | None = None
+    review_cadence_months: int | None = None
+    legal_representative_email: str | None = None
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    key: str
+    case_id: int
+    kind: ReminderKind
+    recipient_role: str
+    recipient: str
+    channel: str
+    due_at: datetime
+    payload: dict[str, str] = field(default_factory=dict)
+
+
+def _at(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=PARIS)
+
+
+class _Plan:
+    def __init__(self, facts: CaseFacts, policies: ReminderPolicies) -> None:
+        self.facts = facts
+        self.case = facts.case
+        self.policies = policies
+        self.items: list[PlannedReminder] = []
+        assert self.case.id is not None
+        self.case_id = self.case.id
+
+    def people(self) -> dict[str, str | None]:
+        contract = self.case.contract
+        return {
+            "apprentice": self.case.candidate.email,
+            "advisor": self.case.advisor_email,
+            "tutor": self.case.tutor_email,
+            "mentor": contract.mentor_email,
+            "employer": contract.employer_email or contract.mentor_email,
+        }
+
+    def add(self, kind: ReminderKind, anchor: str, roles: tuple[str, ...], day: date,
+            payload: dict[str, str] | None = None) -> None:
+        people = self.people()
+        due = _at(day, self.policies.send_time)
+        for role in roles:
+            email = people[role]
+            if not email:
+                continue  # nobody to tell yet: the plan is redone when the address is recorded
+            data = {"case_id": str(self.case_id), "candidate": self.case.candidate.full_name,
+                    "role": role, **(payload or {})}
+            if role == "apprentice" and self.facts.legal_representative_email and \
+                    age_on(self.case.candidate.birth_date, day) < ADULT_AGE:
+                data["cc"] = self.facts.legal_representative_email
+            for channel in self.policies.channels:
+                key = f"{self.case_id}/{kind}/{anchor}/{role}/{email}/{channel}"
+                self.items.append(PlannedReminder(key, self.case_id, kind, role, email, channel, due, data))
+
+    def engine(self, kind: ReminderKind, anchor: str, moment: datetime, payload: dict[str, str]) -> None:
+        key = f"{self.case_id}/{kind}/{anchor}/{ENGINE}"
+        self.items.append(PlannedReminder(key, self.case_id, kind, ENGINE, ENGINE, ENGINE, moment,
+                                          {"case_id": str(self.case_id), **payload}))
+
+
+def plan(facts: CaseFacts, policies: ReminderPolicies) -> list[PlannedReminder]:
+    """Every reminder the case's situation calls for, in due order."""
+    p = _Plan(facts, policies)
+    state = CaseState(facts.case.state)
+    if state in SEARCH_STEPS:
+        _search(p)
+    elif state in (CaseState.TRIAL, CaseState.ACTIVE):
+        _contract(p, state)
+    elif state in (CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED):
+        _after_break(p)
+    return sorted(p.items, key=lambda r: (r.due_at, r.key))
+
+
+def _search(p: _Plan) -> None:
+    case, policies = p.case, p.policies
+    since = (case.state_since or case.opened_at or datetime.now(PARIS)).astimezone(PARIS).date()
+    anchor = f"{case.state}@{since.isoformat()}"
+    p.add(ReminderKind.SEARCH_STALE, f"{anchor}+{policies.stale_apprentice_days}", ("apprentice",),
+          since + timedelta(days=policies.stale_apprentice_days), {"since": since.isoformat(), "step": case.state})
+    p.add(ReminderKind.SEARCH_STALE, f"{anchor}+{policies.stale_advisor_days}", ("advisor",),
+          since + timedelta(days=policies.stale_advisor_days), {"since": since.isoformat(), "step": case.state})
+    window_end = p.facts.search_window_end
+    if window_end is None or case.state not in (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE):
+        return  # from an offer on, the search is no longer at risk of lapsing
+    for days in policies.window_days_before:
+        p.add(ReminderKind.SEARCH_WINDOW, f"{window_end.isoformat()}-{days}", ("apprentice", "advisor"),
+              window_end - timedelta(days=days), {"window_end": window_end.isoformat(), "days": str(days)})
+    if policies.window_advisor_at_end:
+        p.add(ReminderKind.SEARCH_WINDOW_ENDED, window_end.isoformat(), ("advisor",), window_end,
+              {"window_end": window_end.isoformat()})
+
+
+def _contract(p: _Plan, state: CaseState) -> None:
+    terms, policies = p.case.contract, p.policies
+    if terms.start_date is None:
+        return
+    if terms.opco_filed_on is None:
+        p.add(ReminderKind.OPCO_FILING, terms.start_date.isoformat(), ("employer", "advisor"),
+              terms.start_date + timedelta(days=policies.opco_remind_days_after_start),
+              {"start": terms.start_date.isoformat(),
+               "due": terms.opco_filing_due.isoformat() if terms.opco_filing_due else ""})
+        if policies.opco_escalate and terms.opco_filing_due is not None:
+            p.add(ReminderKind.OPCO_OVERDUE, terms.opco_filing_due.isoformat(), ("advisor",),
+                  terms.opco_filing_due + timedelta(days=1), {"due": terms.opco_filing_due.isoformat()})
+    if state is CaseState.TRIAL and terms.trial_end is not None:
+        end = terms.trial_end.isoformat()
+        p.add(ReminderKind.TRIAL_ENDING, end, ("apprentice", "mentor", "advisor"),
+              terms.trial_end - timedelta(days=policies.trial_days_before), {"trial_end": end})
+        # The trial ends at the end of its last day: the case becomes active as that day ends.
+        p.engine(ReminderKind.TRIAL_PASS, end, _at(terms.trial_end + timedelta(days=1), time(0, 5)),
+                 {"trial_end": end})
+    _reviews(p)
+    _pay_changes(p)
+
+
+def _reviews(p: _Plan) -> None:
+    terms, policies, facts = p.case.contract, p.policies, p.facts
+    if terms.start_date is None or terms.end_date is None:
+        return
+    due_dates = review_schedule(
+        terms.start_date, terms.end_date,
+        first_within_months=facts.review_first_within_months or policies.review_first_within_months,
+        cadence_months=facts.review_cadence_months or policies.review_cadence_months)
+    by_due = {review.due_by: review for review in facts.reviews if review.state is not ReviewState.CANCELLED}
+    for due in due_dates:
+        review = by_due.get(due)
+        if review is None:
+            p.add(ReminderKind.REVIEW_UNPLANNED, due.isoformat(), ("tutor",), due, {"due": due.isoformat()})
+        elif review.state is ReviewState.PLANNED:
+            _planned_review(p, review)
+
+
+def _planned_review(p: _Plan, review: Review) -> None:
+    """Invitations to the three parties (with an iCalendar file), then the advisor if it is not logged."""
+    policies = p.policies
+    local = review.planned_at.astimezone(PARIS)
+    when = local.isoformat(timespec="minutes")
+    details = {"review_id": str(review.id), "planned_at": when, "place": review.place,
+               "due": review.due_by.isoformat()}
+    for days in policies.review_invite_days_before:
+        day = local.date() - timedelta(days=days)
+        for party, email in review.participants.items():
+            for channel in policies.channels:
+                anchor = f"r{review.id}@{when}-{days}"
+                key = f"{p.case_id}/{ReminderKind.REVIEW_INVITATION}/{anchor}/{party}/{email}/{channel}"
+                p.items.append(PlannedReminder(
+                    key, p.case_id, ReminderKind.REVIEW_INVITATION, str(party), email, channel,
+                    _at(day, policies.send_time),
+                    {"case_id": str(p.case_id), "candidate": p.case.candidate.full_name, "role": str(party),
+                     "days": str(days), **details}))
+    p.add(ReminderKind.REVIEW_UNLOGGED, f"r{review.id}@{when}", ("advisor",),
+          local.date() + timedelta(days=policies.review_unlogged_after_days), details)
+
+
+def _pay_changes(p: _Plan) -> None:
+    schedule = p.case.contract.pay_schedule or []
+    for previous, period in pairwise(schedule):
+        start = date.fromisoformat(period["from"])
+        p.add(ReminderKind.PAY_CHANGE, period["from"], ("employer", "apprentice"),
+              start - timedelta(days=p.policies.pay_change_days_before),
+              {"from": period["from"], "amount": period["minimum_monthly_gross"],
+               "previous_amount": previous["minimum_monthly_gross"], "percent": period["percent"],
+               "reference": period["reference"], "contract_year": period["contract_year"],
+               "age_band": period["age_band"]})
+
+
+def _after_break(p: _Plan) -> None:
+    ended = p.case.contract.ended_on
+    if ended is None:
+        return
+    limit = p.facts.resume_window_end or add_months(ended, 6)
+    month = p.policies.break_nudge_every_months
+    while add_months(ended, month) < limit:
+        day = add_months(ended, month)
+        p.add(ReminderKind.BREAK_NUDGE, f"{ended.isoformat()}+{month}m", ("apprentice",), day,
+              {"ended_on": ended.isoformat(), "window_end": limit.isoformat()})
+        month += p.policies.break_nudge_every_months
+    advisor_day = add_months(ended, p.policies.break_advisor_at_months)
+    p.add(ReminderKind.BREAK_ADVISOR, f"{ended.isoformat()}+{p.policies.break_advisor_at_months}m", ("advisor",),
+          advisor_day, {"ended_on": ended.isoformat(), "window_end": limit.isoformat()})

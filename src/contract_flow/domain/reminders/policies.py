@@ -1,0 +1,132 @@
+"""The reminder policies, parsed from configs/reminders.toml (already read into a dict by the caller)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.errors import InvalidInput
+
+CHANNELS = ("email", "app")
+
+
+@dataclass(frozen=True)
+class ReminderPolicies:
+    send_time: time = time(9)
+    channels: tuple[str, ...] = CHANNELS
+    quiet_start: time = time(20)
+    quiet_end: time = time(8)
+    stale_apprentice_days: int = 14
+    stale_advisor_days: int = 28
+    window_days_before: tuple[int, ...] = (30, 7)
+    window_advisor_at_end: bool = True
+    opco_remind_days_after_start: int = 3
+    opco_escalate: bool = True
+    trial_days_before: int = 7
+    review_first_within_months: int = 2
+    review_cadence_months: int = 6
+    review_invite_days_before: tuple[int, ...] = (14, 2)
+    review_unlogged_after_days: int = 7
+    pay_change_days_before: int = 30
+    break_nudge_every_months: int = 1
+    break_advisor_at_months: int = 5
+    retry_backoff_seconds: tuple[int, ...] = (60, 300, 1800, 7200)
+    claim_timeout_seconds: int = 300
+    sweep_batch: int = 10_000
+    send_batch: int = 100
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.retry_backoff_seconds) + 1
+
+
+def _time(section: str, key: str, text: Any) -> time:
+    try:
+        return time.fromisoformat(str(text))
+    except ValueError:
+        raise InvalidInput(f"{section}.{key}", f"{text!r} is not a time (HH:MM)") from None
+
+
+def _int(section: str, key: str, value: Any, minimum: int = 0) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise InvalidInput(f"{section}.{key}", f"{value!r} is not a whole number of at least {minimum}")
+    return value
+
+
+def _ints(section: str, key: str, value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list):
+        raise InvalidInput(f"{section}.{key}", f"{value!r} is not a list of whole numbers")
+    return tuple(_int(section, key, item) for item in value)
+
+
+def parse_policies(data: Mapping[str, Any]) -> ReminderPolicies:
+    """Policies from the parsed TOML; a wrong value is refused naming its key."""
+    known = {"send_time", "channels", "quiet_hours", "stale_search", "search_window", "opco_filing", "trial_end",
+             "reviews", "pay_change", "after_break", "delivery"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InvalidInput(unknown[0], "unknown section or key in reminders.toml")
+
+    def section(name: str) -> Mapping[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, Mapping):
+            raise InvalidInput(name, "must be a table")
+        return value
+
+    channels = tuple(data.get("channels", CHANNELS))
+    bad = [c for c in channels if c not in CHANNELS]
+    if bad:
+        raise InvalidInput("channels", f"{bad[0]!r} is not one of {', '.join(CHANNELS)}")
+    quiet, stale, window = section("quiet_hours"), section("stale_search"), section("search_window")
+    opco, trial, reviews = section("opco_filing"), section("trial_end"), section("reviews")
+    pay, after, delivery = section("pay_change"), section("after_break"), section("delivery")
+    default = ReminderPolicies()
+    return ReminderPolicies(
+        send_time=_time("", "send_time", data.get("send_time", "09:00")),
+        channels=channels,
+        quiet_start=_time("quiet_hours", "start", quiet.get("start", "20:00")),
+        quiet_end=_time("quiet_hours", "end", quiet.get("end", "08:00")),
+        stale_apprentice_days=_int("stale_search", "apprentice_after_days",
+                                   stale.get("apprentice_after_days", default.stale_apprentice_days), 1),
+        stale_advisor_days=_int("stale_search", "advisor_after_days",
+                                stale.get("advisor_after_days", default.stale_advisor_days), 1),
+        window_days_before=_ints("search_window", "days_before",
+                                 window.get("days_before", list(default.window_days_before))),
+        window_advisor_at_end=bool(window.get("advisor_at_end", True)),
+        opco_remind_days_after_start=_int("opco_filing", "remind_days_after_start",
+                                          opco.get("remind_days_after_start", 3)),
+        opco_escalate=bool(opco.get("escalate_when_overdue", True)),
+        trial_days_before=_int("trial_end", "days_before", trial.get("days_before", 7), 1),
+        review_first_within_months=_int("reviews", "first_within_months", reviews.get("first_within_months", 2), 1),
+        review_cadence_months=_int("reviews", "cadence_months", reviews.get("cadence_months", 6), 1),
+        review_invite_days_before=_ints("reviews", "invite_days_before", reviews.get("invite_days_before", [14, 2])),
+        review_unlogged_after_days=_int("reviews", "unlogged_after_days", reviews.get("unlogged_after_days", 7), 1),
+        pay_change_days_before=_int("pay_change", "days_before", pay.get("days_before", 30), 1),
+        break_nudge_every_months=_int("after_break", "nudge_every_months", after.get("nudge_every_months", 1), 1),
+        break_advisor_at_months=_int("after_break", "advisor_at_months", after.get("advisor_at_months", 5), 1),
+        retry_backoff_seconds=_ints("delivery", "retry_backoff_seconds",
+                                    delivery.get("retry_backoff_seconds", list(default.retry_backoff_seconds))),
+        claim_timeout_seconds=_int("delivery", "claim_timeout_seconds", delivery.get("claim_timeout_seconds", 300), 1),
+        sweep_batch=_int("delivery", "sweep_batch", delivery.get("sweep_batch", 10_000), 1),
+        send_batch=_int("delivery", "send_batch", delivery.get("send_batch", 100), 1),
+    )
+
+
+def in_quiet_hours(moment: datetime, policies: ReminderPolicies) -> bool:
+    local = moment.astimezone(PARIS).time()
+    start, end = policies.quiet_start, policies.quiet_end
+    return (local >= start or local < end) if start > end else (start <= local < end)
+
+
+def defer_past_quiet_hours(moment: datetime, policies: ReminderPolicies) -> datetime:
+    """An email due in the quiet hours waits for their end (Europe/Paris): deferred, never dropped."""
+    if not in_quiet_hours(moment, policies):
+        return moment
+    local = moment.astimezone(PARIS)
+    end_today = datetime.combine(local.date(), policies.quiet_end, tzinfo=PARIS)
+    deferred = end_today if local < end_today else datetime.combine(
+        local.date() + timedelta(days=1), policies.quiet_end, tzinfo=PARIS)
+    return deferred.astimezone(moment.tzinfo)

@@ -1,0 +1,229 @@
+"""Reminder use cases: re-plan a case, sweep what is due, deliver it, read the ledger and the inbox.
+
+Reminders are rows (the ledger), never timers: planning writes them in the same transaction as the facts that
+cause them; a sweep claims the due ones and hands their ids to senders after its commit; a sender delivers each
+row and records the outcome. Every step is safe to repeat: a claim is atomic, a row is only marked sent under
+its own claim, and the engine's own moves (`trial_pass`) happen in the transaction that marks them sent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from contract_flow.adapters.ledger import SENDING, LedgerRow
+from contract_flow.domain.case import ALL_PARTS, SYSTEM_ACTOR, Case
+from contract_flow.domain.errors import DomainError
+from contract_flow.domain.reminders import CaseFacts, PlannedReminder, defer_past_quiet_hours, plan
+from contract_flow.domain.reminders.planner import ENGINE
+from contract_flow.domain.reminders.policies import in_quiet_hours
+from contract_flow.domain.states import SEARCH_STEPS
+
+if TYPE_CHECKING:
+    from contract_flow.bootstrap import App
+    from contract_flow.services.unit_of_work import UnitOfWork
+
+EMAIL, APP = "email", "app"
+
+
+def case_facts(app: App, uow: UnitOfWork, case: Case) -> CaseFacts:
+    """What the planner needs of a case: all its parts, its reviews and the rule dates."""
+    assert case.id is not None
+    uow.cases.load_parts(case, ALL_PARTS)
+    rules = app.rules
+    calendar = rules.calendar(case.programme.code)
+    ended = case.contract.ended_on
+    return CaseFacts(
+        case=case,
+        reviews=tuple(uow.reviews.for_case(case.id)),
+        search_window_end=rules.search_window_end(case) if case.state in SEARCH_STEPS else None,
+        resume_window_end=rules.resume_window_end(ended) if ended is not None else None,
+        review_first_within_months=calendar.first_review_within_months,
+        review_cadence_months=calendar.review_cadence_months,
+        legal_representative_email=case.legal_representative_email,
+    )
+
+
+def planned_for(app: App, uow: UnitOfWork, case: Case) -> list[PlannedReminder]:
+    return plan(case_facts(app, uow, case), app.policies)
+
+
+def replan_in(app: App, uow: UnitOfWork, case: Case) -> tuple[int, int]:
+    """Inside a use case's unit of work: bring the case's ledger in line with its facts. (added, cancelled)"""
+    assert case.id is not None
+    return uow.ledger.apply_plan(case.id, planned_for(app, uow, case), app.clock.now())
+
+
+def replan(app: App, case_id: int) -> tuple[int, int]:
+    """`contract-flow reminders plan CASE`: re-plan one case on its own (after a policy change, say)."""
+    with app.uow() as uow:
+        case = uow.cases.get(case_id, ALL_PARTS)
+        result = replan_in(app, uow, case)
+        uow.commit()
+    return result
+
+
+def due(app: App, now: datetime | None = None) -> list[LedgerRow]:
+    with app.uow(write=False) as uow:
+        return uow.ledger.due(now or app.clock.now())
+
+
+def ledger(app: App, case_id: int) -> list[LedgerRow]:
+    with app.uow(write=False) as uow:
+        uow.cases.get(case_id, ())  # NotFound for an unknown case, rather than an empty ledger
+        return uow.ledger.for_case(case_id)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    token: str
+    ids: list[int]
+    released: int
+
+
+def sweep(app: App, now: datetime | None = None, *, enqueue: Callable[[list[int]], None] | None = None) -> Sweep:
+    """Release claims left by dead workers, claim what is due, and (after the commit) hand it to `enqueue`
+    in batches of `send_batch` ids."""
+    moment = now or app.clock.now()
+    policies = app.policies
+    token = uuid.uuid4().hex
+    with app.uow() as uow:
+        released = uow.ledger.release_stale_claims(moment - timedelta(seconds=policies.claim_timeout_seconds))
+        ids = uow.ledger.claim_due(moment, token, policies.sweep_batch)
+        if enqueue is not None and ids:
+            def hand_over() -> None:
+                for start in range(0, len(ids), policies.send_batch):
+                    enqueue(ids[start:start + policies.send_batch])
+            uow.after_commit(hand_over)
+        uow.commit()
+    return Sweep(token, ids, released)
+
+
+@dataclass
+class SendReport:
+    sent: list[int] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)
+    retried: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # not (or no longer) ours to send
+
+
+def send(app: App, ids: Sequence[int], now: datetime | None = None) -> SendReport:
+    """Deliver the claimed rows `ids`: idempotent (a row not in `sending` is skipped, a row is marked sent only
+    under the claim that sent it), emails over one SMTP connection, each outcome committed as soon as known."""
+    moment = now or app.clock.now()
+    report = SendReport()
+    with app.uow(write=False) as uow:
+        rows = uow.ledger.by_ids(list(ids))
+        languages = uow.ledger.languages(row.recipient for row in rows)
+    claimed = [row for row in rows if row.status == SENDING and row.claim_token]
+    report.skipped.extend(row.id for row in rows if row not in claimed)
+    emails = [row for row in claimed if row.channel == EMAIL]
+    for row in claimed:
+        if row.channel == APP:
+            _deliver_in_app(app, row, languages, moment, report)
+        elif row.channel == ENGINE:
+            _run_engine_move(app, row, moment, report)
+    if emails:
+        _deliver_emails(app, emails, languages, moment, report)
+    return report
+
+
+def _language(app: App, row: LedgerRow, languages: dict[str, str]) -> str:
+    return languages.get(row.recipient, app.settings.default_language)
+
+
+def _deliver_in_app(app: App, row: LedgerRow, languages: dict[str, str], now: datetime, report: SendReport) -> None:
+    from contract_flow.messages import render
+
+    message = render(row.kind, row.payload, _language(app, row, languages))
+    with app.uow() as uow:
+        # The inbox row and the `sent` mark are one transaction: an in-app message is delivered exactly once.
+        if uow.ledger.mark_sent(row.id, row.claim_token or "", now, None):
+            uow.ledger.add_inbox_message(row, message.subject, message.text, now)
+            uow.commit()
+            report.sent.append(row.id)
+        else:
+            report.skipped.append(row.id)
+
+
+def _run_engine_move(app: App, row: LedgerRow, now: datetime, report: SendReport) -> None:
+    """`trial_pass`: the case becomes active in the same transaction that marks the row done."""
+    from contract_flow.services.cases import advance_in
+
+    try:
+        with app.uow() as uow:
+            advance_in(app, uow, row.case_id, "pass_trial", actor=SYSTEM_ACTOR,
+                       reason="the 45 company days of trial have passed (L6222-18)")
+            if not uow.ledger.mark_sent(row.id, row.claim_token or "", now, None):
+                report.skipped.append(row.id)
+                return  # rolled back: someone else's claim now
+            uow.commit()
+        report.sent.append(row.id)
+    except DomainError as refused:
+        with app.uow() as uow:
+            uow.ledger.mark_failed_attempt(row.id, row.claim_token or "", str(refused), None)
+            uow.commit()
+        report.failed.append(row.id)
+
+
+def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], now: datetime,
+                    report: SendReport) -> None:
+    from contract_flow.messages import build_email
+
+    policies = app.policies
+    sendable: list[LedgerRow] = []
+    for row in rows:
+        if in_quiet_hours(now, policies):
+            with app.uow() as uow:
+                uow.ledger.defer(row.id, row.claim_token or "", defer_past_quiet_hours(now, policies))
+                uow.commit()
+            report.deferred.append(row.id)
+        else:
+            sendable.append(row)
+    if not sendable:
+        return
+    try:
+        connection = app.mailer.connect()
+    except OSError as error:
+        for row in sendable:
+            _record_failure(app, row, f"SMTP connection failed: {error}", now, report)
+        return
+    with connection:
+        for row in sendable:
+            message = build_email(app.settings, row, _language(app, row, languages))
+            try:
+                connection.send(message)
+            except OSError as error:
+                _record_failure(app, row, f"SMTP refused: {error}", now, report)
+                continue
+            with app.uow() as uow:
+                uow.ledger.mark_sent(row.id, row.claim_token or "", now, str(message["Message-ID"]))
+                uow.commit()
+            report.sent.append(row.id)
+
+
+def _record_failure(app: App, row: LedgerRow, error: str, now: datetime, report: SendReport) -> None:
+    backoff = app.policies.retry_backoff_seconds
+    retry_at = now + timedelta(seconds=backoff[row.attempts]) if row.attempts < len(backoff) else None
+    with app.uow() as uow:
+        uow.ledger.mark_failed_attempt(row.id, row.claim_token or "", error, retry_at)
+        uow.commit()
+    (report.retried if retry_at is not None else report.failed).append(row.id)
+
+
+def run_once(app: App, now: datetime | None = None) -> tuple[Sweep, SendReport]:
+    """`contract-flow reminders run`: one sweep and its sends, synchronously (operators, tests)."""
+    moment = now or app.clock.now()
+    swept = sweep(app, moment)
+    report = SendReport()
+    batch = app.policies.send_batch
+    for start in range(0, len(swept.ids), batch):
+        part = send(app, swept.ids[start:start + batch], moment)
+        for name in ("sent", "deferred", "retried", "failed", "skipped"):
+            getattr(report, name).extend(getattr(part, name))
+    return swept, report
+

@@ -1,0 +1,47 @@
+"""Thin tasks: they take ids, call the reminder use cases, and are safe to run twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.signals import worker_process_init, worker_process_shutdown
+
+from contract_flow.bootstrap import App, bootstrap
+from contract_flow.services import reminders
+from workers.app import SEND, SWEEP, celery_app
+
+_services: App | None = None
+
+
+def services() -> App:
+    """The use cases' App, built in the process that uses it (engines must not cross a fork)."""
+    global _services  # noqa: PLW0603 (one composition root per worker process, built after the fork)
+    if _services is None:
+        _services = bootstrap()
+    return _services
+
+
+@worker_process_init.connect
+def _fresh_after_fork(**_: Any) -> None:
+    global _services  # noqa: PLW0603
+    _services = None
+
+
+@worker_process_shutdown.connect
+def _close(**_: Any) -> None:
+    if _services is not None:
+        _services.close()
+
+
+@celery_app.task(name=SWEEP, ignore_result=True)
+def sweep_reminders() -> int:
+    """Claim what is due and queue its sends once the claim is committed."""
+    swept = reminders.sweep(services(), enqueue=send_reminders.delay)
+    return len(swept.ids)
+
+
+@celery_app.task(name=SEND, ignore_result=True)
+def send_reminders(ids: list[int]) -> int:
+    """Deliver a batch of claimed rows; rows no longer claimed are skipped, so a redelivered task is harmless."""
+    report = reminders.send(services(), ids)
+    return len(report.sent)
