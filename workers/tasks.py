@@ -41,7 +41,8 @@ def sweep_reminders() -> int:
 
 
 @celery_app.task(name=SEND, ignore_result=True)
-def send_reminders(ids: list[int]) -> int:
-    """Deliver a batch of claimed rows; rows no longer claimed are skipped, so a redelivered task is harmless."""
-    report = reminders.send(services(), ids)
+def send_reminders(ids: list[int], token: str) -> int:
+    """Deliver a batch of rows claimed under `token`; rows no longer under that claim are skipped, so a task
+    delivered twice, or after its claim was released, sends nothing twice."""
+    report = reminders.send(services(), ids, token)
     return len(report.sent)

@@ -7,13 +7,14 @@ case asks for come in one SELECT each, and a save writes only the columns that c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
+from operator import ne
 from typing import Any
 
 import sqlalchemy as sa
 
-from contract_flow.adapters.prepared import STATEMENTS
+from contract_flow.adapters.prepared import STATEMENTS, Prepared
 from contract_flow.adapters.tables import (
     absence_table,
     application_table,
@@ -38,6 +39,7 @@ from contract_flow.domain.case import (
     OfferStatus,
     Part,
     ProgrammeTerms,
+    Project,
     TerminationReason,
     Track,
 )
@@ -90,72 +92,97 @@ _BUILDERS: dict[str, Callable[[], sa.ClauseElement]] = {
 }
 
 
+#: The case table's columns a save compares with the row as read and writes when they changed, in the order
+#: `_case_values` gives them (the version is written by every save, from the expected one).
+_CASE_COLUMNS: tuple[str, ...] = (
+    "first_name", "last_name", "birth_date", "email", "track", "state", "event_count", "opened_at", "state_since",
+    "target_job", "mobility_area", "project_validated_by", "project_validated_on", "derogation",
+    "previous_contract_end", "completed_lower_secondary", "advisor_email", "tutor_email",
+)
+
+
+def _case_values(case: Case) -> tuple[Any, ...]:
+    """The values of `_CASE_COLUMNS` for `case`, as the database stores them."""
+    candidate, project = case.candidate, case.project
+    return (
+        candidate.first_name, candidate.last_name, candidate.birth_date, candidate.email,
+        case.track.value, case.state.value, case.event_count, case.opened_at, case.state_since,
+        project.target_job, project.mobility_area, project.validated_by, project.validated_on,
+        case.derogation, case.previous_contract_end, case.completed_lower_secondary,
+        case.advisor_email, case.tutor_email,
+    )
+
+
 def _row_values(case: Case) -> dict[str, Any]:
     """The case table's columns for `case`, as the database stores them."""
-    return {
-        "first_name": case.candidate.first_name,
-        "last_name": case.candidate.last_name,
-        "birth_date": case.candidate.birth_date,
-        "email": case.candidate.email,
-        "track": case.track.value,
-        "state": case.state.value,
-        "version": case.version,
-        "event_count": case.event_count,
-        "opened_at": case.opened_at,
-        "state_since": case.state_since,
-        "target_job": case.project.target_job,
-        "mobility_area": case.project.mobility_area,
-        "project_validated_by": case.project.validated_by,
-        "project_validated_on": case.project.validated_on,
-        "derogation": case.derogation,
-        "previous_contract_end": case.previous_contract_end,
-        "completed_lower_secondary": case.completed_lower_secondary,
-        "advisor_email": case.advisor_email,
-        "tutor_email": case.tutor_email,
-    }
+    return {**dict(zip(_CASE_COLUMNS, _case_values(case), strict=True)), "version": case.version}
 
 
 def case_from_row(row: Mapping[str, Any]) -> Case:
-    case = Case(
-        id=row["id"],
-        programme=ProgrammeTerms(code=row["code"], years=row["years"], seats=row["seats"],
-                                 start_date=row["programme_start"], cfa_code=row["cfa_code"]),
-        candidate=Candidate(row["first_name"], row["last_name"], row["birth_date"], row["email"]),
-        track=Track(row["track"]),
-        state=CaseState(row["state"]),
-        version=row["version"],
-        event_count=row["event_count"],
-        opened_at=row["opened_at"],
-        state_since=row["state_since"],
-        derogation=row["derogation"],
-        previous_contract_end=row["previous_contract_end"],
-        completed_lower_secondary=row["completed_lower_secondary"],
-        advisor_email=row["advisor_email"],
-        tutor_email=row["tutor_email"],
+    return _case_from_values([row[key] for key in _CASE_ROW.keys])
+
+
+class _CaseRow:
+    """Positions in the rows of the "case" statement, the same for every dialect (it selects the same columns)."""
+
+    def __init__(self) -> None:
+        self.keys = list(_SELECT_CASE.selected_columns.keys())
+        at = {key: position for position, key in enumerate(self.keys)}
+        #: The row's values of `_CASE_COLUMNS`: the baseline a save compares with.
+        self.stored = [at[column] for column in _CASE_COLUMNS]
+        self.id, self.version = at["id"], at["version"]
+
+
+_CASE_ROW = _CaseRow()
+_ID, _VERSION = _CASE_ROW.id, _CASE_ROW.version
+(_FIRST_NAME, _LAST_NAME, _BIRTH_DATE, _EMAIL, _TRACK, _STATE, _EVENT_COUNT, _OPENED_AT, _STATE_SINCE, _TARGET_JOB,
+ _MOBILITY_AREA, _VALIDATED_BY, _VALIDATED_ON, _DEROGATION, _PREVIOUS_END, _LOWER_SECONDARY, _ADVISOR,
+ _TUTOR) = _CASE_ROW.stored
+_CODE, _YEARS, _SEATS, _PROGRAMME_START, _CFA_CODE = (
+    _CASE_ROW.keys.index(key) for key in ("code", "years", "seats", "programme_start", "cfa_code"))
+
+
+# Enum members by stored value: a dict lookup, where calling the Enum goes through its metaclass.
+_TRACKS: dict[str, Track] = {track.value: track for track in Track}
+_STATES: dict[str, CaseState] = {state.value: state for state in CaseState}
+
+
+def _case_from_values(row: Sequence[Any]) -> Case:
+    # Positional: a row mapped by name costs a dict per load, and this runs at every use case on a case.
+    return Case(
+        id=row[_ID],
+        programme=ProgrammeTerms(row[_CODE], row[_YEARS], row[_SEATS], row[_PROGRAMME_START], row[_CFA_CODE]),
+        candidate=Candidate(row[_FIRST_NAME], row[_LAST_NAME], row[_BIRTH_DATE], row[_EMAIL]),
+        track=_TRACKS.get(row[_TRACK]) or Track(row[_TRACK]),
+        state=_STATES.get(row[_STATE]) or CaseState(row[_STATE]),
+        version=row[_VERSION],
+        event_count=row[_EVENT_COUNT],
+        opened_at=row[_OPENED_AT],
+        state_since=row[_STATE_SINCE],
+        project=Project(row[_TARGET_JOB], row[_MOBILITY_AREA], row[_VALIDATED_BY], row[_VALIDATED_ON]),
+        derogation=row[_DEROGATION],
+        previous_contract_end=row[_PREVIOUS_END],
+        completed_lower_secondary=row[_LOWER_SECONDARY],
+        advisor_email=row[_ADVISOR],
+        tutor_email=row[_TUTOR],
         loaded=set(),
     )
-    case.project.target_job = row["target_job"]
-    case.project.mobility_area = row["mobility_area"]
-    case.project.validated_by = row["project_validated_by"]
-    case.project.validated_on = row["project_validated_on"]
-    return case
 
 
 class _PreparedRepository:
     """Runs the hot path's statements on the unit of work's own driver connection, inside its transaction."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, cursor: Any) -> None:
         self.connection = connection
+        #: The unit of work's driver cursor, which it closes at its end.
+        self._cursor = cursor
         self._dialect = connection.dialect
 
     def _rows(self, name: str, **values: Any) -> list[dict[str, Any]]:
-        prepared = STATEMENTS.get(name, _BUILDERS[name], self._dialect)
-        return prepared.rows(self.connection.connection.cursor(), values)
+        return STATEMENTS.get(name, _BUILDERS[name], self._dialect).rows(self._cursor, values)
 
     def _run(self, name: str, values: dict[str, Any]) -> int:
-        prepared = STATEMENTS.get(name, _BUILDERS[name], self._dialect)
-        return prepared.run(self.connection.connection.cursor(), values)
-
+        return STATEMENTS.get(name, _BUILDERS[name], self._dialect).run(self._cursor, values)
 
 
 class PersonRepository(_PreparedRepository):
@@ -166,20 +193,22 @@ class PersonRepository(_PreparedRepository):
 
 
 class CaseRepository(_PreparedRepository):
-    def __init__(self, connection: sa.Connection) -> None:
-        super().__init__(connection)
-        #: The columns as read, so that a save writes only what changed.
-        self._read: dict[int, dict[str, Any]] = {}
+    def __init__(self, connection: sa.Connection, cursor: Any) -> None:
+        super().__init__(connection, cursor)
+        #: The values of `_CASE_COLUMNS` as read (or last written), so that a save writes only what changed.
+        self._read: dict[int, tuple[Any, ...]] = {}
 
     # -- reading -------------------------------------------------------------------------------------
     def get(self, case_id: int, parts: Iterable[Part] = ALL_PARTS) -> Case:
-        rows = self._rows("case", case_id=case_id)
+        rows = STATEMENTS.get("case", _BUILDERS["case"], self._dialect).values(self._cursor, {"case_id": case_id})
         if not rows:
             raise NotFound("case", case_id)
-        case = case_from_row(rows[0])
-        # The row as read is the baseline a save compares with (same column names, same stored values).
-        self._read[case_id] = rows[0]
-        self.load_parts(case, parts)
+        row = rows[0]
+        case = _case_from_values(row)
+        # The row as read is the baseline a save compares with (same stored values, in `_CASE_COLUMNS` order).
+        self._read[case_id] = tuple([row[position] for position in _CASE_ROW.stored])
+        if parts:
+            self.load_parts(case, parts)
         return case
 
     def load_parts(self, case: Case, parts: Iterable[Part]) -> None:
@@ -240,22 +269,26 @@ class CaseRepository(_PreparedRepository):
     def save(self, case: Case, expected_version: int) -> None:
         """Write what changed if nobody else wrote the case since `expected_version`, then its parts and events."""
         assert case.id is not None
-        values = _row_values(case)
-        before = self._read.get(case.id, {})
-        changed = tuple(sorted(k for k, v in values.items() if k != "version" and before.get(k, _UNSET) != v))
-        name = "save_case:" + ",".join(changed)
-        prepared = STATEMENTS.get(name, lambda: _save_case(changed), self._dialect)
-        changed_rows = prepared.run(self.connection.connection.cursor(), {
-            **{k: values[k] for k in changed}, "version": expected_version + 1, "case_id": case.id,
-            "expected": expected_version})
-        if changed_rows != 1:
+        values = _case_values(case)
+        before = self._read.get(case.id)
+        # Which columns differ from the row as read, as a tuple of flags: also the key of the UPDATE written for
+        # exactly those columns (a case has few typical saves, so few statements are ever prepared).
+        changed = _EVERY_COLUMN if before is None else tuple(map(ne, values, before))
+        prepared, positions = _save_case_statement(changed, self._dialect)
+        parameters = {_CASE_COLUMNS[position]: values[position] for position in positions}
+        parameters["version"] = expected_version + 1
+        parameters["case_id"] = case.id
+        parameters["expected"] = expected_version
+        if prepared.run(self._cursor, parameters) != 1:
             raise ConflictError(case.id, expected_version, self.current_version(case.id))
         case.version = expected_version + 1
-        self._read[case.id] = {**values, "version": case.version}
+        self._read[case.id] = values
         self._save_parts(case)
-        for event in case.new_events:
-            self._run("append_event", _event_values(event, case.id))
-        case.new_events.clear()
+        if case.new_events:
+            append = STATEMENTS.get("append_event", _BUILDERS["append_event"], self._dialect)
+            for event in case.new_events:
+                append.run(self._cursor, _event_values(event, case.id))
+            case.new_events.clear()
 
     def _save_parts(self, case: Case) -> None:
         assert case.id is not None
@@ -283,7 +316,21 @@ class CaseRepository(_PreparedRepository):
         return row_id
 
 
-_UNSET = object()
+_EVERY_COLUMN = (True,) * len(_CASE_COLUMNS)
+
+
+_SAVES: dict[tuple[tuple[bool, ...], str], tuple[Prepared, tuple[int, ...]]] = {}
+
+
+def _save_case_statement(changed: tuple[bool, ...], dialect: sa.Dialect) -> tuple[Prepared, tuple[int, ...]]:
+    """The UPDATE writing the columns flagged in `changed`, and their positions in `_CASE_COLUMNS`."""
+    found = _SAVES.get((changed, dialect.name))
+    if found is None:
+        positions = tuple(position for position, flag in enumerate(changed) if flag)
+        columns = tuple(_CASE_COLUMNS[position] for position in positions)
+        prepared = STATEMENTS.get(("save_case", changed), lambda: _save_case(columns), dialect)
+        found = _SAVES[changed, dialect.name] = (prepared, positions)
+    return found
 
 
 def _save_case(columns: tuple[str, ...]) -> sa.ClauseElement:

@@ -3,7 +3,8 @@
 The machine holds no model of its own (`model=None`): a plain `Case` is passed to `Event.trigger`, the pattern
 the transitions FAQ gives for many models, so nothing piles up in the machine and no ORM row ever becomes a model
 (pytransitions issue 635). Guards run as the transition's condition and raise `TransitionRefused` with their
-reasons; effects run after the state changed; every move appends a `CaseEvent` event to the case.
+reasons; effects run after the state changed, then the move appends a `CaseEvent` to the case (one `after`
+callback for both: each callback costs the machine a dispatch and a log call, at every transition).
 """
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ def _guard(event: EventData) -> bool:
     return True
 
 
-def _apply_effects(event: EventData) -> None:
-    effects.apply(event.model, event.kwargs["trigger"], event.kwargs["ctx"])
-
-
-def _record(event: EventData) -> None:
-    ctx: TransitionContext = event.kwargs["ctx"]
-    event.model.state_since = ctx.now
-    append_event(event.model, event.kwargs["trigger"], event.kwargs["source"], _STATE[event.transition.dest], ctx)
+def _after(event: EventData) -> None:
+    """The trigger's effects, then the record of the move."""
+    case: Case = event.model
+    kwargs = event.kwargs
+    ctx: TransitionContext = kwargs["ctx"]
+    trigger: Trigger = kwargs["trigger"]
+    effects.apply(case, trigger, ctx)
+    case.state_since = ctx.now
+    append_event(case, trigger, kwargs["source"], _STATE[event.transition.dest], ctx)
 
 
 def append_event(case: Case, trigger: str, from_state: CaseState, to_state: CaseState,
@@ -72,7 +74,7 @@ def _build_machine() -> Machine:
             "source": [state.value for state in spec.sources],
             "dest": spec.dest.value,
             "conditions": [_guard],
-            "after": [_apply_effects, _record],
+            "after": [_after],
         }
         for spec in TRANSITIONS
     ]
@@ -99,8 +101,8 @@ def allowed_triggers(state: CaseState) -> tuple[Trigger, ...]:
 
 def fire(case: Case, trigger: Trigger | str, ctx: TransitionContext) -> CaseEvent:
     """Move `case` by `trigger`, or raise why not; returns the event recorded on the case."""
-    name = Trigger(trigger)
-    state = CaseState(case.state)
+    name = trigger if type(trigger) is Trigger else Trigger(trigger)
+    state = _STATE.get(case.state) or CaseState(case.state)
     if name not in TRIGGERS_FROM[state]:
         raise TriggerNotAllowed(case.id, name, state, TRIGGERS_FROM[state])
     # The machine stores plain strings; the domain keeps the Enum.

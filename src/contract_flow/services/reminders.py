@@ -84,9 +84,10 @@ class Sweep:
     released: int
 
 
-def sweep(app: App, now: datetime | None = None, *, enqueue: Callable[[list[int]], None] | None = None) -> Sweep:
+def sweep(app: App, now: datetime | None = None, *,
+          enqueue: Callable[[list[int], str], object] | None = None) -> Sweep:
     """Release claims left by dead workers, claim what is due, and (after the commit) hand it to `enqueue`
-    in batches of `send_batch` ids."""
+    in batches of `send_batch` ids, with the claim's token."""
     moment = now or app.clock.now()
     policies = app.policies
     token = uuid.uuid4().hex
@@ -96,7 +97,7 @@ def sweep(app: App, now: datetime | None = None, *, enqueue: Callable[[list[int]
         if enqueue is not None and ids:
             def hand_over() -> None:
                 for start in range(0, len(ids), policies.send_batch):
-                    enqueue(ids[start:start + policies.send_batch])
+                    enqueue(ids[start:start + policies.send_batch], token)
             uow.after_commit(hand_over)
         uow.commit()
     return Sweep(token, ids, released)
@@ -111,15 +112,16 @@ class SendReport:
     skipped: list[int] = field(default_factory=list)  # not (or no longer) ours to send
 
 
-def send(app: App, ids: Sequence[int], now: datetime | None = None) -> SendReport:
-    """Deliver the claimed rows `ids`: idempotent (a row not in `sending` is skipped, a row is marked sent only
-    under the claim that sent it), emails over one SMTP connection, each outcome committed as soon as known."""
+def send(app: App, ids: Sequence[int], token: str, now: datetime | None = None) -> SendReport:
+    """Deliver the rows `ids` claimed under `token`: idempotent (a row no longer `sending` under that claim is
+    skipped: already sent, or released and claimed again by a later sweep), emails over one SMTP connection,
+    each outcome committed as soon as it is known."""
     moment = now or app.clock.now()
     report = SendReport()
     with app.uow(write=False) as uow:
         rows = uow.ledger.by_ids(list(ids))
         languages = uow.ledger.languages(row.recipient for row in rows)
-    claimed = [row for row in rows if row.status == SENDING and row.claim_token]
+    claimed = [row for row in rows if row.status == SENDING and row.claim_token == token]
     report.skipped.extend(row.id for row in rows if row not in claimed)
     emails = [row for row in claimed if row.channel == EMAIL]
     for row in claimed:
@@ -222,7 +224,7 @@ def run_once(app: App, now: datetime | None = None) -> tuple[Sweep, SendReport]:
     report = SendReport()
     batch = app.policies.send_batch
     for start in range(0, len(swept.ids), batch):
-        part = send(app, swept.ids[start:start + batch], moment)
+        part = send(app, swept.ids[start:start + batch], swept.token, moment)
         for name in ("sent", "deferred", "retried", "failed", "skipped"):
             getattr(report, name).extend(getattr(part, name))
     return swept, report

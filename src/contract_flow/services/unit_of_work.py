@@ -4,17 +4,16 @@ Writers take SQLite's write lock at BEGIN (`BEGIN IMMEDIATE`); on PostgreSQL the
 does the same job. Callbacks registered with `after_commit` run only once the commit succeeded: that is where
 side effects (reminders to enqueue) belong, so nothing is announced that was rolled back.
 
-The transaction is the driver connection's: the repositories' prepared statements run on it directly (see
-`adapters/prepared.py`), and a Core statement run through `execute()` joins it (SQLAlchemy's begin then finds the
-driver already in a transaction). Commit and rollback go through SQLAlchemy when it took part, else straight to
-the driver.
+The transaction is the driver connection's: the repositories' prepared statements run on it directly, all on
+one cursor that the unit of work closes at its end (see `adapters/prepared.py`), and a Core statement run through
+`execute()` joins it (SQLAlchemy's begin then finds the driver already in a transaction). Commit and rollback go
+through SQLAlchemy when it took part, else straight to the driver.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
@@ -22,7 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from contract_flow.adapters.db import is_sqlite
+from contract_flow.adapters.ledger import Ledger
 from contract_flow.adapters.repository import CaseRepository, PersonRepository
+from contract_flow.adapters.reviews import ReviewRepository
 
 
 class Connections:
@@ -40,15 +41,18 @@ class Connections:
         self._kept: list[sa.Connection] = []
         self._lock = threading.Lock()
 
-    def acquire(self) -> sa.Connection:
+    def acquire(self) -> tuple[sa.Connection, Any]:
+        """A connection and its driver connection (the DBAPI one), looked up once per connection."""
         if not self._keep:
-            return self.engine.connect()
-        connection: sa.Connection | None = getattr(self._local, "connection", None)
-        if connection is None or connection.closed or connection.invalidated:
-            connection = self._local.connection = self.engine.connect()
+            connection = self.engine.connect()
+            return connection, connection.connection.driver_connection
+        kept: tuple[sa.Connection, Any] | None = getattr(self._local, "kept", None)
+        if kept is None or kept[0].closed or kept[0].invalidated:
+            connection = self.engine.connect()
+            kept = self._local.kept = (connection, connection.connection.driver_connection)
             with self._lock:
                 self._kept.append(connection)
-        return connection
+        return kept
 
     def release(self, connection: sa.Connection) -> None:
         if not self._keep:
@@ -67,23 +71,40 @@ class UnitOfWork:
         self._connections = connections
         self._write = write
         self._after_commit: list[Callable[[], None]] = []
+        # Built on first use (a plain attribute check: functools.cached_property takes a lock on Python 3.11).
+        self._cases: CaseRepository | None = None
+        self._people: PersonRepository | None = None
 
     def __enter__(self) -> Self:
-        self.connection = self._connections.acquire()
-        self._driver = self.connection.connection.driver_connection
+        self.connection, self._driver = self._connections.acquire()
         self._done = False
         if self._connections.sqlite:
             self._driver.execute("BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
         # PostgreSQL's driver begins by itself at the first statement (psycopg, not in autocommit mode).
+        # One cursor for all the repositories' statements; each one fetches all its rows, so no statement stays
+        # open on it (an open one would keep SQLite from committing cheaply).
+        self._cursor = self._driver.cursor()
         return self
 
-    @cached_property
+    @property
     def cases(self) -> CaseRepository:
-        return CaseRepository(self.connection)
+        if self._cases is None:
+            self._cases = CaseRepository(self.connection, self._cursor)
+        return self._cases
 
-    @cached_property
+    @property
     def people(self) -> PersonRepository:
-        return PersonRepository(self.connection)
+        if self._people is None:
+            self._people = PersonRepository(self.connection, self._cursor)
+        return self._people
+
+    @property
+    def reviews(self) -> ReviewRepository:
+        return ReviewRepository(self.connection)
+
+    @property
+    def ledger(self) -> Ledger:
+        return Ledger(self.connection)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -92,6 +113,7 @@ class UnitOfWork:
             if not self._done:
                 self._end(commit=False)
         finally:
+            self._cursor.close()
             self._connections.release(self.connection)
 
     def _end(self, *, commit: bool) -> None:
