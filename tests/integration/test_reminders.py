@@ -1,0 +1,162 @@
+"""The reminder ledger on both databases: planning with the facts, sweeping, delivering once, by email and in-app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from contract_flow.adapters.clock import FixedClock
+from contract_flow.adapters.smtp import SmtpMailer
+from contract_flow.bootstrap import App
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.states import CaseState
+from contract_flow.services.cases import advance, record_absence, set_facts, show
+from contract_flow.services.inbox import inbox, mark_read
+from contract_flow.services.reminders import ledger, run_once, send, sweep
+from tests.conftest import People
+from tests.support.cases import open_candidate, walk
+from tests.support.smtp_sink import SmtpSink
+
+
+@pytest.fixture
+def sink(app: App) -> Iterator[SmtpSink]:
+    with SmtpSink() as running:
+        app.mailer = SmtpMailer("127.0.0.1", running.port)
+        yield running
+
+
+def paris(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=PARIS).astimezone(UTC)
+
+
+def rows(app: App, case_id: int, **match: str) -> list:  # type: ignore[type-arg]
+    return [r for r in ledger(app, case_id) if all(getattr(r, k) == v for k, v in match.items())]
+
+
+def test_opening_a_case_plans_the_stale_search_reminders(app: App, people: People) -> None:
+    case_id = open_candidate(app)
+    set_facts(app, case_id, {"advisor": people.advisor}, actor_email=people.advisor)
+    stale = rows(app, case_id, kind="search_stale", status="planned")
+    assert {(r.recipient_role, r.channel, r.due_at.astimezone(PARIS).date()) for r in stale} == {
+        ("apprentice", "email", date(2026, 3, 16)), ("apprentice", "app", date(2026, 3, 16)),
+        ("advisor", "email", date(2026, 3, 30)), ("advisor", "app", date(2026, 3, 30)),
+    }
+
+
+def test_a_move_cancels_what_no_longer_applies_and_plans_the_new_step(
+        app: App, people: People, clock: FixedClock) -> None:
+    case_id = open_candidate(app)
+    set_facts(app, case_id, {"advisor": people.advisor}, actor_email=people.advisor)
+    clock.set(paris(date(2026, 3, 10)))
+    walk(app, case_id, "apply", advisor=people.advisor, lead=people.lead)
+    reflect_rows = [r for r in ledger(app, case_id) if "/reflect@" in r.key]
+    apply_rows = [r for r in ledger(app, case_id) if "/apply@" in r.key]
+    assert {r.status for r in reflect_rows} == {"cancelled"}
+    assert {r.status for r in apply_rows} == {"planned"}
+    assert min(r.due_at for r in apply_rows).astimezone(PARIS).date() == date(2026, 3, 24)
+
+
+def test_due_reminders_are_delivered_once_by_email_and_in_the_app(
+        app: App, people: People, clock: FixedClock, sink: SmtpSink) -> None:
+    case_id = open_candidate(app)
+    set_facts(app, case_id, {"advisor": people.advisor}, actor_email=people.advisor)
+    swept, report = run_once(app, paris(date(2026, 3, 16)))
+    assert len(report.sent) == 2  # the apprentice's 14-day reminder, by email and in the app
+    sink.wait_for(1)
+    [message] = sink.messages
+    assert message["To"] == "lea.martin@example.org"
+    assert message["Message-ID"] == rows(app, case_id, channel="email", status="sent")[0].message_id
+    [item] = inbox(app, "lea.martin@example.org")
+    assert item.read_at is None
+    assert mark_read(app, "lea.martin@example.org", item.id).read_at is not None
+    # Running again sends nothing more: the rows are sent, and sent rows are never sent again.
+    again, report = run_once(app, paris(date(2026, 3, 17)))
+    assert again.ids == []
+    assert report.sent == []
+    assert len(sink.messages) == 1
+
+
+def test_a_send_task_for_a_claim_that_was_released_sends_nothing(
+        app: App, people: People, sink: SmtpSink) -> None:
+    case_id = open_candidate(app)
+    first = sweep(app, paris(date(2026, 3, 16)))
+    assert len(first.ids) == 2
+    # The worker that took the claim died; after the claim timeout a new sweep claims the rows again.
+    later = paris(date(2026, 3, 16)) + timedelta(seconds=app.policies.claim_timeout_seconds + 1)
+    second = sweep(app, later)
+    assert second.released == 2
+    assert sorted(second.ids) == sorted(first.ids)
+    assert send(app, first.ids, first.token, later).sent == []  # the dead worker's task, redelivered
+    assert len(send(app, second.ids, second.token, later).sent) == 2
+    assert len(rows(app, case_id, status="sent")) == 2
+
+
+def test_email_in_quiet_hours_is_deferred_to_eight_not_dropped(
+        app: App, people: People, sink: SmtpSink) -> None:
+    case_id = open_candidate(app)
+    _, report = run_once(app, paris(date(2026, 3, 16), hour=22))
+    assert len(report.deferred) == 1  # the email; the in-app message is delivered at once
+    assert len(report.sent) == 1
+    [email] = rows(app, case_id, channel="email", kind="search_stale", recipient_role="apprentice")
+    assert email.status == "planned"
+    assert email.due_at == datetime(2026, 3, 17, 8, tzinfo=PARIS).astimezone(UTC)
+    _, report = run_once(app, datetime(2026, 3, 17, 8, 1, tzinfo=PARIS))
+    assert len(report.sent) == 1
+    sink.wait_for(1)
+
+
+def test_a_failing_smtp_server_is_retried_with_backoff_then_marked_failed(app: App, people: People) -> None:
+    case_id = open_candidate(app)
+    app.mailer = SmtpMailer("127.0.0.1", 9, timeout=1)  # nothing listens on the discard port
+    moment = paris(date(2026, 3, 16))
+    for attempt, delay in enumerate(app.policies.retry_backoff_seconds, start=1):
+        _, report = run_once(app, moment)
+        assert len(report.retried) == 1
+        [row] = rows(app, case_id, channel="email", recipient_role="apprentice")
+        assert row.attempts == attempt
+        assert "SMTP connection failed" in (row.last_error or "")
+        moment = row.due_at
+        assert row.due_at - timedelta(seconds=delay) <= moment
+    _, report = run_once(app, moment)
+    assert len(report.failed) == 1
+    [row] = rows(app, case_id, channel="email", recipient_role="apprentice")
+    assert row.status == "failed"
+
+
+def test_the_trial_passes_by_itself_the_day_after_its_end(
+        app: App, people: People, clock: FixedClock) -> None:
+    case_id = open_candidate(app)
+    walk(app, case_id, "trial", advisor=people.advisor, lead=people.lead)
+    trial_end = show(app, case_id).case.contract.trial_end
+    assert trial_end is not None
+    [engine] = rows(app, case_id, kind="trial_pass")
+    assert engine.due_at == datetime.combine(trial_end + timedelta(days=1), datetime.min.time().replace(minute=5),
+                                             tzinfo=PARIS).astimezone(UTC)
+    _, report = run_once(app, paris(trial_end, hour=23))
+    assert engine.id not in report.sent
+    _, report = run_once(app, paris(trial_end + timedelta(days=1), hour=1))
+    assert engine.id in report.sent
+    view = show(app, case_id)
+    assert view.case.state is CaseState.ACTIVE
+    assert view.history[-1].actor == "system"
+
+
+def test_an_absence_moves_the_automatic_pass_and_the_trial_reminders(app: App, people: People) -> None:
+    case_id = open_candidate(app)
+    walk(app, case_id, "trial", advisor=people.advisor, lead=people.lead)
+    [before] = rows(app, case_id, kind="trial_pass", status="planned")
+    record_absence(app, case_id, date(2026, 9, 28), date(2026, 10, 2), actor_email=people.mentor)
+    assert rows(app, case_id, key=before.key)[0].status == "cancelled"
+    [after] = rows(app, case_id, kind="trial_pass", status="planned")
+    assert after.due_at > before.due_at
+
+
+def test_a_minor_apprentices_legal_representative_is_copied(app: App, people: People, sink: SmtpSink) -> None:
+    case_id = open_candidate(app, birth_date=date(2009, 6, 1), email="jeune@example.org")
+    set_facts(app, case_id, {"legal_representative": "parent@example.org"}, actor_email=people.advisor)
+    run_once(app, paris(date(2026, 3, 16)))
+    sink.wait_for(1)
+    [message] = sink.messages
+    assert message["Cc"] == "parent@example.org"
