@@ -1,7 +1,11 @@
 """Advance 20,000 cases one step each through the service layer, beside a raw sqlite3 loop doing the minimal
 same writes on an identical database, in the same run. Last line: `ratio=<service rate / raw rate>`.
 
-Both sides run on a SQLite file in WAL mode with synchronous=NORMAL, one transaction per case.
+Both sides run on a SQLite file in WAL mode with synchronous=NORMAL, one transaction per case. The same writes
+are: the case's state and version with the version check, its event, and, since reminders are planned in the
+transaction of the facts that cause them (issue 4), the reminder rows that move re-plans: the step's stale-search
+and search-window reminders of `reflect` cancelled, those of `apply` inserted. The raw loop gets those rows
+computed before it is timed; the service plans them itself.
 
 How it is measured: this machine is shared and noisy (other jobs come and go), so the two sides run in
 interleaved rounds (by default 20 rounds of 1,000 cases, the side that goes first alternating), each after the same
@@ -13,6 +17,7 @@ ratios; the totals' ratio is printed beside it.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sqlite3
 import statistics
@@ -29,7 +34,9 @@ import sqlalchemy as sa
 from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.tables import case_table, person_table, programme_table
 from contract_flow.bootstrap import bootstrap
+from contract_flow.domain.states import CaseState
 from contract_flow.services.cases import advance, find_actor
+from contract_flow.services.reminders import planned_for
 from contract_flow.services.schema import upgrade
 from contract_flow.settings import Settings
 
@@ -37,7 +44,9 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ADVISOR = "advisor@bench.example"
 
 
-def build_database(path: Path, cases: int) -> None:
+def build_database(path: Path, cases: int) -> dict[int, tuple[list[str], list[dict[str, object]]]]:
+    """The cases in `reflect` with their reminders planned (as opening them does); returns, per case, the
+    reminder writes `start_applying` makes: the keys it cancels and the rows it inserts."""
     app = bootstrap(Settings(database_url=f"sqlite:///{path}"), clock=FixedClock(NOW))
     upgrade(app)
     with app.engine.begin() as connection:
@@ -49,8 +58,25 @@ def build_database(path: Path, cases: int) -> None:
             {"programme_id": 1, "first_name": "Cand", "last_name": f"N{i}", "birth_date": date(2004, 1, 1),
              "email": f"c{i}@bench.example", "track": "standard", "state": "reflect", "version": 1,
              "event_count": 0, "opened_at": NOW, "state_since": NOW, "target_job": "technicien",
-             "mobility_area": "Occitanie"} for i in range(cases)])
+             "mobility_area": "Occitanie", "advisor_email": ADVISOR} for i in range(cases)])
+    writes: dict[int, tuple[list[str], list[dict[str, object]]]] = {}
+    with app.uow() as uow:
+        for case_id in range(1, cases + 1):
+            case = uow.cases.get(case_id, ())
+            before = planned_for(app, uow, case)
+            uow.ledger.apply_plan(case_id, before, NOW)
+            case.state, case.state_since = CaseState.APPLY, NOW
+            after = planned_for(app, uow, case)
+            kept = {item.key for item in after}
+            writes[case_id] = (
+                [item.key for item in before if item.key not in kept],
+                [{"key": item.key, "kind": item.kind.value, "role": item.recipient_role, "to": item.recipient,
+                  "channel": item.channel, "due": item.due_at.astimezone(UTC).replace(tzinfo=None).isoformat(" "),
+                  "payload": json.dumps(item.payload)} for item in after if item.key not in {b.key for b in before}],
+            )
+        uow.commit()
     app.close()
+    return writes
 
 
 #: Advances the cases of a range, one transaction each; returns the seconds it took.
@@ -76,7 +102,7 @@ def service_side(path: Path) -> Iterator[Side]:
 
 
 @contextmanager
-def raw_side(path: Path) -> Iterator[Side]:
+def raw_side(path: Path, writes: dict[int, tuple[list[str], list[dict[str, object]]]]) -> Iterator[Side]:
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
@@ -95,6 +121,15 @@ def raw_side(path: Path) -> Iterator[Side]:
                 "INSERT INTO case_event (case_id, seq, from_state, to_state, trigger, actor, reason, at, facts) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case_id, 1, "reflect", "apply", "start_applying", ADVISOR, None, at, "{}"))
+            cancelled, inserted = writes[case_id]
+            connection.executemany(
+                "UPDATE reminder SET status = 'cancelled' WHERE idempotency_key = ? AND status = 'planned'",
+                [(key,) for key in cancelled])
+            connection.executemany(
+                "INSERT INTO reminder (idempotency_key, case_id, kind, recipient_role, recipient, channel, due_at, "
+                "status, attempts, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', 0, ?, ?)",
+                [(row["key"], case_id, row["kind"], row["role"], row["to"], row["channel"], row["due"],
+                  row["payload"], at) for row in inserted])
             connection.execute("COMMIT")
         return time.perf_counter() - started
 
@@ -121,9 +156,13 @@ def measure(raw: Side, service: Side, *, warmup: int, cases: int, rounds: int) -
     return raw_times, service_times
 
 
-def moved(path: Path) -> int:
+def moved(path: Path) -> tuple[int, int, int]:
+    """Cases moved, reminders planned and reminders cancelled: both sides must end with the same."""
     with sqlite3.connect(path) as check:
-        return int(check.execute("SELECT count(*) FROM apprenticeship_case WHERE state = 'apply'").fetchone()[0])
+        cases = check.execute("SELECT count(*) FROM apprenticeship_case WHERE state = 'apply'").fetchone()[0]
+        planned, cancelled = (check.execute("SELECT count(*) FROM reminder WHERE status = ?", (status,)).fetchone()[0]
+                              for status in ("planned", "cancelled"))
+        return int(cases), int(planned), int(cancelled)
 
 
 def main() -> int:
@@ -135,17 +174,18 @@ def main() -> int:
     total = args.warmup + args.cases
     with tempfile.TemporaryDirectory(prefix="cf-bench-") as tmp:
         template = Path(tmp) / "template.sqlite"
-        build_database(template, total)
+        writes = build_database(template, total)
         service_db, raw_db = Path(tmp) / "service.sqlite", Path(tmp) / "raw.sqlite"
         shutil.copy(template, service_db)
         shutil.copy(template, raw_db)
-        with raw_side(raw_db) as raw_run, service_side(service_db) as service_run:
+        with raw_side(raw_db, writes) as raw_run, service_side(service_db) as service_run:
             raw_times, service_times = measure(raw_run, service_run, warmup=args.warmup, cases=args.cases,
                                                rounds=args.rounds)
-        for side, path in (("raw loop", raw_db), ("service", service_db)):
-            if (count := moved(path)) != total:
-                print(f"{side} moved {count} of {total} cases", file=sys.stderr)
-                return 1
+        raw_end, service_end = moved(raw_db), moved(service_db)
+        if raw_end != service_end or raw_end[0] != total:
+            print(f"the sides differ: (moved, planned, cancelled) raw {raw_end}, service {service_end}",
+                  file=sys.stderr)
+            return 1
     raw, service = sum(raw_times), sum(service_times)
     raw_rate, service_rate = args.cases / raw, args.cases / service
     rounds = statistics.median(r / s for r, s in zip(raw_times, service_times, strict=True))

@@ -61,12 +61,15 @@ def load_legal_rules(settings: Settings) -> LegalRules:
     """The rule set of `settings.rules_file` and the calendars of `configs/programmes/`."""
     from contract_flow.rulefiles import load_programme_calendar, load_ruleset
 
+    calendars: dict[str, ProgrammeCalendar] = {}
+
     def calendar_for(code: str) -> ProgrammeCalendar:
-        path = settings.programmes_dir / f"{code}.toml"
-        if not path.is_file():
+        """Read once per process: the calendars are asked for at every re-plan."""
+        if code not in calendars:
+            path = settings.programmes_dir / f"{code}.toml"
             # A programme with no calendar file declares no school periods: every weekday is a company day.
-            return NO_SCHOOL
-        return load_programme_calendar(path)
+            calendars[code] = load_programme_calendar(path) if path.is_file() else NO_SCHOOL
+        return calendars[code]
 
     return LegalRules(load_ruleset(settings.rules_file), calendar_for)
 

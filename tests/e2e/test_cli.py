@@ -141,4 +141,4 @@ def test_the_installed_console_script_runs(database: str) -> None:
     result = subprocess.run([str(script), "db", "upgrade"], capture_output=True, text=True, env=os.environ,
                             check=False, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "at revision 0001" in result.stdout
+    assert "at revision 0002" in result.stdout  # the newest migration

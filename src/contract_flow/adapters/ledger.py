@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from contract_flow.adapters.prepared import STATEMENTS
 from contract_flow.adapters.tables import inbox_table, person_table, reminder_table
 from contract_flow.domain.reminders import PlannedReminder
 
@@ -51,9 +52,25 @@ def _row(mapping: Any) -> LedgerRow:
     )
 
 
+#: The statements re-planning runs inside every use case that changes a case: prepared (see prepared.py).
+_PLAN_STATEMENTS = {
+    "ledger_keys": lambda: sa.select(R.c.idempotency_key, R.c.status).where(R.c.case_id == sa.bindparam("case_id")),
+    "ledger_set_status": lambda: (
+        sa.update(R).where(R.c.idempotency_key == sa.bindparam("key"), R.c.status == sa.bindparam("was"))
+        .values(status=sa.bindparam("status"), attempts=0, last_error=None)),
+    "ledger_insert": lambda: sa.insert(R).values({name: sa.bindparam(name) for name in (
+        "idempotency_key", "case_id", "kind", "recipient_role", "recipient", "channel", "due_at", "status",
+        "attempts", "payload", "created_at")}),
+}
+
+
 class Ledger:
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, cursor: Any = None) -> None:
         self.connection = connection
+        self._cursor = cursor
+
+    def _prepared(self, name: str) -> Any:
+        return STATEMENTS.get(name, _PLAN_STATEMENTS[name], self.connection.dialect)
 
     def for_case(self, case_id: int) -> list[LedgerRow]:
         rows = self.connection.execute(
@@ -73,26 +90,20 @@ class Ledger:
         already in the ledger (sent, failed, cancelled or planned) is left as it is, so nothing is sent twice.
         """
         wanted = {item.key: item for item in planned}
-        existing = dict(self.connection.execute(
-            sa.select(R.c.idempotency_key, R.c.status).where(R.c.case_id == case_id)).all())
+        cursor = self._cursor if self._cursor is not None else self.connection.connection.cursor()
+        existing = dict(self._prepared("ledger_keys").values(cursor, {"case_id": case_id}))
         stale = [key for key, status in existing.items() if status == PLANNED and key not in wanted]
+        # A fact changed back (an absence withdrawn, a date restored): the same reminder is due again.
         revived = [key for key, status in existing.items() if status == CANCELLED and key in wanted]
         fresh = [item for key, item in wanted.items() if key not in existing]
-        if stale:
-            self.connection.execute(
-                sa.update(R).where(R.c.idempotency_key.in_(stale), R.c.status == PLANNED).values(status=CANCELLED))
-        if revived:
-            # A fact changed back (an absence withdrawn, a date restored): the same reminder is due again.
-            self.connection.execute(
-                sa.update(R).where(R.c.idempotency_key.in_(revived), R.c.status == CANCELLED)
-                .values(status=PLANNED, attempts=0, last_error=None))
-        if fresh:
-            self.connection.execute(sa.insert(R), [{
-                "idempotency_key": item.key, "case_id": item.case_id, "kind": item.kind.value,
-                "recipient_role": item.recipient_role, "recipient": item.recipient, "channel": item.channel,
-                "due_at": item.due_at, "status": PLANNED, "attempts": 0, "payload": item.payload,
-                "created_at": now,
-            } for item in fresh])
+        set_status = self._prepared("ledger_set_status")
+        set_status.run_many(cursor, [{"key": key, "was": PLANNED, "status": CANCELLED} for key in stale])
+        set_status.run_many(cursor, [{"key": key, "was": CANCELLED, "status": PLANNED} for key in revived])
+        self._prepared("ledger_insert").run_many(cursor, [{
+            "idempotency_key": item.key, "case_id": item.case_id, "kind": item.kind.value,
+            "recipient_role": item.recipient_role, "recipient": item.recipient, "channel": item.channel,
+            "due_at": item.due_at, "status": PLANNED, "attempts": 0, "payload": item.payload, "created_at": now,
+        } for item in fresh])
         return len(fresh) + len(revived), len(stale)
 
     def cancel_case(self, case_id: int) -> int:

@@ -42,9 +42,8 @@ class Prepared:
             if (processor := _bind_processor(binds[name].type, dialect)) is not None
         )
         # A bind the statement carries its own value for (a LIMIT, a literal in a WHERE) needs no caller value.
-        self._fixed: dict[str, Any] = {
-            binds[name].key: binds[name].value for name in names if binds[name].value is not None
-        }
+        # (`required` is False exactly for those, a literal None included.)
+        self._fixed: dict[str, Any] = {binds[name].key: binds[name].value for name in names if not binds[name].required}
         # INSERT ... RETURNING and SELECT both name their result columns.
         columns = getattr(statement, "selected_columns", None)
         if columns is None and getattr(statement, "_returning", None):
@@ -70,6 +69,11 @@ class Prepared:
         """Execute a statement that returns no rows; the number of rows it changed."""
         cursor.execute(self.sql, self.parameters(values))
         return int(cursor.rowcount)
+
+    def run_many(self, cursor: Any, batch: Sequence[Mapping[str, Any]]) -> None:
+        """Execute a statement once per item of `batch` (the driver's executemany)."""
+        if batch:
+            cursor.executemany(self.sql, [self.parameters(values) for values in batch])
 
     def values(self, cursor: Any, values: Mapping[str, Any]) -> list[list[Any]]:
         """The rows, each a list of converted values in the order of `keys` (positions in `index`)."""

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from contract_flow.adapters.ledger import SENDING, LedgerRow
-from contract_flow.domain.case import ALL_PARTS, SYSTEM_ACTOR, Case
+from contract_flow.domain.case import ALL_PARTS, SYSTEM_ACTOR, Case, Part
 from contract_flow.domain.errors import DomainError
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, defer_past_quiet_hours, plan
 from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.reminders.policies import in_quiet_hours
-from contract_flow.domain.states import SEARCH_STEPS
+from contract_flow.domain.states import SEARCH_STEPS, CaseState
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -30,16 +30,20 @@ EMAIL, APP = "email", "app"
 
 
 def case_facts(app: App, uow: UnitOfWork, case: Case) -> CaseFacts:
-    """What the planner needs of a case: all its parts, its reviews and the rule dates."""
+    """What the planner needs of a case, and no more (this runs in every use case that changes a case): in
+    the search steps the case row alone; with a contract, the contract and the reviews."""
     assert case.id is not None
-    uow.cases.load_parts(case, ALL_PARTS)
     rules = app.rules
-    calendar = rules.calendar(case.programme.code)
+    if case.state in SEARCH_STEPS:
+        return CaseFacts(case=case, search_window_end=rules.search_window_end(case),
+                         legal_representative_email=case.legal_representative_email)
+    uow.cases.load_parts(case, (Part.CONTRACT,))
     ended = case.contract.ended_on
+    with_reviews = case.state in (CaseState.TRIAL, CaseState.ACTIVE)
+    calendar = rules.calendar(case.programme.code)
     return CaseFacts(
         case=case,
-        reviews=tuple(uow.reviews.for_case(case.id)),
-        search_window_end=rules.search_window_end(case) if case.state in SEARCH_STEPS else None,
+        reviews=tuple(uow.reviews.for_case(case.id)) if with_reviews else (),
         resume_window_end=rules.resume_window_end(ended) if ended is not None else None,
         review_first_within_months=calendar.first_review_within_months,
         review_cadence_months=calendar.review_cadence_months,

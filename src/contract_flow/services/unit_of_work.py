@@ -104,7 +104,7 @@ class UnitOfWork:
 
     @property
     def ledger(self) -> Ledger:
-        return Ledger(self.connection)
+        return Ledger(self.connection, self._cursor)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

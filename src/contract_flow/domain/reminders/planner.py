@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
-from contract_flow.domain.case import Case
+from contract_flow.domain.case import Case, Part
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.dates import add_months
 from contract_flow.domain.reminders.policies import ReminderPolicies
@@ -84,21 +84,23 @@ class _Plan:
         self.case_id = self.case.id
 
     def people(self) -> dict[str, str | None]:
-        contract = self.case.contract
-        return {
+        people: dict[str, str | None] = {
             "apprentice": self.case.candidate.email,
             "advisor": self.case.advisor_email,
             "tutor": self.case.tutor_email,
-            "mentor": contract.mentor_email,
-            "employer": contract.employer_email or contract.mentor_email,
         }
+        if Part.CONTRACT in self.case.loaded:  # in the search steps there is no contract, nor mentor, yet
+            contract = self.case.contract
+            people["mentor"] = contract.mentor_email
+            people["employer"] = contract.employer_email or contract.mentor_email
+        return people
 
     def add(self, kind: ReminderKind, anchor: str, roles: tuple[str, ...], day: date,
             payload: dict[str, str] | None = None) -> None:
         people = self.people()
         due = _at(day, self.policies.send_time)
         for role in roles:
-            email = people[role]
+            email = people.get(role)
             if not email:
                 continue  # nobody to tell yet: the plan is redone when the address is recorded
             data = {"case_id": str(self.case_id), "candidate": self.case.candidate.full_name,
