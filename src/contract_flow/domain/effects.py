@@ -9,6 +9,7 @@ from contract_flow.domain.case import (
     Case,
     ContractTerms,
     OfferStatus,
+    Part,
 )
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.states import Trigger
@@ -39,6 +40,11 @@ def _set_offer_status(status: OfferStatus) -> Effect:
     return effect
 
 
+#: Contract terms a chosen offer fills in: (contract field, offer field).
+_FROM_OFFER = (("employer_siret", "siret"), ("employer_name", "company"), ("start_date", "start_date"),
+               ("gross_monthly_pay", "gross_monthly_pay"), ("weekly_hours", "weekly_hours"))
+
+
 def _choose(case: Case, ctx: TransitionContext) -> None:
     """The chosen offer's terms become the draft contract's, where the contract does not say otherwise."""
     _set_offer_status(OfferStatus.ACCEPTED)(case, ctx)
@@ -46,12 +52,22 @@ def _choose(case: Case, ctx: TransitionContext) -> None:
     terms = case.contract
     if offer is None:
         return
-    terms.employer_siret = terms.employer_siret or offer.siret
-    terms.employer_name = terms.employer_name or offer.company
-    terms.start_date = terms.start_date or offer.start_date
-    terms.gross_monthly_pay = terms.gross_monthly_pay or offer.gross_monthly_pay
-    terms.weekly_hours = terms.weekly_hours or offer.weekly_hours
+    for term, field in _FROM_OFFER:
+        if getattr(terms, term) is None:
+            setattr(terms, term, getattr(offer, field))
     terms.dirty = True
+
+
+def _decline(case: Case, ctx: TransitionContext) -> None:
+    """The declined offer's terms leave the draft contract: the next offer chosen brings its own."""
+    offer = case.current_offer
+    if offer is not None and Part.CONTRACT in case.loaded:
+        terms = case.contract
+        for term, field in _FROM_OFFER:
+            if getattr(terms, term) == getattr(offer, field):
+                setattr(terms, term, None)
+        terms.dirty = True
+    _set_offer_status(OfferStatus.DECLINED)(case, ctx)
 
 
 def _validate(case: Case, ctx: TransitionContext) -> None:
@@ -98,7 +114,7 @@ def _resume_search(case: Case, ctx: TransitionContext) -> None:
 EFFECTS: dict[Trigger, Effect] = {
     Trigger.SHORTLIST: _shortlist,
     Trigger.REJECT: _reject,
-    Trigger.DECLINE: _set_offer_status(OfferStatus.DECLINED),
+    Trigger.DECLINE: _decline,
     Trigger.CHOOSE: _choose,
     Trigger.VALIDATE: _validate,
     Trigger.REFUSE: _refuse,

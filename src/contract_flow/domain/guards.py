@@ -44,7 +44,7 @@ PARTS_NEEDED: dict[Trigger, frozenset[Part]] = {
     Trigger.SHORTLIST: frozenset({Part.APPLICATIONS}),
     Trigger.REJECT: frozenset({Part.APPLICATIONS}),
     Trigger.RECEIVE_OFFER: frozenset({Part.OFFERS}),
-    Trigger.DECLINE: frozenset({Part.OFFERS}),
+    Trigger.DECLINE: frozenset({Part.OFFERS, Part.CONTRACT}),
     Trigger.CHOOSE: frozenset({Part.OFFERS, Part.CONTRACT}),
     Trigger.SIGN: frozenset({Part.CONTRACT, Part.ABSENCES}),
     Trigger.PASS_TRIAL: frozenset({Part.CONTRACT}),
@@ -137,6 +137,9 @@ def _age(case: Case, ctx: TransitionContext) -> list[str]:
     start = case.contract.start_date
     if start is None:
         return []  # reported by _contract_terms
+    if start <= case.candidate.birth_date:
+        return [f"the contract start {start.isoformat()} is not after the birth date "
+                f"{case.candidate.birth_date.isoformat()}: check contract.start_date"]
     if ctx.rules is not None:
         verdict = ctx.rules.eligibility(case)
         return [] if verdict.eligible else [f"{verdict.reason} ({verdict.source})"]
@@ -196,8 +199,8 @@ def _search_window_over(case: Case, ctx: TransitionContext) -> list[str]:
     window_end = (ctx.rules.search_window_end(case) if ctx.rules is not None
                   else add_months(case.programme.start_date, SEARCH_WINDOW_MONTHS))
     if ctx.today < window_end:
-        return [f"the search window without employer runs until {window_end.isoformat()} (L6222-12-1: 3 months "
-                "from the training start)"]
+        return [f"the search window without employer runs until {(window_end - _ONE_DAY).isoformat()} included "
+                "(L6222-12-1: 3 months from the training start)"]
     return []
 
 
@@ -213,6 +216,7 @@ def _within_resume_window(case: Case, ctx: TransitionContext) -> list[str]:
 
 
 _THREE_MONTHS_SLACK = date(2000, 4, 1) - date(2000, 1, 1)
+_ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
 
 
 GUARDS: dict[Trigger, tuple[Guard, ...]] = {

@@ -19,7 +19,7 @@ from contract_flow.domain.case import RECORD_FACTS, RECORDS, Case, CaseEvent
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.guards import blockers
-from contract_flow.domain.states import TRANSITIONS, TRIGGERS_FROM, CaseState, Trigger
+from contract_flow.domain.states import SPEC_BY_TRIGGER, TRANSITIONS, TRIGGERS_FROM, CaseState, Trigger
 
 
 def _guard(event: EventData) -> bool:
@@ -127,6 +127,9 @@ def replay(events: Iterable[CaseEvent], initial: CaseState = CaseState.REFLECT) 
             continue
         if event.from_state != state or event.trigger not in TRIGGERS_FROM[state]:
             raise ValueError(f"event {event.seq} ({event.trigger} from {event.from_state}) does not follow {state}")
+        expected = SPEC_BY_TRIGGER[Trigger(event.trigger)].dest
+        if event.to_state != expected:
+            raise ValueError(f"event {event.seq}: {event.trigger} leads to {expected}, not {event.to_state}")
         state = event.to_state
     return state
 

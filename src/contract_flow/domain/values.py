@@ -12,9 +12,17 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_WEEKLY_HOURS = Decimal(48)  # L3121-20: no more than 48 hours in one week.
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+MAX_AMOUNT = Decimal("99999999.99")  # the columns hold 10 digits, 2 after the point
+
+
 def parse_date(field: str, text: str) -> date:
+    """YYYY-MM-DD only: Python also reads 20260901 or 2026-W36-2, which people do not mean as dates."""
+    value = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        if not _ISO_DAY.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(field, f"{text!r} is not a date (expected YYYY-MM-DD, a day that exists)") from None
 
@@ -26,8 +34,10 @@ def parse_amount(field: str, text: str) -> Decimal:
         amount = Decimal(cleaned)
     except InvalidOperation:
         raise InvalidInput(field, f"{text!r} is not an amount in euros (e.g. 1234.56)") from None
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite() or amount.is_signed():
         raise InvalidInput(field, f"{text!r} must be a positive amount in euros")
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(field, f"{text!r} is more than {MAX_AMOUNT} €")
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidInput(field, f"{text!r} has more than two decimals (amounts are in cents)")
     return amount.quantize(Decimal("0.01"))
