@@ -114,14 +114,14 @@ def test_a_failing_smtp_server_is_retried_with_backoff_then_marked_failed(app: A
     for attempt, delay in enumerate(app.policies.retry_backoff_seconds, start=1):
         _, report = run_once(app, moment)
         assert len(report.retried) == 1
-        [row] = rows(app, case_id, channel="email", recipient_role="apprentice")
+        [row] = rows(app, case_id, channel="email", recipient_role="apprentice", kind="search_stale")
         assert row.attempts == attempt
         assert "SMTP connection failed" in (row.last_error or "")
+        assert row.due_at == moment + timedelta(seconds=delay)
         moment = row.due_at
-        assert row.due_at - timedelta(seconds=delay) <= moment
     _, report = run_once(app, moment)
     assert len(report.failed) == 1
-    [row] = rows(app, case_id, channel="email", recipient_role="apprentice")
+    [row] = rows(app, case_id, channel="email", recipient_role="apprentice", kind="search_stale")
     assert row.status == "failed"
 
 
@@ -160,3 +160,18 @@ def test_a_minor_apprentices_legal_representative_is_copied(app: App, people: Pe
     sink.wait_for(1)
     [message] = sink.messages
     assert message["Cc"] == "parent@example.org"
+
+
+def test_a_policy_edit_moves_the_planned_reminders_at_the_next_replan(app: App, people: People) -> None:
+    from dataclasses import replace
+
+    from contract_flow.services.reminders import replan
+
+    case_id = open_candidate(app)
+    [before] = rows(app, case_id, kind="search_stale", channel="email", recipient_role="apprentice")
+    app._policies = replace(app.policies, stale_apprentice_days=7)
+    replan(app, case_id)
+    [after] = [r for r in rows(app, case_id, kind="search_stale", channel="email", recipient_role="apprentice")
+               if r.status == "planned"]
+    assert after.due_at.astimezone(PARIS).date() == date(2026, 3, 9)
+    assert rows(app, case_id, key=before.key)[0].status == "cancelled"  # its key held the old delay

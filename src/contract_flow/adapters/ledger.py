@@ -54,7 +54,11 @@ def _row(mapping: Any) -> LedgerRow:
 
 #: The statements re-planning runs inside every use case that changes a case: prepared (see prepared.py).
 _PLAN_STATEMENTS = {
-    "ledger_keys": lambda: sa.select(R.c.idempotency_key, R.c.status).where(R.c.case_id == sa.bindparam("case_id")),
+    "ledger_keys": lambda: sa.select(R.c.idempotency_key, R.c.status, R.c.due_at, R.c.payload)
+    .where(R.c.case_id == sa.bindparam("case_id")),
+    "ledger_refresh": lambda: (
+        sa.update(R).where(R.c.idempotency_key == sa.bindparam("key"), R.c.status == PLANNED)
+        .values(due_at=sa.bindparam("due_at"), payload=sa.bindparam("payload"))),
     "ledger_set_status": lambda: (
         sa.update(R).where(R.c.idempotency_key == sa.bindparam("key"), R.c.status == sa.bindparam("was"))
         .values(status=sa.bindparam("status"), attempts=0, last_error=None)),
@@ -86,12 +90,19 @@ class Ledger:
     def apply_plan(self, case_id: int, planned: Iterable[PlannedReminder], now: datetime) -> tuple[int, int]:
         """Make the case's ledger match its plan: returns (added, cancelled).
 
-        Rows still `planned` whose key left the plan are cancelled; keys new to the ledger are inserted; a key
-        already in the ledger (sent, failed, cancelled or planned) is left as it is, so nothing is sent twice.
+        Rows still `planned` whose key left the plan are cancelled; keys new to the ledger are inserted; a planned
+        row whose details changed (a legal representative now copied, a reworded payload) is brought up to date;
+        a row sent, failed or being sent is left as it is, so nothing is sent twice.
         """
         wanted = {item.key: item for item in planned}
         cursor = self._cursor if self._cursor is not None else self.connection.connection.cursor()
-        existing = dict(self._prepared("ledger_keys").values(cursor, {"case_id": case_id}))
+        rows = self._prepared("ledger_keys").values(cursor, {"case_id": case_id})
+        existing = {key: status for key, status, _, _ in rows}
+        changed = [{"key": key, "due_at": wanted[key].due_at, "payload": wanted[key].payload}
+                   for key, status, due_at, payload in rows
+                   if status == PLANNED and key in wanted
+                   and (due_at != wanted[key].due_at or payload != wanted[key].payload)]
+        self._prepared("ledger_refresh").run_many(cursor, changed)
         stale = [key for key, status in existing.items() if status == PLANNED and key not in wanted]
         # A fact changed back (an absence withdrawn, a date restored): the same reminder is due again.
         revived = [key for key, status in existing.items() if status == CANCELLED and key in wanted]
@@ -99,6 +110,9 @@ class Ledger:
         set_status = self._prepared("ledger_set_status")
         set_status.run_many(cursor, [{"key": key, "was": PLANNED, "status": CANCELLED} for key in stale])
         set_status.run_many(cursor, [{"key": key, "was": CANCELLED, "status": PLANNED} for key in revived])
+        # A revived row comes back with what the plan says now, not what it said when it was cancelled.
+        self._prepared("ledger_refresh").run_many(cursor, [
+            {"key": key, "due_at": wanted[key].due_at, "payload": wanted[key].payload} for key in revived])
         self._prepared("ledger_insert").run_many(cursor, [{
             "idempotency_key": item.key, "case_id": item.case_id, "kind": item.kind.value,
             "recipient_role": item.recipient_role, "recipient": item.recipient, "channel": item.channel,
@@ -176,8 +190,8 @@ class Ledger:
             return {}
         rows = self.connection.execute(
             sa.select(person_table.c.email, person_table.c.language).where(person_table.c.email.in_(wanted)))
-        return {str(email): str(language) for email, language in rows.tuples()}
+        return {str(email): str(language) for email, language in rows}
 
     def counts(self) -> dict[str, int]:
         rows = self.connection.execute(sa.select(R.c.status, sa.func.count()).group_by(R.c.status))
-        return {str(status): int(count) for status, count in rows.tuples()}
+        return {str(status): int(count) for status, count in rows}

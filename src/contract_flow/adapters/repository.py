@@ -98,6 +98,7 @@ _CASE_COLUMNS: tuple[str, ...] = (
     "first_name", "last_name", "birth_date", "email", "track", "state", "event_count", "opened_at", "state_since",
     "target_job", "mobility_area", "project_validated_by", "project_validated_on", "derogation",
     "previous_contract_end", "completed_lower_secondary", "advisor_email", "tutor_email",
+    "legal_representative_email",
 )
 
 
@@ -109,7 +110,7 @@ def _case_values(case: Case) -> tuple[Any, ...]:
         case.track.value, case.state.value, case.event_count, case.opened_at, case.state_since,
         project.target_job, project.mobility_area, project.validated_by, project.validated_on,
         case.derogation, case.previous_contract_end, case.completed_lower_secondary,
-        case.advisor_email, case.tutor_email,
+        case.advisor_email, case.tutor_email, case.legal_representative_email,
     )
 
 
@@ -137,7 +138,7 @@ _CASE_ROW = _CaseRow()
 _ID, _VERSION = _CASE_ROW.id, _CASE_ROW.version
 (_FIRST_NAME, _LAST_NAME, _BIRTH_DATE, _EMAIL, _TRACK, _STATE, _EVENT_COUNT, _OPENED_AT, _STATE_SINCE, _TARGET_JOB,
  _MOBILITY_AREA, _VALIDATED_BY, _VALIDATED_ON, _DEROGATION, _PREVIOUS_END, _LOWER_SECONDARY, _ADVISOR,
- _TUTOR) = _CASE_ROW.stored
+ _TUTOR, _LEGAL_REPRESENTATIVE) = _CASE_ROW.stored
 _CODE, _YEARS, _SEATS, _PROGRAMME_START, _CFA_CODE = (
     _CASE_ROW.keys.index(key) for key in ("code", "years", "seats", "programme_start", "cfa_code"))
 
@@ -165,6 +166,7 @@ def _case_from_values(row: Sequence[Any]) -> Case:
         completed_lower_secondary=row[_LOWER_SECONDARY],
         advisor_email=row[_ADVISOR],
         tutor_email=row[_TUTOR],
+        legal_representative_email=row[_LEGAL_REPRESENTATIVE],
         loaded=set(),
     )
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from contract_flow.cli import admin, cases, reminders, runtime
+from contract_flow.cli import admin, cases, reminders, reviews, runtime
 from contract_flow.cli.output import error
 from contract_flow.cli.rules import app as rules_app
 from contract_flow.domain.errors import (
@@ -73,6 +73,7 @@ app.command("board")(cases.board)
 app.command("diagram")(cases.diagram)
 app.command("demo")(admin.demo)
 app.add_typer(reminders.reminders_app, name="reminders")
+app.add_typer(reviews.review_app, name="review")
 app.command("inbox")(reminders.inbox_command)
 app.command("worker")(reminders.worker_command)
 app.command("beat")(reminders.beat_command)

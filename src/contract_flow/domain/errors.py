@@ -40,13 +40,15 @@ class TransitionRefused(DomainError):
 class TriggerNotAllowed(DomainError):
     """The trigger does not leave the case's current state; the message lists the ones that do."""
 
-    def __init__(self, case_id: int | None, trigger: str, state: str, allowed: Sequence[str]) -> None:
+    def __init__(self, case_id: int | None, trigger: str, state: str, allowed: Sequence[str],
+                 kind: str = "case") -> None:
         self.case_id = case_id
         self.trigger = trigger
         self.state = state
         self.allowed = tuple(allowed)
+        self.kind = kind
         choices = ", ".join(self.allowed) if self.allowed else "none (final state)"
-        super().__init__(f"case {case_id}: {trigger} is not allowed in state {state}; allowed now: {choices}")
+        super().__init__(f"{kind} {case_id}: {trigger} is not allowed in state {state}; allowed now: {choices}")
 
 
 class ConflictError(DomainError):

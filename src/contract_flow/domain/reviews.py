@@ -57,7 +57,7 @@ REVIEW_TRANSITIONS: tuple[tuple[ReviewTrigger, ReviewState, ReviewState], ...] =
     (RT.RESCHEDULE, R.MISSED, R.PLANNED),
     (RT.CANCEL, R.PLANNED, R.CANCELLED),
 )
-#: A break cancels what is left: reviews still to come or missed and not yet rescheduled.
+#: Reviews that may still take place; a break cancels the planned ones (a missed one keeps its record).
 OPEN_STATES = frozenset({R.PLANNED, R.MISSED})
 
 
@@ -127,7 +127,7 @@ def fire_review(review: Review, trigger: ReviewTrigger | str, **changes: Any) ->
     name = ReviewTrigger(trigger)
     state = ReviewState(review.state)
     if name not in _ALLOWED[state]:
-        raise TriggerNotAllowed(review.id, name, state, _ALLOWED[state])
+        raise TriggerNotAllowed(review.id, name, state, _ALLOWED[state], kind="review")
     review.state = state.value  # type: ignore[assignment]
     try:
         REVIEW_MACHINE.events[name.value].trigger(review, changes=changes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -110,10 +110,10 @@ def _checked_version(case: Case, expected: int | None) -> int:
 
 
 def _context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None = None,
-             given: Mapping[str, str] | None = None) -> TransitionContext:
+             given: Mapping[str, str] | None = None, at: datetime | None = None) -> TransitionContext:
     return TransitionContext(
         actor=actor,
-        now=app.clock.now(),
+        now=at or app.clock.now(),
         reason=reason,
         facts=dict(given or {}),
         seats_taken=lambda: uow.cases.seats_taken(case.programme.code),
@@ -152,8 +152,9 @@ def advance(app: App, case_id: int, trigger: str, *, actor_email: str | Actor, r
 
 def advance_in(app: App, uow: UnitOfWork, case_id: int, trigger: str, *, actor: str | Actor,
                reason: str | None = None, facts: Sequence[str] | Mapping[str, str] | None = None,
-               expected_version: int | None = None) -> CaseEvent:
-    """`advance` inside a unit of work the caller commits (the reminder sender marks its row in it)."""
+               expected_version: int | None = None, at: datetime | None = None) -> CaseEvent:
+    """`advance` inside a unit of work the caller commits (the reminder sender marks its row in it); `at` is
+    the time of the move when it is not the clock's (a sweep run for a given moment)."""
     try:
         name = Trigger(trigger)
     except ValueError:
@@ -165,7 +166,7 @@ def advance_in(app: App, uow: UnitOfWork, case_id: int, trigger: str, *, actor: 
     acting = resolve_actor(uow, actor)
     case = uow.cases.get(case_id, parts)
     version = _checked_version(case, expected_version)
-    ctx = _context(app, uow, case, acting, reason, given)
+    ctx = _context(app, uow, case, acting, reason, given, at)
     if parsed:
         fact_specs.apply_facts(case, parsed, ctx.today)
     event = fire(case, name, ctx)

@@ -35,7 +35,9 @@ def case_facts(app: App, uow: UnitOfWork, case: Case) -> CaseFacts:
     assert case.id is not None
     rules = app.rules
     if case.state in SEARCH_STEPS:
+        resumed = case.previous_contract_end
         return CaseFacts(case=case, search_window_end=rules.search_window_end(case),
+                         resume_window_end=rules.resume_window_end(resumed) if resumed is not None else None,
                          legal_representative_email=case.legal_representative_email)
     uow.cases.load_parts(case, (Part.CONTRACT,))
     ended = case.contract.ended_on
@@ -145,7 +147,11 @@ def _language(app: App, row: LedgerRow, languages: dict[str, str]) -> str:
 def _deliver_in_app(app: App, row: LedgerRow, languages: dict[str, str], now: datetime, report: SendReport) -> None:
     from contract_flow.messages import render
 
-    message = render(row.kind, row.payload, _language(app, row, languages))
+    try:
+        message = render(row.kind, row.payload, _language(app, row, languages))
+    except ValueError as error:
+        _record_failure(app, row, f"cannot be written: {error}", now, report, retry=False)
+        return
     with app.uow() as uow:
         # The inbox row and the `sent` mark are one transaction: an in-app message is delivered exactly once.
         if uow.ledger.mark_sent(row.id, row.claim_token or "", now, None):
@@ -163,7 +169,7 @@ def _run_engine_move(app: App, row: LedgerRow, now: datetime, report: SendReport
     try:
         with app.uow() as uow:
             advance_in(app, uow, row.case_id, "pass_trial", actor=SYSTEM_ACTOR,
-                       reason="the 45 company days of trial have passed (L6222-18)")
+                       reason="the 45 company days of trial have passed (L6222-18)", at=now)
             if not uow.ledger.mark_sent(row.id, row.claim_token or "", now, None):
                 report.skipped.append(row.id)
                 return  # rolled back: someone else's claim now
@@ -200,7 +206,12 @@ def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], 
         return
     with connection:
         for row in sendable:
-            message = build_email(app.settings, row, _language(app, row, languages))
+            try:
+                message = build_email(app.settings, row, _language(app, row, languages), now=now)
+            except ValueError as error:
+                # A message that cannot be written (a missing payload key...) will not write itself later.
+                _record_failure(app, row, f"cannot be written: {error}", now, report, retry=False)
+                continue
             try:
                 connection.send(message)
             except OSError as error:
@@ -212,9 +223,10 @@ def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], 
             report.sent.append(row.id)
 
 
-def _record_failure(app: App, row: LedgerRow, error: str, now: datetime, report: SendReport) -> None:
+def _record_failure(app: App, row: LedgerRow, error: str, now: datetime, report: SendReport, *,
+                    retry: bool = True) -> None:
     backoff = app.policies.retry_backoff_seconds
-    retry_at = now + timedelta(seconds=backoff[row.attempts]) if row.attempts < len(backoff) else None
+    retry_at = now + timedelta(seconds=backoff[row.attempts]) if retry and row.attempts < len(backoff) else None
     with app.uow() as uow:
         uow.ledger.mark_failed_attempt(row.id, row.claim_token or "", error, retry_at)
         uow.commit()

@@ -105,12 +105,16 @@ class _Plan:
                 continue  # nobody to tell yet: the plan is redone when the address is recorded
             data = {"case_id": str(self.case_id), "candidate": self.case.candidate.full_name,
                     "role": role, **(payload or {})}
-            if role == "apprentice" and self.facts.legal_representative_email and \
-                    age_on(self.case.candidate.birth_date, day) < ADULT_AGE:
-                data["cc"] = self.facts.legal_representative_email
+            self.copy_legal_representative(role, day, data)
             for channel in self.policies.channels:
                 key = f"{self.case_id}/{kind}/{anchor}/{role}/{email}/{channel}"
                 self.items.append(PlannedReminder(key, self.case_id, kind, role, email, channel, due, data))
+
+    def copy_legal_representative(self, role: str, day: date, data: dict[str, str]) -> None:
+        """Code civil art. 414: what concerns a minor apprentice goes to their legal representative too."""
+        if role == "apprentice" and self.facts.legal_representative_email and \
+                age_on(self.case.candidate.birth_date, day) < ADULT_AGE:
+            data["cc"] = self.facts.legal_representative_email
 
     def engine(self, kind: ReminderKind, anchor: str, moment: datetime, payload: dict[str, str]) -> None:
         key = f"{self.case_id}/{kind}/{anchor}/{ENGINE}"
@@ -126,19 +130,26 @@ def plan(facts: CaseFacts, policies: ReminderPolicies) -> list[PlannedReminder]:
         _search(p)
     elif state in (CaseState.TRIAL, CaseState.ACTIVE):
         _contract(p, state)
-    elif state in (CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED):
-        _after_break(p)
+    elif state in (CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED) and facts.case.contract.ended_on is not None:
+        _after_break(p, facts.case.contract.ended_on)
     return sorted(p.items, key=lambda r: (r.due_at, r.key))
 
 
 def _search(p: _Plan) -> None:
     case, policies = p.case, p.policies
-    since = (case.state_since or case.opened_at or datetime.now(PARIS)).astimezone(PARIS).date()
+    moved = case.state_since or case.opened_at
+    if moved is None:
+        return  # a case not saved yet has no date to count from; it is planned again once it is
+    since = moved.astimezone(PARIS).date()
     anchor = f"{case.state}@{since.isoformat()}"
     p.add(ReminderKind.SEARCH_STALE, f"{anchor}+{policies.stale_apprentice_days}", ("apprentice",),
           since + timedelta(days=policies.stale_apprentice_days), {"since": since.isoformat(), "step": case.state})
     p.add(ReminderKind.SEARCH_STALE, f"{anchor}+{policies.stale_advisor_days}", ("advisor",),
           since + timedelta(days=policies.stale_advisor_days), {"since": since.isoformat(), "step": case.state})
+    if case.previous_contract_end is not None:
+        # A search resumed after a break runs in the 6 months of L6222-18-2, not the first 3 months of training.
+        _after_break(p, case.previous_contract_end)
+        return
     window_end = p.facts.search_window_end
     if window_end is None or case.state not in (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE):
         return  # from an offer on, the search is no longer at risk of lapsing
@@ -181,12 +192,13 @@ def _reviews(p: _Plan) -> None:
         terms.start_date, terms.end_date,
         first_within_months=facts.review_first_within_months or policies.review_first_within_months,
         cadence_months=facts.review_cadence_months or policies.review_cadence_months)
-    by_due = {review.due_by: review for review in facts.reviews if review.state is not ReviewState.CANCELLED}
+    covered = {review.due_by for review in facts.reviews if review.state is not ReviewState.CANCELLED}
     for due in due_dates:
-        review = by_due.get(due)
-        if review is None:
+        if due not in covered:
             p.add(ReminderKind.REVIEW_UNPLANNED, due.isoformat(), ("tutor",), due, {"due": due.isoformat()})
-        elif review.state is ReviewState.PLANNED:
+    # Every planned review gets its invitations, even one whose due date left the schedule (a cadence changed).
+    for review in facts.reviews:
+        if review.state is ReviewState.PLANNED:
             _planned_review(p, review)
 
 
@@ -196,18 +208,19 @@ def _planned_review(p: _Plan, review: Review) -> None:
     local = review.planned_at.astimezone(PARIS)
     when = local.isoformat(timespec="minutes")
     details = {"review_id": str(review.id), "planned_at": when, "place": review.place,
-               "due": review.due_by.isoformat()}
+               "due": review.due_by.isoformat(), "sequence": str(review.version - 1)}
     for days in policies.review_invite_days_before:
         day = local.date() - timedelta(days=days)
         for party, email in review.participants.items():
             for channel in policies.channels:
                 anchor = f"r{review.id}@{when}-{days}"
                 key = f"{p.case_id}/{ReminderKind.REVIEW_INVITATION}/{anchor}/{party}/{email}/{channel}"
+                data = {"case_id": str(p.case_id), "candidate": p.case.candidate.full_name, "role": str(party),
+                        "days": str(days), **details}
+                p.copy_legal_representative(str(party), day, data)
                 p.items.append(PlannedReminder(
                     key, p.case_id, ReminderKind.REVIEW_INVITATION, str(party), email, channel,
-                    _at(day, policies.send_time),
-                    {"case_id": str(p.case_id), "candidate": p.case.candidate.full_name, "role": str(party),
-                     "days": str(days), **details}))
+                    _at(day, policies.send_time), data))
     p.add(ReminderKind.REVIEW_UNLOGGED, f"r{review.id}@{when}", ("advisor",),
           local.date() + timedelta(days=policies.review_unlogged_after_days), details)
 
@@ -224,10 +237,7 @@ def _pay_changes(p: _Plan) -> None:
                "age_band": period["age_band"]})
 
 
-def _after_break(p: _Plan) -> None:
-    ended = p.case.contract.ended_on
-    if ended is None:
-        return
+def _after_break(p: _Plan, ended: date) -> None:
     limit = p.facts.resume_window_end or add_months(ended, 6)
     month = p.policies.break_nudge_every_months
     while add_months(ended, month) < limit:

@@ -43,29 +43,52 @@ class ReminderPolicies:
         return len(self.retry_backoff_seconds) + 1
 
 
+def _name(section: str, key: str) -> str:
+    return f"{section}.{key}" if section else key
+
+
 def _time(section: str, key: str, text: Any) -> time:
     try:
         return time.fromisoformat(str(text))
     except ValueError:
-        raise InvalidInput(f"{section}.{key}", f"{text!r} is not a time (HH:MM)") from None
+        raise InvalidInput(_name(section, key), f"{text!r} is not a time (HH:MM)") from None
 
 
 def _int(section: str, key: str, value: Any, minimum: int = 0) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise InvalidInput(f"{section}.{key}", f"{value!r} is not a whole number of at least {minimum}")
+        raise InvalidInput(_name(section, key), f"{value!r} is not a whole number of at least {minimum}")
     return value
 
 
 def _ints(section: str, key: str, value: Any) -> tuple[int, ...]:
     if not isinstance(value, list):
-        raise InvalidInput(f"{section}.{key}", f"{value!r} is not a list of whole numbers")
+        raise InvalidInput(_name(section, key), f"{value!r} is not a list of whole numbers")
     return tuple(_int(section, key, item) for item in value)
+
+
+def _bool(section: str, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(_name(section, key), f"{value!r} is not true or false")
+    return value
+
+
+#: The keys each section may hold: a misspelt one is refused rather than silently left at its default.
+_SECTION_KEYS: dict[str, frozenset[str]] = {
+    "quiet_hours": frozenset({"start", "end"}),
+    "stale_search": frozenset({"apprentice_after_days", "advisor_after_days"}),
+    "search_window": frozenset({"days_before", "advisor_at_end"}),
+    "opco_filing": frozenset({"remind_days_after_start", "escalate_when_overdue"}),
+    "trial_end": frozenset({"days_before"}),
+    "reviews": frozenset({"first_within_months", "cadence_months", "invite_days_before", "unlogged_after_days"}),
+    "pay_change": frozenset({"days_before"}),
+    "after_break": frozenset({"nudge_every_months", "advisor_at_months"}),
+    "delivery": frozenset({"retry_backoff_seconds", "claim_timeout_seconds", "sweep_batch", "send_batch"}),
+}
 
 
 def parse_policies(data: Mapping[str, Any]) -> ReminderPolicies:
     """Policies from the parsed TOML; a wrong value is refused naming its key."""
-    known = {"send_time", "channels", "quiet_hours", "stale_search", "search_window", "opco_filing", "trial_end",
-             "reviews", "pay_change", "after_break", "delivery"}
+    known = {"send_time", "channels", *_SECTION_KEYS}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InvalidInput(unknown[0], "unknown section or key in reminders.toml")
@@ -74,6 +97,10 @@ def parse_policies(data: Mapping[str, Any]) -> ReminderPolicies:
         value = data.get(name, {})
         if not isinstance(value, Mapping):
             raise InvalidInput(name, "must be a table")
+        misspelt = sorted(set(value) - _SECTION_KEYS[name])
+        if misspelt:
+            holds = ", ".join(sorted(_SECTION_KEYS[name]))
+            raise InvalidInput(f"{name}.{misspelt[0]}", f"unknown key; {name} holds {holds}")
         return value
 
     channels = tuple(data.get("channels", CHANNELS))
@@ -95,10 +122,10 @@ def parse_policies(data: Mapping[str, Any]) -> ReminderPolicies:
                                 stale.get("advisor_after_days", default.stale_advisor_days), 1),
         window_days_before=_ints("search_window", "days_before",
                                  window.get("days_before", list(default.window_days_before))),
-        window_advisor_at_end=bool(window.get("advisor_at_end", True)),
+        window_advisor_at_end=_bool("search_window", "advisor_at_end", window.get("advisor_at_end", True)),
         opco_remind_days_after_start=_int("opco_filing", "remind_days_after_start",
                                           opco.get("remind_days_after_start", 3)),
-        opco_escalate=bool(opco.get("escalate_when_overdue", True)),
+        opco_escalate=_bool("opco_filing", "escalate_when_overdue", opco.get("escalate_when_overdue", True)),
         trial_days_before=_int("trial_end", "days_before", trial.get("days_before", 7), 1),
         review_first_within_months=_int("reviews", "first_within_months", reviews.get("first_within_months", 2), 1),
         review_cadence_months=_int("reviews", "cadence_months", reviews.get("cadence_months", 6), 1),

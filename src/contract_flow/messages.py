@@ -1,0 +1,255 @@
+"""Reminder messages: rendered from Jinja2 templates for the in-app inbox and for email.
+
+Templates live in `contract_flow/templates/messages/`, one folder per language (`fr`, `en`), two files per
+reminder kind (every `ReminderKind` but `trial_pass`, an engine move with no message):
+
+- `<kind>.txt.j2`, the plain text, not escaped. It extends `_layout.txt.j2` (greeting by role, signature,
+  footer) and defines two blocks: `subject`, rendered on its own and collapsed to one line, is the subject;
+  `body` is the text.
+- `<kind>.html.j2`, the HTML, autoescaped. It extends `_layout.html.j2` and defines `body`; the subject reaches
+  it as the variable `subject`.
+- `review_invitation.txt.j2` also defines `calendar_summary`, the title of the event in the iCalendar file.
+
+Both layouts are shared by the languages; the words that differ (greetings, role names, the six steps) are
+macros and tables of `<language>/_common.j2`, given to every template as `words`. Every payload key is a
+template variable (all of them are also in `payload`); StrictUndefined makes a missing key fail loudly.
+Filters: `day` (an ISO date: "1er mars 2027", "1 March 2027"), `moment` (an ISO date-time, in Paris: "mardi
+2 mars 2027 à 14 h 00"), `euros` ("1 234,56 €", "€1,234.56"), `percent` ("53 %", "53%").
+
+The email of a ledger row (`build_email`) carries text and HTML alternatives, a Message-ID derived from the row's
+idempotency key (a resend has the same one, so receivers can drop the duplicate), `Auto-Submitted:
+auto-generated` (RFC 3834) and, for a review invitation, an iTIP REQUEST whose UID is the review's: the invitations
+14 and 2 days before update one calendar event.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from icalendar import Calendar, Event, vCalAddress
+import jinja2
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.reminders.planner import ReminderKind
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from jinja2.runtime import Context
+
+    from contract_flow.adapters.ledger import LedgerRow
+    from contract_flow.settings import Settings
+
+LANGUAGES = ("fr", "en")
+ROLES = ("apprentice", "advisor", "tutor", "mentor", "employer")
+NBSP = "\u00a0"  # French typography: no line break inside "1 234,56 €" or "53 %"
+CENT = Decimal("0.01")
+ASCII_SPACES = re.compile(r"[ \t\r\n]+")
+MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+WEEKDAYS = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+REVIEW_LENGTH = timedelta(hours=1)
+#: Headers are stored as given (`set_raw`) and not refolded: a long idempotency key stays greppable in mail logs
+#: instead of being cut into RFC 2047 encoded words.
+POLICY = email.policy.default.clone(refold_source="none")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def _moment(value: object) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=PARIS)).astimezone(PARIS)
+
+
+def _date(value: object) -> date:
+    if isinstance(value, datetime) or (isinstance(value, str) and len(value) > len("2027-03-12")):
+        return _moment(value).date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def format_day(value: object, language: str) -> str:
+    """A day for people: "1er mars 2027", "12 mars 2027"; "1 March 2027"."""
+    day = _date(value)
+    number = "1er" if language == "fr" and day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[language][day.month - 1]} {day.year}"
+
+
+def format_moment(value: object, language: str) -> str:
+    """A meeting time, in Paris: "mardi 2 mars 2027 à 14 h 00"; "Tuesday 2 March 2027 at 14:00"."""
+    moment = _moment(value)
+    weekday = WEEKDAYS[language][moment.weekday()]
+    if language == "fr":
+        return f"{weekday} {format_day(moment, language)} à {moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
+    return f"{weekday} {format_day(moment, language)} at {moment.hour:02d}:{moment.minute:02d}"
+
+
+def format_euros(value: object, language: str) -> str:
+    """An amount: "1 234,56 €" in French, "€1,234.56" in English."""
+    amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    sign, grouped = ("-" if amount < 0 else ""), f"{abs(amount):,.2f}"
+    if language == "fr":
+        return f"{sign}{grouped.replace(',', NBSP).replace('.', ',')}{NBSP}€"
+    return f"{sign}€{grouped}"
+
+
+def format_percent(value: object, language: str) -> str:
+    number = format(Decimal(str(value)).normalize(), "f")
+    return f"{number.replace('.', ',')}{NBSP}%" if language == "fr" else f"{number}%"
+
+
+def _filter(function: Any) -> Any:
+    @pass_context
+    def apply(context: Context, value: object) -> str:
+        return str(function(value, context["language"]))
+    return apply
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("contract_flow", "templates/messages"),
+        # "html.j2" too: select_autoescape matches the end of the name, and ours end in ".j2".
+        autoescape=select_autoescape(["html", "html.j2"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(day=_filter(format_day), moment=_filter(format_moment),
+                               euros=_filter(format_euros), percent=_filter(format_percent))
+    return environment
+
+
+@cache
+def _words(language: str) -> Any:
+    return _environment().get_template(f"{language}/_common.j2").make_module()
+
+
+def _variables(kind: str, payload: Mapping[str, str], language: str) -> tuple[ReminderKind, dict[str, Any]]:
+    if language not in LANGUAGES:
+        raise ValueError(f"no messages in language {language!r}: only in {', '.join(LANGUAGES)}")
+    reminder = ReminderKind(kind)
+    if reminder is ReminderKind.TRIAL_PASS:
+        raise ValueError("trial_pass is an engine move (the case becomes active), not a message")
+    if payload.get("role") not in ROLES:
+        raise ValueError(f"{kind}: a message is addressed to one of {', '.join(ROLES)}, not {payload.get('role')!r}")
+    return reminder, {**payload, "payload": dict(payload), "language": language, "kind": reminder.value,
+                      "words": _words(language)}
+
+
+def _block(kind: ReminderKind, language: str, block: str, variables: dict[str, Any]) -> str:
+    template = _environment().get_template(f"{language}/{kind}.txt.j2")
+    # Collapse the template's line breaks and indentation, not the no-break spaces of French typography.
+    return ASCII_SPACES.sub(" ", "".join(template.blocks[block](template.new_context(variables)))).strip(" \t\r\n")
+
+
+def _tidy(text: str) -> str:
+    lines = "\n".join(line.rstrip(" \t") for line in text.strip(" \t\r\n").splitlines())
+    return re.sub(r"\n{3,}", "\n\n", lines) + "\n"
+
+
+def render(kind: str, payload: Mapping[str, str], language: str) -> Rendered:
+    """The subject, text and HTML of one reminder to one person, in "fr" or "en" (ValueError otherwise)."""
+    reminder, variables = _variables(kind, payload, language)
+    environment = _environment()
+    try:
+        subject = _block(reminder, language, "subject", variables)
+        text = environment.get_template(f"{language}/{reminder}.txt.j2").render(variables)
+        html = environment.get_template(f"{language}/{reminder}.html.j2").render({**variables, "subject": subject})
+    except jinja2.UndefinedError as missing:
+        # A payload without a key its template needs: say which, as a ValueError like the other refusals.
+        raise ValueError(f"{kind}: {missing.message}") from None
+    return Rendered(subject, _tidy(text), html)
+
+
+def message_id_for(key: str, domain: str) -> str:
+    """The Message-ID of the email sent for ledger key `key`: the same key always gives the same one."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
+
+
+def review_uid(review_id: str, domain: str) -> str:
+    """One calendar event per review: every invitation to it (14 days, 2 days before) updates the same event."""
+    return f"review-{review_id}@{domain}"
+
+
+def invitation_ics(settings: Settings, row: LedgerRow, language: str, now: datetime) -> bytes:
+    """An iTIP REQUEST (RFC 5546) for a planned review: one hour from `planned_at`, at `place`."""
+    payload = row.payload
+    reminder, variables = _variables(row.kind, payload, language)
+    organizer_name, organizer_address = parseaddr(settings.mail_from)
+    organizer = vCalAddress(f"mailto:{organizer_address}")
+    if organizer_name:
+        organizer.params["CN"] = organizer_name
+    # The organiser is a no-reply address: no answer is asked for (RSVP=FALSE).
+    attendee = vCalAddress(f"mailto:{row.recipient}")
+    attendee.params.update({"CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION",
+                            "RSVP": "FALSE"})
+    event = Event()
+    event.add("uid", review_uid(payload["review_id"], settings.message_id_domain))
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", _moment(payload["planned_at"]).astimezone(UTC))
+    event.add("duration", REVIEW_LENGTH)
+    event.add("summary", _block(reminder, language, "calendar_summary", variables))
+    event.add("location", payload["place"])
+    event.add("organizer", organizer)
+    event.add("attendee", attendee)
+    event.add("status", "CONFIRMED")
+    # Each reschedule bumps the review's version: calendars (Outlook above all) update the event when it grows.
+    event.add("sequence", int(row.payload.get("sequence", "0")))
+    calendar = Calendar()
+    calendar.add("prodid", "-//contract-flow//reminders//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def build_email(settings: Settings, row: LedgerRow, language: str, *, now: datetime | None = None) -> EmailMessage:
+    """The email for one ledger row: text and HTML alternatives, the calendar file of a review invitation, and a
+    Message-ID derived from the row's idempotency key (a resent row carries the same one)."""
+    moment = now or datetime.now(UTC)
+    rendered = render(row.kind, row.payload, language)
+    message = EmailMessage(policy=POLICY)
+    message["From"] = settings.mail_from
+    message["To"] = row.recipient
+    if row.payload.get("cc"):
+        message["Cc"] = row.payload["cc"]
+    message["Subject"] = rendered.subject
+    message["Date"] = format_datetime(moment.astimezone(UTC))
+    message["Message-ID"] = message_id_for(row.key, settings.message_id_domain)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no automatic answer to an automatic message
+    message["X-Auto-Response-Suppress"] = "All"  # the same, for Exchange's out-of-office replies
+    message["Content-Language"] = language
+    if row.key.isascii() and row.key.isprintable():
+        message.set_raw("X-Contract-Flow-Key", row.key)
+    else:
+        message["X-Contract-Flow-Key"] = row.key
+    message.set_content(rendered.text, cte="quoted-printable")
+    message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
+    if row.kind == ReminderKind.REVIEW_INVITATION:
+        message.add_attachment(invitation_ics(settings, row, language, moment), maintype="text",
+                               subtype="calendar", filename="invitation.ics",
+                               params={"method": "REQUEST", "charset": "utf-8"})
+    return message

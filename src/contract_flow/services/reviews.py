@@ -1,0 +1,374 @@
+"""Tripartite reviews: plan one, log it, mark it missed and reschedule it, cancel it, acknowledge it, read them.
+
+DOMAIN.md ("Tripartite reviews"): a first review within 2 months of the contract's start, then one each semester
+(the programme's calendar may say otherwise); a review records who attended, the skills assessed, the mentor's and
+the tutor's observations and the next steps, and the apprentice, the mentor and the tutor each acknowledge it.
+One unit of work per use case; each one that changes what reminders a case needs re-plans them before its commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import case_table
+from contract_flow.domain.case import Actor, Case, ContractTerms, Part
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
+from contract_flow.domain.guards import STAFF
+from contract_flow.domain.reviews import (
+    Party,
+    Review,
+    ReviewState,
+    ReviewTrigger,
+    SkillLevel,
+    acknowledge,
+    fire_review,
+    review_schedule,
+)
+from contract_flow.domain.states import CaseState
+from contract_flow.domain.values import parse_text
+from contract_flow.services.cases import resolve_actor
+from contract_flow.services.reminders import replan_in
+
+if TYPE_CHECKING:
+    from contract_flow.bootstrap import App
+    from contract_flow.services.unit_of_work import UnitOfWork
+
+#: Reviews are planned while the contract runs.
+RUNNING = frozenset({CaseState.TRIAL, CaseState.ACTIVE})
+#: The CFA's scale, also typed as 1 to 4.
+LEVELS: dict[str, SkillLevel] = {str(n): level for n, level in enumerate(SkillLevel, start=1)}
+OBSERVATIONS_MAX = 4000  # the review table's columns
+
+
+class ReviewMoveNotAllowed(TriggerNotAllowed):
+    """`fire_review`'s refusal worded for the review (the domain's message calls the review's id a case's)."""
+
+    def __init__(self, review: Review, refused: TriggerNotAllowed) -> None:
+        super().__init__(review.case_id, refused.trigger, refused.state, refused.allowed)
+        self.review_id = review.id
+        choices = ", ".join(self.allowed) if self.allowed else "none (final state)"
+        self.args = (f"review {review.id} of case {review.case_id}: {self.trigger} is not allowed in state "
+                     f"{self.state}; allowed now: {choices}",)
+
+
+@dataclass(frozen=True)
+class DueReview:
+    """A date by which a review is due, and the review covering it (None: nobody planned one yet)."""
+
+    due_by: date
+    review: Review | None
+
+    @property
+    def state(self) -> str:
+        return str(self.review.state) if self.review else "unplanned"
+
+
+# -- parsing what people type ------------------------------------------------------------------------------------
+
+def parse_skill_level(skill: str, text: str | SkillLevel) -> SkillLevel:
+    """not_acquired, in_progress, acquired, mastered, or 1 to 4 in that order."""
+    if isinstance(text, SkillLevel):
+        return text
+    value = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if value in LEVELS:
+        return LEVELS[value]
+    try:
+        return SkillLevel(value)
+    except ValueError:
+        choices = ", ".join(f"{level} ({n})" for n, level in LEVELS.items())
+        raise InvalidInput("skill", f"{skill}: {text!r} is not a level; levels: {choices}") from None
+
+
+def parse_skills(pairs: Sequence[str] | Mapping[str, str | SkillLevel]) -> dict[str, SkillLevel]:
+    """`NAME=LEVEL` pairs (or a mapping) into skills, each name once."""
+    items: list[tuple[str, str | SkillLevel]] = []
+    if isinstance(pairs, Mapping):
+        items = list(pairs.items())
+    else:
+        for pair in pairs:
+            name, sign, level = pair.partition("=")
+            if not sign:
+                raise InvalidInput("skill", f"{pair!r} is not NAME=LEVEL")
+            items.append((name, level))
+    skills: dict[str, SkillLevel] = {}
+    for raw, level in items:
+        name = parse_text("skill", raw, 100)
+        if name in skills:
+            raise InvalidInput("skill", f"{name} is assessed twice")
+        skills[name] = parse_skill_level(name, level)
+    return skills
+
+
+def parse_parties(field: str, names: Iterable[str | Party]) -> set[Party]:
+    parties: set[Party] = set()
+    for name in names:
+        try:
+            parties.add(Party(str(name).strip().lower()))
+        except ValueError:
+            raise InvalidInput(field, f"{name!r} is not one of {', '.join(Party)}") from None
+    return parties
+
+
+def _note(field: str, text: str | None) -> str | None:
+    return parse_text(field, text, OBSERVATIONS_MAX) if text is not None and text.strip() else None
+
+
+def _paris(moment: datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%Y-%m-%d %H:%M")
+
+
+# -- the rules shared by the use cases ---------------------------------------------------------------------------
+
+def _due_dates(app: App, case: Case) -> list[date]:
+    """The schedule from the contract's start: the programme calendar's cadence, else the reminder policies'."""
+    terms = case.contract
+    if terms.start_date is None or terms.end_date is None:
+        return []
+    calendar = app.rules.calendar(case.programme.code)
+    policies = app.policies
+    end = min(terms.end_date, terms.ended_on) if terms.ended_on else terms.end_date
+    return review_schedule(terms.start_date, end,
+                           first_within_months=calendar.first_review_within_months
+                           or policies.review_first_within_months,
+                           cadence_months=calendar.review_cadence_months or policies.review_cadence_months)
+
+
+def _covering(reviews: Iterable[Review]) -> dict[date, Review]:
+    """The review covering each due date: the latest one that was not cancelled."""
+    return {r.due_by: r for r in reviews if r.state is not ReviewState.CANCELLED}
+
+
+def _lock_case(uow: UnitOfWork, case_id: int) -> None:
+    """Serialise the use cases touching one case's reviews and reminders (PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already does), so that two plans never cover the same due date nor insert the same reminder."""
+    uow.execute(sa.select(case_table.c.id).where(case_table.c.id == case_id).with_for_update())
+
+
+def _authorised(case: Case, actor: Actor, what: str) -> None:
+    if actor.role in STAFF or (case.tutor_email is not None and actor.email == case.tutor_email):
+        return
+    tutor = case.tutor_email or "not recorded yet (fact tutor)"
+    raise TransitionRefused(case.id, what, [
+        f"only the case's tutor ({tutor}) or CFA staff (advisor or programme lead) may do it; "
+        f"{actor.email} is {actor.role}"])
+
+
+def _contract_running(case: Case, what: str) -> None:
+    if case.state not in RUNNING or not case.contract.signed:
+        raise TransitionRefused(case.id, what, [
+            f"the case is in {case.state}: reviews are planned while a signed contract runs (trial or active)"])
+
+
+def _checked_moment(planned_at: datetime, terms: ContractTerms, now: datetime) -> datetime:
+    if planned_at.tzinfo is None or planned_at.utcoffset() is None:
+        raise InvalidInput("date", f"{planned_at.isoformat()} has no time zone")
+    day = planned_at.astimezone(PARIS).date()
+    assert terms.start_date is not None
+    assert terms.end_date is not None
+    if day < terms.start_date:
+        raise InvalidInput("date", f"{day.isoformat()} is before the contract start ({terms.start_date.isoformat()})")
+    if day > terms.end_date:
+        raise InvalidInput("date", f"{day.isoformat()} is after the contract end ({terms.end_date.isoformat()})")
+    if planned_at <= now:
+        raise InvalidInput("date", f"{_paris(planned_at)} (Paris) is past: a review is planned ahead")
+    return planned_at
+
+
+def _checked_review_version(review: Review, expected: int | None) -> None:
+    if expected is not None and review.version != expected:
+        assert review.id is not None
+        raise ConflictError(review.id, expected, review.version, kind="review")
+
+
+def _move(review: Review, trigger: ReviewTrigger, **changes: object) -> None:
+    try:
+        fire_review(review, trigger, **changes)
+    except TriggerNotAllowed as refused:
+        raise ReviewMoveNotAllowed(review, refused) from None
+
+
+def _open_review(uow: UnitOfWork, review_id: int) -> tuple[Review, Case]:
+    """The review and its case (all parts), the case locked for this unit of work."""
+    case_id = uow.reviews.get(review_id).case_id
+    _lock_case(uow, case_id)
+    review = uow.reviews.get(review_id)  # read again under the lock
+    return review, uow.cases.get(case_id, {Part.CONTRACT})
+
+
+def _save(app: App, uow: UnitOfWork, review: Review, case: Case) -> Review:
+    uow.reviews.save(review)
+    replan_in(app, uow, case)
+    uow.commit()
+    return review
+
+
+# -- use cases ---------------------------------------------------------------------------------------------------
+
+def schedule(app: App, case_id: int) -> list[DueReview]:
+    """The dates by which reviews are due under the case's contract, each with the review covering it."""
+    with app.uow(write=False) as uow:
+        case = uow.cases.get(case_id, {Part.CONTRACT})
+        covering = _covering(uow.reviews.for_case(case_id))
+        return [DueReview(due, covering.get(due)) for due in _due_dates(app, case)]
+
+
+def plan_review(app: App, case_id: int, *, planned_at: datetime, place: str | None = None,
+                actor_email: str | Actor) -> Review:
+    """The case's tutor (or CFA staff) plans the review of the earliest due date nobody planned yet, with the
+    apprentice, the mentor and the tutor. Without a place, it is held at the employer's (the contract's name)."""
+    what = "plan review"
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        _lock_case(uow, case_id)
+        case = uow.cases.get(case_id, {Part.CONTRACT})
+        _authorised(case, actor, what)
+        _contract_running(case, what)
+        terms = case.contract
+        missing = []
+        if not case.tutor_email:
+            missing.append("needs the tutor (fact tutor)")
+        if not terms.mentor_email:
+            missing.append("needs the mentor's email (fact contract.mentor_email)")
+        if missing:
+            raise TransitionRefused(case_id, what, missing)
+        assert case.tutor_email is not None
+        assert terms.mentor_email is not None
+        if place is None:
+            if not terms.employer_name:
+                raise InvalidInput("place", "needs a room or a link (the contract names no employer to meet at)")
+            place = terms.employer_name
+        where = parse_text("place", place, 300)
+        when = _checked_moment(planned_at, terms, app.clock.now())
+        covering = _covering(uow.reviews.for_case(case_id))
+        due_dates = _due_dates(app, case)
+        free = [due for due in due_dates if due not in covering]
+        if not free:
+            dates = ", ".join(d.isoformat() for d in due_dates) or "none"
+            raise TransitionRefused(case_id, what, [
+                f"every review due under the contract is already planned, held or missed (due by: {dates}); "
+                "reschedule a missed one instead"])
+        review = Review(case_id=case_id, due_by=free[0], planned_at=when, place=where, participants={
+            Party.APPRENTICE: case.candidate.email, Party.MENTOR: terms.mentor_email, Party.TUTOR: case.tutor_email})
+        uow.reviews.add(review)
+        replan_in(app, uow, case)
+        uow.commit()
+    return review
+
+
+def log_review(app: App, review_id: int, *, attended: Iterable[Party | str],
+               skills: Mapping[str, SkillLevel | str], mentor_observations: str | None = None,
+               tutor_observations: str | None = None, next_steps: str | None = None, actor_email: str | Actor,
+               expected_version: int | None = None) -> Review:
+    """The review took place: who attended (the apprentice at least), each skill assessed with its level, the
+    mentor's and the tutor's observations and the next steps. Logged once its planned time has come."""
+    present = parse_parties("attended", attended)
+    if Party.APPRENTICE not in present:
+        raise InvalidInput("attended", "the apprentice must attend for the review to be held; "
+                                       "record it as missed otherwise")
+    assessed = parse_skills(skills)
+    if not assessed:
+        raise InvalidInput("skill", "a held review assesses at least one skill (NAME=LEVEL)")
+    changes = {
+        "attended": {party: party in present for party in Party},
+        "skills": assessed,
+        "mentor_observations": _note("mentor_observations", mentor_observations),
+        "tutor_observations": _note("observations", tutor_observations),
+        "next_steps": _note("next_steps", next_steps),
+    }
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        review, case = _open_review(uow, review_id)
+        _checked_review_version(review, expected_version)
+        what = f"log review {review_id}"
+        _authorised(case, actor, what)
+        if review.state is ReviewState.PLANNED and app.clock.now() < review.planned_at:
+            raise TransitionRefused(case.id, what, [
+                f"it is planned for {_paris(review.planned_at)} (Paris): log it once it took place"])
+        _move(review, ReviewTrigger.LOG, **changes)
+        return _save(app, uow, review, case)
+
+
+def miss_review(app: App, review_id: int, *, reason: str, actor_email: str | Actor,
+                expected_version: int | None = None) -> Review:
+    """The review did not take place; why is kept as the tutor's observation until it is rescheduled and held."""
+    why = parse_text("reason", reason, OBSERVATIONS_MAX)
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        review, case = _open_review(uow, review_id)
+        _checked_review_version(review, expected_version)
+        _authorised(case, actor, f"miss review {review_id}")
+        _move(review, ReviewTrigger.MISS, tutor_observations=f"missed: {why}")
+        return _save(app, uow, review, case)
+
+
+def reschedule_review(app: App, review_id: int, *, planned_at: datetime, place: str | None = None,
+                      actor_email: str | Actor, expected_version: int | None = None) -> Review:
+    """A missed review gets a new date (and place, if given) for the same due date."""
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        review, case = _open_review(uow, review_id)
+        _checked_review_version(review, expected_version)
+        what = f"reschedule review {review_id}"
+        _authorised(case, actor, what)
+        if review.state is ReviewState.MISSED:
+            _contract_running(case, what)
+            planned_at = _checked_moment(planned_at, case.contract, app.clock.now())
+        changes: dict[str, object] = {"planned_at": planned_at}
+        if place is not None:
+            changes["place"] = parse_text("place", place, 300)
+        _move(review, ReviewTrigger.RESCHEDULE, **changes)
+        return _save(app, uow, review, case)
+
+
+def cancel_review(app: App, review_id: int, *, actor_email: str | Actor,
+                  expected_version: int | None = None) -> Review:
+    """A planned review no longer needed; its due date is uncovered again (the next plan covers it)."""
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        review, case = _open_review(uow, review_id)
+        _checked_review_version(review, expected_version)
+        _authorised(case, actor, f"cancel review {review_id}")
+        _move(review, ReviewTrigger.CANCEL)
+        return _save(app, uow, review, case)
+
+
+def acknowledge_review(app: App, review_id: int, *, actor_email: str | Actor) -> Review:
+    """One of the three participants acknowledges the record of a held review; the actor's email says which."""
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        review, case = _open_review(uow, review_id)
+        parties = [party for party, email in review.participants.items() if email == actor.email]
+        if not parties:
+            people = ", ".join(f"{party} {email}" for party, email in review.participants.items())
+            raise TransitionRefused(case.id, f"acknowledge review {review_id}", [
+                f"{actor.email} is not one of its participants ({people})"])
+        # One person in two roles acknowledges them one at a time.
+        party = next((p for p in parties if p not in review.acknowledged), parties[0])
+        acknowledge(review, party, app.clock.now())
+        return _save(app, uow, review, case)
+
+
+def list_reviews(app: App, case_id: int | None = None) -> list[Review]:
+    with app.uow(write=False) as uow:
+        if case_id is None:
+            return uow.reviews.all()
+        uow.cases.get(case_id, ())  # NotFound for an unknown case, rather than an empty list
+        return uow.reviews.for_case(case_id)
+
+
+def cancel_open_reviews_in(uow: UnitOfWork, case_id: int) -> int:
+    """Inside the unit of work of a break: cancel the case's planned reviews (missed ones stay missed, their record
+    kept). The caller re-plans the case's reminders. Returns how many were cancelled."""
+    cancelled = 0
+    for review in uow.reviews.for_case(case_id):
+        if review.state is ReviewState.PLANNED:
+            fire_review(review, ReviewTrigger.CANCEL)
+            uow.reviews.save(review)
+            cancelled += 1
+    return cancelled
