@@ -12,7 +12,7 @@ from contract_flow.adapters.smtp import SmtpMailer
 from contract_flow.bootstrap import App
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.states import CaseState
-from contract_flow.services.cases import advance, record_absence, set_facts, show
+from contract_flow.services.cases import record_absence, set_facts, show
 from contract_flow.services.inbox import inbox, mark_read
 from contract_flow.services.reminders import ledger, run_once, send, sweep
 from tests.conftest import People
@@ -62,7 +62,7 @@ def test_due_reminders_are_delivered_once_by_email_and_in_the_app(
         app: App, people: People, clock: FixedClock, sink: SmtpSink) -> None:
     case_id = open_candidate(app)
     set_facts(app, case_id, {"advisor": people.advisor}, actor_email=people.advisor)
-    swept, report = run_once(app, paris(date(2026, 3, 16)))
+    _, report = run_once(app, paris(date(2026, 3, 16)))
     assert len(report.sent) == 2  # the apprentice's 14-day reminder, by email and in the app
     sink.wait_for(1)
     [message] = sink.messages

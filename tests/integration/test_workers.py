@@ -18,7 +18,7 @@ import pytest
 import tomli_w
 
 from contract_flow.adapters.smtp import SmtpMailer
-from contract_flow.bootstrap import App, bootstrap
+from contract_flow.bootstrap import bootstrap
 from contract_flow.domain.reminders import PlannedReminder, ReminderKind
 from contract_flow.messages import message_id_for
 from contract_flow.services.reminders import ledger, sweep
@@ -132,7 +132,7 @@ def test_a_worker_delivers_every_due_reminder_once(rig: Rig, people: object) -> 
         assert rig.sweep() == 200
         rig.deliver_all(expected, timeout=60)
     assert duplicates(rig.sink) == 0
-    assert {row.status for row in ledger(rig.app, case_id)} == {"sent"}
+    assert {row.status for row in ledger(rig.app, case_id) if "/load/" in row.key} == {"sent"}
 
 
 def test_kill_9_of_the_worker_mid_run_loses_nothing_and_repeats_at_most_what_was_in_flight(
@@ -150,7 +150,7 @@ def test_kill_9_of_the_worker_mid_run_loses_nothing_and_repeats_at_most_what_was
     # A message the SMTP server accepted just before the kill, not yet marked sent, goes out again with the
     # same Message-ID: at most one per worker process that was in the middle of a send.
     assert duplicates(rig.sink) <= 2
-    assert {row.status for row in ledger(rig.app, case_id)} == {"sent"}
+    assert {row.status for row in ledger(rig.app, case_id) if "/load/" in row.key} == {"sent"}
 
 
 def test_a_redis_restart_mid_run_loses_no_reminder(rig: Rig, people: object, private_redis: RedisServer) -> None:
@@ -162,7 +162,7 @@ def test_a_redis_restart_mid_run_loses_no_reminder(rig: Rig, people: object, pri
         rig.deliver_all(expected, timeout=180)
     assert set(rig.sink.message_ids()) == expected
     assert duplicates(rig.sink) <= 2
-    assert {row.status for row in ledger(rig.app, case_id)} == {"sent"}
+    assert {row.status for row in ledger(rig.app, case_id) if "/load/" in row.key} == {"sent"}
 
 
 def test_two_beats_started_at_once_send_no_duplicate(rig: Rig, people: object) -> None:
@@ -182,4 +182,4 @@ def test_two_beats_started_at_once_send_no_duplicate(rig: Rig, people: object) -
     assert duplicates(rig.sink) == 0
     holders = [beat for beat in beats if "beat: Acquired lock" in beat.log.read_text()]
     assert len(holders) == 1, "exactly one beat holds the Redis lock"
-    assert {row.status for row in ledger(rig.app, case_id)} == {"sent"}
+    assert {row.status for row in ledger(rig.app, case_id) if "/load/" in row.key} == {"sent"}

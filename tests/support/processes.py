@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -37,10 +38,8 @@ class Process:
     def kill(self) -> None:
         """`kill -9` the process and its children, as a crash would."""
         if self._proc is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self._proc.wait(timeout=30)
             self._proc = None
 
@@ -69,7 +68,7 @@ class Process:
         raise AssertionError(f"{self.args[0]} did not log {text!r} within {timeout}s:\n{tail}")
 
     def __enter__(self) -> Self:
-        return self.start()
+        return self if self.running else self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

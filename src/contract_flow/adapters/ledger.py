@@ -156,6 +156,20 @@ class Ledger:
             .values(status=PLANNED, claim_token=None, claimed_at=None))
         return int(result.rowcount)
 
+    def touch(self, ids: Sequence[int], token: str, now: datetime) -> set[int]:
+        """Renew the claim on the rows still held under `token`; returns their ids.
+
+        A sender renews its claim before each message, so a sweep only takes back rows whose sender has not
+        been heard of for the claim timeout: a dead or stuck worker, never one in the middle of its batch.
+        """
+        if not ids:
+            return set()
+        self.connection.execute(
+            sa.update(R).where(R.c.id.in_(ids), R.c.claim_token == token, R.c.status == SENDING)
+            .values(claimed_at=now))
+        return set(self.connection.execute(
+            sa.select(R.c.id).where(R.c.id.in_(ids), R.c.claim_token == token, R.c.status == SENDING)).scalars())
+
     def mark_sent(self, row_id: int, token: str, now: datetime, message_id: str | None) -> bool:
         result = self.connection.execute(
             sa.update(R).where(R.c.id == row_id, R.c.status == SENDING, R.c.claim_token == token)

@@ -123,6 +123,8 @@ def send(app: App, ids: Sequence[int], token: str, now: datetime | None = None) 
     skipped: already sent, or released and claimed again by a later sweep), emails over one SMTP connection,
     each outcome committed as soon as it is known."""
     moment = now or app.clock.now()
+    # Claims are renewed at the time of each message (the clock's, unless the caller fixed the moment).
+    time_of_send: Callable[[], datetime] = (lambda: moment) if now is not None else app.clock.now
     report = SendReport()
     with app.uow(write=False) as uow:
         rows = uow.ledger.by_ids(list(ids))
@@ -136,7 +138,7 @@ def send(app: App, ids: Sequence[int], token: str, now: datetime | None = None) 
         elif row.channel == ENGINE:
             _run_engine_move(app, row, moment, report)
     if emails:
-        _deliver_emails(app, emails, languages, moment, report)
+        _deliver_emails(app, emails, languages, moment, report, time_of_send)
     return report
 
 
@@ -183,7 +185,7 @@ def _run_engine_move(app: App, row: LedgerRow, now: datetime, report: SendReport
 
 
 def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], now: datetime,
-                    report: SendReport) -> None:
+                    report: SendReport, time_of_send: Callable[[], datetime]) -> None:
     from contract_flow.messages import build_email
 
     policies = app.policies
@@ -198,6 +200,14 @@ def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], 
             sendable.append(row)
     if not sendable:
         return
+    token = sendable[0].claim_token or ""
+    with app.uow() as uow:
+        owned = uow.ledger.touch([row.id for row in sendable], token, time_of_send())
+        uow.commit()
+    report.skipped.extend(row.id for row in sendable if row.id not in owned)
+    sendable = [row for row in sendable if row.id in owned]
+    if not sendable:
+        return
     try:
         connection = app.mailer.connect()
     except OSError as error:
@@ -205,7 +215,7 @@ def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], 
             _record_failure(app, row, f"SMTP connection failed: {error}", now, report)
         return
     with connection:
-        for row in sendable:
+        for index, row in enumerate(sendable):
             try:
                 message = build_email(app.settings, row, _language(app, row, languages), now=now)
             except ValueError as error:
@@ -218,7 +228,9 @@ def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], 
                 _record_failure(app, row, f"SMTP refused: {error}", now, report)
                 continue
             with app.uow() as uow:
-                uow.ledger.mark_sent(row.id, row.claim_token or "", now, str(message["Message-ID"]))
+                uow.ledger.mark_sent(row.id, token, now, str(message["Message-ID"]))
+                # In the same transaction, renew the claim on the rest of the batch (see Ledger.touch).
+                uow.ledger.touch([later.id for later in sendable[index + 1:]], token, time_of_send())
                 uow.commit()
             report.sent.append(row.id)
 

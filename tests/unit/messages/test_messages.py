@@ -10,7 +10,6 @@ from email.message import EmailMessage
 from functools import cache
 from typing import Any
 
-import jinja2
 import pytest
 from icalendar import Calendar
 

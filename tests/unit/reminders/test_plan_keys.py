@@ -30,7 +30,6 @@ from tests.unit.reminders.conftest import (
     facts_for,
     make_case,
     make_review,
-    sign,
 )
 
 PLANNED_AT = datetime(2026, 10, 20, 14, 0, tzinfo=PARIS)
