@@ -10,6 +10,7 @@ from rich.table import Table
 
 from contract_flow.cli.output import console, print_json
 from contract_flow.cli.runtime import get_app, parse_moment
+from contract_flow.domain.context import PARIS
 
 if TYPE_CHECKING:
     from contract_flow.adapters.ledger import LedgerRow
@@ -24,11 +25,12 @@ def _now(text: str | None) -> datetime | None:
 
 
 def _rows_table(rows: list[LedgerRow], title: str) -> Table:
-    table = Table("id", "due (UTC)", "kind", "to", "channel", "status", "attempts", "last error", title=title)
+    """Compact enough for a terminal: the recipient's address and the full error are in --json."""
+    table = Table("id", "due (Paris)", "kind", "to", "via", "status", title=title)
     for row in rows:
-        table.add_row(str(row.id), row.due_at.isoformat(timespec="minutes"), row.kind,
-                      f"{row.recipient_role}: {row.recipient}", row.channel, row.status, str(row.attempts),
-                      row.last_error or "")
+        status = row.status if not row.last_error else f"{row.status} ({row.attempts}x: {row.last_error})"
+        table.add_row(str(row.id), row.due_at.astimezone(PARIS).strftime("%Y-%m-%d %H:%M"), row.kind,
+                      row.recipient_role, row.channel, status)
     return table
 
 

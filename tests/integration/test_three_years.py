@@ -1,0 +1,89 @@
+"""Three years of a contract lived day by day: what is delivered, and when, is exactly what the policies say."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from contract_flow.adapters.clock import FixedClock
+from contract_flow.adapters.smtp import SmtpMailer
+from contract_flow.bootstrap import App
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.dates import add_months
+from contract_flow.domain.reviews import Party, SkillLevel
+from contract_flow.domain.states import CaseState
+from contract_flow.services.cases import set_facts, show
+from contract_flow.services.reminders import ledger, run_once
+from contract_flow.services.reviews import log_review, plan_review
+from tests.conftest import People
+from tests.support.cases import open_candidate, walk
+from tests.support.smtp_sink import SmtpSink
+
+START, END = date(2026, 9, 1), date(2029, 8, 31)
+CHANNELS = ("app", "email")
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=PARIS).astimezone(UTC)
+
+
+def expect(day: date, kind: str, *roles: str) -> list[tuple[date, str, str, str]]:
+    return [(day, kind, role, channel) for role in roles for channel in CHANNELS]
+
+
+def test_a_contract_lived_day_by_day_gets_exactly_the_reminders_the_policies_say(
+        app: App, people: People, clock: FixedClock) -> None:
+    case_id = open_candidate(app)
+    set_facts(app, case_id, {"advisor": people.advisor, "tutor": people.tutor}, actor_email=people.advisor)
+    clock.set(at(date(2026, 6, 15)))
+    walk(app, case_id, "trial", advisor=people.advisor, lead=people.lead)
+    set_facts(app, case_id, {"contract.employer_email": "rh@industrie.example"}, actor_email=people.advisor)
+    contract = show(app, case_id).case.contract
+    assert contract.trial_end is not None
+    assert contract.opco_filing_due is not None
+    assert contract.pay_schedule is not None
+
+    with SmtpSink() as sink:
+        app.mailer = SmtpMailer("127.0.0.1", sink.port)
+        delivered: list[tuple[date, str, str, str]] = []
+        review_id: int | None = None
+        day = START
+        while day <= END + timedelta(days=3):
+            clock.set(at(day))
+            _, report = run_once(app, at(day))
+            sent = set(report.sent)
+            delivered += [(day, row.kind, row.recipient_role, row.channel)
+                          for row in ledger(app, case_id) if row.id in sent and row.channel != "engine"]
+            if day == date(2027, 5, 1):  # the tutor, reminded that no review is planned, plans one
+                review_id = plan_review(app, case_id, planned_at=at(date(2027, 5, 20), 14), place="Salle B12",
+                                        actor_email=people.tutor).id
+            if day == date(2027, 5, 20):  # logged in the evening, after the meeting
+                assert review_id is not None
+                clock.set(at(day, 17))
+                log_review(app, review_id, attended={Party.APPRENTICE, Party.MENTOR, Party.TUTOR},
+                           skills={"diagnostic": SkillLevel.ACQUIRED}, mentor_observations="Bonne autonomie.",
+                           tutor_observations="Progrès nets.", next_steps="Mission 2.", actor_email=people.tutor)
+            day += timedelta(days=1)
+        sink.wait_for(len([d for d in delivered if d[3] == "email"]), timeout=10)
+
+    trial_end = contract.trial_end
+    reviews_due = [add_months(START, 2 + 6 * n) for n in range(6)]  # 2 months, then each semester
+    pay_changes = [date.fromisoformat(period["from"]) for period in contract.pay_schedule[1:]]
+    expected = [
+        *expect(START + timedelta(days=3), "opco_filing", "employer", "advisor"),
+        *expect(contract.opco_filing_due + timedelta(days=1), "opco_overdue", "advisor"),
+        *expect(trial_end - timedelta(days=7), "trial_ending", "apprentice", "mentor", "advisor"),
+        *[item for due in reviews_due if due != date(2027, 5, 1) for item in expect(due, "review_unplanned", "tutor")],
+        *expect(date(2027, 5, 1), "review_unplanned", "tutor"),
+        *expect(date(2027, 5, 6), "review_invitation", "apprentice", "mentor", "tutor"),
+        *expect(date(2027, 5, 18), "review_invitation", "apprentice", "mentor", "tutor"),
+        *[item for change in pay_changes
+          for item in expect(change - timedelta(days=30), "pay_change", "employer", "apprentice")],
+    ]
+    assert sorted(delivered) == sorted(expected)
+    assert [d for d, *_ in delivered] == sorted(d for d, *_ in delivered)  # delivered in due order
+    assert len(sink.messages) == len([d for d in delivered if d[3] == "email"])  # once each
+    assert show(app, case_id).case.state is CaseState.ACTIVE  # the trial passed by itself
+    passed = [e for e in show(app, case_id).history if e.trigger == "pass_trial"]
+    assert [e.at.astimezone(PARIS).date() for e in passed] == [trial_end + timedelta(days=1)]
+    assert all(row.status in ("sent", "cancelled") for row in ledger(app, case_id)
+               if row.due_at <= at(END))
