@@ -35,8 +35,8 @@ from email.utils import format_datetime, parseaddr
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from icalendar import Calendar, Event, vCalAddress
 import jinja2
+from icalendar import Calendar, Event, vCalAddress
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 
 from contract_flow.domain.context import PARIS

@@ -43,6 +43,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, echo: bool = False) 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
         driver = connection.connection.driver_connection
+        assert driver is not None  # a connection being begun is checked out, so it has its driver connection
         if not driver.in_transaction:  # a unit of work may have begun it already, at the driver (see below)
             driver.execute(f"BEGIN {connection.get_execution_options().get('sqlite_begin', 'DEFERRED')}")
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from contract_flow.adapters.tables import UtcDateTime
 
@@ -28,7 +29,8 @@ class Prepared:
     """
 
     def __init__(self, statement: sa.ClauseElement, dialect: sa.Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
+        # A Core statement compiles to an SQLCompiler, whose binds and parameter order are public attributes.
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
         self.sql = compiled.string
         binds = compiled.binds
         self._positional = bool(compiled.positional)

@@ -263,8 +263,8 @@ class CaseRepository(_PreparedRepository):
     def add(self, case: Case, programme_id: int) -> int:
         values = _row_values(case)
         values["version"] = case.version = 1
-        result = self.connection.execute(sa.insert(case_table).values(programme_id=programme_id, **values))
-        case.id = int(result.inserted_primary_key[0])
+        case.id = int(self.connection.execute(
+            sa.insert(case_table).values(programme_id=programme_id, **values).returning(case_table.c.id)).scalar_one())
         self._save_parts(case)
         return case.id
 

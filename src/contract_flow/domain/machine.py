@@ -10,7 +10,7 @@ callback for both: each callback costs the machine a dispatch and a log call, at
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData, Machine
 
@@ -23,7 +23,7 @@ from contract_flow.domain.states import SPEC_BY_TRIGGER, TRANSITIONS, TRIGGERS_F
 
 
 def _guard(event: EventData) -> bool:
-    case: Case = event.model
+    case = cast(Case, event.model)
     ctx: TransitionContext = event.kwargs["ctx"]
     trigger: Trigger = event.kwargs["trigger"]
     reasons = blockers(case, trigger, ctx)
@@ -34,13 +34,14 @@ def _guard(event: EventData) -> bool:
 
 def _after(event: EventData) -> None:
     """The trigger's effects, then the record of the move."""
-    case: Case = event.model
+    case = cast(Case, event.model)
     kwargs = event.kwargs
     ctx: TransitionContext = kwargs["ctx"]
     trigger: Trigger = kwargs["trigger"]
     effects.apply(case, trigger, ctx)
     case.state_since = ctx.now
-    append_event(case, trigger, kwargs["source"], _STATE[event.transition.dest], ctx)
+    assert event.transition is not None  # an `after` callback runs for a transition
+    append_event(case, trigger, kwargs["source"], _STATE[str(event.transition.dest)], ctx)
 
 
 def append_event(case: Case, trigger: str, from_state: CaseState, to_state: CaseState,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData, Machine
 
@@ -100,7 +100,7 @@ def review_schedule(contract_start: date, contract_end: date, *, first_within_mo
 
 
 def _record(event: EventData) -> None:
-    review: Review = event.model
+    review = cast(Review, event.model)
     changes: dict[str, Any] = event.kwargs.get("changes", {})
     for name, value in changes.items():
         setattr(review, name, value)

@@ -31,7 +31,8 @@ class InboxItem:
 
 def inbox(app: App, email: str, *, unread_only: bool = False) -> list[InboxItem]:
     owner = parse_email("email", email)
-    query = sa.select(INBOX).where(INBOX.c.recipient == owner).order_by(INBOX.c.created_at.desc(), INBOX.c.id.desc())
+    query = (sa.select(INBOX).where(INBOX.c.recipient == owner)
+             .order_by(INBOX.c.created_at.desc(), INBOX.c.id.desc()))
     if unread_only:
         query = query.where(INBOX.c.read_at.is_(None))
     with app.uow(write=False) as uow:
