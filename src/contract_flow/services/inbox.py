@@ -43,7 +43,8 @@ def mark_read(app: App, email: str, message_id: int) -> InboxItem:
     """Mark one of the owner's messages read (someone else's is 'not found', as if it did not exist)."""
     owner = parse_email("email", email)
     with app.uow() as uow:
-        row = uow.execute(sa.select(INBOX).where(INBOX.c.id == message_id, INBOX.c.recipient == owner)).mappings().first()
+        mine = sa.select(INBOX).where(INBOX.c.id == message_id, INBOX.c.recipient == owner)
+        row = uow.execute(mine).mappings().first()
         if row is None:
             raise NotFound("message", message_id)
         read_at = row["read_at"] or app.clock.now()
