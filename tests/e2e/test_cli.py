@@ -142,3 +142,24 @@ def test_the_installed_console_script_runs(database: str) -> None:
                             check=False, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "at revision 0002" in result.stdout  # the newest migration
+
+
+def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:
+    case_id = open_case()
+    steps = [
+        ("start_applying", ["project.target_job=technicien", "project.mobility_area=Gard"], ADVISOR),
+        ("shortlist", ["application.company=Industrie SA"], ADVISOR),
+        ("receive_offer", ["offer.company=Industrie SA", "offer.siret=73282932000074"], ADVISOR),
+        ("choose", ["offer.gross_monthly_pay=1400", "offer.start_date=2026-09-01", "offer.weekly_hours=35"], ADVISOR),
+        ("validate", [], LEAD),
+        ("sign", ["contract.signature_date=2026-08-20", "contract.end_date=2029-08-31",
+                  "contract.mentor_name=Marie Maître"], ADVISOR),
+    ]
+    for trigger, facts, actor in steps:
+        cf("case", "advance", str(case_id), trigger, "--as", actor, *[f"--fact={fact}" for fact in facts])
+    out = cf("case", "absence", str(case_id), "--from", "2026-09-28", "--to", "2026-10-02", "--as", ADVISOR,
+             "--reason", "arrêt maladie")
+    # Five company days fewer; school from 11 to 29 January 2027 (mecatronique calendar) pushes it to February.
+    assert "the trial end moves 2027-01-07 → 2027-02-04" in out
+    assert "to: 2026-10-01 is before the first day 2026-10-02" in cf(
+        "case", "absence", str(case_id), "--from", "2026-10-02", "--to", "2026-10-01", "--as", ADVISOR, code=2)

@@ -98,6 +98,29 @@ def case_advance(
         console.print(f"case {case_id}: {event.from_state} → {event.to_state} ({event.trigger} by {event.actor})")
 
 
+@case_app.command("absence")
+def case_absence(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    first: Annotated[str, typer.Option("--from", help="First day away, YYYY-MM-DD.")],
+    last: Annotated[str, typer.Option("--to", help="Last day away (included), YYYY-MM-DD.")],
+    as_: Annotated[str, typer.Option("--as", help="Email of the user recording it (the mentor, say).")],
+    reason: Annotated[str | None, typer.Option(help="Why (sick leave, holidays...).")] = None,
+    version: Annotated[int | None, typer.Option(help="Refuse if the case is no longer at this version.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record days away from the company; during the trial they move its end (L6222-18)."""
+    from contract_flow.services.cases import record_absence
+
+    event = record_absence(get_app(), case_id, parse_date("from", first), parse_date("to", last), actor_email=as_,
+                           reason=reason, expected_version=version)
+    if json_output:
+        print_json(event)
+    elif "trial_end" in event.facts:
+        console.print(f"case {case_id}: absence recorded; the trial end moves {event.facts['trial_end']}")
+    else:
+        console.print(f"case {case_id}: absence recorded")
+
+
 @case_app.command("show")
 def case_show(
     case_id: Annotated[int, typer.Argument(metavar="ID")],
