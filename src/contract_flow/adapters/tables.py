@@ -71,7 +71,21 @@ class Person(SQLModel, table=True):
     role: str = Field(max_length=20)
     cfa_code: str | None = Field(default=None, max_length=40)
     language: str = Field(default="fr", max_length=5)
+    #: An apprentice user is linked to their case (`user add --case ID`).
+    case_id: int | None = Field(default=None, foreign_key="apprenticeship_case.id")
     created_at: datetime = Field(sa_column=_aware())
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token of the HTTP API: only its SHA-256 is kept (the token itself is shown once)."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(sa_column=_aware())
+    revoked_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
 
 
 class CaseRecord(SQLModel, table=True):
@@ -263,4 +277,5 @@ absence_table = AbsenceRecord.__table__  # type: ignore[attr-defined]
 review_table = ReviewRecord.__table__  # type: ignore[attr-defined]
 reminder_table = ReminderRecord.__table__  # type: ignore[attr-defined]
 inbox_table = InboxMessage.__table__  # type: ignore[attr-defined]
+token_table = ApiToken.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

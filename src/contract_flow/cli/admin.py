@@ -33,16 +33,28 @@ def user_add(
     name: Annotated[str, typer.Option(help="Full name.")],
     role: Annotated[str, typer.Option(help="advisor, programme_lead, tutor, mentor or apprentice.")],
     cfa: Annotated[str | None, typer.Option(help="CFA code the user works for.")] = None,
+    case: Annotated[int | None, typer.Option(help="An apprentice's case id.")] = None,
+    language: Annotated[str, typer.Option(help="Language of their messages: fr or en.")] = "fr",
     json_output: JsonOption = False,
 ) -> None:
-    """Add a user."""
+    """Add a user; prints their API token once (only its hash is stored)."""
     from contract_flow.services.directory import add_user
 
-    user = add_user(get_app(), email, name=name, role=role, cfa_code=cfa)
+    user = add_user(get_app(), email, name=name, role=role, cfa_code=cfa, case_id=case, language=language)
     if json_output:
-        print_json(user)
+        print_json({"id": user.id, "email": user.email, "name": user.name, "role": user.role,
+                    "cfa_code": user.cfa_code, "case_id": user.case_id, "token": user.token})
     else:
         console.print(f"user {user.id} {user.email} ({user.role})")
+        console.print(f"API token (shown once, keep it): {user.token}", markup=False, soft_wrap=True)
+
+
+@user_app.command("token")
+def user_token(email: str) -> None:
+    """Issue a new API token for a user (printed once)."""
+    from contract_flow.services.directory import issue_token
+
+    print(issue_token(get_app(), email))
 
 
 @programme_app.command("add")

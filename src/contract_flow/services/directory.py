@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from contract_flow.adapters.tables import person_table, programme_table
+from contract_flow.adapters.tables import person_table, programme_table, token_table
 from contract_flow.domain.case import Role
-from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.values import parse_email, parse_text
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
+    from contract_flow.services.unit_of_work import UnitOfWork
 
 #: Brochure: 40 seats in year 1; a CFA sets its own, but never zero.
 MAX_PROGRAMME_YEARS = 4  # L6222-7-1: a contract lasts between 6 months and 3 years, 4 for a disabled apprentice.
@@ -64,9 +67,14 @@ class UserInfo:
     name: str
     role: Role
     cfa_code: str | None
+    case_id: int | None = None
+    #: The API token, shown once at creation: only its hash is stored.
+    token: str | None = field(default=None, repr=False)
 
 
-def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None = None) -> UserInfo:
+def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None = None,
+             case_id: int | None = None, language: str = "fr") -> UserInfo:
+    """A user and their first API token (printed once by `user add`; only its hash is kept)."""
     email = parse_email("email", email)
     name = parse_text("name", name)
     try:
@@ -77,14 +85,45 @@ def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None
     if chosen is Role.SYSTEM:
         raise InvalidInput("role", "system is the engine itself, not a user")
     cfa = _code("cfa", cfa_code) if cfa_code else None
+    if language not in ("fr", "en"):
+        raise InvalidInput("language", f"{language!r}: messages exist in fr and en")
+    if case_id is not None and chosen is not Role.APPRENTICE:
+        raise InvalidInput("case", "only an apprentice user is linked to a case")
     with app.uow() as uow:
         if uow.execute(sa.select(person_table.c.id).where(person_table.c.email == email)).first():
             raise InvalidInput("email", f"a user with email {email} already exists")
-        person_id = uow.execute(sa.insert(person_table).values(
-            email=email, name=name, role=chosen.value, cfa_code=cfa, created_at=app.clock.now(),
-        ).returning(person_table.c.id)).scalar_one()
+        if case_id is not None:
+            uow.cases.get(case_id, ())  # NotFound for an unknown case
+        person_id = int(uow.execute(sa.insert(person_table).values(
+            email=email, name=name, role=chosen.value, cfa_code=cfa, case_id=case_id, language=language,
+            created_at=app.clock.now(),
+        ).returning(person_table.c.id)).scalar_one())
+        token = _new_token(uow, person_id, app.clock.now())
         uow.commit()
-    return UserInfo(int(person_id), email, name, chosen, cfa)
+    return UserInfo(person_id, email, name, chosen, cfa, case_id, token)
+
+
+def issue_token(app: App, email: str) -> str:
+    """A new API token for an existing user (their earlier ones keep working until revoked)."""
+    with app.uow() as uow:
+        person_id = uow.execute(sa.select(person_table.c.id).where(
+            person_table.c.email == parse_email("email", email))).scalar_one_or_none()
+        if person_id is None:
+            raise NotFound("user", email)
+        token = _new_token(uow, int(person_id), app.clock.now())
+        uow.commit()
+    return token
+
+
+def _new_token(uow: UnitOfWork, person_id: int, now: datetime) -> str:
+    # 256 random bits: a plain SHA-256 is enough to store it (no password to slow down guessing of).
+    token = secrets.token_urlsafe(32)
+    uow.execute(sa.insert(token_table).values(person_id=person_id, token_hash=token_hash(token), created_at=now))
+    return token
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _code(field: str, text: str) -> str:
