@@ -1,53 +1,13 @@
-"""A case as people read it (Rich) and as programs read it (JSON)."""
+"""A case in a terminal (Rich)."""
 
 from __future__ import annotations
-
-from dataclasses import asdict
-from typing import Any
 
 from rich.table import Table
 
 from contract_flow.cli.output import console
-from contract_flow.domain.case import Case
 from contract_flow.domain.states import step_number
 from contract_flow.services.cases import CaseView
-
-
-def _facts(case: Case) -> dict[str, Any]:
-    offer = case.current_offer
-    return {
-        "candidate": asdict(case.candidate),
-        "track": case.track,
-        "programme": case.programme.code,
-        "project": asdict(case.project),
-        "derogation": case.derogation,
-        "previous_contract_end": case.previous_contract_end,
-        "advisor": case.advisor_email,
-        "tutor": case.tutor_email,
-        "applications": [_public(asdict(a)) for a in case.applications],
-        "offer": _public(asdict(offer)) if offer else None,
-        "contract": _public(asdict(case.contract)),
-    }
-
-
-def _public(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k != "dirty"}
-
-
-def case_as_dict(view: CaseView) -> dict[str, Any]:
-    case = view.case
-    return {
-        "id": case.id,
-        "state": case.state,
-        "step": step_number(case.state),
-        "version": case.version,
-        "opened_at": case.opened_at,
-        "state_since": case.state_since,
-        "facts": _facts(case),
-        "allowed": view.allowed,
-        "blocked": {trigger.value: reasons for trigger, reasons in view.blocked.items() if reasons},
-        "history": [asdict(event) for event in view.history],
-    }
+from contract_flow.services.views import case_facts
 
 
 def print_case(view: CaseView) -> None:
@@ -57,7 +17,7 @@ def print_case(view: CaseView) -> None:
     console.print(f"[b]case {case.id}[/b] {case.candidate.full_name} <{case.candidate.email}>, "
                   f"programme {case.programme.code}: [b]{case.state}[/b] ({where}), version {case.version}")
     facts = Table("fact", "value", title="Facts", show_header=False)
-    for group, value in _facts(case).items():
+    for group, value in case_facts(case).items():
         if value not in (None, [], {}):
             facts.add_row(group, str(value))
     console.print(facts)

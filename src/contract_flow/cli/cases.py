@@ -128,8 +128,9 @@ def case_show(
     json_output: JsonOption = False,
 ) -> None:
     """Facts, state, the triggers allowed now, the blocked ones with why, and the full history."""
-    from contract_flow.cli.case_view import case_as_dict, print_case
+    from contract_flow.cli.case_view import print_case
     from contract_flow.services.cases import show
+    from contract_flow.services.views import case_as_dict
 
     view = show(get_app(), case_id, actor_email=as_)
     if json_output:

@@ -65,3 +65,19 @@ class ConflictError(DomainError):
             f"{kind} {case_id} was changed by someone else since version {expected_version}{now}: "
             "reload it and try again"
         )
+
+
+class NotAuthenticated(DomainError):
+    """No valid credentials: the HTTP API answers 401."""
+
+    def __init__(self, message: str = "a valid bearer token is required") -> None:
+        super().__init__(message)
+
+
+class Forbidden(DomainError):
+    """The user is known but their role does not allow this (on something they may see)."""
+
+    def __init__(self, what: str, role: str, allowed: str) -> None:
+        super().__init__(f"{what} is for {allowed}; you are {role}")
+        self.what = what
+        self.role = role

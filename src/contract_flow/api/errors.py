@@ -1,0 +1,70 @@
+"""Errors as JSON with a stable shape: {"error": code, "message": ..., "field": ...}, mapped in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from contract_flow.domain.errors import (
+    ConflictError,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    TransitionRefused,
+    TriggerNotAllowed,
+)
+
+
+def problem(status: int, error: str, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": error, "message": message, "field": field, **extra}, status_code=status,
+                        headers=headers)
+
+
+def domain_problem(exc: DomainError) -> JSONResponse:  # noqa: PLR0911 (one answer per kind of refusal)
+    if isinstance(exc, InvalidInput):
+        return problem(422, "invalid_input", str(exc), exc.field)
+    if isinstance(exc, NotFound):
+        return problem(404, "not_found", str(exc))
+    if isinstance(exc, TransitionRefused):
+        return problem(422, "transition_refused", str(exc), "trigger", reasons=list(exc.reasons))
+    if isinstance(exc, TriggerNotAllowed):
+        return problem(409, "trigger_not_allowed", str(exc), "trigger", allowed=list(exc.allowed))
+    if isinstance(exc, ConflictError):
+        return problem(409, "conflict", str(exc), "If-Match", version=exc.actual_version)
+    if isinstance(exc, NotAuthenticated):
+        return problem(401, "unauthenticated", str(exc))
+    if isinstance(exc, Forbidden):
+        return problem(403, "forbidden", str(exc))
+    return problem(400, "refused", str(exc))
+
+
+def _field(location: tuple[Any, ...]) -> str:
+    # ("body", "facts", "offer.siret") -> "facts.offer.siret"; the "body"/"query"/"path" prefix says where.
+    parts = [str(part) for part in location[1:]] if len(location) > 1 else [str(p) for p in location]
+    return ".".join(parts)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return domain_problem(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
+        field = _field(tuple(first.get("loc", ("body",))))
+        message = f"{field}: {first.get('msg', 'invalid')}"
+        errors = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg")} for e in exc.errors()]
+        return problem(422, "invalid_input", message, field, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 401: "unauthenticated"}
+        return problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))

@@ -1,0 +1,91 @@
+"""Who sees what: each role's scope of cases, and the roles each action is for.
+
+- advisor, programme lead: the cases of their CFA's programmes;
+- tutor: the cases whose academic tutor they are (fact `tutor`);
+- mentor: the cases whose contract names them as maître d'apprentissage (`contract.mentor_email`);
+- apprentice: their own case (the one their user is linked to, or whose candidate email is theirs).
+A case outside the scope is "not found", exactly as a case that does not exist: ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import case_table, contract_table, person_table, programme_table, token_table
+from contract_flow.domain.case import Actor, Role
+from contract_flow.domain.errors import Forbidden, NotAuthenticated, NotFound
+from contract_flow.services.directory import token_hash
+
+if TYPE_CHECKING:
+    from contract_flow.bootstrap import App
+    from contract_flow.services.unit_of_work import UnitOfWork
+
+STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated user of the API."""
+
+    person_id: int
+    email: str
+    name: str
+    role: Role
+    cfa_code: str | None
+    case_id: int | None
+    language: str = "fr"
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(email=self.email, role=self.role, person_id=self.person_id)
+
+
+_BY_TOKEN = (
+    sa.select(person_table.c.id, person_table.c.email, person_table.c.name, person_table.c.role,
+              person_table.c.cfa_code, person_table.c.case_id, person_table.c.language)
+    .join(token_table, token_table.c.person_id == person_table.c.id)
+    .where(token_table.c.token_hash == sa.bindparam("hash"), token_table.c.revoked_at.is_(None))
+)
+
+
+def authenticate(app: App, token: str) -> Principal:
+    with app.uow(write=False) as uow:
+        row = uow.execute(_BY_TOKEN, {"hash": token_hash(token)}).first()
+    if row is None:
+        raise NotAuthenticated("unknown or revoked token")
+    return Principal(row.id, row.email, row.name, Role(row.role), row.cfa_code, row.case_id, row.language)
+
+
+def case_scope(principal: Principal) -> sa.ColumnElement[bool]:
+    """The SQL condition on `apprenticeship_case` (joined to `programme`) selecting the cases one may see."""
+    if principal.role in STAFF:
+        return sa.and_(programme_table.c.cfa_code == (principal.cfa_code or ""))
+    if principal.role is Role.TUTOR:
+        return sa.and_(case_table.c.tutor_email == principal.email)
+    if principal.role is Role.MENTOR:
+        return sa.exists().where(contract_table.c.case_id == case_table.c.id,
+                                 contract_table.c.mentor_email == principal.email)
+    if principal.role is Role.APPRENTICE:
+        own = sa.and_(case_table.c.email == principal.email)
+        return sa.or_(case_table.c.id == principal.case_id, own) if principal.case_id else own
+    return sa.false()
+
+
+def ensure_visible(uow: UnitOfWork, principal: Principal, case_id: int) -> None:
+    """NotFound unless the case exists and is in the principal's scope (the same answer either way)."""
+    query = (sa.select(case_table.c.id)
+             .join(programme_table, programme_table.c.id == case_table.c.programme_id)
+             .where(case_table.c.id == case_id, case_scope(principal)))
+    if uow.execute(query).first() is None:
+        raise NotFound("case", case_id)
+
+
+def require_role(principal: Principal, roles: Iterable[Role], what: str) -> None:
+    allowed = frozenset(roles)
+    if principal.role not in allowed:
+        names = " or ".join(sorted(role.value.replace("_", " ") for role in allowed))
+        raise Forbidden(what, principal.role.value, names)

@@ -1,0 +1,76 @@
+"""Cases at risk, for the advisors' board: deadlines within 14 days, overdue reviews, stale cases, failed
+reminders. Each is one query over the cases in the viewer's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import case_table, contract_table, programme_table, reminder_table, review_table
+from contract_flow.domain.context import paris_date
+from contract_flow.domain.dates import add_months
+from contract_flow.domain.states import SEARCH_STEPS, CaseState
+
+if TYPE_CHECKING:
+    from contract_flow.bootstrap import App
+
+HORIZON_DAYS = 14  # issue 5: the board shows deadlines within 14 days
+WINDOW_STATES = (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE)
+
+
+@dataclass(frozen=True)
+class Risk:
+    case_id: int
+    candidate: str
+    state: str
+    kind: str  # deadline, overdue_review, stale, failed_reminder
+    detail: str
+    due: date | None = None
+
+
+def _cases(scope: sa.ColumnElement[bool] | None) -> sa.Select[tuple[int, str, str, str]]:
+    query = (sa.select(case_table.c.id, case_table.c.first_name, case_table.c.last_name, case_table.c.state)
+             .join(programme_table, programme_table.c.id == case_table.c.programme_id))
+    return query.where(scope) if scope is not None else query
+
+
+def at_risk(app: App, scope: sa.ColumnElement[bool] | None, now: datetime | None = None) -> list[Risk]:
+    moment = now or app.clock.now()
+    today = paris_date(moment)
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    stale_before = moment - timedelta(days=app.policies.stale_apprentice_days)
+    unlogged_before = moment - timedelta(days=app.policies.review_unlogged_after_days)
+    risks: list[Risk] = []
+    with app.uow(write=False) as uow:
+        def add(query: sa.Select[tuple[int, str, str, str]], kind: str, detail: str,
+                due: sa.ColumnElement[date] | None = None) -> None:
+            rows = uow.execute(query.add_columns(due) if due is not None else query)
+            for row in rows:
+                risks.append(Risk(row[0], f"{row[1]} {row[2]}", row[3], kind, detail,
+                                  row[4] if due is not None else None))
+
+        base = _cases(scope)
+        add(base.where(case_table.c.state.in_(SEARCH_STEPS), case_table.c.state_since < stale_before),
+            "stale", f"no move for {app.policies.stale_apprentice_days} days or more")
+        contracts = base.join(contract_table, contract_table.c.case_id == case_table.c.id)
+        add(contracts.where(case_table.c.state == CaseState.TRIAL, contract_table.c.trial_end.between(today, horizon)),
+            "deadline", "trial ends", contract_table.c.trial_end)
+        add(contracts.where(case_table.c.state.in_((CaseState.TRIAL, CaseState.ACTIVE)),
+                            contract_table.c.opco_filed_on.is_(None), contract_table.c.opco_filing_due <= horizon),
+            "deadline", "OPCO filing due (D6224-1)", contract_table.c.opco_filing_due)
+        add(base.join(review_table, review_table.c.case_id == case_table.c.id)
+            .where(review_table.c.state == "planned", review_table.c.planned_at < unlogged_before),
+            "overdue_review", "review held more than a week ago and not logged", review_table.c.due_by)
+        failed = (sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed")
+                  .distinct().scalar_subquery())
+        add(base.where(case_table.c.id.in_(failed)), "failed_reminder", "a reminder could not be delivered")
+        # The L6222-12-1 window ends 3 months after each programme's start: one date per programme.
+        for code, start in uow.execute(sa.select(programme_table.c.code, programme_table.c.start_date)):
+            window_end = add_months(start, 3)
+            if today <= window_end <= horizon:
+                add(base.where(programme_table.c.code == code, case_table.c.state.in_(WINDOW_STATES)),
+                    "deadline", "3-month search window ends (L6222-12-1)", sa.literal(window_end, sa.Date))
+    return sorted(risks, key=lambda r: (r.due or today, r.case_id, r.kind))
