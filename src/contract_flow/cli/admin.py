@@ -102,3 +102,16 @@ def demo() -> None:
 
     created = load_demo(get_app())
     console.print(f"demo data: {created} cases created" if created else "demo data already loaded")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes.")] = 1,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    import uvicorn
+
+    get_app()  # the settings are read (and refused if wrong) before the server starts
+    uvicorn.run("contract_flow.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info", proxy_headers=False)

@@ -1,0 +1,66 @@
+"""Programmes, the board, the inbox, health."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query, status
+
+from contract_flow.api.deps import CurrentPrincipal, Services
+from contract_flow.api.schemas import BoardOut, Health, InboxItemOut, ProgrammeIn, ProgrammeOut
+from contract_flow.domain.case import Role
+from contract_flow.jsonable import jsonable
+from contract_flow.services import inbox as inbox_services
+from contract_flow.services.access import STAFF, case_scope, require_role
+from contract_flow.services.directory import add_programme, list_programmes
+from contract_flow.services.queries import board as build_board
+from contract_flow.services.risk import at_risk
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/health", response_model=Health, tags=["health"], summary="Up, and the database answers")
+def health(app: Services) -> Any:
+    with app.uow(write=False) as uow:
+        uow.execute(sa.select(1))
+    return {"status": "ok", "database": app.engine.dialect.name}
+
+
+@router.get("/programmes", response_model=list[ProgrammeOut], tags=["programmes"],
+            summary="Programmes (CFA staff: their CFA's)")
+def programmes(app: Services, principal: CurrentPrincipal) -> Any:
+    found = list_programmes(app)
+    if principal.role in STAFF:
+        found = [p for p in found if p.cfa_code == principal.cfa_code]
+    return jsonable(found)
+
+
+@router.post("/programmes", response_model=ProgrammeOut, status_code=status.HTTP_201_CREATED, tags=["programmes"],
+             summary="Add a programme to your CFA (programme leads)")
+def new_programme(body: ProgrammeIn, app: Services, principal: CurrentPrincipal) -> Any:
+    require_role(principal, {Role.PROGRAMME_LEAD}, "adding a programme")
+    return jsonable(add_programme(app, body.code, name=body.name, start_date=body.start_date, years=body.years,
+                                  seats=body.seats, cfa_code=principal.cfa_code or "default"))
+
+
+@router.get("/board", response_model=BoardOut, tags=["board"],
+            summary="Counts per state and programme, and the cases at risk (deadlines within 14 days, overdue "
+                    "reviews, stale cases, failed reminders)")
+def board(app: Services, principal: CurrentPrincipal) -> Any:
+    require_role(principal, STAFF, "the board")
+    scope = case_scope(principal)
+    counts = build_board(app, scope, principal.cfa_code or "")
+    return {"counts": {code: {state.value: n for state, n in per.items()} for code, per in counts.counts.items()},
+            "at_risk": jsonable(at_risk(app, scope))}
+
+
+@router.get("/inbox", response_model=list[InboxItemOut], tags=["inbox"], summary="Your in-app messages")
+def inbox(app: Services, principal: CurrentPrincipal,
+          unread: Annotated[bool, Query(description="Only the unread ones")] = False) -> Any:
+    return jsonable(inbox_services.inbox(app, principal.email, unread_only=unread))
+
+
+@router.post("/inbox/{message_id}/read", response_model=InboxItemOut, tags=["inbox"], summary="Mark one read")
+def mark_read(message_id: int, app: Services, principal: CurrentPrincipal) -> Any:
+    return jsonable(inbox_services.mark_read(app, principal.email, message_id))

@@ -1,0 +1,229 @@
+"""Request and response bodies. Requests refuse unknown fields (422 naming the field); sizes are bounded."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+FactValue = Annotated[str, Field(max_length=400)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TransitionIn(Strict):
+    trigger: Annotated[str, Field(min_length=1, max_length=40, examples=["start_applying"])]
+    reason: Annotated[str, Field(max_length=2000)] | None = None
+    facts: Annotated[dict[Annotated[str, Field(max_length=60)], FactValue], Field(max_length=40)] = {}
+
+
+class FactsIn(Strict):
+    facts: Annotated[dict[Annotated[str, Field(max_length=60)], FactValue], Field(min_length=1, max_length=40)]
+    reason: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class CaseIn(Strict):
+    programme: Annotated[str, Field(min_length=1, max_length=40)]
+    first_name: Annotated[str, Field(min_length=1, max_length=100)]
+    last_name: Annotated[str, Field(min_length=1, max_length=100)]
+    birth_date: date
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+    track: Annotated[str, Field(pattern="^(excellence|standard)$")] = "standard"
+    advisor: Annotated[str, Field(max_length=254)] | None = None
+
+
+class ApplicationIn(Strict):
+    company: Text
+    siret: Annotated[str, Field(max_length=20)] | None = None
+    applied_on: date | None = None
+
+
+class OfferIn(Strict):
+    company: Text | None = None
+    siret: Annotated[str, Field(max_length=20)] | None = None
+    gross_monthly_pay: Annotated[str, Field(max_length=20, examples=["1234.56"])] | None = None
+    start_date: date | None = None
+    weekly_hours: Annotated[str, Field(max_length=10, examples=["35"])] | None = None
+
+
+class ContractIn(Strict):
+    signature_date: date | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    employer_siret: Annotated[str, Field(max_length=20)] | None = None
+    employer_name: Text | None = None
+    employer_email: Annotated[str, Field(max_length=254)] | None = None
+    mentor_name: Text | None = None
+    mentor_email: Annotated[str, Field(max_length=254)] | None = None
+    gross_monthly_pay: Annotated[str, Field(max_length=20)] | None = None
+    weekly_hours: Annotated[str, Field(max_length=10)] | None = None
+    opco_filed_on: date | None = None
+
+
+class AbsenceIn(Strict):
+    first_day: date = Field(alias="from")
+    last_day: date = Field(alias="to")
+    reason: Text | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+
+
+class ReviewPlanIn(Strict):
+    planned_at: datetime
+    place: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+
+
+class ReviewLogIn(Strict):
+    attended: Annotated[list[Annotated[str, Field(pattern="^(apprentice|mentor|tutor)$")]], Field(max_length=3)]
+    skills: Annotated[dict[Annotated[str, Field(min_length=1, max_length=100)], Annotated[str, Field(max_length=20)]],
+                      Field(max_length=50)]
+    mentor_observations: LongText | None = None
+    tutor_observations: LongText | None = None
+    next_steps: LongText | None = None
+
+
+class ReviewMissIn(Strict):
+    reason: LongText
+
+
+class ReviewRescheduleIn(Strict):
+    planned_at: datetime
+    place: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+
+
+class ProgrammeIn(Strict):
+    code: Annotated[str, Field(min_length=1, max_length=40)]
+    name: Text
+    start_date: date
+    years: Annotated[int, Field(ge=1, le=4)] = 3
+    seats: Annotated[int, Field(ge=1, le=10_000)] = 40
+
+
+# -- responses ----------------------------------------------------------------------------------------------
+class ProgrammeOut(BaseModel):
+    code: str
+    name: str
+    cfa_code: str
+    start_date: date
+    years: int
+    seats: int
+
+
+class CaseSummaryOut(BaseModel):
+    id: int
+    programme: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    email: str
+    state: str
+    version: int
+
+
+class CasePage(BaseModel):
+    items: list[CaseSummaryOut]
+    total: int
+    limit: int | None
+    offset: int
+
+
+class EventOut(BaseModel):
+    case_id: int | None
+    seq: int
+    from_state: str
+    to_state: str
+    trigger: str
+    actor: str
+    reason: str | None
+    at: datetime
+    facts: dict[str, str]
+
+
+class CaseDetail(BaseModel):
+    id: int
+    state: str
+    step: int | None
+    version: int
+    opened_at: datetime | None
+    state_since: datetime | None
+    facts: dict[str, Any]
+    allowed: list[str]
+    blocked: dict[str, list[str]]
+    history: list[EventOut]
+
+
+class MovedOut(BaseModel):
+    event: EventOut
+    version: int
+
+
+class VersionOut(BaseModel):
+    id: int
+    version: int
+    state: str
+
+
+class ReviewOut(BaseModel):
+    id: int
+    case_id: int
+    due_by: date
+    planned_at: datetime
+    place: str
+    participants: dict[str, str]
+    state: str
+    attended: dict[str, bool]
+    skills: dict[str, str]
+    mentor_observations: str | None
+    tutor_observations: str | None
+    next_steps: str | None
+    acknowledged: dict[str, datetime]
+    version: int
+
+
+class InboxItemOut(BaseModel):
+    id: int
+    case_id: int
+    kind: str
+    subject: str
+    body: str
+    received_at: datetime
+    read_at: datetime | None
+
+
+class ReminderOut(BaseModel):
+    id: int
+    key: str
+    case_id: int
+    kind: str
+    recipient_role: str
+    recipient: str
+    channel: str
+    due_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    sent_at: datetime | None
+
+
+class RiskOut(BaseModel):
+    case_id: int
+    candidate: str
+    state: str
+    kind: str
+    detail: str
+    due: date | None
+
+
+class BoardOut(BaseModel):
+    counts: dict[str, dict[str, int]]
+    at_risk: list[RiskOut]
+
+
+class Health(BaseModel):
+    status: str
+    database: str
