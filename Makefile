@@ -13,11 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: set up the embedded default (SQLite file), load the demo and show the pipeline board
+## run: the embedded default (SQLite file, no server): schema, demo data, the board, then the API with a
+## reminder worker and beat (Ctrl-C stops them); the demo users' tokens are printed
 run: $(STAMP)
 	$(BIN)/contract-flow db upgrade
-	$(BIN)/contract-flow demo
+	$(BIN)/contract-flow demo --tokens
 	$(BIN)/contract-flow board
+	$(BIN)/contract-flow up
 
 ## test: system packages if missing, throwaway PostgreSQL and Redis, the whole suite
 test: $(STAMP)

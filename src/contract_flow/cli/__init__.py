@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import sqlalchemy.exc
 import typer
 from typer.core import TyperGroup
 
-from contract_flow.cli import admin, cases, reminders, reviews, runtime
+from contract_flow.cli import admin, cases, reminders, reviews, runtime, up
 from contract_flow.cli.output import error
 from contract_flow.cli.rules import app as rules_app
 from contract_flow.domain.errors import (
@@ -42,6 +43,10 @@ class _DomainErrorsToExitCodes(TyperGroup):
             raise typer.Exit(exit_code_for(exc)) from None
         except FileNotFoundError as exc:
             error(str(exc))
+            raise typer.Exit(BAD_INPUT) from None
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.ProgrammingError) as exc:
+            # Most often a database that was never set up, or one an older version set up.
+            error(f"database: {exc.orig}; is it set up? run `contract-flow db upgrade`")
             raise typer.Exit(BAD_INPUT) from None
 
 
@@ -73,6 +78,7 @@ app.command("board")(cases.board)
 app.command("diagram")(cases.diagram)
 app.command("demo")(admin.demo)
 app.command("serve")(admin.serve)
+app.command("up")(up.up)
 app.add_typer(reminders.reminders_app, name="reminders")
 app.add_typer(reviews.review_app, name="review")
 app.command("inbox")(reminders.inbox_command)

@@ -96,12 +96,22 @@ def programme_list(json_output: JsonOption = False) -> None:
     console.print(table)
 
 
-def demo() -> None:
+def demo(
+    tokens: Annotated[bool, typer.Option("--tokens", help="Issue and print a fresh API token per demo user.")]
+    = False,
+) -> None:
     """Load the demo programme, its people and a dozen cases spread over the steps (once)."""
-    from contract_flow.services.demo import load_demo
+    from contract_flow.services.demo import USERS, load_demo
+    from contract_flow.services.directory import issue_token
 
-    created = load_demo(get_app())
+    app = get_app()
+    created = load_demo(app)
     console.print(f"demo data: {created} cases created" if created else "demo data already loaded")
+    if tokens:
+        # Plain lines: a table would cut the tokens to the terminal's width.
+        print("Demo users and fresh API tokens (send them as: Authorization: Bearer TOKEN):")
+        for email, _, role in USERS:
+            print(f"  {role:<15} {email:<28} {issue_token(app, email)}")
 
 
 def serve(

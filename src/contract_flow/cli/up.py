@@ -1,0 +1,69 @@
+"""`contract-flow up`: the whole embedded default in one command (what `make run` starts).
+
+The HTTP API in this process; a reminder worker and a beat as child processes (the filesystem broker needs no
+server); a local mail catcher keeping emails in var/mail. Ctrl-C stops them all.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contract_flow.cli.output import console
+from contract_flow.cli.runtime import get_app
+
+CONTRACT_FLOW = str(Path(sys.executable).parent / "contract-flow")
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when `up` ends, however it ends (uvicorn re-raises the signal it caught,
+    which ends this process before any cleanup code runs)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def up(
+    host: Annotated[str, typer.Option(help="Address the API listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the API.")] = 8000,
+    mail: Annotated[bool, typer.Option(help="Keep emails in var/mail (a local SMTP server) instead of "
+                                             "sending them.")] = True,
+) -> None:
+    """Serve the API with a reminder worker and beat, on the configured (embedded by default) setup."""
+    import uvicorn
+
+    from contract_flow.adapters.mailcatcher import MailCatcher
+    from contract_flow.api.app import create_app
+
+    app = get_app()
+    children = [
+        # preexec_fn runs before any thread of ours exists here (the mail catcher's is started after).
+        subprocess.Popen([CONTRACT_FLOW, *args], start_new_session=True, preexec_fn=_die_with_parent)  # noqa: PLW1509
+        for args in (["worker", "--loglevel", "WARNING"], ["beat", "--loglevel", "WARNING"])
+    ]
+    catcher = None
+    if mail:
+        catcher = MailCatcher(Path("var/mail").resolve(), app.settings.smtp_host, app.settings.smtp_port)
+        catcher.start()
+    console.print(f"API on http://{host}:{port}/docs (OpenAPI: /openapi.json); a worker and a beat deliver the "
+                  f"reminders{'; emails are kept in var/mail' if catcher else ''}. Ctrl-C stops everything.")
+    try:
+        uvicorn.run(create_app(app), host=host, port=port, log_level="warning")
+    finally:
+        for child in children:
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+                child.wait(timeout=15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(child.pid, signal.SIGKILL)
+        if catcher is not None:
+            catcher.stop()
