@@ -163,3 +163,9 @@ def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:
     assert "the trial end moves 2027-01-07 → 2027-02-04" in out
     assert "to: 2026-10-01 is before the first day 2026-10-02" in cf(
         "case", "absence", str(case_id), "--from", "2026-10-02", "--to", "2026-10-01", "--as", ADVISOR, code=2)
+
+
+def test_a_database_never_set_up_is_said_so(database: str) -> None:
+    out = cf("case", "show", "1", code=2)
+    assert "it is not set up" in out
+    assert "contract-flow db upgrade" in out

@@ -6,9 +6,11 @@ Exit codes: 0 success; 1 the engine refuses (a guard, a trigger not allowed now,
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Annotated, Any
 
+import psycopg
 import sqlalchemy.exc
 import typer
 from typer.core import TyperGroup
@@ -31,6 +33,12 @@ def exit_code_for(exc: DomainError) -> int:
     return REFUSED if isinstance(exc, TransitionRefused | TriggerNotAllowed | ConflictError) else BAD_INPUT
 
 
+def _missing_schema(exc: Exception) -> bool:
+    """A table or column the code needs is not in the database: it was never migrated to this version."""
+    text = str(getattr(exc, "orig", exc))
+    return "no such table" in text or "no such column" in text or "does not exist" in text
+
+
 class _DomainErrorsToExitCodes(TyperGroup):
     """Maps domain errors to one line and an exit code, once for every command."""
 
@@ -44,9 +52,11 @@ class _DomainErrorsToExitCodes(TyperGroup):
         except FileNotFoundError as exc:
             error(str(exc))
             raise typer.Exit(BAD_INPUT) from None
-        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.ProgrammingError) as exc:
-            # Most often a database that was never set up, or one an older version set up.
-            error(f"database: {exc.orig}; is it set up? run `contract-flow db upgrade`")
+        except (sqlalchemy.exc.DBAPIError, sqlite3.DatabaseError, psycopg.Error) as exc:
+            if not _missing_schema(exc):
+                raise
+            error(f"database: {getattr(exc, 'orig', exc)}: it is not set up (or an older version set it up); "
+                  "run `contract-flow db upgrade`")
             raise typer.Exit(BAD_INPUT) from None
 
 
