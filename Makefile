@@ -33,9 +33,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check src workers tests bench
 	$(BIN)/mypy
 
+## bench: each benchmark prints its ratio to a baseline measured in the same run, last
 bench: $(STAMP)
+	bash scripts/ensure-system-packages.sh
 	$(BIN)/python bench/advance.py
 	$(BIN)/python bench/rules.py
+	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/reminders.py
+	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/api.py
 
 diagram: $(STAMP)
 	$(BIN)/contract-flow diagram --markdown > docs/state-chart.md
