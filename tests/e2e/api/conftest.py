@@ -9,26 +9,35 @@ afternoon, the next one is planned for April 2027.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.smtp import SmtpMailer
 from contract_flow.api.app import create_app
-from contract_flow.bootstrap import App
+from contract_flow.bootstrap import App, bootstrap
 from contract_flow.domain.case import Track
 from contract_flow.services.cases import OpenCase, advance, open_case, set_facts
 from contract_flow.services.directory import add_programme, add_user
 from contract_flow.services.inbox import inbox
 from contract_flow.services.reminders import run_once
 from contract_flow.services.reviews import log_review, plan_review
+from contract_flow.settings import Settings
+from tests.conftest import NOW, snapshot
 from tests.support.cases import PATH
+from tests.support.servers import libpq_dsn
 
 PARIS = ZoneInfo("Europe/Paris")
 ROLES = ("advisor", "programme_lead", "tutor", "mentor", "apprentice")
@@ -60,18 +69,22 @@ class Cfa:
     neighbour_id: int
     held_review_id: int
     planned_review_id: int
-    #: A message in the apprentice's inbox (a review invitation delivered on the app channel).
-    message_id: int
+    #: Each user's newest inbox message, if they have one (the apprentice's: a review invitation).
+    messages: dict[str, int | None]
 
     def user(self, role: str) -> User:
         return self.users[role]
+
+    @property
+    def message_id(self) -> int:
+        """The newest message of the apprentice's inbox."""
+        return int(self.messages["apprentice"] or 0)
 
 
 @dataclass
 class World:
     one: Cfa
     two: Cfa
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def cfa(self, which: int | str) -> Cfa:
         return self.one if which in (1, "one", self.one.code) else self.two
@@ -105,20 +118,19 @@ SPECS = (
 )
 
 
-def _users(app: App, spec: _Spec) -> dict[str, str]:
+def _staff_emails(spec: _Spec) -> dict[str, str]:
     """Every role but the apprentice (linked to their case once it exists): email by role."""
-    emails = {"advisor": f"conseil@{spec.domain}", "programme_lead": f"responsable@{spec.domain}",
-              "tutor": f"tuteur@{spec.domain}", "mentor": spec.mentor[1]}
-    return emails
+    return {"advisor": f"conseil@{spec.domain}", "programme_lead": f"responsable@{spec.domain}",
+            "tutor": f"tuteur@{spec.domain}", "mentor": spec.mentor[1]}
 
 
 def _in_trial(app: App, spec: _Spec, emails: dict[str, str]) -> int:
     first, last, email = spec.apprentice
     case_id = open_case(app, OpenCase(spec.programme, first, last, date(2004, 5, 12), email, Track.EXCELLENCE))
     advisor, lead = emails["advisor"], emails["programme_lead"]
-    for trigger, facts in PATH:
-        if trigger == "sign":
-            facts = {**facts, "contract.mentor_name": spec.mentor[0], "contract.mentor_email": spec.mentor[1]}
+    mentor = {"contract.mentor_name": spec.mentor[0], "contract.mentor_email": spec.mentor[1]}
+    for trigger, path_facts in PATH:
+        facts = {**path_facts, **mentor} if trigger == "sign" else path_facts
         if facts:
             set_facts(app, case_id, facts, actor_email=advisor)
         advance(app, case_id, trigger, actor_email=lead if trigger == "validate" else advisor)
@@ -126,14 +138,23 @@ def _in_trial(app: App, spec: _Spec, emails: dict[str, str]) -> int:
     return case_id
 
 
+@dataclass
+class _Staged:
+    spec: _Spec
+    users: dict[str, User]
+    case_id: int
+    neighbour_id: int
+    held_review_id: int
+
+
 def build_world(app: App, clock: FixedClock) -> World:
     """Both CFAs on `app`; moves `clock` to Tuesday 20 October 2026, 16:00 (Paris)."""
     app.mailer = SmtpMailer("127.0.0.1", 9, timeout=1)  # nothing listens: emails fail, the app channel delivers
-    staged: list[tuple[_Spec, dict[str, str], int, int, int]] = []
+    staged: list[_Staged] = []
     for spec in SPECS:
         add_programme(app, spec.programme, name=spec.programme_name, start_date=date(2026, 9, 1), years=3,
                       seats=40, cfa_code=spec.code)
-        emails = _users(app, spec)
+        emails = _staff_emails(spec)
         tokens = {role: add_user(app, email, name=email.split("@")[0].title(), role=role, cfa_code=spec.code).token
                   for role, email in emails.items()}
         case_id = _in_trial(app, spec, emails)
@@ -145,19 +166,22 @@ def build_world(app: App, clock: FixedClock) -> World:
         review = plan_review(app, case_id, planned_at=paris(2026, 10, 20), place="Salle B12",
                              actor_email=emails["tutor"])
         users = {role: User(emails[role], role, str(tokens[role])) for role in ROLES}
-        staged.append((spec, users, case_id, neighbour, int(review.id or 0)))  # type: ignore[arg-type]
+        staged.append(_Staged(spec, users, case_id, neighbour, int(review.id or 0)))
     # 6 October, 10:00: the invitations 14 days before the reviews are due; the in-app ones land in the inboxes.
     run_once(app, paris(2026, 10, 6, 10))
     clock.set(paris(2026, 10, 20, 16))
     cfas = []
-    for spec, users, case_id, neighbour, held in staged:  # type: ignore[misc]
-        log_review(app, held, attended=["apprentice", "mentor", "tutor"], skills={"soudage": "acquired"},
-                   tutor_observations="Bon début.", actor_email=users["tutor"].email)
-        planned = plan_review(app, case_id, planned_at=paris(2027, 4, 20), place="Salle B12",
-                              actor_email=users["tutor"].email)
-        [message, *_] = inbox(app, users["apprentice"].email)
-        cfas.append(Cfa(spec.code, spec.programme, users, case_id, neighbour, held, int(planned.id or 0),
-                        message.id))
+    for one in staged:
+        log_review(app, one.held_review_id, attended=["apprentice", "mentor", "tutor"],
+                   skills={"soudage": "acquired"}, tutor_observations="Bon début.",
+                   actor_email=one.users["tutor"].email)
+        planned = plan_review(app, one.case_id, planned_at=paris(2027, 4, 20), place="Salle B12",
+                              actor_email=one.users["tutor"].email)
+        messages = {role: next((item.id for item in inbox(app, user.email)), None)
+                    for role, user in one.users.items()}
+        assert messages["apprentice"] is not None
+        cfas.append(Cfa(one.spec.code, one.spec.programme, one.users, one.case_id, one.neighbour_id,
+                        one.held_review_id, int(planned.id or 0), messages))
     return World(*cfas)
 
 
@@ -176,3 +200,115 @@ def client(app: App, world: World) -> Iterator[TestClient]:
 def as_(world: World) -> Any:
     """`as_("mentor", 2)`: the Authorization header of CFA 2's mentor."""
     return world.as_
+
+
+# -- a world built once per module and database, put back after a call that changed it -------------------------
+@dataclass
+class Stage:
+    """The world on one database, with its App and TestClient; `restore()` puts the database back as built.
+
+    Building the world takes a few hundred milliseconds: the authorization matrix walks hundreds of cells, most
+    of which change nothing (refusals, reads), so they share one world and only a call that changed something
+    pays for a restore (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL).
+    """
+
+    database: str
+    url: str
+    clock: FixedClock
+    world: World
+    moment: datetime
+    _restore: Callable[[], None]
+    app: App = field(init=False)
+    client: TestClient = field(init=False)
+
+    def open(self) -> None:
+        self.clock.set(self.moment)
+        self.app = bootstrap(Settings(database_url=self.url, environment="test"), clock=self.clock)
+        self.client = TestClient(create_app(self.app), raise_server_exceptions=False)
+        self.client.__enter__()
+
+    def close(self) -> None:
+        self.client.__exit__(None, None, None)
+        self.app.close()
+
+    def restore(self) -> None:
+        self.close()
+        self._restore()
+        self.open()
+
+    @contextmanager
+    def kept(self) -> Iterator[dict[str, list[dict[str, Any]]]]:
+        """Every table as it was (yielded, to compare with); restored afterwards if anything changed."""
+        before = snapshot(self.app)
+        try:
+            yield before
+        finally:
+            if snapshot(self.app) != before:
+                self.restore()
+
+
+def _sqlite_files(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    for src, dst in zip(_sqlite_files(source), _sqlite_files(target), strict=True):
+        dst.unlink(missing_ok=True)
+        if src.exists():
+            shutil.copy(src, dst)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def stage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
+    clock = FixedClock(NOW)
+    if request.param == "sqlite":
+        base = tmp_path_factory.mktemp("stage")
+        work, golden = base / "work.sqlite", base / "golden.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), work)
+        url = f"sqlite:///{work}"
+
+        def freeze() -> None:
+            _copy_sqlite(work, golden)
+
+        def restore() -> None:
+            _copy_sqlite(golden, work)
+
+        def drop() -> None:
+            pass
+    else:
+        server_url = request.getfixturevalue("postgres_url")
+        template = request.getfixturevalue("postgres_template")
+        name = f"cf_stage_{uuid.uuid4().hex[:10]}"
+        url = sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+        def admin(*statements: str) -> None:
+            with psycopg.connect(libpq_dsn(server_url), autocommit=True) as connection:
+                for statement in statements:
+                    connection.execute(statement.encode())
+
+        admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+        def freeze() -> None:
+            admin(f'CREATE DATABASE "{name}_golden" TEMPLATE "{name}"')
+
+        def restore() -> None:
+            admin(f'DROP DATABASE "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}" TEMPLATE "{name}_golden"')
+
+        def drop() -> None:
+            admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'DROP DATABASE IF EXISTS "{name}_golden"')
+
+    try:
+        builder = bootstrap(Settings(database_url=url, environment="test"), clock=clock)
+        try:
+            world = build_world(builder, clock)
+        finally:
+            builder.close()
+        freeze()
+        staged = Stage(request.param, url, clock, world, clock.now(), restore)
+        staged.open()
+        try:
+            yield staged
+        finally:
+            staged.close()
+    finally:
+        drop()
