@@ -27,7 +27,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, echo: bool = False) 
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
+    # Each thread keeps its connection (services/unit_of_work.Connections): the pool must hold one per thread
+    # of the busiest caller, the HTTP server's thread pool (40 in AnyIO's default limiter) and then some.
+    engine = sa.create_engine(parsed, echo=echo, connect_args={"check_same_thread": False}, pool_size=64,
+                              max_overflow=64)
 
     @sa.event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:

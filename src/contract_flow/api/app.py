@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
@@ -15,8 +17,32 @@ from contract_flow.bootstrap import App, bootstrap
 MAX_BODY_BYTES = 64 * 1024
 
 
+def _nul_field(body: bytes) -> str:
+    """The field whose text holds a NUL (a fact by its key), or "body" when the body is not JSON."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return "body"
+
+    def walk(value: Any, path: list[str]) -> list[str] | None:
+        if isinstance(value, str):
+            return path if "\x00" in value else None
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(key, str) and "\x00" in key:
+                return [*path, key]
+            found = walk(item, [*path, str(key)])
+            if found is not None:
+                return found
+        return None
+
+    found = walk(data, []) or ["body"]
+    return found[-1] if found[0] == "facts" else ".".join(found)
+
+
 def create_app(services: App | None = None) -> FastAPI:
     api = FastAPI(
+        responses=errors.DOCUMENTED,
         title="contract-flow",
         version=__version__,
         description="Apprenticeship cases from the first reflection to the signed contract and beyond. "
@@ -32,10 +58,17 @@ def create_app(services: App | None = None) -> FastAPI:
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
             return errors.problem(413, "payload_too_large", f"the body is over {MAX_BODY_BYTES} bytes", "body")
-        if declared is None and request.method in ("POST", "PUT", "PATCH"):
-            body = await request.body()  # chunked: read it (Starlette caches it for the route)
+        for name, value in request.query_params.multi_items():
+            if "\x00" in value or "\x00" in name:
+                return errors.problem(422, "invalid_input", f"{name}: a NUL character is not text", name)
+        if request.method in ("POST", "PUT", "PATCH"):
+            body = await request.body()  # read once (Starlette caches it for the route)
             if len(body) > MAX_BODY_BYTES:
                 return errors.problem(413, "payload_too_large", f"the body is over {MAX_BODY_BYTES} bytes", "body")
+            # A NUL character is no text a person types, and PostgreSQL refuses it in text columns.
+            if b"\\u0000" in body or b"\x00" in body:
+                field = _nul_field(body)
+                return errors.problem(422, "invalid_input", f"{field}: a NUL character is not text", field)
         return await call_next(request)
 
     return api

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contract_flow.domain.errors import (
@@ -19,6 +20,27 @@ from contract_flow.domain.errors import (
     TransitionRefused,
     TriggerNotAllowed,
 )
+
+
+class ErrorOut(BaseModel):
+    """Every error: a stable code, a sentence, and the field at fault when there is one."""
+
+    error: str
+    message: str
+    field: str | None = None
+    reasons: list[str] | None = None
+    allowed: list[str] | None = None
+    version: int | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+DOCUMENTED: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text} for status, text in (
+        (401, "No valid bearer token"), (403, "Your role may not do this"),
+        (404, "Not found, or not yours to see (the same answer)"),
+        (409, "A stale If-Match, or a move the state does not allow"), (413, "The body is over 64 KiB"),
+        (422, "Invalid input (the field is named), or a guard refused the move (with its reasons)"))
+}
 
 
 def problem(status: int, error: str, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
@@ -59,12 +81,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
-        field = _field(tuple(first.get("loc", ("body",))))
+        # A body that is not JSON at all: its location is a character offset, the field at fault is the body.
+        field = "body" if first.get("type") == "json_invalid" else _field(tuple(first.get("loc", ("body",))))
         message = f"{field}: {first.get('msg', 'invalid')}"
         errors = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg")} for e in exc.errors()]
         return problem(422, "invalid_input", message, field, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8, say)
+            return problem(422, "invalid_input", f"body: {exc.detail}", "body")
         codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 401: "unauthenticated"}
         return problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))

@@ -69,8 +69,6 @@ SQLITE_POOL = ("bug: on SQLite every server thread keeps its own connection for 
 
 def test_twenty_simultaneous_moves_one_wins_the_others_get_409_and_history_holds_one(
         request: pytest.FixtureRequest, app: App, world: World, base_url: str) -> None:
-    if app.engine.dialect.name == "sqlite":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=SQLITE_POOL))
     advisor = world.as_("advisor")
     case_path = f"/api/v1/cases/{world.one.case_id}"
     with httpx.Client(base_url=base_url) as client:

@@ -73,7 +73,6 @@ def _undeclared(method: str, path: str) -> list[str]:
     return problems
 
 
-@pytest.mark.xfail(strict=True, reason=UNDOCUMENTED_ERRORS)
 def test_the_document_declares_the_error_answers_with_their_shape() -> None:
     problems = [problem for method, path in OPERATIONS if path != "/api/v1/health"
                 for problem in _undeclared(method, path)]

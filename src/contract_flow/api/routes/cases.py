@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from contract_flow.api.deps import CurrentPrincipal, IfMatch, Services
+from contract_flow.api.errors import ErrorOut
 from contract_flow.api.schemas import (
     AbsenceIn,
     ApplicationIn,
@@ -96,12 +97,14 @@ def history(case_id: int, app: Services, principal: CurrentPrincipal) -> Any:
 
 
 @router.post("/{case_id}/transitions", response_model=MovedOut,
-             responses={409: {"description": "Stale version (If-Match) or a trigger the state does not allow"},
-                        422: {"description": "A guard refused: the reasons say what is missing"}},
+             responses={409: {"model": ErrorOut,
+                              "description": "Stale version (If-Match) or a trigger the state does not allow"},
+                        422: {"model": ErrorOut, "description": "A guard refused: the reasons say what is missing"}},
              summary="Fire a trigger; facts sent with it are recorded in the same transaction")
 def transition(case_id: int, body: TransitionIn, app: Services, principal: CurrentPrincipal, version: IfMatch,
                response: Response) -> Any:
     _visible(app, principal, case_id)
+    require_role(principal, STAFF, "moving a case")
     event = case_services.advance(app, case_id, body.trigger, actor_email=principal.actor, reason=body.reason,
                                   facts=body.facts, expected_version=version)
     new_version = _current_version(app, case_id)

@@ -9,10 +9,14 @@ from fastapi import APIRouter, status
 from contract_flow.api.deps import CurrentPrincipal, IfMatch, Services
 from contract_flow.api.schemas import ReviewLogIn, ReviewMissIn, ReviewOut, ReviewPlanIn, ReviewRescheduleIn
 from contract_flow.bootstrap import App
+from contract_flow.domain.case import Role
 from contract_flow.domain.errors import NotFound
 from contract_flow.jsonable import jsonable
 from contract_flow.services import reviews as review_services
-from contract_flow.services.access import Principal, ensure_visible
+from contract_flow.services.access import STAFF, Principal, ensure_visible, require_role
+
+ORGANISERS = frozenset({Role.TUTOR, *STAFF})  # plan, log, miss, reschedule, cancel
+PARTIES = frozenset({Role.APPRENTICE, Role.MENTOR, Role.TUTOR})  # acknowledge
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 
@@ -40,6 +44,7 @@ def case_reviews(case_id: int, app: Services, principal: CurrentPrincipal) -> An
 def plan(case_id: int, body: ReviewPlanIn, app: Services, principal: CurrentPrincipal) -> Any:
     with app.uow(write=False) as uow:
         ensure_visible(uow, principal, case_id)
+    require_role(principal, ORGANISERS, "planning a review")
     return jsonable(review_services.plan_review(app, case_id, planned_at=body.planned_at, place=body.place,
                                                 actor_email=principal.actor))
 
@@ -55,6 +60,7 @@ def get_review(review_id: int, app: Services, principal: CurrentPrincipal) -> An
              summary="Log a review that took place: attendance, skills, observations, next steps")
 def log(review_id: int, body: ReviewLogIn, app: Services, principal: CurrentPrincipal, version: IfMatch) -> Any:
     _case_of_review(app, principal, review_id)
+    require_role(principal, ORGANISERS, "logging a review")
     return jsonable(review_services.log_review(
         app, review_id, attended=body.attended, skills=body.skills, mentor_observations=body.mentor_observations,
         tutor_observations=body.tutor_observations, next_steps=body.next_steps, actor_email=principal.actor,
@@ -64,6 +70,7 @@ def log(review_id: int, body: ReviewLogIn, app: Services, principal: CurrentPrin
 @router.post("/reviews/{review_id}/miss", response_model=ReviewOut, summary="Record that it did not take place")
 def miss(review_id: int, body: ReviewMissIn, app: Services, principal: CurrentPrincipal, version: IfMatch) -> Any:
     _case_of_review(app, principal, review_id)
+    require_role(principal, ORGANISERS, "recording a missed review")
     return jsonable(review_services.miss_review(app, review_id, reason=body.reason, actor_email=principal.actor,
                                                 expected_version=version))
 
@@ -72,6 +79,7 @@ def miss(review_id: int, body: ReviewMissIn, app: Services, principal: CurrentPr
 def reschedule(review_id: int, body: ReviewRescheduleIn, app: Services, principal: CurrentPrincipal,
                version: IfMatch) -> Any:
     _case_of_review(app, principal, review_id)
+    require_role(principal, ORGANISERS, "rescheduling a review")
     return jsonable(review_services.reschedule_review(app, review_id, planned_at=body.planned_at, place=body.place,
                                                       actor_email=principal.actor, expected_version=version))
 
@@ -79,6 +87,7 @@ def reschedule(review_id: int, body: ReviewRescheduleIn, app: Services, principa
 @router.post("/reviews/{review_id}/cancel", response_model=ReviewOut, summary="Cancel a planned review")
 def cancel(review_id: int, app: Services, principal: CurrentPrincipal, version: IfMatch) -> Any:
     _case_of_review(app, principal, review_id)
+    require_role(principal, ORGANISERS, "cancelling a review")
     return jsonable(review_services.cancel_review(app, review_id, actor_email=principal.actor,
                                                   expected_version=version))
 
@@ -87,4 +96,5 @@ def cancel(review_id: int, app: Services, principal: CurrentPrincipal, version: 
              summary="Acknowledge the record of a held review (as one of its three parties)")
 def acknowledge(review_id: int, app: Services, principal: CurrentPrincipal) -> Any:
     _case_of_review(app, principal, review_id)
+    require_role(principal, PARTIES, "acknowledging a review")
     return jsonable(review_services.acknowledge_review(app, review_id, actor_email=principal.actor))
