@@ -39,7 +39,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/advance.py
 	$(BIN)/python bench/rules.py
 	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/reminders.py
-	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/api.py
 
 diagram: $(STAMP)
 	$(BIN)/contract-flow diagram --markdown > docs/state-chart.md
