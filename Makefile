@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/advance.py
 	$(BIN)/python bench/rules.py
 	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/reminders.py
+	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/api.py
 
 diagram: $(STAMP)
 	$(BIN)/contract-flow diagram --markdown > docs/state-chart.md
