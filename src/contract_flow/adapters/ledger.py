@@ -120,10 +120,6 @@ class Ledger:
         } for item in fresh])
         return len(fresh) + len(revived), len(stale)
 
-    def cancel_case(self, case_id: int) -> int:
-        result = self.connection.execute(
-            sa.update(R).where(R.c.case_id == case_id, R.c.status == PLANNED).values(status=CANCELLED))
-        return int(result.rowcount)
 
     def due(self, now: datetime, limit: int | None = None) -> list[LedgerRow]:
         query = sa.select(R).where(R.c.status == PLANNED, R.c.due_at <= now).order_by(R.c.due_at, R.c.id)
@@ -205,7 +201,3 @@ class Ledger:
         rows = self.connection.execute(
             sa.select(person_table.c.email, person_table.c.language).where(person_table.c.email.in_(wanted)))
         return {str(email): str(language) for email, language in rows}
-
-    def counts(self) -> dict[str, int]:
-        rows = self.connection.execute(sa.select(R.c.status, sa.func.count()).group_by(R.c.status))
-        return {str(status): int(count) for status, count in rows}

@@ -9,7 +9,7 @@ callback for both: each callback costs the machine a dispatch and a log call, at
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, cast
 
 from transitions import EventData, Machine
@@ -134,6 +134,3 @@ def replay(events: Iterable[CaseEvent], initial: CaseState = CaseState.REFLECT) 
         state = event.to_state
     return state
 
-
-def triggers_in_order() -> Sequence[Trigger]:
-    return tuple(spec.trigger for spec in TRANSITIONS)

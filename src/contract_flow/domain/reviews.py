@@ -57,8 +57,6 @@ REVIEW_TRANSITIONS: tuple[tuple[ReviewTrigger, ReviewState, ReviewState], ...] =
     (RT.RESCHEDULE, R.MISSED, R.PLANNED),
     (RT.CANCEL, R.PLANNED, R.CANCELLED),
 )
-#: Reviews that may still take place; a break cancels the planned ones (a missed one keeps its record).
-OPEN_STATES = frozenset({R.PLANNED, R.MISSED})
 
 
 @dataclass

@@ -261,4 +261,3 @@ def test_the_machine_keeps_no_case_between_calls() -> None:
     case, ctx = ready(T.WITHDRAW, S.APPLY)
     machine.fire(case, T.WITHDRAW, ctx)
     assert case not in machine.MACHINE.models
-    assert machine.triggers_in_order() == tuple(spec.trigger for spec in TRANSITIONS)
