@@ -141,7 +141,7 @@ def test_the_installed_console_script_runs(database: str) -> None:
     result = subprocess.run([str(script), "db", "upgrade"], capture_output=True, text=True, env=os.environ,
                             check=False, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "at revision 0003" in result.stdout  # the newest migration
+    assert "at revision 0004" in result.stdout  # the newest migration
 
 
 def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:

@@ -74,6 +74,8 @@ class Person(SQLModel, table=True):
     #: An apprentice user is linked to their case (`user add --case ID`).
     case_id: int | None = Field(default=None, foreign_key="apprenticeship_case.id")
     created_at: datetime = Field(sa_column=_aware())
+    #: The web login's password as an argon2id hash (`user add --password`); None: no web login, API only.
+    password_hash: str | None = Field(default=None, max_length=200)
 
 
 class ApiToken(SQLModel, table=True):

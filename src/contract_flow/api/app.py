@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
-from contract_flow import __version__
+from contract_flow import __version__, web
 from contract_flow.api import errors
 from contract_flow.api.routes import cases, misc, reviews
 from contract_flow.bootstrap import App, bootstrap
@@ -52,6 +52,7 @@ def create_app(services: App | None = None) -> FastAPI:
     errors.install(api)
     for router in (misc.router, cases.router, reviews.router):
         api.include_router(router)
+    web.install(api, api.state.services)
 
     @api.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -73,22 +73,38 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+def _page_error(request: Request, status: int, message: str) -> Response | None:
+    """For a web page (any path outside /api/), the web package's HTML error page, when it is installed."""
+    html_error = getattr(request.app.state, "html_error", None)
+    path = request.url.path
+    if html_error is None or path.startswith(("/api/", "/docs", "/redoc")) or path == "/openapi.json":
+        return None
+    return html_error(request, status, message)  # type: ignore[no-any-return]
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return domain_problem(exc)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        answer = domain_problem(exc)
+        return _page_error(request, answer.status_code, str(exc)) or answer
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
         # A body that is not JSON at all: its location is a character offset, the field at fault is the body.
         field = "body" if first.get("type") == "json_invalid" else _field(tuple(first.get("loc", ("body",))))
         message = f"{field}: {first.get('msg', 'invalid')}"
+        page = _page_error(request, 422, message)
+        if page is not None:
+            return page
         errors = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg")} for e in exc.errors()]
         return problem(422, "invalid_input", message, field, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        page = _page_error(request, exc.status_code, str(exc.detail))
+        if page is not None:
+            return page
         if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8, say)
             return problem(422, "invalid_input", f"body: {exc.detail}", "body")
         codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 401: "unauthenticated"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -15,6 +16,9 @@ user_app = typer.Typer(help="People who use the engine.", no_args_is_help=True)
 programme_app = typer.Typer(help="Programmes cases belong to.", no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+PasswordOption = Annotated[bool, typer.Option("--password", help="Ask for a web password (not echoed).")]
+PasswordStdinOption = Annotated[bool, typer.Option(
+    "--password-stdin", help="Read the web password from the first line of standard input (scripts).")]
 
 
 @db_app.command("upgrade")
@@ -35,18 +39,40 @@ def user_add(
     cfa: Annotated[str | None, typer.Option(help="CFA code the user works for.")] = None,
     case: Annotated[int | None, typer.Option(help="An apprentice's case id.")] = None,
     language: Annotated[str, typer.Option(help="Language of their messages: fr or en.")] = "fr",
+    password: PasswordOption = False,
+    password_stdin: PasswordStdinOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a user; prints their API token once (only its hash is stored)."""
+    """Add a user; prints their API token once (only its hash is stored). With --password (asked twice, not
+    echoed) or --password-stdin, they can also log in to the web pages."""
     from contract_flow.services.directory import add_user
 
-    user = add_user(get_app(), email, name=name, role=role, cfa_code=cfa, case_id=case, language=language)
+    secret = _read_password(password, password_stdin)
+    user = add_user(get_app(), email, name=name, role=role, cfa_code=cfa, case_id=case, language=language,
+                    password=secret)
     if json_output:
         print_json({"id": user.id, "email": user.email, "name": user.name, "role": user.role,
                     "cfa_code": user.cfa_code, "case_id": user.case_id, "token": user.token})
     else:
         console.print(f"user {user.id} {user.email} ({user.role})")
         console.print(f"API token (shown once, keep it): {user.token}", markup=False, soft_wrap=True)
+
+
+@user_app.command("password")
+def user_password(email: str, password_stdin: PasswordStdinOption = False) -> None:
+    """Set or change a user's web password (asked twice, not echoed; or one line on standard input)."""
+    from contract_flow.services.directory import set_password
+
+    set_password(get_app(), email, _read_password(True, password_stdin) or "")
+    console.print(f"password set for {email}")
+
+
+def _read_password(ask: bool, from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if ask:
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return None
 
 
 @user_app.command("token")
@@ -101,7 +127,7 @@ def demo(
     = False,
 ) -> None:
     """Load the demo programme, its people and a dozen cases spread over the steps (once)."""
-    from contract_flow.services.demo import USERS, load_demo
+    from contract_flow.services.demo import DEMO_PASSWORD, USERS, load_demo
     from contract_flow.services.directory import issue_token
 
     app = get_app()
@@ -112,6 +138,7 @@ def demo(
         print("Demo users and fresh API tokens (send them as: Authorization: Bearer TOKEN):")
         for email, _, role in USERS:
             print(f"  {role:<15} {email:<28} {issue_token(app, email)}")
+        print(f"Web pages: log in as any of them with the password {DEMO_PASSWORD}")
 
 
 def serve(

@@ -60,6 +60,22 @@ def authenticate(app: App, token: str) -> Principal:
     return Principal(row.id, row.email, row.name, Role(row.role), row.cfa_code, row.case_id, row.language)
 
 
+_BY_PERSON = (
+    sa.select(person_table.c.id, person_table.c.email, person_table.c.name, person_table.c.role,
+              person_table.c.cfa_code, person_table.c.case_id, person_table.c.language)
+    .where(person_table.c.id == sa.bindparam("person_id"), person_table.c.password_hash.is_not(None))
+)
+
+
+def principal_of(app: App, person_id: int) -> Principal:
+    """The web session's user, read again on each request (a removed password ends their sessions)."""
+    with app.uow(write=False) as uow:
+        row = uow.execute(_BY_PERSON, {"person_id": person_id}).first()
+    if row is None:
+        raise NotAuthenticated("the session's user has no web login any more")
+    return Principal(row.id, row.email, row.name, Role(row.role), row.cfa_code, row.case_id, row.language)
+
+
 def case_scope(principal: Principal) -> sa.ColumnElement[bool]:
     """The SQL condition on `apprenticeship_case` (joined to `programme`) selecting the cases one may see."""
     if principal.role in STAFF:

@@ -28,6 +28,8 @@ USERS = (
     ("maitre@industrie-demo.fr", "Marie Maître", "mentor"),
     ("lea.martin@example.org", "Léa Martin", "apprentice"),
 )
+#: Every demo user's web password: demo data on a development machine, never a real CFA's.
+DEMO_PASSWORD = "apprentissage-demo"
 # A valid SIRET (Luhn) for the demo employer.
 EMPLOYER_SIRET = "73282932000074"
 
@@ -57,7 +59,7 @@ def load_demo(app: App) -> int:
     add_programme(app, PROGRAMME, name="Ingénieur de spécialité Mécatronique par apprentissage",
                   start_date=date(2026, 9, 1), years=3, seats=40, cfa_code="imt-mines-ales")
     for email, name, role in USERS:
-        add_user(app, email, name=name, role=role, cfa_code="imt-mines-ales")
+        add_user(app, email, name=name, role=role, cfa_code="imt-mines-ales", password=DEMO_PASSWORD)
     for index, (first, last, born, target) in enumerate(CANDIDATES):
         email = f"{first.lower()}.{last.lower()}@example.org".replace("é", "e").replace("è", "e").replace("ï", "i")
         case_id = open_case(app, OpenCase(PROGRAMME, first, last, born, email,

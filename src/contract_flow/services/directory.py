@@ -9,6 +9,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from contract_flow.adapters.tables import person_table, programme_table, token_table
 from contract_flow.domain.case import Role
@@ -73,9 +75,11 @@ class UserInfo:
 
 
 def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None = None,
-             case_id: int | None = None, language: str = "fr") -> UserInfo:
-    """A user and their first API token (printed once by `user add`; only its hash is kept)."""
+             case_id: int | None = None, language: str = "fr", password: str | None = None) -> UserInfo:
+    """A user and their first API token (printed once by `user add`; only its hash is kept), and with a
+    password, a web login."""
     email = parse_email("email", email)
+    password_hash = hash_password(password) if password is not None else None
     name = parse_text("name", name)
     try:
         chosen = Role(role)
@@ -96,7 +100,7 @@ def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None
             uow.cases.get(case_id, ())  # NotFound for an unknown case
         person_id = int(uow.execute(sa.insert(person_table).values(
             email=email, name=name, role=chosen.value, cfa_code=cfa, case_id=case_id, language=language,
-            created_at=app.clock.now(),
+            created_at=app.clock.now(), password_hash=password_hash,
         ).returning(person_table.c.id)).scalar_one())
         token = _new_token(uow, person_id, app.clock.now())
         uow.commit()
@@ -113,6 +117,50 @@ def issue_token(app: App, email: str) -> str:
         token = _new_token(uow, int(person_id), app.clock.now())
         uow.commit()
     return token
+
+
+#: argon2id with the library's defaults (RFC 9106's second recommended option: 64 MiB, 3 passes).
+_HASHER = PasswordHasher()
+#: A hash of nothing anyone knows, verified when the email is unknown, so that the answer takes as long as for
+#: a known email with a wrong password (an email cannot be probed by timing).
+_NOBODY = _HASHER.hash(secrets.token_urlsafe(16))
+#: ANSSI's guide on passwords (2021) asks 12+ characters for a password protecting ordinary data and no upper
+#: bound; 256 keeps a form from making the server hash megabytes.
+MIN_PASSWORD, MAX_PASSWORD = 12, 256
+
+
+def hash_password(password: str) -> str:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput("password", f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters "
+                                       f"(this one has {len(password)})")
+    if password != password.strip() or "\x00" in password:
+        raise InvalidInput("password", "a password does not start or end with a space, nor hold a NUL")
+    return _HASHER.hash(password)
+
+
+def set_password(app: App, email: str, password: str) -> None:
+    """`contract-flow user password EMAIL`: set or change a user's web password."""
+    hashed = hash_password(password)
+    with app.uow() as uow:
+        updated = uow.execute(sa.update(person_table).where(person_table.c.email == parse_email("email", email))
+                              .values(password_hash=hashed)).rowcount
+        if not updated:
+            raise NotFound("user", email)
+        uow.commit()
+
+
+def check_login(app: App, email: str, password: str) -> int | None:
+    """The person's id when `password` is theirs; None otherwise (unknown email, no web login, wrong password:
+    the same answer, in about the same time)."""
+    with app.uow(write=False) as uow:
+        row = uow.execute(sa.select(person_table.c.id, person_table.c.password_hash)
+                          .where(person_table.c.email == email.strip().lower())).first()
+    stored = row.password_hash if row is not None and row.password_hash else _NOBODY
+    try:
+        _HASHER.verify(stored, password[:MAX_PASSWORD])
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    return int(row.id) if row is not None and stored is not _NOBODY else None
 
 
 def _new_token(uow: UnitOfWork, person_id: int, now: datetime) -> str:

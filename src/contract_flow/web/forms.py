@@ -1,0 +1,57 @@
+"""Reading posted forms: text fields checked as the API checks JSON (a NUL is no text), and the errors of a
+form kept by field so the page shows each next to its input, with every value the person typed kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from starlette.datastructures import FormData, UploadFile
+
+from contract_flow.domain.errors import InvalidInput
+
+#: A form's text fields are short; the CSV import's file is read in its own route.
+MAX_FIELD_CHARS = 10_000
+
+
+def text(form: FormData, name: str, *, required: bool = False) -> str | None:
+    value = form.get(name)
+    if value is None or isinstance(value, UploadFile):
+        if required:
+            raise InvalidInput(name, "must not be empty")
+        return None
+    if "\x00" in value:
+        raise InvalidInput(name, "a NUL character is not text")
+    if len(value) > MAX_FIELD_CHARS:
+        raise InvalidInput(name, f"is longer than {MAX_FIELD_CHARS} characters")
+    stripped = value.strip()
+    if required and not stripped:
+        raise InvalidInput(name, "must not be empty")
+    return stripped or None
+
+
+def texts(form: FormData, name: str) -> list[str]:
+    values = [value for value in form.getlist(name) if isinstance(value, str)]
+    for value in values:
+        if "\x00" in value:
+            raise InvalidInput(name, "a NUL character is not text")
+    return [value.strip() for value in values if value.strip()]
+
+
+@dataclass
+class FormState:
+    """What a form shows again after an error: the values as typed, and the message of each field at fault."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    async def of(cls, request: Request) -> FormState:
+        form = await request.form()
+        return cls({key: value for key, value in form.multi_items() if isinstance(value, str)})
+
+    def fail(self, error: InvalidInput) -> None:
+        self.errors[error.field or "form"] = str(error)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)

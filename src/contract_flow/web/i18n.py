@@ -1,0 +1,79 @@
+"""French by default, English too: one flat catalogue per language (`locales/<lang>.toml`), the same keys in
+both (a test checks it, and that every key a template uses exists)."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from contract_flow.domain.context import PARIS
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+LOCALES = Path(__file__).resolve().parent / "locales"
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    with (LOCALES / f"{language}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
+def choose_language(*candidates: str | None, accept_language: str | None = None) -> str:
+    """The first supported language among the user's own, the session's, then the browser's."""
+    for candidate in candidates:
+        if candidate in LANGUAGES:
+            return candidate
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+class Translator:
+    """`t("key", name=...)` in templates; a missing key shows itself (and fails the catalogue test)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._texts = catalogue(language)
+
+    def __call__(self, key: str, **values: Any) -> str:
+        text = self._texts.get(key)
+        if text is None:
+            return f"[{key}]"
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in self._texts
+
+    def date(self, value: date | None) -> str:
+        if value is None:
+            return "—"
+        return value.strftime("%d/%m/%Y") if self.language == "fr" else value.isoformat()
+
+    def moment(self, value: datetime | None) -> str:
+        """An instant as Paris wall time, where the CFA is."""
+        if value is None:
+            return "—"
+        local = value.astimezone(PARIS)
+        return local.strftime("%d/%m/%Y %H:%M") if self.language == "fr" else local.strftime("%Y-%m-%d %H:%M")
+
+    def money(self, value: Any) -> str:
+        if value is None:
+            return "—"
+        text = f"{value:,.2f}"
+        return text.replace(",", "\u202f").replace(".", ",") + "\u00a0€" if self.language == "fr" else f"€{text}"

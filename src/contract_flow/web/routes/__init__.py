@@ -1,0 +1,1 @@
+"""One module per role's pages; `case` is the case page every role opens (each sees what its role may)."""

@@ -1,0 +1,67 @@
+"""Login, logout, the language switch, and `/`, which sends each role to its own first page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from contract_flow.services.directory import check_login
+from contract_flow.web.auth import Csrf, LoginRequired, Services, User, current_user, log_in, log_out
+from contract_flow.web.i18n import LANGUAGES, Translator
+from contract_flow.web.render import home_of, language_of, page
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only a path of this site: "//evil.example" or "https://..." would send the person elsewhere after login.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@router.get("/")
+def root(user: User) -> Response:
+    return RedirectResponse(home_of(user.role), status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    try:
+        user = current_user(request)
+    except LoginRequired:
+        user = None
+    if user is not None:
+        return RedirectResponse(_safe_next(next) or home_of(user.role), status_code=303)
+    return page(request, "login.html", None, title_key="login.title", next=_safe_next(next) or "", error=None,
+                email="")
+
+
+@router.post("/login", dependencies=[Csrf])
+def login(request: Request, app: Services, email: Annotated[str, Form(max_length=254)] = "",
+          password: Annotated[str, Form(max_length=1024)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    person_id = check_login(app, email, password) if email and password and "\x00" not in email + password else None
+    if person_id is None:
+        t = Translator(language_of(request, None))
+        # One message for an unknown email and a wrong password: which emails have accounts is not told.
+        return page(request, "login.html", None, status=401, title_key="login.title", next=_safe_next(next) or "",
+                    error=t("login.failed"), email=email.replace("\x00", ""))
+    log_in(request, person_id)
+    return RedirectResponse(_safe_next(next) or "/", status_code=303)
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request) -> Response:
+    log_out(request)
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/language", dependencies=[Csrf])
+def language(request: Request, lang: Annotated[str, Form()] = "fr",
+             next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    if lang in LANGUAGES:
+        request.session["language"] = lang
+    return RedirectResponse(_safe_next(next) or "/", status_code=303)
