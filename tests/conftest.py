@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,10 @@ from contract_flow.settings import Settings
 from tests.support.servers import libpq_dsn
 
 pytest_plugins = ["tests.support.conftest_servers"]
+
+# The suite creates hundreds of users with web passwords: argon2id's cheapest parameters (a hash still
+# verifies whatever its parameters; production refuses this setting). Subprocesses inherit it.
+os.environ.setdefault("CONTRACT_FLOW_PASSWORD_HASH_COST", "cheapest")
 
 #: Monday 2 March 2026, 10:00 in Paris: inside the brochure's application window.
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

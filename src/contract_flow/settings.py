@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     #: SQLite waits this long for another writer before giving up (milliseconds).
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
     secret_key: str = DEVELOPMENT_SECRET
+    #: argon2id cost of web passwords: "standard" is RFC 9106's low-memory profile (64 MiB, 3 passes, about
+    #: 0.1 s a hash); "cheapest" is for test suites that create hundreds of users, refused in production.
+    password_hash_cost: Literal["standard", "cheapest"] = "standard"
     timezone: str = "Europe/Paris"
     rules_file: Path = CONFIG_DIR / "rules" / "fr.toml"
     programmes_dir: Path = CONFIG_DIR / "programmes"
@@ -70,6 +73,8 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError(
                 "secret_key: set CONTRACT_FLOW_SECRET_KEY; the development secret is refused in production")
+        if self.environment == "production" and self.password_hash_cost != "standard":
+            raise ValueError("password_hash_cost: only 'standard' is allowed in production")
         return self
 
     @classmethod

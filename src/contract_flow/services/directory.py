@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from contract_flow.adapters.tables import person_table, programme_table, token_table
@@ -79,7 +80,7 @@ def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None
     """A user and their first API token (printed once by `user add`; only its hash is kept), and with a
     password, a web login."""
     email = parse_email("email", email)
-    password_hash = hash_password(password) if password is not None else None
+    password_hash = hash_password(app, password) if password is not None else None
     name = parse_text("name", name)
     try:
         chosen = Role(role)
@@ -119,28 +120,35 @@ def issue_token(app: App, email: str) -> str:
     return token
 
 
-#: argon2id with the library's defaults (RFC 9106's second recommended option: 64 MiB, 3 passes).
-_HASHER = PasswordHasher()
-#: A hash of nothing anyone knows, verified when the email is unknown, so that the answer takes as long as for
-#: a known email with a wrong password (an email cannot be probed by timing).
-_NOBODY = _HASHER.hash(secrets.token_urlsafe(16))
+#: argon2id: RFC 9106's second recommended option (64 MiB, 3 passes), or the cheapest for test suites. A hash
+#: carries its own parameters, so either verifies the other's.
+_HASHERS = {"standard": PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY),
+            "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST)}
+
+
+@cache
+def _nobody(cost: str) -> str:
+    """A hash of nothing anyone knows, verified when the email is unknown, so that the answer takes as long as
+    for a known email with a wrong password (an email cannot be probed by timing)."""
+    return _HASHERS[cost].hash(secrets.token_urlsafe(16))
+
 #: ANSSI's guide on passwords (2021) asks 12+ characters for a password protecting ordinary data and no upper
 #: bound; 256 keeps a form from making the server hash megabytes.
 MIN_PASSWORD, MAX_PASSWORD = 12, 256
 
 
-def hash_password(password: str) -> str:
+def hash_password(app: App, password: str) -> str:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput("password", f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters "
                                        f"(this one has {len(password)})")
     if password != password.strip() or "\x00" in password:
         raise InvalidInput("password", "a password does not start or end with a space, nor hold a NUL")
-    return _HASHER.hash(password)
+    return _HASHERS[app.settings.password_hash_cost].hash(password)
 
 
 def set_password(app: App, email: str, password: str) -> None:
     """`contract-flow user password EMAIL`: set or change a user's web password."""
-    hashed = hash_password(password)
+    hashed = hash_password(app, password)
     with app.uow() as uow:
         updated = uow.execute(sa.update(person_table).where(person_table.c.email == parse_email("email", email))
                               .values(password_hash=hashed)).rowcount
@@ -155,12 +163,13 @@ def check_login(app: App, email: str, password: str) -> int | None:
     with app.uow(write=False) as uow:
         row = uow.execute(sa.select(person_table.c.id, person_table.c.password_hash)
                           .where(person_table.c.email == email.strip().lower())).first()
-    stored = row.password_hash if row is not None and row.password_hash else _NOBODY
+    nobody = _nobody(app.settings.password_hash_cost)
+    stored = row.password_hash if row is not None and row.password_hash else nobody
     try:
-        _HASHER.verify(stored, password[:MAX_PASSWORD])
+        _HASHERS["standard"].verify(stored, password[:MAX_PASSWORD])
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
-    return int(row.id) if row is not None and stored is not _NOBODY else None
+    return int(row.id) if row is not None and stored is not nobody else None
 
 
 def _new_token(uow: UnitOfWork, person_id: int, now: datetime) -> str:

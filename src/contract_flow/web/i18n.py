@@ -1,5 +1,6 @@
-"""French by default, English too: one flat catalogue per language (`locales/<lang>.toml`), the same keys in
-both (a test checks it, and that every key a template uses exists)."""
+"""French by default, English too: one flat catalogue per language, read from the files `locales/<lang>/*.toml`
+(one per area of the pages; a key is `<file>.<table>.<key>` without the file part: tables are unique across
+files), the same keys in both languages (a test checks it, and that every key a template uses exists)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,15 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    with (LOCALES / f"{language}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    texts: dict[str, str] = {}
+    for path in sorted((LOCALES / language).glob("*.toml")):
+        with path.open("rb") as handle:
+            found = _flatten(tomllib.load(handle))
+        twice = texts.keys() & found.keys()
+        if twice:
+            raise ValueError(f"{path}: keys already defined in another file: {', '.join(sorted(twice))}")
+        texts.update(found)
+    return texts
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
