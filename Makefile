@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/reminders.py
 	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/api.py
+	$(BIN)/python bench/web.py
 
 diagram: $(STAMP)
 	$(BIN)/contract-flow diagram --markdown > docs/state-chart.md
