@@ -15,6 +15,19 @@ from contract_flow.bootstrap import App, bootstrap
 
 #: Requests are small JSON documents; anything bigger is refused before it is read (413).
 MAX_BODY_BYTES = 64 * 1024
+#: The pages' CSV import (POST /import) takes a file: 2 MiB is some 20,000 rows.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def _too_big(request: Request, limit: int) -> Response:
+    # A page (outside /api/) gets the HTML error page in the user's language; the API its JSON problem.
+    if not request.url.path.startswith("/api/") and hasattr(request.app.state, "html_error"):
+        from contract_flow.web.i18n import Translator
+        from contract_flow.web.render import language_of
+
+        message = Translator(language_of(request, None))("import.too_big", size=f"{limit // 1024} KiB")
+        return request.app.state.html_error(request, 413, message)  # type: ignore[no-any-return]
+    return errors.problem(413, "payload_too_large", f"the body is over {limit} bytes", "body")
 
 
 def _nul_field(body: bytes) -> str:
@@ -52,24 +65,26 @@ def create_app(services: App | None = None) -> FastAPI:
     errors.install(api)
     for router in (misc.router, cases.router, reviews.router):
         api.include_router(router)
-    web.install(api, api.state.services)
 
     @api.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        limit = MAX_IMPORT_BYTES if request.url.path == "/import" else MAX_BODY_BYTES
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-            return errors.problem(413, "payload_too_large", f"the body is over {MAX_BODY_BYTES} bytes", "body")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return _too_big(request, limit)
         for name, value in request.query_params.multi_items():
             if "\x00" in value or "\x00" in name:
                 return errors.problem(422, "invalid_input", f"{name}: a NUL character is not text", name)
         if request.method in ("POST", "PUT", "PATCH"):
             body = await request.body()  # read once (Starlette caches it for the route)
-            if len(body) > MAX_BODY_BYTES:
-                return errors.problem(413, "payload_too_large", f"the body is over {MAX_BODY_BYTES} bytes", "body")
+            if len(body) > limit:
+                return _too_big(request, limit)
             # A NUL character is no text a person types, and PostgreSQL refuses it in text columns.
             if b"\\u0000" in body or b"\x00" in body:
                 field = _nul_field(body)
                 return errors.problem(422, "invalid_input", f"{field}: a NUL character is not text", field)
         return await call_next(request)
 
+    # Installed after `limit_body` so that its session middleware wraps it: a refused page is a page.
+    web.install(api, api.state.services)
     return api

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
@@ -62,13 +62,20 @@ def _command(row: dict[str, str]) -> OpenCase:
     )
 
 
-def import_cases(app: App, stream: TextIO, progress: Callable[[], None] | None = None) -> ImportReport:
-    """Each row is its own unit of work: one bad row never stops or undoes the others."""
+def import_cases(app: App, stream: TextIO, progress: Callable[[], None] | None = None, *,
+                 programmes: Collection[str] | None = None) -> ImportReport:
+    """Each row is its own unit of work: one bad row never stops or undoes the others.
+
+    `programmes`, when given, are the only programme codes the importer may open cases in (a CFA's staff import
+    into their own CFA's programmes; another's is "not found", as everywhere else)."""
     report = ImportReport()
     _, rows = read_rows(stream)
     for line, row in rows:
         try:
-            report.imported.append((line, open_case(app, _command(row))))
+            command = _command(row)
+            if programmes is not None and command.programme_code not in programmes:
+                raise NotFound("programme", command.programme_code)
+            report.imported.append((line, open_case(app, command)))
         except InvalidInput as exc:
             report.problems.append(RowProblem(line, exc.field, exc.rule))
         except NotFound as exc:

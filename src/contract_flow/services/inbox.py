@@ -29,12 +29,15 @@ class InboxItem:
     read_at: datetime | None
 
 
-def inbox(app: App, email: str, *, unread_only: bool = False) -> list[InboxItem]:
+def inbox(app: App, email: str, *, unread_only: bool = False, limit: int | None = None) -> list[InboxItem]:
+    """The owner's messages, newest first (the `limit` newest: a page reads a capped list)."""
     owner = parse_email("email", email)
     query = (sa.select(INBOX).where(INBOX.c.recipient == owner)
              .order_by(INBOX.c.created_at.desc(), INBOX.c.id.desc()))
     if unread_only:
         query = query.where(INBOX.c.read_at.is_(None))
+    if limit is not None:
+        query = query.limit(limit)
     with app.uow(write=False) as uow:
         return [_item(r, r["read_at"]) for r in uow.execute(query).mappings()]
 

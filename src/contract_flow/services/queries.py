@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from contract_flow.adapters.tables import case_table, programme_table
+from contract_flow.adapters.tables import case_table, offer_table, programme_table
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.states import CaseState
 
@@ -111,3 +112,120 @@ def board(app: App, scope: sa.ColumnElement[bool] | None = None, cfa_code: str |
         for code, state, count in uow.execute(query):
             counts.setdefault(code, {})[CaseState(state)] = count
     return Board(counts)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A case on the board: who, and since when it is in its state."""
+
+    id: int
+    first_name: str
+    last_name: str
+    programme: str
+    state: CaseState
+    state_since: datetime
+
+
+def _cards_query(scope: sa.ColumnElement[bool] | None, state: CaseState,
+                 programme: str | None) -> tuple[sa.Select[Any], list[sa.ColumnElement[bool]]]:
+    conditions: list[sa.ColumnElement[bool]] = [case_table.c.state == state.value]
+    if scope is not None:
+        conditions.append(scope)
+    if programme is not None:
+        conditions.append(programme_table.c.code == programme)
+    query = (
+        sa.select(case_table.c.id, case_table.c.first_name, case_table.c.last_name, programme_table.c.code,
+                  case_table.c.state, case_table.c.state_since)
+        .join(programme_table, programme_table.c.id == case_table.c.programme_id)
+        .where(*conditions)
+        # The most recently moved first: what changed lately is what an advisor looks at.
+        .order_by(case_table.c.state_since.desc(), case_table.c.id.desc())
+    )
+    return query, conditions
+
+
+def _card(row: Any) -> Card:
+    return Card(row.id, row.first_name, row.last_name, row.code, CaseState(row.state), row.state_since)
+
+
+def board_cards(app: App, scope: sa.ColumnElement[bool] | None, states: tuple[CaseState, ...], *,
+                programme: str | None = None, per_state: int = 25) -> dict[CaseState, list[Card]]:
+    """The `per_state` most recently moved cases of each state: a board column stays short however many cases."""
+    found: dict[CaseState, list[Card]] = {}
+    with app.uow(write=False) as uow:
+        for state in states:
+            query, _ = _cards_query(scope, state, programme)
+            found[state] = [_card(row) for row in uow.execute(query.limit(per_state))]
+    return found
+
+
+def cards(app: App, scope: sa.ColumnElement[bool] | None, state: CaseState, *, programme: str | None = None,
+          limit: int = 50, offset: int = 0) -> tuple[list[Card], int]:
+    """One state's cases, a page at a time (most recently moved first), with their total."""
+    if offset < 0:
+        raise InvalidInput("offset", f"{offset} is negative")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput("limit", f"{limit} is not between 1 and {MAX_PAGE}")
+    query, conditions = _cards_query(scope, state, programme)
+    count = (sa.select(sa.func.count()).select_from(
+        case_table.join(programme_table, programme_table.c.id == case_table.c.programme_id)).where(*conditions))
+    with app.uow(write=False) as uow:
+        items = [_card(row) for row in uow.execute(query.limit(limit).offset(offset))]
+        total = int(uow.execute(count).scalar_one())
+    return items, total
+
+
+@dataclass(frozen=True)
+class ProjectToValidate:
+    """A case at step 5 «Décider»: the job project the programme lead validates or sends back."""
+
+    id: int
+    version: int
+    first_name: str
+    last_name: str
+    programme: str
+    target_job: str | None
+    mobility_area: str | None
+    state_since: datetime
+    company: str | None = None
+    gross_monthly_pay: Decimal | None = None
+    start_date: date | None = None
+    weekly_hours: Decimal | None = None
+
+
+def awaiting_validation(app: App, scope: sa.ColumnElement[bool] | None, *, limit: int = 50,
+                        offset: int = 0) -> tuple[list[ProjectToValidate], int]:
+    """Cases in `decide` (the oldest waiting first) with their chosen offer, and how many wait in all."""
+    conditions: list[sa.ColumnElement[bool]] = [case_table.c.state == CaseState.DECIDE.value]
+    if scope is not None:
+        conditions.append(scope)
+    joined = case_table.join(programme_table, programme_table.c.id == case_table.c.programme_id)
+    query = (
+        sa.select(case_table.c.id, case_table.c.version, case_table.c.first_name, case_table.c.last_name,
+                  programme_table.c.code, case_table.c.target_job, case_table.c.mobility_area,
+                  case_table.c.state_since)
+        .select_from(joined).where(*conditions)
+        .order_by(case_table.c.state_since, case_table.c.id).limit(limit).offset(offset)
+    )
+    count = sa.select(sa.func.count()).select_from(joined).where(*conditions)
+    with app.uow(write=False) as uow:
+        rows = list(uow.execute(query))
+        total = int(uow.execute(count).scalar_one())
+        # The offers of the page's cases in one query; the current one is the newest open or accepted.
+        offers: dict[int, Any] = {}
+        if rows:
+            for found in uow.execute(
+                sa.select(offer_table).where(offer_table.c.case_id.in_([row.id for row in rows]),
+                                             offer_table.c.status.in_(("open", "accepted")))
+                .order_by(offer_table.c.id)
+            ):
+                offers[found.case_id] = found
+    items = []
+    for row in rows:
+        offer = offers.get(row.id)
+        items.append(ProjectToValidate(
+            row.id, row.version, row.first_name, row.last_name, row.code, row.target_job, row.mobility_area,
+            row.state_since, company=offer.company if offer else None,
+            gross_monthly_pay=offer.gross_monthly_pay if offer else None,
+            start_date=offer.start_date if offer else None, weekly_hours=offer.weekly_hours if offer else None))
+    return items, total

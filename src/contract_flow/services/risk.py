@@ -64,8 +64,9 @@ def at_risk(app: App, scope: sa.ColumnElement[bool] | None, now: datetime | None
         add(base.join(review_table, review_table.c.case_id == case_table.c.id)
             .where(review_table.c.state == "planned", review_table.c.planned_at < unlogged_before),
             "overdue_review", "review held more than a week ago and not logged", review_table.c.due_by)
-        failed = (sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed")
-                  .distinct().scalar_subquery())
+        # No DISTINCT (IN ignores duplicates): with it SQLite scans the whole ledger in case_id order instead of
+        # seeking the failed rows by status (130 ms against 0.1 ms with 10,000 cases).
+        failed = sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed").scalar_subquery()
         add(base.where(case_table.c.id.in_(failed)), "failed_reminder", "a reminder could not be delivered")
         # The L6222-12-1 window ends 3 months after each programme's start: one date per programme.
         for code, start in uow.execute(sa.select(programme_table.c.code, programme_table.c.start_date)):

@@ -29,7 +29,7 @@ from contract_flow.bootstrap import App, bootstrap
 from contract_flow.settings import Settings
 from tests.conftest import NOW, snapshot
 from tests.support.servers import libpq_dsn
-from tests.support.world import MISSING, PARIS, ROLES, STAFF, World, build_world, paris  # noqa: F401
+from tests.support.world import MISSING, PARIS, ROLES, STAFF, Cfa, World, build_world, paris  # noqa: F401
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ per database (`stage`): generated writes pile up on it, which is fine for these 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -17,11 +18,13 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from contract_flow.api.app import create_app
 from contract_flow.bootstrap import App
+from contract_flow.settings import Settings
 from tests.e2e.api.conftest import Stage
 
 EXAMPLES = 15
-#: The document does not depend on the services: it is read from an app that has none (no database is opened).
-DOCUMENT = create_app(cast(App, object())).openapi()
+#: The document does not depend on the services: it is read from an app that has none but its settings (no
+#: database is opened; the web pages' session middleware reads the secret key).
+DOCUMENT = create_app(cast(App, SimpleNamespace(settings=Settings(environment="test")))).openapi()
 schema = schemathesis.openapi.from_dict(DOCUMENT)
 schema.config.generation.update(max_examples=EXAMPLES, deterministic=True)
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -25,11 +26,12 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def log_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
+def log_in(client: TestClient, email: str, password: str = PASSWORD) -> httpx.Response:
     form = client.get("/login")
     answer = client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_of(form.text)},
                          follow_redirects=False)
     assert answer.status_code == 303, answer.text
+    return answer
 
 
 @dataclass

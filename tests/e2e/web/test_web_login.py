@@ -9,9 +9,10 @@ from tests.support.world import PASSWORD
 def test_a_user_logs_in_lands_on_their_page_and_logs_out(site: Site) -> None:
     client = site.anonymous()
     assert client.get("/board", follow_redirects=False).headers["location"] == "/login?next=/board"
-    log_in(client, site.world.one.user("advisor").email)
-    cookie = client.cookies.jar
-    assert any(c.name == "contract_flow_session" and c.has_nonstandard_attr("HttpOnly") for c in cookie)
+    session = log_in(client, site.world.one.user("advisor").email).headers["set-cookie"].lower()
+    assert session.startswith("contract_flow_session=")
+    assert "httponly" in session
+    assert "samesite=lax" in session
     home = client.get("/", follow_redirects=False)
     assert home.headers["location"] == "/board"
     page = client.get("/board")

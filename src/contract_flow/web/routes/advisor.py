@@ -1,7 +1,130 @@
-"""Pages: advisor."""
+"""The CFA staff's pages: the pipeline board (a column per step), one step's cases a page at a time, the cases at
+risk, and the CSV import with its per-row report."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.states import SEARCH_STEPS, CaseState
+from contract_flow.services.access import STAFF, Principal, case_scope, require_role
+from contract_flow.services.directory import list_programmes
+from contract_flow.services.importer import ImportReport, import_cases
+from contract_flow.services.queries import board as build_board
+from contract_flow.services.queries import board_cards, cards, parse_state
+from contract_flow.services.risk import at_risk
+from contract_flow.web.auth import Csrf, Services, User
+from contract_flow.web.forms import FormState
+from contract_flow.web.render import page
 
 router = APIRouter(include_in_schema=False)
+
+#: Cards per board column: the most recently moved; the rest are a click away, a page at a time.
+PER_COLUMN = 25
+PAGE_SIZE = 50
+Page = Annotated[int, Query(alias="page", ge=1, le=100_000)]
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+@router.get("/board")
+def board(request: Request, app: Services, user: User,
+          state: Annotated[str | None, Query(max_length=20)] = None,
+          programme: Annotated[str | None, Query(max_length=40)] = None, page_number: Page = 1) -> Response:
+    require_role(user, STAFF, "the board")
+    scope = case_scope(user)
+    counts = build_board(app, scope, user.cfa_code or "")
+    programme = programme or None
+    if programme is not None and programme not in counts.counts:
+        raise NotFound("programme", programme)
+    per_state = counts.counts.get(programme, {}) if programme else None
+
+    def count(of: CaseState) -> int:
+        return per_state.get(of, 0) if per_state is not None else counts.total(of)
+
+    common: dict[str, Any] = {"programmes": list(counts.counts), "programme": programme}
+    if state:
+        chosen = parse_state(state)
+        items, total = cards(app, scope, chosen, programme=programme, limit=PAGE_SIZE,
+                             offset=(page_number - 1) * PAGE_SIZE)
+        return page(request, "advisor/state.html", user, title_key="board.state_title",
+                    title_values={"state": _state_name(request, user, chosen)}, state=chosen, cards=items,
+                    total=total, page_number=page_number, pages=_pages(total), **common)
+    columns = board_cards(app, scope, SEARCH_STEPS, programme=programme, per_state=PER_COLUMN)
+    return page(request, "advisor/board.html", user, title_key="board.title",
+                columns=[(step, count(step), columns[step]) for step in SEARCH_STEPS],
+                others=[(other, count(other)) for other in CaseState if other not in SEARCH_STEPS], **common)
+
+
+def _state_name(request: Request, user: Principal, state: CaseState) -> str:
+    from contract_flow.web.routes.case import translator
+
+    return translator(request, user)(f"state.{state.value}")
+
+
+#: The at-risk details the page translates, by the start of the service's English text.
+_DETAILS = (("trial ends", "risk.details.trial_end"), ("OPCO filing", "risk.details.opco"),
+            ("review held", "risk.details.review"), ("no move", "risk.details.stale"),
+            ("a reminder", "risk.details.failed"), ("3-month", "risk.details.window"))
+
+
+@router.get("/risk")
+def risk(request: Request, app: Services, user: User, page_number: Page = 1) -> Response:
+    require_role(user, STAFF, "the cases at risk")
+    found = at_risk(app, case_scope(user))
+    shown = found[(page_number - 1) * PAGE_SIZE: page_number * PAGE_SIZE]
+    details = {risk.detail: next((key for start, key in _DETAILS if risk.detail.startswith(start)), None)
+               for risk in shown}
+    return page(request, "advisor/risk.html", user, title_key="risk.title", risks=shown, total=len(found),
+                details=details, stale_days=app.policies.stale_apprentice_days, page_number=page_number,
+                pages=_pages(len(found)))
+
+
+@router.get("/import")
+def import_form(request: Request, user: User) -> Response:
+    require_role(user, STAFF, "importing cases")
+    return page(request, "advisor/import.html", user, title_key="import.title", form=FormState(), report=None,
+                rows=[])
+
+
+@router.post("/import", dependencies=[Csrf])
+async def import_file(request: Request, app: Services, user: User) -> Response:
+    require_role(user, STAFF, "importing cases")
+    posted = await request.form()
+    upload = posted.get("file")
+    try:
+        raw = await upload.read() if isinstance(upload, UploadFile) and upload.filename else None
+    finally:
+        await posted.close()  # the upload's temporary file
+    form = FormState()
+    try:
+        if not raw:
+            raise InvalidInput("file", "choose a CSV file (UTF-8, one case per row)")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput("file", "is not UTF-8 text: save the sheet as «CSV UTF-8»") from None
+        report = await run_in_threadpool(_import, app, user, text)
+    except InvalidInput as exc:
+        form.errors["file"] = str(exc)
+        return page(request, "advisor/import.html", user, status=422, title_key="import.title", form=form,
+                    report=None, rows=[])
+    rows: list[tuple[int, int | None, str | None, str | None]] = [
+        (line, case_id, None, None) for line, case_id in report.imported]
+    rows += [(problem.line, None, problem.field, problem.message) for problem in report.problems]
+    return page(request, "advisor/import.html", user, status=422 if report.problems and not report.imported
+                else 200, title_key="import.title", form=form, report=report,
+                rows=sorted(rows, key=lambda row: row[0]))
+
+
+def _import(app: Any, user: Principal, text: str) -> ImportReport:
+    # Staff import into their own CFA's programmes only (another CFA's programme is "not found").
+    own = {programme.code for programme in list_programmes(app) if programme.cfa_code == user.cfa_code}
+    return import_cases(app, io.StringIO(text, newline=""), programmes=own)

@@ -1,7 +1,48 @@
-"""Pages: apprentice."""
+"""Pages: the apprentice's own path (step n of 6 or the contract's phase, what is missing to move on, deadlines,
+the next review, the pay schedule), and the inbox, which is every role's."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from contract_flow.domain.case import Role
+from contract_flow.domain.states import SEARCH_STEPS
+from contract_flow.services import people
+from contract_flow.services.access import require_role
+from contract_flow.services.inbox import inbox as read_inbox
+from contract_flow.services.inbox import mark_read
+from contract_flow.web.auth import Csrf, Services, User
+from contract_flow.web.render import page
+from contract_flow.web.routes.people import take_flash
 
 router = APIRouter(include_in_schema=False)
+
+#: The inbox page shows the newest messages; older ones stay in the database (and the API).
+INBOX_LIMIT = 50
+
+
+@router.get("/me")
+def me(request: Request, user: User, app: Services) -> Response:
+    require_role(user, {Role.APPRENTICE}, "the apprentice's page")
+    ok, error = take_flash(request)
+    case_id = people.own_case_id(app, user)
+    journey = people.path_of(app, case_id, user.email) if case_id is not None else None
+    return page(request, "apprentice/me.html", user, title_key="me.title", journey=journey, steps=SEARCH_STEPS,
+                flash=ok, flash_error=error)
+
+
+@router.get("/inbox")
+def inbox(request: Request, user: User, app: Services) -> Response:
+    items = read_inbox(app, user.email, limit=INBOX_LIMIT)
+    ok, error = take_flash(request)
+    opened = request.query_params.get("open")
+    return page(request, "inbox/inbox.html", user, title_key="inbox.title", items=items, limit=INBOX_LIMIT,
+                unread=sum(1 for item in items if item.read_at is None), opened=opened, flash=ok,
+                flash_error=error)
+
+
+@router.post("/inbox/{message_id}/read", dependencies=[Csrf])
+def read(message_id: int, user: User, app: Services) -> Response:
+    mark_read(app, user.email, message_id)  # someone else's message is "not found"
+    return RedirectResponse(f"/inbox?open={message_id}#m-{message_id}", status_code=303)

@@ -1,7 +1,256 @@
-"""Pages: case."""
+"""The case page every role opens: facts, the state chart, the history; for CFA staff also the moves allowed now
+(blocked ones with why), the facts form and the reminder ledger. Moves go through `advance` like the API's."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from contract_flow.domain import facts as fact_specs
+from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
+from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
+from contract_flow.domain.states import (
+    CONTRACT_STATES,
+    FINAL_STATES,
+    SEARCH_STEPS,
+    SPEC_BY_TRIGGER,
+    TRANSITIONS,
+    CaseState,
+    Trigger,
+)
+from contract_flow.services import cases as case_services
+from contract_flow.services.access import STAFF, Principal, ensure_visible, require_role
+from contract_flow.services.reminders import ledger
+from contract_flow.services.views import case_facts
+from contract_flow.web.auth import Csrf, Services, User
+from contract_flow.web.forms import FormState
+from contract_flow.web.i18n import Translator
+from contract_flow.web.render import language_of, page
 
 router = APIRouter(include_in_schema=False)
+
+#: Moves into a final state cannot be undone from the page: they ask for a confirmation first.
+IRREVERSIBLE = frozenset(spec.trigger for spec in TRANSITIONS if spec.dest in FINAL_STATES)
+#: Sending a job project back, or a candidate leaving the programme, is a decision people will ask about.
+REASON_REQUIRED = frozenset({Trigger.REFUSE, Trigger.WITHDRAW})
+MAX_REASON_CHARS = 2000
+#: The chart as the page draws it: the six steps, the contract, the ways out.
+CHART = (("search", SEARCH_STEPS), ("contract", (*CONTRACT_STATES, CaseState.COMPLETED)),
+         ("exits", (CaseState.WITHDRAWN, CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED, CaseState.NO_CONTRACT)))
+_FACT_KEY = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
+_HIDDEN = frozenset({"id", "dirty", "pay_schedule"})
+
+
+@dataclass(frozen=True)
+class Move:
+    trigger: Trigger
+    dest: CaseState
+    reasons: list[str]
+    irreversible: bool
+    needs_reason: bool
+
+
+def local_path(target: str | None) -> str | None:
+    """Only a path of this site (no "//host", no scheme): where to go back after a move."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def flash(request: Request, message: str) -> None:
+    request.session["flash"] = message
+
+
+def take_flash(request: Request) -> str | None:
+    message = request.session.pop("flash", None)
+    return message if isinstance(message, str) else None
+
+
+def translator(request: Request, user: Principal) -> Translator:
+    return Translator(language_of(request, user))
+
+
+def _text(t: Translator, value: Any, key: str) -> str | None:
+    if value is None or value in ("", []):
+        return None
+    if isinstance(value, bool):
+        return t("case.yes") if value else t("case.no")
+    if isinstance(value, date):
+        return t.date(value)
+    if isinstance(value, Decimal):
+        return t.money(value) if "pay" in key else f"{value.normalize():f}"
+    return str(value)
+
+
+def _rows(t: Translator, section: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in values.items():
+        shown = None if key in _HIDDEN else _text(t, value, key)
+        if shown is not None:
+            label_key = f"case.fact.{section}.{key}"
+            rows.append((t(label_key) if t.has(label_key) else key, shown))
+    return rows
+
+
+def fact_sections(t: Translator, facts: dict[str, Any]) -> list[tuple[str, int, list[tuple[str, str]]]]:
+    """The case's facts as labelled rows, a section each (title key, number, rows; empty values left out)."""
+    person = {**facts["candidate"], **{key: facts[key] for key in (
+        "programme", "track", "derogation", "previous_contract_end", "advisor", "tutor")}}
+    sections = [("candidate", 0, _rows(t, "candidate", person)),
+                ("project", 0, _rows(t, "project", facts["project"]))]
+    for number, application in enumerate(facts["applications"], start=1):
+        sections.append(("application", number, _rows(t, "application", application)))
+    if facts["offer"]:
+        sections.append(("offer", 0, _rows(t, "offer", facts["offer"])))
+    sections.append(("contract", 0, _rows(t, "contract", facts["contract"])))
+    return [section for section in sections if section[2]]
+
+
+def asked_facts(moves: list[Move]) -> list[str]:
+    """The fact keys the blocked moves' reasons name: what to record next."""
+    text = " ".join(reason for move in moves for reason in move.reasons)
+    return [key for key in fact_specs.SPECS if key in set(_FACT_KEY.findall(text))]
+
+
+def case_page(request: Request, app: Any, user: Principal, case_id: int, *, status: int = 200,
+              problems: dict[str, list[str]] | None = None, typed: dict[str, str] | None = None,
+              facts_form: FormState | None = None) -> HTMLResponse:
+    """The page of one case as `user` may see it; `problems` by trigger (a refused move, a missing reason)."""
+    with app.uow(write=False) as uow:
+        ensure_visible(uow, user, case_id)
+    view = case_services.show(app, case_id, actor_email=user.actor)
+    staff = user.role in STAFF
+    t = translator(request, user)
+    moves = [Move(trigger, SPEC_BY_TRIGGER[trigger].dest, reasons, trigger in IRREVERSIBLE,
+                  trigger in REASON_REQUIRED) for trigger, reasons in view.blocked.items()]
+    candidate = view.case.candidate
+    return page(
+        request, "case/case.html", user, status=status, title_key="case.title",
+        title_values={"name": f"{candidate.first_name} {candidate.last_name}"},
+        case=view.case, staff=staff, chart=CHART, sections=fact_sections(t, case_facts(view.case)),
+        allowed=[move for move in moves if not move.reasons], blocked=[move for move in moves if move.reasons],
+        asked=asked_facts(moves), history=view.history, records=(RECORD_FACTS, RECORD_ABSENCE),
+        reminders=ledger(app, case_id) if staff else [], problems=problems or {}, typed=typed or {},
+        facts_form=facts_form or FormState(), flash=take_flash(request),
+        step=SEARCH_STEPS.index(view.case.state) + 1 if view.case.state in SEARCH_STEPS else None)
+
+
+@router.get("/cases/{case_id}")
+def show_case(request: Request, case_id: int, app: Services, user: User) -> Response:
+    return case_page(request, app, user, case_id)
+
+
+def _version(form: FormState) -> int | None:
+    text = form.get("version").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise InvalidInput("version", f"{text!r} is not a version number")
+    return int(text)
+
+
+def _reason(form: FormState) -> str | None:
+    text = form.get("reason").strip()
+    if len(text) > MAX_REASON_CHARS:
+        raise InvalidInput("reason", f"is longer than {MAX_REASON_CHARS} characters")
+    return text or None
+
+
+@router.post("/cases/{case_id}/move", dependencies=[Csrf])
+async def move(request: Request, case_id: int, app: Services, user: User) -> Response:
+    form = await FormState.of(request)
+    return await run_in_threadpool(_move, request, app, user, case_id, form)
+
+
+def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormState) -> Response:
+    from contract_flow.web.routes.lead import lead_page
+
+    with app.uow(write=False) as uow:
+        ensure_visible(uow, user, case_id)
+    require_role(user, STAFF, "moving a case")
+    t = translator(request, user)
+    back = local_path(form.get("return_to"))
+    try:
+        trigger = Trigger(form.get("trigger"))
+    except ValueError:
+        raise InvalidInput("trigger", f"unknown trigger {form.get('trigger')!r}") from None
+    version = _version(form)
+    reason = _reason(form)
+    spec = SPEC_BY_TRIGGER[trigger]
+    confirmed = form.get("confirm") == "yes"
+
+    def refuse(status: int, messages: list[str]) -> Response:
+        if back == "/lead":
+            return lead_page(request, app, user, status=status, problems={case_id: messages},
+                             typed={case_id: form.get("reason")})
+        return case_page(request, app, user, case_id, status=status, problems={trigger.value: messages},
+                         typed={trigger.value: form.get("reason")})
+
+    if trigger in IRREVERSIBLE and not confirmed:
+        return confirm_page(request, app, user, case_id, trigger, form)
+    if trigger in REASON_REQUIRED and reason is None:
+        if trigger in IRREVERSIBLE:
+            return confirm_page(request, app, user, case_id, trigger, form, status=422,
+                                error=t("case.reason_required"))
+        return refuse(422, [t("case.reason_required")])
+    try:
+        case_services.advance(app, case_id, trigger, actor_email=user.actor, reason=reason,
+                              expected_version=version)
+    except TransitionRefused as exc:
+        return refuse(422, list(exc.reasons))
+    except (ConflictError, TriggerNotAllowed) as exc:
+        return refuse(409, [t("case.conflict"), str(exc)])
+    flash(request, t("case.moved", state=t(f"state.{spec.dest.value}")))
+    return RedirectResponse(back or f"/cases/{case_id}", status_code=303)
+
+
+def confirm_page(request: Request, app: Any, user: Principal, case_id: int, trigger: Trigger, form: FormState,
+                 *, status: int = 200, error: str | None = None) -> HTMLResponse:
+    """What an irreversible move will do, with "Confirm" and "Cancel": nothing moves before the second POST."""
+    view = case_services.show(app, case_id, actor_email=user.actor)
+    shown = FormState(dict(form.values), {"reason": error} if error else {})
+    candidate = view.case.candidate
+    return page(request, "case/confirm.html", user, status=status, title_key="case.confirm.title",
+                title_values={"move": translator(request, user)(f"case.trigger.{trigger.value}")},
+                case=view.case, name=f"{candidate.first_name} {candidate.last_name}", trigger=trigger,
+                dest=SPEC_BY_TRIGGER[trigger].dest, needs_reason=trigger in REASON_REQUIRED, form=shown,
+                return_to=local_path(form.get("return_to")) or "",
+                blocked_now=view.blocked.get(trigger))
+
+
+@router.post("/cases/{case_id}/facts", dependencies=[Csrf])
+async def record_facts(request: Request, case_id: int, app: Services, user: User) -> Response:
+    form = await FormState.of(request)
+    return await run_in_threadpool(_record_facts, request, app, user, case_id, form)
+
+
+def _record_facts(request: Request, app: Any, user: Principal, case_id: int, form: FormState) -> Response:
+    with app.uow(write=False) as uow:
+        ensure_visible(uow, user, case_id)
+    require_role(user, STAFF, "recording facts")
+    t = translator(request, user)
+    try:
+        lines = [line.strip() for line in form.get("facts").splitlines() if line.strip()]
+        if not lines:
+            raise InvalidInput("facts", t("case.facts.empty"))
+        if sum(len(line) for line in lines) > 10_000:
+            raise InvalidInput("facts", "is longer than 10000 characters")
+        reason = _reason(form)
+        case_services.set_facts(app, case_id, lines, actor_email=user.actor, expected_version=_version(form),
+                                reason=reason)
+    except InvalidInput as exc:
+        # The error names the fact at fault ("offer.siret: ..."); it is shown next to the text area.
+        form.errors["reason" if exc.field == "reason" else "facts"] = str(exc)
+        return case_page(request, app, user, case_id, status=422, facts_form=form)
+    except ConflictError as exc:
+        form.errors["facts"] = f"{t('case.conflict')} {exc}"
+        return case_page(request, app, user, case_id, status=409, facts_form=form)
+    flash(request, t("case.facts.recorded", count=len(lines)))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
