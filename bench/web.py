@@ -62,7 +62,9 @@ BUDGET_MS = 300.0
 CFA = "imt-mines-ales"
 PASSWORD = "mot-de-passe-du-banc"
 ADVISOR, LEAD = "conseil@cfa.example", "responsable@cfa.example"
-TUTOR, MENTOR, APPRENTICE = "tuteur@cfa.example", "marie.maitre@industrie.example", "c0@example.org"
+TUTOR, MENTOR = "tuteur@cfa.example", "marie.maitre@industrie.example"
+#: The candidate of the template's first case in its trial (see SPREAD): the apprentice whose pages are timed.
+APPRENTICE = "c125@example.org"
 #: Where the template's 200 cases stand, out of 200 (a CFA's pipeline in the spring).
 SPREAD = (("reflect", 25), ("apply", 35), ("convince", 25), ("position", 15), ("decide", 15), ("sign", 10),
           ("trial", 65), ("withdrawn", 10))
@@ -107,7 +109,8 @@ def build_template(app: App, clock: FixedClock) -> Template:
             if target == "trial":
                 set_facts(app, case_id, {"tutor": TUTOR}, actor_email=ADVISOR)
             cases.setdefault(state, []).append(case_id)
-    add_user(app, APPRENTICE, name="Cand N0", role="apprentice", cfa_code=CFA, password=PASSWORD)
+    add_user(app, APPRENTICE, name="Cand N125", role="apprentice", cfa_code=CFA, password=PASSWORD,
+             case_id=cases["trial"][0])
     # The autumn: absences in the trial, the first reviews held and logged, the next ones planned, reminders sent.
     clock.set(datetime(2026, 9, 21, 8, tzinfo=UTC))
     for case_id in cases["trial"][:10]:
