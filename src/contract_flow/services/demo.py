@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 PROGRAMME = "mecatronique"
 ADVISOR = "conseil@cfa-demo.fr"
 LEAD = "responsable@cfa-demo.fr"
+TUTOR = "tuteur@cfa-demo.fr"
 USERS = (
     (ADVISOR, "Claire Conseil", "advisor"),
     (LEAD, "Paul Responsable", "programme_lead"),
-    ("tuteur@cfa-demo.fr", "Thomas Tuteur", "tutor"),
+    (TUTOR, "Thomas Tuteur", "tutor"),
     ("maitre@industrie-demo.fr", "Marie Maître", "mentor"),
     ("lea.martin@example.org", "Léa Martin", "apprentice"),
 )
@@ -89,3 +90,6 @@ def _walk(app: App, case_id: int, target: str) -> None:
             set_facts(app, case_id, facts, actor_email=ADVISOR)
         actor = LEAD if trigger == "validate" else ADVISOR
         advance(app, case_id, trigger, actor_email=actor)
+    if target == "trial":
+        # The academic tutor follows the apprentices under contract (their page lists them).
+        set_facts(app, case_id, {"tutor": TUTOR}, actor_email=ADVISOR)
