@@ -9,8 +9,8 @@ that collects the (ids, token) batches in a list (the database claim is what is 
 Redis); on the other, raw SQL in one transaction: one indexed range scan `SELECT id ... WHERE status = 'planned'
 AND due_at <= ? ORDER BY due_at LIMIT 10000` (`FOR UPDATE SKIP LOCKED` on PostgreSQL), then one UPDATE of those
 ids to `sending` with a claim token and time. Both must claim the same 10,000 ids. (The service's sweep also
-releases stale claims first, an indexed UPDATE that finds none here, and reads its claim back.) The reminders file sets
-`delivery.sweep_batch` to 10,000, so one sweep claims them all.
+releases stale claims first, an indexed UPDATE that finds none here.) The reminders file sets `delivery.sweep_batch`
+to 10,000, so one sweep claims them all.
 After an untimed warm-up claim on each side (first statements, the policies file read), 5 timed rounds, the side
 going first alternating; between rounds both copies are put back as they were (the claimed rows `planned`
 again), untimed. Printed: each side's median time and `sweep ratio=<raw time / service time>`, the median of the
@@ -18,21 +18,23 @@ rounds' ratios (1.0: the service claims as fast as raw SQL). SQLite (a WAL file,
 PostgreSQL too when there is one: then the `sweep ratio=` line gives the lower of the two.
 
 (b) Delivery. 5,000 due email reminders end to end: `sweep(...)` claims them and enqueues one send task per
-`send_batch` ids (the shipped 100) on a real Redis broker; a real `contract-flow worker --concurrency 2`
-process (started as the integration tests start it, with env vars pointing at the bench database, Redis and the
-SMTP sink's port, no quiet hours) delivers them into a real SMTP server (tests.support.smtp_sink, aiosmtpd in
-this process). Timed from the start of the sweep until the sink holds the 5,000 expected Message-IDs. Baseline: a
-bare no-op Celery task (bench/_support.py: it only INCRs a Redis counter), run by a `celery -A bench._support
-worker` with the same Celery configuration (`workers.app.celery_config` of the same settings: late ack, prefetch
-1), the same concurrency, log level and flags, on the same broker; 5,000 tasks, one per message, timed from the
-first send until the counter reaches 5,000. One worker runs at a time (both use the default queue). Each worker
-first gets an untimed warm-up (400 reminders; 200 no-op tasks), so that imports, connections and templates are
-not counted. 2 rounds by default, the side going first alternating. Printed: delivered/s, bare tasks/s, and last
-`ratio=<delivered per s / bare tasks per s>` over all rounds. Target: ratio >= 1.0. The database is PostgreSQL
-when one is available (see below), else the embedded SQLite file. Beside each run, the CPU time each party spent
-per message (the worker with its pool processes, read from /proc; this process, which runs the SMTP sink's thread,
-the sweep and the producer; Redis, from INFO; not PostgreSQL's): all share the machine's cores, so this tells
-where the time goes when the ratio falls short.
+`send_batch` ids (the shipped 100) on a real Redis broker; a real `contract-flow worker --concurrency 2` process
+(started as the integration tests start it, with env vars pointing at the bench database, Redis and the SMTP sink's
+port, no quiet hours) delivers them into a real SMTP server (tests.support.smtp_sink, aiosmtpd in this process,
+which keeps each message's bytes and reads only its Message-ID on arrival; nothing is parsed). The worker commits
+its `sent` marks `delivery.mark_sent_every` at a time (the shipped 10), as in production. Timed from the start of
+the sweep until the sink holds the 5,000 expected Message-IDs. Baseline: a bare no-op Celery task
+(bench/_support.py: it only INCRs a Redis counter), run by a `celery -A bench._support worker` with the same Celery
+configuration (`workers.app.celery_config` of the same settings: late ack, prefetch 1), the same concurrency, log
+level and flags, on the same broker; 5,000 tasks, one per message, timed from the first send until the counter
+reaches 5,000. One worker runs at a time (both use the default queue). Each worker first gets an untimed warm-up
+(400 reminders; 200 no-op tasks), so that imports, connections and templates are not counted. 2 rounds by default,
+the side going first alternating. Printed: delivered/s, bare tasks/s, and last `ratio=<delivered per s / bare tasks
+per s>` over all rounds. Target: ratio >= 1.0. The database is PostgreSQL when one is available (see below), else
+the embedded SQLite file. Beside each run, the CPU time each party spent per message (the worker with its pool
+processes, read from /proc; this process, which runs the SMTP sink's thread, the sweep and the producer; Redis, from
+INFO; not PostgreSQL's): all share the machine's cores, so this tells where the time goes when the ratio falls
+short.
 
 Servers: `make bench` runs this under `python -m tests.support.servers`, which sets
 CONTRACT_FLOW_TEST_POSTGRES_URL and CONTRACT_FLOW_TEST_REDIS_URL: then those are used (databases are created on
@@ -546,14 +548,14 @@ class DeliveryRig:
             # Blocks until the sink holds as many messages as could complete the set (the sink's thread wakes
             # this one; duplicates, if any, only make it wait for more), or for a second, to check on the worker.
             try:
-                messages = self.sink.wait_for(read + len(expected - seen), timeout=1.0)
+                received = self.sink.wait(read + len(expected - seen), timeout=1.0)
             except TimeoutError:
-                messages = []
-            if len(messages) <= read:
+                received = []
+            if len(received) <= read:
                 self.check(worker, deadline, f"{len(self.sink.received)} of {len(expected)} reminders delivered")
                 continue
-            seen.update(str(message["Message-ID"]) for message in messages[read:])
-            read = len(messages)
+            seen.update(str(item.message_id) for item in received[read:])  # read on arrival: nothing is parsed
+            read = len(received)
 
     @staticmethod
     def check(worker: Worker, deadline: float, progress: str) -> None:

@@ -19,18 +19,17 @@ Filters: `day` (an ISO date: "1er mars 2027", "1 March 2027"), `moment` (an ISO 
 The email of a ledger row (`build_email`) carries text and HTML alternatives, a Message-ID derived from the row's
 idempotency key (a resend has the same one, so receivers can drop the duplicate), `Auto-Submitted:
 auto-generated` (RFC 3834) and, for a review invitation, an iTIP REQUEST whose UID is the review's: the invitations
-14 and 2 days before update one calendar event.
+14 and 2 days before update one calendar event. It is written to bytes by `contract_flow.mime` (see there why
+not with `email.message.EmailMessage`).
 """
 
 from __future__ import annotations
 
-import email.policy
 import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -41,6 +40,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.reminders.planner import ReminderKind
+from contract_flow.mime import Attachment, OutgoingEmail, compose
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -66,9 +66,6 @@ WEEKDAYS = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 REVIEW_LENGTH = timedelta(hours=1)
-#: Headers are stored as given (`set_raw`) and not refolded: a long idempotency key stays greppable in mail logs
-#: instead of being cut into RFC 2047 encoded words.
-POLICY = email.policy.default.clone(refold_source="none")
 
 
 @dataclass(frozen=True)
@@ -133,6 +130,8 @@ def _environment() -> Environment:
         # "html.j2" too: select_autoescape matches the end of the name, and ours end in ".j2".
         autoescape=select_autoescape(["html", "html.j2"]),
         undefined=StrictUndefined,
+        # The templates ship with the package: no stat() of each file at every message to see if it changed.
+        auto_reload=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -226,30 +225,25 @@ def invitation_ics(settings: Settings, row: LedgerRow, language: str, now: datet
     return bytes(calendar.to_ical())
 
 
-def build_email(settings: Settings, row: LedgerRow, language: str, *, now: datetime | None = None) -> EmailMessage:
+def build_email(settings: Settings, row: LedgerRow, language: str, *, now: datetime | None = None) -> OutgoingEmail:
     """The email for one ledger row: text and HTML alternatives, the calendar file of a review invitation, and a
     Message-ID derived from the row's idempotency key (a resent row carries the same one)."""
     moment = now or datetime.now(UTC)
     rendered = render(row.kind, row.payload, language)
-    message = EmailMessage(policy=POLICY)
-    message["From"] = settings.mail_from
-    message["To"] = row.recipient
-    if row.payload.get("cc"):
-        message["Cc"] = row.payload["cc"]
-    message["Subject"] = rendered.subject
-    message["Date"] = format_datetime(moment.astimezone(UTC))
-    message["Message-ID"] = message_id_for(row.key, settings.message_id_domain)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no automatic answer to an automatic message
-    message["X-Auto-Response-Suppress"] = "All"  # the same, for Exchange's out-of-office replies
-    message["Content-Language"] = language
-    if row.key.isascii() and row.key.isprintable():
-        message.set_raw("X-Contract-Flow-Key", row.key)
-    else:
-        message["X-Contract-Flow-Key"] = row.key
-    message.set_content(rendered.text, cte="quoted-printable")
-    message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
+    attachments: tuple[Attachment, ...] = ()
     if row.kind == ReminderKind.REVIEW_INVITATION:
-        message.add_attachment(invitation_ics(settings, row, language, moment), maintype="text",
-                               subtype="calendar", filename="invitation.ics",
-                               params={"method": "REQUEST", "charset": "utf-8"})
-    return message
+        attachments = (Attachment("text/calendar", invitation_ics(settings, row, language, moment), "invitation.ics",
+                                  (("method", "REQUEST"), ("charset", "utf-8"))),)
+    return compose(
+        sender=settings.mail_from, to=row.recipient, cc=row.payload.get("cc"), subject=rendered.subject,
+        message_id=message_id_for(row.key, settings.message_id_domain),
+        headers=(
+            ("Date", format_datetime(moment.astimezone(UTC))),
+            ("Auto-Submitted", "auto-generated"),  # RFC 3834: no automatic answer to an automatic message
+            ("X-Auto-Response-Suppress", "All"),  # the same, for Exchange's out-of-office replies
+            ("Content-Language", language),
+            # Printable ASCII is written as given, not cut into encoded words: the key can be found in mail logs.
+            ("X-Contract-Flow-Key", row.key),
+        ),
+        text=rendered.text, html=rendered.html, attachments=attachments,
+    )

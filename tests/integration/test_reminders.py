@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from contract_flow.adapters.clock import FixedClock
-from contract_flow.adapters.smtp import SmtpMailer
+from contract_flow.adapters.smtp import SmtpConnection, SmtpMailer
 from contract_flow.bootstrap import App
 from contract_flow.domain.context import PARIS
+from contract_flow.domain.reminders import PlannedReminder, ReminderKind
 from contract_flow.domain.states import CaseState
+from contract_flow.mime import OutgoingEmail
 from contract_flow.services.cases import record_absence, set_facts, show
 from contract_flow.services.inbox import inbox, mark_read
-from contract_flow.services.reminders import ledger, run_once, send, sweep
+from contract_flow.services.reminders import Sweep, ledger, run_once, send, sweep
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
 from tests.support.smtp_sink import SmtpSink
@@ -175,3 +177,120 @@ def test_a_policy_edit_moves_the_planned_reminders_at_the_next_replan(app: App, 
                if r.status == "planned"]
     assert after.due_at.astimezone(PARIS).date() == date(2026, 3, 9)
     assert rows(app, case_id, key=before.key)[0].status == "cancelled"  # its key held the old delay
+
+
+# --- a batch of emails: `sent` marks in groups, the claim renewed as time passes ----------------------------------
+
+BATCH = 25  # more than two groups of marks (delivery.mark_sent_every, 10)
+
+
+def claimed_batch(app: App) -> tuple[int, Sweep]:
+    """BATCH email reminders of one case, due a minute ago, swept (claimed) and ready to send."""
+    case_id = open_candidate(app)
+    now = app.clock.now()
+    items = [PlannedReminder(
+        key=f"{case_id}/batch/{index}", case_id=case_id, kind=ReminderKind.SEARCH_STALE, recipient_role="apprentice",
+        recipient=f"apprenti{index}@example.org", channel="email", due_at=now - timedelta(minutes=1),
+        payload={"case_id": str(case_id), "candidate": "Léa Martin", "role": "apprentice", "since": "2026-02-01",
+                 "step": "apply"},
+    ) for index in range(BATCH)]
+    with app.uow() as uow:
+        uow.ledger.apply_plan(case_id, items, now)
+        uow.commit()
+    swept = sweep(app)
+    assert len(swept.ids) == BATCH
+    return case_id, swept
+
+
+def batch_rows(app: App, case_id: int) -> list:  # type: ignore[type-arg]
+    return [r for r in ledger(app, case_id) if "/batch/" in r.key]
+
+
+def on_each_send(monkeypatch: pytest.MonkeyPatch, before: Callable[[int], None]) -> None:
+    """Call `before(n)` before the n-th email (from 1) of the test is handed to the SMTP server."""
+    original = SmtpConnection.send
+    count = 0
+
+    def send_message(connection: SmtpConnection, message: OutgoingEmail) -> None:
+        nonlocal count
+        count += 1
+        before(count)
+        original(connection, message)
+
+    monkeypatch.setattr(SmtpConnection, "send", send_message)
+
+
+def test_a_batch_of_emails_is_sent_once_each_and_every_mark_recorded(
+        app: App, people: People, sink: SmtpSink) -> None:
+    case_id, swept = claimed_batch(app)
+    report = send(app, swept.ids, swept.token)
+    assert sorted(report.sent) == sorted(swept.ids)
+    sink.wait(BATCH)
+    rows_now = batch_rows(app, case_id)
+    assert {r.status for r in rows_now} == {"sent"}
+    assert sorted(r.message_id for r in rows_now) == sorted(sink.message_ids())
+
+
+def test_an_unforeseen_error_mid_batch_still_records_what_the_smtp_server_took(
+        app: App, people: People, sink: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id, swept = claimed_batch(app)
+
+    def crash_at_15(count: int) -> None:
+        if count == 15:
+            raise RuntimeError("a bug in the middle of the batch")
+
+    on_each_send(monkeypatch, crash_at_15)
+    with pytest.raises(RuntimeError, match="a bug"):
+        send(app, swept.ids, swept.token)
+    statuses = [r.status for r in batch_rows(app, case_id)]
+    # The first 14 (one group of 10 committed, 4 waiting) are recorded; the rest waits for the claim timeout.
+    assert (statuses.count("sent"), statuses.count("sending")) == (14, BATCH - 14)
+    assert len(sink.wait(14)) == 14
+
+
+def test_a_refused_recipient_mid_batch_is_retried_and_the_others_are_recorded_sent(
+        app: App, people: People, sink: SmtpSink) -> None:
+    case_id, swept = claimed_batch(app)
+    sink.refuse("apprenti12@example.org")
+    report = send(app, swept.ids, swept.token)
+    assert (len(report.sent), len(report.retried)) == (BATCH - 1, 1)
+    by_status = {r.recipient: r.status for r in batch_rows(app, case_id)}
+    assert by_status.pop("apprenti12@example.org") == "planned"  # retried after the backoff
+    assert set(by_status.values()) == {"sent"}
+
+
+def test_a_slow_batch_renews_its_claim_so_no_sweep_takes_it_back(
+        app: App, people: People, clock: FixedClock, sink: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each email takes a quarter of the claim timeout: the whole batch lasts six timeouts, and a sweep after
+    each email finds no stale claim."""
+    case_id, swept = claimed_batch(app)
+    step = timedelta(seconds=app.policies.claim_timeout_seconds / 4)
+    released: list[int] = []
+
+    def slow(count: int) -> None:
+        clock.advance(step)
+        released.append(sweep(app).released)
+
+    on_each_send(monkeypatch, slow)
+    report = send(app, swept.ids, swept.token)
+    assert released == [0] * BATCH
+    assert len(report.sent) == BATCH
+    assert {r.status for r in batch_rows(app, case_id)} == {"sent"}
+
+
+def test_a_batch_stuck_past_the_claim_timeout_stops_sending_what_was_taken_back(
+        app: App, people: People, clock: FixedClock, sink: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id, swept = claimed_batch(app)
+
+    def stuck_at_5(count: int) -> None:
+        if count == 5:
+            clock.advance(timedelta(seconds=app.policies.claim_timeout_seconds + 1))
+            assert sweep(app).released == BATCH  # the 4 sent, not yet recorded, with the rest
+
+    on_each_send(monkeypatch, stuck_at_5)
+    report = send(app, swept.ids, swept.token)
+    # The 5th was on its way; the next ones are someone else's now (the sweep claimed them again).
+    assert len(report.sent) == 5
+    assert len(report.skipped) == BATCH - 5
+    assert len(sink.wait(5)) == 5
+    assert {r.status for r in batch_rows(app, case_id)} == {"sending"}

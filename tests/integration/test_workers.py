@@ -30,6 +30,7 @@ from tests.support.smtp_sink import SmtpSink
 from workers.app import SEND, make_celery
 
 CLAIM_TIMEOUT = 5  # seconds: a dead worker's claims are queued again this soon in these tests
+CONCURRENCY = 2  # pool processes of each `contract-flow worker` started here
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ class Rig:
             process.stop()
 
     def worker(self, name: str = "worker") -> Process:
-        process = self.process(name, "worker", "--concurrency", "2", "--loglevel", "INFO").start()
+        process = self.process(name, "worker", "--concurrency", str(CONCURRENCY), "--loglevel", "INFO").start()
         process.wait_for_log("ready.")
         return process
 
@@ -136,6 +137,13 @@ def duplicates(sink: SmtpSink) -> int:
     return sum(count - 1 for count in Counter(sink.message_ids()).values())
 
 
+def repeatable(rig: Rig) -> int:
+    """What a crash may send again: the emails the SMTP server accepted whose `sent` marks were still waiting to
+    be committed (`delivery.mark_sent_every` at most), per worker process in the middle of a batch. They go out
+    again with the same Message-ID, so a mail client shows each once."""
+    return rig.app.policies.mark_sent_every * CONCURRENCY
+
+
 def test_a_worker_delivers_every_due_reminder_once(rig: Rig, people: object) -> None:
     case_id, expected = rig.seed(200)
     with rig.worker():
@@ -157,9 +165,9 @@ def test_kill_9_of_the_worker_mid_run_loses_nothing_and_repeats_at_most_what_was
     with rig.worker("second"):
         rig.deliver_all(expected, timeout=180)
     assert set(rig.sink.message_ids()) == expected
-    # A message the SMTP server accepted just before the kill, not yet marked sent, goes out again with the
-    # same Message-ID: at most one per worker process that was in the middle of a send.
-    assert duplicates(rig.sink) <= 2
+    # Messages the SMTP server accepted before the kill, whose `sent` marks were not committed yet, go out again
+    # with the same Message-ID: at most a group of marks per worker process.
+    assert duplicates(rig.sink) <= repeatable(rig)
     assert {row.status for row in ledger(rig.app, case_id) if "/load/" in row.key} == {"sent"}
 
 
@@ -171,7 +179,9 @@ def test_a_redis_restart_mid_run_loses_no_reminder(rig: Rig, people: object, pri
         private_redis.restart()  # every queued task is gone: Redis keeps nothing on disk here
         rig.deliver_all(expected, timeout=180)
     assert set(rig.sink.message_ids()) == expected
-    assert duplicates(rig.sink) <= 2
+    # The queued tasks are lost, not the claims: their rows are queued again after the claim timeout. Running
+    # tasks go on; at worst, as after a crash, a group of marks per worker process is sent again.
+    assert duplicates(rig.sink) <= repeatable(rig)
     assert {row.status for row in ledger(rig.app, case_id) if "/load/" in row.key} == {"sent"}
 
 

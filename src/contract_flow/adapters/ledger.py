@@ -1,8 +1,9 @@
 """The reminder ledger in the database: planned rows in, due rows claimed, outcomes recorded.
 
-Claims are atomic: a conditional UPDATE moves a row from `planned` to `sending` with a fresh claim token, and
-on PostgreSQL the candidate rows are picked with `FOR UPDATE SKIP LOCKED`, so two sweeps (two beats, two
-workers) never claim the same row. A row only becomes `sent` if its claim is still the one that sent it.
+Claims are atomic: due rows are picked and moved from `planned` to `sending` with a fresh claim token in one
+transaction that owns them (picked `FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite the write lock taken at
+BEGIN IMMEDIATE), so two sweeps (two beats, two workers) never claim the same row. A row only becomes `sent` if
+its claim is still the one that sent it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from contract_flow.adapters.prepared import STATEMENTS
 from contract_flow.adapters.tables import inbox_table, person_table, reminder_table
@@ -65,6 +67,12 @@ _PLAN_STATEMENTS = {
     "ledger_insert": lambda: sa.insert(R).values({name: sa.bindparam(name) for name in (
         "idempotency_key", "case_id", "kind", "recipient_role", "recipient", "channel", "due_at", "status",
         "attempts", "payload", "created_at")}),
+    # A sender's group of `sent` marks (bind names differ from the columns they set, as an UPDATE requires).
+    "ledger_mark_sent": lambda: (
+        sa.update(R).where(R.c.id == sa.bindparam("row_id"), R.c.status == SENDING,
+                           R.c.claim_token == sa.bindparam("token"))
+        .values(status=SENT, sent_at=sa.bindparam("at"), message_id=sa.bindparam("mid"),
+                attempts=R.c.attempts + 1, last_error=None)),
 }
 
 
@@ -128,22 +136,26 @@ class Ledger:
         return [_row(r) for r in self.connection.execute(query).mappings()]
 
     def claim_due(self, now: datetime, token: str, limit: int) -> list[int]:
-        """Claim up to `limit` due rows, oldest first (one indexed range scan on (status, due_at))."""
+        """Claim up to `limit` due rows, oldest first (one indexed range scan on (status, due_at)).
+
+        Inside a writing unit of work, the rows picked are ours until the commit: on PostgreSQL they are locked
+        (`FOR UPDATE SKIP LOCKED` passes over the rows another sweep holds), on SQLite the transaction holds the
+        database's write lock from its BEGIN IMMEDIATE. So the UPDATE needs no second look at their status, and
+        the ids picked are the ids claimed, in the order picked.
+        """
         pick = (sa.select(R.c.id).where(R.c.status == PLANNED, R.c.due_at <= now)
                 .order_by(R.c.due_at, R.c.id).limit(limit))
-        if self.connection.dialect.name == "postgresql":
+        postgresql = self.connection.dialect.name == "postgresql"
+        if postgresql:
             pick = pick.with_for_update(skip_locked=True)
         ids = list(self.connection.execute(pick).scalars())
-        if not ids:
-            return []
-        # The status condition keeps the claim atomic where SKIP LOCKED does not exist (SQLite, whose writers
-        # are serialised by BEGIN IMMEDIATE anyway).
-        self.connection.execute(
-            sa.update(R).where(R.c.id.in_(ids), R.c.status == PLANNED)
-            .values(status=SENDING, claimed_at=now, claim_token=token))
-        return list(self.connection.execute(
-            sa.select(R.c.id).where(R.c.id.in_(ids), R.c.claim_token == token)
-            .order_by(R.c.due_at, R.c.id)).scalars())
+        if ids:
+            # PostgreSQL takes the ids as one array parameter rather than `IN` with thousands of them.
+            chosen = (R.c.id == sa.any_(sa.bindparam("ids", ids, type_=ARRAY(sa.Integer)))) if postgresql \
+                else R.c.id.in_(ids)
+            self.connection.execute(
+                sa.update(R).where(chosen).values(status=SENDING, claimed_at=now, claim_token=token))
+        return ids
 
     def release_stale_claims(self, older_than: datetime) -> int:
         """Claims left by a dead worker go back to `planned`, to be claimed again."""
@@ -155,8 +167,9 @@ class Ledger:
     def touch(self, ids: Sequence[int], token: str, now: datetime) -> set[int]:
         """Renew the claim on the rows still held under `token`; returns their ids.
 
-        A sender renews its claim before each message, so a sweep only takes back rows whose sender has not
-        been heard of for the claim timeout: a dead or stuck worker, never one in the middle of its batch.
+        A sender renews its claim three times per claim timeout while it works through its batch, so a sweep only
+        takes back rows whose sender has not been heard of for the claim timeout: a dead or stuck worker, never
+        one in the middle of its batch.
         """
         if not ids:
             return set()
@@ -167,10 +180,17 @@ class Ledger:
             sa.select(R.c.id).where(R.c.id.in_(ids), R.c.claim_token == token, R.c.status == SENDING)).scalars())
 
     def mark_sent(self, row_id: int, token: str, now: datetime, message_id: str | None) -> bool:
-        result = self.connection.execute(
-            sa.update(R).where(R.c.id == row_id, R.c.status == SENDING, R.c.claim_token == token)
-            .values(status=SENT, sent_at=now, message_id=message_id, attempts=R.c.attempts + 1, last_error=None))
-        return result.rowcount == 1
+        return self.mark_sent_many([(row_id, message_id)], token, now) == 1
+
+    def mark_sent_many(self, sent: Sequence[tuple[int, str | None]], token: str, now: datetime) -> int:
+        """Mark (row id, Message-ID) pairs `sent`, each only if still claimed under `token`; how many were.
+
+        One prepared statement run for the whole group (the driver's executemany, pipelined by psycopg)."""
+        if not sent:
+            return 0
+        cursor = self._cursor if self._cursor is not None else self.connection.connection.cursor()
+        marks = [{"row_id": row_id, "token": token, "at": now, "mid": message_id} for row_id, message_id in sent]
+        return int(self._prepared("ledger_mark_sent").run_many(cursor, marks))
 
     def mark_failed_attempt(self, row_id: int, token: str, error: str, retry_at: datetime | None) -> bool:
         """A failed send: planned again at `retry_at`, or `failed` for good when there is no retry left."""

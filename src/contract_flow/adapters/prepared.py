@@ -72,10 +72,13 @@ class Prepared:
         cursor.execute(self.sql, self.parameters(values))
         return int(cursor.rowcount)
 
-    def run_many(self, cursor: Any, batch: Sequence[Mapping[str, Any]]) -> None:
-        """Execute a statement once per item of `batch` (the driver's executemany)."""
-        if batch:
-            cursor.executemany(self.sql, [self.parameters(values) for values in batch])
+    def run_many(self, cursor: Any, batch: Sequence[Mapping[str, Any]]) -> int:
+        """Execute a statement once per item of `batch` (the driver's executemany); the rows changed in all."""
+        if not batch:
+            return 0
+        cursor.executemany(self.sql, [self.parameters(values) for values in batch])
+        # sqlite3 and psycopg both sum the rows changed over an executemany.
+        return int(cursor.rowcount)
 
     def values(self, cursor: Any, values: Mapping[str, Any]) -> list[list[Any]]:
         """The rows, each a list of converted values in the order of `keys` (positions in `index`)."""

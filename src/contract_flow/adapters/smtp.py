@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
+    from contract_flow.mime import OutgoingEmail
     from contract_flow.settings import Settings
 
 
@@ -18,8 +18,10 @@ class SmtpConnection:
     def __init__(self, client: smtplib.SMTP) -> None:
         self._client = client
 
-    def send(self, message: EmailMessage) -> None:
-        refused = self._client.send_message(message)
+    def send(self, message: OutgoingEmail) -> None:
+        # What send_message does for a message whose envelope has a non-ASCII address (RFC 6531).
+        options = ("SMTPUTF8", "BODY=8BITMIME") if message.international else ()
+        refused = self._client.sendmail(message.sender, list(message.recipients), message.data, options)
         if refused:
             # Some recipients were refused and others accepted: report it, the row records the error.
             raise smtplib.SMTPRecipientsRefused(refused)

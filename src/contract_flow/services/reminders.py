@@ -3,7 +3,9 @@
 Reminders are rows (the ledger), never timers: planning writes them in the same transaction as the facts that
 cause them; a sweep claims the due ones and hands their ids to senders after its commit; a sender delivers each
 row and records the outcome. Every step is safe to repeat: a claim is atomic, a row is only marked sent under
-its own claim, and the engine's own moves (`trial_pass`) happen in the transaction that marks them sent.
+its own claim, and the engine's own moves (`trial_pass`) happen in the transaction that marks them sent. Emails
+alone can go out twice: their `sent` marks are committed in groups (`delivery.mark_sent_every`), so a sender
+killed between the SMTP handover and the commit leaves up to a group to be sent again, with the same Message-ID.
 """
 
 from __future__ import annotations
@@ -121,9 +123,9 @@ class SendReport:
 def send(app: App, ids: Sequence[int], token: str, now: datetime | None = None) -> SendReport:
     """Deliver the rows `ids` claimed under `token`: idempotent (a row no longer `sending` under that claim is
     skipped: already sent, or released and claimed again by a later sweep), emails over one SMTP connection,
-    each outcome committed as soon as it is known."""
+    their `sent` marks committed `mark_sent_every` at a time, any other outcome as soon as it is known."""
     moment = now or app.clock.now()
-    # Claims are renewed at the time of each message (the clock's, unless the caller fixed the moment).
+    # Claims are renewed as time passes during the batch (the clock's, unless the caller fixed the moment).
     time_of_send: Callable[[], datetime] = (lambda: moment) if now is not None else app.clock.now
     report = SendReport()
     with app.uow(write=False) as uow:
@@ -200,39 +202,94 @@ def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], 
             sendable.append(row)
     if not sendable:
         return
-    token = sendable[0].claim_token or ""
-    with app.uow() as uow:
-        owned = uow.ledger.touch([row.id for row in sendable], token, time_of_send())
-        uow.commit()
-    report.skipped.extend(row.id for row in sendable if row.id not in owned)
-    sendable = [row for row in sendable if row.id in owned]
-    if not sendable:
+    batch = _EmailBatch(app, sendable, now, report, time_of_send)
+    if not batch.rows:
         return
     try:
         connection = app.mailer.connect()
     except OSError as error:
-        for row in sendable:
+        for row in batch.rows:
             _record_failure(app, row, f"SMTP connection failed: {error}", now, report)
         return
     with connection:
-        for index, row in enumerate(sendable):
-            try:
-                message = build_email(app.settings, row, _language(app, row, languages), now=now)
-            except ValueError as error:
-                # A message that cannot be written (a missing payload key...) will not write itself later.
-                _record_failure(app, row, f"cannot be written: {error}", now, report, retry=False)
-                continue
-            try:
-                connection.send(message)
-            except OSError as error:
-                _record_failure(app, row, f"SMTP refused: {error}", now, report)
-                continue
-            with app.uow() as uow:
-                uow.ledger.mark_sent(row.id, token, now, str(message["Message-ID"]))
-                # In the same transaction, renew the claim on the rest of the batch (see Ledger.touch).
-                uow.ledger.touch([later.id for later in sendable[index + 1:]], token, time_of_send())
-                uow.commit()
-            report.sent.append(row.id)
+        try:
+            for index, row in enumerate(batch.rows):
+                if not batch.still_ours(index):
+                    continue
+                try:
+                    message = build_email(app.settings, row, _language(app, row, languages), now=now)
+                except ValueError as error:
+                    # A message that cannot be written (a missing payload key...) will not write itself later.
+                    batch.failed(row, f"cannot be written: {error}", retry=False)
+                    continue
+                try:
+                    connection.send(message)
+                except OSError as error:
+                    batch.failed(row, f"SMTP refused: {error}")
+                    continue
+                batch.sent(row.id, message.message_id)
+        finally:
+            # Also when something unforeseen is raised: what the SMTP server took is recorded as sent.
+            batch.record()
+
+
+class _EmailBatch:
+    """The emails of one send task, and their claim.
+
+    `sent` marks are recorded `mark_sent_every` at a time, one commit per group rather than per email; until
+    recorded a row stays `sending` under its claim, so a worker killed meanwhile leaves at most that many emails
+    (per worker process) to be sent again after the claim timeout, with the same Message-ID. The claim is
+    renewed three times per claim timeout, whatever the pace of the SMTP server, in the transaction that
+    records the marks waiting; a row a sweep took back meanwhile is skipped (it is someone else's to send)."""
+
+    def __init__(self, app: App, rows: list[LedgerRow], now: datetime, report: SendReport,
+                 time_of_send: Callable[[], datetime]) -> None:
+        self._app, self._now, self._report, self._time_of_send = app, now, report, time_of_send
+        self._token = rows[0].claim_token or ""
+        self._every = app.policies.mark_sent_every
+        self._renew_every = timedelta(seconds=app.policies.claim_timeout_seconds / 3)
+        self._waiting: list[tuple[int, str | None]] = []
+        self._renewed_at = time_of_send()
+        with app.uow() as uow:
+            owned = uow.ledger.touch([row.id for row in rows], self._token, self._renewed_at)
+            uow.commit()
+        report.skipped.extend(row.id for row in rows if row.id not in owned)
+        self.rows = [row for row in rows if row.id in owned]
+        self._lost: set[int] = set()
+
+    def still_ours(self, index: int) -> bool:
+        """Before sending rows[index]: renew the claim on it and the rest if it is time; is it still ours?"""
+        moment = self._time_of_send()
+        if moment - self._renewed_at > self._renew_every:
+            waiting = [row.id for row in self.rows[index:] if row.id not in self._lost]
+            owned = self.record(renew=waiting, at=moment)
+            self._renewed_at = moment
+            lost = [row_id for row_id in waiting if row_id not in owned]
+            self._lost.update(lost)
+            self._report.skipped.extend(lost)
+        return self.rows[index].id not in self._lost
+
+    def sent(self, row_id: int, message_id: str) -> None:
+        self._waiting.append((row_id, message_id))
+        self._report.sent.append(row_id)
+        if len(self._waiting) >= self._every:
+            self.record()
+
+    def failed(self, row: LedgerRow, error: str, *, retry: bool = True) -> None:
+        self.record()
+        _record_failure(self._app, row, error, self._now, self._report, retry=retry)
+
+    def record(self, *, renew: Sequence[int] = (), at: datetime | None = None) -> set[int]:
+        """Commit the marks waiting and, in the same transaction, renew the claim on `renew` (at `at`); returns
+        the ids of `renew` still claimed (see Ledger.touch)."""
+        waiting, self._waiting = self._waiting, []  # taken at once: a commit that failed is not tried again
+        if not waiting and not renew:
+            return set()
+        with self._app.uow() as uow:
+            uow.ledger.mark_sent_many(waiting, self._token, self._now)
+            owned = uow.ledger.touch(renew, self._token, at or self._now) if renew else set()
+            uow.commit()
+        return owned
 
 
 def _record_failure(app: App, row: LedgerRow, error: str, now: datetime, report: SendReport, *,

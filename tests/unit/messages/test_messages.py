@@ -343,12 +343,14 @@ def test_the_message_id_is_derived_from_the_idempotency_key() -> None:
     row = row_for(one(ReminderKind.OPCO_FILING, "employer"))
     first = build_email(SETTINGS, row, "fr", now=NOW)
     again = build_email(SETTINGS, row, "fr", now=NOW + timedelta(hours=1))
-    assert first["Message-ID"] == again["Message-ID"] == message_id_for(row.key, "cfa.example")
+    assert first.message_id == again.message_id == message_id_for(row.key, "cfa.example")
+    assert first.parsed()["Message-ID"] == again.parsed()["Message-ID"] == first.message_id
 
 
 def test_the_email_carries_its_headers_and_both_alternatives() -> None:
     item = one(ReminderKind.OPCO_FILING, "employer")
-    message = build_email(SETTINGS, row_for(item), "fr", now=NOW)
+    built = build_email(SETTINGS, row_for(item), "fr", now=NOW)
+    message = built.parsed()
     rendered = render(item.kind, item.payload, "fr")
     assert message["From"] == SETTINGS.mail_from
     assert message["To"] == EMPLOYER
@@ -361,21 +363,37 @@ def test_the_email_carries_its_headers_and_both_alternatives() -> None:
     assert text_part(message, "html") == rendered.html
     assert not list(message.iter_attachments())
     # The key is written as is, not cut into encoded words, so it can be found in mail logs.
-    assert f"X-Contract-Flow-Key: {item.key}" in message.as_string()
+    assert f"X-Contract-Flow-Key: {item.key}\r\n".encode() in built.data
+    assert (built.sender, built.recipients) == ("no-reply@cfa.example", (EMPLOYER,))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_planned_email_reads_back_as_rendered(language: str) -> None:
+    """The bytes written for SMTP (contract_flow.mime), parsed by the standard library, give back the rendered
+    subject, text and HTML of every planned email, accents, no-break spaces and euro signs included."""
+    for item in planned_everything():
+        if item.kind is ReminderKind.TRIAL_PASS or item.channel != "email":
+            continue
+        rendered = render(item.kind, item.payload, language)
+        message = build_email(SETTINGS, row_for(item), language, now=NOW).parsed()
+        assert message["Subject"] == rendered.subject, item.key
+        assert message["To"] == item.recipient
+        assert text_part(message, "plain") == rendered.text, item.key
+        assert text_part(message, "html") == rendered.html, item.key
 
 
 def test_the_legal_representative_is_copied_only_when_the_payload_says_so() -> None:
     minor = one(ReminderKind.TRIAL_ENDING, "apprentice")
     assert minor.payload["cc"] == LEGAL_REPRESENTATIVE
-    assert build_email(SETTINGS, row_for(minor), "fr", now=NOW)["Cc"] == LEGAL_REPRESENTATIVE
+    assert build_email(SETTINGS, row_for(minor), "fr", now=NOW).parsed()["Cc"] == LEGAL_REPRESENTATIVE
     mentor = one(ReminderKind.TRIAL_ENDING, "mentor")
     assert "cc" not in mentor.payload
-    assert build_email(SETTINGS, row_for(mentor), "fr", now=NOW)["Cc"] is None
+    assert build_email(SETTINGS, row_for(mentor), "fr", now=NOW).parsed()["Cc"] is None
 
 
 def test_a_review_invitation_carries_a_calendar_request_that_parses_back() -> None:
     item = one(ReminderKind.REVIEW_INVITATION, "mentor")
-    message = build_email(SETTINGS, row_for(item), "fr", now=NOW)
+    message = build_email(SETTINGS, row_for(item), "fr", now=NOW).parsed()
     assert message.get_content_type() == "multipart/mixed"
     assert message.get_body(preferencelist=("html",)) is not None
     part, calendar = invitation(message)
@@ -399,7 +417,7 @@ def test_both_invitations_to_a_review_update_the_same_calendar_event() -> None:
     invitations = [item for item in trial_plan()
                    if item.kind is ReminderKind.REVIEW_INVITATION and item.recipient_role == "tutor"]
     assert sorted(item.payload["days"] for item in invitations) == ["14", "2"]
-    emails = [build_email(SETTINGS, row_for(item), "en", now=NOW) for item in invitations]
+    emails = [build_email(SETTINGS, row_for(item), "en", now=NOW).parsed() for item in invitations]
     uids = {str(invitation(message)[1].walk("VEVENT")[0]["UID"]) for message in emails}
     assert uids == {"review-12@cfa.example"}
     assert len({message["Message-ID"] for message in emails}) == 2
@@ -409,5 +427,5 @@ def test_other_kinds_carry_no_calendar_file() -> None:
     for kind in MESSAGE_KINDS:
         if kind is ReminderKind.REVIEW_INVITATION:
             continue
-        message = build_email(SETTINGS, row_for(one(kind)), "en", now=NOW)
+        message = build_email(SETTINGS, row_for(one(kind)), "en", now=NOW).parsed()
         assert not list(message.iter_attachments()), kind

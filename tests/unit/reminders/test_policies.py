@@ -37,7 +37,7 @@ def test_configs_reminders_toml_parses_into_the_documented_defaults() -> None:
     ("review_invite_days_before", (14, 2)), ("review_unlogged_after_days", 7), ("pay_change_days_before", 30),
     ("break_nudge_every_months", 1), ("break_advisor_at_months", 5),
     ("retry_backoff_seconds", (60, 300, 1800, 7200)), ("claim_timeout_seconds", 300), ("sweep_batch", 10_000),
-    ("send_batch", 100),
+    ("send_batch", 100), ("mark_sent_every", 10),
 ])
 def test_the_defaults_are_the_values_the_issue_and_the_config_comments_document(name: str, value: object) -> None:
     assert getattr(DEFAULTS, name) == value
@@ -110,6 +110,8 @@ REFUSALS = [
     pytest.param({"delivery": {"retry_backoff_seconds": ["60"]}}, "delivery.retry_backoff_seconds",
                  id="delivery.retry_backoff_seconds as text"),
     pytest.param({"delivery": {"send_batch": 0}}, "delivery.send_batch", id="delivery.send_batch = 0"),
+    pytest.param({"delivery": {"mark_sent_every": 0}}, "delivery.mark_sent_every",
+                 id="delivery.mark_sent_every = 0"),
     pytest.param({"quiet_hours": {"start": "8pm"}}, "quiet_hours.start", id="quiet_hours.start = 8pm"),
     pytest.param({"quiet_hours": {"end": "24:00"}}, "quiet_hours.end", id="quiet_hours.end = 24:00"),
     pytest.param({"channels": ["email", "sms"]}, "channels", id="channels with sms"),

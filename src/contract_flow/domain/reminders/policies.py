@@ -37,6 +37,7 @@ class ReminderPolicies:
     claim_timeout_seconds: int = 300
     sweep_batch: int = 10_000
     send_batch: int = 100
+    mark_sent_every: int = 10
 
     @property
     def max_attempts(self) -> int:
@@ -82,7 +83,8 @@ _SECTION_KEYS: dict[str, frozenset[str]] = {
     "reviews": frozenset({"first_within_months", "cadence_months", "invite_days_before", "unlogged_after_days"}),
     "pay_change": frozenset({"days_before"}),
     "after_break": frozenset({"nudge_every_months", "advisor_at_months"}),
-    "delivery": frozenset({"retry_backoff_seconds", "claim_timeout_seconds", "sweep_batch", "send_batch"}),
+    "delivery": frozenset({"retry_backoff_seconds", "claim_timeout_seconds", "sweep_batch", "send_batch",
+                           "mark_sent_every"}),
 }
 
 
@@ -139,6 +141,7 @@ def parse_policies(data: Mapping[str, Any]) -> ReminderPolicies:
         claim_timeout_seconds=_int("delivery", "claim_timeout_seconds", delivery.get("claim_timeout_seconds", 300), 1),
         sweep_batch=_int("delivery", "sweep_batch", delivery.get("sweep_batch", 10_000), 1),
         send_batch=_int("delivery", "send_batch", delivery.get("send_batch", 100), 1),
+        mark_sent_every=_int("delivery", "mark_sent_every", delivery.get("mark_sent_every", 10), 1),
     )
 
 
