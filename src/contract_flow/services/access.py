@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
 
 STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})
+#: Plan, log, miss, reschedule and cancel a tripartite review.
+ORGANISERS = frozenset({Role.TUTOR, *STAFF})
+#: Acknowledge a held review's record: its three parties.
+PARTIES = frozenset({Role.APPRENTICE, Role.MENTOR, Role.TUTOR})
+#: Record days away from the company (they move the trial's end).
+ABSENCE_RECORDERS = frozenset({Role.MENTOR, *STAFF})
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,24 @@ def ensure_visible(uow: UnitOfWork, principal: Principal, case_id: int) -> None:
              .where(case_table.c.id == case_id, case_scope(principal)))
     if uow.execute(query).first() is None:
         raise NotFound("case", case_id)
+
+
+def check_visible(app: App, principal: Principal, case_id: int) -> None:
+    """`ensure_visible` in a unit of work of its own (an entrypoint's check before it calls a use case)."""
+    with app.uow(write=False) as uow:
+        ensure_visible(uow, principal, case_id)
+
+
+def case_of_review(app: App, principal: Principal, review_id: int) -> int:
+    """The review's case, if the principal may see it; "not found" otherwise, as for a review that does not
+    exist."""
+    with app.uow(write=False) as uow:
+        try:
+            case_id = uow.reviews.get(review_id).case_id
+            ensure_visible(uow, principal, case_id)
+        except NotFound:
+            raise NotFound("review", review_id) from None
+    return case_id
 
 
 def require_role(principal: Principal, roles: Iterable[Role], what: str) -> None:

@@ -38,6 +38,14 @@ def texts(form: FormData, name: str) -> list[str]:
     return [value.strip() for value in values if value.strip()]
 
 
+def local_path(target: str | None) -> str | None:
+    """Only a path of this site: "//host", a scheme or a backslash would send the person elsewhere (after a login,
+    a move)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
 @dataclass
 class FormState:
     """What a form shows again after an error: the values as typed, and the message of each field at fault."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -47,6 +47,20 @@ def language_of(request: Request, user: Principal | None) -> str:
     chosen = request.session.get("language")
     return choose_language(chosen if isinstance(chosen, str) else None, user.language if user else None,
                            accept_language=request.headers.get("accept-language"))
+
+
+def flash(request: Request, text: str, kind: Literal["ok", "error"] = "ok") -> None:
+    """A message for the next page this session shows (the one a redirect leads to: post, redirect, get)."""
+    request.session["flash"] = [kind, text]
+
+
+def take_flash(request: Request) -> tuple[str | None, str | None]:
+    """The pending message as (ok text, error text), removed from the session once shown."""
+    value = request.session.pop("flash", None)
+    if not isinstance(value, list) or len(value) != 2:
+        return None, None
+    kind, text = value
+    return (None, str(text)) if kind == "error" else (str(text), None)
 
 
 def page(request: Request, template: str, user: Principal | None, *, status: int = 200,

@@ -8,28 +8,11 @@ from fastapi import APIRouter, status
 
 from contract_flow.api.deps import CurrentPrincipal, IfMatch, Services
 from contract_flow.api.schemas import ReviewLogIn, ReviewMissIn, ReviewOut, ReviewPlanIn, ReviewRescheduleIn
-from contract_flow.bootstrap import App
-from contract_flow.domain.case import Role
-from contract_flow.domain.errors import NotFound
 from contract_flow.jsonable import jsonable
 from contract_flow.services import reviews as review_services
-from contract_flow.services.access import STAFF, Principal, ensure_visible, require_role
-
-ORGANISERS = frozenset({Role.TUTOR, *STAFF})  # plan, log, miss, reschedule, cancel
-PARTIES = frozenset({Role.APPRENTICE, Role.MENTOR, Role.TUTOR})  # acknowledge
+from contract_flow.services.access import ORGANISERS, PARTIES, case_of_review, ensure_visible, require_role
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
-
-
-def _case_of_review(app: App, principal: Principal, review_id: int) -> int:
-    """The review's case, if the principal may see it; otherwise "not found", as for a review that does not exist."""
-    with app.uow(write=False) as uow:
-        try:
-            case_id = uow.reviews.get(review_id).case_id
-            ensure_visible(uow, principal, case_id)
-        except NotFound:
-            raise NotFound("review", review_id) from None
-    return case_id
 
 
 @router.get("/cases/{case_id}/reviews", response_model=list[ReviewOut], summary="A case's reviews")
@@ -51,7 +34,7 @@ def plan(case_id: int, body: ReviewPlanIn, app: Services, principal: CurrentPrin
 
 @router.get("/reviews/{review_id}", response_model=ReviewOut, summary="A review")
 def get_review(review_id: int, app: Services, principal: CurrentPrincipal) -> Any:
-    _case_of_review(app, principal, review_id)
+    case_of_review(app, principal, review_id)
     with app.uow(write=False) as uow:
         return jsonable(uow.reviews.get(review_id))
 
@@ -59,7 +42,7 @@ def get_review(review_id: int, app: Services, principal: CurrentPrincipal) -> An
 @router.post("/reviews/{review_id}/log", response_model=ReviewOut,
              summary="Log a review that took place: attendance, skills, observations, next steps")
 def log(review_id: int, body: ReviewLogIn, app: Services, principal: CurrentPrincipal, version: IfMatch) -> Any:
-    _case_of_review(app, principal, review_id)
+    case_of_review(app, principal, review_id)
     require_role(principal, ORGANISERS, "logging a review")
     return jsonable(review_services.log_review(
         app, review_id, attended=body.attended, skills=body.skills, mentor_observations=body.mentor_observations,
@@ -69,7 +52,7 @@ def log(review_id: int, body: ReviewLogIn, app: Services, principal: CurrentPrin
 
 @router.post("/reviews/{review_id}/miss", response_model=ReviewOut, summary="Record that it did not take place")
 def miss(review_id: int, body: ReviewMissIn, app: Services, principal: CurrentPrincipal, version: IfMatch) -> Any:
-    _case_of_review(app, principal, review_id)
+    case_of_review(app, principal, review_id)
     require_role(principal, ORGANISERS, "recording a missed review")
     return jsonable(review_services.miss_review(app, review_id, reason=body.reason, actor_email=principal.actor,
                                                 expected_version=version))
@@ -78,7 +61,7 @@ def miss(review_id: int, body: ReviewMissIn, app: Services, principal: CurrentPr
 @router.post("/reviews/{review_id}/reschedule", response_model=ReviewOut, summary="Give a missed review a new date")
 def reschedule(review_id: int, body: ReviewRescheduleIn, app: Services, principal: CurrentPrincipal,
                version: IfMatch) -> Any:
-    _case_of_review(app, principal, review_id)
+    case_of_review(app, principal, review_id)
     require_role(principal, ORGANISERS, "rescheduling a review")
     return jsonable(review_services.reschedule_review(app, review_id, planned_at=body.planned_at, place=body.place,
                                                       actor_email=principal.actor, expected_version=version))
@@ -86,7 +69,7 @@ def reschedule(review_id: int, body: ReviewRescheduleIn, app: Services, principa
 
 @router.post("/reviews/{review_id}/cancel", response_model=ReviewOut, summary="Cancel a planned review")
 def cancel(review_id: int, app: Services, principal: CurrentPrincipal, version: IfMatch) -> Any:
-    _case_of_review(app, principal, review_id)
+    case_of_review(app, principal, review_id)
     require_role(principal, ORGANISERS, "cancelling a review")
     return jsonable(review_services.cancel_review(app, review_id, actor_email=principal.actor,
                                                   expected_version=version))
@@ -95,6 +78,6 @@ def cancel(review_id: int, app: Services, principal: CurrentPrincipal, version: 
 @router.post("/reviews/{review_id}/ack", response_model=ReviewOut,
              summary="Acknowledge the record of a held review (as one of its three parties)")
 def acknowledge(review_id: int, app: Services, principal: CurrentPrincipal) -> Any:
-    _case_of_review(app, principal, review_id)
+    case_of_review(app, principal, review_id)
     require_role(principal, PARTIES, "acknowledging a review")
     return jsonable(review_services.acknowledge_review(app, review_id, actor_email=principal.actor))

@@ -13,8 +13,7 @@ from contract_flow.services.access import require_role
 from contract_flow.services.inbox import inbox as read_inbox
 from contract_flow.services.inbox import mark_read
 from contract_flow.web.auth import Csrf, Services, User
-from contract_flow.web.render import page
-from contract_flow.web.routes.people import take_flash
+from contract_flow.web.render import page, take_flash
 
 router = APIRouter(include_in_schema=False)
 

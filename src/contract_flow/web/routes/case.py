@@ -30,9 +30,9 @@ from contract_flow.services.access import STAFF, Principal, ensure_visible, requ
 from contract_flow.services.reminders import ledger
 from contract_flow.services.views import case_facts
 from contract_flow.web.auth import Csrf, Services, User
-from contract_flow.web.forms import FormState
+from contract_flow.web.forms import FormState, local_path
 from contract_flow.web.i18n import Translator
-from contract_flow.web.render import language_of, page
+from contract_flow.web.render import flash, language_of, page, take_flash
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,22 +55,6 @@ class Move:
     reasons: list[str]
     irreversible: bool
     needs_reason: bool
-
-
-def local_path(target: str | None) -> str | None:
-    """Only a path of this site (no "//host", no scheme): where to go back after a move."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
-def flash(request: Request, message: str) -> None:
-    request.session["flash"] = message
-
-
-def take_flash(request: Request) -> str | None:
-    message = request.session.pop("flash", None)
-    return message if isinstance(message, str) else None
 
 
 def translator(request: Request, user: Principal) -> Translator:
@@ -138,7 +122,7 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
         allowed=[move for move in moves if not move.reasons], blocked=[move for move in moves if move.reasons],
         asked=asked_facts(moves), history=view.history, records=(RECORD_FACTS, RECORD_ABSENCE),
         reminders=ledger(app, case_id) if staff else [], problems=problems or {}, typed=typed or {},
-        facts_form=facts_form or FormState(), flash=take_flash(request),
+        facts_form=facts_form or FormState(), flash=take_flash(request)[0],
         step=SEARCH_STEPS.index(view.case.state) + 1 if view.case.state in SEARCH_STEPS else None)
 
 

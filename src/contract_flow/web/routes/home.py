@@ -9,17 +9,11 @@ from fastapi.responses import RedirectResponse
 
 from contract_flow.services.directory import check_login
 from contract_flow.web.auth import Csrf, LoginRequired, Services, User, current_user, log_in, log_out
+from contract_flow.web.forms import local_path
 from contract_flow.web.i18n import LANGUAGES, Translator
 from contract_flow.web.render import home_of, language_of, page
 
 router = APIRouter(include_in_schema=False)
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only a path of this site: "//evil.example" or "https://..." would send the person elsewhere after login.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @router.get("/")
@@ -34,8 +28,8 @@ def login_form(request: Request, next: str | None = None) -> Response:
     except LoginRequired:
         user = None
     if user is not None:
-        return RedirectResponse(_safe_next(next) or home_of(user.role), status_code=303)
-    return page(request, "login.html", None, title_key="login.title", next=_safe_next(next) or "", error=None,
+        return RedirectResponse(local_path(next) or home_of(user.role), status_code=303)
+    return page(request, "login.html", None, title_key="login.title", next=local_path(next) or "", error=None,
                 email="")
 
 
@@ -47,10 +41,10 @@ def login(request: Request, app: Services, email: Annotated[str, Form(max_length
     if person_id is None:
         t = Translator(language_of(request, None))
         # One message for an unknown email and a wrong password: which emails have accounts is not told.
-        return page(request, "login.html", None, status=401, title_key="login.title", next=_safe_next(next) or "",
+        return page(request, "login.html", None, status=401, title_key="login.title", next=local_path(next) or "",
                     error=t("login.failed"), email=email.replace("\x00", ""))
     log_in(request, person_id)
-    return RedirectResponse(_safe_next(next) or "/", status_code=303)
+    return RedirectResponse(local_path(next) or "/", status_code=303)
 
 
 @router.post("/logout", dependencies=[Csrf])
@@ -64,4 +58,4 @@ def language(request: Request, lang: Annotated[str, Form()] = "fr",
              next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     if lang in LANGUAGES:
         request.session["language"] = lang
-    return RedirectResponse(_safe_next(next) or "/", status_code=303)
+    return RedirectResponse(local_path(next) or "/", status_code=303)

@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def lead_page(request: Request, app: Any, user: Principal, *, page_number: int = 1, status: int = 200,
               problems: dict[int, list[str]] | None = None, typed: dict[int, str] | None = None) -> HTMLResponse:
     """The projects to validate; `problems` and `typed` (the reason as typed) by case, after a refused post."""
-    from contract_flow.web.routes.case import take_flash
+    from contract_flow.web.render import take_flash
 
     require_role(user, {Role.PROGRAMME_LEAD}, "validating job projects")
     projects, total = awaiting_validation(app, case_scope(user), limit=PAGE_SIZE,
@@ -33,7 +33,7 @@ def lead_page(request: Request, app: Any, user: Principal, *, page_number: int =
     elsewhere = [message for case_id, messages in problems.items() if case_id not in listed for message in messages]
     return page(request, "lead/lead.html", user, status=status, title_key="lead.title", projects=projects,
                 total=total, page_number=page_number, pages=max(1, -(-total // PAGE_SIZE)),
-                problems=problems, elsewhere=elsewhere, typed=typed or {}, flash=take_flash(request))
+                problems=problems, elsewhere=elsewhere, typed=typed or {}, flash=take_flash(request)[0])
 
 
 @router.get("/lead")

@@ -14,23 +14,18 @@ from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused
 from contract_flow.services import people
 from contract_flow.services import reviews as review_services
-from contract_flow.services.access import require_role
+from contract_flow.services.access import ABSENCE_RECORDERS, PARTIES, case_of_review, require_role
+from contract_flow.services.access import check_visible as visible
 from contract_flow.services.cases import record_absence
 from contract_flow.web.auth import Csrf, Services, User
 from contract_flow.web.forms import FormState, text
 from contract_flow.web.i18n import Translator
-from contract_flow.web.render import home_of, language_of, page
+from contract_flow.web.render import flash, home_of, language_of, page, take_flash
 from contract_flow.web.routes.people import (
-    ABSENCE_RECORDERS,
-    PARTIES,
     back_to,
-    case_of_review,
-    flash,
     form_date,
     form_version,
     paging,
-    take_flash,
-    visible,
 )
 
 router = APIRouter(include_in_schema=False)

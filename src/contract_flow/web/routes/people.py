@@ -4,50 +4,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
-from fastapi import Request
-
-from contract_flow.bootstrap import App
 from contract_flow.domain.case import Role
 from contract_flow.domain.context import PARIS
-from contract_flow.domain.errors import InvalidInput, NotFound
-from contract_flow.services.access import STAFF, Principal, ensure_visible
-
-ORGANISERS = frozenset({Role.TUTOR, *STAFF})  # plan and log reviews (as the API)
-PARTIES = frozenset({Role.APPRENTICE, Role.MENTOR, Role.TUTOR})  # acknowledge a review
-ABSENCE_RECORDERS = frozenset({Role.MENTOR, *STAFF})
-FlashKind = Literal["ok", "error"]
-
-
-def flash(request: Request, text: str, kind: FlashKind = "ok") -> None:
-    """A message for the next page this session shows (the one the redirect leads to)."""
-    request.session["flash"] = [kind, text]
-
-
-def take_flash(request: Request) -> tuple[str | None, str | None]:
-    """The pending message as (ok text, error text), removed from the session once shown."""
-    value = request.session.pop("flash", None)
-    if not isinstance(value, list) or len(value) != 2:
-        return None, None
-    kind, text = value
-    return (None, str(text)) if kind == "error" else (str(text), None)
-
-
-def case_of_review(app: App, user: Principal, review_id: int) -> int:
-    """The review's case, if the user may see it; "not found" otherwise, as for a review that does not exist."""
-    with app.uow(write=False) as uow:
-        try:
-            case_id = uow.reviews.get(review_id).case_id
-            ensure_visible(uow, user, case_id)
-        except NotFound:
-            raise NotFound("review", review_id) from None
-    return case_id
-
-
-def visible(app: App, user: Principal, case_id: int) -> None:
-    with app.uow(write=False) as uow:
-        ensure_visible(uow, user, case_id)
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.services.access import Principal
 
 
 def back_to(user: Principal, case_id: int) -> str:

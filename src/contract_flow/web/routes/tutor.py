@@ -13,21 +13,17 @@ from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionR
 from contract_flow.domain.reviews import Party, Review, ReviewState, SkillLevel
 from contract_flow.services import people
 from contract_flow.services import reviews as review_services
-from contract_flow.services.access import require_role
+from contract_flow.services.access import ORGANISERS, case_of_review, require_role
+from contract_flow.services.access import check_visible as visible
 from contract_flow.web.auth import Csrf, Services, User
 from contract_flow.web.forms import FormState, text
 from contract_flow.web.i18n import Translator
-from contract_flow.web.render import language_of, page
+from contract_flow.web.render import flash, language_of, page, take_flash
 from contract_flow.web.routes.people import (
-    ORGANISERS,
     back_to,
-    case_of_review,
-    flash,
     form_moment,
     form_version,
     paging,
-    take_flash,
-    visible,
 )
 
 router = APIRouter(include_in_schema=False)
