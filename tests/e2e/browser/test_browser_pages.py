@@ -52,8 +52,18 @@ def waiting_for_the_lead(app: App, world: World) -> int:
     return case_id
 
 
+#: Every field a person fills has a name a screen reader reads: a <label>, or aria-label(ledby) for a field whose
+#: label is elsewhere by design. Hidden inputs (CSRF token, version) are not fields.
+_UNLABELLED = """[...document.querySelectorAll('input, select, textarea')]
+    .filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label')
+                 && !e.getAttribute('aria-labelledby'))
+    .map(e => e.outerHTML.slice(0, 120))"""
+
+
 def check(page: Page, shot: Shot, name: str) -> None:
-    """The page as it is now fits a phone's width and a desktop's; a screenshot at each."""
+    """The page as it is now has a label on every field and fits a phone's width and a desktop's; a screenshot
+    at each."""
+    assert page.evaluate(_UNLABELLED) == [], f"{name} has fields without a label"
     for label, size in SIZES:
         page.set_viewport_size(size)
         width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
