@@ -237,12 +237,24 @@ GUARDS: dict[Trigger, tuple[Guard, ...]] = {
 _ROLE_GUARDS: dict[Trigger, Guard] = {trigger: _role(trigger) for trigger in Trigger}
 
 
+def rule_name(guard: Guard) -> str:
+    """The rule a guard enforces, as pages name it ("project", "pay", "trial_over"...; "role" for the role)."""
+    return "role" if guard in _ROLE_GUARDS.values() else guard.__name__.lstrip("_")
+
+
+def blockers_by_rule(case: Case, trigger: Trigger, ctx: TransitionContext, *,
+                     with_role: bool = True) -> list[tuple[str, list[str]]]:
+    """What stops `trigger` now, rule by rule (role first): each rule's name and its reasons. Pages word each
+    rule in the reader's language and show the reasons (which name facts and sources) beside it."""
+    guards = (_ROLE_GUARDS[trigger], *GUARDS.get(trigger, ())) if with_role else GUARDS.get(trigger, ())
+    found = [(rule_name(guard), guard(case, ctx)) for guard in guards]
+    return [(rule, reasons) for rule, reasons in found if reasons]
+
+
 def blockers(case: Case, trigger: Trigger, ctx: TransitionContext) -> list[str]:
     """Everything that stops `trigger` now, role first; empty when it may fire."""
-    found = _ROLE_GUARDS[trigger](case, ctx)
-    for guard in GUARDS.get(trigger, ()):
-        found.extend(guard(case, ctx))
-    return found
+    return [reason for _, reasons in blockers_by_rule(case, trigger, ctx) for reason in reasons]
 
 
-__all__ = ["ALLOWED_ROLES", "GUARDS", "CaseState", "age_on", "blockers", "parts_needed"]
+__all__ = ["ALLOWED_ROLES", "GUARDS", "CaseState", "age_on", "blockers", "blockers_by_rule", "parts_needed",
+           "rule_name"]

@@ -18,7 +18,7 @@ from contract_flow.domain import effects
 from contract_flow.domain.case import RECORD_FACTS, RECORDS, Case, CaseEvent
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import TransitionRefused, TriggerNotAllowed
-from contract_flow.domain.guards import blockers
+from contract_flow.domain.guards import blockers, blockers_by_rule
 from contract_flow.domain.states import SPEC_BY_TRIGGER, TRANSITIONS, TRIGGERS_FROM, CaseState, Trigger
 
 
@@ -118,6 +118,11 @@ def fire(case: Case, trigger: Trigger | str, ctx: TransitionContext) -> CaseEven
 def check(case: Case, ctx: TransitionContext) -> dict[Trigger, list[str]]:
     """For each trigger leaving the current state, what blocks it (empty list: it may fire now)."""
     return {trigger: blockers(case, trigger, ctx) for trigger in TRIGGERS_FROM[CaseState(case.state)]}
+
+
+def check_by_rule(case: Case, ctx: TransitionContext) -> dict[Trigger, list[tuple[str, list[str]]]]:
+    """`check`, with each reason under the name of the rule that gave it (see guards.blockers_by_rule)."""
+    return {trigger: blockers_by_rule(case, trigger, ctx) for trigger in TRIGGERS_FROM[CaseState(case.state)]}
 
 
 def replay(events: Iterable[CaseEvent], initial: CaseState = CaseState.REFLECT) -> CaseState:

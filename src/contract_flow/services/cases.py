@@ -27,7 +27,7 @@ from contract_flow.domain.case import (
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
 from contract_flow.domain.guards import parts_needed
-from contract_flow.domain.machine import append_event, check, fire, record_facts
+from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import parse_email, parse_text
 from contract_flow.services.reminders import replan_in
@@ -183,7 +183,13 @@ def advance_in(app: App, uow: UnitOfWork, case_id: int, trigger: str, *, actor: 
 class CaseView:
     case: Case
     history: list[CaseEvent]
-    blocked: dict[Trigger, list[str]]
+    #: For each trigger leaving the state, the rules that block it now with their reasons (empty: it may fire).
+    blocked_by_rule: dict[Trigger, list[tuple[str, list[str]]]]
+
+    @property
+    def blocked(self) -> dict[Trigger, list[str]]:
+        return {trigger: [reason for _, reasons in rules for reason in reasons]
+                for trigger, rules in self.blocked_by_rule.items()}
 
     @property
     def allowed(self) -> list[Trigger]:
@@ -201,7 +207,7 @@ def show(app: App, case_id: int, *, actor_email: str | Actor = "system") -> Case
         case = uow.cases.get(case_id, ALL_PARTS)
         actor = resolve_actor(uow, actor_email)
         ctx = _context(app, uow, case, actor, None, {})
-        return CaseView(case=case, history=uow.cases.history(case_id), blocked=check(case, ctx))
+        return CaseView(case=case, history=uow.cases.history(case_id), blocked_by_rule=check_by_rule(case, ctx))
 
 
 def record_absence(app: App, case_id: int, first: date, last: date, *, actor_email: str | Actor,

@@ -16,7 +16,7 @@ from contract_flow.adapters.tables import case_table, contract_table, programme_
 from contract_flow.domain.case import ALL_PARTS, Actor, Case, Part, Role
 from contract_flow.domain.context import TransitionContext, paris_date
 from contract_flow.domain.errors import DomainError, InvalidInput
-from contract_flow.domain.guards import GUARDS
+from contract_flow.domain.guards import blockers_by_rule
 from contract_flow.domain.reviews import Party, Review, ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, TRANSITIONS, CaseState, Trigger, step_number
 from contract_flow.services.access import Principal, case_scope
@@ -207,11 +207,9 @@ def path_of(app: App, case_id: int, email: str) -> ApprenticePath:
         ctx = TransitionContext(actor=Actor("system", Role.SYSTEM), now=now, rules=app.rules,
                                 seats_taken=lambda: uow.cases.seats_taken(case.programme.code))
         move = FORWARD.get(case.state)
-        missing = []
-        for guard in GUARDS.get(move, ()) if move else ():
-            reasons = guard(case, ctx)
-            if reasons:
-                missing.append(Missing(guard.__name__.lstrip("_"), tuple(reasons)))
+        # Without the role rule: an apprentice never moves their case; what matters is what the case lacks.
+        missing = [Missing(rule, tuple(reasons))
+                   for rule, reasons in (blockers_by_rule(case, move, ctx, with_role=False) if move else [])]
         rows = uow.execute(sa.select(review_table).where(
             review_table.c.case_id == case_id, review_table.c.state != ReviewState.CANCELLED.value)
             .order_by(review_table.c.planned_at, review_table.c.id)).mappings()

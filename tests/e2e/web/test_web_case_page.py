@@ -45,6 +45,8 @@ def test_staff_see_the_moves_allowed_now_and_why_the_others_are_blocked(site: Si
     assert re.search(r'<li class="current" aria-current="step">\s*1\. Réfléchir', page.text)
     assert '>Abandonner</button>' in page.text  # withdraw is allowed from any search step
     assert "needs a professional project" in page.text  # start_applying is blocked, with the guard's words
+    # ... under the rule, worded in the page's language
+    assert "Le projet professionnel doit être précisé (métier visé, zone de mobilité)." in page.text
     assert "project.target_job" in page.text  # and the facts form names what to record
     assert f'action="/cases/{case_id}/facts"' in page.text
     assert "Relances" in page.text  # the reminder ledger

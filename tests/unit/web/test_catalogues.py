@@ -50,6 +50,15 @@ def test_every_state_role_and_error_status_has_a_name(language: str) -> None:
     assert [code for code in (400, 401, 403, 404, 405, 409, 413, 422) if not t.has(f"error.{code}")] == []
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_rule_of_every_move_has_a_sentence(language: str) -> None:
+    from contract_flow.domain.guards import GUARDS, rule_name
+
+    t = Translator(language)
+    rules = {"role"} | {rule_name(guard) for guards in GUARDS.values() for guard in guards}
+    assert sorted(rule for rule in rules if not t.has(f"guard.{rule}")) == []
+
+
 def test_a_missing_key_shows_itself_rather_than_nothing() -> None:
     assert Translator("fr")("no.such.key") == "[no.such.key]"
 

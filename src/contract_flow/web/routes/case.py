@@ -55,6 +55,8 @@ class Move:
     reasons: list[str]
     irreversible: bool
     needs_reason: bool
+    #: The rules blocking it (named, for the reader's language) with their reasons (facts and sources named).
+    rules: list[tuple[str, list[str]]]
 
 
 def translator(request: Request, user: Principal) -> Translator:
@@ -112,8 +114,9 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
     view = case_services.show(app, case_id, actor_email=user.actor)
     staff = user.role in STAFF
     t = translator(request, user)
+    rules = view.blocked_by_rule
     moves = [Move(trigger, SPEC_BY_TRIGGER[trigger].dest, reasons, trigger in IRREVERSIBLE,
-                  trigger in REASON_REQUIRED) for trigger, reasons in view.blocked.items()]
+                  trigger in REASON_REQUIRED, rules[trigger]) for trigger, reasons in view.blocked.items()]
     candidate = view.case.candidate
     return page(
         request, "case/case.html", user, status=status, title_key="case.title",
