@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -37,41 +37,74 @@ def _cases(scope: sa.ColumnElement[bool] | None) -> sa.Select[tuple[int, str, st
     return query.where(scope) if scope is not None else query
 
 
-def at_risk(app: App, scope: sa.ColumnElement[bool] | None, now: datetime | None = None) -> list[Risk]:
-    moment = now or app.clock.now()
+def _risks(app: App, scope: sa.ColumnElement[bool] | None, moment: datetime,
+           programmes: list[tuple[str, date]]) -> sa.CompoundSelect[tuple[int, str, str, str, str, str, date | None]]:
+    """Every risk as one UNION ALL of one query per kind, each row (case id, first name, last name, state, kind,
+    detail, due), so that a page of them and their count are read from the database, not built in Python."""
     today = paris_date(moment)
     horizon = today + timedelta(days=HORIZON_DAYS)
     stale_before = moment - timedelta(days=app.policies.stale_apprentice_days)
     unlogged_before = moment - timedelta(days=app.policies.review_unlogged_after_days)
-    risks: list[Risk] = []
-    with app.uow(write=False) as uow:
-        def add(query: sa.Select[tuple[int, str, str, str]], kind: str, detail: str,
-                due: sa.ColumnElement[date] | None = None) -> None:
-            rows = uow.execute(query.add_columns(due) if due is not None else query)
-            for row in rows:
-                risks.append(Risk(row[0], f"{row[1]} {row[2]}", row[3], kind, detail,
-                                  row[4] if due is not None else None))
+    no_date = sa.null().cast(sa.Date)
 
-        base = _cases(scope)
-        add(base.where(case_table.c.state.in_(SEARCH_STEPS), case_table.c.state_since < stale_before),
-            "stale", f"no move for {app.policies.stale_apprentice_days} days or more")
-        contracts = base.join(contract_table, contract_table.c.case_id == case_table.c.id)
-        add(contracts.where(case_table.c.state == CaseState.TRIAL, contract_table.c.trial_end.between(today, horizon)),
-            "deadline", "trial ends", contract_table.c.trial_end)
-        add(contracts.where(case_table.c.state.in_((CaseState.TRIAL, CaseState.ACTIVE)),
-                            contract_table.c.opco_filed_on.is_(None), contract_table.c.opco_filing_due <= horizon),
-            "deadline", "OPCO filing due (D6224-1)", contract_table.c.opco_filing_due)
-        add(base.join(review_table, review_table.c.case_id == case_table.c.id)
-            .where(review_table.c.state == "planned", review_table.c.planned_at < unlogged_before),
-            "overdue_review", "review held more than a week ago and not logged", review_table.c.due_by)
-        # No DISTINCT (IN ignores duplicates): with it SQLite scans the whole ledger in case_id order instead of
-        # seeking the failed rows by status (130 ms against 0.1 ms with 10,000 cases).
-        failed = sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed").scalar_subquery()
-        add(base.where(case_table.c.id.in_(failed)), "failed_reminder", "a reminder could not be delivered")
-        # The L6222-12-1 window ends 3 months after each programme's start: one date per programme.
-        for code, start in uow.execute(sa.select(programme_table.c.code, programme_table.c.start_date)):
-            window_end = add_months(start, 3)
-            if today <= window_end <= horizon:
-                add(base.where(programme_table.c.code == code, case_table.c.state.in_(WINDOW_STATES)),
-                    "deadline", "3-month search window ends (L6222-12-1)", sa.literal(window_end, sa.Date))
-    return sorted(risks, key=lambda r: (r.due or today, r.case_id, r.kind))
+    def kind(query: sa.Select[tuple[int, str, str, str]], name: str, detail: str,
+             due: sa.ColumnElement[Any]) -> sa.Select[tuple[int, str, str, str, str, str, date | None]]:
+        return query.add_columns(sa.literal(name, sa.String).label("kind"),
+                                 sa.literal(detail, sa.String).label("detail"), due.label("due"))
+
+    base = _cases(scope)
+    contracts = base.join(contract_table, contract_table.c.case_id == case_table.c.id)
+    # No DISTINCT (IN ignores duplicates): with it SQLite scans the whole ledger in case_id order instead of
+    # seeking the failed rows by status (130 ms against 0.1 ms with 10,000 cases).
+    failed = sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed").scalar_subquery()
+    parts = [
+        kind(base.where(case_table.c.state.in_(SEARCH_STEPS), case_table.c.state_since < stale_before),
+             "stale", f"no move for {app.policies.stale_apprentice_days} days or more", no_date),
+        kind(contracts.where(case_table.c.state == CaseState.TRIAL,
+                             contract_table.c.trial_end.between(today, horizon)),
+             "deadline", "trial ends", contract_table.c.trial_end),
+        kind(contracts.where(case_table.c.state.in_((CaseState.TRIAL, CaseState.ACTIVE)),
+                             contract_table.c.opco_filed_on.is_(None), contract_table.c.opco_filing_due <= horizon),
+             "deadline", "OPCO filing due (D6224-1)", contract_table.c.opco_filing_due),
+        kind(base.join(review_table, review_table.c.case_id == case_table.c.id)
+             .where(review_table.c.state == "planned", review_table.c.planned_at < unlogged_before),
+             "overdue_review", "review held more than a week ago and not logged", review_table.c.due_by),
+        kind(base.where(case_table.c.id.in_(failed)), "failed_reminder", "a reminder could not be delivered", no_date),
+    ]
+    # The L6222-12-1 window ends 3 months after each programme's start: one date per programme.
+    for code, start in programmes:
+        window_end = add_months(start, 3)
+        if today <= window_end <= horizon:
+            parts.append(kind(base.where(programme_table.c.code == code, case_table.c.state.in_(WINDOW_STATES)),
+                              "deadline", "3-month search window ends (L6222-12-1)",
+                              sa.literal(window_end, sa.Date)))
+    return sa.union_all(*parts)
+
+
+@dataclass(frozen=True)
+class RiskPage:
+    risks: list[Risk]
+    total: int
+
+
+def at_risk_page(app: App, scope: sa.ColumnElement[bool] | None, *, limit: int | None = None, offset: int = 0,
+                 now: datetime | None = None) -> RiskPage:
+    """The risks in the scope, soonest due first (undated ones as due today), then by case and kind; `limit`
+    of them from `offset`, and how many there are in all."""
+    moment = now or app.clock.now()
+    with app.uow(write=False) as uow:
+        programmes = [(row.code, row.start_date) for row in
+                      uow.execute(sa.select(programme_table.c.code, programme_table.c.start_date))]
+        risks = _risks(app, scope, moment, programmes).subquery("risk")
+        ordered = (sa.select(risks).order_by(sa.func.coalesce(risks.c.due, paris_date(moment)), risks.c.id,
+                                             risks.c.kind, risks.c.detail)
+                   .offset(offset))
+        rows = uow.execute(ordered.limit(limit) if limit is not None else ordered).all()
+        total = len(rows) + offset if limit is None else int(
+            uow.execute(sa.select(sa.func.count()).select_from(risks)).scalar_one())
+    return RiskPage([Risk(row[0], f"{row[1]} {row[2]}", row[3], row[4], row[5], row[6]) for row in rows], total)
+
+
+def at_risk(app: App, scope: sa.ColumnElement[bool] | None, now: datetime | None = None) -> list[Risk]:
+    """Every risk in the scope (the API's board, its `at_risk` filter), in the order of `at_risk_page`."""
+    return at_risk_page(app, scope, now=now).risks

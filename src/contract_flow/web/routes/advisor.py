@@ -17,7 +17,7 @@ from contract_flow.services.directory import list_programmes
 from contract_flow.services.importer import ImportReport, import_cases
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import board_cards, cards, parse_state
-from contract_flow.services.risk import at_risk
+from contract_flow.services.risk import at_risk_page
 from contract_flow.web.auth import Csrf, Services, User
 from contract_flow.web.forms import FormState
 from contract_flow.web.render import page
@@ -78,13 +78,13 @@ _DETAILS = (("trial ends", "risk.details.trial_end"), ("OPCO filing", "risk.deta
 @router.get("/risk")
 def risk(request: Request, app: Services, user: User, page_number: Page = 1) -> Response:
     require_role(user, STAFF, "the cases at risk")
-    found = at_risk(app, case_scope(user))
-    shown = found[(page_number - 1) * PAGE_SIZE: page_number * PAGE_SIZE]
+    found = at_risk_page(app, case_scope(user), limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    shown = found.risks
     details = {risk.detail: next((key for start, key in _DETAILS if risk.detail.startswith(start)), None)
                for risk in shown}
-    return page(request, "advisor/risk.html", user, title_key="risk.title", risks=shown, total=len(found),
+    return page(request, "advisor/risk.html", user, title_key="risk.title", risks=shown, total=found.total,
                 details=details, stale_days=app.policies.stale_apprentice_days, page_number=page_number,
-                pages=_pages(len(found)))
+                pages=_pages(found.total))
 
 
 @router.get("/import")
