@@ -121,6 +121,29 @@ def _context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | 
     )
 
 
+#: The facts that name a person of the CFA, and the roles that person may have: naming them opens the case to them
+#: (an academic tutor sees the cases whose `tutor` they are), so a user of another role or of another CFA is
+#: refused (a typo in an email would otherwise show the case to someone else).
+_CFA_PEOPLE: dict[str, frozenset[Role]] = {"tutor": frozenset({Role.TUTOR}),
+                                           "advisor": frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})}
+
+
+def _check_people(uow: UnitOfWork, case: Case, parsed: Mapping[str, object]) -> None:
+    for key, roles in _CFA_PEOPLE.items():
+        email = parsed.get(key)
+        if not isinstance(email, str):
+            continue
+        person = uow.people.find(email)
+        if person is None:
+            continue  # not a user (yet): nobody can log in as them
+        if Role(person["role"]) not in roles:
+            names = " or ".join(sorted(role.value.replace("_", " ") for role in roles))
+            raise InvalidInput(key, f"{email} is a user whose role is {person['role']}, not {names}")
+        cfa = case.programme.cfa_code
+        if cfa is not None and person["cfa_code"] not in (None, cfa):
+            raise InvalidInput(key, f"{email} works for the CFA {person['cfa_code']}, not {cfa} (the case's)")
+
+
 def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str | Actor,
               expected_version: int | None = None, reason: str | None = None) -> Case:
     """Record facts on a case (all or nothing) and note who did it in the history."""
@@ -131,6 +154,7 @@ def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], 
         case = uow.cases.get(case_id, fact_specs.parts_touched(parsed))
         version = _checked_version(case, expected_version)
         ctx = _context(app, uow, case, actor, reason, given)
+        _check_people(uow, case, parsed)
         fact_specs.apply_facts(case, parsed, ctx.today)
         record_facts(case, ctx)
         uow.cases.save(case, expected_version=version)
@@ -168,6 +192,7 @@ def advance_in(app: App, uow: UnitOfWork, case_id: int, trigger: str, *, actor: 
     version = _checked_version(case, expected_version)
     ctx = _context(app, uow, case, acting, reason, given, at)
     if parsed:
+        _check_people(uow, case, parsed)
         fact_specs.apply_facts(case, parsed, ctx.today)
     event = fire(case, name, ctx)
     uow.cases.save(case, expected_version=version)
