@@ -46,6 +46,14 @@ class Page:
     offset: int
 
 
+def programmes_in_scope(app: App, scope: sa.ColumnElement[bool]) -> set[str]:
+    """The codes of the programmes of the cases `scope` selects."""
+    with app.uow(write=False) as uow:
+        return set(uow.execute(
+            sa.select(programme_table.c.code).distinct()
+            .join(case_table, case_table.c.programme_id == programme_table.c.id).where(scope)).scalars())
+
+
 def list_cases(app: App, *, state: str | None = None, programme: str | None = None,
                limit: int | None = None, offset: int = 0) -> list[CaseSummary]:
     return find_cases(app, state=state, programme=programme, limit=limit, offset=offset).items

@@ -200,6 +200,10 @@ def test_a_programme_lead_adds_a_programme_to_their_cfa(world: World, client: Te
     listed = ok(client.get("/api/v1/programmes", headers=lead))
     assert {p["code"] for p in listed} == {"mecatronique", "robotique"}
     assert {p["code"] for p in ok(client.get("/api/v1/programmes", headers=world.as_("advisor", 2)))} == {"autre"}
+    # The others see the programmes of the cases they see: not CFA two's, nor the new one (no case of theirs).
+    for role in ("tutor", "mentor", "apprentice"):
+        seen = {p["code"] for p in ok(client.get("/api/v1/programmes", headers=world.as_(role)))}
+        assert seen == {"mecatronique"}, role
 
 
 # -- tutor -----------------------------------------------------------------------------------------------------

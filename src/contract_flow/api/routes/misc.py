@@ -15,6 +15,7 @@ from contract_flow.services import inbox as inbox_services
 from contract_flow.services.access import STAFF, case_scope, require_role
 from contract_flow.services.directory import add_programme, list_programmes
 from contract_flow.services.queries import board as build_board
+from contract_flow.services.queries import programmes_in_scope
 from contract_flow.services.risk import at_risk
 
 router = APIRouter(prefix="/api/v1")
@@ -28,12 +29,15 @@ def health(app: Services) -> Any:
 
 
 @router.get("/programmes", response_model=list[ProgrammeOut], tags=["programmes"],
-            summary="Programmes (CFA staff: their CFA's)")
+            summary="Programmes: CFA staff see their CFA's; the others, the programmes of the cases they see")
 def programmes(app: Services, principal: CurrentPrincipal) -> Any:
     found = list_programmes(app)
     if principal.role in STAFF:
-        found = [p for p in found if p.cfa_code == principal.cfa_code]
-    return jsonable(found)
+        return jsonable([p for p in found if p.cfa_code == principal.cfa_code])
+    # A tutor, a mentor or an apprentice has no business with other CFAs' catalogues (nor their own CFA's
+    # other programmes): the programmes of their cases.
+    codes = programmes_in_scope(app, case_scope(principal))
+    return jsonable([p for p in found if p.code in codes])
 
 
 @router.post("/programmes", response_model=ProgrammeOut, status_code=status.HTTP_201_CREATED, tags=["programmes"],
