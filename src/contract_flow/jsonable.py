@@ -1,10 +1,11 @@
 """Plain data for JSON, the same from the CLI (--json) and the HTTP API: amounts stay exact (two decimals, as
-text), dates ISO, enums their value."""
+text), dates ISO, instants ISO in UTC (the same instant reads the same whether it was just written with the
+clock's offset or read back from the database), enums their value."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 def jsonable(value: Any) -> Any:  # noqa: PLR0911 (one case per type)
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):

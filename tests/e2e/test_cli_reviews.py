@@ -79,7 +79,7 @@ def plan(case_id: int, *extra: str) -> dict[str, object]:
 def test_a_tutor_plans_logs_and_the_three_parties_acknowledge(case_id: int) -> None:
     planned = plan(case_id)
     assert planned["due_by"] == "2026-11-01"
-    assert planned["planned_at"] == "2026-10-20T14:00:00+02:00"  # 14:00 in Paris by default
+    assert planned["planned_at"] == "2026-10-20T12:00:00+00:00"  # 14:00 in Paris by default; JSON says UTC
     assert planned["participants"] == {"apprentice": P.apprentice, "mentor": P.mentor, "tutor": P.tutor}
     review = str(planned["id"])
 
@@ -126,7 +126,7 @@ def test_a_missed_review_is_rescheduled_and_a_planned_one_cancelled(case_id: int
                 now=AFTER)
     planned = json.loads(second)
     assert (planned["due_by"], planned["planned_at"], planned["place"]) == (
-        "2027-05-01", "2027-04-20T09:15:00+02:00", "Industrie SA")
+        "2027-05-01", "2027-04-20T07:15:00+00:00", "Industrie SA")
     assert "cancelled" in cf("cancel", str(planned["id"]), "--as", P.tutor, now=AFTER)
 
     states = {r["id"]: r["state"] for r in json.loads(cf("list", "--json"))}
