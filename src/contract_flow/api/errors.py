@@ -74,12 +74,9 @@ def _field(location: tuple[Any, ...]) -> str:
 
 
 def _page_error(request: Request, status: int, message: str) -> Response | None:
-    """For a web page (any path outside /api/), the web package's HTML error page, when it is installed."""
+    """The web package's HTML error page when it is installed and the path is a page's; None otherwise."""
     html_error = getattr(request.app.state, "html_error", None)
-    path = request.url.path
-    if html_error is None or path.startswith(("/api/", "/docs", "/redoc")) or path == "/openapi.json":
-        return None
-    return html_error(request, status, message)  # type: ignore[no-any-return]
+    return html_error(request, status, message) if html_error is not None else None
 
 
 def install(app: FastAPI) -> None:

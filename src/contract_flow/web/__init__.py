@@ -7,12 +7,12 @@ argon2id passwords), CSRF tokens on forms, French and English, and errors shown 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contract_flow.bootstrap import App
 from contract_flow.web import errors
@@ -22,6 +22,30 @@ from contract_flow.web.routes import advisor, apprentice, case, home, lead, ment
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 
+class ServerTiming:
+    """`Server-Timing: app;dur=<ms>` on every page: the time the server spent on it (issue 6: at most 300 ms with
+    10,000 cases; bench/web.py reads it). A plain ASGI middleware that lets anything but a page through untouched:
+    the API pays nothing for it, and its answers stay byte for byte the same for a missing case and another
+    CFA's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not errors.is_page(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                elapsed = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+                message.setdefault("headers", []).append((b"server-timing", elapsed.encode("ascii")))
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
 def install(api: FastAPI, services: App) -> None:
     settings = services.settings
     api.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
@@ -29,16 +53,7 @@ def install(api: FastAPI, services: App) -> None:
                        https_only=settings.environment == "production")
     api.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @api.middleware("http")
-    async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # The time the server spent on the page (issue 6: at most 300 ms with 10,000 cases; bench/web.py reads it).
-        # Pages only: the API's answers stay byte for byte the same for a missing case and another CFA's.
-        started = time.perf_counter()
-        response = await call_next(request)
-        if not request.url.path.startswith("/api/"):
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-        return response
-
+    api.add_middleware(ServerTiming)
     errors.install(api)
     for module in (home, advisor, case, lead, tutor, mentor, apprentice):
         api.include_router(module.router)

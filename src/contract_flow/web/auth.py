@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contract_flow.bootstrap import App
+from contract_flow.api.deps import services
 from contract_flow.domain.errors import NotAuthenticated
 from contract_flow.services.access import Principal, principal_of
 
@@ -33,10 +33,6 @@ class LoginRequired(Exception):
 
 class CsrfRefused(Exception):
     """A form posted without the token of this session (another site's form, or an expired session)."""
-
-
-def services(request: Request) -> App:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 def csrf_token(request: Request) -> str:
@@ -90,5 +86,4 @@ async def checked_csrf(request: Request) -> None:
 
 
 User = Annotated[Principal, Depends(current_user)]
-Services = Annotated[App, Depends(services)]
 Csrf = Depends(checked_csrf)

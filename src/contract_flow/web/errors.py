@@ -12,10 +12,18 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from contract_flow.web.auth import CsrfRefused, LoginRequired, current_user
-from contract_flow.web.render import page
+from contract_flow.web.render import page, translator
 
 
-def html_error(request: Request, status: int, message: str) -> Response:
+def is_page(path: str) -> bool:
+    """A web page's path: anything but the API and its documents."""
+    return not (path.startswith(("/api/", "/docs", "/redoc")) or path == "/openapi.json")
+
+
+def html_error(request: Request, status: int, message: str) -> Response | None:
+    """The error as an HTML page, for a page's path; None for the API's (its handlers answer JSON)."""
+    if not is_page(request.url.path):
+        return None
     try:
         user = current_user(request)
     except LoginRequired:
@@ -36,7 +44,5 @@ def install(api: FastAPI) -> None:
 
     @api.exception_handler(CsrfRefused)
     async def _csrf(request: Request, exc: CsrfRefused) -> Response:
-        from contract_flow.web.i18n import Translator
-        from contract_flow.web.render import language_of
-
-        return html_error(request, 403, Translator(language_of(request, None))("error.csrf"))
+        return page(request, "error.html", None, status=403, title_key="error.403",
+                    message=translator(request, None)("error.csrf"))

@@ -63,9 +63,14 @@ def take_flash(request: Request) -> tuple[str | None, str | None]:
     return (None, str(text)) if kind == "error" else (str(text), None)
 
 
+def translator(request: Request, user: Principal | None) -> Translator:
+    """The texts in the language of this request (see `language_of`)."""
+    return Translator(language_of(request, user))
+
+
 def page(request: Request, template: str, user: Principal | None, *, status: int = 200,
          title_key: str | None = None, **context: Any) -> HTMLResponse:
-    t = Translator(language_of(request, user))
+    t = translator(request, user)
     html = environment.get_template(template).render(
         request=request, user=user, t=t, lang=t.language, languages=LANGUAGES, title_key=title_key,
         navigation=NAVIGATION.get(user.role, ()) if user else (), path=request.url.path,

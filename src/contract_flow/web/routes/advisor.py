@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from contract_flow.api.deps import Services
 from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.services.access import STAFF, Principal, case_scope, require_role
@@ -18,7 +19,7 @@ from contract_flow.services.importer import ImportReport, import_cases
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import board_cards, cards, parse_state
 from contract_flow.services.risk import at_risk_page
-from contract_flow.web.auth import Csrf, Services, User
+from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState
 from contract_flow.web.render import page
 
@@ -64,7 +65,7 @@ def board(request: Request, app: Services, user: User,
 
 
 def _state_name(request: Request, user: Principal, state: CaseState) -> str:
-    from contract_flow.web.routes.case import translator
+    from contract_flow.web.render import translator
 
     return translator(request, user)(f"state.{state.value}")
 

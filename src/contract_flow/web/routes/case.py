@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from contract_flow.api.deps import Services
 from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
@@ -26,13 +27,13 @@ from contract_flow.domain.states import (
     Trigger,
 )
 from contract_flow.services import cases as case_services
-from contract_flow.services.access import STAFF, Principal, ensure_visible, require_role
+from contract_flow.services.access import STAFF, Principal, check_visible, require_role
 from contract_flow.services.reminders import ledger
 from contract_flow.services.views import case_facts
-from contract_flow.web.auth import Csrf, Services, User
+from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, local_path
 from contract_flow.web.i18n import Translator
-from contract_flow.web.render import flash, language_of, page, take_flash
+from contract_flow.web.render import flash, page, take_flash, translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,10 +58,6 @@ class Move:
     needs_reason: bool
     #: The rules blocking it (named, for the reader's language) with their reasons (facts and sources named).
     rules: list[tuple[str, list[str]]]
-
-
-def translator(request: Request, user: Principal) -> Translator:
-    return Translator(language_of(request, user))
 
 
 def _text(t: Translator, value: Any, key: str) -> str | None:
@@ -109,8 +106,7 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
               problems: dict[str, list[str]] | None = None, typed: dict[str, str] | None = None,
               facts_form: FormState | None = None) -> HTMLResponse:
     """The page of one case as `user` may see it; `problems` by trigger (a refused move, a missing reason)."""
-    with app.uow(write=False) as uow:
-        ensure_visible(uow, user, case_id)
+    check_visible(app, user, case_id)
     view = case_services.show(app, case_id, actor_email=user.actor)
     staff = user.role in STAFF
     t = translator(request, user)
@@ -159,8 +155,7 @@ async def move(request: Request, case_id: int, app: Services, user: User) -> Res
 def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormState) -> Response:
     from contract_flow.web.routes.lead import lead_page
 
-    with app.uow(write=False) as uow:
-        ensure_visible(uow, user, case_id)
+    check_visible(app, user, case_id)
     require_role(user, STAFF, "moving a case")
     t = translator(request, user)
     back = local_path(form.get("return_to"))
@@ -219,8 +214,7 @@ async def record_facts(request: Request, case_id: int, app: Services, user: User
 
 
 def _record_facts(request: Request, app: Any, user: Principal, case_id: int, form: FormState) -> Response:
-    with app.uow(write=False) as uow:
-        ensure_visible(uow, user, case_id)
+    check_visible(app, user, case_id)
     require_role(user, STAFF, "recording facts")
     t = translator(request, user)
     try:

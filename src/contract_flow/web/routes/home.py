@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contract_flow.api.deps import Services
 from contract_flow.services.directory import check_login
-from contract_flow.web.auth import Csrf, LoginRequired, Services, User, current_user, log_in, log_out
+from contract_flow.web.auth import Csrf, LoginRequired, User, current_user, log_in, log_out
 from contract_flow.web.forms import local_path
-from contract_flow.web.i18n import LANGUAGES, Translator
-from contract_flow.web.render import home_of, language_of, page
+from contract_flow.web.i18n import LANGUAGES
+from contract_flow.web.render import home_of, page, translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,7 +40,7 @@ def login(request: Request, app: Services, email: Annotated[str, Form(max_length
           next: Annotated[str, Form(max_length=2000)] = "") -> Response:
     person_id = check_login(app, email, password) if email and password and "\x00" not in email + password else None
     if person_id is None:
-        t = Translator(language_of(request, None))
+        t = translator(request, None)
         # One message for an unknown email and a wrong password: which emails have accounts is not told.
         return page(request, "login.html", None, status=401, title_key="login.title", next=local_path(next) or "",
                     error=t("login.failed"), email=email.replace("\x00", ""))

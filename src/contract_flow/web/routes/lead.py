@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from contract_flow.api.deps import Services
 from contract_flow.domain.case import Role
 from contract_flow.services.access import Principal, case_scope, require_role
 from contract_flow.services.queries import awaiting_validation
-from contract_flow.web.auth import Services, User
+from contract_flow.web.auth import User
 from contract_flow.web.render import page
 
 router = APIRouter(include_in_schema=False)

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contract_flow.api.deps import Services
 from contract_flow.domain.case import Role
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused
@@ -17,10 +18,9 @@ from contract_flow.services import reviews as review_services
 from contract_flow.services.access import ABSENCE_RECORDERS, PARTIES, case_of_review, require_role
 from contract_flow.services.access import check_visible as visible
 from contract_flow.services.cases import record_absence
-from contract_flow.web.auth import Csrf, Services, User
+from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, text
-from contract_flow.web.i18n import Translator
-from contract_flow.web.render import flash, home_of, language_of, page, take_flash
+from contract_flow.web.render import flash, home_of, page, take_flash, translator
 from contract_flow.web.routes.people import (
     back_to,
     form_date,
@@ -78,7 +78,7 @@ async def absence(request: Request, case_id: int, user: User, app: Services) -> 
     except ConflictError as conflict:
         form.errors["form"] = str(conflict)
         return _absence_form(request, user, app, case_id, form, 409)
-    t = Translator(language_of(request, user))
+    t = translator(request, user)
     if "trial_end" in event.facts:  # recorded as "old → new" when the absence moved the trial's end
         trial_end = people.case_with_contract(app, case_id).contract.trial_end
         message = t("absence.done_moved", first=t.date(first), last=t.date(last), trial_end=t.date(trial_end))
@@ -92,7 +92,7 @@ async def absence(request: Request, case_id: int, user: User, app: Services) -> 
 def acknowledge(request: Request, review_id: int, user: User, app: Services) -> Response:
     case_of_review(app, user, review_id)
     require_role(user, PARTIES, "acknowledging a review")
-    t = Translator(language_of(request, user))
+    t = translator(request, user)
     try:
         review = review_services.acknowledge_review(app, review_id, actor_email=user.actor)
     except InvalidInput as error:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contract_flow.api.deps import Services
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.reviews import Party, Review, ReviewState, SkillLevel
@@ -15,10 +16,10 @@ from contract_flow.services import people
 from contract_flow.services import reviews as review_services
 from contract_flow.services.access import ORGANISERS, case_of_review, require_role
 from contract_flow.services.access import check_visible as visible
-from contract_flow.web.auth import Csrf, Services, User
+from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, text
 from contract_flow.web.i18n import Translator
-from contract_flow.web.render import flash, language_of, page, take_flash
+from contract_flow.web.render import flash, page, take_flash, translator
 from contract_flow.web.routes.people import (
     back_to,
     form_moment,
@@ -81,7 +82,7 @@ async def plan(request: Request, case_id: int, user: User, app: Services) -> Res
     except TransitionRefused as refused:
         form.errors["form"] = "; ".join(refused.reasons)
         return _plan_form(request, user, app, case_id, form, 422)
-    t = Translator(language_of(request, user))
+    t = translator(request, user)
     flash(request, t("plan_review.done", when=t.moment(review.planned_at), place=review.place,
                      days=" / ".join(str(d) for d in app.policies.review_invite_days_before)))
     return RedirectResponse(back_to(user, case_id), status_code=303)
@@ -155,7 +156,7 @@ async def log(request: Request, review_id: int, user: User, app: Services) -> Re
     rows = _rows(form)
     if "add_row" in form.values:
         return _log_form(request, user, app, review_id, form, min(rows + 1, MAX_SKILL_ROWS))
-    t = Translator(language_of(request, user))
+    t = translator(request, user)
     skills = _skills(form, rows, t)
     if form.errors:
         return _log_form(request, user, app, review_id, form, rows, 422)
