@@ -63,16 +63,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import FrameType
 
 import httpx
-import psycopg
 import sqlalchemy as sa
 
 # The checkout (tests.support, bench._api_support) is not installed: importable when run as `python bench/api.py`.
@@ -81,11 +78,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench._api_support import NOW, TOKEN_ENV, TRIGGER, VERSION, services  # noqa: E402
+from bench._common import Postgres, run  # noqa: E402
 from contract_flow.adapters.tables import case_table, person_table, programme_table  # noqa: E402
 from contract_flow.services.directory import issue_token  # noqa: E402
 from contract_flow.services.reminders import planned_for  # noqa: E402
 from contract_flow.services.schema import upgrade  # noqa: E402
-from tests.support.servers import ENV_POSTGRES_URL, free_port, libpq_dsn, start_postgres  # noqa: E402
+from tests.support.servers import ENV_POSTGRES_URL, free_port, start_postgres  # noqa: E402
 
 ADVISOR = "advisor@bench.example"
 CLIENTS = 32
@@ -416,35 +414,6 @@ def _server_says(log: Path, prefix: str) -> str:
     return lines[-1].removeprefix(prefix) if lines else "?"
 
 
-@dataclass
-class Postgres:
-    """Databases created on a PostgreSQL server for this run, dropped at the end."""
-
-    url: str
-    made: list[str] = field(default_factory=list)
-
-    def create(self) -> str:
-        name = f"cf_bench_api_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(libpq_dsn(self.url), autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        self.made.append(name)
-        return sa.make_url(self.url).set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        with psycopg.connect(libpq_dsn(self.url), autocommit=True) as admin:
-            for name in self.made:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.made.clear()
-
-
-class _Stopped(Exception):
-    """SIGTERM/SIGHUP: unwind through every `finally`, so that the server, databases and files are cleaned up."""
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stopped(signal.Signals(signum).name)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=10, help="interleaved timed rounds of each part")
@@ -464,8 +433,6 @@ def main() -> int:
                              "much of the p99s are full garbage collections of the imported modules' objects")
     args = parser.parse_args()
     plan = Plan(args.get_warmup, args.get_round, args.transition_warmup, args.transition_round, args.rounds)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _stop)
     with tempfile.TemporaryDirectory(prefix="cf-bench-api-") as tmp_name, ExitStack() as stack:
         tmp = Path(tmp_name)
         ratio = run_on("sqlite", f"sqlite:///{tmp / 'bench.sqlite'}", plan, tmp, args)
@@ -475,14 +442,10 @@ def main() -> int:
         if pg_url is not None:
             pg = Postgres(pg_url)
             stack.callback(pg.drop_all)
-            run_on("postgresql", pg.create(), plan, tmp, args)
+            run_on("postgresql", pg.url_of(pg.create("cf_bench_api")), plan, tmp, args)
     print(f"ratio={ratio:.3f}")
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except _Stopped as stopped:
-        print(f"stopped by {stopped}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run(main)

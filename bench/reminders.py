@@ -50,7 +50,6 @@ import argparse
 import contextlib
 import os
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -64,12 +63,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import FrameType
 from typing import Self
 
 import psycopg
 import redis
-import sqlalchemy as sa
 import tomli_w
 
 # tests.support (the throwaway servers, the SMTP sink) and bench._support live in the checkout, not in the
@@ -78,6 +75,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench._common import Postgres, run  # noqa: E402
 from bench._support import COUNTER, NOOP  # noqa: E402
 from contract_flow.adapters.clock import FixedClock  # noqa: E402
 from contract_flow.bootstrap import App, bootstrap  # noqa: E402
@@ -123,30 +121,6 @@ def open_bench_case(app: App) -> int:
     add_programme(app, "bench", name="Bench programme", start_date=date(2026, 9, 1), years=3, seats=40)
     return open_case(app, OpenCase("bench", "Léa", "Martin", date(2004, 5, 12), "lea.martin@example.org",
                                    Track.EXCELLENCE))
-
-
-@dataclass
-class Postgres:
-    """A PostgreSQL server the bench may create databases on; it drops every one it created."""
-
-    url: str
-    made: list[str]
-
-    def create(self, prefix: str, template: str | None = None) -> str:
-        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(libpq_dsn(self.url), autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-        self.made.append(name)
-        return name
-
-    def url_of(self, name: str) -> str:
-        return sa.make_url(self.url).set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        with psycopg.connect(libpq_dsn(self.url), autocommit=True) as admin:
-            for name in reversed(self.made):
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.made.clear()
 
 
 # --------------------------------------------------------------------------- (a) sweep
@@ -609,14 +583,6 @@ def delivery(rig: DeliveryRig, *, count: int, rounds: int, timeout: float) -> tu
 # --------------------------------------------------------------------------- main
 
 
-class _Stopped(Exception):
-    """SIGTERM/SIGHUP: unwind through every `finally`, so that workers, servers and files are cleaned up."""
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stopped(signal.Signals(signum).name)
-
-
 def sweep_part(args: argparse.Namespace, tmp: Path, pg: Postgres | None) -> float:
     """Part (a) on SQLite, and on PostgreSQL when there is one; returns the lower ratio."""
     due_count = args.rows // 100  # one generated row in 100 is due (see _STATUS)
@@ -682,8 +648,6 @@ def arguments() -> argparse.Namespace:
 
 def main() -> int:
     args = arguments()
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _stop)
     # Exits in reverse: workers (inside the parts), the sink, databases dropped, servers stopped, files removed.
     with tempfile.TemporaryDirectory(prefix="cf-bench-reminders-") as tmp_name, ExitStack() as stack:
         tmp = Path(tmp_name)
@@ -691,7 +655,7 @@ def main() -> int:
         pg_url = os.environ.get(ENV_POSTGRES_URL) if args.postgres != "no" else None
         if pg_url is None and args.postgres == "start":
             pg_url = stack.enter_context(start_postgres(tmp)).url
-        pg = Postgres(pg_url, []) if pg_url is not None else None
+        pg = Postgres(pg_url) if pg_url is not None else None
         if pg is not None:
             stack.callback(pg.drop_all)
         sweep_ratio = sweep_part(args, tmp, pg) if args.only != "delivery" else None
@@ -704,8 +668,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except _Stopped as stopped:
-        print(f"stopped by {stopped}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run(main)

@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
+from bench._common import run  # noqa: E402
 from contract_flow.adapters.clock import FixedClock  # noqa: E402
 from contract_flow.adapters.smtp import SmtpMailer  # noqa: E402
 from contract_flow.adapters.tables import metadata  # noqa: E402
@@ -299,4 +300,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)
