@@ -24,7 +24,7 @@ from contract_flow.domain.case import (
     Role,
     Track,
 )
-from contract_flow.domain.context import TransitionContext
+from contract_flow.domain.context import TransitionContext, paris_date
 from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
@@ -72,7 +72,7 @@ def open_case(app: App, command: OpenCase) -> int:
     last_name = parse_text("last_name", command.last_name, 100)
     email = parse_email("email", command.email)
     now = app.clock.now()
-    today = TransitionContext(actor=Actor("system", Role.SYSTEM), now=now).today
+    today = paris_date(now)
     if command.birth_date > today:
         raise InvalidInput("birth_date", f"{command.birth_date.isoformat()} is in the future")
     with app.uow() as uow:
@@ -109,7 +109,7 @@ def _checked_version(case: Case, expected: int | None) -> int:
     return case.version
 
 
-def _context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None = None,
+def transition_context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None = None,
              given: Mapping[str, str] | None = None, at: datetime | None = None) -> TransitionContext:
     return TransitionContext(
         actor=actor,
@@ -153,7 +153,7 @@ def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], 
         actor = resolve_actor(uow, actor_email)
         case = uow.cases.get(case_id, fact_specs.parts_touched(parsed))
         version = _checked_version(case, expected_version)
-        ctx = _context(app, uow, case, actor, reason, given)
+        ctx = transition_context(app, uow, case, actor, reason, given)
         _check_people(uow, case, parsed)
         fact_specs.apply_facts(case, parsed, ctx.today)
         record_facts(case, ctx)
@@ -190,7 +190,7 @@ def advance_in(app: App, uow: UnitOfWork, case_id: int, trigger: str, *, actor: 
     acting = resolve_actor(uow, actor)
     case = uow.cases.get(case_id, parts)
     version = _checked_version(case, expected_version)
-    ctx = _context(app, uow, case, acting, reason, given, at)
+    ctx = transition_context(app, uow, case, acting, reason, given, at)
     if parsed:
         _check_people(uow, case, parsed)
         fact_specs.apply_facts(case, parsed, ctx.today)
@@ -231,7 +231,7 @@ def show(app: App, case_id: int, *, actor_email: str | Actor = "system") -> Case
     with app.uow(write=False) as uow:
         case = uow.cases.get(case_id, ALL_PARTS)
         actor = resolve_actor(uow, actor_email)
-        ctx = _context(app, uow, case, actor, None, {})
+        ctx = transition_context(app, uow, case, actor, None, {})
         return CaseView(case=case, history=uow.cases.history(case_id), blocked_by_rule=check_by_rule(case, ctx))
 
 
@@ -257,7 +257,7 @@ def record_absence(app: App, case_id: int, first: date, last: date, *, actor_ema
                 given["trial_end"] = f"{terms.trial_end.isoformat()} → {moved.isoformat()}"
                 terms.trial_end = moved
                 terms.dirty = True
-        ctx = _context(app, uow, case, actor, reason, given)
+        ctx = transition_context(app, uow, case, actor, reason, given)
         event = append_event(case, RECORD_ABSENCE, case.state, case.state, ctx)
         uow.cases.add_absence(case_id, absence, actor.email)
         uow.cases.save(case, expected_version=version)

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from contract_flow.adapters.tables import case_table, contract_table, programme_table, review_table
-from contract_flow.domain.case import ALL_PARTS, Actor, Case, Part, Role
-from contract_flow.domain.context import TransitionContext, paris_date
+from contract_flow.domain.case import ALL_PARTS, SYSTEM_ACTOR, Case, Part, Role
+from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import DomainError, InvalidInput
 from contract_flow.domain.guards import blockers_by_rule
 from contract_flow.domain.reviews import Party, Review, ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, TRANSITIONS, CaseState, Trigger, step_number
 from contract_flow.services.access import Principal, case_scope
+from contract_flow.services.cases import transition_context
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -204,8 +205,7 @@ def path_of(app: App, case_id: int, email: str) -> ApprenticePath:
     now = app.clock.now()
     with app.uow(write=False) as uow:
         case = uow.cases.get(case_id, ALL_PARTS)
-        ctx = TransitionContext(actor=Actor("system", Role.SYSTEM), now=now, rules=app.rules,
-                                seats_taken=lambda: uow.cases.seats_taken(case.programme.code))
+        ctx = transition_context(app, uow, case, SYSTEM_ACTOR, at=now)
         move = FORWARD.get(case.state)
         # Without the role rule: an apprentice never moves their case; what matters is what the case lacks.
         missing = [Missing(rule, tuple(reasons))
