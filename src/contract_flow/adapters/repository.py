@@ -98,7 +98,8 @@ _CASE_COLUMNS: tuple[str, ...] = (
     "first_name", "last_name", "birth_date", "email", "track", "state", "event_count", "opened_at", "state_since",
     "target_job", "mobility_area", "project_validated_by", "project_validated_on", "derogation",
     "previous_contract_end", "completed_lower_secondary", "advisor_email", "tutor_email",
-    "legal_representative_email",
+    "legal_representative_email", "previous_contract_pay", "previous_contract_year",
+    "previous_contract_same_employer", "programme_year",
 )
 
 
@@ -111,6 +112,8 @@ def _case_values(case: Case) -> tuple[Any, ...]:
         project.target_job, project.mobility_area, project.validated_by, project.validated_on,
         case.derogation, case.previous_contract_end, case.completed_lower_secondary,
         case.advisor_email, case.tutor_email, case.legal_representative_email,
+        case.previous_contract_pay, case.previous_contract_year, case.previous_contract_same_employer,
+        case.programme_year,
     )
 
 
@@ -138,7 +141,8 @@ _CASE_ROW = _CaseRow()
 _ID, _VERSION = _CASE_ROW.id, _CASE_ROW.version
 (_FIRST_NAME, _LAST_NAME, _BIRTH_DATE, _EMAIL, _TRACK, _STATE, _EVENT_COUNT, _OPENED_AT, _STATE_SINCE, _TARGET_JOB,
  _MOBILITY_AREA, _VALIDATED_BY, _VALIDATED_ON, _DEROGATION, _PREVIOUS_END, _LOWER_SECONDARY, _ADVISOR,
- _TUTOR, _LEGAL_REPRESENTATIVE) = _CASE_ROW.stored
+ _TUTOR, _LEGAL_REPRESENTATIVE, _PREVIOUS_PAY, _PREVIOUS_YEAR, _PREVIOUS_SAME_EMPLOYER,
+ _PROGRAMME_YEAR) = _CASE_ROW.stored
 _CODE, _YEARS, _SEATS, _PROGRAMME_START, _CFA_CODE = (
     _CASE_ROW.keys.index(key) for key in ("code", "years", "seats", "programme_start", "cfa_code"))
 
@@ -167,6 +171,10 @@ def _case_from_values(row: Sequence[Any]) -> Case:
         advisor_email=row[_ADVISOR],
         tutor_email=row[_TUTOR],
         legal_representative_email=row[_LEGAL_REPRESENTATIVE],
+        previous_contract_pay=row[_PREVIOUS_PAY],
+        previous_contract_year=row[_PREVIOUS_YEAR],
+        previous_contract_same_employer=row[_PREVIOUS_SAME_EMPLOYER],
+        programme_year=row[_PROGRAMME_YEAR],
         loaded=set(),
     )
 

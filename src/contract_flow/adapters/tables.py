@@ -58,6 +58,13 @@ class Programme(SQLModel, table=True):
     start_date: date
     years: int
     seats: int
+    #: The school periods (L6222-18 counts the trial in company days): `{"school": [{"from", "to", "note"?}],
+    #: "first_review_within_months"?, "review_cadence_months"?}`, dates as ISO text, the shape of a programme
+    #: file. None: no calendar yet, and no contract can be signed (`contract-flow programme calendar`).
+    school_calendar: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    #: SHA-256 of the calendar as stored: read with every case, it keys the per-process cache of parsed
+    #: calendars, so a replaced calendar is read again by every process.
+    calendar_version: str | None = Field(default=None, max_length=64)
 
 
 class Person(SQLModel, table=True):
@@ -114,7 +121,11 @@ class CaseRecord(SQLModel, table=True):
     project_validated_on: date | None = None
     derogation: str | None = Field(default=None, max_length=40)
     previous_contract_end: date | None = None
+    previous_contract_pay: Decimal | None = Field(default=None, sa_type=MONEY)
+    previous_contract_year: int | None = None
+    previous_contract_same_employer: bool | None = None
     completed_lower_secondary: bool = False
+    programme_year: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     advisor_email: str | None = Field(default=None, max_length=254)
     tutor_email: str | None = Field(default=None, max_length=254)
     legal_representative_email: str | None = Field(default=None, max_length=254)
@@ -166,6 +177,16 @@ class ContractRecord(SQLModel, table=True):
     training_start_due: date | None = None
     pay_schedule: list[dict[str, str]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     opco_filed_on: date | None = None
+    practical_training_start: date | None = None
+    medical_visit_due: date | None = None
+    medical_visit_on: date | None = None
+    opco_decision_due: date | None = None
+    hiring_aid_filing_due: date | None = None
+    participation_amount: Decimal | None = Field(default=None, sa_type=MONEY)
+    mediator_referral_on: date | None = None
+    employer_informed_on: date | None = None
+    notice_given_on: date | None = None
+    legal_sources: dict[str, list[str]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     ended_on: date | None = None
     ended_by: str | None = Field(default=None, max_length=20)
     termination_reason: str | None = Field(default=None, max_length=40)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from contract_flow.domain.rules.calendar import ProgrammeCalendar
 from contract_flow.domain.states import CaseState
 
 
@@ -168,6 +169,26 @@ class ContractTerms:
     #: "reference", "minimum_monthly_gross"}], amounts and dates as text (the schedule the employer must follow).
     pay_schedule: list[dict[str, str]] | None = None
     opco_filed_on: date | None = None
+    #: L6222-12: the first day of practical training in the company (CERFA «date de début de la formation
+    #: pratique chez l'employeur»); at most 3 months after the contract start. None: the contract start.
+    practical_training_start: date | None = None
+    #: R6222-40-1, R4624-18: the medical visit (visite d'information et de prévention), due, then done.
+    medical_visit_due: date | None = None
+    medical_visit_on: date | None = None
+    #: The OPCO decides within 20 days of a complete filing; silence is a refusal.
+    opco_decision_due: date | None = None
+    #: The State's hiring aid is lost unless the contract reaches the OPCO within 6 months of its conclusion.
+    hiring_aid_filing_due: date | None = None
+    #: L6332-14, R6332-25-1: the employer participation the CFA invoices at the end of the trial.
+    participation_amount: Decimal | None = None
+    #: D6222-21-1: an apprentice's resignation after the trial goes through the mediator first.
+    mediator_referral_on: date | None = None
+    employer_informed_on: date | None = None
+    #: L6222-19: an apprentice who obtained the diploma ends the contract with 2 months' written notice.
+    notice_given_on: date | None = None
+    #: Provenance of every value the rules computed and the contract keeps: for each value's name (trial_end,
+    #: opco_filing_due, ...) the rule-set entries it used, as "text (in force from YYYY-MM-DD)".
+    legal_sources: dict[str, list[str]] | None = None
     ended_on: date | None = None
     ended_by: BreakParty | None = None
     termination_reason: TerminationReason | None = None
@@ -184,6 +205,8 @@ class ProgrammeTerms:
     seats: int
     start_date: date
     cfa_code: str | None = None
+    #: The school periods stored with the programme (None: none yet, and no contract can be signed).
+    calendar: ProgrammeCalendar | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -225,7 +248,15 @@ class Case:
     project: Project = field(default_factory=Project)
     derogation: str | None = None
     previous_contract_end: date | None = None
+    #: D6222-29: a successive contract pays at least what the previous one paid in its last year (same
+    #: employer), or at least the minimum of that contract year (another employer).
+    previous_contract_pay: Decimal | None = None
+    previous_contract_year: int | None = None
+    previous_contract_same_employer: bool | None = None
     completed_lower_secondary: bool = False
+    #: The year of the programme the case enters (brochure: M1 holders may enter year 2): the contract then
+    #: lasts the rest of the cycle, and D6222-28-1 counts the years skipped as served.
+    programme_year: int = 1
     advisor_email: str | None = None
     tutor_email: str | None = None
     #: A minor apprentice's legal representative, copied on the reminders sent to the apprentice.

@@ -12,6 +12,7 @@ from contract_flow.domain.case import (
     Part,
 )
 from contract_flow.domain.context import TransitionContext
+from contract_flow.domain.legal import COMPUTED_DATES, ContractValues
 from contract_flow.domain.states import Trigger
 
 Effect = Callable[[Case, TransitionContext], None]
@@ -85,16 +86,17 @@ def _sign(case: Case, ctx: TransitionContext) -> None:
     terms = case.contract
     terms.signed = True
     if ctx.rules is not None:
-        terms.trial_end = ctx.rules.trial_end(case)
-        due = ctx.rules.deadlines(case)
-        terms.opco_filing_due = due.opco_filing_due
-        terms.training_start_due = due.training_start_due
-        terms.pay_schedule = [
-            {"from": p.start.isoformat(), "to": p.end.isoformat(), "contract_year": str(p.contract_year),
-             "age_band": p.age_band, "percent": str(p.percent), "reference": p.reference,
-             "minimum_monthly_gross": f"{p.minimum_monthly_gross:.2f}"}
-            for p in ctx.rules.pay_schedule(case)
-        ]
+        store_contract_values(terms, ctx.rules.contract_values(case))
+    terms.dirty = True
+
+
+def store_contract_values(terms: ContractTerms, computed: ContractValues) -> None:
+    """Keep the computed values and the entries they came from on the contract (at signature, or when a
+    changed rule set is applied to it)."""
+    for name in COMPUTED_DATES:
+        setattr(terms, name, getattr(computed, name))
+    terms.pay_schedule = computed.pay_schedule
+    terms.legal_sources = computed.sources
     terms.dirty = True
 
 

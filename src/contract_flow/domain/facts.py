@@ -29,8 +29,13 @@ DEROGATIONS = ("rqth", "athlete", "business-creation", "exam-resit", "higher-dip
 #: Contract terms that an amendment may change after signature; the rest are fixed once signed.
 AMENDABLE_AFTER_SIGNATURE = frozenset({
     "mentor_name", "mentor_email", "gross_monthly_pay", "weekly_hours", "opco_filed_on", "ended_by",
-    "termination_reason", "employer_email",
+    "termination_reason", "employer_email", "medical_visit_on", "mediator_referral_on", "employer_informed_on",
+    "notice_given_on",
 })
+#: Case-level facts kept under a prefix of their own: (fact key, attribute of the case).
+_CASE_ATTRIBUTES = {"previous_contract.pay": "previous_contract_pay",
+                    "previous_contract.year": "previous_contract_year",
+                    "previous_contract.same_employer": "previous_contract_same_employer"}
 
 
 def _siret(field: str, text: str) -> str:
@@ -70,6 +75,14 @@ SPECS: dict[str, FactSpec] = {spec.key: spec for spec in (
     FactSpec("derogation", None, _choice(DEROGATIONS), "age derogation"),
     FactSpec("previous_contract_end", None, _date, "end of a previous apprenticeship contract"),
     FactSpec("completed_lower_secondary", None, values.parse_bool, "completed the 3e (from 15)"),
+    FactSpec("programme_year", None, values.parse_year_number,
+             "year of the programme the apprentice enters (1, or 2 for an M1 holder: brochure)"),
+    FactSpec("previous_contract.pay", None, values.parse_amount,
+             "gross monthly pay in the last year of the previous contract (D6222-29)"),
+    FactSpec("previous_contract.year", None, values.parse_year_number,
+             "contract year the previous contract had reached at its end (D6222-29)"),
+    FactSpec("previous_contract.same_employer", None, values.parse_bool,
+             "the new contract is with the previous contract's employer (D6222-29)"),
     FactSpec("advisor", None, values.parse_email, "CFA advisor following the case"),
     FactSpec("tutor", None, values.parse_email, "academic tutor"),
     FactSpec("legal_representative", None, values.parse_email, "a minor apprentice's legal representative"),
@@ -92,6 +105,15 @@ SPECS: dict[str, FactSpec] = {spec.key: spec for spec in (
     FactSpec("contract.gross_monthly_pay", Part.CONTRACT, values.parse_amount, "agreed gross monthly pay (€)"),
     FactSpec("contract.weekly_hours", Part.CONTRACT, values.parse_hours, "agreed weekly hours"),
     FactSpec("contract.opco_filed_on", Part.CONTRACT, _date, "date the employer filed the contract with its OPCO"),
+    FactSpec("contract.practical_training_start", Part.CONTRACT, _date,
+             "first day of practical training in the company (L6222-12: within 3 months of the start)"),
+    FactSpec("contract.medical_visit_on", Part.CONTRACT, _date, "date of the medical visit (R6222-40-1)"),
+    FactSpec("contract.mediator_referral_on", Part.CONTRACT, _date,
+             "date the apprentice referred a resignation to the mediator (D6222-21-1)"),
+    FactSpec("contract.employer_informed_on", Part.CONTRACT, _date,
+             "date the apprentice informed the employer of the resignation (D6222-21-1)"),
+    FactSpec("contract.notice_given_on", Part.CONTRACT, _date,
+             "date of the written notice of an apprentice who obtained the diploma (L6222-19)"),
     FactSpec("contract.ended_by", Part.CONTRACT, _choice(tuple(BreakParty)), "who ends the trial"),
     FactSpec("contract.termination_reason", Part.CONTRACT, _choice(tuple(TerminationReason)),
              "legal ground of a termination after the trial"),
@@ -142,6 +164,8 @@ def apply_facts(case: Case, parsed: Mapping[str, Any], today: date) -> None:
             setattr(case.project, name, value)
         elif key in ("advisor", "tutor", "legal_representative"):
             setattr(case, f"{key}_email", value)
+        elif key in _CASE_ATTRIBUTES:
+            setattr(case, _CASE_ATTRIBUTES[key], value)
         elif not name:
             setattr(case, key, value)
     if "application.company" in parsed:
@@ -181,6 +205,10 @@ def _check_against_case(case: Case, parsed: Mapping[str, Any], today: date) -> N
     end = parsed.get("contract.end_date", case.contract.end_date if Part.CONTRACT in case.loaded else None)
     if start is not None and end is not None and end <= start:
         raise InvalidInput("contract.end_date", f"{end.isoformat()} is not after the start {start.isoformat()}")
+    year = parsed.get("programme_year")
+    if year is not None and year > case.programme.years:
+        raise InvalidInput("programme_year", f"{year}: the programme {case.programme.code} lasts "
+                                             f"{case.programme.years} years")
     if "offer.company" in parsed or any(k.startswith("offer.") for k in parsed):
         offer = case.current_offer
         company = parsed.get("offer.company")

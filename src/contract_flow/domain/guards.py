@@ -19,7 +19,7 @@ from contract_flow.domain.case import (
 )
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.dates import add_months
-from contract_flow.domain.rules.dates import age_on, contract_end
+from contract_flow.domain.rules.dates import age_on
 from contract_flow.domain.siret import siret_problem
 from contract_flow.domain.states import CaseState, Trigger
 
@@ -121,16 +121,16 @@ def _contract_terms(case: Case, ctx: TransitionContext) -> list[str]:
     problems = [f"needs: {', '.join(missing)}"] if missing else []
     if terms.employer_siret and (problem := siret_problem(terms.employer_siret)):
         problems.append(f"contract.employer_siret {terms.employer_siret}: {problem}")
-    if terms.start_date and terms.end_date:
-        expected_end = contract_end(terms.start_date, case.programme.years)
-        if terms.end_date != expected_end:
-            problems.append(
-                f"the contract must last the programme's {case.programme.years} years (L6222-7-1): "
-                f"from {terms.start_date.isoformat()} it ends on {expected_end.isoformat()}, "
-                f"not {terms.end_date.isoformat()}")
     if terms.signature_date and terms.start_date and terms.signature_date > terms.start_date + _THREE_MONTHS_SLACK:
         problems.append("the signature date is more than 3 months after the contract start (L6222-12)")
     return problems
+
+
+def _contract_dates(case: Case, ctx: TransitionContext) -> list[str]:
+    """L6222-7-1, R6222-6, R6222-47, L6222-12: the contract's length and end against the training cycle."""
+    if ctx.rules is None:
+        return []  # the lengths are the rule set's (tests of the chart alone run without it)
+    return ctx.rules.contract_date_problems(case)
 
 
 def _age(case: Case, ctx: TransitionContext) -> list[str]:
@@ -154,6 +154,12 @@ def _pay(case: Case, ctx: TransitionContext) -> list[str]:
     if ctx.rules is None or case.contract.start_date is None:
         return []
     return list(ctx.rules.pay_problems(case))
+
+
+def _school_calendar(case: Case, ctx: TransitionContext) -> list[str]:
+    """L6222-18: signing fixes the trial end, the 45th company day; without the programme's school periods
+    there is no count (issue 10: counting every weekday ended trials two months early)."""
+    return ctx.rules.calendar_problems(case.programme) if ctx.rules is not None else []
 
 
 def _free_seat(case: Case, ctx: TransitionContext) -> list[str]:
@@ -195,12 +201,34 @@ def _termination_reason(case: Case, ctx: TransitionContext) -> list[str]:
     return [f"needs the legal ground (fact contract.termination_reason={choices}; L6222-18)"]
 
 
+def _termination_notice(case: Case, ctx: TransitionContext) -> list[str]:
+    """D6222-21-1 (resignation after the mediator) and L6222-19 (diploma obtained): the break takes effect only
+    after its delay; the other grounds take effect on the day of the move."""
+    if ctx.rules is None or case.contract.termination_reason is None:
+        return []
+    earliest, missing = ctx.rules.earliest_termination(case)
+    if missing:
+        return missing
+    if earliest is not None and ctx.today < earliest:
+        return [f"the break on the ground {case.contract.termination_reason} takes effect on "
+                f"{earliest.isoformat()} at the earliest ({ctx.rules.termination_source(case)})"]
+    return []
+
+
 def _search_window_over(case: Case, ctx: TransitionContext) -> list[str]:
-    window_end = (ctx.rules.search_window_end(case) if ctx.rules is not None
-                  else add_months(case.programme.start_date, SEARCH_WINDOW_MONTHS))
+    """L6222-12-1: 3 months without an employer from the training start; after a break, L6222-18-2: 6 months
+    from the break (the search resumed then runs in that window, not in the first one)."""
+    if ctx.rules is not None:
+        window_end, source = ctx.rules.search_window_end(case), ctx.rules.search_window_source(case)
+    elif case.previous_contract_end is not None:
+        window_end = add_months(case.previous_contract_end, RESUME_WINDOW_MONTHS)
+        source = "L6222-18-2: 6 months after the break"
+    else:
+        window_end = add_months(case.programme.start_date, SEARCH_WINDOW_MONTHS)
+        source = "L6222-12-1: 3 months from the training start"
     if ctx.today < window_end:
         return [f"the search window without employer runs until {(window_end - _ONE_DAY).isoformat()} included "
-                "(L6222-12-1: 3 months from the training start)"]
+                f"({source})"]
     return []
 
 
@@ -224,11 +252,11 @@ GUARDS: dict[Trigger, tuple[Guard, ...]] = {
     Trigger.SHORTLIST: (_application,),
     Trigger.RECEIVE_OFFER: (_offer_from_company,),
     Trigger.CHOOSE: (_offer_terms,),
-    Trigger.SIGN: (_contract_terms, _age, _pay, _free_seat),
+    Trigger.SIGN: (_contract_terms, _contract_dates, _age, _pay, _free_seat, _school_calendar),
     Trigger.PASS_TRIAL: (_trial_over,),
     Trigger.COMPLETE: (_contract_over,),
     Trigger.BREAK_TRIAL: (_break_party,),
-    Trigger.TERMINATE: (_termination_reason,),
+    Trigger.TERMINATE: (_termination_reason, _termination_notice),
     Trigger.LAPSE: (_search_window_over,),
     Trigger.RESUME_SEARCH: (_within_resume_window,),
 }

@@ -1,7 +1,8 @@
 """The legal rules as the state chart's guards and effects use them, for one case at a time.
 
-Pure: built from an already-parsed rule set and a way to find a programme's calendar (the bootstrap passes
-`rulefiles.load_programme_calendar`). Guards ask it whether the apprentice is eligible and paid enough; `sign`
+Pure: built from an already-parsed rule set. A programme's calendar (its school periods) is stored with the
+programme and travels with the case (`ProgrammeTerms.calendar`); a programme without one cannot have a contract
+signed, as its trial end cannot be counted (L6222-18). Guards ask it whether the apprentice is eligible and paid enough; `sign`
 asks it for the trial end, the pay schedule and the deadlines it stores.
 """
 
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from contract_flow.domain.case import Absence, Case
+from contract_flow.domain.case import Absence, Case, ProgrammeTerms, TerminationReason
+from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.rules import (
     DateRange,
     Deadlines,
@@ -19,6 +21,7 @@ from contract_flow.domain.rules import (
     PayPeriod,
     ProgrammeCalendar,
     RuleSet,
+    TrialEnd,
     add_months,
     check_eligibility,
     deadlines,
@@ -27,18 +30,74 @@ from contract_flow.domain.rules import (
     search_after_break_end,
     trial_end,
 )
+from contract_flow.domain.rules.dates import ONE_DAY, contract_end
+from contract_flow.domain.rules.pay import percent_of
 
-CalendarLookup = Callable[[str], ProgrammeCalendar]
+CalendarLookup = Callable[[str], ProgrammeCalendar | None]
+
+
+def cite(source: str, effective_from: date) -> str:
+    """A rule-set entry as the contract keeps it: the text it comes from and the day the entry took effect."""
+    return f"{source} (entry in force from {effective_from.isoformat()})"
+
+
+@dataclass(frozen=True)
+class ContractValues:
+    """What the law fixes from a signed contract's dates, each value with the rule-set entries it used.
+
+    `sources` maps each value's name (a field of ContractTerms, or `pay_schedule/<first day>` for a pay period)
+    to the entries cited; `impact` compares these with what a contract keeps.
+    """
+
+    trial_end: date
+    opco_filing_due: date
+    training_start_due: date
+    pay_schedule: list[dict[str, str]]
+    sources: dict[str, list[str]]
+
+
+#: The ContractTerms fields ContractValues fills (dates compared and replaced as a whole).
+COMPUTED_DATES = ("trial_end", "opco_filing_due", "training_start_due")
+#: A calendar without school periods (every weekday a company day): for tests of the rules alone, never a
+#: default for a programme (issue 10: such a default ended trials two months early).
 NO_SCHOOL = ProgrammeCalendar(school=())
+
+
+def missing_calendar(code: str) -> str:
+    """Why a programme without a calendar blocks what counts company days, and how to give it one."""
+    return (f"the programme {code} has no school calendar, so the trial's company days cannot be counted "
+            f"(L6222-18): add one with `contract-flow programme calendar {code} FILE`")
+
+
+def _stored_only(code: str) -> ProgrammeCalendar | None:
+    """The engine's lookup: a programme's calendar is the one stored with it, none otherwise."""
+    return None
 
 
 @dataclass(frozen=True)
 class LegalRules:
     ruleset: RuleSet
-    calendar_for: CalendarLookup
+    #: The calendar of a programme whose terms carry none: tests of the rules alone give a fixed one; the
+    #: engine's finds none (a calendar is stored with its programme, `services.directory`).
+    calendar_for: CalendarLookup = _stored_only
 
-    def calendar(self, programme_code: str) -> ProgrammeCalendar:
-        return self.calendar_for(programme_code)
+    def known_calendar(self, programme: ProgrammeTerms) -> ProgrammeCalendar | None:
+        """The programme's school periods, or None when it has no calendar yet."""
+        if programme.calendar is not None:
+            return programme.calendar
+        return self.calendar_for(programme.code)
+
+    def calendar(self, programme: ProgrammeTerms) -> ProgrammeCalendar:
+        """The programme's school periods; InvalidInput saying how to add them when it has none (L6222-18
+        counts the trial in company days: without the school periods there is no count, never a guess)."""
+        found = self.known_calendar(programme)
+        if found is None:
+            raise InvalidInput("programme", missing_calendar(programme.code))
+        return found
+
+    def calendar_problems(self, programme: ProgrammeTerms) -> list[str]:
+        """What blocks signing for want of a calendar (the `sign` guard)."""
+        return [] if self.known_calendar(programme) is not None else [missing_calendar(programme.code)]
 
     def eligibility(self, case: Case) -> Eligibility:
         """L6222-1, L6222-2, D6222-1: the age on the contract start, and the derogation if one is recorded."""
@@ -67,17 +126,166 @@ class LegalRules:
                 f"{'; '.join(minimum.sources)})"]
 
     def trial_end(self, case: Case, absences: tuple[Absence, ...] | None = None) -> date:
-        """L6222-18: the end of the 45th company day from the contract start, absences not counted."""
-        start = case.contract.start_date
-        assert start is not None
+        """L6222-18: the end of the 45th company day of practical training, absences not counted."""
+        return self._trial(case, absences).trial_end
+
+    def _trial(self, case: Case, absences: tuple[Absence, ...] | None = None) -> TrialEnd:
+        """L6222-18 counts days "of practical training in the company": from its first day when the contract
+        names one (contract.practical_training_start), else from the contract start."""
+        terms = case.contract
+        assert terms.start_date is not None
+        first = max(terms.start_date, terms.practical_training_start or terms.start_date)
         chosen = case.absences if absences is None else absences
         ranges = [DateRange(a.first, a.last) for a in chosen]
-        return trial_end(self.ruleset, start, self.calendar(case.programme.code), ranges).trial_end
+        return trial_end(self.ruleset, first, self.calendar(case.programme), ranges)
 
     def search_window_end(self, case: Case) -> date:
-        """L6222-12-1: a candidate may train without an employer for 3 months from the training start."""
+        """The day the search without an employer lapses: L6222-12-1 gives a candidate 3 months from the
+        training start; after a break (a previous contract of this case ended), L6222-18-2 gives 6 months from
+        the break instead."""
+        if case.previous_contract_end is not None:
+            return self.resume_window_end(case.previous_contract_end)
         months = self.ruleset.duration_on("search_without_employer_months", case.programme.start_date).value
         return add_months(case.programme.start_date, months)
+
+    def search_window_source(self, case: Case) -> str:
+        if case.previous_contract_end is not None:
+            return self.ruleset.duration_on("search_after_break_months", case.previous_contract_end).source
+        return self.ruleset.duration_on("search_without_employer_months", case.programme.start_date).source
+
+    def training_cycle_end(self, case: Case) -> date:
+        """The last day of the programme's training cycle: the day before the programme's `years`-th
+        anniversary (a programme entered in year 2 ends with the same cycle)."""
+        return contract_end(case.programme.start_date, case.programme.years)
+
+    def contract_date_problems(self, case: Case) -> list[str]:
+        """L6222-7-1, R6222-6, R6222-47, L6222-12: the contract covers the rest of the training cycle, lasts
+        6 months to 3 years (4 for a disabled apprentice), ends at most 3 months after the cycle, and practical
+        training in the company starts within 3 months of the contract start."""
+        terms = case.contract
+        start, end = terms.start_date, terms.end_date
+        if start is None or end is None or end <= start or start <= case.candidate.birth_date:
+            # missing dates are reported by the contract-terms guard, inverted ones by the facts, a start before
+            # the birth by the age guard
+            return []
+        rules = self.ruleset
+        problems: list[str] = []
+        cycle_end = self.training_cycle_end(case)
+        disabled = case.derogation == "rqth"
+        longest = rules.duration_on("contract_max_years_disability" if disabled else "contract_max_years", start)
+        latest_by_length = contract_end(start, longest.value)
+        shortest = rules.duration_on("contract_min_months", start)
+        after_cycle = rules.duration_on("contract_end_after_cycle_months", start)
+        latest_by_cycle = add_months(cycle_end, after_cycle.value)
+        earliest = min(cycle_end, latest_by_length)
+        if end < earliest:
+            problems.append(
+                f"contract.end_date {end.isoformat()}: the contract lasts the rest of the training cycle, which "
+                f"ends on {cycle_end.isoformat()} (programme {case.programme.code}); from {start.isoformat()} it "
+                f"ends on {earliest.isoformat()} at the earliest ({rules.duration_on('contract_max_years', start).source})")
+        if end > latest_by_length:
+            problems.append(
+                f"contract.end_date {end.isoformat()}: from {start.isoformat()} a contract lasts at most "
+                f"{longest.value} years, so it ends on {latest_by_length.isoformat()} at the latest ({longest.source})")
+        if end > latest_by_cycle:
+            problems.append(
+                f"contract.end_date {end.isoformat()}: more than {after_cycle.value} months after the end of the "
+                f"training cycle {cycle_end.isoformat()}; it ends on {latest_by_cycle.isoformat()} at the latest "
+                f"({after_cycle.source})")
+        if end < add_months(start, shortest.value) - ONE_DAY:
+            problems.append(
+                f"contract.end_date {end.isoformat()}: from {start.isoformat()} a contract lasts at least "
+                f"{shortest.value} months ({shortest.source})")
+        practical = terms.practical_training_start
+        if practical is not None:
+            rule = rules.duration_on("training_start_months", start)
+            latest = add_months(start, rule.value)
+            if practical < start:
+                problems.append(f"contract.practical_training_start {practical.isoformat()} is before the contract "
+                                f"start {start.isoformat()}")
+            elif practical > latest:
+                problems.append(f"contract.practical_training_start {practical.isoformat()}: practical training "
+                                f"starts within {rule.value} months of the contract start, by {latest.isoformat()} "
+                                f"({rule.source})")
+        return problems
+
+    def earliest_termination(self, case: Case) -> tuple[date | None, list[str]]:
+        """When a break after the trial may take effect, for the grounds that fix a delay, and what is missing.
+
+        D6222-21-1: an apprentice resigns only after referring to the mediator; they inform the employer at
+        least 5 calendar days after the referral, and the break takes effect at least 7 calendar days after
+        that. L6222-19: an apprentice who obtained the diploma leaves with 2 months' written notice.
+        Returns (None, []) for the other grounds (their date is the day of the move).
+        """
+        terms = case.contract
+        reason = terms.termination_reason
+        rules = self.ruleset
+        if reason is TerminationReason.RESIGNATION_AFTER_MEDIATOR:
+            referral = terms.mediator_referral_on
+            if referral is None:
+                return None, ["a resignation after the trial needs the date of the referral to the mediator "
+                              "(fact contract.mediator_referral_on; D6222-21-1)"]
+            inform = rules.duration_on("resignation_inform_employer_days", referral)
+            effective = rules.duration_on("resignation_effective_days", referral)
+            earliest_inform = referral + timedelta(days=inform.value)
+            informed = terms.employer_informed_on
+            if informed is not None and informed < earliest_inform:
+                return None, [f"contract.employer_informed_on {informed.isoformat()}: the employer is informed at "
+                              f"least {inform.value} days after the referral to the mediator "
+                              f"({referral.isoformat()}), so from {earliest_inform.isoformat()} ({inform.source})"]
+            return (informed or earliest_inform) + timedelta(days=effective.value), []
+        if reason is TerminationReason.DIPLOMA_OBTAINED:
+            notice = terms.notice_given_on
+            if notice is None:
+                return None, ["an apprentice who obtained the diploma gives written notice: record its date "
+                              "(fact contract.notice_given_on; L6222-19)"]
+            rule = rules.duration_on("diploma_notice_months", notice)
+            return add_months(notice, rule.value), []
+        return None, []
+
+    def termination_source(self, case: Case) -> str:
+        reason = case.contract.termination_reason
+        name = ("diploma_notice_months" if reason is TerminationReason.DIPLOMA_OBTAINED
+                else "resignation_effective_days")
+        return self.ruleset.duration_on(name, case.contract.start_date or case.programme.start_date).source
+
+    def contract_values(self, case: Case) -> ContractValues:
+        """Everything the law fixes from the signed contract's dates, with the rule-set entries each used: the
+        trial end (L6222-18), the deadlines (D6224-1, L6222-12), and the pay schedule (D6222-26) with the
+        contribution exemption ceiling of each period (L6243-2, D6243-5, by conclusion date)."""
+        terms = case.contract
+        start = terms.start_date
+        assert start is not None
+        rules = self.ruleset
+        trial = self._trial(case)
+        trial_rule = rules.duration_on("trial_company_days", max(start, terms.practical_training_start or start))
+        filing = rules.duration_on("opco_filing_working_days", start)
+        training = rules.duration_on("training_start_months", start)
+        due = self.deadlines(case)
+        sources: dict[str, list[str]] = {
+            "trial_end": [cite(trial_rule.source, trial_rule.effective_from),
+                          f"programme calendar of {case.programme.code}"],
+            "opco_filing_due": [cite(filing.source, filing.effective_from)],
+            "training_start_due": [cite(training.source, training.effective_from)],
+        }
+        exemption = rules.exemption_for_contract_concluded_on(terms.signature_date or start)
+        schedule: list[dict[str, str]] = []
+        for period in self.pay_schedule(case):
+            smic = rules.smic.on(period.start)
+            grid = rules.pay_grid_on(period.start)
+            band = next(band for band in grid.bands if band.name == period.age_band)
+            exempt = percent_of(smic.monthly_gross, exemption.percent_of_smic)
+            schedule.append({
+                "from": period.start.isoformat(), "to": period.end.isoformat(),
+                "contract_year": str(period.contract_year), "age_band": period.age_band,
+                "percent": str(period.percent), "reference": period.reference,
+                "minimum_monthly_gross": f"{period.minimum_monthly_gross:.2f}",
+                "employee_contributions_exempt_up_to": f"{exempt:.2f}",
+            })
+            sources[f"pay_schedule/{period.start.isoformat()}"] = [
+                cite(band.source, grid.effective_from), cite(smic.source, smic.effective_from),
+                cite(exemption.source, exemption.effective_from)]
+        return ContractValues(trial.trial_end, due.opco_filing_due, due.training_start_due, schedule, sources)
 
     def resume_window_end(self, broken_on: date) -> date:
         """L6222-18-2: after a break the CFA keeps the apprentice in training for up to 6 months."""

@@ -13,7 +13,8 @@ MAX_WEEKLY_HOURS = Decimal(48)  # L3121-20: no more than 48 hours in one week.
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-MAX_AMOUNT = Decimal("99999999.99")  # the columns hold 10 digits, 2 after the point
+MAX_AMOUNT = Decimal("99999999.99")
+MAX_CONTRACT_YEARS = 4  # the columns hold 10 digits, 2 after the point
 
 
 def parse_date(field: str, text: str) -> date:
@@ -51,6 +52,15 @@ def parse_hours(field: str, text: str) -> Decimal:
     if not hours.is_finite() or not Decimal(0) < hours <= MAX_WEEKLY_HOURS:
         raise InvalidInput(field, f"{text!r}: weekly hours must be above 0 and at most 48 (L3121-20)")
     return hours
+
+
+def parse_year_number(field: str, text: str) -> int:
+    """A year of a programme or of a contract: 1 to 4 (L6222-7-1, R6222-47: at most 3 years, 4 with a disability)."""
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_CONTRACT_YEARS:
+        raise InvalidInput(field, f"{text!r} is not a year number from 1 to {MAX_CONTRACT_YEARS} "
+                                  "(a contract lasts at most 3 years, 4 for a disabled apprentice: R6222-47)")
+    return int(value)
 
 
 def parse_email(field: str, text: str) -> str:

@@ -369,25 +369,6 @@ def test_sign_is_refused_for_an_invalid_employer_siret() -> None:
         "contract.employer_siret 73282932000075: the SIRET's check digit is wrong (Luhn)"]
 
 
-@pytest.mark.parametrize("end", ["2029-08-30", "2029-09-01", "2028-08-31"])
-def test_sign_is_refused_when_the_contract_does_not_last_the_programme_s_years(end: str) -> None:
-    case = make_case(S.SIGN, {**CONTRACT_FACTS, "contract.end_date": end})
-    assert refused(case, T.SIGN, context()) == [
-        f"the contract must last the programme's 3 years (L6222-7-1): from 2026-09-01 it ends on 2029-08-31, "
-        f"not {end}"]
-
-
-def test_a_contract_starting_on_29_february_ends_on_the_day_before_its_anniversary() -> None:
-    """L6222-7-1 with rules.contract_end: from 2028-02-29, 3 years end on 2031-02-28 (anniversary 1 March)."""
-    case = make_case(S.SIGN, {**CONTRACT_FACTS, "contract.signature_date": "2028-02-01",
-                              "contract.start_date": "2028-02-29", "contract.end_date": "2031-02-27"})
-    assert refused(case, T.SIGN, context()) == [
-        "the contract must last the programme's 3 years (L6222-7-1): from 2028-02-29 it ends on 2031-02-28, "
-        "not 2031-02-27"]
-    case.contract.end_date = date(2031, 2, 28)
-    fires(case, T.SIGN, context())
-
-
 def test_sign_is_refused_when_signed_more_than_three_months_after_the_start() -> None:
     case = make_case(S.SIGN, {**CONTRACT_FACTS, "contract.signature_date": "2026-12-02"})
     assert refused(case, T.SIGN, context()) == [
@@ -466,7 +447,7 @@ def test_sign_with_the_rules_stores_the_trial_end_the_deadlines_and_the_pay_sche
     assert [(p["from"], p["to"], p["contract_year"]) for p in terms.pay_schedule] == [
         ("2026-09-01", "2027-08-31", "1"), ("2027-09-01", "2028-08-31", "2"), ("2028-09-01", "2029-08-31", "3")]
     assert set(terms.pay_schedule[0]) == {"from", "to", "contract_year", "age_band", "percent", "reference",
-                                          "minimum_monthly_gross"}
+                                          "minimum_monthly_gross", "employee_contributions_exempt_up_to"}
     assert terms.pay_schedule[0]["age_band"] == "21-25"
 
 

@@ -10,6 +10,7 @@ from contract_flow.domain.rules.values import (
     AgeLimits,
     Derogation,
     Duration,
+    EmployerParticipation,
     ExemptionThreshold,
     PayGrid,
     SmicEntry,
@@ -26,6 +27,17 @@ DURATION_UNITS = {
     "training_start_months": "months",
     "search_without_employer_months": "months",
     "search_after_break_months": "months",
+    "contract_min_months": "months",
+    "contract_max_years": "years",
+    "contract_max_years_disability": "years",
+    "contract_end_after_cycle_months": "months",
+    "resignation_inform_employer_days": "days",
+    "resignation_effective_days": "days",
+    "diploma_notice_months": "months",
+    "medical_visit_months": "months",
+    "majority_age_years": "years",
+    "opco_decision_days": "days",
+    "hiring_aid_filing_months": "months",
 }
 
 _CODE = re.compile(r"[a-z][a-z0-9-]*")
@@ -144,3 +156,29 @@ def parse_duration(entry: Entry) -> Duration:
         unit,
         entry.as_text("source"),
     )
+
+
+def parse_employer_participation(entry: Entry) -> EmployerParticipation:
+    amounts = {"amount", "after_break_amount", "trial_break_percent_of_npec", "trial_break_cap"}
+    levels = {"minimum_level", "lowest_level", "highest_level"}
+    sources = {"levels_source", "after_break_source", "trial_break_source", "invoice_source"}
+    entry.check_keys(VALIDITY | amounts | levels | sources | {"trial_break_year_days"}, OPTIONAL_VALIDITY)
+    rule = EmployerParticipation(
+        entry.as_date("effective_from"),
+        entry.as_optional_date("until"),
+        entry.as_decimal("amount"),
+        entry.as_int("minimum_level", minimum=1),
+        entry.as_int("lowest_level", minimum=1),
+        entry.as_int("highest_level", minimum=1),
+        entry.as_decimal("after_break_amount"),
+        entry.as_decimal("trial_break_percent_of_npec"),
+        entry.as_decimal("trial_break_cap"),
+        entry.as_int("trial_break_year_days", minimum=1),
+        entry.as_text("source"),
+        *(entry.as_text(key) for key in ("levels_source", "after_break_source", "trial_break_source", "invoice_source")),
+    )
+    if not rule.lowest_level <= rule.minimum_level <= rule.highest_level:
+        raise RuleSetError(f"{entry.label}: expected lowest_level <= minimum_level <= highest_level")
+    if rule.trial_break_percent_of_npec > 100:
+        raise RuleSetError(f"{entry.label}.trial_break_percent_of_npec: {rule.trial_break_percent_of_npec} is over 100")
+    return rule
