@@ -19,6 +19,7 @@ from contract_flow.domain.rules.parse_sections import (
     parse_age_limits,
     parse_derogation,
     parse_duration,
+    parse_employer_participation,
     parse_exemption,
     parse_pay_grid,
     parse_smic,
@@ -29,6 +30,7 @@ from contract_flow.domain.rules.values import (
     DatedValue,
     Derogation,
     Duration,
+    EmployerParticipation,
     ExemptionThreshold,
     PayGrid,
     SmicEntry,
@@ -41,6 +43,7 @@ __all__ = [
     "DatedValue",
     "Derogation",
     "Duration",
+    "EmployerParticipation",
     "ExemptionThreshold",
     "PayGrid",
     "RuleSet",
@@ -97,6 +100,7 @@ class RuleSet:
     age_limits: DatedSeries[AgeLimits]
     derogations: Mapping[str, DatedSeries[Derogation]]
     durations: Mapping[str, DatedSeries[Duration]]
+    participation: DatedSeries[EmployerParticipation]
 
     def smic_on(self, day: date) -> DatedValue:
         """Monthly gross SMIC (35 h) in force on `day` (Code du travail L3231-2 and the revaluation texts)."""
@@ -127,6 +131,13 @@ class RuleSet:
     def duration_on(self, name: str, day: date) -> Duration:
         return self.durations[name].on(day)
 
+    def participation_for_contract_concluded_on(self, concluded: date) -> EmployerParticipation | None:
+        """The employer participation due for a contract concluded on `concluded` (R6332-25-1); None before the
+        first entry, when no participation existed (décret 2025-585 art. 2: contracts concluded from 1 July 2025)."""
+        if concluded < self.participation.entries[0].effective_from:
+            return None
+        return self.participation.on(concluded)
+
 
 _SECTIONS = (
     "smic",
@@ -135,6 +146,7 @@ _SECTIONS = (
     "age_limits",
     "derogation",
     "duration",
+    "employer_participation",
     "jurisdiction",
     "description",
 )
@@ -179,4 +191,7 @@ def parse_ruleset(data: Mapping[str, object]) -> RuleSet:
         age_limits=_series("age_limits", _read(data, "age_limits", parse_age_limits)),
         derogations=_grouped("derogation", _read(data, "derogation", parse_derogation), lambda rule: rule.code),
         durations=durations,
+        participation=_series(
+            "employer_participation", _read(data, "employer_participation", parse_employer_participation)
+        ),
     )

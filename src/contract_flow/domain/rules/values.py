@@ -103,3 +103,24 @@ class Duration:
     value: int
     unit: str
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerParticipation:
+    """What the employer pays towards a contract's funding (L6332-14, R6332-25-1); dated by conclusion day."""
+
+    effective_from: date
+    until: date | None
+    amount: Decimal  # once, for the first year
+    minimum_level: int  # the certification level from which it is due
+    lowest_level: int  # the levels an apprenticeship prepares (cadre national des certifications)
+    highest_level: int
+    after_break_amount: Decimal  # a new contract with another employer after an early break
+    trial_break_percent_of_npec: Decimal  # a break during the trial: this share of the NPEC for the days done
+    trial_break_cap: Decimal
+    trial_break_year_days: int  # the NPEC is a yearly amount: prorated per day over this many days
+    source: str
+    levels_source: str
+    after_break_source: str
+    trial_break_source: str
+    invoice_source: str
