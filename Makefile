@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+# the SMIC reference `contract-flow rules check` and the tests read: its YAML files only, not its engine
+	$(BIN)/pip install --quiet --no-deps 'openfisca-france>=176.1.8'
 	touch $(STAMP)
 
 ## run: the embedded default (SQLite file, no server): schema, demo data, the board, then the API with a

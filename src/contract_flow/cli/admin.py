@@ -149,6 +149,8 @@ def serve(
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 
-    get_app()  # the settings are read (and refused if wrong) before the server starts
+    from contract_flow.cli.up import warn_if_rules_lag
+
+    warn_if_rules_lag(get_app())  # the settings are read (and refused if wrong) before the server starts
     uvicorn.run("contract_flow.api.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info", proxy_headers=False)

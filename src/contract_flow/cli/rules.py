@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -23,8 +23,10 @@ from contract_flow.domain.rules import (
     DateRange,
     PayPeriod,
     RuleSet,
+    TrialBreak,
     check_eligibility,
-    deadlines,
+    contract_deadlines,
+    employer_participation,
     minimum_pay,
     pay_schedule,
     trial_end,
@@ -203,3 +205,46 @@ def deadlines_command(
         training = parse_date("training-start", training_start) if training_start is not None else None
         result = deadlines(_ruleset(), start, training)
     _show(asdict(result), json_output, f"Deadlines for a contract starting {start}")
+
+
+if TYPE_CHECKING:
+    from contract_flow.reference import RulesCheck
+
+
+@app.command("check")
+def check_command(json_output: JsonOption = False) -> None:
+    """The rule set's SMIC against the community reference, OpenFisca-France: exit 0 when they agree from 2023
+    on, 1 when they disagree or the reference is not installed (it cannot vouch), 2 for a malformed rule file."""
+    from contract_flow.reference import check_rules
+    from contract_flow.settings import get_settings
+
+    with _bad_input_exits():
+        result = check_rules(get_settings().rules_file)
+    if json_output:
+        print_json(result.as_data())
+    else:
+        _show_check(result)
+    if not result.agrees:
+        raise typer.Exit(1)
+
+
+def _show_check(result: RulesCheck) -> None:
+    """Who is compared with whom, then each disagreement with the TOML to paste (plain text: no Rich markup)."""
+    smic, reference = result.newest_smic, result.reference
+    table = Table(title="Rule set and reference", show_header=False)
+    table.add_column()
+    table.add_column(overflow="fold")  # a hash or a path cut short identifies nothing
+    table.add_row("rule file", str(result.rules_file))
+    table.add_row("sha256", result.rules_sha256)
+    table.add_row("newest SMIC", f"{smic.monthly_gross:.2f} from {smic.effective_from} ({smic.source})")
+    table.add_row("reference", f"openfisca-france {reference.version} ({reference.file})" if reference else "none")
+    console.print(table)
+    if reference is None:
+        error(result.reference_problem or "no reference")
+        return
+    for message in result.messages():
+        print(message, end="\n\n")
+    for entry in result.unconfirmed:
+        print(f"note: the SMIC of {entry.effective_from} ({entry.monthly_gross:.2f}) is newer than what "
+              f"openfisca-france {reference.version} vouches for (up to {reference.vouched_until})")
+    print(result.summary())

@@ -16,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from contract_flow.cli.output import console
+from contract_flow.bootstrap import App
+from contract_flow.cli.output import console, errors
 from contract_flow.cli.runtime import get_app
 
 CONTRACT_FLOW = str(Path(sys.executable).parent / "contract-flow")
@@ -32,6 +33,16 @@ def _die_with_parent() -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+def warn_if_rules_lag(app: App) -> None:
+    """One line on stderr when the rule set's SMIC disagrees with OpenFisca-France or cannot be checked: a missed
+    revaluation under-states every minimum pay (`contract-flow rules check` says what to add)."""
+    from contract_flow.reference import startup_warning
+
+    warning = startup_warning(app.settings.rules_file)
+    if warning is not None:
+        errors.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+
+
 def up(
     host: Annotated[str, typer.Option(help="Address the API listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the API.")] = 8000,
@@ -45,6 +56,7 @@ def up(
     from contract_flow.api.app import create_app
 
     app = get_app()
+    warn_if_rules_lag(app)
     children = [
         # preexec_fn runs before any thread of ours exists here (the mail catcher's is started after).
         subprocess.Popen([CONTRACT_FLOW, *args], start_new_session=True, preexec_fn=_die_with_parent)  # noqa: PLW1509

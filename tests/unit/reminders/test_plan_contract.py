@@ -59,16 +59,16 @@ CONTRACT_ROWS = [
     pytest.param(K.TRIAL_ENDING, "advisor", ADVISOR, date(2026, 12, 31), {"trial_end": "2027-01-07"},
                  id="L6222-18 trial ends in 7 days: the advisor"),
     pytest.param(K.PAY_CHANGE, "employer", EMPLOYER, date(2027, 8, 2),
-                 {"from": "2027-09-01", "amount": "1112.05", "previous_amount": "966.21", "contract_year": "2"},
+                 {"from": "2027-09-01", "amount": "1138.88", "previous_amount": "989.52", "contract_year": "2"},
                  id="D6222-26 anniversary, year 2 (61 % SMIC) in 30 days: the employer contact"),
     pytest.param(K.PAY_CHANGE, "apprentice", APPRENTICE, date(2027, 8, 2),
-                 {"from": "2027-09-01", "amount": "1112.05", "previous_amount": "966.21", "contract_year": "2"},
+                 {"from": "2027-09-01", "amount": "1138.88", "previous_amount": "989.52", "contract_year": "2"},
                  id="D6222-26 anniversary, year 2 (61 % SMIC) in 30 days: the apprentice"),
     pytest.param(K.PAY_CHANGE, "employer", EMPLOYER, date(2028, 8, 2),
-                 {"from": "2028-09-01", "amount": "1421.96", "previous_amount": "1112.05", "contract_year": "3"},
+                 {"from": "2028-09-01", "amount": "1456.28", "previous_amount": "1138.88", "contract_year": "3"},
                  id="D6222-26 anniversary, year 3 (78 % SMIC) in 30 days: the employer contact"),
     pytest.param(K.PAY_CHANGE, "apprentice", APPRENTICE, date(2028, 8, 2),
-                 {"from": "2028-09-01", "amount": "1421.96", "previous_amount": "1112.05", "contract_year": "3"},
+                 {"from": "2028-09-01", "amount": "1456.28", "previous_amount": "1138.88", "contract_year": "3"},
                  id="D6222-26 anniversary, year 3 (78 % SMIC) in 30 days: the apprentice"),
 ]
 #: L6231-2 and the programme's file: a review due within 2 months of the start, then each semester.
@@ -143,17 +143,21 @@ def test_the_opco_filing_reminders_follow_the_filing_and_the_policies(
 
 PAY_ROWS = [
     pytest.param(MINOR, CONTRACT_START, date(2026, 12, 1),
-                 {"amount": "783.90", "previous_amount": "492.22", "age_band": "18-20", "percent": "43",
+                 {"amount": "802.82", "previous_amount": "504.10", "age_band": "18-20", "percent": "43",
                   "contract_year": "1", "reference": "SMIC"},
                  id="D6222-26 age band 18-20 from the 1st of the month after the 18th birthday"),
     pytest.param(MINOR, CONTRACT_START, date(2027, 9, 1),
-                 {"amount": "929.75", "previous_amount": "783.90", "age_band": "18-20", "percent": "51",
+                 {"amount": "952.18", "previous_amount": "802.82", "age_band": "18-20", "percent": "51",
                   "contract_year": "2"},
                  id="D6222-26 contract anniversary, year 2"),
     pytest.param(date(2004, 5, 17), date(2025, 9, 1), date(2026, 1, 1),
                  {"amount": "966.21", "previous_amount": "954.95", "age_band": "21-25", "percent": "53",
                   "reference": "SMIC"},
                  id="D6222-26 SMIC revaluation of 1 January 2026 (1 823,03 €)"),
+    pytest.param(date(2004, 5, 17), date(2025, 9, 1), date(2026, 6, 1),
+                 {"amount": "989.52", "previous_amount": "966.21", "age_band": "21-25", "percent": "53",
+                  "reference": "SMIC"},
+                 id="D6222-26 SMIC revaluation of 1 June 2026 (1 867,02 €, arrêté du 22 mai 2026)"),
 ]
 
 

@@ -45,7 +45,7 @@ def test_pay_with_an_smc_and_a_conclusion_date() -> None:
     data = answer("pay", "--birth-date", "2003-06-15", "--contract-start", "2025-03-03", "--on", "2026-10-01",
                   "--smc", "2100", "--concluded", "2025-02-20")
     assert (data["reference"], data["minimum_monthly_gross"]) == ("SMC", "1281.00")  # year 2, 61 % of 2 100
-    assert data["employee_contributions_exempt_up_to"] == "1440.19"  # 79 %: concluded before 1 March 2025
+    assert data["employee_contributions_exempt_up_to"] == "1474.95"  # 79 % of 1867.02: concluded before 1 March 2025
 
 
 def test_pay_schedule_as_json() -> None:
@@ -56,7 +56,7 @@ def test_pay_schedule_as_json() -> None:
         "reference": "SMIC", "minimum_monthly_gross": "759.78",
     }
     assert [period["from"] for period in data["periods"]] == [
-        "2024-09-01", "2024-11-01", "2025-09-01", "2026-01-01", "2026-04-01", "2026-09-01"]
+        "2024-09-01", "2024-11-01", "2025-09-01", "2026-01-01", "2026-04-01", "2026-06-01", "2026-09-01"]
     assert data["periods"][-1]["to"] == "2027-08-31"
 
 

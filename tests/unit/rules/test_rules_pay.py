@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from contract_flow.domain.rules import RuleSet, age_on, minimum_pay, pay_schedule
 
-START = date(2026, 9, 1)  # SMIC 1 823,03 € for every day checked below (décret 2025-1228)
+START = date(2026, 9, 1)  # SMIC 1 867,02 € for every day checked below (arrêté du 22 mai 2026)
 day = date.fromisoformat
 
 
@@ -25,20 +25,20 @@ def born_aged(age: int, on: date) -> date:
     return date(on.year - age, 6, 15)
 
 
-# One row per cell of D6222-26: amounts are 1 823,03 € x percent, rounded half up to the cent.
+# One row per cell of D6222-26: amounts are 1 867,02 € x percent, rounded half up to the cent.
 GRID = [
-    pytest.param("16-17", 1, 17, "27", "492.22", id="D6222-26 1°a 16-17 year 1 27%"),
-    pytest.param("16-17", 2, 17, "39", "710.98", id="D6222-26 1°b 16-17 year 2 39%"),
-    pytest.param("16-17", 3, 17, "55", "1002.67", id="D6222-26 1°c 16-17 year 3 55%"),
-    pytest.param("18-20", 1, 19, "43", "783.90", id="D6222-26 2°a 18-20 year 1 43%"),
-    pytest.param("18-20", 2, 19, "51", "929.75", id="D6222-26 2°b 18-20 year 2 51%"),
-    pytest.param("18-20", 3, 19, "67", "1221.43", id="D6222-26 2°c 18-20 year 3 67%"),
-    pytest.param("21-25", 1, 23, "53", "966.21", id="D6222-26 3°a 21-25 year 1 53%"),
-    pytest.param("21-25", 2, 23, "61", "1112.05", id="D6222-26 3°b 21-25 year 2 61%"),
-    pytest.param("21-25", 3, 23, "78", "1421.96", id="D6222-26 3°c 21-25 year 3 78%"),
-    pytest.param("26+", 1, 28, "100", "1823.03", id="D6222-26 4° 26+ year 1 100%"),
-    pytest.param("26+", 2, 28, "100", "1823.03", id="D6222-26 4° 26+ year 2 100%"),
-    pytest.param("26+", 3, 28, "100", "1823.03", id="D6222-26 4° 26+ year 3 100%"),
+    pytest.param("16-17", 1, 17, "27", "504.10", id="D6222-26 1°a 16-17 year 1 27%"),
+    pytest.param("16-17", 2, 17, "39", "728.14", id="D6222-26 1°b 16-17 year 2 39%"),
+    pytest.param("16-17", 3, 17, "55", "1026.86", id="D6222-26 1°c 16-17 year 3 55%"),
+    pytest.param("18-20", 1, 19, "43", "802.82", id="D6222-26 2°a 18-20 year 1 43%"),
+    pytest.param("18-20", 2, 19, "51", "952.18", id="D6222-26 2°b 18-20 year 2 51%"),
+    pytest.param("18-20", 3, 19, "67", "1250.90", id="D6222-26 2°c 18-20 year 3 67%"),
+    pytest.param("21-25", 1, 23, "53", "989.52", id="D6222-26 3°a 21-25 year 1 53%"),
+    pytest.param("21-25", 2, 23, "61", "1138.88", id="D6222-26 3°b 21-25 year 2 61%"),
+    pytest.param("21-25", 3, 23, "78", "1456.28", id="D6222-26 3°c 21-25 year 3 78%"),
+    pytest.param("26+", 1, 28, "100", "1867.02", id="D6222-26 4° 26+ year 1 100%"),
+    pytest.param("26+", 2, 28, "100", "1867.02", id="D6222-26 4° 26+ year 2 100%"),
+    pytest.param("26+", 3, 28, "100", "1867.02", id="D6222-26 4° 26+ year 3 100%"),
 ]
 
 
@@ -50,7 +50,7 @@ def test_each_cell_of_the_pay_grid(
     result = minimum_pay(rules, born_aged(age, on), START, on)
     assert (result.age_band, result.contract_year) == (band, year)
     assert result.percent == Decimal(percent)
-    assert (result.reference, result.reference_amount) == ("SMIC", Decimal("1823.03"))
+    assert (result.reference, result.reference_amount) == ("SMIC", Decimal("1867.02"))
     assert result.minimum_monthly_gross == Decimal(minimum)
     assert any("D6222-26" in source for source in result.sources)
 
@@ -143,8 +143,8 @@ def test_employee_contribution_exemption_depends_on_the_conclusion_date(
 SMC_CASES = [
     pytest.param("2003-06-15", "2100", "SMC", "1113.00", id="D6222-26 3° 21-25: the SMC when higher"),
     pytest.param("1998-06-15", "2100", "SMC", "2100.00", id="D6222-26 4° 26+: 100% of the SMC"),
-    pytest.param("2003-06-15", "1700", "SMIC", "966.21", id="D6222-26 3° a lower SMC: the SMIC stays"),
-    pytest.param("2007-06-15", "2100", "SMIC", "783.90", id="D6222-26 2° 18-20: the SMC does not apply"),
+    pytest.param("2003-06-15", "1700", "SMIC", "989.52", id="D6222-26 3° a lower SMC: the SMIC stays"),
+    pytest.param("2007-06-15", "2100", "SMIC", "802.82", id="D6222-26 2° 18-20: the SMC does not apply"),
     pytest.param("2003-06-15", "2000.50", "SMC", "1060.27", id="rounding half up: 1060.265 -> 1060.27"),
 ]
 
@@ -165,7 +165,8 @@ def test_schedule_splits_at_anniversaries_band_changes_and_smic_changes(rules: R
         (date(2025, 9, 1), 2, "18-20", Decimal("918.92")),  # anniversary
         (date(2026, 1, 1), 2, "18-20", Decimal("929.75")),  # SMIC revaluation
         (date(2026, 4, 1), 2, "21-25", Decimal("1112.05")),  # 21 on 15 March: new band on 1 April
-        (date(2026, 9, 1), 3, "21-25", Decimal("1421.96")),  # anniversary
+        (date(2026, 6, 1), 2, "21-25", Decimal("1138.88")),  # SMIC revaluation (arrêté du 22 mai 2026)
+        (date(2026, 9, 1), 3, "21-25", Decimal("1456.28")),  # anniversary
     ]
     assert periods[-1].end == date(2027, 8, 31)
 
