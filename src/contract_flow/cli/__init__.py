@@ -15,7 +15,15 @@ import sqlalchemy.exc
 import typer
 from typer.core import TyperGroup
 
-from contract_flow.cli import admin, cases, reminders, reviews, runtime, up
+from contract_flow.cli import (
+    admin,
+    cases,
+    reminders,
+    reviews,
+    rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)
+    runtime,
+    up,
+)
 from contract_flow.cli.output import error
 from contract_flow.cli.rules import app as rules_app
 from contract_flow.domain.errors import (

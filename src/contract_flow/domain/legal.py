@@ -179,10 +179,11 @@ class LegalRules:
         latest_by_cycle = add_months(cycle_end, after_cycle.value)
         earliest = min(cycle_end, latest_by_length)
         if end < earliest:
+            cycle_rule = rules.duration_on("contract_max_years", start)
             problems.append(
                 f"contract.end_date {end.isoformat()}: the contract lasts the rest of the training cycle, which "
                 f"ends on {cycle_end.isoformat()} (programme {case.programme.code}); from {start.isoformat()} it "
-                f"ends on {earliest.isoformat()} at the earliest ({rules.duration_on('contract_max_years', start).source})")
+                f"ends on {earliest.isoformat()} at the earliest ({cycle_rule.source})")
         if end > latest_by_length:
             problems.append(
                 f"contract.end_date {end.isoformat()}: from {start.isoformat()} a contract lasts at most "
