@@ -1,4 +1,5 @@
-"""Age on the contract start: L6222-1 (16 to 29, 15 after lower secondary), L6222-2 and D6222-1 derogations."""
+"""Age on the contract start (L6222-1: 16 to 29, 15 after lower secondary), L6222-2 derogations, and D6222-1's
+limit of 35 and one-year window read at the conclusion (signature)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,10 @@ def test_age_eligibility_on_the_contract_start(
     )
     assert (verdict.eligible, verdict.age_at_start) == (eligible, age)
     assert words in verdict.reason
-    assert verdict.reason.startswith(f"{age} on the contract start {START}")
+    # the 16/29 limits are read on the start, D6222-1's 35 and one-year window at the conclusion (here the start)
+    assert verdict.reason.startswith(
+        (f"{age} on the contract start {START}", f"{age} at the conclusion {START}", f"concluded {START}"))
+    assert verdict.age_at_conclusion == age
     assert "L6222" in verdict.source or "D6222" in verdict.source
 
 
@@ -98,3 +102,59 @@ def test_an_unknown_derogation_is_refused_naming_the_field(rules: RuleSet) -> No
 def test_a_birth_date_not_before_the_start_is_refused(rules: RuleSet) -> None:
     with pytest.raises(ValueError, match=r"^birth_date: 2026-09-01 is not before the contract start"):
         check_eligibility(rules, START, START)
+
+
+# (birth, concluded, previous contract end, eligible, age at start, age at conclusion, words of the reason); all
+# with the higher-diploma derogation and START as the contract start.
+AT_CONCLUSION = [
+    pytest.param("1990-07-15", "2026-06-20", "2026-06-30", True, 36, 35,
+                 "35 at the conclusion 2026-06-20 (36 on the contract start 2026-09-01): the higher-diploma",
+                 id="D6222-1 35 at the conclusion, 36 on the start: eligible"),
+    pytest.param("1990-06-10", "2026-06-20", "2026-06-30", False, 36, 36,
+                 "36 at the conclusion 2026-06-20: over the limit of 35 that the higher-diploma derogation",
+                 id="D6222-1 36 at the conclusion: not eligible"),
+    pytest.param("1992-03-15", "2026-08-10", "2025-08-15", True, 34, 34, "allows up to 35 at the conclusion",
+                 id="D6222-1 concluded within the year, started after it: eligible"),
+    pytest.param("1992-03-15", "2026-08-20", "2025-08-15", False, 34, 34,
+                 "concluded 2026-08-20: the higher-diploma derogation (new contract after a previous one, leading to "
+                 "a higher diploma) needs the contract concluded within 12 months of the previous contract's end "
+                 "2025-08-15, so by 2026-08-15",
+                 id="D6222-1 concluded more than a year after the previous contract"),
+    pytest.param("1992-03-15", "2026-06-20", "2026-08-31", True, 34, 34, "allows",
+                 id="D6222-1 concluded while the previous contract runs, started after it"),
+]
+
+
+@pytest.mark.parametrize(("birth", "concluded", "previous_end", "eligible", "age", "age_signed", "words"),
+                         AT_CONCLUSION)
+def test_the_35_limit_and_the_one_year_window_are_read_at_the_conclusion(
+    *, rules: RuleSet, birth: str, concluded: str, previous_end: str, eligible: bool, age: int, age_signed: int,
+    words: str,
+) -> None:
+    verdict = check_eligibility(rules, day(birth), START, derogation="higher-diploma",
+                                previous_contract_end=day(previous_end), concluded=day(concluded))
+    assert (verdict.eligible, verdict.age_at_start, verdict.age_at_conclusion) == (eligible, age, age_signed)
+    assert words in verdict.reason
+    assert verdict.source.startswith("L6222-2 1°; D6222-1")
+
+
+def test_the_limits_of_l6222_1_stay_on_the_contract_start(rules: RuleSet) -> None:
+    """L6222-1: 16 to 29 "au début de l'apprentissage", whatever the day the contract was signed."""
+    over = check_eligibility(rules, date(1996, 7, 1), START, concluded=date(2026, 6, 20))
+    assert (over.eligible, over.age_at_start, over.age_at_conclusion) == (False, 30, 29)
+    assert over.reason.startswith("30 on the contract start 2026-09-01: over the upper limit of 29")
+    young = check_eligibility(rules, date(2010, 7, 1), START, concluded=date(2026, 6, 20))
+    assert (young.eligible, young.age_at_start, young.age_at_conclusion) == (True, 16, 15)
+
+
+def test_without_a_conclusion_date_the_start_is_used(rules: RuleSet) -> None:
+    verdict = check_eligibility(rules, date(1990, 7, 15), START, derogation="higher-diploma",
+                                previous_contract_end=date(2026, 6, 30))
+    assert (verdict.eligible, verdict.age_at_conclusion) == (False, 36)
+    assert verdict.reason.startswith("36 at the conclusion 2026-09-01: over the limit of 35")
+
+
+def test_a_conclusion_after_the_start_is_refused_naming_the_field(rules: RuleSet) -> None:
+    with pytest.raises(ValueError, match=r"^concluded: 2026-09-02 is after the contract start 2026-09-01; a contract "
+                                         r"is concluded \(signed\) before or on its start"):
+        check_eligibility(rules, date(1995, 3, 15), START, concluded=date(2026, 9, 2))

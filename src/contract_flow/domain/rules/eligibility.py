@@ -1,8 +1,12 @@
-"""Age eligibility on the contract start (L6222-1, L6222-2, D6222-1).
+"""Age eligibility (L6222-1, L6222-2, D6222-1): the 16/29 limits on the contract start, the 35 one at its conclusion.
 
-From 16 (15 after completing lower secondary school) through 29 on the first day of the contract. Some
-derogations lift the upper limit (disability, athlete, business creation, exam resit); others raise it to 35
-when the new contract starts within a year of the end of the previous one (higher diploma, broken contract).
+From 16 (15 after completing lower secondary school) through 29 on the first day of the contract (L6222-1: "au
+début de l'apprentissage"). Some derogations lift the upper limit (disability, athlete, business creation, exam
+resit); two raise it to 35 (higher diploma, previous contract broken). D6222-1 reads those two on the day the
+contract is concluded (signed), not on its start: "l'âge de l'apprenti au moment de la conclusion du contrat est de
+trente-cinq ans au plus", and the contract "souscrit dans un délai maximum d'un an après l'expiration du précédent
+contrat". A contract is concluded before or on its start, so someone 35 when signing in June may be 36 on a
+September start and still be eligible.
 """
 
 from __future__ import annotations
@@ -16,12 +20,17 @@ from contract_flow.domain.rules.ruleset import AgeLimits, Derogation, RuleSet
 
 @dataclass(frozen=True, slots=True)
 class Eligibility:
-    """The answer, the age it was based on, a sentence a person can act on, and the text applied."""
+    """The answer, the ages it was based on, a sentence a person can act on, and the text applied.
+
+    `age_at_conclusion` is the age on the day the contract was concluded (the start when no conclusion date was
+    given): D6222-1 reads the 35 limit on it.
+    """
 
     eligible: bool
     age_at_start: int
     reason: str
     source: str
+    age_at_conclusion: int
 
 
 def check_eligibility(
@@ -32,34 +41,46 @@ def check_eligibility(
     derogation: str | None = None,
     previous_contract_end: date | None = None,
     completed_lower_secondary: bool = False,
+    concluded: date | None = None,
 ) -> Eligibility:
     """L6222-1: 16 to 29 on the contract start (a birthday that day counts), 15 after lower secondary school.
 
-    D6222-1 reads the 35 limit and the one-year window at the contract's conclusion; checking them on the
-    start date, which never precedes the conclusion, is at least as strict and needs no signature date.
-    Raises ValueError naming the field for an unknown derogation or a birth date not before the start.
+    D6222-1: the derogations with a limit (35) read the age at the conclusion `concluded` (by default the start,
+    the strictest reading when the signature date is not known yet), and need the contract concluded within one
+    year of the end of the previous contract. The previous contract must still end before this one starts.
+    Raises ValueError naming the field for an unknown derogation, a birth date not before the start, or a
+    conclusion after the start (a contract is concluded before or on its start) or not after the birth.
     """
     if birth_date >= contract_start:
         raise ValueError(f"birth_date: {birth_date} is not before the contract start {contract_start}")
+    signed = contract_start if concluded is None else concluded
+    if signed > contract_start:
+        raise ValueError(
+            f"concluded: {signed} is after the contract start {contract_start}; a contract is concluded "
+            "(signed) before or on its start (D6222-1 reads the age at the conclusion)"
+        )
+    if signed <= birth_date:
+        raise ValueError(f"concluded: {signed} is not after the birth date {birth_date}")
     limits = ruleset.age_limits_on(contract_start)
     rule = ruleset.derogation_on(derogation, contract_start) if derogation is not None else None
     age = age_on(birth_date, contract_start)
+    age_signed = age_on(birth_date, signed)
     on_start = f"{age} on the contract start {contract_start}"
     minimum = limits.minimum_age_after_lower_secondary if completed_lower_secondary else limits.minimum_age
     if age < minimum:
         reason = _under_minimum(on_start, birth_date, contract_start, limits, completed_lower_secondary)
-        return Eligibility(False, age, reason, limits.source)
+        return Eligibility(False, age, reason, limits.source, age_signed)
     if age <= limits.maximum_age_at_start:
         reason = f"{on_start}: within the age limits of {minimum} to {limits.maximum_age_at_start} (L6222-1)"
-        return Eligibility(True, age, reason, limits.source)
+        return Eligibility(True, age, reason, limits.source, age_signed)
     if rule is None:
         codes = ", ".join(ruleset.derogation_codes)
         reason = (
             f"{on_start}: over the upper limit of {limits.maximum_age_at_start} (L6222-1); "
             f"a derogation ({codes}) may lift it"
         )
-        return Eligibility(False, age, reason, limits.source)
-    return _with_derogation(on_start, age, contract_start, rule, previous_contract_end)
+        return Eligibility(False, age, reason, limits.source, age_signed)
+    return _with_derogation(on_start, age, age_signed, contract_start, signed, rule, previous_contract_end)
 
 
 def _under_minimum(
@@ -81,32 +102,43 @@ def _under_minimum(
 
 
 def _with_derogation(
-    on_start: str, age: int, contract_start: date, rule: Derogation, previous_contract_end: date | None
+    on_start: str,
+    age: int,
+    age_signed: int,
+    contract_start: date,
+    signed: date,
+    rule: Derogation,
+    previous_contract_end: date | None,
 ) -> Eligibility:
-    """L6222-2 and D6222-1: the derogation's own limit and, for a follow-on contract, the one-year window."""
+    """L6222-2 and D6222-1: the derogation's own limit and one-year window, both read at the conclusion.
+
+    `Derogation.maximum_age_at_start` (the rule file's key) holds D6222-1's limit, which applies at the
+    conclusion: the start is only where L6222-1's own limit of 29 is read.
+    """
     named = f"the {rule.code} derogation ({rule.description})"
     if rule.maximum_age_at_start is None:
-        return Eligibility(True, age, f"{on_start}: {named} lifts the upper age limit", rule.source)
-    if age > rule.maximum_age_at_start:
-        reason = f"{on_start}: over the limit of {rule.maximum_age_at_start} that {named} allows"
-        return Eligibility(False, age, reason, rule.source)
+        return Eligibility(True, age, f"{on_start}: {named} lifts the upper age limit", rule.source, age_signed)
+    at_conclusion = f"{age_signed} at the conclusion {signed}"
+    if age_signed > rule.maximum_age_at_start:
+        reason = f"{at_conclusion}: over the limit of {rule.maximum_age_at_start} that {named} allows"
+        return Eligibility(False, age, reason, rule.source, age_signed)
     months = rule.within_months_of_previous_contract_end
     if months is not None:
         if previous_contract_end is None:
             reason = (
-                f"{on_start}: {named} applies only within {months} months of the end of the previous contract; "
-                "give the previous contract's end date"
+                f"{at_conclusion}: {named} applies only to a contract concluded within {months} months of the "
+                "end of the previous contract; give the previous contract's end date"
             )
-            return Eligibility(False, age, reason, rule.source)
+            return Eligibility(False, age, reason, rule.source, age_signed)
         if previous_contract_end >= contract_start:
             reason = f"{on_start}: the previous contract ends {previous_contract_end}, not before this one starts"
-            return Eligibility(False, age, reason, rule.source)
+            return Eligibility(False, age, reason, rule.source, age_signed)
         latest = add_months(previous_contract_end, months)
-        if contract_start > latest:
+        if signed > latest:
             reason = (
-                f"{on_start}: {named} needs the contract to start within {months} months of the previous "
-                f"contract's end {previous_contract_end}, so by {latest}"
+                f"concluded {signed}: {named} needs the contract concluded within {months} months of the "
+                f"previous contract's end {previous_contract_end}, so by {latest}"
             )
-            return Eligibility(False, age, reason, rule.source)
-    reason = f"{on_start}: {named} allows up to {rule.maximum_age_at_start} on the start"
-    return Eligibility(True, age, reason, rule.source)
+            return Eligibility(False, age, reason, rule.source, age_signed)
+    reason = f"{at_conclusion} ({on_start}): {named} allows up to {rule.maximum_age_at_start} at the conclusion"
+    return Eligibility(True, age, reason, rule.source, age_signed)
