@@ -181,7 +181,7 @@ _ExactLoader.add_constructor("tag:yaml.org,2002:int", _decimal)
 def _load_yaml(path: Path) -> dict[Any, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ExactLoader)  # a SafeLoader: no arbitrary objects
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (OSError, ValueError, yaml.YAMLError) as error:  # ValueError: a date such as 2026-13-01
         raise ReferenceUnreadable(f"{path}: cannot be read ({error})") from None
     if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
         raise ReferenceUnreadable(f"{path}: no `values:` mapping (has OpenFisca's format changed?)")
