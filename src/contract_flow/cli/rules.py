@@ -197,14 +197,85 @@ def deadlines_command(
     training_start: Annotated[
         str | None, typer.Option("--training-start", help="Start of CFA training, YYYY-MM-DD.")
     ] = None,
+    birth_date: Annotated[
+        str | None, typer.Option("--birth-date", help="The apprentice's birth date (a minor's visit is due sooner).")
+    ] = None,
+    filed_on: Annotated[
+        str | None, typer.Option("--filed-on", help="Day the OPCO received the complete file, YYYY-MM-DD.")
+    ] = None,
+    concluded: Annotated[
+        str | None, typer.Option("--concluded", help="Day the contract was concluded (default: the start).")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """OPCO filing (D6224-1), training start (L6222-12) and search without employer (L6222-12-1) deadlines."""
+    """OPCO filing (D6224-1) and decision (D6224-2), training start (L6222-12), search without employer
+    (L6222-12-1), medical visit (R6222-40-1; R4624-18 for a minor) and hiring-aid filing deadlines.
+
+    Without --birth-date the medical visit is an adult's and `notes` say so. JSON: the keys of the first four
+    unchanged, then medical_visit_due, opco_decision_due (null without --filed-on), hiring_aid_filing_due,
+    sources_by_deadline (each deadline's own text) and notes.
+    """
     with _bad_input_exits():
         start = parse_date("contract-start", contract_start)
         training = parse_date("training-start", training_start) if training_start is not None else None
-        result = deadlines(_ruleset(), start, training)
-    _show(asdict(result), json_output, f"Deadlines for a contract starting {start}")
+        birth = parse_date("birth-date", birth_date) if birth_date is not None else None
+        filed = parse_date("filed-on", filed_on) if filed_on is not None else None
+        signed = parse_date("concluded", concluded) if concluded is not None else None
+        result = contract_deadlines(
+            _ruleset(), start, birth_date=birth, concluded=signed, filed_on=filed, training_start=training
+        )
+    named = result.by_name()
+    title = f"Deadlines for a contract starting {start}"
+    if json_output:
+        print_json(asdict(result.base) | {
+            "medical_visit_due": result.medical_visit_due.due,
+            "opco_decision_due": result.opco_decision_due.due if result.opco_decision_due else None,
+            "hiring_aid_filing_due": result.hiring_aid_filing_due.due,
+            "sources_by_deadline": {name: deadline.source for name, deadline in named.items()},
+            "notes": result.notes,
+        })
+        return
+    shown: dict[str, Any] = {name: deadline.due for name, deadline in named.items()}
+    shown["sources"] = [f"{name}: {deadline.source}" for name, deadline in named.items()]
+    _show(shown | ({"notes": result.notes} if result.notes else {}), as_json=False, title=title)
+
+
+@app.command("participation")
+def participation_command(
+    *,
+    level: Annotated[int, typer.Option("--level", help="Level of the certification prepared, 3 to 8.")],
+    concluded: Annotated[str, typer.Option("--concluded", help="Day the contract was concluded, YYYY-MM-DD.")],
+    after_break: Annotated[
+        bool, typer.Option("--after-break", help="A new contract with another employer after an early break.")
+    ] = False,
+    broken_on_day: Annotated[
+        int | None, typer.Option("--broken-on-day", help="Broken during the trial on this day of the contract.")
+    ] = None,
+    npec: Annotated[
+        str | None, typer.Option("--npec", help="The certification's yearly funding level (NPEC), in euros.")
+    ] = None,
+    trial_end: Annotated[
+        str | None, typer.Option("--trial-end", help="Last day of the trial, when the CFA invoices, YYYY-MM-DD.")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The employer's participation in the funding (L6332-14, R6332-25-1): 750 € from level 6 for a contract
+    concluded from 1 July 2025, 200 € after an early break, pro rata for a break during the trial; invoiced at the
+    trial's end (R6332-25-2). JSON: amount, invoice_due, reason, sources."""
+    with _bad_input_exits():
+        signed = parse_date("concluded", concluded)
+        if (broken_on_day is None) != (npec is None):
+            raise InvalidInput("broken-on-day" if broken_on_day is None else "npec",
+                               "a break during the trial is prorated on the NPEC: give --broken-on-day and --npec")
+        trial_break = (
+            TrialBreak(broken_on_day, parse_amount("npec", npec))
+            if broken_on_day is not None and npec is not None else None
+        )
+        end = parse_date("trial-end", trial_end) if trial_end is not None else None
+        result = employer_participation(
+            _ruleset(), level, signed, after_break=after_break, trial_break=trial_break, trial_end=end
+        )
+    _show(asdict(result), json_output, f"Employer participation, level {level}, concluded {signed}")
 
 
 if TYPE_CHECKING:

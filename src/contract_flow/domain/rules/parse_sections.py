@@ -175,7 +175,10 @@ def parse_employer_participation(entry: Entry) -> EmployerParticipation:
         entry.as_decimal("trial_break_cap"),
         entry.as_int("trial_break_year_days", minimum=1),
         entry.as_text("source"),
-        *(entry.as_text(key) for key in ("levels_source", "after_break_source", "trial_break_source", "invoice_source")),
+        entry.as_text("levels_source"),
+        entry.as_text("after_break_source"),
+        entry.as_text("trial_break_source"),
+        entry.as_text("invoice_source"),
     )
     if not rule.lowest_level <= rule.minimum_level <= rule.highest_level:
         raise RuleSetError(f"{entry.label}: expected lowest_level <= minimum_level <= highest_level")

@@ -1,0 +1,131 @@
+"""`contract-flow rules deadlines` with the deadlines after the signature, and `rules participation`: JSON keys,
+exit codes, and one line naming the option on bad input (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from contract_flow.cli.rules import app as rules_app
+
+root = typer.Typer()
+root.add_typer(rules_app, name="rules")
+runner = CliRunner()
+
+
+def run(*args: str) -> Result:
+    return runner.invoke(root, ["rules", *args])
+
+
+def answer(*args: str) -> Any:
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_deadlines_keep_their_keys_and_values_and_add_the_new_ones_with_their_sources() -> None:
+    data = answer("deadlines", "--contract-start", "2026-04-30", "--training-start", "2026-05-15",
+                  "--birth-date", "2010-02-01", "--concluded", "2026-04-20", "--filed-on", "2026-05-04")
+    assert list(data) == [
+        "opco_filing_due", "training_start_due", "employer_search_window_end", "sources",
+        "medical_visit_due", "opco_decision_due", "hiring_aid_filing_due", "sources_by_deadline", "notes",
+    ]
+    assert {key: data[key] for key in ("opco_filing_due", "training_start_due", "employer_search_window_end")} == {
+        "opco_filing_due": "2026-05-07", "training_start_due": "2026-07-30", "employer_search_window_end": "2026-08-15"}
+    assert [source.split(":")[0] for source in data["sources"]] == ["D6224-1", "L6222-12", "L6222-12-1"]
+    assert (data["medical_visit_due"], data["opco_decision_due"], data["hiring_aid_filing_due"]) == (
+        "2026-04-30", "2026-05-24", "2026-10-20")  # a minor: by the start (R4624-18)
+    assert list(data["sources_by_deadline"]) == [
+        "opco_filing_due", "training_start_due", "employer_search_window_end", "medical_visit_due",
+        "opco_decision_due", "hiring_aid_filing_due"]
+    assert data["sources_by_deadline"]["medical_visit_due"].startswith("R4624-18")
+    assert data["sources_by_deadline"]["opco_decision_due"].startswith("D6224-2")
+    assert data["notes"] == []
+
+
+def test_deadlines_without_a_birth_date_or_a_filing() -> None:
+    data = answer("deadlines", "--contract-start", "2026-12-31")
+    assert (data["medical_visit_due"], data["opco_decision_due"], data["hiring_aid_filing_due"]) == (
+        "2027-02-28", None, "2027-06-30")
+    assert "opco_decision_due" not in data["sources_by_deadline"]
+    assert data["notes"][0].startswith("medical_visit_due assumes an adult (no birth date)")
+
+
+def test_participation_as_json() -> None:
+    data = answer("participation", "--level", "7", "--concluded", "2026-08-20", "--trial-end", "2026-11-10")
+    assert list(data) == ["amount", "invoice_due", "reason", "sources"]
+    assert (data["amount"], data["invoice_due"]) == ("750.00", "2026-11-10")
+    assert [source.split(" ")[0] for source in data["sources"]] == ["L6332-14;", "R6332-25-2"]
+
+
+# (options, amount)
+AMOUNTS = [
+    pytest.param(["--level", "6", "--concluded", "2025-06-30"], "0.00", id="décret 2025-585 before 1 July 2025"),
+    pytest.param(["--level", "5", "--concluded", "2026-08-20"], "0.00", id="L6332-14 level 5"),
+    pytest.param(["--level", "7", "--concluded", "2026-08-20", "--after-break"], "200.00",
+                 id="R6332-25-1 after an early break"),
+    pytest.param(["--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "45", "--npec", "8 000,00"],
+                 "493.15", id="R6332-25-1 a trial break, the ministry's example"),
+]
+
+
+@pytest.mark.parametrize(("options", "amount"), AMOUNTS)
+def test_participation_amounts(options: list[str], amount: str) -> None:
+    assert answer("participation", *options)["amount"] == amount
+
+
+@pytest.mark.parametrize("command", [
+    ["deadlines", "--contract-start", "2026-09-01", "--birth-date", "2009-03-02", "--filed-on", "2026-09-03"],
+    ["participation", "--level", "7", "--concluded", "2026-08-20"],
+])
+def test_without_json_a_table_is_printed(command: list[str]) -> None:
+    result = run(*command)
+    assert result.exit_code == 0, result.stderr
+    assert "─" in result.stdout or "━" in result.stdout
+
+
+BAD_INPUT = [
+    pytest.param(["deadlines", "--contract-start", "2026-09-01", "--concluded", "2026-09-02"],
+                 "error: concluded: 2026-09-02 is after the contract start 2026-09-01", id="concluded after the start"),
+    pytest.param(["deadlines", "--contract-start", "2026-09-01", "--concluded", "2026-08-20",
+                  "--filed-on", "2026-08-19"], "error: filed-on: 2026-08-19 is before the contract was concluded",
+                 id="filed before the conclusion"),
+    pytest.param(["deadlines", "--contract-start", "2026-09-01", "--birth-date", "2027-01-01"],
+                 "error: birth-date: 2027-01-01 is not before the contract start", id="born after the start"),
+    pytest.param(["deadlines", "--contract-start", "2026-09-01", "--filed-on", "2026-02-30"],
+                 "error: filed-on: '2026-02-30' is not a date", id="a day that does not exist"),
+    pytest.param(["participation", "--level", "9", "--concluded", "2026-08-20"],
+                 "error: level: 9 is not a level an apprenticeship prepares (3 to 8", id="level 9"),
+    pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "10"],
+                 "error: npec: a break during the trial is prorated on the NPEC", id="a break without the NPEC"),
+    pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--npec", "8000"],
+                 "error: broken-on-day: a break during the trial is prorated on the NPEC", id="the NPEC alone"),
+    pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "0",
+                  "--npec", "8000"], "error: broken-on-day: 0:", id="day 0"),
+    pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "10",
+                  "--npec", "-5"], "error: npec: '-5' must be a positive amount", id="a negative NPEC"),
+    pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "10",
+                  "--npec", "8000", "--trial-end", "2026-11-10"],
+                 "error: trial-end: a contract broken during its trial never reaches", id="a trial end and a break"),
+    pytest.param(["participation", "--level", "7", "--concluded", "20260820"],
+                 "error: concluded: '20260820' is not a date", id="a date without dashes"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUT)
+def test_bad_input_is_one_line_naming_the_option_and_exit_code_2(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_level_that_is_not_a_number_is_refused_by_the_option_parser() -> None:
+    result = run("participation", "--level", "seven", "--concluded", "2026-08-20")
+    assert result.exit_code == 2
+    assert "--level" in result.stderr
