@@ -4,6 +4,7 @@ risk, and the CSV import with its per-row report."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -12,9 +13,11 @@ from starlette.datastructures import UploadFile
 
 from contract_flow.api.deps import Services
 from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.rules import RuleSetError
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
+from contract_flow.reference import RulesCheck, check_once
 from contract_flow.services.access import STAFF, Principal, case_scope, require_role
-from contract_flow.services.directory import list_programmes
+from contract_flow.services.directory import list_programmes, programme_code
 from contract_flow.services.importer import ImportReport, import_cases
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import board_cards, cards, parse_state
@@ -42,7 +45,7 @@ def board(request: Request, app: Services, user: User,
     require_role(user, STAFF, "the board")
     scope = case_scope(user)
     counts = build_board(app, scope, user.cfa_code or "")
-    programme = programme or None
+    programme = programme_code(programme) if programme else None
     if programme is not None and programme not in counts.counts:
         raise NotFound("programme", programme)
     per_state = counts.counts.get(programme, {}) if programme else None
@@ -59,9 +62,20 @@ def board(request: Request, app: Services, user: User,
                     title_values={"state": _state_name(request, user, chosen)}, state=chosen, cards=items,
                     total=total, page_number=page_number, pages=_pages(total), **common)
     columns = board_cards(app, scope, SEARCH_STEPS, programme=programme, per_state=PER_COLUMN)
+    rules_check, rules_problem = _rules_check(app.settings.rules_file)
     return page(request, "advisor/board.html", user, title_key="board.title",
                 columns=[(step, count(step), columns[step]) for step in SEARCH_STEPS],
-                others=[(other, count(other)) for other in CaseState if other not in SEARCH_STEPS], **common)
+                others=[(other, count(other)) for other in CaseState if other not in SEARCH_STEPS],
+                rules_check=rules_check, rules_problem=rules_problem, **common)
+
+
+def _rules_check(rules_file: Path) -> tuple[RulesCheck | None, str | None]:
+    """The rule set's SMIC against OpenFisca-France, computed once per process (contract_flow.reference): the
+    board warns when they disagree, since a missed revaluation under-states every minimum pay (D6222-26)."""
+    try:
+        return check_once(rules_file), None
+    except RuleSetError as problem:
+        return None, str(problem)
 
 
 def _state_name(request: Request, user: Principal, state: CaseState) -> str:
