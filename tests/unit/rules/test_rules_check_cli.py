@@ -94,3 +94,24 @@ def test_a_malformed_rule_file_exits_2_naming_it(tmp_path: Path, monkeypatch: py
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {broken}: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_serve_warns_in_one_line_when_the_rule_set_lags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`up` and `serve` print the same line (cli.up.warn_if_rules_lag) before the server starts."""
+    import uvicorn
+
+    started: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **_: started.append(target))
+    monkeypatch.setenv("CONTRACT_FLOW_DATABASE_URL", f"sqlite:///{tmp_path}/serve.sqlite")
+    lagging = rules_without_june_2026(tmp_path)
+    result = check(rules_file=lagging, monkeypatch=monkeypatch)  # sets the rule file for the next command
+    assert result.exit_code == 1
+    served = runner.invoke(cli_app, ["serve"])
+    assert served.exit_code == 0, served.output
+    assert started == ["contract_flow.api.app:create_app"]
+    [line] = served.stderr.splitlines()
+    assert line.startswith(f"warning: rules check: {lagging} lags behind openfisca-france")
+    assert "the SMIC from 2026-06-01 is 1867.02" in line
+    monkeypatch.delenv("CONTRACT_FLOW_RULES_FILE")
+    quiet = runner.invoke(cli_app, ["serve"])
+    assert (quiet.exit_code, quiet.stderr) == (0, "")
