@@ -2,8 +2,8 @@
 
 Pure: built from an already-parsed rule set. A programme's calendar (its school periods) is stored with the
 programme and travels with the case (`ProgrammeTerms.calendar`); a programme without one cannot have a contract
-signed, as its trial end cannot be counted (L6222-18). Guards ask it whether the apprentice is eligible and paid enough; `sign`
-asks it for the trial end, the pay schedule and the deadlines it stores.
+signed, as its trial end cannot be counted (L6222-18). Guards ask it whether the apprentice is eligible and paid
+enough; `sign` asks it for the trial end, the pay schedule and the deadlines it stores.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from contract_flow.domain.rules import (
     Eligibility,
     PayPeriod,
     ProgrammeCalendar,
+    ContractDeadlines,
     RuleSet,
     TrialEnd,
+    contract_deadlines,
     add_months,
     check_eligibility,
     deadlines,
@@ -52,12 +54,16 @@ class ContractValues:
     trial_end: date
     opco_filing_due: date
     training_start_due: date
+    medical_visit_due: date
+    hiring_aid_filing_due: date
+    opco_decision_due: date | None
     pay_schedule: list[dict[str, str]]
     sources: dict[str, list[str]]
 
 
 #: The ContractTerms fields ContractValues fills (dates compared and replaced as a whole).
-COMPUTED_DATES = ("trial_end", "opco_filing_due", "training_start_due")
+COMPUTED_DATES = ("trial_end", "opco_filing_due", "training_start_due", "medical_visit_due",
+                  "hiring_aid_filing_due", "opco_decision_due")
 #: A calendar without school periods (every weekday a company day): for tests of the rules alone, never a
 #: default for a programme (issue 10: such a default ended trials two months early).
 NO_SCHOOL = ProgrammeCalendar(school=())
@@ -103,10 +109,14 @@ class LegalRules:
         """L6222-1, L6222-2, D6222-1: the age on the contract start, and the derogation if one is recorded."""
         start = case.contract.start_date
         assert start is not None
+        signed = case.contract.signature_date
         return check_eligibility(
             self.ruleset, case.candidate.birth_date, start, derogation=case.derogation,
             previous_contract_end=case.previous_contract_end,
             completed_lower_secondary=case.completed_lower_secondary,
+            # D6222-1 reads the 35 limit at the conclusion; a signature after the start (which the contract-terms
+            # guard bounds) leaves the start, the stricter reading
+            concluded=signed if signed is not None and signed <= start else None,
         )
 
     def pay_problems(self, case: Case) -> list[str]:
@@ -286,7 +296,46 @@ class LegalRules:
             sources[f"pay_schedule/{period.start.isoformat()}"] = [
                 cite(band.source, grid.effective_from), cite(smic.source, smic.effective_from),
                 cite(exemption.source, exemption.effective_from)]
-        return ContractValues(trial.trial_end, due.opco_filing_due, due.training_start_due, schedule, sources)
+        after = self.contract_deadlines(case)
+        for name, rule in (("medical_visit_due", "medical_visit_months"),
+                           ("hiring_aid_filing_due", "hiring_aid_filing_months"),
+                           ("opco_decision_due", "opco_decision_days")):
+            deadline = after.by_name().get(name)
+            if deadline is not None:
+                sources[name] = [cite(deadline.source, rules.duration_on(rule, start).effective_from)]
+        return ContractValues(
+            trial.trial_end, due.opco_filing_due, due.training_start_due, after.medical_visit_due.due,
+            after.hiring_aid_filing_due.due, after.opco_decision_due.due if after.opco_decision_due else None,
+            schedule, sources)
+
+    def contract_deadlines(self, case: Case) -> ContractDeadlines:
+        """R6222-40-1 / R4624-18 (medical visit; a minor's by the start), D6224-2 (the OPCO's decision within 20
+        days of the filing, when recorded), the hiring aid's 6 months from the conclusion."""
+        terms = case.contract
+        start = terms.start_date
+        assert start is not None
+        signed = terms.signature_date
+        return contract_deadlines(
+            self.ruleset, start, birth_date=case.candidate.birth_date,
+            concluded=signed if signed is not None and signed <= start else start,
+            filed_on=terms.opco_filed_on if terms.opco_filed_on is not None and
+            terms.opco_filed_on >= (signed or start) else None,
+            training_start=case.programme.start_date)
+
+    def note_opco_filing(self, case: Case) -> None:
+        """The filing date recorded on a signed contract sets the day the OPCO's silence becomes a refusal."""
+        terms = case.contract
+        if not terms.signed or terms.start_date is None:
+            return
+        decision = self.contract_deadlines(case).opco_decision_due
+        terms.opco_decision_due = decision.due if decision is not None else None
+        sources = dict(terms.legal_sources or {})
+        if decision is not None:
+            sources["opco_decision_due"] = [decision.source]
+        else:
+            sources.pop("opco_decision_due", None)
+        terms.legal_sources = sources
+        terms.dirty = True
 
     def resume_window_end(self, broken_on: date) -> date:
         """L6222-18-2: after a break the CFA keeps the apprentice in training for up to 6 months."""
