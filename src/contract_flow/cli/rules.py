@@ -22,6 +22,7 @@ from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.rules import (
     DateRange,
     PayPeriod,
+    PreviousContract,
     RuleSet,
     TrialBreak,
     check_eligibility,
@@ -97,6 +98,96 @@ def _show(data: dict[str, Any], as_json: bool, title: str) -> None:
     console.print(table)
 
 
+# The options of `pay`, `pay-schedule` and `eligibility` for contracts that are not a whole first contract.
+ConcludedOption = Annotated[
+    str | None, typer.Option("--concluded", help="Day the contract was concluded (signed), YYYY-MM-DD; default: "
+                             "the start.")
+]
+ContractEnd = Annotated[
+    str | None, typer.Option("--contract-end", help="Last day of the contract, YYYY-MM-DD (with --cycle-years: "
+                             "D6222-28-1 counts a shorter contract's difference with its cycle as served).")
+]
+CycleYears = Annotated[
+    int | None, typer.Option("--cycle-years", help="Length of the training cycle in years (with --contract-end).")
+]
+PreviousEnd = Annotated[
+    str | None, typer.Option("--previous-contract-end", help="Last day of the previous contract, YYYY-MM-DD.")
+]
+PreviousYear = Annotated[
+    int | None, typer.Option("--previous-contract-year", help="D6222-29: the previous contract's year on its last "
+                             "day (its last year), with --previous-contract-end.")
+]
+PreviousPay = Annotated[
+    str | None, typer.Option("--previous-pay", help="D6222-29, same employer: monthly gross received in the "
+                             "previous contract's last year.")
+]
+PreviousSameEmployer = Annotated[
+    bool, typer.Option("--previous-same-employer", help="D6222-29: the previous contract was with this employer "
+                       "(default: another employer).")
+]
+PreviousNoDiploma = Annotated[
+    bool, typer.Option("--previous-no-diploma", help="The previous contract did not lead to its diploma "
+                       "(D6222-29 then sets no floor).")
+]
+
+
+def _concluded(text: str | None, start: date) -> date | None:
+    """A conclusion date, never after the start: a contract is concluded (signed) before or on its start."""
+    if text is None:
+        return None
+    signed = parse_date("concluded", text)
+    if signed > start:
+        raise InvalidInput("concluded", f"{signed} is after the contract start {start}; a contract is concluded "
+                           "(signed) before or on its start")
+    return signed
+
+
+def _contract_end_and_cycle(end_text: str | None, cycle_years: int | None, start: date) -> date | None:
+    """--contract-end and --cycle-years, which go together (D6222-28-1 compares the contract with its cycle)."""
+    if end_text is None and cycle_years is None:
+        return None
+    if cycle_years is None:
+        raise InvalidInput("cycle-years", "needed with --contract-end (D6222-28-1 compares the contract with its "
+                           "training cycle)")
+    if end_text is None:
+        raise InvalidInput("contract-end", "needed with --cycle-years (D6222-28-1 compares the contract with its "
+                           "training cycle)")
+    end = parse_date("contract-end", end_text)
+    if end <= start:
+        raise InvalidInput("contract-end", f"{end} is not after the contract start {start}")
+    if cycle_years < 1:
+        raise InvalidInput("cycle-years", f"{cycle_years}: a training cycle lasts at least one year")
+    return end
+
+
+def _previous_contract(
+    start: date, end_text: str | None, year: int | None, pay_text: str | None, same_employer: bool, no_diploma: bool
+) -> PreviousContract | None:
+    """D6222-29's previous contract from the --previous-* options, or None when none is given."""
+    if end_text is None and year is None and pay_text is None and not same_employer and not no_diploma:
+        return None
+    if end_text is None:
+        raise InvalidInput("previous-contract-end", "needed with the other --previous-* options (D6222-29)")
+    if year is None:
+        raise InvalidInput("previous-contract-year", "needed with --previous-contract-end: the previous contract's "
+                           "year on its last day (D6222-29 reads its last year)")
+    end = parse_date("previous-contract-end", end_text)
+    if end >= start:
+        raise InvalidInput("previous-contract-end", f"{end} is not before the contract start {start}")
+    if year < 1:
+        raise InvalidInput("previous-contract-year", f"{year} must be at least 1")
+    if same_employer and pay_text is None:
+        raise InvalidInput("previous-pay", "needed with --previous-same-employer: D6222-29 keeps the pay received "
+                           "in the previous contract's last year")
+    if not same_employer and pay_text is not None:
+        raise InvalidInput("previous-pay", "only with --previous-same-employer: with another employer D6222-29 "
+                           "guarantees the minimum the apprentice could claim in that year, computed from the grid")
+    received = parse_amount("previous-pay", pay_text) if pay_text is not None else None
+    if received is not None and received == 0:
+        raise InvalidInput("previous-pay", "must be more than 0")
+    return PreviousContract(same_employer, end, year, received, led_to_diploma=not no_diploma)
+
+
 @app.command("pay")
 def pay(
     *,
@@ -104,18 +195,32 @@ def pay(
     contract_start: ContractStart,
     on: Annotated[str, typer.Option("--on", help="The day to compute the minimum for, YYYY-MM-DD.")],
     smc: SmcOption = None,
-    concluded: Annotated[str | None, typer.Option("--concluded", help="Day the contract was concluded.")] = None,
+    concluded: ConcludedOption = None,
+    contract_end: ContractEnd = None,
+    cycle_years: CycleYears = None,
+    previous_contract_end: PreviousEnd = None,
+    previous_contract_year: PreviousYear = None,
+    previous_pay: PreviousPay = None,
+    previous_same_employer: PreviousSameEmployer = False,
+    previous_no_diploma: PreviousNoDiploma = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Legal minimum monthly gross pay on a day (D6222-26) and the contribution exemption ceiling."""
+    """Legal minimum monthly gross pay on a day (D6222-26; D6222-28-1 for a contract shorter than its cycle,
+    D6222-29 after a previous contract) and the contribution exemption ceiling."""
     with _bad_input_exits():
         birth, start = _birth_and_start(birth_date, contract_start)
         day = parse_date("on", on)
         if day < start:
             raise InvalidInput("on", f"{day} is before the contract start {start}")
         amount = parse_amount("smc", smc) if smc is not None else None
-        signed = parse_date("concluded", concluded) if concluded is not None else None
-        result = minimum_pay(_ruleset(), birth, start, day, smc=amount, concluded=signed)
+        signed = _concluded(concluded, start)
+        end = _contract_end_and_cycle(contract_end, cycle_years, start)
+        if end is not None and day > end:
+            raise InvalidInput("on", f"{day} is after the contract end {end}")
+        previous = _previous_contract(start, previous_contract_end, previous_contract_year, previous_pay,
+                                      previous_same_employer, previous_no_diploma)
+        result = minimum_pay(_ruleset(), birth, start, day, smc=amount, concluded=signed, contract_end=end,
+                             cycle_years=cycle_years, previous_contract=previous)
     _show(asdict(result), json_output, f"Minimum pay on {day}")
 
 
@@ -123,25 +228,41 @@ def pay(
 def pay_schedule_command(
     birth_date: BirthDate,
     contract_start: ContractStart,
-    years: Annotated[int, typer.Option("--years", help="Length of the contract in years.")] = 3,
+    years: Annotated[
+        int | None, typer.Option("--years", help="Length of the contract in years (default 3; or --contract-end).")
+    ] = None,
     smc: SmcOption = None,
+    contract_end: ContractEnd = None,
+    cycle_years: CycleYears = None,
+    previous_contract_end: PreviousEnd = None,
+    previous_contract_year: PreviousYear = None,
+    previous_pay: PreviousPay = None,
+    previous_same_employer: PreviousSameEmployer = False,
+    previous_no_diploma: PreviousNoDiploma = False,
     json_output: JsonOption = False,
 ) -> None:
-    """The minimum over the whole contract, one line per period (anniversary, age band, SMIC change)."""
+    """The minimum over the whole contract, one line per period (anniversary, age band, SMIC change); the
+    contract ends the day before its --years-th anniversary, or on --contract-end."""
     with _bad_input_exits():
         birth, start = _birth_and_start(birth_date, contract_start)
-        if years < 1:
+        if years is not None and years < 1:
             raise InvalidInput("years", f"{years}: a contract lasts at least one year")
+        end = _contract_end_and_cycle(contract_end, cycle_years, start)
+        if years is not None and end is not None:
+            raise InvalidInput("years", "give either --years or --contract-end, not both")
         amount = parse_amount("smc", smc) if smc is not None else None
-        periods = pay_schedule(_ruleset(), birth, start, years, smc=amount)
+        previous = _previous_contract(start, previous_contract_end, previous_contract_year, previous_pay,
+                                      previous_same_employer, previous_no_diploma)
+        periods = pay_schedule(_ruleset(), birth, start, years, smc=amount, contract_end=end,
+                               cycle_years=cycle_years, previous_contract=previous)
     if json_output:
         print_json({"periods": [dict(zip(_PERIOD_KEYS, period, strict=True)) for period in periods]})
         return
-    table = Table("from", "to", "year", "age band", "%", "reference", "minimum monthly gross",
+    table = Table("from", "to", "year", "age band", "%", "reference", "minimum monthly gross", "rule",
                   title=f"Minimum pay from {start}")
     for p in periods:
         table.add_row(str(p.start), str(p.end), str(p.contract_year), p.age_band, f"{p.percent:.2f}", p.reference,
-                      f"{p.minimum_monthly_gross:.2f}")
+                      f"{p.minimum_monthly_gross:.2f}", p.minimum_rule)
     console.print(table)
 
 
@@ -157,15 +278,20 @@ def eligibility(
     completed_lower_secondary: Annotated[
         bool, typer.Option("--completed-lower-secondary", help="Lower secondary school (collège) completed.")
     ] = False,
+    concluded: ConcludedOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Whether the age allows the contract on its start (L6222-1, L6222-2, D6222-1). Exits 0 either way."""
+    """Whether the age allows the contract: L6222-1's 16 to 29 on its start, D6222-1's 35 and one-year window
+    (derogations of L6222-2) at its conclusion (--concluded, default the start). Exits 0 either way."""
     with _bad_input_exits():
         birth, start = _birth_and_start(birth_date, contract_start)
         previous = parse_date("previous-contract-end", previous_contract_end) if previous_contract_end else None
+        signed = _concluded(concluded, start)
+        if signed is not None and signed <= birth:
+            raise InvalidInput("concluded", f"{signed} is not after the birth date {birth}")
         verdict = check_eligibility(
             _ruleset(), birth, start, derogation=derogation, previous_contract_end=previous,
-            completed_lower_secondary=completed_lower_secondary,
+            completed_lower_secondary=completed_lower_secondary, concluded=signed,
         )
     _show(asdict(verdict), json_output, "Eligible" if verdict.eligible else "Not eligible")
 

@@ -31,12 +31,14 @@ def test_pay_as_json() -> None:
     data = answer("pay", "--birth-date", "2005-03-15", "--contract-start", "2024-09-01", "--on", "2026-04-01")
     assert list(data) == [
         "contract_year", "age_band", "percent", "reference", "reference_amount", "minimum_monthly_gross",
-        "employee_contributions_exempt_up_to", "sources",
+        "employee_contributions_exempt_up_to", "sources", "minimum_rule", "age_based_minimum",
+        "previous_contract_floor", "years_counted_from",
     ]
     assert data | {"sources": None} == {
         "contract_year": 2, "age_band": "21-25", "percent": "61.00", "reference": "SMIC",
         "reference_amount": "1823.03", "minimum_monthly_gross": "1112.05",
-        "employee_contributions_exempt_up_to": "1440.19", "sources": None,
+        "employee_contributions_exempt_up_to": "1440.19", "sources": None, "minimum_rule": "D6222-26",
+        "age_based_minimum": "1112.05", "previous_contract_floor": None, "years_counted_from": "2024-09-01",
     }
     assert any(source.startswith("Décret n° 2025-1228") for source in data["sources"])
 
@@ -53,7 +55,7 @@ def test_pay_schedule_as_json() -> None:
     assert list(data) == ["periods"]
     assert data["periods"][0] == {
         "from": "2024-09-01", "to": "2024-10-31", "contract_year": 1, "age_band": "18-20", "percent": "43.00",
-        "reference": "SMIC", "minimum_monthly_gross": "759.78",
+        "reference": "SMIC", "minimum_monthly_gross": "759.78", "minimum_rule": "D6222-26",
     }
     assert [period["from"] for period in data["periods"]] == [
         "2024-09-01", "2024-11-01", "2025-09-01", "2026-01-01", "2026-04-01", "2026-06-01", "2026-09-01"]
@@ -62,8 +64,8 @@ def test_pay_schedule_as_json() -> None:
 
 def test_eligibility_answers_with_exit_code_0_even_when_not_eligible() -> None:
     data = answer("eligibility", "--birth-date", "1995-03-15", "--contract-start", "2026-09-01")
-    assert list(data) == ["eligible", "age_at_start", "reason", "source"]
-    assert (data["eligible"], data["age_at_start"]) == (False, 31)
+    assert list(data) == ["eligible", "age_at_start", "reason", "source", "age_at_conclusion"]
+    assert (data["eligible"], data["age_at_start"], data["age_at_conclusion"]) == (False, 31, 31)
     assert data["reason"].startswith("31 on the contract start 2026-09-01: over the upper limit of 29")
 
 

@@ -30,7 +30,14 @@ from contract_flow.domain.rules.deadlines import (
 )
 from contract_flow.domain.rules.eligibility import Eligibility, check_eligibility
 from contract_flow.domain.rules.participation import Participation, TrialBreak, employer_participation
-from contract_flow.domain.rules.pay import PayPeriod, PayResult, minimum_pay, pay_schedule
+from contract_flow.domain.rules.pay import (
+    PayPeriod,
+    PayResult,
+    PreviousContract,
+    minimum_pay,
+    pay_schedule,
+    years_counted_from,
+)
 from contract_flow.domain.rules.public_holidays import HolidaysProvider, french_public_holidays
 from contract_flow.domain.rules.ruleset import DatedValue, RuleSet, RuleSetError, parse_ruleset
 
@@ -45,6 +52,7 @@ __all__ = [
     "Participation",
     "PayPeriod",
     "PayResult",
+    "PreviousContract",
     "ProgrammeCalendar",
     "RuleSet",
     "RuleSetError",
@@ -71,4 +79,5 @@ __all__ = [
     "pay_schedule",
     "search_after_break_end",
     "trial_end",
+    "years_counted_from",
 ]

@@ -3,6 +3,19 @@
 The percentage depends on the contract year (a new one on each anniversary of the start) and on the age band,
 which changes on the first day of the month after the 18th, 21st and 26th birthday (D6222-31). The amount
 follows every SMIC revaluation on its date. All amounts are Decimal, rounded half up to the cent.
+
+Two rules move the minimum for contracts that are not a whole first contract (both optional inputs):
+
+- D6222-28-1, a contract shorter than its training cycle: the apprentice counts as having already served the
+  difference. Read with dates: the contract years are counted from a virtual start, the day the cycle would have
+  begun for a contract of the cycle's length ending on this contract's end (its end + 1 day - the cycle's years),
+  so year n begins on that virtual start's (n-1)th anniversary. A 2-year contract in a 3-year cycle is paid year
+  2 from its first day and year 3 after one year; a contract of 2 years and 4 months (difference 8 months) is
+  paid year 2 once 4 months are served. A contract as long as its cycle or longer (it may end up to 3 months
+  after it) counts from its own start.
+- D6222-29, a new contract after one that led to the diploma: at least what the last year of the previous one
+  paid (same employer) or the minimum the apprentice could claim in it (another employer), unless the age-based
+  minimum is higher (`PreviousContract`).
 """
 
 from __future__ import annotations
@@ -20,6 +33,58 @@ from contract_flow.domain.rules.ruleset import AgeBand, RuleSet
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
+# D6222-28-1 and D6222-29 fix no amount or percentage of their own (they say which year of the D6222-26 grid and
+# which floor apply), so their texts are cited here; the values they lead to come from configs/rules/fr.toml.
+SHORTER_CONTRACT_SOURCE = (
+    "Code du travail D6222-28-1: a contract shorter than the training cycle (L6222-7-1, L6222-12-1, R6222-23-1) "
+    "counts, for the pay, as if the apprentice had served the whole cycle: the difference is already served"
+)
+SAME_EMPLOYER_SOURCE = (
+    "Code du travail D6222-29 al. 1: a new contract with the same employer, after one that led to the diploma, "
+    "pays at least what the apprentice received in its last year, unless the age-based minimum is higher"
+)
+OTHER_EMPLOYER_SOURCE = (
+    "Code du travail D6222-29 al. 2: a new contract with another employer, after one that led to the diploma, "
+    "pays at least the minimum the apprentice could claim in its last year, unless the age-based minimum is higher"
+)
+#: which rule gave the minimum: the age grid, or the floor of the previous contract
+AGE_GRID = "D6222-26"
+PREVIOUS_CONTRACT = "D6222-29"
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousContract:
+    """The contract before this one, as D6222-29 reads it (all of it is on its CERFA and payslips).
+
+    - `same_employer`: the new contract is with the previous contract's employer.
+    - `end`: the previous contract's last day (before this contract's start).
+    - `last_year`: its contract year on that day, its "dernière année d'exécution" (for a contract shorter than
+      its cycle, the year D6222-28-1 counted).
+    - `last_year_monthly_gross`: with the same employer only, the monthly gross pay received at the end of that
+      year (al. 1: "celle qu'il percevait"). With another employer the floor is what the apprentice could claim
+      (al. 2: "celle à laquelle il pouvait prétendre"): the D6222-26 percentage of that year for the age band
+      reached on `end`, applied to the SMIC in force on the day paid (the previous employer's collective
+      agreement minimum is not this contract's).
+    - `led_to_diploma`: D6222-29 applies only when the previous contract led to the diploma or title it prepared.
+    """
+
+    same_employer: bool
+    end: date
+    last_year: int
+    last_year_monthly_gross: Decimal | None = None
+    led_to_diploma: bool = True
+
+
+class _Floor(NamedTuple):
+    """D6222-29's floor: a fixed amount (same employer) or a percentage of the SMIC of the day (another)."""
+
+    amount: Decimal | None
+    percent_of_smic: Decimal
+    source: str
+
+    def on(self, smic: Decimal) -> Decimal:
+        return self.amount if self.amount is not None else percent_of(smic, self.percent_of_smic)
+
 
 @dataclass(frozen=True, slots=True)
 class PayResult:
@@ -33,6 +98,14 @@ class PayResult:
     minimum_monthly_gross: Decimal
     employee_contributions_exempt_up_to: Decimal
     sources: tuple[str, ...]
+    #: `AGE_GRID` ("D6222-26") or `PREVIOUS_CONTRACT` ("D6222-29"): the rule `minimum_monthly_gross` comes from
+    minimum_rule: str = AGE_GRID
+    #: `percent` of `reference_amount`: the D6222-26 minimum, which D6222-29's floor may exceed
+    age_based_minimum: Decimal | None = None
+    #: D6222-29's floor on that day, when a previous contract that led to the diploma was given
+    previous_contract_floor: Decimal | None = None
+    #: the day contract years are counted from: the contract start, or D6222-28-1's virtual start
+    years_counted_from: date | None = None
 
 
 class PayPeriod(NamedTuple):
@@ -49,6 +122,7 @@ class PayPeriod(NamedTuple):
     percent: Decimal
     reference: str
     minimum_monthly_gross: Decimal
+    minimum_rule: str = AGE_GRID  # "D6222-29" where the previous contract's floor is above the age grid
 
 
 @lru_cache(maxsize=4096)
@@ -57,12 +131,39 @@ def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
     return (amount * percent / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def contract_year_on(contract_start: date, day: date) -> int:
-    """Year n of the contract begins on its (n-1)th anniversary (a 29 February start: on 1 March)."""
-    elapsed = day.year - contract_start.year
-    if anniversary(contract_start, elapsed) > day:
+def contract_year_on(
+    contract_start: date, day: date, *, contract_end: date | None = None, cycle_years: int | None = None
+) -> int:
+    """Year n of the contract begins on its (n-1)th anniversary (a 29 February start: on 1 March).
+
+    With `contract_end` and `cycle_years` (D6222-28-1), the anniversaries are those of `years_counted_from`.
+    """
+    origin = contract_start if contract_end is None and cycle_years is None else (
+        years_counted_from(contract_start, contract_end, cycle_years))
+    elapsed = day.year - origin.year
+    if anniversary(origin, elapsed) > day:
         elapsed -= 1
     return elapsed + 1
+
+
+def years_counted_from(contract_start: date, contract_end: date | None, cycle_years: int | None) -> date:
+    """The day the contract years are counted from: D6222-28-1's virtual start for a contract shorter than its cycle.
+
+    That is the first day of a contract of `cycle_years` years ending on `contract_end`: its end + 1 day, minus
+    the cycle's years (a 29 February that does not exist gives 1 March, as `anniversary` does). A contract as
+    long as its cycle or longer counts from its own start. Both inputs go together; ValueError naming the field
+    for one without the other, an end not after the start, or a cycle under one year.
+    """
+    if contract_end is None or cycle_years is None:
+        if contract_end is None and cycle_years is None:
+            return contract_start
+        missing, given = ("cycle_years", "contract_end") if cycle_years is None else ("contract_end", "cycle_years")
+        raise ValueError(f"{missing}: needed with {given} (D6222-28-1 compares the contract with its training cycle)")
+    if contract_end <= contract_start:
+        raise ValueError(f"contract_end: {contract_end} is not after the contract start {contract_start}")
+    if cycle_years < 1:
+        raise ValueError(f"cycle_years: {cycle_years} must be at least 1")
+    return min(contract_start, anniversary(contract_end + ONE_DAY, -cycle_years))
 
 
 @lru_cache(maxsize=65536)
@@ -78,6 +179,41 @@ def band_changes(birth_date: date, band_ages: tuple[int, ...]) -> tuple[date, ..
 def _check_dates(birth_date: date, contract_start: date) -> None:
     if birth_date >= contract_start:
         raise ValueError(f"birth_date: {birth_date} is not before the contract start {contract_start}")
+
+
+def _previous_floor(
+    ruleset: RuleSet, birth_date: date, contract_start: date, previous: PreviousContract | None
+) -> _Floor | None:
+    """D6222-29's floor for this contract, None without a previous contract that led to the diploma.
+
+    ValueError naming the field (`previous_contract.<field>`) for inputs that do not fit the article.
+    """
+    if previous is None:
+        return None
+    if previous.end >= contract_start:
+        raise ValueError(f"previous_contract.end: {previous.end} is not before the contract start {contract_start}")
+    if previous.last_year < 1:
+        raise ValueError(f"previous_contract.last_year: {previous.last_year} must be at least 1")
+    received = previous.last_year_monthly_gross
+    if previous.same_employer and received is None:
+        raise ValueError(
+            "previous_contract.last_year_monthly_gross: with the same employer D6222-29 keeps the pay received in "
+            "the previous contract's last year; give it"
+        )
+    if not previous.same_employer and received is not None:
+        raise ValueError(
+            "previous_contract.last_year_monthly_gross: with another employer D6222-29 guarantees the minimum the "
+            "apprentice could claim in the previous contract's last year (from the grid), not the pay received"
+        )
+    if received is not None and received <= 0:
+        raise ValueError(f"previous_contract.last_year_monthly_gross: {received} must be more than 0")
+    if not previous.led_to_diploma:
+        return None  # D6222-29 covers only a previous contract that led to its diploma or title
+    if received is not None:
+        return _Floor(received.quantize(CENT, rounding=ROUND_HALF_UP), Decimal(0), SAME_EMPLOYER_SOURCE)
+    grid = ruleset.pay_grid_on(previous.end)
+    band = grid.bands[bisect_right(band_changes(birth_date, grid.band_ages), previous.end)]
+    return _Floor(None, band.percent_for_year(previous.last_year), OTHER_EMPLOYER_SOURCE)
 
 
 # (contract year, band name, percent, reference, reference amount, minimum)
@@ -100,22 +236,44 @@ def minimum_pay(
     *,
     smc: Decimal | None = None,
     concluded: date | None = None,
+    contract_end: date | None = None,
+    cycle_years: int | None = None,
+    previous_contract: PreviousContract | None = None,
 ) -> PayResult:
     """The legal minimum monthly gross pay on `on` (D6222-26, D6222-31) and the contribution exemption ceiling.
 
     The exemption ceiling (L6243-2, D6243-5) is a share of the SMIC in force on `on` chosen by the day the
     contract was concluded (`concluded`, by default the contract start): 79 % before 1 March 2025, 50 % after.
+    `contract_end` with `cycle_years`: D6222-28-1 for a contract shorter than its training cycle (the contract
+    year counted from `years_counted_from`). `previous_contract`: D6222-29's floor. Their texts join `sources`
+    when they change how the minimum is found.
     """
     _check_dates(birth_date, contract_start)
     if on < contract_start:
         raise ValueError(f"on: {on} is before the contract start {contract_start}")
+    origin = contract_start
+    if contract_end is not None or cycle_years is not None:
+        origin = years_counted_from(contract_start, contract_end, cycle_years)
+        if contract_end is not None and on > contract_end:
+            raise ValueError(f"on: {on} is after the contract end {contract_end}")
+    floor = None if previous_contract is None else (
+        _previous_floor(ruleset, birth_date, contract_start, previous_contract))
     grid = ruleset.pay_grid_on(on)
     band = grid.bands[bisect_right(band_changes(birth_date, grid.band_ages), on)]
     smic = ruleset.smic.on(on)
     exemption = ruleset.exemption_for_contract_concluded_on(concluded or contract_start)
-    year, name, percent, reference, amount, minimum = _pay_line(
-        band, contract_year_on(contract_start, on), smic.monthly_gross, smc
+    year, name, percent, reference, amount, age_based = _pay_line(
+        band, contract_year_on(origin, on), smic.monthly_gross, smc
     )
+    sources: tuple[str, ...] = (grid.source, band.source, smic.source, exemption.source)
+    if origin != contract_start:
+        sources += (SHORTER_CONTRACT_SOURCE,)
+    minimum, rule, floor_amount = age_based, AGE_GRID, None
+    if floor is not None:
+        sources += (floor.source,)
+        floor_amount = floor.on(smic.monthly_gross)
+        if floor_amount > age_based:
+            minimum, rule = floor_amount, PREVIOUS_CONTRACT
     return PayResult(
         contract_year=year,
         age_band=name,
@@ -124,7 +282,11 @@ def minimum_pay(
         reference_amount=amount,
         minimum_monthly_gross=minimum,
         employee_contributions_exempt_up_to=percent_of(smic.monthly_gross, exemption.percent_of_smic),
-        sources=(grid.source, band.source, smic.source, exemption.source),
+        sources=sources,
+        minimum_rule=rule,
+        age_based_minimum=age_based,
+        previous_contract_floor=floor_amount,
+        years_counted_from=origin,
     )
 
 
@@ -132,9 +294,9 @@ def minimum_pay(
 class _ContractFrame:
     """What a schedule needs that depends on the contract dates only, not on the apprentice (cached)."""
 
-    anniversaries: tuple[date, ...]
+    anniversaries: tuple[date, ...]  # of the day years are counted from, up to the end (some may precede the start)
     end: date
-    cuts: tuple[date, ...]  # start, anniversaries, pay grid and SMIC changes
+    cuts: tuple[date, ...]  # start, anniversaries after it, pay grid and SMIC changes
     grid_changes: tuple[date, ...]
     band_ages: tuple[int, ...]  # of every grid in force during the contract (usually one)
     smic_starts: tuple[date, ...]  # the contract start, then each revaluation during the contract
@@ -142,16 +304,29 @@ class _ContractFrame:
 
 
 @lru_cache(maxsize=4096)
-def _contract_frame(ruleset: RuleSet, contract_start: date, years: int) -> _ContractFrame:
-    anniversaries = [anniversary(contract_start, year) for year in range(1, years + 1)]
-    end = anniversaries.pop() - ONE_DAY
+def _contract_frame(
+    ruleset: RuleSet, contract_start: date, years: int, given_end: date | None, origin: date
+) -> _ContractFrame:
+    """`years` long from the start, or ending on `given_end`; contract years counted from `origin`."""
+    if given_end is None and origin == contract_start:
+        anniversaries = [anniversary(contract_start, year) for year in range(1, years + 1)]
+        end = anniversaries.pop() - ONE_DAY
+        later = anniversaries
+    else:
+        end = given_end if given_end is not None else anniversary(contract_start, years) - ONE_DAY
+        anniversaries, year = [], 1
+        while (next_one := anniversary(origin, year)) <= end:
+            anniversaries.append(next_one)
+            year += 1
+        # D6222-28-1: anniversaries of the virtual start before the contract are years already served, not cuts
+        later = [day for day in anniversaries if day > contract_start]
     grid_changes = tuple(ruleset.pay_grid.changes_between(contract_start, end))
     smic_starts = (contract_start, *ruleset.smic.changes_between(contract_start, end))
     ages = {age for day in (contract_start, *grid_changes) for age in ruleset.pay_grid_on(day).band_ages}
     return _ContractFrame(
         anniversaries=tuple(anniversaries),
         end=end,
-        cuts=(*smic_starts, *anniversaries, *grid_changes),
+        cuts=(*smic_starts, *later, *grid_changes),
         grid_changes=grid_changes,
         band_ages=tuple(sorted(ages)),
         smic_starts=smic_starts,
@@ -163,21 +338,33 @@ def pay_schedule(
     ruleset: RuleSet,
     birth_date: date,
     contract_start: date,
-    years: int = 3,
+    years: int | None = None,
     *,
     smc: Decimal | None = None,
+    contract_end: date | None = None,
+    cycle_years: int | None = None,
+    previous_contract: PreviousContract | None = None,
 ) -> list[PayPeriod]:
     """The minimum over the whole contract, split at each anniversary, band change and SMIC revaluation.
 
-    The contract ends the day before its `years`-th anniversary (L6222-7-1: its length is the training cycle's).
+    The contract ends the day before its `years`-th anniversary (3 by default; L6222-7-1: its length is the
+    training cycle's), or on `contract_end` when given (then with `cycle_years`, and without `years`): D6222-28-1
+    counts the contract years from `years_counted_from`. `previous_contract`: D6222-29's floor, the periods where
+    it is above the age grid saying so in `minimum_rule`.
     The change dates are computed directly (and what depends on the contract dates only is cached), so a
     schedule costs a few lookups per period, not one per day. The contribution exemption ceiling is left out:
     it is no term of the contract (not a CERFA pay line) and `minimum_pay` gives it for any day.
     """
     _check_dates(birth_date, contract_start)
-    if years < 1:
+    if years is not None and contract_end is not None:
+        raise ValueError("years: give the contract's length in years or its end (contract_end), not both")
+    if years is None:
+        years = 3
+    elif years < 1:
         raise ValueError(f"years: {years} must be at least 1")
-    frame = _contract_frame(ruleset, contract_start, years)
+    origin = years_counted_from(contract_start, contract_end, cycle_years)
+    floor = _previous_floor(ruleset, birth_date, contract_start, previous_contract)
+    frame = _contract_frame(ruleset, contract_start, years, contract_end, origin)
     anniversaries, grid_changes, smic_starts, smic_amounts = (
         frame.anniversaries,
         frame.grid_changes,
@@ -192,23 +379,25 @@ def pay_schedule(
 
     grid = ruleset.pay_grid_on(contract_start)
     new_bands = band_changes(birth_date, grid.band_ages)
-    lines: list[tuple[date, _PayLine]] = []
+    lines: list[tuple[date, _PayLine, str]] = []
     for start in cuts:
         if grid_changes and start in grid_changes:
             grid = ruleset.pay_grid_on(start)
             new_bands = band_changes(birth_date, grid.band_ages)
-        line = _pay_line(
-            grid.bands[bisect_right(new_bands, start)],
-            bisect_right(anniversaries, start) + 1,
-            smic_amounts[bisect_right(smic_starts, start) - 1],
-            smc,
-        )
-        # a cut that changes nothing (a SMIC revaluation while the SMC is the reference) is not a new period
+        smic = smic_amounts[bisect_right(smic_starts, start) - 1]
+        line = _pay_line(grid.bands[bisect_right(new_bands, start)], bisect_right(anniversaries, start) + 1, smic, smc)
+        rule = AGE_GRID
+        if floor is not None and (floor_amount := floor.on(smic)) > line[5]:
+            # the line keeps the grid's year, band and percentage (what the floor was compared with); its
+            # reference amount gives way to the floor, so that a SMIC revaluation under a fixed floor is no cut
+            line, rule = (*line[:4], floor_amount, floor_amount), PREVIOUS_CONTRACT
+        # a cut that changes nothing (a SMIC revaluation while the SMC or a fixed floor is the minimum) is not a
+        # new period; the rule follows from the line (a floored line's minimum is above its own grid amount)
         if not lines or lines[-1][1] != line:
-            lines.append((start, line))
-    ends = [start - ONE_DAY for start, _ in lines[1:]]
+            lines.append((start, line, rule))
+    ends = [start - ONE_DAY for start, _, _ in lines[1:]]
     ends.append(frame.end)
     return [
-        PayPeriod(start, last, year, name, percent, reference, minimum)
-        for (start, (year, name, percent, reference, _, minimum)), last in zip(lines, ends, strict=True)
+        PayPeriod(start, last, year, name, percent, reference, minimum, rule)
+        for (start, (year, name, percent, reference, _, minimum), rule), last in zip(lines, ends, strict=True)
     ]
