@@ -122,7 +122,7 @@ def test_sign_is_refused_below_the_legal_minimum_pay_with_its_source(app: App, p
               actor_email=people.advisor)
     with pytest.raises(TransitionRefused) as refused:
         advance(app, case_id, "sign", actor_email=people.advisor)
-    assert "below the year-1 minimum 966.21" in str(refused.value)
+    assert "below the year-1 minimum 989.52" in str(refused.value)  # 53 % of 1 867,02 € (SMIC from 1 June 2026)
     assert "D6222-26" in str(refused.value)
 
 
