@@ -51,6 +51,7 @@ from contract_flow.adapters.tables import metadata  # noqa: E402
 from contract_flow.api.app import create_app  # noqa: E402
 from contract_flow.bootstrap import App, bootstrap  # noqa: E402
 from contract_flow.domain.case import Track  # noqa: E402
+from contract_flow.rulefiles import load_programme_calendar  # noqa: E402
 from contract_flow.services.cases import OpenCase, advance, open_case, record_absence, set_facts  # noqa: E402
 from contract_flow.services.directory import add_programme, add_user  # noqa: E402
 from contract_flow.services.reminders import run_once  # noqa: E402
@@ -89,7 +90,7 @@ class Template:
 
 def build_template(app: App, clock: FixedClock) -> Template:
     add_programme(app, "mecatronique", name="Ingénieur Mécatronique", start_date=date(2026, 9, 1), years=3,
-                  seats=400, cfa_code=CFA)
+                  seats=400, cfa_code=CFA, calendar=load_programme_calendar("mecatronique"))
     for email, role in ((ADVISOR, "advisor"), (LEAD, "programme_lead"), (TUTOR, "tutor"), (MENTOR, "mentor")):
         add_user(app, email, name=email.split("@")[0].title(), role=role, cfa_code=CFA, password=PASSWORD)
     cases: dict[str, list[int]] = {}

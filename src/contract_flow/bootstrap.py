@@ -13,9 +13,8 @@ from sqlalchemy.engine import Engine
 from contract_flow.adapters.clock import Clock, SystemClock
 from contract_flow.adapters.db import make_engine
 from contract_flow.adapters.smtp import SmtpMailer
-from contract_flow.domain.legal import NO_SCHOOL, LegalRules
+from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.reminders import ReminderPolicies
-from contract_flow.domain.rules import ProgrammeCalendar
 from contract_flow.services.unit_of_work import Connections, UnitOfWork
 from contract_flow.settings import Settings, get_settings
 
@@ -58,20 +57,12 @@ class App:
 
 
 def load_legal_rules(settings: Settings) -> LegalRules:
-    """The rule set of `settings.rules_file` and the calendars of `configs/programmes/`."""
-    from contract_flow.rulefiles import load_programme_calendar, load_ruleset
+    """The rule set of `settings.rules_file`. Programme calendars are not files any more: each is stored with
+    its programme and read with its cases (`adapters.calendars`); a programme without one cannot sign (issue
+    10: the former default, every weekday a company day, ended trials two months early)."""
+    from contract_flow.rulefiles import load_ruleset
 
-    calendars: dict[str, ProgrammeCalendar] = {}
-
-    def calendar_for(code: str) -> ProgrammeCalendar:
-        """Read once per process: the calendars are asked for at every re-plan."""
-        if code not in calendars:
-            path = settings.programmes_dir / f"{code}.toml"
-            # A programme with no calendar file declares no school periods: every weekday is a company day.
-            calendars[code] = load_programme_calendar(path) if path.is_file() else NO_SCHOOL
-        return calendars[code]
-
-    return LegalRules(load_ruleset(settings.rules_file), calendar_for)
+    return LegalRules(load_ruleset(settings.rules_file))
 
 
 def bootstrap(

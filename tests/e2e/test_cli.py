@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from contract_flow import migrations
 from contract_flow.cli import app as cli_app
 from contract_flow.domain.diagram import mermaid
+from tests.support.calendars import BROCHURE_FILE
 
 runner = CliRunner()
 ADVISOR = "conseil@cfa.example"
@@ -37,7 +39,7 @@ def cf(*args: str, code: int = 0) -> str:
 def cfa(database: str) -> None:
     cf("db", "upgrade")
     cf("programme", "add", "mecatronique", "--name", "Mécatronique", "--start", "2026-09-01", "--years", "3",
-       "--seats", "40", "--cfa", "imt-mines-ales")
+       "--seats", "40", "--cfa", "imt-mines-ales", "--calendar", str(BROCHURE_FILE))
     cf("user", "add", ADVISOR, "--name", "Claire Conseil", "--role", "advisor", "--cfa", "imt-mines-ales")
     cf("user", "add", LEAD, "--name", "Paul Responsable", "--role", "programme_lead")
 
@@ -141,7 +143,9 @@ def test_the_installed_console_script_runs(database: str) -> None:
     result = subprocess.run([str(script), "db", "upgrade"], capture_output=True, text=True, env=os.environ,
                             check=False, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "at revision 0004" in result.stdout  # the newest migration
+    versions = Path(migrations.__file__).parent / "versions"
+    newest = max(path.name[:4] for path in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    assert f"at revision {newest}" in result.stdout  # the newest migration
 
 
 def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:

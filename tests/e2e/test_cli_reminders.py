@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from contract_flow.cli import app as cli_app
+from tests.support.calendars import BROCHURE_FILE
 from tests.support.smtp_sink import SmtpSink
 
 runner = CliRunner()
@@ -28,7 +29,8 @@ def sink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpSink]:
     with SmtpSink() as running:
         monkeypatch.setenv("CONTRACT_FLOW_SMTP_PORT", str(running.port))
         cf("db", "upgrade")
-        cf("programme", "add", "mecatronique", "--name", "Mécatronique", "--start", "2026-09-01")
+        cf("programme", "add", "mecatronique", "--name", "Mécatronique", "--start", "2026-09-01",
+           "--calendar", str(BROCHURE_FILE))
         cf("user", "add", ADVISOR, "--name", "Claire Conseil", "--role", "advisor")
         cf("--now", "2026-03-02T10:00", "case", "open", "--programme", "mecatronique", "--first-name", "Léa",
            "--last-name", "Martin", "--birth-date", "2004-05-12", "--email", "lea.martin@example.org")

@@ -20,6 +20,7 @@ from contract_flow.services.directory import add_programme, add_user
 from contract_flow.services.schema import upgrade
 from contract_flow.settings import Settings
 from tests.conftest import People
+from tests.support.calendars import MECATRONIQUE
 from tests.support.cases import open_candidate, walk
 
 runner = CliRunner()
@@ -58,7 +59,7 @@ def case_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
     try:
         upgrade(app)
         add_programme(app, "mecatronique", name="Mécatronique", start_date=date(2026, 9, 1), years=3,
-                      seats=40, cfa_code="imt-mines-ales")
+                      seats=40, cfa_code="imt-mines-ales", calendar=MECATRONIQUE)
         for email, role in ((P.advisor, "advisor"), (P.lead, "programme_lead"), (P.tutor, "tutor"),
                             (P.mentor, "mentor"), (P.apprentice, "apprentice")):
             add_user(app, email, name=email.split("@")[0], role=role, cfa_code="imt-mines-ales")

@@ -12,6 +12,7 @@ from contract_flow.domain.errors import InvalidInput
 from contract_flow.services.cases import advance, set_facts
 from contract_flow.services.directory import add_programme, add_user
 from tests.conftest import People, snapshot
+from tests.support.calendars import OTHER_CFA
 from tests.support.cases import open_candidate
 
 pytestmark = pytest.mark.postgres
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def other_cfa(app: App) -> str:
-    add_programme(app, "autre", name="Autre", start_date=date(2026, 9, 1), years=3, seats=10, cfa_code="other-cfa")
+    add_programme(app, "autre", name="Autre", start_date=date(2026, 9, 1), years=3, seats=10, cfa_code="other-cfa",
+                  calendar=OTHER_CFA)
     add_user(app, "tuteur@autre-cfa.example", name="Tuteur Autre", role="tutor", cfa_code="other-cfa")
     return "tuteur@autre-cfa.example"
 

@@ -1,8 +1,9 @@
 """The world of the API and web tests: two CFAs, a user for every role in each, and in each a case in its trial
 with a held review, a planned one and a message in the apprentice's inbox.
 
-CFA one is IMT Mines Alès (programme mecatronique, the brochure's), CFA two is another CFA (programme autre, no
-calendar file: every weekday is a company day). Both programmes start on 1 September 2026. The clock ends at
+CFA one is IMT Mines Alès (programme mecatronique, the brochure's calendar), CFA two is another CFA (programme
+autre, tests.support.calendars.OTHER_CFA: its first school fortnight starts 26 October 2026). Both
+programmes start on 1 September 2026. The clock ends at
 Tuesday 20 October 2026, 16:00 in Paris: both cases are in their trial, their first review was held that
 afternoon, the next one is planned for April 2027. Every user has the web password `PASSWORD`.
 """
@@ -22,6 +23,7 @@ from contract_flow.services.directory import add_programme, add_user
 from contract_flow.services.inbox import inbox
 from contract_flow.services.reminders import run_once
 from contract_flow.services.reviews import log_review, plan_review
+from tests.support.calendars import calendar_for
 from tests.support.cases import PATH
 
 #: Every user's web password.
@@ -141,7 +143,7 @@ def build_world(app: App, clock: FixedClock) -> World:
     staged: list[_Staged] = []
     for spec in SPECS:
         add_programme(app, spec.programme, name=spec.programme_name, start_date=date(2026, 9, 1), years=3,
-                      seats=40, cfa_code=spec.code)
+                      seats=40, cfa_code=spec.code, calendar=calendar_for(spec.programme))
         emails = _staff_emails(spec)
         tokens = {role: add_user(app, email, name=email.split("@")[0].title(), role=role, cfa_code=spec.code,
                                  password=PASSWORD).token

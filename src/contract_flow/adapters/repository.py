@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from contract_flow.adapters.calendars import programme_calendar
 from contract_flow.adapters.prepared import STATEMENTS, Prepared
 from contract_flow.adapters.tables import (
     absence_table,
@@ -44,11 +45,13 @@ from contract_flow.domain.case import (
     Track,
 )
 from contract_flow.domain.errors import ConflictError, NotFound
+from contract_flow.domain.rules import ProgrammeCalendar
 from contract_flow.domain.states import SEAT_HOLDING_STATES, CaseState
 
 _SELECT_CASE = sa.select(
     case_table, programme_table.c.code, programme_table.c.years, programme_table.c.seats,
     programme_table.c.start_date.label("programme_start"), programme_table.c.cfa_code,
+    programme_table.c.calendar_version,
 ).join(programme_table, programme_table.c.id == case_table.c.programme_id)
 _CONTRACT_FIELDS = [c.name for c in contract_table.c if c.name not in ("id", "case_id")]
 _OFFER_FIELDS = [c.name for c in offer_table.c if c.name not in ("id", "case_id")]
@@ -143,8 +146,9 @@ _ID, _VERSION = _CASE_ROW.id, _CASE_ROW.version
  _MOBILITY_AREA, _VALIDATED_BY, _VALIDATED_ON, _DEROGATION, _PREVIOUS_END, _LOWER_SECONDARY, _ADVISOR,
  _TUTOR, _LEGAL_REPRESENTATIVE, _PREVIOUS_PAY, _PREVIOUS_YEAR, _PREVIOUS_SAME_EMPLOYER,
  _PROGRAMME_YEAR) = _CASE_ROW.stored
-_CODE, _YEARS, _SEATS, _PROGRAMME_START, _CFA_CODE = (
-    _CASE_ROW.keys.index(key) for key in ("code", "years", "seats", "programme_start", "cfa_code"))
+_CODE, _YEARS, _SEATS, _PROGRAMME_START, _CFA_CODE, _CALENDAR_VERSION = (
+    _CASE_ROW.keys.index(key)
+    for key in ("code", "years", "seats", "programme_start", "cfa_code", "calendar_version"))
 
 
 # Enum members by stored value: a dict lookup, where calling the Enum goes through its metaclass.
@@ -152,11 +156,12 @@ _TRACKS: dict[str, Track] = {track.value: track for track in Track}
 _STATES: dict[str, CaseState] = {state.value: state for state in CaseState}
 
 
-def _case_from_values(row: Sequence[Any]) -> Case:
+def _case_from_values(row: Sequence[Any], calendar: ProgrammeCalendar | None = None) -> Case:
     # Positional: a row mapped by name costs a dict per load, and this runs at every use case on a case.
     return Case(
         id=row[_ID],
-        programme=ProgrammeTerms(row[_CODE], row[_YEARS], row[_SEATS], row[_PROGRAMME_START], row[_CFA_CODE]),
+        programme=ProgrammeTerms(row[_CODE], row[_YEARS], row[_SEATS], row[_PROGRAMME_START], row[_CFA_CODE],
+                                 calendar),
         candidate=Candidate(row[_FIRST_NAME], row[_LAST_NAME], row[_BIRTH_DATE], row[_EMAIL]),
         track=_TRACKS.get(row[_TRACK]) or Track(row[_TRACK]),
         state=_STATES.get(row[_STATE]) or CaseState(row[_STATE]),
@@ -214,7 +219,7 @@ class CaseRepository(_PreparedRepository):
         if not rows:
             raise NotFound("case", case_id)
         row = rows[0]
-        case = _case_from_values(row)
+        case = _case_from_values(row, programme_calendar(self.connection, row[_CODE], row[_CALENDAR_VERSION]))
         # The row as read is the baseline a save compares with (same stored values, in `_CASE_COLUMNS` order).
         self._read[case_id] = tuple([row[position] for position in _CASE_ROW.stored])
         if parts:

@@ -112,6 +112,10 @@ class ProgrammeOut(BaseModel):
     start_date: date
     years: int
     seats: int
+    #: The school calendar's version (SHA-256) and its school periods; null and 0: none yet, so no contract of
+    #: this programme can be signed (`contract-flow programme calendar CODE FILE`).
+    calendar_version: str | None = None
+    school_periods: int = 0
 
 
 class CaseSummaryOut(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -91,18 +92,44 @@ def programme_add(
     years: Annotated[int, typer.Option(help="Length of the programme, and so of its contracts.")] = 3,
     seats: Annotated[int, typer.Option(help="Seats (brochure: 40 in year 1).")] = 40,
     cfa: Annotated[str, typer.Option(help="Code of the CFA running it.")] = "default",
+    calendar: Annotated[Path | None, typer.Option(
+        "--calendar", help="Its school periods: a TOML file of [[school]] from/to (a configs/programmes file "
+                           "will do). Without one no contract of it can be signed.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a programme."""
-    from contract_flow.services.directory import add_programme
+    """Add a programme (codes are kept in lower case: MKX and mkx are the same programme)."""
+    from contract_flow.services.directory import add_programme, read_calendar_file
 
+    periods = read_calendar_file(calendar, "--calendar", for_code=code) if calendar is not None else None
     info = add_programme(get_app(), code, name=name, start_date=parse_date("start", start), years=years,
-                         seats=seats, cfa_code=cfa)
+                         seats=seats, cfa_code=cfa, calendar=periods)
     if json_output:
         print_json(info)
     else:
+        school = (f"{info.school_periods} school periods" if info.calendar_version
+                  else f"no school calendar yet (`contract-flow programme calendar {info.code} FILE`)")
         console.print(f"programme {info.code}: {info.name}, {info.years} years from {info.start_date}, "
-                      f"{info.seats} seats, CFA {info.cfa_code}")
+                      f"{info.seats} seats, CFA {info.cfa_code}, {school}")
+
+
+@programme_app.command("calendar")
+def programme_calendar(
+    code: str,
+    file: Annotated[Path, typer.Argument(help="A TOML file of [[school]] from/to periods (inclusive).")],
+    json_output: JsonOption = False,
+) -> None:
+    """Give a programme its school calendar, or replace it: the trial ends of its cases in trial are counted
+    again (L6222-18), each move written to the case's history, and their reminders re-planned."""
+    from contract_flow.services.directory import read_calendar_file, set_calendar
+
+    result = set_calendar(get_app(), code, read_calendar_file(file, "file", for_code=code))
+    if json_output:
+        print_json(result)
+        return
+    console.print(f"programme {result.code}: {result.school_periods} school periods "
+                  f"(version {result.calendar_version[:12]})")
+    for moved in result.moved:
+        console.print(f"case {moved.case_id}: trial_end {moved.old.isoformat()} → {moved.new.isoformat()}")
 
 
 @programme_app.command("list")
@@ -116,9 +143,10 @@ def programme_list(json_output: JsonOption = False) -> None:
     if json_output:
         print_json(programmes)
         return
-    table = Table("code", "name", "CFA", "start", "years", "seats")
+    table = Table("code", "name", "CFA", "start", "years", "seats", "school periods")
     for p in programmes:
-        table.add_row(p.code, p.name, p.cfa_code, p.start_date.isoformat(), str(p.years), str(p.seats))
+        table.add_row(p.code, p.name, p.cfa_code, p.start_date.isoformat(), str(p.years), str(p.seats),
+                      str(p.school_periods) if p.calendar_version else "none")
     console.print(table)
 
 

@@ -23,6 +23,7 @@ from contract_flow.domain.rules import (
     DateRange,
     PayPeriod,
     PreviousContract,
+    ProgrammeCalendar,
     RuleSet,
     TrialBreak,
     check_eligibility,
@@ -296,10 +297,37 @@ def eligibility(
     _show(asdict(verdict), json_output, "Eligible" if verdict.eligible else "Not eligible")
 
 
+def _programme_calendar(code: str) -> ProgrammeCalendar:
+    """The calendar of programme `code`, whatever its capitals: the one stored with it in the database (the one
+    its cases use), else its file in configs/programmes (the rules answer without a database too)."""
+    import sqlalchemy.exc
+
+    from contract_flow.cli.runtime import get_app
+    from contract_flow.domain.errors import NotFound
+    from contract_flow.rulefiles import PROGRAMMES_DIR
+    from contract_flow.services.directory import programme_calendar_of, programme_code
+
+    code = programme_code(code)
+    try:
+        return programme_calendar_of(get_app(), code)
+    except NotFound:
+        pass
+    except sqlalchemy.exc.DBAPIError as exc:
+        text = str(exc.orig)
+        if not ("no such table" in text or "no such column" in text or "does not exist" in text):
+            raise
+    if not (PROGRAMMES_DIR / f"{code}.toml").is_file():
+        known = ", ".join(sorted(file.stem for file in PROGRAMMES_DIR.glob("*.toml"))) or "none"
+        raise InvalidInput("programme", f"no calendar for {code!r}: no such programme in the database, nor a "
+                                        f"file in {PROGRAMMES_DIR} (files: {known})")
+    return load_programme_calendar(code)
+
+
 @app.command("trial-end")
 def trial_end_command(
     contract_start: ContractStart,
-    programme: Annotated[str | None, typer.Option("--programme", help="Programme code (configs/programmes).")] = None,
+    programme: Annotated[str | None, typer.Option(
+        "--programme", help="Programme code, any capitals (the database's, else configs/programmes).")] = None,
     calendar: Annotated[str | None, typer.Option("--calendar", help="A TOML file of [[school]] periods.")] = None,
     absence: Annotated[
         list[str] | None, typer.Option("--absence", help="Absence from the company, FROM:TO (repeatable).")
@@ -312,7 +340,8 @@ def trial_end_command(
         if (programme is None) == (calendar is None):
             raise InvalidInput("programme", "give exactly one of --programme CODE or --calendar FILE")
         absences = [_absence(text) for text in absence or []]
-        school = load_programme_calendar(programme if programme is not None else Path(calendar or ""))
+        school = _programme_calendar(programme) if programme is not None else load_programme_calendar(
+            Path(calendar or ""))
         result = trial_end(_ruleset(), start, school, absences)
     _show(asdict(result), json_output, f"Trial period from {start}")
 

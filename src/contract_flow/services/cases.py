@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from contract_flow.adapters.calendars import programme_calendar
 from contract_flow.adapters.tables import programme_table
 from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.case import (
@@ -30,6 +31,7 @@ from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import parse_email, parse_text
+from contract_flow.services.directory import programme_code
 from contract_flow.services.reminders import replan_in
 
 if TYPE_CHECKING:
@@ -75,18 +77,19 @@ def open_case(app: App, command: OpenCase) -> int:
     today = paris_date(now)
     if command.birth_date > today:
         raise InvalidInput("birth_date", f"{command.birth_date.isoformat()} is in the future")
+    code = programme_code(command.programme_code)
     with app.uow() as uow:
-        row = uow.execute(
-            sa.select(programme_table).where(programme_table.c.code == command.programme_code)
-        ).mappings().first()
+        row = uow.execute(sa.select(programme_table).where(programme_table.c.code == code)).mappings().first()
         if row is None:
-            raise NotFound("programme", command.programme_code)
+            raise NotFound("programme", code)
         advisor = parse_email("advisor", command.advisor_email) if command.advisor_email else None
         if advisor:
             resolve_actor(uow, advisor)
         case = Case(
             id=None,
-            programme=ProgrammeTerms(row["code"], row["years"], row["seats"], row["start_date"], row["cfa_code"]),
+            programme=ProgrammeTerms(row["code"], row["years"], row["seats"], row["start_date"], row["cfa_code"],
+                                     programme_calendar(uow.connection, row["code"], row["calendar_version"],
+                                                        row["school_calendar"])),
             candidate=Candidate(first_name, last_name, command.birth_date, email),
             track=command.track,
             state=CaseState.REFLECT,
@@ -156,6 +159,8 @@ def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], 
         ctx = transition_context(app, uow, case, actor, reason, given)
         _check_people(uow, case, parsed)
         fact_specs.apply_facts(case, parsed, ctx.today)
+        if "contract.opco_filed_on" in parsed:
+            app.rules.note_opco_filing(case)  # D6224-2: the OPCO's 20 days run from the filing
         record_facts(case, ctx)
         uow.cases.save(case, expected_version=version)
         replan_in(app, uow, case)

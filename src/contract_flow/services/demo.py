@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from contract_flow.adapters.tables import programme_table
 from contract_flow.domain.case import Track
+from contract_flow.rulefiles import load_programme_calendar
 from contract_flow.services.cases import OpenCase, advance, open_case, set_facts
 from contract_flow.services.directory import add_programme, add_user
 
@@ -57,8 +58,10 @@ def load_demo(app: App) -> int:
     with app.uow(write=False) as uow:
         if uow.execute(sa.select(programme_table.c.id).where(programme_table.c.code == PROGRAMME)).first():
             return 0
+    # The brochure's rhythm (configs/programmes/mecatronique.toml): the trial ends count its company days.
     add_programme(app, PROGRAMME, name="Ingénieur de spécialité Mécatronique par apprentissage",
-                  start_date=date(2026, 9, 1), years=3, seats=40, cfa_code="imt-mines-ales")
+                  start_date=date(2026, 9, 1), years=3, seats=40, cfa_code="imt-mines-ales",
+                  calendar=load_programme_calendar(PROGRAMME))
     for email, name, role in USERS:
         add_user(app, email, name=name, role=role, cfa_code="imt-mines-ales", password=DEMO_PASSWORD)
     for index, (first, last, born, target) in enumerate(CANDIDATES):

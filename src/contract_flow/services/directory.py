@@ -7,16 +7,23 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from contract_flow.adapters.tables import person_table, programme_table, token_table
-from contract_flow.domain.case import Role
+from contract_flow.adapters.calendars import programme_calendar, stored_form
+from contract_flow.adapters.tables import case_table, person_table, programme_table, token_table
+from contract_flow.domain.case import RECORD_FACTS, Actor, Part, Role
 from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.legal import missing_calendar
+from contract_flow.domain.machine import append_event
+from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError
+from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_email, parse_text
+from contract_flow.rulefiles import load_programme_calendar
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -34,10 +41,32 @@ class ProgrammeInfo:
     start_date: date
     years: int
     seats: int
+    #: The stored calendar's SHA-256 and its number of school periods (None and 0: no calendar yet).
+    calendar_version: str | None = None
+    school_periods: int = 0
+
+
+def programme_code(text: str, field: str = "programme") -> str:
+    """A programme code as stored and looked up everywhere (CLI, API, import, board filters): trimmed and in
+    lower case, so `MKX` and `mkx` name the same programme (issue 10)."""
+    return _code(field, text)
+
+
+def read_calendar_file(path: Path | str, field: str = "calendar", *,
+                       for_code: str | None = None) -> ProgrammeCalendar:
+    """The school periods of a programme file or a calendar-only file (`[[school]] from/to`, inclusive);
+    InvalidInput naming `field` when it is missing, malformed, has inverted or overlapping periods, or is the
+    file of another programme than `for_code`."""
+    try:
+        calendar = load_programme_calendar(Path(path))
+    except RuleSetError as error:
+        raise InvalidInput(field, str(error)) from None
+    return _checked_calendar(for_code.strip().lower(), calendar, field) if for_code is not None else calendar
 
 
 def add_programme(app: App, code: str, *, name: str, start_date: date, years: int, seats: int,
-                  cfa_code: str = "default") -> ProgrammeInfo:
+                  cfa_code: str = "default", calendar: ProgrammeCalendar | None = None) -> ProgrammeInfo:
+    """A programme; with `calendar`, its school periods (without them no contract of it can be signed)."""
     code = _code("code", code)
     cfa_code = _code("cfa", cfa_code)
     name = parse_text("name", name)
@@ -45,21 +74,111 @@ def add_programme(app: App, code: str, *, name: str, start_date: date, years: in
         raise InvalidInput("years", f"{years} is not between 1 and {MAX_PROGRAMME_YEARS} (L6222-7-1)")
     if seats < 1:
         raise InvalidInput("seats", f"{seats}: a programme has at least one seat")
-    info = ProgrammeInfo(code, name, cfa_code, start_date, years, seats)
+    document, version = stored_form(_checked_calendar(code, calendar)) if calendar is not None else (None, None)
+    info = ProgrammeInfo(code, name, cfa_code, start_date, years, seats, version,
+                         len(calendar.school) if calendar is not None else 0)
     with app.uow() as uow:
         exists = uow.execute(sa.select(programme_table.c.id).where(programme_table.c.code == code)).first()
         if exists:
             raise InvalidInput("code", f"programme {code} already exists")
         uow.execute(sa.insert(programme_table).values(
-            code=code, name=name, cfa_code=cfa_code, start_date=start_date, years=years, seats=seats))
+            code=code, name=name, cfa_code=cfa_code, start_date=start_date, years=years, seats=seats,
+            school_calendar=document, calendar_version=version))
         uow.commit()
     return info
+
+
+def _checked_calendar(code: str, calendar: ProgrammeCalendar, field: str = "calendar") -> ProgrammeCalendar:
+    """A whole programme file names its programme: given for another one, it is a mistake, not a calendar."""
+    if calendar.code is not None and calendar.code.strip().lower() != code:
+        raise InvalidInput(field, f"the file is the calendar of programme {calendar.code}, not of {code}")
+    return calendar
+
+
+@dataclass(frozen=True)
+class TrialMoved:
+    case_id: int
+    old: date
+    new: date
+
+
+@dataclass(frozen=True)
+class CalendarReplaced:
+    """`programme calendar`: the new calendar, and the cases in trial whose trial end it moved."""
+
+    code: str
+    calendar_version: str
+    school_periods: int
+    moved: list[TrialMoved]
+
+
+def set_calendar(app: App, code: str, calendar: ProgrammeCalendar, *,
+                 actor_email: str | Actor = "system") -> CalendarReplaced:
+    """Give a programme its school periods, or replace them, in one unit of work.
+
+    L6222-18 counts the trial in company days, so the trial end of every case of the programme still in its
+    trial is counted again with the new periods (and its absences); a moved end is written to the contract and
+    to the case's history ("trial_end: old → new", as an absence does), and the case's reminders are re-planned
+    (the engine's `pass_trial` follows the new end).
+    """
+    from contract_flow.services.cases import resolve_actor, transition_context
+    from contract_flow.services.reminders import replan_in
+
+    code = programme_code(code)
+    document, version = stored_form(_checked_calendar(code, calendar))
+    moved: list[TrialMoved] = []
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        programme_id = uow.execute(sa.select(programme_table.c.id)
+                                   .where(programme_table.c.code == code)).scalar_one_or_none()
+        if programme_id is None:
+            raise NotFound("programme", code)
+        uow.execute(sa.update(programme_table).where(programme_table.c.id == programme_id)
+                    .values(school_calendar=document, calendar_version=version))
+        in_trial = uow.execute(sa.select(case_table.c.id).where(
+            case_table.c.programme_id == programme_id, case_table.c.state == CaseState.TRIAL.value,
+        ).order_by(case_table.c.id)).scalars().all()
+        for case_id in in_trial:
+            case = uow.cases.get(case_id, {Part.CONTRACT, Part.ABSENCES})
+            terms = case.contract
+            if terms.trial_end is None or terms.start_date is None:
+                continue
+            new_end = app.rules.trial_end(case)
+            if new_end == terms.trial_end:
+                continue
+            moved.append(TrialMoved(case_id, terms.trial_end, new_end))
+            given = {"programme.calendar": version,
+                     "trial_end": f"{terms.trial_end.isoformat()} → {new_end.isoformat()}"}
+            terms.trial_end = new_end
+            terms.dirty = True
+            ctx = transition_context(app, uow, case, actor, f"programme {code}: school calendar replaced", given)
+            append_event(case, RECORD_FACTS, case.state, case.state, ctx)
+            uow.cases.save(case, expected_version=case.version)
+            replan_in(app, uow, case)
+        uow.commit()
+    return CalendarReplaced(code, version, len(calendar.school), moved)
+
+
+def programme_calendar_of(app: App, code: str) -> ProgrammeCalendar:
+    """The calendar stored with programme `code` (any capitals); NotFound for an unknown programme,
+    InvalidInput saying how to add one when it has none."""
+    code = programme_code(code)
+    with app.uow(write=False) as uow:
+        row = uow.execute(sa.select(programme_table.c.school_calendar, programme_table.c.calendar_version)
+                          .where(programme_table.c.code == code)).first()
+        if row is None:
+            raise NotFound("programme", code)
+        calendar = programme_calendar(uow.connection, code, row.calendar_version, row.school_calendar)
+    if calendar is None:
+        raise InvalidInput("programme", missing_calendar(code))
+    return calendar
 
 
 def list_programmes(app: App) -> list[ProgrammeInfo]:
     with app.uow(write=False) as uow:
         rows = uow.execute(sa.select(programme_table).order_by(programme_table.c.code)).mappings()
-        return [ProgrammeInfo(r["code"], r["name"], r["cfa_code"], r["start_date"], r["years"], r["seats"])
+        return [ProgrammeInfo(r["code"], r["name"], r["cfa_code"], r["start_date"], r["years"], r["seats"],
+                              r["calendar_version"], len((r["school_calendar"] or {}).get("school", ())))
                 for r in rows]
 
 

@@ -11,6 +11,7 @@ from contract_flow.domain.case import Track
 from contract_flow.domain.errors import DomainError, InvalidInput, NotFound
 from contract_flow.domain.values import parse_date
 from contract_flow.services.cases import OpenCase, open_case
+from contract_flow.services.directory import programme_code
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -56,7 +57,7 @@ def _command(row: dict[str, str]) -> OpenCase:
     except ValueError:
         raise InvalidInput("track", f"{track_text!r} is not one of excellence, standard") from None
     return OpenCase(
-        programme_code=row["programme"], first_name=row["first_name"], last_name=row["last_name"],
+        programme_code=programme_code(row["programme"]), first_name=row["first_name"], last_name=row["last_name"],
         birth_date=parse_date("birth_date", row["birth_date"]), email=row["email"], track=track,
         advisor_email=row.get("advisor") or None,
     )

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from contract_flow.adapters.tables import case_table, offer_table, programme_table
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.states import CaseState
+from contract_flow.services.directory import programme_code
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -71,7 +72,7 @@ def find_cases(app: App, *, scope: sa.ColumnElement[bool] | None = None, state: 
     if state is not None:
         conditions.append(case_table.c.state == parse_state(state).value)
     if programme is not None:
-        conditions.append(programme_table.c.code == programme)
+        conditions.append(programme_table.c.code == programme_code(programme))
     if advisor is not None:
         conditions.append(case_table.c.advisor_email == advisor.strip().lower())
     if case_ids is not None:
@@ -140,7 +141,7 @@ def _cards_query(scope: sa.ColumnElement[bool] | None, state: CaseState,
     if scope is not None:
         conditions.append(scope)
     if programme is not None:
-        conditions.append(programme_table.c.code == programme)
+        conditions.append(programme_table.c.code == programme_code(programme))
     query = (
         sa.select(case_table.c.id, case_table.c.first_name, case_table.c.last_name, programme_table.c.code,
                   case_table.c.state, case_table.c.state_since)

@@ -44,13 +44,14 @@ def case_facts(app: App, uow: UnitOfWork, case: Case) -> CaseFacts:
     uow.cases.load_parts(case, (Part.CONTRACT,))
     ended = case.contract.ended_on
     with_reviews = case.state in (CaseState.TRIAL, CaseState.ACTIVE)
-    calendar = rules.calendar(case.programme.code)
+    # The review cadence only (a programme signed before calendars were required may have none: the policies')
+    calendar = rules.known_calendar(case.programme)
     return CaseFacts(
         case=case,
         reviews=tuple(uow.reviews.for_case(case.id)) if with_reviews else (),
         resume_window_end=rules.resume_window_end(ended) if ended is not None else None,
-        review_first_within_months=calendar.first_review_within_months,
-        review_cadence_months=calendar.review_cadence_months,
+        review_first_within_months=calendar.first_review_within_months if calendar is not None else None,
+        review_cadence_months=calendar.review_cadence_months if calendar is not None else None,
         legal_representative_email=case.legal_representative_email,
     )
 

@@ -130,13 +130,16 @@ def _due_dates(app: App, case: Case) -> list[date]:
     terms = case.contract
     if terms.start_date is None or terms.end_date is None:
         return []
-    calendar = app.rules.calendar(case.programme.code)
+    # The cadence only: a programme without a calendar (not signable, but maybe signed before issue 10)
+    # follows the reminder policies'.
+    calendar = app.rules.known_calendar(case.programme)
+    first_within = calendar.first_review_within_months if calendar is not None else None
+    cadence = calendar.review_cadence_months if calendar is not None else None
     policies = app.policies
     end = min(terms.end_date, terms.ended_on) if terms.ended_on else terms.end_date
     return review_schedule(terms.start_date, end,
-                           first_within_months=calendar.first_review_within_months
-                           or policies.review_first_within_months,
-                           cadence_months=calendar.review_cadence_months or policies.review_cadence_months)
+                           first_within_months=first_within or policies.review_first_within_months,
+                           cadence_months=cadence or policies.review_cadence_months)
 
 
 def _covering(reviews: Iterable[Review]) -> dict[date, Review]:

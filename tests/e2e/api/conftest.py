@@ -1,8 +1,9 @@
 """The HTTP API's world: two CFAs, a user for every role in each, and in each a case in its trial with a held
 review, a planned one and a message in the apprentice's inbox; a TestClient on the app (SQLite and PostgreSQL).
 
-CFA one is IMT Mines Alès (programme mecatronique, the brochure's), CFA two is another CFA (programme autre, no
-calendar file: every weekday is a company day). Both programmes start on 1 September 2026. The clock ends at
+CFA one is IMT Mines Alès (programme mecatronique, the brochure's calendar), CFA two is another CFA (programme
+autre, tests.support.calendars.OTHER_CFA: its first school fortnight starts 26 October 2026). Both
+programmes start on 1 September 2026. The clock ends at
 Tuesday 20 October 2026, 16:00 in Paris: both cases are in their trial, their first review was held that
 afternoon, the next one is planned for April 2027.
 """

@@ -94,7 +94,7 @@ def broken_case(state: CaseState = CaseState.TERMINATED, *, ended_on: date = dat
 def facts_for(case: Case, reviews: Iterable[Review] = (), **overrides: Any) -> CaseFacts:
     """The planner's input as `services.reminders.case_facts` builds it from the case and the rules."""
     rules = legal_rules()
-    calendar = rules.calendar(case.programme.code)
+    calendar = rules.calendar(case.programme)
     ended = case.contract.ended_on
     values: dict[str, Any] = {
         "case": case,

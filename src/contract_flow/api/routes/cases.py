@@ -65,12 +65,15 @@ def list_cases(app: Services, principal: CurrentPrincipal,
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=VersionOut, summary="Open a case")
 def open_case(body: CaseIn, app: Services, principal: CurrentPrincipal, response: Response) -> Any:
     require_role(principal, STAFF, "opening a case")
+    from contract_flow.services.directory import programme_code
+
+    code = programme_code(body.programme)
     programmes = {p.code: p for p in _programmes(app)}
-    chosen = programmes.get(body.programme)
+    chosen = programmes.get(code)
     if chosen is None or chosen.cfa_code != principal.cfa_code:
-        raise NotFound("programme", body.programme)
+        raise NotFound("programme", code)
     case_id = case_services.open_case(app, case_services.OpenCase(
-        programme_code=body.programme, first_name=body.first_name, last_name=body.last_name,
+        programme_code=code, first_name=body.first_name, last_name=body.last_name,
         birth_date=body.birth_date, email=body.email, track=Track(body.track), advisor_email=body.advisor))
     response.headers["Location"] = f"/api/v1/cases/{case_id}"
     _etag(response, 1)

@@ -99,6 +99,19 @@ def parse_calendar(data: Mapping[str, object]) -> ProgrammeCalendar:
     )
 
 
+def calendar_document(calendar: ProgrammeCalendar) -> dict[str, object]:
+    """The calendar as a programme stores it (JSON): what `parse_calendar` reads back to the same periods and
+    cadence. Ordered and without notes, so that the same periods always give the same document."""
+    document: dict[str, object] = {
+        "school": [{"from": period.first.isoformat(), "to": period.last.isoformat()} for period in calendar.school],
+    }
+    if calendar.first_review_within_months is not None:
+        document["first_review_within_months"] = calendar.first_review_within_months
+    if calendar.review_cadence_months is not None:
+        document["review_cadence_months"] = calendar.review_cadence_months
+    return document
+
+
 def _months(data: Mapping[str, object], key: str) -> int | None:
     value = data.get(key)
     if value is None:
