@@ -51,7 +51,8 @@ if TYPE_CHECKING:
     from contract_flow.settings import Settings
 
 LANGUAGES = ("fr", "en")
-ROLES = ("apprentice", "advisor", "tutor", "mentor", "employer")
+#: "billing": the CFA's billing address of reminders.toml (participation.billing_email).
+ROLES = ("apprentice", "advisor", "tutor", "mentor", "employer", "billing")
 NBSP = "\u00a0"  # French typography: no line break inside "1 234,56 €" or "53 %"
 CENT = Decimal("0.01")
 ASCII_SPACES = re.compile(r"[ \t\r\n]+")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from email.message import EmailMessage
 from functools import cache
 from typing import Any
@@ -48,6 +49,7 @@ NOW = datetime(2026, 10, 13, 7, 0, tzinfo=UTC)
 SETTINGS = Settings(environment="test", mail_from="CFA IMT Mines Alès <no-reply@cfa.example>",
                     message_id_domain="cfa.example")
 POLICIES = ReminderPolicies(channels=("email",))
+BILLING = "facturation@cfa.example"
 
 
 @cache
@@ -72,6 +74,10 @@ def signed_trial_case(birth_date: date = MINOR_BIRTH_DATE) -> Case:
     terms = case.contract
     terms.trial_end = rules().trial_end(case)
     terms.opco_filing_due = rules().deadlines(case).opco_filing_due
+    after = rules().contract_deadlines(case)
+    terms.medical_visit_due = after.medical_visit_due.due  # a minor: the start (R4624-18)
+    terms.hiring_aid_filing_due = after.hiring_aid_filing_due.due
+    terms.participation_amount = Decimal("750")  # L6332-14, R6332-25-1: level 7, concluded after 1 July 2025
     terms.pay_schedule = [
         {"from": p.start.isoformat(), "to": p.end.isoformat(), "contract_year": str(p.contract_year),
          "age_band": p.age_band, "percent": str(p.percent), "reference": p.reference,
@@ -102,7 +108,22 @@ def planned_everything() -> tuple[PlannedReminder, ...]:
     broken = a_case(CaseState.ENDED_IN_TRIAL, start_date=date(2026, 9, 1), ended_on=date(2026, 9, 20))
     after_break = plan(CaseFacts(case=broken, resume_window_end=rules().resume_window_end(date(2026, 9, 20))),
                        POLICIES)
-    return (*search, *trial_plan(), *after_break)
+    return (*search, *trial_plan(), *after_break, *filed_plan())
+
+
+def filed_plan() -> list[PlannedReminder]:
+    """An adult's contract, now active, filed with the OPCO on 3 September 2026 (its decision due 20 days later,
+    D6224-2), a participation of 200 € that the CFA's billing address invoices."""
+    case = signed_trial_case(birth_date=date(2004, 5, 17))
+    case.id, case.state = 8, CaseState.ACTIVE  # another case: keys (and Message-IDs) of their own
+    terms = case.contract
+    terms.opco_filed_on = date(2026, 9, 3)
+    deadlines = rules().contract_deadlines(case)
+    assert deadlines.opco_decision_due is not None  # the filing is recorded
+    terms.opco_decision_due = deadlines.opco_decision_due.due
+    terms.medical_visit_due = deadlines.medical_visit_due.due
+    terms.participation_amount = Decimal("200")
+    return plan(CaseFacts(case=case), ReminderPolicies(channels=("email",), billing_email=BILLING))
 
 
 @cache
@@ -232,6 +253,11 @@ def test_the_english_trial_message_gives_the_date_in_english() -> None:
     (ReminderKind.BREAK_ADVISOR, "L6222-18-2"),
     (ReminderKind.REVIEW_INVITATION, "L6231-2"),
     (ReminderKind.REVIEW_UNLOGGED, "Qualiopi"),
+    (ReminderKind.OPCO_SILENCE, "D6224-2"),
+    (ReminderKind.OPCO_SILENCE, "L231-4"),
+    (ReminderKind.HIRING_AID_FILING, "D6243-1"),
+    (ReminderKind.PARTICIPATION_INVOICE, "L6332-14"),
+    (ReminderKind.PARTICIPATION_INVOICE, "R6332-25-1"),
 ])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_message_names_the_rule_it_comes_from(kind: ReminderKind, rule: str, language: str) -> None:
@@ -263,6 +289,63 @@ def test_the_opco_reminder_without_a_deadline_still_reads_well() -> None:
     message = render(ReminderKind.OPCO_FILING, payload, "fr")
     assert "au plus tard" not in message.subject
     assert "5 jours ouvrables" in message.text
+
+
+@pytest.mark.parametrize(("minor", "rule", "other"), [
+    pytest.param("yes", "R4624-18", "R6222-40-1", id="a minor: before taking up the post (R4624-18)"),
+    pytest.param("no", "R6222-40-1", "R4624-18", id="an adult: within 2 months of hiring (R6222-40-1)"),
+])
+@pytest.mark.parametrize("kind", [ReminderKind.MEDICAL_VISIT, ReminderKind.MEDICAL_VISIT_OVERDUE])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_medical_visit_names_the_rule_that_sets_its_date(
+        kind: ReminderKind, minor: str, rule: str, other: str, language: str) -> None:
+    payloads = [p for p in payloads_by_kind()[kind.value] if p["minor"] == minor]
+    assert {p["role"] for p in payloads} == {"employer", "advisor"}
+    for payload in payloads:
+        message = render(kind, payload, language)
+        assert format_day(payload["due"], language) in message.subject
+        assert rule in message.text
+        assert rule in message.html
+        assert other not in message.text
+
+
+def test_the_participation_invoice_gives_the_amount_and_goes_to_the_billing_office_when_configured() -> None:
+    billing = one(ReminderKind.PARTICIPATION_INVOICE, "billing")
+    assert billing.recipient == BILLING
+    french = render(ReminderKind.PARTICIPATION_INVOICE, billing.payload, "fr")
+    assert f"200,00{NBSP}€" in french.subject
+    assert f"établissez la facture de 200,00{NBSP}€ à l’employeur" in french.text
+    assert "en tant que service de facturation du CFA" in french.text
+    assert f"200,00{NBSP}€" in french.html
+    english = render(ReminderKind.PARTICIPATION_INVOICE, billing.payload, "en")
+    assert "€200.00" in english.subject
+    assert "as the CFA's billing office" in english.text
+    advisor = render(ReminderKind.PARTICIPATION_INVOICE, one(ReminderKind.PARTICIPATION_INVOICE, "advisor").payload,
+                     "fr")
+    assert f"750,00{NBSP}€" in advisor.subject
+    assert "établissez ou faites établir la facture" in advisor.text
+    assert "chargé(e) de relations entreprises du CFA" in advisor.text
+
+
+def test_the_opco_silence_says_that_silence_is_a_refusal() -> None:
+    payload = one(ReminderKind.OPCO_SILENCE, "advisor").payload
+    assert (payload["filed_on"], payload["due"]) == ("2026-09-03", "2026-09-23")
+    french = render(ReminderKind.OPCO_SILENCE, payload, "fr")
+    assert "23 septembre 2026" in french.subject
+    assert "son silence vaut refus de prise en charge" in french.text
+    assert "3 septembre 2026" in french.text
+    assert "refused" in render(ReminderKind.OPCO_SILENCE, payload, "en").text
+
+
+def test_the_hiring_aid_reminder_without_a_conclusion_date_still_reads_well() -> None:
+    payload = one(ReminderKind.HIRING_AID_FILING, "employer").payload
+    assert payload["concluded"] == "2026-06-15"
+    with_date = render(ReminderKind.HIRING_AID_FILING, payload, "fr")
+    assert "conclu le 15 juin 2026" in with_date.text
+    assert "15 décembre 2026" in with_date.subject
+    without = render(ReminderKind.HIRING_AID_FILING, {**payload, "concluded": ""}, "fr")
+    assert "conclu le" not in without.text
+    assert "Le contrat d’apprentissage de Léa Martin n’est toujours pas enregistré" in without.text
 
 
 def test_the_html_escapes_what_people_typed_and_the_text_keeps_it() -> None:

@@ -2,7 +2,9 @@
 
 The contract starts on Tuesday 1 September 2026 for 3 years. The real rules give: OPCO filing due on Monday
 7 September (D6224-1, 5 jours ouvrables: Sunday not counted), the trial's 45th company day on 7 January 2027
-(L6222-18, school weeks of configs/programmes/mecatronique.toml not counted), and the minimum pay of D6222-26.
+(L6222-18, school weeks of configs/programmes/mecatronique.toml not counted), the minimum pay of D6222-26, the
+medical visit by 1 November 2026 (R6222-40-1) and the hiring aid's filing by 15 December 2026 (6 months after the
+signature of 15 June 2026). Those two and the other new deadlines are tested in test_plan_deadlines_money.py.
 """
 
 from __future__ import annotations
@@ -52,6 +54,16 @@ CONTRACT_ROWS = [
                  id="D6224-1 filing not recorded 3 days after the start: the advisor"),
     pytest.param(K.OPCO_OVERDUE, "advisor", ADVISOR, date(2026, 9, 8), {"due": "2026-09-07"},
                  id="D6224-1 5 jours ouvrables over and still not filed: the advisor"),
+    pytest.param(K.MEDICAL_VISIT, "employer", EMPLOYER, date(2026, 10, 18), {"due": "2026-11-01"},
+                 id="R6222-40-1 medical visit due in 14 days: the employer contact"),
+    pytest.param(K.MEDICAL_VISIT, "advisor", ADVISOR, date(2026, 10, 18), {"due": "2026-11-01"},
+                 id="R6222-40-1 medical visit due in 14 days: the advisor"),
+    pytest.param(K.MEDICAL_VISIT_OVERDUE, "employer", EMPLOYER, date(2026, 11, 2), {"due": "2026-11-01"},
+                 id="R6222-40-1 medical visit overdue: the employer contact"),
+    pytest.param(K.MEDICAL_VISIT_OVERDUE, "advisor", ADVISOR, date(2026, 11, 2), {"due": "2026-11-01"},
+                 id="R6222-40-1 medical visit overdue: the advisor"),
+    pytest.param(K.HIRING_AID_FILING, "employer", EMPLOYER, date(2026, 11, 15), {"due": "2026-12-15"},
+                 id="hiring aid: no OPCO filing 5 months after the conclusion: the employer contact"),
     pytest.param(K.TRIAL_ENDING, "apprentice", APPRENTICE, date(2026, 12, 31), {"trial_end": "2027-01-07"},
                  id="L6222-18 trial ends in 7 days: the apprentice"),
     pytest.param(K.TRIAL_ENDING, "mentor", MENTOR, date(2026, 12, 31), {"trial_end": "2027-01-07"},

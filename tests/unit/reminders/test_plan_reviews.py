@@ -35,8 +35,8 @@ LATER_DUE = [date(2027, 5, 1), date(2027, 11, 1), date(2028, 5, 1), date(2028, 1
 
 
 def active_case_and_review(state: ReviewState = ReviewState.PLANNED) -> tuple[Case, Review]:
-    """An active case (OPCO filing recorded) and review 1, covering the first due date."""
-    case = contract_case(CaseState.ACTIVE, opco_filed_on=date(2026, 9, 3))
+    """An active case (OPCO filing recorded, medical visit done) and review 1, covering the first due date."""
+    case = contract_case(CaseState.ACTIVE, opco_filed_on=date(2026, 9, 3), medical_visit_on=date(2026, 9, 10))
     return case, make_review(FIRST_DUE, PLANNED_AT, state=state)
 
 

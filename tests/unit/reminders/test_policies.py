@@ -38,6 +38,8 @@ def test_configs_reminders_toml_parses_into_the_documented_defaults() -> None:
     ("break_nudge_every_months", 1), ("break_advisor_at_months", 5),
     ("retry_backoff_seconds", (60, 300, 1800, 7200)), ("claim_timeout_seconds", 300), ("sweep_batch", 10_000),
     ("send_batch", 100), ("mark_sent_every", 10),
+    ("medical_visit_days_before", 14), ("medical_visit_remind_overdue", True), ("opco_decision_days_before", 0),
+    ("hiring_aid_months_before", 1), ("participation_days_after_trial_end", 1), ("billing_email", None),
 ])
 def test_the_defaults_are_the_values_the_issue_and_the_config_comments_document(name: str, value: object) -> None:
     assert getattr(DEFAULTS, name) == value
@@ -60,6 +62,8 @@ def _other(value: Any) -> Any:
         return value[:1]
     if isinstance(value, list):
         return [*value, 1]
+    if value == "" or "@" in value:  # an address, or none
+        return "facturation@cfa.example"
     return "10:15"
 
 
@@ -75,6 +79,15 @@ def test_every_value_in_the_config_file_is_read(path: tuple[str, ...]) -> None:
 
 def test_an_empty_file_gives_the_defaults() -> None:
     assert parse_policies({}) == DEFAULTS
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    pytest.param("", None, id="empty: the advisor invoices"),
+    pytest.param("   ", None, id="blanks: the advisor invoices"),
+    pytest.param(" Facturation@CFA.example ", "facturation@cfa.example", id="an address, trimmed and lowered"),
+])
+def test_the_billing_address_is_an_address_or_none(written: str, kept: str | None) -> None:
+    assert parse_policies({"participation": {"billing_email": written}}).billing_email == kept
 
 
 REFUSALS = [
@@ -124,6 +137,28 @@ REFUSALS = [
                  id="search_window.advisor_at_end as text"),
     pytest.param({"opco_filing": {"escalate_when_overdue": 0}}, "opco_filing.escalate_when_overdue",
                  id="opco_filing.escalate_when_overdue = 0"),
+    pytest.param({"medical_visit": {"days_before": 0}}, "medical_visit.days_before",
+                 id="medical_visit.days_before = 0"),
+    pytest.param({"medical_visit": {"remind_when_overdue": "yes"}}, "medical_visit.remind_when_overdue",
+                 id="medical_visit.remind_when_overdue as text"),
+    pytest.param({"medical_visit": {"days_befor": 14}}, "medical_visit.days_befor",
+                 id="medical_visit: an unknown key"),
+    pytest.param({"opco_decision": {"days_before": -1}}, "opco_decision.days_before",
+                 id="opco_decision.days_before = -1"),
+    pytest.param({"opco_decision": {"remind_on_day": 20}}, "opco_decision.remind_on_day",
+                 id="opco_decision: an unknown key"),
+    pytest.param({"hiring_aid": {"months_before": 0}}, "hiring_aid.months_before",
+                 id="hiring_aid.months_before = 0"),
+    pytest.param({"hiring_aid": {"months_before": 1.5}}, "hiring_aid.months_before",
+                 id="hiring_aid.months_before = 1.5"),
+    pytest.param({"participation": {"days_after_trial_end": -1}}, "participation.days_after_trial_end",
+                 id="participation.days_after_trial_end = -1"),
+    pytest.param({"participation": {"billing_email": "facturation"}}, "participation.billing_email",
+                 id="participation.billing_email not an address"),
+    pytest.param({"participation": {"billing_email": False}}, "participation.billing_email",
+                 id="participation.billing_email = false"),
+    pytest.param({"participation": {"billing": "facturation@cfa.example"}}, "participation.billing",
+                 id="participation: an unknown key"),
 ]
 
 

@@ -38,9 +38,16 @@ class ReminderKind(StrEnum):
     PAY_CHANGE = "pay_change"
     BREAK_NUDGE = "break_nudge"
     BREAK_ADVISOR = "break_advisor"
+    MEDICAL_VISIT = "medical_visit"
+    MEDICAL_VISIT_OVERDUE = "medical_visit_overdue"
+    OPCO_SILENCE = "opco_silence"
+    HIRING_AID_FILING = "hiring_aid_filing"
+    PARTICIPATION_INVOICE = "participation_invoice"
 
 
 ENGINE = "engine"
+#: The CFA's billing address (reminders.toml, participation.billing_email), who invoices the employer participation.
+BILLING = "billing"
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ class _Plan:
             "apprentice": self.case.candidate.email,
             "advisor": self.case.advisor_email,
             "tutor": self.case.tutor_email,
+            BILLING: self.policies.billing_email,
         }
         if Part.CONTRACT in self.case.loaded:  # in the search steps there is no contract, nor mentor, yet
             contract = self.case.contract
@@ -180,8 +188,71 @@ def _contract(p: _Plan, state: CaseState) -> None:
         # The trial ends at the end of its last day: the case becomes active as that day ends.
         p.engine(ReminderKind.TRIAL_PASS, end, _at(terms.trial_end + timedelta(days=1), time(0, 5)),
                  {"trial_end": end})
+    _medical_visit(p)
+    _opco_decision(p)
+    _hiring_aid(p)
+    _participation(p)
     _reviews(p)
     _pay_changes(p)
+
+
+def _medical_visit(p: _Plan) -> None:
+    """R6222-40-1 (2 months after hiring), R4624-18 (a minor: by the start): the employer contact and the advisor,
+    before the visit is due and the day after if it is still not recorded; nothing once its date is recorded."""
+    terms, policies = p.case.contract, p.policies
+    due = terms.medical_visit_due
+    if due is None or terms.medical_visit_on is not None or terms.start_date is None:
+        return
+    # The rules give a minor the start itself (R4624-18) and an adult a later day: the due date tells which applied.
+    payload = {"due": due.isoformat(), "start": terms.start_date.isoformat(),
+               "minor": "yes" if due <= terms.start_date else "no"}
+    p.add(ReminderKind.MEDICAL_VISIT, due.isoformat(), ("employer", "advisor"),
+          due - timedelta(days=policies.medical_visit_days_before), payload)
+    if policies.medical_visit_remind_overdue:
+        p.add(ReminderKind.MEDICAL_VISIT_OVERDUE, due.isoformat(), ("employer", "advisor"),
+              due + timedelta(days=1), payload)
+
+
+def _opco_decision(p: _Plan) -> None:
+    """D6224-2: the OPCO decides within 20 days of the complete file, and its silence is a refusal (CRPA L231-4).
+    The advisor, while the filing is recorded (opco_decision_due is set from it) and no decision is."""
+    terms = p.case.contract
+    due = terms.opco_decision_due
+    if due is None or terms.opco_filed_on is None:
+        return
+    p.add(ReminderKind.OPCO_SILENCE, due.isoformat(), ("advisor",),
+          due - timedelta(days=p.policies.opco_decision_days_before),
+          {"filed_on": terms.opco_filed_on.isoformat(), "due": due.isoformat()})
+
+
+def _hiring_aid(p: _Plan) -> None:
+    """The State's hiring aid is lost unless the contract reaches the OPCO within 6 months of its conclusion: the
+    employer contact, before that deadline, while no OPCO filing is recorded."""
+    terms = p.case.contract
+    due = terms.hiring_aid_filing_due
+    if due is None or terms.opco_filed_on is not None:
+        return
+    concluded = terms.signature_date or terms.start_date
+    p.add(ReminderKind.HIRING_AID_FILING, due.isoformat(), ("employer",),
+          add_months(due, -p.policies.hiring_aid_months_before),
+          {"due": due.isoformat(), "concluded": concluded.isoformat() if concluded else ""})
+
+
+def _participation(p: _Plan) -> None:
+    """L6332-14, R6332-25-1 (décret 2025-585): the CFA invoices the employer participation at the end of the trial;
+    the CFA's billing address (the advisor when none is configured), only when an amount is due. The key names the
+    amount: a corrected amount is a new invoice to make."""
+    terms, policies = p.case.contract, p.policies
+    amount = terms.participation_amount
+    if amount is None or amount <= 0 or terms.trial_end is None:
+        return
+    shown = f"{amount:.2f}"
+    p.add(ReminderKind.PARTICIPATION_INVOICE, f"{terms.trial_end.isoformat()}@{shown}",
+          (BILLING,) if policies.billing_email else ("advisor",),
+          terms.trial_end + timedelta(days=policies.participation_days_after_trial_end),
+          {"amount": shown, "trial_end": terms.trial_end.isoformat(),
+           "start": terms.start_date.isoformat() if terms.start_date else "",
+           "employer_name": terms.employer_name or "", "employer_siret": terms.employer_siret or ""})
 
 
 def _reviews(p: _Plan) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.values import parse_email
 
 CHANNELS = ("email", "app")
 
@@ -33,6 +34,17 @@ class ReminderPolicies:
     pay_change_days_before: int = 30
     break_nudge_every_months: int = 1
     break_advisor_at_months: int = 5
+    #: R6222-40-1, R4624-18: the medical visit, this many days before it is due, then the day after if not done.
+    medical_visit_days_before: int = 14
+    medical_visit_remind_overdue: bool = True
+    #: D6224-2: the advisor, this many days before the OPCO's 20 days run out (0: on the last of them).
+    opco_decision_days_before: int = 0
+    #: Hiring aid: the employer, this many months before the 6 months after the conclusion run out.
+    hiring_aid_months_before: int = 1
+    #: R6332-25-1: the participation invoice, this many days after the trial's last day.
+    participation_days_after_trial_end: int = 1
+    #: Who invoices the employer participation: None, the case's advisor.
+    billing_email: str | None = None
     retry_backoff_seconds: tuple[int, ...] = (60, 300, 1800, 7200)
     claim_timeout_seconds: int = 300
     sweep_batch: int = 10_000
@@ -83,9 +95,20 @@ _SECTION_KEYS: dict[str, frozenset[str]] = {
     "reviews": frozenset({"first_within_months", "cadence_months", "invite_days_before", "unlogged_after_days"}),
     "pay_change": frozenset({"days_before"}),
     "after_break": frozenset({"nudge_every_months", "advisor_at_months"}),
+    "medical_visit": frozenset({"days_before", "remind_when_overdue"}),
+    "opco_decision": frozenset({"days_before"}),
+    "hiring_aid": frozenset({"months_before"}),
+    "participation": frozenset({"days_after_trial_end", "billing_email"}),
     "delivery": frozenset({"retry_backoff_seconds", "claim_timeout_seconds", "sweep_batch", "send_batch",
                            "mark_sent_every"}),
 }
+
+
+def _optional_email(section: str, key: str, value: Any) -> str | None:
+    """An address, or the empty string for none (TOML has no null)."""
+    if not isinstance(value, str):
+        raise InvalidInput(_name(section, key), f"{value!r} is not an email address (or \"\" for none)")
+    return parse_email(_name(section, key), value) if value.strip() else None
 
 
 def parse_policies(data: Mapping[str, Any]) -> ReminderPolicies:
@@ -112,6 +135,8 @@ def parse_policies(data: Mapping[str, Any]) -> ReminderPolicies:
     quiet, stale, window = section("quiet_hours"), section("stale_search"), section("search_window")
     opco, trial, reviews = section("opco_filing"), section("trial_end"), section("reviews")
     pay, after, delivery = section("pay_change"), section("after_break"), section("delivery")
+    medical, decision = section("medical_visit"), section("opco_decision")
+    aid, participation = section("hiring_aid"), section("participation")
     default = ReminderPolicies()
     return ReminderPolicies(
         send_time=_time("", "send_time", data.get("send_time", "09:00")),
@@ -136,6 +161,18 @@ def parse_policies(data: Mapping[str, Any]) -> ReminderPolicies:
         pay_change_days_before=_int("pay_change", "days_before", pay.get("days_before", 30), 1),
         break_nudge_every_months=_int("after_break", "nudge_every_months", after.get("nudge_every_months", 1), 1),
         break_advisor_at_months=_int("after_break", "advisor_at_months", after.get("advisor_at_months", 5), 1),
+        medical_visit_days_before=_int("medical_visit", "days_before",
+                                       medical.get("days_before", default.medical_visit_days_before), 1),
+        medical_visit_remind_overdue=_bool("medical_visit", "remind_when_overdue",
+                                           medical.get("remind_when_overdue", True)),
+        opco_decision_days_before=_int("opco_decision", "days_before",
+                                       decision.get("days_before", default.opco_decision_days_before)),
+        hiring_aid_months_before=_int("hiring_aid", "months_before",
+                                      aid.get("months_before", default.hiring_aid_months_before), 1),
+        participation_days_after_trial_end=_int(
+            "participation", "days_after_trial_end",
+            participation.get("days_after_trial_end", default.participation_days_after_trial_end)),
+        billing_email=_optional_email("participation", "billing_email", participation.get("billing_email", "")),
         retry_backoff_seconds=_ints("delivery", "retry_backoff_seconds",
                                     delivery.get("retry_backoff_seconds", list(default.retry_backoff_seconds))),
         claim_timeout_seconds=_int("delivery", "claim_timeout_seconds", delivery.get("claim_timeout_seconds", 300), 1),
