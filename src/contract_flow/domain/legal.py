@@ -11,21 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from contract_flow.domain.case import Absence, Case, ProgrammeTerms, TerminationReason
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.rules import (
+    ContractDeadlines,
     DateRange,
     Deadlines,
     Eligibility,
     PayPeriod,
     ProgrammeCalendar,
-    ContractDeadlines,
     RuleSet,
     TrialEnd,
-    contract_deadlines,
     add_months,
     check_eligibility,
+    contract_deadlines,
     deadlines,
     minimum_pay,
     pay_schedule,
@@ -33,7 +34,15 @@ from contract_flow.domain.rules import (
     trial_end,
 )
 from contract_flow.domain.rules.dates import ONE_DAY, contract_end
-from contract_flow.domain.rules.pay import percent_of
+from contract_flow.domain.rules.pay import (
+    OTHER_EMPLOYER_SOURCE,
+    PREVIOUS_CONTRACT,
+    SAME_EMPLOYER_SOURCE,
+    SHORTER_CONTRACT_SOURCE,
+    PreviousContract,
+    percent_of,
+    years_counted_from,
+)
 
 CalendarLookup = Callable[[str], ProgrammeCalendar | None]
 
@@ -120,20 +129,59 @@ class LegalRules:
         )
 
     def pay_problems(self, case: Case) -> list[str]:
-        """D6222-26: the agreed pay must reach the minimum of the first contract year on the start date."""
+        """D6222-26: the agreed pay must reach the minimum of the first contract year on the start date, counted
+        as D6222-28-1 says for a contract shorter than its cycle, and at least D6222-29's floor after a previous
+        contract that led to its diploma."""
         terms = case.contract
         assert terms.start_date is not None
         if terms.gross_monthly_pay is None:
             return ["needs the agreed gross monthly pay (contract.gross_monthly_pay)"]
         if terms.start_date <= case.candidate.birth_date:
             return []  # the eligibility guard says what is wrong with these dates
-        minimum = minimum_pay(self.ruleset, case.candidate.birth_date, terms.start_date, terms.start_date)
+        previous, missing = self.previous_contract(case)
+        if missing:
+            return missing
+        frame = self._contract_frame(case)
+        frame.pop("years", None)  # minimum_pay counts from the start unless D6222-28-1's frame is known
+        minimum = minimum_pay(self.ruleset, case.candidate.birth_date, terms.start_date, terms.start_date,
+                              **frame, previous_contract=previous)
         if terms.gross_monthly_pay >= minimum.minimum_monthly_gross:
             return []
-        return [f"the agreed pay {terms.gross_monthly_pay:.2f} € is below the year-1 minimum "
-                f"{minimum.minimum_monthly_gross:.2f} € ({minimum.percent} % of the {minimum.reference} "
-                f"{minimum.reference_amount:.2f} €, age band {minimum.age_band}; "
-                f"{'; '.join(minimum.sources)})"]
+        return [f"the agreed pay {terms.gross_monthly_pay:.2f} € is below the year-{minimum.contract_year} "
+                f"minimum {minimum.minimum_monthly_gross:.2f} € on the contract start ({minimum.percent} % of the "
+                f"{minimum.reference} {minimum.reference_amount:.2f} €, age band {minimum.age_band}, rule "
+                f"{minimum.minimum_rule}; {'; '.join(minimum.sources)})"]
+
+    def _contract_frame(self, case: Case) -> dict[str, Any]:
+        """D6222-28-1's inputs: the contract's end and the cycle's length (years counted from the day the cycle
+        would have begun for a contract of the cycle's length ending on this one's end)."""
+        terms = case.contract
+        if terms.start_date is None or terms.end_date is None or terms.end_date <= terms.start_date:
+            return {"years": case.programme.years}
+        return {"contract_end": terms.end_date, "cycle_years": case.programme.years}
+
+    @staticmethod
+    def previous_contract(case: Case) -> tuple[PreviousContract | None, list[str]]:
+        """D6222-29's previous contract, from the facts `previous_contract.*` (recorded only for a previous
+        contract that led to its diploma), or what is missing to apply it."""
+        given = (case.previous_contract_year, case.previous_contract_same_employer, case.previous_contract_pay)
+        if all(value is None for value in given):
+            return None, []
+        missing = [name for name, value in (
+            ("previous_contract_end", case.previous_contract_end),
+            ("previous_contract.year", case.previous_contract_year),
+            ("previous_contract.same_employer", case.previous_contract_same_employer)) if value is None]
+        if case.previous_contract_same_employer and case.previous_contract_pay is None:
+            missing.append("previous_contract.pay")
+        if missing:
+            return None, [f"a successive contract's minimum (D6222-29) needs: {', '.join(missing)}"]
+        assert case.previous_contract_end is not None
+        assert case.previous_contract_year is not None
+        return PreviousContract(
+            same_employer=bool(case.previous_contract_same_employer), end=case.previous_contract_end,
+            last_year=case.previous_contract_year,
+            last_year_monthly_gross=case.previous_contract_pay if case.previous_contract_same_employer else None,
+        ), []
 
     def trial_end(self, case: Case, absences: tuple[Absence, ...] | None = None) -> date:
         """L6222-18: the end of the 45th company day of practical training, absences not counted."""
@@ -164,9 +212,11 @@ class LegalRules:
         return self.ruleset.duration_on("search_without_employer_months", case.programme.start_date).source
 
     def training_cycle_end(self, case: Case) -> date:
-        """The last day of the programme's training cycle: the day before the programme's `years`-th
-        anniversary (a programme entered in year 2 ends with the same cycle)."""
-        return contract_end(case.programme.start_date, case.programme.years)
+        """The last day of the case's training cycle: the programme starts its cohort in year 1 on its start date;
+        a case entering year n (brochure: M1 holders enter year 2) has `years - n + 1` years of it left, counted
+        from the same start."""
+        remaining = max(1, case.programme.years - case.programme_year + 1)
+        return contract_end(case.programme.start_date, remaining)
 
     def contract_date_problems(self, case: Case) -> list[str]:
         """L6222-7-1, R6222-6, R6222-47, L6222-12: the contract covers the rest of the training cycle, lasts
@@ -280,6 +330,8 @@ class LegalRules:
             "training_start_due": [cite(training.source, training.effective_from)],
         }
         exemption = rules.exemption_for_contract_concluded_on(terms.signature_date or start)
+        frame = self._contract_frame(case)
+        counted_from = years_counted_from(start, frame.get("contract_end"), frame.get("cycle_years"))
         schedule: list[dict[str, str]] = []
         for period in self.pay_schedule(case):
             smic = rules.smic.on(period.start)
@@ -293,9 +345,13 @@ class LegalRules:
                 "minimum_monthly_gross": f"{period.minimum_monthly_gross:.2f}",
                 "employee_contributions_exempt_up_to": f"{exempt:.2f}",
             })
-            sources[f"pay_schedule/{period.start.isoformat()}"] = [
-                cite(band.source, grid.effective_from), cite(smic.source, smic.effective_from),
-                cite(exemption.source, exemption.effective_from)]
+            cited = [cite(band.source, grid.effective_from), cite(smic.source, smic.effective_from),
+                     cite(exemption.source, exemption.effective_from)]
+            if counted_from != start:
+                cited.append(SHORTER_CONTRACT_SOURCE)
+            if period.minimum_rule == PREVIOUS_CONTRACT:
+                cited.append(SAME_EMPLOYER_SOURCE if case.previous_contract_same_employer else OTHER_EMPLOYER_SOURCE)
+            sources[f"pay_schedule/{period.start.isoformat()}"] = cited
         after = self.contract_deadlines(case)
         for name, rule in (("medical_visit_due", "medical_visit_months"),
                            ("hiring_aid_filing_due", "hiring_aid_filing_months"),
@@ -342,9 +398,14 @@ class LegalRules:
         return search_after_break_end(self.ruleset, broken_on).due
 
     def pay_schedule(self, case: Case) -> list[PayPeriod]:
+        """D6222-26 over the contract, to its end, with D6222-28-1 and D6222-29 when they apply."""
         start = case.contract.start_date
         assert start is not None
-        return pay_schedule(self.ruleset, case.candidate.birth_date, start, case.programme.years)
+        previous, _ = self.previous_contract(case)
+        frame = self._contract_frame(case)
+        years = frame.pop("years", None)
+        return pay_schedule(self.ruleset, case.candidate.birth_date, start, years, **frame,
+                            previous_contract=previous)
 
     def deadlines(self, case: Case) -> Deadlines:
         start = case.contract.start_date

@@ -135,7 +135,11 @@ def test_bad_input_exits_2_with_one_line_naming_the_option(args: list[str], mess
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_the_schedule_table_names_the_rule_of_each_period() -> None:
+def test_the_schedule_table_names_the_rule_of_each_period(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contract_flow.cli.output import console
+
+    # the console is made once per process: its width is whatever the first test to print left it at
+    monkeypatch.setattr(console, "width", 160)
     result = runner.invoke(root, ["rules", "pay-schedule", *APPRENTICE, "--years", "1", "--previous-contract-end",
                                   "2026-08-31", "--previous-contract-year", "3"], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.stderr
