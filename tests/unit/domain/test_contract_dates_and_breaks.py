@@ -184,3 +184,45 @@ def test_a_resignation_ends_the_contract_on_the_day_it_takes_effect() -> None:
     assert case.state is S.TERMINATED
     assert isinstance(case.contract, ContractTerms)
     assert case.contract.ended_on == date(2027, 3, 13)
+
+
+# --- the minimum at signature for a year-2 entry (D6222-28-1) and a successive contract (D6222-29) ------------------
+
+def test_a_year_2_entry_is_paid_the_year_2_rate_from_its_first_day() -> None:
+    """Brochure: M1 holders enter year 2; D6222-28-1: the year skipped counts as served. 22 on the start,
+    band 21-25: 61 % of 1 867,02 € = 1 138,88 € in year 2, then 78 % from the first anniversary."""
+    facts = {**CONTRACT_FACTS, "programme_year": "2", "contract.end_date": "2028-08-31",
+             "contract.gross_monthly_pay": "1100.00"}
+    case = make_case(S.SIGN, facts)
+    ctx = context(rules=legal_rules(), now=at(date(2026, 6, 15)))
+    reasons = blockers(case, T.SIGN, ctx)
+    assert len(reasons) == 1
+    assert reasons[0].startswith("the agreed pay 1100.00 € is below the year-2 minimum 1138.88 € on the contract start")
+    assert "D6222-28-1" in reasons[0]
+    case.contract.gross_monthly_pay = legal_rules().pay_schedule(case)[0].minimum_monthly_gross
+    machine.fire(case, T.SIGN, ctx)
+    schedule = case.contract.pay_schedule
+    assert schedule is not None
+    assert [(p["from"], p["contract_year"]) for p in schedule] == [("2026-09-01", "2"), ("2027-09-01", "3")]
+    sources = case.contract.legal_sources or {}
+    assert any("D6222-28-1" in text for text in sources["pay_schedule/2026-09-01"])
+
+
+def test_a_successive_contract_with_the_same_employer_pays_at_least_the_last_year_s_pay() -> None:
+    """D6222-29 al. 1: at least what the previous contract (which led to its diploma) paid in its last year."""
+    facts = {**CONTRACT_FACTS, "previous_contract_end": "2026-08-31", "previous_contract.year": "3",
+             "previous_contract.same_employer": "yes", "previous_contract.pay": "1700.00",
+             "contract.gross_monthly_pay": "1650.00"}
+    case = make_case(S.SIGN, facts)
+    ctx = context(rules=legal_rules(), now=at(date(2026, 6, 15)))
+    reasons = blockers(case, T.SIGN, ctx)
+    assert len(reasons) == 1
+    assert reasons[0].startswith("the agreed pay 1650.00 € is below the year-1 minimum 1700.00 € on the contract start")
+    assert "D6222-29" in reasons[0]
+
+
+def test_a_successive_contract_s_floor_needs_every_fact_of_the_previous_one() -> None:
+    case = make_case(S.SIGN, {**CONTRACT_FACTS, "previous_contract.same_employer": "yes"})
+    reasons = blockers(case, T.SIGN, context(rules=legal_rules(), now=at(date(2026, 6, 15))))
+    assert reasons == ["a successive contract's minimum (D6222-29) needs: previous_contract_end, "
+                       "previous_contract.year, previous_contract.pay"]
