@@ -79,6 +79,17 @@ def test_a_contract_lived_day_by_day_gets_exactly_the_reminders_the_policies_say
         *[item for change in pay_changes
           for item in expect(change - timedelta(days=30), "pay_change", "employer", "apprentice")],
     ]
+    # The deadlines the signature kept: the medical visit (R6222-40-1) 14 days before and the day after, never
+    # recorded here; the hiring aid's filing a month before its 6 months, the OPCO filing never recorded either.
+    assert contract.medical_visit_due is not None
+    assert contract.hiring_aid_filing_due is not None
+    expected += [
+        *expect(contract.medical_visit_due - timedelta(days=14), "medical_visit", "employer", "advisor"),
+        *expect(contract.medical_visit_due + timedelta(days=1), "medical_visit_overdue", "employer", "advisor"),
+        *expect(add_months(contract.hiring_aid_filing_due, -1), "hiring_aid_filing", "employer"),
+    ]
+    if contract.participation_amount:  # L6332-14, R6332-25-1: invoiced the day after the trial's last day
+        expected += expect(trial_end + timedelta(days=1), "participation_invoice", "advisor")
     assert sorted(delivered) == sorted(expected)
     assert [d for d, *_ in delivered] == sorted(d for d, *_ in delivered)  # delivered in due order
     assert len(sink.messages) == len([d for d in delivered if d[3] == "email"])  # once each
