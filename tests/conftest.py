@@ -104,7 +104,7 @@ class People:
 def people(app: App) -> People:
     """The brochure's programme (40 seats, 3 years from 1 September 2026) and one user per role."""
     add_programme(app, "mecatronique", name="Ingénieur Mécatronique", start_date=date(2026, 9, 1), years=3,
-                  seats=40, cfa_code="imt-mines-ales", calendar=MECATRONIQUE)
+                  seats=40, cfa_code="imt-mines-ales", calendar=MECATRONIQUE, level=7)
     found = People()
     for email, role in ((found.advisor, "advisor"), (found.lead, "programme_lead"), (found.tutor, "tutor"),
                         (found.mentor, "mentor"), (found.apprentice, "apprentice")):

@@ -51,7 +51,7 @@ from contract_flow.domain.states import SEAT_HOLDING_STATES, CaseState
 _SELECT_CASE = sa.select(
     case_table, programme_table.c.code, programme_table.c.years, programme_table.c.seats,
     programme_table.c.start_date.label("programme_start"), programme_table.c.cfa_code,
-    programme_table.c.calendar_version,
+    programme_table.c.calendar_version, programme_table.c.level,
 ).join(programme_table, programme_table.c.id == case_table.c.programme_id)
 _CONTRACT_FIELDS = [c.name for c in contract_table.c if c.name not in ("id", "case_id")]
 _OFFER_FIELDS = [c.name for c in offer_table.c if c.name not in ("id", "case_id")]
@@ -146,9 +146,9 @@ _ID, _VERSION = _CASE_ROW.id, _CASE_ROW.version
  _MOBILITY_AREA, _VALIDATED_BY, _VALIDATED_ON, _DEROGATION, _PREVIOUS_END, _LOWER_SECONDARY, _ADVISOR,
  _TUTOR, _LEGAL_REPRESENTATIVE, _PREVIOUS_PAY, _PREVIOUS_YEAR, _PREVIOUS_SAME_EMPLOYER,
  _PROGRAMME_YEAR) = _CASE_ROW.stored
-_CODE, _YEARS, _SEATS, _PROGRAMME_START, _CFA_CODE, _CALENDAR_VERSION = (
+_CODE, _YEARS, _SEATS, _PROGRAMME_START, _CFA_CODE, _CALENDAR_VERSION, _LEVEL = (
     _CASE_ROW.keys.index(key)
-    for key in ("code", "years", "seats", "programme_start", "cfa_code", "calendar_version"))
+    for key in ("code", "years", "seats", "programme_start", "cfa_code", "calendar_version", "level"))
 
 
 # Enum members by stored value: a dict lookup, where calling the Enum goes through its metaclass.
@@ -161,7 +161,7 @@ def _case_from_values(row: Sequence[Any], calendar: ProgrammeCalendar | None = N
     return Case(
         id=row[_ID],
         programme=ProgrammeTerms(row[_CODE], row[_YEARS], row[_SEATS], row[_PROGRAMME_START], row[_CFA_CODE],
-                                 calendar),
+                                 calendar, row[_LEVEL]),
         candidate=Candidate(row[_FIRST_NAME], row[_LAST_NAME], row[_BIRTH_DATE], row[_EMAIL]),
         track=_TRACKS.get(row[_TRACK]) or Track(row[_TRACK]),
         state=_STATES.get(row[_STATE]) or CaseState(row[_STATE]),

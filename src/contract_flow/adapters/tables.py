@@ -58,6 +58,9 @@ class Programme(SQLModel, table=True):
     start_date: date
     years: int
     seats: int
+    #: The level of the diploma prepared (3 CAP ... 7 master/engineer, 8 doctorate; décret 2019-14): the employer
+    #: participation (L6332-14) depends on it. None: not recorded, and the participation is not computed.
+    level: int | None = None
     #: The school periods (L6222-18 counts the trial in company days): `{"school": [{"from", "to", "note"?}],
     #: "first_review_within_months"?, "review_cadence_months"?}`, dates as ISO text, the shape of a programme
     #: file. None: no calendar yet, and no contract can be signed (`contract-flow programme calendar`).

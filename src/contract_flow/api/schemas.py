@@ -102,6 +102,8 @@ class ProgrammeIn(Strict):
     start_date: date
     years: Annotated[int, Field(ge=1, le=4)] = 3
     seats: Annotated[int, Field(ge=1, le=10_000)] = 40
+    #: The level of the diploma prepared, 3 (CAP) to 8 (doctorate): the employer participation depends on it.
+    level: Annotated[int | None, Field(ge=3, le=8)] = None
 
 
 # -- responses ----------------------------------------------------------------------------------------------
@@ -116,6 +118,7 @@ class ProgrammeOut(BaseModel):
     #: this programme can be signed (`contract-flow programme calendar CODE FILE`).
     calendar_version: str | None = None
     school_periods: int = 0
+    level: int | None = None
 
 
 class CaseSummaryOut(BaseModel):

@@ -95,6 +95,9 @@ def programme_add(
     calendar: Annotated[Path | None, typer.Option(
         "--calendar", help="Its school periods: a TOML file of [[school]] from/to (a configs/programmes file "
                            "will do). Without one no contract of it can be signed.")] = None,
+    level: Annotated[int | None, typer.Option(
+        "--level", help="Level of the diploma prepared, 3 (CAP) to 8 (doctorate): the employer participation "
+                        "depends on it (L6332-14).")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Add a programme (codes are kept in lower case: MKX and mkx are the same programme)."""
@@ -102,7 +105,7 @@ def programme_add(
 
     periods = read_calendar_file(calendar, "--calendar", for_code=code) if calendar is not None else None
     info = add_programme(get_app(), code, name=name, start_date=parse_date("start", start), years=years,
-                         seats=seats, cfa_code=cfa, calendar=periods)
+                         seats=seats, cfa_code=cfa, calendar=periods, level=level)
     if json_output:
         print_json(info)
     else:

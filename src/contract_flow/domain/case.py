@@ -207,6 +207,8 @@ class ProgrammeTerms:
     cfa_code: str | None = None
     #: The school periods stored with the programme (None: none yet, and no contract can be signed).
     calendar: ProgrammeCalendar | None = field(default=None, compare=False, repr=False)
+    #: The level of the diploma prepared (décret 2019-14: 3 to 8); None when not recorded.
+    level: int | None = None
 
 
 @dataclass(frozen=True)

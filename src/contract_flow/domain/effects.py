@@ -12,7 +12,7 @@ from contract_flow.domain.case import (
     Part,
 )
 from contract_flow.domain.context import TransitionContext
-from contract_flow.domain.legal import COMPUTED_DATES, ContractValues
+from contract_flow.domain.legal import COMPUTED_VALUES, ContractValues
 from contract_flow.domain.states import Trigger
 
 Effect = Callable[[Case, TransitionContext], None]
@@ -93,7 +93,7 @@ def _sign(case: Case, ctx: TransitionContext) -> None:
 def store_contract_values(terms: ContractTerms, computed: ContractValues) -> None:
     """Keep the computed values and the entries they came from on the contract (at signature, or when a
     changed rule set is applied to it)."""
-    for name in COMPUTED_DATES:
+    for name in COMPUTED_VALUES:
         setattr(terms, name, getattr(computed, name))
     terms.pay_schedule = computed.pay_schedule
     terms.legal_sources = computed.sources

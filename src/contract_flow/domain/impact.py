@@ -11,9 +11,10 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from contract_flow.domain.case import ContractTerms
-from contract_flow.domain.legal import COMPUTED_DATES, ContractValues
+from contract_flow.domain.legal import COMPUTED_VALUES, ContractValues
 
 PAY = "minimum_monthly_gross"
 
@@ -59,10 +60,16 @@ def changes(terms: ContractTerms, computed: ContractValues, *, with_trial: bool)
     """Every stored value that `computed` changes; the trial end only while the trial runs (`with_trial`): once it
     passed, the day it ended is history."""
     found = pay_changes(terms.pay_schedule or [], computed.pay_schedule)
-    for name in COMPUTED_DATES:
+    for name in COMPUTED_VALUES:
         if name == "trial_end" and not with_trial:
             continue
         stored, fresh = getattr(terms, name), getattr(computed, name)
         if stored != fresh:
-            found.append(ValueChange(name, None, stored.isoformat() if stored else None, fresh.isoformat()))
+            found.append(ValueChange(name, None, _text(stored), _text(fresh)))
     return found
+
+
+def _text(value: date | Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else f"{value:.2f}"

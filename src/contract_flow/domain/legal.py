@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from contract_flow.domain.case import Absence, Case, ProgrammeTerms, TerminationReason
@@ -20,6 +21,7 @@ from contract_flow.domain.rules import (
     DateRange,
     Deadlines,
     Eligibility,
+    Participation,
     PayPeriod,
     ProgrammeCalendar,
     RuleSet,
@@ -28,6 +30,7 @@ from contract_flow.domain.rules import (
     check_eligibility,
     contract_deadlines,
     deadlines,
+    employer_participation,
     minimum_pay,
     pay_schedule,
     search_after_break_end,
@@ -66,13 +69,16 @@ class ContractValues:
     medical_visit_due: date
     hiring_aid_filing_due: date
     opco_decision_due: date | None
+    #: L6332-14: what the CFA invoices the employer at the trial end; None when the programme's level is unknown.
+    participation_amount: Decimal | None
     pay_schedule: list[dict[str, str]]
     sources: dict[str, list[str]]
 
 
-#: The ContractTerms fields ContractValues fills (dates compared and replaced as a whole).
+#: The ContractTerms fields ContractValues fills, compared and replaced as a whole (the pay schedule apart).
 COMPUTED_DATES = ("trial_end", "opco_filing_due", "training_start_due", "medical_visit_due",
                   "hiring_aid_filing_due", "opco_decision_due")
+COMPUTED_VALUES = (*COMPUTED_DATES, "participation_amount")
 #: A calendar without school periods (every weekday a company day): for tests of the rules alone, never a
 #: default for a programme (issue 10: such a default ended trials two months early).
 NO_SCHOOL = ProgrammeCalendar(school=())
@@ -359,10 +365,29 @@ class LegalRules:
             deadline = after.by_name().get(name)
             if deadline is not None:
                 sources[name] = [cite(deadline.source, rules.duration_on(rule, start).effective_from)]
+        participation = self.participation(case, trial.trial_end)
+        if participation is None:
+            sources["participation_amount"] = [
+                f"not computed: the level of the diploma the programme {case.programme.code} prepares is not "
+                "recorded (L6332-14 depends on it)"]
+        else:
+            sources["participation_amount"] = [participation.reason, *participation.sources]
         return ContractValues(
             trial.trial_end, due.opco_filing_due, due.training_start_due, after.medical_visit_due.due,
             after.hiring_aid_filing_due.due, after.opco_decision_due.due if after.opco_decision_due else None,
-            schedule, sources)
+            participation.amount if participation is not None else None, schedule, sources)
+
+    def participation(self, case: Case, trial_end: date | None) -> Participation | None:
+        """L6332-14, R6332-25-1: the employer's participation by the conclusion date and the programme's level;
+        200 € for a new contract with another employer after a break. None when the level is unknown."""
+        level = case.programme.level
+        terms = case.contract
+        if level is None or terms.start_date is None:
+            return None
+        signed = terms.signature_date
+        concluded = signed if signed is not None and signed <= terms.start_date else terms.start_date
+        after_break = case.previous_contract_end is not None and not case.previous_contract_same_employer
+        return employer_participation(self.ruleset, level, concluded, after_break=after_break, trial_end=trial_end)
 
     def contract_deadlines(self, case: Case) -> ContractDeadlines:
         """R6222-40-1 / R4624-18 (medical visit; a minor's by the start), D6224-2 (the OPCO's decision within 20

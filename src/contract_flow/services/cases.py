@@ -89,7 +89,7 @@ def open_case(app: App, command: OpenCase) -> int:
             id=None,
             programme=ProgrammeTerms(row["code"], row["years"], row["seats"], row["start_date"], row["cfa_code"],
                                      programme_calendar(uow.connection, row["code"], row["calendar_version"],
-                                                        row["school_calendar"])),
+                                                        row["school_calendar"]), row["level"]),
             candidate=Candidate(first_name, last_name, command.birth_date, email),
             track=command.track,
             state=CaseState.REFLECT,

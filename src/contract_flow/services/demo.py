@@ -61,7 +61,7 @@ def load_demo(app: App) -> int:
     # The brochure's rhythm (configs/programmes/mecatronique.toml): the trial ends count its company days.
     add_programme(app, PROGRAMME, name="Ingénieur de spécialité Mécatronique par apprentissage",
                   start_date=date(2026, 9, 1), years=3, seats=40, cfa_code="imt-mines-ales",
-                  calendar=load_programme_calendar(PROGRAMME))
+                  calendar=load_programme_calendar(PROGRAMME), level=7)  # an engineering degree: level 7 (RNCP)
     for email, name, role in USERS:
         add_user(app, email, name=name, role=role, cfa_code="imt-mines-ales", password=DEMO_PASSWORD)
     for index, (first, last, born, target) in enumerate(CANDIDATES):

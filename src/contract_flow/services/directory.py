@@ -44,6 +44,8 @@ class ProgrammeInfo:
     #: The stored calendar's SHA-256 and its number of school periods (None and 0: no calendar yet).
     calendar_version: str | None = None
     school_periods: int = 0
+    #: The level of the diploma prepared (3 to 8), None when not recorded.
+    level: int | None = None
 
 
 def programme_code(text: str, field: str = "programme") -> str:
@@ -64,8 +66,14 @@ def read_calendar_file(path: Path | str, field: str = "calendar", *,
     return _checked_calendar(for_code.strip().lower(), calendar, field) if for_code is not None else calendar
 
 
+#: Décret n° 2019-14 (cadre national des certifications professionnelles): apprenticeship prepares diplomas and
+#: titles of levels 3 (CAP) to 8 (doctorate).
+DIPLOMA_LEVELS = range(3, 9)
+
+
 def add_programme(app: App, code: str, *, name: str, start_date: date, years: int, seats: int,
-                  cfa_code: str = "default", calendar: ProgrammeCalendar | None = None) -> ProgrammeInfo:
+                  cfa_code: str = "default", calendar: ProgrammeCalendar | None = None,
+                  level: int | None = None) -> ProgrammeInfo:
     """A programme; with `calendar`, its school periods (without them no contract of it can be signed)."""
     code = _code("code", code)
     cfa_code = _code("cfa", cfa_code)
@@ -74,16 +82,19 @@ def add_programme(app: App, code: str, *, name: str, start_date: date, years: in
         raise InvalidInput("years", f"{years} is not between 1 and {MAX_PROGRAMME_YEARS} (L6222-7-1)")
     if seats < 1:
         raise InvalidInput("seats", f"{seats}: a programme has at least one seat")
+    if level is not None and level not in DIPLOMA_LEVELS:
+        raise InvalidInput("level", f"{level} is not a level an apprenticeship prepares (3 CAP to 8 doctorate; "
+                                    "décret n° 2019-14)")
     document, version = stored_form(_checked_calendar(code, calendar)) if calendar is not None else (None, None)
     info = ProgrammeInfo(code, name, cfa_code, start_date, years, seats, version,
-                         len(calendar.school) if calendar is not None else 0)
+                         len(calendar.school) if calendar is not None else 0, level)
     with app.uow() as uow:
         exists = uow.execute(sa.select(programme_table.c.id).where(programme_table.c.code == code)).first()
         if exists:
             raise InvalidInput("code", f"programme {code} already exists")
         uow.execute(sa.insert(programme_table).values(
             code=code, name=name, cfa_code=cfa_code, start_date=start_date, years=years, seats=seats,
-            school_calendar=document, calendar_version=version))
+            school_calendar=document, calendar_version=version, level=level))
         uow.commit()
     return info
 
@@ -178,7 +189,8 @@ def list_programmes(app: App) -> list[ProgrammeInfo]:
     with app.uow(write=False) as uow:
         rows = uow.execute(sa.select(programme_table).order_by(programme_table.c.code)).mappings()
         return [ProgrammeInfo(r["code"], r["name"], r["cfa_code"], r["start_date"], r["years"], r["seats"],
-                              r["calendar_version"], len((r["school_calendar"] or {}).get("school", ())))
+                              r["calendar_version"], len((r["school_calendar"] or {}).get("school", ())),
+                              r["level"])
                 for r in rows]
 
 

@@ -20,6 +20,8 @@ _CONTRACT_DATES = ('practical_training_start', 'medical_visit_due', 'medical_vis
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('programme', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('level', sa.Integer(), nullable=True))
     with op.batch_alter_table('apprenticeship_case', schema=None) as batch_op:
         batch_op.add_column(sa.Column('previous_contract_pay', sa.Numeric(10, 2), nullable=True))
         batch_op.add_column(sa.Column('previous_contract_year', sa.Integer(), nullable=True))
@@ -43,3 +45,5 @@ def downgrade() -> None:
         batch_op.drop_column('previous_contract_same_employer')
         batch_op.drop_column('previous_contract_year')
         batch_op.drop_column('previous_contract_pay')
+    with op.batch_alter_table('programme', schema=None) as batch_op:
+        batch_op.drop_column('level')
