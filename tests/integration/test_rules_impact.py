@@ -13,32 +13,12 @@ from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.tables import reminder_table
 from contract_flow.bootstrap import App, bootstrap
 from contract_flow.domain.impact import ValueChange
-from contract_flow.rulefiles import DEFAULT_RULES_FILE
 from contract_flow.services.cases import show
 from contract_flow.services.legal_impact import apply_impact, find_impact
 from contract_flow.settings import Settings
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
-
-#: Next January's décret, as an operator would add it: the June 2026 entry gets its `until`.
-NEXT_SMIC = '''
-[[smic]]
-effective_from = "2027-01-01"
-monthly_gross = "1900.00"
-source = "Décret n° 2026-9999 du 17 décembre 2026 (test entry: 12,53 €/h)"
-'''
-
-
-def _rules_with_next_smic(tmp_path: Path) -> Path:
-    text = DEFAULT_RULES_FILE.read_text(encoding="utf-8")
-    june = 'effective_from = "2026-06-01"\n'
-    assert june in text
-    text = text.replace(june, june + 'until = "2026-12-31"\n', 1)
-    marker = "# --- Minimum pay"
-    text = text.replace(marker, NEXT_SMIC.lstrip() + "\n" + marker, 1)
-    path = tmp_path / "fr-next-year.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.support.rules import rules_with_next_smic
 
 
 def _pay_from(app: App, case_id: int) -> dict[str, str]:
@@ -56,7 +36,7 @@ def test_a_new_smic_under_a_signed_contract_is_listed_then_applied_with_history_
     assert find_impact(app) == []  # the shipped rule set: every kept value is current
 
     later = bootstrap(Settings(database_url=database_url, environment="test",
-                               rules_file=_rules_with_next_smic(tmp_path)), clock=clock)
+                               rules_file=rules_with_next_smic(tmp_path)), clock=clock)
     try:
         found = find_impact(later)
         assert [impact.case_id for impact in found] == [case_id]

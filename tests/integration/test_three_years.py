@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
 
 from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.smtp import SmtpMailer
-from contract_flow.bootstrap import App
+from contract_flow.bootstrap import App, bootstrap
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.dates import add_months
 from contract_flow.domain.reviews import Party, SkillLevel
 from contract_flow.domain.states import CaseState
 from contract_flow.services.cases import set_facts, show
+from contract_flow.services.legal_impact import apply_impact
 from contract_flow.services.reminders import ledger, run_once
 from contract_flow.services.reviews import log_review, plan_review
+from contract_flow.settings import Settings
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
+from tests.support.rules import rules_with_next_smic
 from tests.support.smtp_sink import SmtpSink
 
 START, END = date(2026, 9, 1), date(2029, 8, 31)
@@ -30,8 +36,14 @@ def expect(day: date, kind: str, *roles: str) -> list[tuple[date, str, str, str]
     return [(day, kind, role, channel) for role in roles for channel in CHANNELS]
 
 
+#: The day an operator adds next January's SMIC to the rule set and runs `rules impact --apply` (issue 10).
+SMIC_ADDED_ON = date(2026, 12, 18)
+
+
+@pytest.mark.parametrize("smic_change", [False, True], ids=["one rule set", "a SMIC added mid-contract"])
 def test_a_contract_lived_day_by_day_gets_exactly_the_reminders_the_policies_say(
-        app: App, people: People, clock: FixedClock) -> None:
+        app: App, people: People, clock: FixedClock, smic_change: bool, database_url: str, tmp_path: Path) -> None:
+    first_app = app
     case_id = open_candidate(app)
     set_facts(app, case_id, {"advisor": people.advisor, "tutor": people.tutor}, actor_email=people.advisor)
     clock.set(at(date(2026, 6, 15)))
@@ -49,6 +61,11 @@ def test_a_contract_lived_day_by_day_gets_exactly_the_reminders_the_policies_say
         day = START
         while day <= END + timedelta(days=3):
             clock.set(at(day))
+            if smic_change and day == SMIC_ADDED_ON:
+                app = bootstrap(Settings(database_url=database_url, environment="test",
+                                         rules_file=rules_with_next_smic(tmp_path)), clock=clock)
+                app.mailer = SmtpMailer("127.0.0.1", sink.port)
+                assert [impact.case_id for impact in apply_impact(app)] == [case_id]
             _, report = run_once(app, at(day))
             sent = set(report.sent)
             delivered += [(day, row.kind, row.recipient_role, row.channel)
@@ -66,6 +83,9 @@ def test_a_contract_lived_day_by_day_gets_exactly_the_reminders_the_policies_say
         sink.wait_for(len([d for d in delivered if d[3] == "email"]), timeout=10)
 
     trial_end = contract.trial_end
+    signed_schedule = contract.pay_schedule
+    contract = show(app, case_id).case.contract  # as kept at the end: re-computed when the SMIC was added
+    assert contract.pay_schedule is not None
     reviews_due = [add_months(START, 2 + 6 * n) for n in range(6)]  # 2 months, then each semester
     pay_changes = [date.fromisoformat(period["from"]) for period in contract.pay_schedule[1:]]
     expected = [
@@ -76,8 +96,10 @@ def test_a_contract_lived_day_by_day_gets_exactly_the_reminders_the_policies_say
         *expect(date(2027, 5, 1), "review_unplanned", "tutor"),
         *expect(date(2027, 5, 6), "review_invitation", "apprentice", "mentor", "tutor"),
         *expect(date(2027, 5, 18), "review_invitation", "apprentice", "mentor", "tutor"),
+        # 30 days before each change; a period the new SMIC added after its 30 days had begun: on the day it was added
         *[item for change in pay_changes
-          for item in expect(change - timedelta(days=30), "pay_change", "employer", "apprentice")],
+          for item in expect(max(change - timedelta(days=30), SMIC_ADDED_ON if smic_change else START),
+                             "pay_change", "employer", "apprentice")],
     ]
     # The deadlines the signature kept: the medical visit (R6222-40-1) 14 days before and the day after, never
     # recorded here; the hiring aid's filing a month before its 6 months, the OPCO filing never recorded either.
@@ -98,3 +120,13 @@ def test_a_contract_lived_day_by_day_gets_exactly_the_reminders_the_policies_say
     assert [e.at.astimezone(PARIS).date() for e in passed] == [trial_end + timedelta(days=1)]
     assert all(row.status in ("sent", "cancelled") for row in ledger(app, case_id)
                if row.due_at <= at(END))
+    # what the employer was told of each new minimum is the amount the contract keeps at the end
+    kept = {period["from"]: period["minimum_monthly_gross"] for period in contract.pay_schedule}
+    told = {row.payload["from"]: row.payload["amount"] for row in ledger(app, case_id)
+            if row.kind == "pay_change" and row.status == "sent" and row.recipient_role == "employer"}
+    assert told == {start: amount for start, amount in kept.items() if start != START.isoformat()}
+    if smic_change:
+        assert kept["2027-01-01"] == "1007.00"  # 53 % of the 1 900 € added for 1 January 2027
+        assert "2027-01-01" not in {period["from"] for period in signed_schedule or []}
+        app.close()
+    assert first_app is not None

@@ -22,3 +22,24 @@ def rules_without_june_2026(directory: Path) -> Path:
     path = directory / "fr-lagging.toml"
     path.write_text(lagging, encoding="utf-8")
     return path
+
+
+#: Next January's décret, as an operator would add it (made up for the tests): 12,53 €/h.
+NEXT_SMIC = '''[[smic]]
+effective_from = "2027-01-01"
+monthly_gross = "1900.00"
+source = "Décret n° 2026-9999 du 17 décembre 2026 (test entry: 12,53 €/h)"
+
+'''
+
+
+def rules_with_next_smic(directory: Path) -> Path:
+    """fr.toml with a SMIC of 1 900 € from 1 January 2027 after the June 2026 one (which gets its `until`)."""
+    text = DEFAULT_RULES_FILE.read_text(encoding="utf-8")
+    assert JUNE_2026 in text, "fr.toml changed shape"
+    text = text.replace(JUNE_2026, JUNE_2026 + 'until = "2026-12-31"\n', 1)
+    marker = "# --- Minimum pay"
+    assert marker in text, "fr.toml changed shape"
+    path = directory / "fr-next-year.toml"
+    path.write_text(text.replace(marker, NEXT_SMIC + marker, 1), encoding="utf-8")
+    return path
