@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 
 from contract_flow import __version__, web
 from contract_flow.api import errors
-from contract_flow.api.routes import cases, misc, reviews
+from contract_flow.api.routes import cases, misc, reviews, rules
 from contract_flow.bootstrap import App, bootstrap
 
 #: Requests are small JSON documents; anything bigger is refused before it is read (413).
@@ -63,7 +63,7 @@ def create_app(services: App | None = None) -> FastAPI:
     )
     api.state.services = services or bootstrap()
     errors.install(api)
-    for router in (misc.router, cases.router, reviews.router):
+    for router in (misc.router, cases.router, reviews.router, rules.router):
         api.include_router(router)
 
     @api.middleware("http")

@@ -106,7 +106,50 @@ class ProgrammeIn(Strict):
     level: Annotated[int | None, Field(ge=3, le=8)] = None
 
 
+class SchoolPeriodIn(Strict):
+    """One school period, whole days, both included: every other weekday is a company day (L6222-18)."""
+
+    from_: date = Field(alias="from")
+    to: date
+    note: Annotated[str | None, Field(max_length=200)] = None
+
+
+class CalendarIn(Strict):
+    """A programme's school calendar: its periods, without overlap."""
+
+    school: Annotated[list[SchoolPeriodIn], Field(min_length=1, max_length=200)]
+
+
 # -- responses ----------------------------------------------------------------------------------------------
+class TrialMovedOut(BaseModel):
+    case_id: int
+    old: date
+    new: date
+
+
+class CalendarReplacedOut(BaseModel):
+    code: str
+    calendar_version: str
+    school_periods: int
+    #: The cases in trial whose trial end the new calendar moved (each history says so).
+    moved: list[TrialMovedOut]
+
+
+class ValueChangeOut(BaseModel):
+    value: str
+    #: The first day the change applies to (the pay); null for a date replaced whole.
+    from_: date | None = Field(serialization_alias="from")
+    old: str | None
+    new: str | None
+
+
+class CaseImpactOut(BaseModel):
+    case: int
+    candidate: str
+    state: str
+    changes: list[ValueChangeOut]
+
+
 class ProgrammeOut(BaseModel):
     code: str
     name: str

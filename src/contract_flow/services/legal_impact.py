@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from contract_flow.adapters.tables import case_table, contract_table
+from contract_flow.adapters.tables import case_table, contract_table, programme_table
 from contract_flow.domain.case import ALL_PARTS, Actor, Case
 from contract_flow.domain.effects import store_contract_values
 from contract_flow.domain.errors import ConflictError
@@ -42,11 +42,16 @@ class CaseImpact:
     error: str | None = None
 
 
-def _running_contract_ids(app: App) -> list[int]:
+def _running_contract_ids(app: App, scope: sa.ColumnElement[bool] | None = None) -> list[int]:
+    """The cases in `scope` (all of them for an operator) whose signed contract runs."""
     with app.uow(write=False) as uow:
-        query = (sa.select(case_table.c.id).join(contract_table, contract_table.c.case_id == case_table.c.id)
+        query = (sa.select(case_table.c.id)
+                 .join(programme_table, programme_table.c.id == case_table.c.programme_id)
+                 .join(contract_table, contract_table.c.case_id == case_table.c.id)
                  .where(case_table.c.state.in_([state.value for state in RUNNING]), contract_table.c.signed)
                  .distinct().order_by(case_table.c.id))
+        if scope is not None:
+            query = query.where(scope)
         return [int(row.id) for row in uow.execute(query)]
 
 
@@ -54,10 +59,10 @@ def _changes_of(app: App, case: Case) -> list[ValueChange]:
     return changes(case.contract, app.rules.contract_values(case), with_trial=case.state is CaseState.TRIAL)
 
 
-def find_impact(app: App) -> list[CaseImpact]:
-    """The running contracts whose kept values differ from what the rule set gives today."""
+def find_impact(app: App, scope: sa.ColumnElement[bool] | None = None) -> list[CaseImpact]:
+    """The running contracts (of `scope`) whose kept values differ from what the rule set gives today."""
     found: list[CaseImpact] = []
-    for case_id in _running_contract_ids(app):
+    for case_id in _running_contract_ids(app, scope):
         with app.uow(write=False) as uow:
             case = uow.cases.get(case_id, ALL_PARTS)
         diff = _changes_of(app, case)
