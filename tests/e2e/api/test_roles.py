@@ -197,7 +197,7 @@ def test_a_programme_lead_adds_a_programme_to_their_cfa(world: World, client: Te
                                                        "start_date": "2027-09-01", "seats": 24}, headers=lead), 201)
     assert shaped(ProgrammeOut, added) == {"code": "robotique", "name": "Robotique", "cfa_code": world.one.code,
                                            "start_date": "2027-09-01", "years": 3, "seats": 24,
-                                           "calendar_version": None, "school_periods": 0}
+                                           "calendar_version": None, "school_periods": 0, "level": None}
     listed = ok(client.get("/api/v1/programmes", headers=lead))
     assert {p["code"] for p in listed} == {"mecatronique", "robotique"}
     assert {p["code"] for p in ok(client.get("/api/v1/programmes", headers=world.as_("advisor", 2)))} == {"autre"}
