@@ -13,8 +13,9 @@ reminder kind (every `ReminderKind` but `trial_pass`, an engine move with no mes
 Both layouts are shared by the languages; the words that differ (greetings, role names, the six steps) are
 macros and tables of `<language>/_common.j2`, given to every template as `words`. Every payload key is a
 template variable (all of them are also in `payload`); StrictUndefined makes a missing key fail loudly.
-Filters: `day` (an ISO date: "1er mars 2027", "1 March 2027"), `moment` (an ISO date-time, in Paris: "mardi
-2 mars 2027 à 14 h 00"), `euros` ("1 234,56 €", "€1,234.56"), `percent` ("53 %", "53%").
+Filters, all from `contract_flow.formatting` (Babel, the one formatter of pages, emails and the CLI): `day` (an ISO
+date: "1er mars 2027", "1 March 2027"), `moment` (an ISO date-time, in Paris: "mardi 2 mars 2027, 14:00"), `euros`
+("1 234,56 €", "€1,234.56"), `percent` ("53 %", "53%").
 
 The email of a ledger row (`build_email`) carries text and HTML alternatives, a Message-ID derived from the row's
 idempotency key (a resend has the same one, so receivers can drop the duplicate), `Auto-Submitted:
@@ -28,8 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parseaddr
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -38,8 +38,8 @@ import jinja2
 from icalendar import Calendar, Event, vCalAddress
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 
-from contract_flow.domain.context import PARIS
 from contract_flow.domain.reminders.planner import ReminderKind
+from contract_flow.formatting import as_moment, format_day, format_moment, format_money, format_percent
 from contract_flow.mime import Attachment, OutgoingEmail, compose
 
 if TYPE_CHECKING:
@@ -53,19 +53,7 @@ if TYPE_CHECKING:
 LANGUAGES = ("fr", "en")
 #: "billing": the CFA's billing address of reminders.toml (participation.billing_email).
 ROLES = ("apprentice", "advisor", "tutor", "mentor", "employer", "billing")
-NBSP = "\u00a0"  # French typography: no line break inside "1 234,56 €" or "53 %"
-CENT = Decimal("0.01")
 ASCII_SPACES = re.compile(r"[ \t\r\n]+")
-MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-}
-WEEKDAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 REVIEW_LENGTH = timedelta(hours=1)
 
 
@@ -74,47 +62,6 @@ class Rendered:
     subject: str
     text: str
     html: str
-
-
-def _moment(value: object) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return (moment if moment.tzinfo else moment.replace(tzinfo=PARIS)).astimezone(PARIS)
-
-
-def _date(value: object) -> date:
-    if isinstance(value, datetime) or (isinstance(value, str) and len(value) > len("2027-03-12")):
-        return _moment(value).date()
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def format_day(value: object, language: str) -> str:
-    """A day for people: "1er mars 2027", "12 mars 2027"; "1 March 2027"."""
-    day = _date(value)
-    number = "1er" if language == "fr" and day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[language][day.month - 1]} {day.year}"
-
-
-def format_moment(value: object, language: str) -> str:
-    """A meeting time, in Paris: "mardi 2 mars 2027 à 14 h 00"; "Tuesday 2 March 2027 at 14:00"."""
-    moment = _moment(value)
-    weekday = WEEKDAYS[language][moment.weekday()]
-    if language == "fr":
-        return f"{weekday} {format_day(moment, language)} à {moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
-    return f"{weekday} {format_day(moment, language)} at {moment.hour:02d}:{moment.minute:02d}"
-
-
-def format_euros(value: object, language: str) -> str:
-    """An amount: "1 234,56 €" in French, "€1,234.56" in English."""
-    amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-    sign, grouped = ("-" if amount < 0 else ""), f"{abs(amount):,.2f}"
-    if language == "fr":
-        return f"{sign}{grouped.replace(',', NBSP).replace('.', ',')}{NBSP}€"
-    return f"{sign}€{grouped}"
-
-
-def format_percent(value: object, language: str) -> str:
-    number = format(Decimal(str(value)).normalize(), "f")
-    return f"{number.replace('.', ',')}{NBSP}%" if language == "fr" else f"{number}%"
 
 
 def _filter(function: Any) -> Any:
@@ -138,7 +85,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(day=_filter(format_day), moment=_filter(format_moment),
-                               euros=_filter(format_euros), percent=_filter(format_percent))
+                               euros=_filter(format_money), percent=_filter(format_percent))
     return environment
 
 
@@ -209,7 +156,7 @@ def invitation_ics(settings: Settings, row: LedgerRow, language: str, now: datet
     event = Event()
     event.add("uid", review_uid(payload["review_id"], settings.message_id_domain))
     event.add("dtstamp", now.astimezone(UTC))
-    event.add("dtstart", _moment(payload["planned_at"]).astimezone(UTC))
+    event.add("dtstart", as_moment(payload["planned_at"]).astimezone(UTC))
     event.add("duration", REVIEW_LENGTH)
     event.add("summary", _block(reminder, language, "calendar_summary", variables))
     event.add("location", payload["place"])

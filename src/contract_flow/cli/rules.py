@@ -34,12 +34,15 @@ from contract_flow.domain.rules import (
     trial_end,
 )
 from contract_flow.domain.values import parse_amount, parse_date
+from contract_flow.formatting import format_money, format_percent
 from contract_flow.rulefiles import load_programme_calendar, load_ruleset
 
 BAD_INPUT = 2
+#: Tables for people are in English, as the rest of the CLI (a --lang option is issue 15's).
+CLI_LANGUAGE = "en"
 
 app = typer.Typer(
-    help="The legal rules (configs/rules/fr.toml): minimum pay, age eligibility, trial end, deadlines.",
+    help="The legal rules (rules/fr.toml): minimum pay, age eligibility, trial end, deadlines.",
     no_args_is_help=True,
 )
 
@@ -95,8 +98,16 @@ def _show(data: dict[str, Any], as_json: bool, title: str) -> None:
     table = Table(title=title, show_header=False)
     for key, value in data.items():
         shown = "\n".join(value) if isinstance(value, list | tuple) else value
-        table.add_row(key.replace("_", " "), f"{shown:.2f}" if isinstance(shown, Decimal) else str(shown))
+        table.add_row(key.replace("_", " "), _for_people(key, shown))
     console.print(table)
+
+
+def _for_people(key: str, value: object) -> str:
+    """A rule's Decimal is a percentage when its name says so (percent, percent_of_smic...), else euros: written
+    by the one formatter, in English (the CLI's language); JSON keeps the machine value ("989.52")."""
+    if not isinstance(value, Decimal):
+        return str(value)
+    return format_percent(value, CLI_LANGUAGE) if "percent" in key else format_money(value, CLI_LANGUAGE)
 
 
 # The options of `pay`, `pay-schedule` and `eligibility` for contracts that are not a whole first contract.
@@ -262,8 +273,9 @@ def pay_schedule_command(
     table = Table("from", "to", "year", "age band", "%", "reference", "minimum monthly gross", "rule",
                   title=f"Minimum pay from {start}")
     for p in periods:
-        table.add_row(str(p.start), str(p.end), str(p.contract_year), p.age_band, f"{p.percent:.2f}", p.reference,
-                      f"{p.minimum_monthly_gross:.2f}", p.minimum_rule)
+        table.add_row(str(p.start), str(p.end), str(p.contract_year), p.age_band,
+                      format_percent(p.percent, CLI_LANGUAGE), p.reference,
+                      format_money(p.minimum_monthly_gross, CLI_LANGUAGE), p.minimum_rule)
     console.print(table)
 
 
@@ -299,13 +311,15 @@ def eligibility(
 
 def _programme_calendar(code: str) -> ProgrammeCalendar:
     """The calendar of programme `code`, whatever its capitals: the one stored with it in the database (the one
-    its cases use), else its file in configs/programmes (the rules answer without a database too)."""
+    its cases use), else its programmes/<code>.toml, the site's or the package's (configfiles: the rules answer
+    without a database too)."""
     import sqlalchemy.exc
 
+    from contract_flow import configfiles
     from contract_flow.cli.runtime import get_app
     from contract_flow.domain.errors import NotFound
-    from contract_flow.rulefiles import PROGRAMMES_DIR
-    from contract_flow.services.directory import programme_calendar_of, programme_code
+    from contract_flow.services.common import programme_code
+    from contract_flow.services.directory import programme_calendar_of
 
     code = programme_code(code)
     try:
@@ -316,10 +330,11 @@ def _programme_calendar(code: str) -> ProgrammeCalendar:
         text = str(exc.orig)
         if not ("no such table" in text or "no such column" in text or "does not exist" in text):
             raise
-    if not (PROGRAMMES_DIR / f"{code}.toml").is_file():
-        known = ", ".join(sorted(file.stem for file in PROGRAMMES_DIR.glob("*.toml"))) or "none"
+    if configfiles.programme_file(code) is None:
+        known = ", ".join(configfiles.programme_codes()) or "none"
+        places = " or ".join(str(directory) for directory in configfiles.programme_dirs())
         raise InvalidInput("programme", f"no calendar for {code!r}: no such programme in the database, nor a "
-                                        f"file in {PROGRAMMES_DIR} (files: {known})")
+                                        f"file in {places} (files: {known})")
     return load_programme_calendar(code)
 
 
@@ -327,7 +342,7 @@ def _programme_calendar(code: str) -> ProgrammeCalendar:
 def trial_end_command(
     contract_start: ContractStart,
     programme: Annotated[str | None, typer.Option(
-        "--programme", help="Programme code, any capitals (the database's, else configs/programmes).")] = None,
+        "--programme", help="Programme code, any capitals (the database's, else programmes/<code>.toml).")] = None,
     calendar: Annotated[str | None, typer.Option("--calendar", help="A TOML file of [[school]] periods.")] = None,
     absence: Annotated[
         list[str] | None, typer.Option("--absence", help="Absence from the company, FROM:TO (repeatable).")
@@ -462,7 +477,8 @@ def _show_check(result: RulesCheck) -> None:
     table.add_column(overflow="fold")  # a hash or a path cut short identifies nothing
     table.add_row("rule file", str(result.rules_file))
     table.add_row("sha256", result.rules_sha256)
-    table.add_row("newest SMIC", f"{smic.monthly_gross:.2f} from {smic.effective_from} ({smic.source})")
+    table.add_row("newest SMIC", f"{format_money(smic.monthly_gross, CLI_LANGUAGE)} from {smic.effective_from} "
+                  f"({smic.source})")
     table.add_row("reference", f"openfisca-france {reference.version} ({reference.file})" if reference else "none")
     console.print(table)
     if reference is None:
@@ -471,6 +487,7 @@ def _show_check(result: RulesCheck) -> None:
     for message in result.messages():
         print(message, end="\n\n")
     for entry in result.unconfirmed:
-        print(f"note: the SMIC of {entry.effective_from} ({entry.monthly_gross:.2f}) is newer than what "
+        print(f"note: the SMIC of {entry.effective_from} ({format_money(entry.monthly_gross, CLI_LANGUAGE)}) is "
+              "newer than what "
               f"openfisca-france {reference.version} vouches for (up to {reference.vouched_until})")
     print(result.summary())

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from contract_flow.domain.context import PARIS
+from contract_flow.formatting import format_day, format_moment, format_money, format_number, format_percent
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -68,20 +68,22 @@ class Translator:
     def has(self, key: str) -> bool:
         return key in self._texts
 
+    # Numbers, money and dates come from the one formatter (Babel), as in the emails; "—" stands for no value.
     def date(self, value: date | None) -> str:
-        if value is None:
-            return "—"
-        return value.strftime("%d/%m/%Y") if self.language == "fr" else value.isoformat()
+        """A day in a table: "04/02/2027" in both languages (fr_FR and en_GB write the day first)."""
+        return "—" if value is None else format_day(value, self.language, "short")
 
     def moment(self, value: datetime | None) -> str:
-        """An instant as Paris wall time, where the CFA is."""
-        if value is None:
-            return "—"
-        local = value.astimezone(PARIS)
-        return local.strftime("%d/%m/%Y %H:%M") if self.language == "fr" else local.strftime("%Y-%m-%d %H:%M")
+        """An instant as Paris wall time, where the CFA is: "20/10/2026 16:00", "20/10/2026, 16:00"."""
+        return "—" if value is None else format_moment(value, self.language, "short")
 
     def money(self, value: Any) -> str:
-        if value is None:
-            return "—"
-        text = f"{value:,.2f}"
-        return text.replace(",", "\u202f").replace(".", ",") + "\u00a0€" if self.language == "fr" else f"€{text}"
+        """"1 234,50 €" (U+202F between groups, U+00A0 before €), "€1,234.50"."""
+        return "—" if value is None else format_money(value, self.language)
+
+    def percent(self, points: Any) -> str:
+        """"53 %", "53%": a percentage in points, as the rule set writes them."""
+        return "—" if points is None else format_percent(points, self.language)
+
+    def number(self, value: Any) -> str:
+        return "—" if value is None else format_number(value, self.language)

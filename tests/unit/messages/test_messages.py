@@ -22,16 +22,8 @@ from contract_flow.domain.reminders import CaseFacts, PlannedReminder, ReminderK
 from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.reviews import Party, Review
 from contract_flow.domain.states import CaseState
-from contract_flow.messages import (
-    Rendered,
-    build_email,
-    format_day,
-    format_euros,
-    format_moment,
-    format_percent,
-    message_id_for,
-    render,
-)
+from contract_flow.formatting import format_day, format_money
+from contract_flow.messages import Rendered, build_email, message_id_for, render
 from contract_flow.rulefiles import load_ruleset
 from contract_flow.settings import Settings
 
@@ -272,11 +264,11 @@ def test_the_pay_change_states_the_new_amount_and_the_day_it_applies_from(role: 
     payload = one(ReminderKind.PAY_CHANGE, role).payload
     assert payload["from"] == "2026-12-01"  # the month after the 18th birthday (D6222-31)
     french = render(ReminderKind.PAY_CHANGE, payload, "fr")
-    amount = format_euros(payload["amount"], "fr")
+    amount = format_money(payload["amount"], "fr")
     assert re.fullmatch(rf"\d{{3}},\d{{2}}{NBSP}€", amount)
     assert amount in french.subject
     assert "1er décembre 2026" in french.subject
-    assert f"passe de {format_euros(payload['previous_amount'], 'fr')} à {amount} brut par mois" in french.text
+    assert f"passe de {format_money(payload['previous_amount'], 'fr')} à {amount} brut par mois" in french.text
     assert f"{payload['percent']}{NBSP}% du SMIC" in french.text
     assert "18 à 20 ans" in french.text
     english = render(ReminderKind.PAY_CHANGE, payload, "en")
@@ -375,44 +367,6 @@ def test_an_unknown_language_or_kind_is_refused_by_name() -> None:
         render(ReminderKind.TRIAL_ENDING, payload, "de")
     with pytest.raises(ValueError, match="no_such_kind"):
         render("no_such_kind", payload, "fr")
-
-
-# --- formats for people -----------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("value", "language", "expected"), [
-    ("2027-03-12", "fr", "12 mars 2027"),
-    ("2027-03-01", "fr", "1er mars 2027"),
-    ("2026-08-15", "fr", "15 août 2026"),
-    ("2027-03-12", "en", "12 March 2027"),
-    ("2027-03-01", "en", "1 March 2027"),
-    ("2026-10-27T00:30+01:00", "fr", "27 octobre 2026"),
-    ("2026-10-26T23:30+00:00", "en", "27 October 2026"),  # already the 27th in Paris
-])
-def test_days_are_written_for_people(value: str, language: str, expected: str) -> None:
-    assert format_day(value, language) == expected
-
-
-def test_meeting_times_are_given_in_paris_time() -> None:
-    assert format_moment("2026-10-27T14:00+01:00", "fr") == f"mardi 27 octobre 2026 à 14{NBSP}h{NBSP}00"
-    assert format_moment("2026-10-27T13:00+00:00", "en") == "Tuesday 27 October 2026 at 14:00"
-    assert format_moment("2027-04-01T09:05+02:00", "fr") == f"jeudi 1er avril 2027 à 9{NBSP}h{NBSP}05"
-
-
-@pytest.mark.parametrize(("value", "french", "english"), [
-    ("1234.56", f"1{NBSP}234,56{NBSP}€", "€1,234.56"),
-    ("966.2", f"966,20{NBSP}€", "€966.20"),
-    ("1823.03", f"1{NBSP}823,03{NBSP}€", "€1,823.03"),
-    ("1234567.891", f"1{NBSP}234{NBSP}567,89{NBSP}€", "€1,234,567.89"),
-])
-def test_amounts_are_written_for_people(value: str, french: str, english: str) -> None:
-    assert format_euros(value, "fr") == french
-    assert format_euros(value, "en") == english
-
-
-def test_percentages_follow_each_languages_typography() -> None:
-    assert format_percent("53", "fr") == f"53{NBSP}%"
-    assert format_percent("100", "en") == "100%"
-    assert format_percent("53.5", "fr") == f"53,5{NBSP}%"
 
 
 # --- the email --------------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_the_shipped_rule_set_agrees_and_exits_0() -> None:
     text = check()
     assert text.exit_code == 0
     assert "agrees with openfisca-france" in text.stdout
-    assert "1867.02 from 2026-06-01" in text.stdout
+    assert "€1,867.02 from 2026-06-01" in text.stdout
 
 
 def test_a_rule_set_without_the_june_2026_smic_exits_1_with_the_entry_to_add(

@@ -143,5 +143,5 @@ def test_the_schedule_table_names_the_rule_of_each_period(monkeypatch: pytest.Mo
     result = runner.invoke(root, ["rules", "pay-schedule", *APPRENTICE, "--years", "1", "--previous-contract-end",
                                   "2026-08-31", "--previous-contract-year", "3"], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.stderr
-    assert "1456.28" in result.stdout
+    assert "€1,456.28" in result.stdout  # for people: the one formatter, English
     assert "D6222-29" in result.stdout
