@@ -79,6 +79,7 @@ from bench._common import Postgres, run  # noqa: E402
 from bench._support import COUNTER, NOOP  # noqa: E402
 from contract_flow.adapters.clock import FixedClock  # noqa: E402
 from contract_flow.bootstrap import App, bootstrap  # noqa: E402
+from contract_flow.configfiles import PACKAGED_DIR  # noqa: E402
 from contract_flow.domain.case import Track  # noqa: E402
 from contract_flow.domain.reminders import PlannedReminder, ReminderKind  # noqa: E402
 from contract_flow.messages import message_id_for  # noqa: E402
@@ -86,7 +87,7 @@ from contract_flow.services.cases import OpenCase, open_case  # noqa: E402
 from contract_flow.services.directory import add_programme  # noqa: E402
 from contract_flow.services.reminders import due, sweep  # noqa: E402
 from contract_flow.services.schema import upgrade  # noqa: E402
-from contract_flow.settings import CONFIG_DIR, Settings  # noqa: E402
+from contract_flow.settings import Settings  # noqa: E402
 from tests.support.processes import CONTRACT_FLOW, Process  # noqa: E402
 from tests.support.servers import ENV_POSTGRES_URL, ENV_REDIS_URL, libpq_dsn, start_postgres, start_redis  # noqa: E402
 from tests.support.smtp_sink import SmtpSink  # noqa: E402
@@ -107,7 +108,7 @@ WORKER_FLAGS = ["--without-gossip", "--without-mingle"]
 
 def reminders_file(folder: Path, send_batch: int, sweep_batch: int) -> Path:
     """The shipped policies, with no quiet hours (the bench runs at any hour) and the batches asked for."""
-    data = tomllib.loads((CONFIG_DIR / "reminders.toml").read_text())
+    data = tomllib.loads((PACKAGED_DIR / "reminders.toml").read_text())
     data["quiet_hours"] = {"start": "00:00", "end": "00:00"}
     data["delivery"]["sweep_batch"] = sweep_batch
     data["delivery"]["send_batch"] = send_batch

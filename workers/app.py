@@ -7,7 +7,7 @@ source of truth: a task lost anyway leaves its rows `sending`, and the next swee
 timeout.
 
 Production: Redis is the broker and holds RedBeat's lock, so exactly one beat runs. The embedded default needs
-no server: kombu's filesystem transport under `var/broker` and the standard beat scheduler.
+no server: kombu's filesystem transport under `<data_dir>/broker` and the standard beat scheduler.
 """
 
 from __future__ import annotations

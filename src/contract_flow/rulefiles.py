@@ -1,4 +1,6 @@
-"""Reading the rule files: `configs/rules/fr.toml` and `configs/programmes/<code>.toml`.
+"""Reading the rule files: `rules/fr.toml`, `programmes/<code>.toml` and `reminders.toml`.
+
+Where they are (the package's `configs/`, or a site's `CONTRACT_FLOW_CONFIG_DIR`) is `contract_flow.configfiles`.
 
 The I/O side of `contract_flow.domain.rules`, which stays pure. The default files are parsed once per process;
 a file given by path is read each time (it may be edited between two calls, e.g. in tests).
@@ -13,13 +15,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from contract_flow import configfiles
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.reminders import ReminderPolicies, parse_policies
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSet, RuleSetError, parse_calendar, parse_ruleset
-from contract_flow.settings import CONFIG_DIR
 
-DEFAULT_RULES_FILE = CONFIG_DIR / "rules" / "fr.toml"
-PROGRAMMES_DIR = CONFIG_DIR / "programmes"
+#: The rule set shipped with the package (a site's own is `settings.rules_file`).
+DEFAULT_RULES_FILE = configfiles.PACKAGED_DIR / configfiles.RULES
+#: The programme files shipped with the package (a site's `programmes/` is searched first: configfiles).
+PROGRAMMES_DIR = configfiles.PACKAGED_DIR / configfiles.PROGRAMMES
 _PROGRAMME_CODE = re.compile(r"[a-z0-9][a-z0-9_-]*")  # anything else (a dot, a slash) is a file path
 T = TypeVar("T")
 
@@ -52,7 +56,7 @@ def _default_ruleset() -> RuleSet:
 
 
 def load_ruleset(path: Path | str | None = None) -> RuleSet:
-    """The rule set in `path`, by default `configs/rules/fr.toml` (parsed once per process)."""
+    """The rule set in `path`, by default the packaged `rules/fr.toml` (parsed once per process)."""
     if path is None or Path(path).resolve() == DEFAULT_RULES_FILE.resolve():
         return _default_ruleset()
     return _parse_file(Path(path), parse_ruleset)
@@ -60,15 +64,17 @@ def load_ruleset(path: Path | str | None = None) -> RuleSet:
 
 @lru_cache(maxsize=32)
 def _programme_calendar(code: str) -> ProgrammeCalendar:
-    path = PROGRAMMES_DIR / f"{code}.toml"
-    if not path.is_file():
-        known = ", ".join(sorted(file.stem for file in PROGRAMMES_DIR.glob("*.toml"))) or "none"
-        raise RuleSetError(f"programme: no calendar for {code!r} in {PROGRAMMES_DIR} (known: {known})")
+    path = configfiles.programme_file(code)
+    if path is None:
+        known = ", ".join(configfiles.programme_codes()) or "none"
+        places = " or ".join(str(directory) for directory in configfiles.programme_dirs())
+        raise RuleSetError(f"programme: no calendar for {code!r} in {places} (known: {known})")
     return _parse_file(path, parse_calendar)
 
 
 def load_programme_calendar(code_or_path: str | Path) -> ProgrammeCalendar:
-    """The school periods of a programme, by code (`configs/programmes/<code>.toml`, cached) or by file path.
+    """The school periods of a programme, by code (`programmes/<code>.toml`, the site's first; cached) or by
+    file path.
 
     The file may be a whole programme file or a calendar-only file holding just its `[[school]]` periods.
     """
@@ -78,7 +84,7 @@ def load_programme_calendar(code_or_path: str | Path) -> ProgrammeCalendar:
 
 
 def load_reminder_policies(path: Path | str) -> ReminderPolicies:
-    """configs/reminders.toml, parsed; a wrong value is refused naming the file and the key."""
+    """reminders.toml (`settings.reminders_file`), parsed; a wrong value is refused naming the file and the key."""
     data = read_toml(Path(path))
     try:
         return parse_policies(data)

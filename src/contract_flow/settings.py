@@ -1,7 +1,14 @@
-"""Settings, typed, in one place: read from a TOML file in `configs/`, then overridden by the environment.
+"""Settings, typed, in one place: read from a TOML file, then overridden by the environment.
 
-The file is `--config` on the command line, else `CONTRACT_FLOW_CONFIG`, else `configs/default.toml`. Any
-setting can be overridden by `CONTRACT_FLOW_<NAME>` (e.g. `CONTRACT_FLOW_DATABASE_URL`).
+The file is `--config` on the command line, else `CONTRACT_FLOW_CONFIG`, else `default.toml` in the site's
+configuration directory (`CONTRACT_FLOW_CONFIG_DIR`), else the packaged `contract_flow/configs/default.toml`
+(see `contract_flow.configfiles`). Any setting can be overridden by `CONTRACT_FLOW_<NAME>` (e.g.
+`CONTRACT_FLOW_DATABASE_URL`).
+
+The embedded default keeps its files (the SQLite database, the filesystem broker's queue, caught emails) in
+`data_dir`: `CONTRACT_FLOW_DATA_DIR`, else the user's data directory (`$XDG_DATA_HOME/contract-flow`, else
+`~/.local/share/contract-flow`), never the directory a command happens to run in. `database_url` defaults to
+`sqlite:///<data_dir>/contract-flow.sqlite`, an absolute path.
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import (
@@ -19,18 +26,33 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-#: The repository's root when running from a checkout; configs are looked up there.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CONFIG_DIR = PROJECT_ROOT / "configs"
-DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
+from contract_flow import configfiles
+
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
+DATABASE_FILE = "contract-flow.sqlite"
+
+
+def user_data_dir() -> Path:
+    """The XDG base directory specification's data home for contract-flow (where `pip install --user` users
+    expect an application's files): `$XDG_DATA_HOME/contract-flow`, else `~/.local/share/contract-flow`."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or "")
+    if not base.is_absolute():  # the specification: a relative XDG_DATA_HOME is invalid and ignored
+        base = Path.home() / ".local" / "share"
+    return base / "contract-flow"
+
+
+def sqlite_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / DATABASE_FILE}"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CONTRACT_FLOW_", extra="forbid")
 
     environment: Literal["development", "test", "production"] = "development"
-    database_url: str = "sqlite:///var/contract-flow.sqlite"
+    #: The embedded default's files; made absolute (from the current directory) when the settings are read.
+    data_dir: Path = Field(default_factory=user_data_dir)
+    #: A relative SQLite path would follow the current directory: the default is absolute, under data_dir.
+    database_url: str = Field(default_factory=lambda data: sqlite_url(data["data_dir"]))
     #: SQLite waits this long for another writer before giving up (milliseconds).
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
     secret_key: str = DEVELOPMENT_SECRET
@@ -38,9 +60,9 @@ class Settings(BaseSettings):
     #: 0.1 s a hash); "cheapest" is for test suites that create hundreds of users, refused in production.
     password_hash_cost: Literal["standard", "cheapest"] = "standard"
     timezone: str = "Europe/Paris"
-    rules_file: Path = CONFIG_DIR / "rules" / "fr.toml"
-    programmes_dir: Path = CONFIG_DIR / "programmes"
-    reminders_file: Path = CONFIG_DIR / "reminders.toml"
+    #: The site's file when its configuration directory has one, else the packaged one (configfiles.find).
+    rules_file: Path = Field(default_factory=lambda: configfiles.find(configfiles.RULES))
+    reminders_file: Path = Field(default_factory=lambda: configfiles.find(configfiles.REMINDERS))
     config_file: Path | None = None
     #: Language of messages to people whose own is not known (templates exist in "fr" and "en").
     default_language: Literal["fr", "en"] = "fr"
@@ -59,7 +81,7 @@ class Settings(BaseSettings):
     # Celery: the broker carries send tasks only; the ledger in the database is the source of truth.
     #: "filesystem://" needs no server (embedded default); production uses Redis.
     broker_url: str = "filesystem://"
-    broker_dir: Path = Path("var/broker")
+    broker_dir: Path = Field(default_factory=lambda data: data["data_dir"] / "broker")
     #: Redis for the beat lock (exactly one beat runs); None in the embedded default (one process).
     redis_url: str | None = None
     beat_lock_timeout_seconds: int = Field(default=60, ge=5)
@@ -67,6 +89,15 @@ class Settings(BaseSettings):
     broker_visibility_timeout_seconds: int = Field(default=600, ge=10)
     worker_concurrency: int = Field(default=2, ge=1)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _absolute_data_dir(cls, values: Any) -> Any:
+        """data_dir is fixed once, absolute: the defaults derived from it must not move with the current
+        directory (a relative `CONTRACT_FLOW_DATA_DIR=var` is the checkout's var/ when `make run` sets it)."""
+        if isinstance(values, dict) and values.get("data_dir"):
+            return {**values, "data_dir": Path(values["data_dir"]).expanduser().resolve()}
+        return values
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> Settings:
@@ -92,8 +123,9 @@ class Settings(BaseSettings):
 
 
 def config_path() -> Path:
+    """The settings file: `--config` / `CONTRACT_FLOW_CONFIG`, else the site's default.toml, else the package's."""
     chosen = os.environ.get("CONTRACT_FLOW_CONFIG")
-    return Path(chosen) if chosen else DEFAULT_CONFIG
+    return Path(chosen) if chosen else configfiles.find(configfiles.SETTINGS)
 
 
 @lru_cache(maxsize=1)

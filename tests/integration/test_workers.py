@@ -19,10 +19,11 @@ import tomli_w
 
 from contract_flow.adapters.smtp import SmtpMailer
 from contract_flow.bootstrap import bootstrap
+from contract_flow.configfiles import PACKAGED_DIR
 from contract_flow.domain.reminders import PlannedReminder, ReminderKind
 from contract_flow.messages import message_id_for
 from contract_flow.services.reminders import ledger, sweep
-from contract_flow.settings import CONFIG_DIR, Settings
+from contract_flow.settings import Settings
 from tests.support.cases import open_candidate
 from tests.support.processes import Process
 from tests.support.servers import RedisServer
@@ -36,7 +37,7 @@ CONCURRENCY = 2  # pool processes of each `contract-flow worker` started here
 @pytest.fixture
 def reminders_file(tmp_path: Path) -> Path:
     """The shipped policies, with no quiet hours (these tests run at any hour) and short claim timeouts."""
-    data = tomllib.loads((CONFIG_DIR / "reminders.toml").read_text())
+    data = tomllib.loads((PACKAGED_DIR / "reminders.toml").read_text())
     data["quiet_hours"] = {"start": "00:00", "end": "00:00"}
     data["delivery"]["claim_timeout_seconds"] = CLAIM_TIMEOUT
     data["delivery"]["send_batch"] = 50

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import URL
 
 from contract_flow.cli.output import console, print_json
 from contract_flow.cli.runtime import get_app
@@ -29,7 +30,18 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 
     app = get_app()
     reached = upgrade(app, revision)
-    console.print(f"database {app.engine.url.render_as_string(hide_password=True)} at revision {reached}")
+    # Where it is, said plainly: a SQLite file is created where the URL says, so print its absolute path.
+    console.print(f"database {database_location(app.engine.url)} at revision {reached}", markup=False,
+                  soft_wrap=True)
+
+
+def database_location(url: URL) -> str:
+    """A SQLite file's absolute path (what an operator looks for), any other database's URL without password."""
+    database = url.database
+    if url.get_backend_name() == "sqlite" and database and database != ":memory:" and not database.startswith(
+            "file:"):
+        return f"{Path(database).resolve()} (SQLite)"
+    return url.render_as_string(hide_password=True)
 
 
 @user_app.command("add")
@@ -183,5 +195,5 @@ def serve(
     from contract_flow.cli.up import warn_if_rules_lag
 
     warn_if_rules_lag(get_app())  # the settings are read (and refused if wrong) before the server starts
-    uvicorn.run("contract_flow.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("contract_flow.asgi:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info", proxy_headers=False)

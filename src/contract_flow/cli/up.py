@@ -1,7 +1,7 @@
 """`contract-flow up`: the whole embedded default in one command (what `make run` starts).
 
 The HTTP API in this process; a reminder worker and a beat as child processes (the filesystem broker needs no
-server); a local mail catcher keeping emails in var/mail. Ctrl-C stops them all.
+server); a local mail catcher keeping emails in <data_dir>/mail. Ctrl-C stops them all.
 """
 
 from __future__ import annotations
@@ -46,14 +46,14 @@ def warn_if_rules_lag(app: App) -> None:
 def up(
     host: Annotated[str, typer.Option(help="Address the API listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the API.")] = 8000,
-    mail: Annotated[bool, typer.Option(help="Keep emails in var/mail (a local SMTP server) instead of "
+    mail: Annotated[bool, typer.Option(help="Keep emails in <data_dir>/mail (a local SMTP server) instead of "
                                              "sending them.")] = True,
 ) -> None:
     """Serve the API with a reminder worker and beat, on the configured (embedded by default) setup."""
     import uvicorn
 
     from contract_flow.adapters.mailcatcher import MailCatcher
-    from contract_flow.api.app import create_app
+    from contract_flow.asgi import create_app
 
     app = get_app()
     warn_if_rules_lag(app)
@@ -64,10 +64,10 @@ def up(
     ]
     catcher = None
     if mail:
-        catcher = MailCatcher(Path("var/mail").resolve(), app.settings.smtp_host, app.settings.smtp_port)
+        catcher = MailCatcher(app.settings.data_dir / "mail", app.settings.smtp_host, app.settings.smtp_port)
         catcher.start()
     console.print(f"API on http://{host}:{port}/docs (OpenAPI: /openapi.json); a worker and a beat deliver the "
-                  f"reminders{'; emails are kept in var/mail' if catcher else ''}. Ctrl-C stops everything.")
+                  f"reminders{f'; emails are kept in {catcher.folder}' if catcher else ''}. Ctrl-C stops everything.")
     try:
         uvicorn.run(create_app(app), host=host, port=port, log_level="warning")
     finally:

@@ -1,22 +1,22 @@
-"""configs/reminders.toml parsed into the policies, wrong values refused by name; the quiet hours of emails."""
+"""The packaged reminders.toml parsed into the policies, wrong values refused by name; the quiet hours of emails."""
 
 from __future__ import annotations
 
 import copy
 import tomllib
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contract_flow.configfiles import PACKAGED_DIR
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.reminders import ReminderPolicies, defer_past_quiet_hours, parse_policies
 
-CONFIG = Path(__file__).resolve().parents[3] / "configs" / "reminders.toml"
+CONFIG = PACKAGED_DIR / "reminders.toml"
 DEFAULTS = ReminderPolicies()
 
 
