@@ -1,39 +1,57 @@
-"""SIRET numbers: 14 digits whose Luhn checksum is valid (INSEE, "Répertoire SIRENE")."""
+"""SIRET and SIREN numbers (INSEE, "Répertoire SIRENE"), checked by python-stdnum's `stdnum.fr.siret` and
+`stdnum.fr.siren`: a SIRET is 14 digits, the SIREN of its company (9 digits) then the establishment's number; the
+whole SIRET and its SIREN each end with a Luhn check digit, except La Poste's establishments, numbered so that the
+sum of their digits is a multiple of 5 (INSEE's one documented exception; its head office keeps the Luhn key).
+
+stdnum's exceptions say *that* a number is wrong; the problems below say it in words a person can act on, and are
+the refusals' reasons (guards, facts), so their wording is kept.
+"""
 
 from __future__ import annotations
 
-#: La Poste's establishments are numbered outside the Luhn rule; INSEE documents this one exception.
+from stdnum import luhn
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.fr import siren, siret
+
+#: La Poste's SIREN: its establishments' SIRETs follow the sum-of-digits rule (stdnum checks it), to name the rule
+#: a refusal broke; its head office keeps the Luhn key.
 _LA_POSTE_SIREN = "356000000"
 _LA_POSTE_HEAD_OFFICE = "35600000000048"
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
 _DIGITS = frozenset("0123456789")
 
 
 def siret_problem(value: str) -> str | None:
-    """Why `value` is not a valid SIRET, or None when it is."""
-    # ASCII digits only: str.isdigit() also accepts "²" or Arabic-Indic digits, which no register holds.
+    """Why `value` (already normalised) is not a valid SIRET, or None when it is."""
+    # ASCII digits only, before stdnum: its compact() would also take "732.829.320.00074", and the stored value
+    # must be the 14 digits (normalise_siret gives them).
     if len(value) != 14 or not _DIGITS.issuperset(value):
         return "a SIRET has exactly 14 digits"
-    if value.startswith(_LA_POSTE_SIREN) and value != _LA_POSTE_HEAD_OFFICE:
-        # INSEE: La Poste's establishments (not its head office, which keeps the Luhn key) are numbered so that
-        # the sum of the digits is a multiple of 5 (as python-stdnum's siret module checks).
-        return None if sum(int(c) for c in value) % 5 == 0 else "the SIRET's check digit is wrong (La Poste)"
-    return None if luhn_valid(value) else "the SIRET's check digit is wrong (Luhn)"
+    try:
+        siret.validate(value)
+    except InvalidChecksum:
+        if value.startswith(_LA_POSTE_SIREN) and value != _LA_POSTE_HEAD_OFFICE:
+            return "the SIRET's check digit is wrong (La Poste)"
+        # stdnum checks the whole SIRET's key, then its SIREN's: say which one is wrong.
+        if luhn.is_valid(value):
+            return "the SIREN's check digit (9th digit) is wrong (Luhn)"
+        return "the SIRET's check digit is wrong (Luhn)"
+    except ValidationError as problem:  # length and format were checked above: a future stdnum rule
+        return f"not a valid SIRET ({problem})"
+    return None
+
+
+def siren_problem(value: str) -> str | None:
+    """Why `value` (already normalised) is not a valid SIREN (9 digits, Luhn), or None when it is."""
+    if len(value) != 9 or not _DIGITS.issuperset(value):
+        return "a SIREN has exactly 9 digits"
+    return None if siren.is_valid(value) else "the SIREN's check digit is wrong (Luhn)"
 
 
 def normalise_siret(value: str) -> str:
-    """People type SIRETs with spaces ("732 829 320 00074"); store the 14 digits."""
-    return "".join(value.split())
+    """People type SIRETs with spaces ("732 829 320 00074", no-break ones when copied from a page) or dots; store
+    the 14 digits."""
+    return siret.compact("".join(value.split()))
+
+
+def normalise_siren(value: str) -> str:
+    return siren.compact("".join(value.split()))
