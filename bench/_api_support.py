@@ -46,7 +46,7 @@ from fastapi.responses import JSONResponse
 
 from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.db import make_engine
-from contract_flow.api.app import create_app
+from contract_flow.asgi import create_app
 from contract_flow.bootstrap import App, bootstrap
 from contract_flow.services.directory import token_hash
 from contract_flow.services.unit_of_work import Connections

@@ -48,7 +48,7 @@ from bench._common import run  # noqa: E402
 from contract_flow.adapters.clock import FixedClock  # noqa: E402
 from contract_flow.adapters.smtp import SmtpMailer  # noqa: E402
 from contract_flow.adapters.tables import metadata  # noqa: E402
-from contract_flow.api.app import create_app  # noqa: E402
+from contract_flow.asgi import create_app  # noqa: E402
 from contract_flow.bootstrap import App, bootstrap  # noqa: E402
 from contract_flow.domain.case import Track  # noqa: E402
 from contract_flow.rulefiles import load_programme_calendar  # noqa: E402

@@ -1,1 +1,18 @@
-"""The HTTP API (FastAPI): thin routes over the same use cases as the command line."""
+"""The HTTP API (FastAPI): thin routes over the same use cases as the command line, answering JSON only.
+
+`contract_flow.asgi` serves these routes beside the pages; nothing here imports `contract_flow.web`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from contract_flow.api.errors import DOCUMENTED
+from contract_flow.api.routes import cases, misc, reviews, rules
+
+DESCRIPTION = ("Apprenticeship cases from the first reflection to the signed contract and beyond. "
+               "Errors are JSON: {\"error\": code, \"message\": ..., \"field\": ...}.")
+#: The API's routers, under /api/v1, in the order they are included.
+ROUTERS: tuple[APIRouter, ...] = (misc.router, cases.router, reviews.router, rules.router)
+
+__all__ = ["DESCRIPTION", "DOCUMENTED", "ROUTERS"]

@@ -1,4 +1,5 @@
-"""What every route gets: the services (one App per process), the authenticated principal, If-Match."""
+"""What the routes of the API and of the pages get: the services (one App per process), the bearer principal,
+If-Match."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contract_flow.api.deps import services
 from contract_flow.domain.errors import NotAuthenticated
+from contract_flow.http.deps import services
 from contract_flow.services.access import Principal, principal_of
 
 SESSION_COOKIE = "contract_flow_session"

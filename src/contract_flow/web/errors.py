@@ -1,7 +1,7 @@
 """Errors on pages are pages: a login form when the session is gone, a page saying what went wrong otherwise.
 
-The API's handlers (api/errors.py) answer JSON; for any path outside /api/ they hand the error to `html_error`
-here. Forms catch the errors they expect themselves and show them next to the field (see `forms.py`).
+`contract_flow.asgi` hands every error on a page's path to `page_error` (the API's answer JSON). Forms catch the
+errors they expect themselves and show them next to the field (see `forms.py`).
 """
 
 from __future__ import annotations
@@ -15,15 +15,8 @@ from contract_flow.web.auth import CsrfRefused, LoginRequired, current_user
 from contract_flow.web.render import page, translator
 
 
-def is_page(path: str) -> bool:
-    """A web page's path: anything but the API and its documents."""
-    return not (path.startswith(("/api/", "/docs", "/redoc")) or path == "/openapi.json")
-
-
-def html_error(request: Request, status: int, message: str) -> Response | None:
-    """The error as an HTML page, for a page's path; None for the API's (its handlers answer JSON)."""
-    if not is_page(request.url.path):
-        return None
+def page_error(request: Request, status: int, message: str) -> Response:
+    """The error as an HTML page, with the navigation of the user still logged in (if any)."""
     try:
         user = current_user(request)
     except LoginRequired:
@@ -31,8 +24,13 @@ def html_error(request: Request, status: int, message: str) -> Response | None:
     return page(request, "error.html", user, status=status, title_key=f"error.{status}", message=message)
 
 
+def too_big_page(request: Request, limit: int) -> Response:
+    """A body over its limit (413): on a page, the import's file, said in the reader's language with the limit."""
+    return page_error(request, 413, translator(request, None)("import.too_big", size=f"{limit // 1024} KiB"))
+
+
 def install(api: FastAPI) -> None:
-    api.state.html_error = html_error
+    """The pages' own refusals: no session (to the login form) and a form without its CSRF token."""
 
     @api.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from contract_flow.adapters.clock import FixedClock
-from contract_flow.api.app import create_app
+from contract_flow.asgi import create_app
 from contract_flow.bootstrap import App, bootstrap
 from contract_flow.settings import Settings
 from tests.conftest import NOW, snapshot

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from contract_flow.api.app import MAX_BODY_BYTES
+from contract_flow.http.limits import MAX_BODY_BYTES
 from tests.conftest import snapshot
 from tests.e2e.api.conftest import Stage, World
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import uvicorn
 
-from contract_flow.api.app import create_app
+from contract_flow.asgi import create_app
 from contract_flow.bootstrap import App
 from tests.conftest import snapshot
 from tests.e2e.api.conftest import World

@@ -16,7 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from contract_flow.api.app import create_app
+from contract_flow.asgi import create_app
 from contract_flow.bootstrap import App
 from contract_flow.settings import Settings
 from tests.e2e.api.conftest import Stage

@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from contract_flow.api.app import create_app
+from contract_flow.asgi import create_app
 from contract_flow.bootstrap import App
 from tests.support.world import PASSWORD, World
 

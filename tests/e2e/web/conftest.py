@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from contract_flow.api.app import create_app
+from contract_flow.asgi import create_app
 from contract_flow.bootstrap import App
 from tests.support.world import PASSWORD, World
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from contract_flow.api.deps import CurrentPrincipal, IfMatch, Services
 from contract_flow.api.errors import ErrorOut
 from contract_flow.api.schemas import (
     AbsenceIn,
@@ -25,6 +24,7 @@ from contract_flow.api.schemas import (
 )
 from contract_flow.domain.case import Track
 from contract_flow.domain.errors import NotFound
+from contract_flow.http.deps import CurrentPrincipal, IfMatch, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.services import cases as case_services
 from contract_flow.services import reminders as reminder_services

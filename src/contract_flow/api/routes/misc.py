@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, status
 
-from contract_flow.api.deps import CurrentPrincipal, Services
 from contract_flow.api.schemas import BoardOut, Health, InboxItemOut, ProgrammeIn, ProgrammeOut
 from contract_flow.domain.case import Role
+from contract_flow.http.deps import CurrentPrincipal, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.services import inbox as inbox_services
 from contract_flow.services.access import STAFF, case_scope, require_role

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from contract_flow.api.deps import CurrentPrincipal, IfMatch, Services
 from contract_flow.api.schemas import ReviewLogIn, ReviewMissIn, ReviewOut, ReviewPlanIn, ReviewRescheduleIn
+from contract_flow.http.deps import CurrentPrincipal, IfMatch, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.services import reviews as review_services
 from contract_flow.services.access import ORGANISERS, PARTIES, case_of_review, ensure_visible, require_role

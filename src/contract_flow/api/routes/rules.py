@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from contract_flow.api.deps import CurrentPrincipal, Services
 from contract_flow.api.schemas import CalendarIn, CalendarReplacedOut, CaseImpactOut
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.rules import RuleSetError, parse_calendar
+from contract_flow.http.deps import CurrentPrincipal, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.services.access import STAFF, case_scope, require_role
 from contract_flow.services.directory import list_programmes, programme_code, set_calendar

@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contract_flow.api.deps import Services
 from contract_flow.domain.case import Role
 from contract_flow.domain.states import SEARCH_STEPS
+from contract_flow.http.deps import Services
 from contract_flow.services import people
 from contract_flow.services.access import require_role
 from contract_flow.services.inbox import inbox as read_inbox

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from contract_flow.api.deps import Services
 from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
@@ -26,6 +25,7 @@ from contract_flow.domain.states import (
     CaseState,
     Trigger,
 )
+from contract_flow.http.deps import Services
 from contract_flow.services import cases as case_services
 from contract_flow.services.access import STAFF, Principal, check_visible, require_role
 from contract_flow.services.reminders import ledger

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contract_flow.api.deps import Services
+from contract_flow.http.deps import Services
 from contract_flow.services.directory import check_login
 from contract_flow.web.auth import Csrf, LoginRequired, User, current_user, log_in, log_out
 from contract_flow.web.forms import local_path

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from contract_flow.api.deps import Services
 from contract_flow.domain.case import Role
+from contract_flow.http.deps import Services
 from contract_flow.services.access import Principal, case_scope, require_role
 from contract_flow.services.queries import awaiting_validation
 from contract_flow.web.auth import User

@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contract_flow.api.deps import Services
 from contract_flow.domain.case import Role
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused
+from contract_flow.http.deps import Services
 from contract_flow.services import people
 from contract_flow.services import reviews as review_services
 from contract_flow.services.access import ABSENCE_RECORDERS, PARTIES, case_of_review, require_role

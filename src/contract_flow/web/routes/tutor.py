@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contract_flow.api.deps import Services
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.reviews import Party, Review, ReviewState, SkillLevel
+from contract_flow.http.deps import Services
 from contract_flow.services import people
 from contract_flow.services import reviews as review_services
 from contract_flow.services.access import ORGANISERS, case_of_review, require_role

@@ -1,0 +1,65 @@
+"""The one ASGI application: the JSON API and the pages side by side, in one process, on the same services.
+
+Neither package imports the other (tests/unit/test_entrypoints.py checks it); this module puts them together:
+the API's routers, the pages' routers and /static, the session cookie the pages log in with, Server-Timing on
+pages, the body limits, and the error handlers of `contract_flow.http.errors` answering JSON on the API's paths
+and a page on the pages'. `contract-flow serve` and `up` serve `create_app`; the tests and benches build it too.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from contract_flow import __version__, api, web
+from contract_flow.api.errors import json_error
+from contract_flow.bootstrap import App, bootstrap
+from contract_flow.http import errors
+from contract_flow.http.errors import HttpError
+from contract_flow.http.limits import limit_body
+from contract_flow.http.timing import ServerTiming
+from contract_flow.web import errors as page_errors
+from contract_flow.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_SECONDS
+
+
+def is_page(path: str) -> bool:
+    """A web page's path: anything but the API and its documents."""
+    return not (path.startswith(("/api/", "/docs", "/redoc")) or path == "/openapi.json")
+
+
+def render_error(request: Request, error: HttpError) -> Response:
+    """An error raised while answering: a page on a page's path, the API's JSON anywhere else."""
+    if is_page(request.url.path):
+        return page_errors.page_error(request, error.status, error.message)
+    return json_error(error)
+
+
+def refuse_body(request: Request, error: HttpError) -> Response:
+    """A body refused before any route reads it: a page for a page's file over its limit (in the reader's
+    language), JSON otherwise (a NUL character is refused as JSON on every path)."""
+    if error.limit is not None and is_page(request.url.path):
+        return page_errors.too_big_page(request, error.limit)
+    return json_error(error)
+
+
+def create_app(services: App | None = None) -> FastAPI:
+    """The application on `services` (built from the settings when None: `uvicorn --factory`)."""
+    app = FastAPI(responses=api.DOCUMENTED, title="contract-flow", version=__version__, description=api.DESCRIPTION)
+    app.state.services = services or bootstrap()
+    errors.install(app, render_error)
+    for router in api.ROUTERS:
+        app.include_router(router)
+    app.middleware("http")(limit_body(refuse_body, web.BODY_LIMITS))
+
+    # Added after the body limits so that the session wraps them: a refused page is a page, in its language.
+    settings = app.state.services.settings
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
+                       max_age=SESSION_MAX_AGE_SECONDS, same_site="lax",
+                       https_only=settings.environment == "production")
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    app.add_middleware(ServerTiming, timed=is_page)
+    page_errors.install(app)
+    for router in web.ROUTERS:
+        app.include_router(router)
+    return app

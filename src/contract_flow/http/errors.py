@@ -1,0 +1,108 @@
+"""Errors as HTTP sees them, before anyone words them: a status, a stable code, a message, the field at fault.
+
+Domain errors map to a status and a code in one table (`DOMAIN_ERRORS`); FastAPI's and Starlette's own errors
+(an invalid request, a missing route) are described the same way. `install` hands each of them to one renderer,
+which `contract_flow.asgi` chooses: JSON for the API, a page for the pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from contract_flow.domain.errors import (
+    ConflictError,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    TransitionRefused,
+    TriggerNotAllowed,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class HttpError:
+    """One refusal: `details` are the extra facts a client may act on (reasons, allowed triggers, version...)."""
+
+    status: int
+    code: str
+    message: str
+    field: str | None = None
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+    #: The byte limit a 413 refers to (a page words it in the reader's language; it is no JSON field).
+    limit: int | None = None
+
+
+#: How one request's errors are answered (JSON or a page), chosen by the application that installs the handlers.
+ErrorRenderer = Callable[[Request, HttpError], Response]
+
+#: Each domain error's status and code; the first kind that matches wins, any other DomainError is 400 "refused".
+DOMAIN_ERRORS: tuple[tuple[type[DomainError], int, str], ...] = (
+    (InvalidInput, 422, "invalid_input"),
+    (NotFound, 404, "not_found"),
+    (TransitionRefused, 422, "transition_refused"),
+    (TriggerNotAllowed, 409, "trigger_not_allowed"),
+    (ConflictError, 409, "conflict"),
+    (NotAuthenticated, 401, "unauthenticated"),
+    (Forbidden, 403, "forbidden"),
+)
+#: The codes of the framework's own refusals (a missing route, a wrong method, a body it could not read).
+HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 404: "not_found", 405: "method_not_allowed",
+              413: "payload_too_large"}
+
+
+def from_domain(exc: DomainError) -> HttpError:
+    status, code = next(((status, code) for kind, status, code in DOMAIN_ERRORS if isinstance(exc, kind)),
+                        (400, "refused"))
+    if isinstance(exc, InvalidInput):
+        return HttpError(status, code, str(exc), exc.field)
+    if isinstance(exc, TransitionRefused):
+        return HttpError(status, code, str(exc), "trigger", {"reasons": list(exc.reasons)})
+    if isinstance(exc, TriggerNotAllowed):
+        return HttpError(status, code, str(exc), "trigger", {"allowed": list(exc.allowed)})
+    if isinstance(exc, ConflictError):
+        return HttpError(status, code, str(exc), "If-Match", {"version": exc.actual_version})
+    return HttpError(status, code, str(exc))
+
+
+def _field(location: tuple[Any, ...]) -> str:
+    # ("body", "facts", "offer.siret") -> "facts.offer.siret"; the "body"/"query"/"path" prefix says where.
+    parts = [str(part) for part in location[1:]] if len(location) > 1 else [str(p) for p in location]
+    return ".".join(parts)
+
+
+def from_validation(exc: RequestValidationError) -> HttpError:
+    """The first error names the field; every error is kept in `details["errors"]`."""
+    first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
+    # A body that is not JSON at all: its location is a character offset, the field at fault is the body.
+    at_fault = "body" if first.get("type") == "json_invalid" else _field(tuple(first.get("loc", ("body",))))
+    every = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg")} for e in exc.errors()]
+    return HttpError(422, "invalid_input", f"{at_fault}: {first.get('msg', 'invalid')}", at_fault,
+                     {"errors": every})
+
+
+def from_http(exc: StarletteHTTPException) -> HttpError:
+    return HttpError(exc.status_code, HTTP_CODES.get(exc.status_code, "http_error"), str(exc.detail))
+
+
+def install(app: FastAPI, render: ErrorRenderer) -> None:
+    """Domain errors, invalid requests and the framework's refusals, each answered by `render`."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        return render(request, from_domain(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return render(request, from_validation(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        return render(request, from_http(exc))
