@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: the embedded default (SQLite file, no server): schema, demo data, the board, then the API with a
-## reminder worker and beat (Ctrl-C stops them); the demo users' tokens are printed
+## reminder worker and beat (Ctrl-C stops them); the demo users' tokens are printed. Its files (the database
+## var/contract-flow.sqlite, the broker's queue, caught emails) stay in the checkout's var/, not the user's data dir.
+run: export CONTRACT_FLOW_DATA_DIR ?= $(CURDIR)/var
 run: $(STAMP)
 	$(BIN)/contract-flow db upgrade
 	$(BIN)/contract-flow demo --tokens

@@ -35,6 +35,19 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 VALID_SIRET = "73282932000074"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The embedded default's files (the broker's queue, a database no test named) go to a temporary directory,
+    never the user's data directory (settings.user_data_dir); subprocesses inherit it."""
+    previous = os.environ.get("CONTRACT_FLOW_DATA_DIR")
+    os.environ["CONTRACT_FLOW_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    yield
+    if previous is None:
+        del os.environ["CONTRACT_FLOW_DATA_DIR"]
+    else:
+        os.environ["CONTRACT_FLOW_DATA_DIR"] = previous
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
