@@ -7,14 +7,17 @@ with an in-memory or throwaway database and a fixed clock.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy.engine import Engine
 
 from contract_flow.adapters.clock import Clock, SystemClock
 from contract_flow.adapters.db import make_engine
 from contract_flow.adapters.smtp import SmtpMailer
+from contract_flow.domain.events import CaseChanged, ContractBroken, PassTrial
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.reminders import ReminderPolicies
+from contract_flow.services.messagebus import MessageBus
 from contract_flow.services.unit_of_work import Connections, UnitOfWork
 from contract_flow.settings import Settings, get_settings
 
@@ -30,10 +33,13 @@ class App:
     #: Where email goes; tests and `make run` point it at a local SMTP server.
     mailer: SmtpMailer = field(init=False, repr=False)
     connections: Connections = field(init=False, repr=False)
+    #: Hands what a use case recorded to the handlers that react to it, in its unit of work.
+    bus: MessageBus = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.connections = Connections(self.engine)
         self.mailer = SmtpMailer.from_settings(self.settings)
+        self.bus = message_bus(self)
 
     @property
     def policies(self) -> ReminderPolicies:
@@ -44,7 +50,7 @@ class App:
         return self._policies
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.connections, write=write)
+        return UnitOfWork(self.connections, write=write, bus=self.bus)
 
     @property
     def rules(self) -> LegalRules:
@@ -54,6 +60,23 @@ class App:
 
     def close(self) -> None:
         self.connections.close()
+
+
+def message_bus(app: App) -> MessageBus:
+    """Who reacts to what (cosmicpython's EVENT_HANDLERS), each handler given the dependencies it names.
+
+    A break first cancels the reviews it leaves, then any change re-plans the case's reminders: the handlers of
+    an event run from its own class up to `CaseChanged`. The trial's end is a command the engine sends itself.
+    """
+    from contract_flow.services import cases, reminders, reviews
+
+    return MessageBus(
+        event_handlers={
+            ContractBroken: [reviews.cancel_reviews_left],
+            CaseChanged: [partial(reminders.replan_after, app)],
+        },
+        command_handlers={PassTrial: partial(cases.pass_trial, app)},
+    )
 
 
 def load_legal_rules(settings: Settings) -> LegalRules:

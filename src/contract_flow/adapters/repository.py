@@ -79,7 +79,8 @@ _BUILDERS: dict[str, Callable[[], sa.ClauseElement]] = {
     "append_event": lambda: sa.insert(event_table).values(
         {c.name: sa.bindparam(c.name) for c in event_table.c if c.name != "id"}).inline(),
     "person": lambda: sa.select(person_table.c.id, person_table.c.email, person_table.c.name, person_table.c.role,
-                                person_table.c.cfa_code).where(person_table.c.email == sa.bindparam("email")),
+                                person_table.c.cfa_code, person_table.c.case_id)
+    .where(person_table.c.email == sa.bindparam("email")),
     "applications": _by_case(application_table),
     "absences": _by_case(absence_table),
     "insert_absence": _insert(absence_table),
@@ -202,7 +203,7 @@ class _PreparedRepository:
 
 class PersonRepository(_PreparedRepository):
     def find(self, email: str) -> dict[str, Any] | None:
-        """The person with this email (id, email, name, role, cfa_code), or None."""
+        """The person with this email (id, email, name, role, cfa_code, case_id), or None."""
         rows = self._rows("person", email=email)
         return rows[0] if rows else None
 
@@ -212,6 +213,8 @@ class CaseRepository(_PreparedRepository):
         super().__init__(connection, cursor)
         #: The values of `_CASE_COLUMNS` as read (or last written), so that a save writes only what changed.
         self._read: dict[int, tuple[Any, ...]] = {}
+        #: The cases this unit of work loaded or added, by id: where it collects the events they record.
+        self.seen: dict[int, Case] = {}
 
     # -- reading -------------------------------------------------------------------------------------
     def get(self, case_id: int, parts: Iterable[Part] = ALL_PARTS) -> Case:
@@ -222,6 +225,10 @@ class CaseRepository(_PreparedRepository):
         case = _case_from_values(row, programme_calendar(self.connection, row[_CODE], row[_CALENDAR_VERSION]))
         # The row as read is the baseline a save compares with (same stored values, in `_CASE_COLUMNS` order).
         self._read[case_id] = tuple([row[position] for position in _CASE_ROW.stored])
+        earlier = self.seen.get(case_id)
+        if earlier is not None and earlier.events:
+            case.events[:0] = earlier.events  # loaded again: what the earlier copy recorded still happened
+        self.seen[case_id] = case
         if parts:
             self.load_parts(case, parts)
         return case
@@ -279,6 +286,7 @@ class CaseRepository(_PreparedRepository):
         case.id = int(self.connection.execute(
             sa.insert(case_table).values(programme_id=programme_id, **values).returning(case_table.c.id)).scalar_one())
         self._save_parts(case)
+        self.seen[case.id] = case
         return case.id
 
     def save(self, case: Case, expected_version: int) -> None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from contract_flow.domain.rules.calendar import ProgrammeCalendar
+from contract_flow.domain.events import Event
 from contract_flow.domain.states import CaseState
 
 
@@ -50,6 +51,10 @@ class Actor:
     email: str
     role: Role
     person_id: int | None = None
+    #: The CFA a staff member works for, and the case an apprentice user is linked to: what the access policy
+    #: (domain/access.py) compares with the case's parties.
+    cfa_code: str | None = None
+    case_id: int | None = None
 
 
 SYSTEM_ACTOR = Actor(email="system", role=Role.SYSTEM)
@@ -268,8 +273,10 @@ class Case:
     _offers: list[Offer] = field(default_factory=list)
     _contract: ContractTerms = field(default_factory=ContractTerms)
     _absences: list[Absence] = field(default_factory=list)
-    #: Events raised since the case was loaded, for the repository to append.
+    #: History entries written since the case was loaded, for the repository to append.
     new_events: list[CaseEvent] = field(default_factory=list)
+    #: What happened to it since it was loaded (domain.events), for the unit of work to hand to the handlers.
+    events: list[Event] = field(default_factory=list)
 
     def _require(self, part: Part) -> None:
         if part not in self.loaded:

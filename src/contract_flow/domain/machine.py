@@ -15,9 +15,10 @@ from typing import Any, cast
 from transitions import EventData, Machine
 
 from contract_flow.domain import effects
-from contract_flow.domain.case import RECORD_FACTS, RECORDS, Case, CaseEvent
+from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS, RECORDS, Case, CaseEvent
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import TransitionRefused, TriggerNotAllowed
+from contract_flow.domain.events import AbsenceRecorded, Event, FactsRecorded, moved
 from contract_flow.domain.guards import blockers, blockers_by_rule
 from contract_flow.domain.states import SPEC_BY_TRIGGER, TRANSITIONS, TRIGGERS_FROM, CaseState, Trigger
 
@@ -59,7 +60,17 @@ def append_event(case: Case, trigger: str, from_state: CaseState, to_state: Case
         facts=dict(ctx.facts),
     )
     case.new_events.append(recorded)
+    if case.id is not None:  # a case not saved yet records `CaseOpened` when it is
+        case.events.append(_event_of(case.id, trigger, from_state, to_state))
     return recorded
+
+
+def _event_of(case_id: int, trigger: str, from_state: CaseState, to_state: CaseState) -> Event:
+    if trigger == RECORD_ABSENCE:
+        return AbsenceRecorded(case_id)
+    if trigger in RECORDS:
+        return FactsRecorded(case_id)
+    return moved(case_id, trigger, from_state, to_state)
 
 
 def record_facts(case: Case, ctx: TransitionContext) -> CaseEvent:

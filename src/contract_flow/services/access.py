@@ -47,7 +47,8 @@ class Principal:
 
     @property
     def actor(self) -> Actor:
-        return Actor(email=self.email, role=self.role, person_id=self.person_id)
+        return Actor(email=self.email, role=self.role, person_id=self.person_id, cfa_code=self.cfa_code,
+                     case_id=self.case_id)
 
 
 _BY_TOKEN = (

@@ -15,6 +15,7 @@ from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.case import (
     ALL_PARTS,
     RECORD_ABSENCE,
+    SYSTEM_ACTOR,
     Absence,
     Actor,
     Candidate,
@@ -25,22 +26,24 @@ from contract_flow.domain.case import (
     Role,
     Track,
 )
-from contract_flow.domain.context import TransitionContext, paris_date
-from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
+from contract_flow.domain.context import paris_date
+from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.events import CaseOpened, PassTrial
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import parse_email, parse_text
-from contract_flow.services.directory import programme_code
-from contract_flow.services.reminders import replan_in
+from contract_flow.services.common import (
+    Engine,
+    Transactional,
+    checked_version,
+    programme_code,
+    resolve_actor,
+    transition_context,
+)
 
 if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
     from contract_flow.services.unit_of_work import UnitOfWork
-
-#: A break ends the contract: the reviews still to come are cancelled (issue 4: "a break cancels what is left").
-BREAK_STATES = frozenset({CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED})
-
 
 @dataclass(frozen=True)
 class OpenCase:
@@ -53,22 +56,7 @@ class OpenCase:
     advisor_email: str | None = None
 
 
-def resolve_actor(uow: UnitOfWork, email: str | Actor) -> Actor:
-    """The user acting, from their email; `system` is the engine itself (scheduled moves).
-
-    An entrypoint that has already authenticated the user (the HTTP API, from its token) passes the `Actor`.
-    """
-    if isinstance(email, Actor):
-        return email
-    if email == "system":
-        return Actor(email="system", role=Role.SYSTEM)
-    person = uow.people.find(email.strip().lower())
-    if person is None:
-        raise NotFound("user", email)
-    return Actor(email=person["email"], role=Role(person["role"]), person_id=person["id"])
-
-
-def open_case(app: App, command: OpenCase) -> int:
+def open_case(app: Engine, command: OpenCase) -> int:
     """A candidate declared admissible to a programme starts at step 1, «Réfléchir»."""
     first_name = parse_text("first_name", command.first_name, 100)
     last_name = parse_text("last_name", command.last_name, 100)
@@ -98,30 +86,9 @@ def open_case(app: App, command: OpenCase) -> int:
             advisor_email=advisor,
         )
         case_id = uow.cases.add(case, programme_id=row["id"])
-        replan_in(app, uow, case)
+        case.events.append(CaseOpened(case_id))
         uow.commit()
     return case_id
-
-
-def _checked_version(case: Case, expected: int | None) -> int:
-    """The version a save must find. A caller who names the version it saw (If-Match) is told at once when it is
-    stale, before any guard: the case it reasoned about is no longer the case."""
-    if expected is not None and case.version != expected:
-        assert case.id is not None
-        raise ConflictError(case.id, expected, case.version)
-    return case.version
-
-
-def transition_context(app: App, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None = None,
-             given: Mapping[str, str] | None = None, at: datetime | None = None) -> TransitionContext:
-    return TransitionContext(
-        actor=actor,
-        now=at or app.clock.now(),
-        reason=reason,
-        facts=dict(given or {}),
-        seats_taken=lambda: uow.cases.seats_taken(case.programme.code),
-        rules=app.rules,
-    )
 
 
 #: The facts that name a person of the CFA, and the roles that person may have: naming them opens the case to them
@@ -147,7 +114,7 @@ def _check_people(uow: UnitOfWork, case: Case, parsed: Mapping[str, object]) -> 
             raise InvalidInput(key, f"{email} works for the CFA {person['cfa_code']}, not {cfa} (the case's)")
 
 
-def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str | Actor,
+def set_facts(app: Engine, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str | Actor,
               expected_version: int | None = None, reason: str | None = None) -> Case:
     """Record facts on a case (all or nothing) and note who did it in the history."""
     given = fact_specs.split_pairs(pairs)
@@ -155,7 +122,7 @@ def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], 
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         case = uow.cases.get(case_id, fact_specs.parts_touched(parsed))
-        version = _checked_version(case, expected_version)
+        version = checked_version(case, expected_version)
         ctx = transition_context(app, uow, case, actor, reason, given)
         _check_people(uow, case, parsed)
         fact_specs.apply_facts(case, parsed, ctx.today)
@@ -163,12 +130,11 @@ def set_facts(app: App, case_id: int, pairs: Sequence[str] | Mapping[str, str], 
             app.rules.note_opco_filing(case)  # D6224-2: the OPCO's 20 days run from the filing
         record_facts(case, ctx)
         uow.cases.save(case, expected_version=version)
-        replan_in(app, uow, case)
         uow.commit()
     return case
 
 
-def advance(app: App, case_id: int, trigger: str, *, actor_email: str | Actor, reason: str | None = None,
+def advance(app: Engine, case_id: int, trigger: str, *, actor_email: str | Actor, reason: str | None = None,
             facts: Sequence[str] | Mapping[str, str] | None = None,
             expected_version: int | None = None) -> CaseEvent:
     """Fire `trigger` on the case; facts given with it are recorded in the same transaction."""
@@ -179,7 +145,7 @@ def advance(app: App, case_id: int, trigger: str, *, actor_email: str | Actor, r
     return event
 
 
-def advance_in(app: App, uow: UnitOfWork, case_id: int, trigger: str, *, actor: str | Actor,
+def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, actor: str | Actor,
                reason: str | None = None, facts: Sequence[str] | Mapping[str, str] | None = None,
                expected_version: int | None = None, at: datetime | None = None) -> CaseEvent:
     """`advance` inside a unit of work the caller commits (the reminder sender marks its row in it); `at` is
@@ -194,19 +160,20 @@ def advance_in(app: App, uow: UnitOfWork, case_id: int, trigger: str, *, actor: 
     parts = (parts_needed(name) | fact_specs.parts_touched(parsed)) if parsed else parts_needed(name)
     acting = resolve_actor(uow, actor)
     case = uow.cases.get(case_id, parts)
-    version = _checked_version(case, expected_version)
+    version = checked_version(case, expected_version)
     ctx = transition_context(app, uow, case, acting, reason, given, at)
     if parsed:
         _check_people(uow, case, parsed)
         fact_specs.apply_facts(case, parsed, ctx.today)
     event = fire(case, name, ctx)
     uow.cases.save(case, expected_version=version)
-    if case.state in BREAK_STATES:
-        from contract_flow.services.reviews import cancel_open_reviews_in
+    return event  # the case's reminders and reviews follow at the commit (the handlers of its events)
 
-        cancel_open_reviews_in(uow, case_id)  # a break cancels the reviews still to come
-    replan_in(app, uow, case)
-    return event
+
+def pass_trial(app: Engine, command: PassTrial, uow: UnitOfWork) -> CaseEvent:
+    """The engine's own move, sent by the reminder ledger's engine row once the trial's last day has ended."""
+    return advance_in(app, uow, command.case_id, Trigger.PASS_TRIAL, actor=SYSTEM_ACTOR, reason=command.reason,
+                      at=command.at)
 
 
 @dataclass(frozen=True)
@@ -226,13 +193,13 @@ class CaseView:
         return [trigger for trigger, reasons in self.blocked.items() if not reasons]
 
 
-def find_actor(app: App, email: str) -> Actor:
+def find_actor(app: Transactional, email: str) -> Actor:
     """Authenticate-by-email for trusted entrypoints (the CLI's `--as`, batch jobs)."""
     with app.uow(write=False) as uow:
         return resolve_actor(uow, email)
 
 
-def show(app: App, case_id: int, *, actor_email: str | Actor = "system") -> CaseView:
+def show(app: Engine, case_id: int, *, actor_email: str | Actor = "system") -> CaseView:
     with app.uow(write=False) as uow:
         case = uow.cases.get(case_id, ALL_PARTS)
         actor = resolve_actor(uow, actor_email)
@@ -240,7 +207,7 @@ def show(app: App, case_id: int, *, actor_email: str | Actor = "system") -> Case
         return CaseView(case=case, history=uow.cases.history(case_id), blocked_by_rule=check_by_rule(case, ctx))
 
 
-def record_absence(app: App, case_id: int, first: date, last: date, *, actor_email: str | Actor,
+def record_absence(app: Engine, case_id: int, first: date, last: date, *, actor_email: str | Actor,
                    reason: str | None = None, expected_version: int | None = None) -> CaseEvent:
     """Days away from the company; during the trial they push its end back (L6222-18), and the history says so."""
     if last < first:
@@ -249,7 +216,7 @@ def record_absence(app: App, case_id: int, first: date, last: date, *, actor_ema
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         case = uow.cases.get(case_id, {Part.CONTRACT, Part.ABSENCES})
-        version = _checked_version(case, expected_version)
+        version = checked_version(case, expected_version)
         terms = case.contract
         if terms.start_date is None or first < terms.start_date:
             start = terms.start_date.isoformat() if terms.start_date else "not set"
@@ -266,6 +233,5 @@ def record_absence(app: App, case_id: int, first: date, last: date, *, actor_ema
         event = append_event(case, RECORD_ABSENCE, case.state, case.state, ctx)
         uow.cases.add_absence(case_id, absence, actor.email)
         uow.cases.save(case, expected_version=version)
-        replan_in(app, uow, case)
         uow.commit()
     return event

@@ -24,6 +24,8 @@ from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_email, parse_text
 from contract_flow.rulefiles import load_programme_calendar
+from contract_flow.services.common import code as code_of
+from contract_flow.services.common import programme_code, resolve_actor, transition_context
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -48,12 +50,6 @@ class ProgrammeInfo:
     level: int | None = None
 
 
-def programme_code(text: str, field: str = "programme") -> str:
-    """A programme code as stored and looked up everywhere (CLI, API, import, board filters): trimmed and in
-    lower case, so `MKX` and `mkx` name the same programme (issue 10)."""
-    return _code(field, text)
-
-
 def read_calendar_file(path: Path | str, field: str = "calendar", *,
                        for_code: str | None = None) -> ProgrammeCalendar:
     """The school periods of a programme file or a calendar-only file (`[[school]] from/to`, inclusive);
@@ -75,8 +71,8 @@ def add_programme(app: App, code: str, *, name: str, start_date: date, years: in
                   cfa_code: str = "default", calendar: ProgrammeCalendar | None = None,
                   level: int | None = None) -> ProgrammeInfo:
     """A programme; with `calendar`, its school periods (without them no contract of it can be signed)."""
-    code = _code("code", code)
-    cfa_code = _code("cfa", cfa_code)
+    code = code_of("code", code)
+    cfa_code = code_of("cfa", cfa_code)
     name = parse_text("name", name)
     if not 1 <= years <= MAX_PROGRAMME_YEARS:
         raise InvalidInput("years", f"{years} is not between 1 and {MAX_PROGRAMME_YEARS} (L6222-7-1)")
@@ -132,9 +128,6 @@ def set_calendar(app: App, code: str, calendar: ProgrammeCalendar, *,
     to the case's history ("trial_end: old → new", as an absence does), and the case's reminders are re-planned
     (the engine's `pass_trial` follows the new end).
     """
-    from contract_flow.services.cases import resolve_actor, transition_context
-    from contract_flow.services.reminders import replan_in
-
     code = programme_code(code)
     document, version = stored_form(_checked_calendar(code, calendar))
     moved: list[TrialMoved] = []
@@ -165,7 +158,6 @@ def set_calendar(app: App, code: str, calendar: ProgrammeCalendar, *,
             ctx = transition_context(app, uow, case, actor, f"programme {code}: school calendar replaced", given)
             append_event(case, RECORD_FACTS, case.state, case.state, ctx)
             uow.cases.save(case, expected_version=case.version)
-            replan_in(app, uow, case)
         uow.commit()
     return CalendarReplaced(code, version, len(calendar.school), moved)
 
@@ -220,7 +212,7 @@ def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None
         raise InvalidInput("role", f"{role!r} is not one of {roles}") from None
     if chosen is Role.SYSTEM:
         raise InvalidInput("role", "system is the engine itself, not a user")
-    cfa = _code("cfa", cfa_code) if cfa_code else None
+    cfa = code_of("cfa", cfa_code) if cfa_code else None
     if language not in ("fr", "en"):
         raise InvalidInput("language", f"{language!r}: messages exist in fr and en")
     if case_id is not None and chosen is not Role.APPRENTICE:
@@ -312,10 +304,3 @@ def _new_token(uow: UnitOfWork, person_id: int, now: datetime) -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _code(field: str, text: str) -> str:
-    value = text.strip().lower()
-    if not value or len(value) > 40 or not all(c.isalnum() or c in "-_" for c in value):
-        raise InvalidInput(field, f"{text!r}: a code is 1 to 40 letters, digits, '-' or '_'")
-    return value

@@ -11,7 +11,7 @@ from contract_flow.domain.case import Track
 from contract_flow.domain.errors import DomainError, InvalidInput, NotFound
 from contract_flow.domain.values import parse_date
 from contract_flow.services.cases import OpenCase, open_case
-from contract_flow.services.directory import programme_code
+from contract_flow.services.common import programme_code
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App

@@ -21,8 +21,7 @@ from contract_flow.domain.errors import ConflictError
 from contract_flow.domain.impact import ValueChange, changes
 from contract_flow.domain.machine import record_facts
 from contract_flow.domain.states import CaseState
-from contract_flow.services.cases import resolve_actor, transition_context
-from contract_flow.services.reminders import replan_in
+from contract_flow.services.common import resolve_actor, transition_context
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -97,6 +96,5 @@ def _apply_one(app: App, case_id: int, actor_email: str | Actor, why: str) -> Ca
             uow.cases.save(case, expected_version=case.version)
         except ConflictError as conflict:
             return replace(impact, error=str(conflict))
-        replan_in(app, uow, case)
         uow.commit()
     return replace(impact, applied_seq=event.seq)

@@ -20,7 +20,7 @@ from contract_flow.domain.guards import blockers_by_rule
 from contract_flow.domain.reviews import Party, Review, ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, TRANSITIONS, CaseState, Trigger, step_number
 from contract_flow.services.access import Principal, case_scope
-from contract_flow.services.cases import transition_context
+from contract_flow.services.common import transition_context
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from contract_flow.adapters.tables import case_table, offer_table, programme_table
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.states import CaseState
-from contract_flow.services.directory import programme_code
+from contract_flow.services.common import programme_code
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App

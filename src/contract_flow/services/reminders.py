@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from contract_flow.adapters.ledger import SENDING, LedgerRow
-from contract_flow.domain.case import ALL_PARTS, SYSTEM_ACTOR, Case, Part
+from contract_flow.domain.case import ALL_PARTS, Case, Part
 from contract_flow.domain.errors import DomainError
+from contract_flow.domain.events import CaseChanged, PassTrial
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, defer_past_quiet_hours, plan
 from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.reminders.policies import in_quiet_hours
@@ -64,6 +65,12 @@ def replan_in(app: App, uow: UnitOfWork, case: Case) -> tuple[int, int]:
     """Inside a use case's unit of work: bring the case's ledger in line with its facts. (added, cancelled)"""
     assert case.id is not None
     return uow.ledger.apply_plan(case.id, planned_for(app, uow, case), app.clock.now())
+
+
+def replan_after(app: App, event: CaseChanged, uow: UnitOfWork) -> None:
+    """Handler: whatever changed on a case, its ledger is brought in line with its facts in the same transaction."""
+    case = uow.cases.seen.get(event.case_id) or uow.cases.get(event.case_id, ())
+    replan_in(app, uow, case)
 
 
 def replan(app: App, case_id: int) -> tuple[int, int]:
@@ -168,13 +175,11 @@ def _deliver_in_app(app: App, row: LedgerRow, languages: dict[str, str], now: da
 
 
 def _run_engine_move(app: App, row: LedgerRow, now: datetime, report: SendReport) -> None:
-    """`trial_pass`: the case becomes active in the same transaction that marks the row done."""
-    from contract_flow.services.cases import advance_in
-
+    """`trial_pass`: the case becomes active in the same transaction that marks the row done (a command the
+    engine sends itself, handled by the cases' use case)."""
     try:
         with app.uow() as uow:
-            advance_in(app, uow, row.case_id, "pass_trial", actor=SYSTEM_ACTOR,
-                       reason="the 45 company days of trial have passed (L6222-18)", at=now)
+            uow.dispatch(PassTrial(row.case_id, now))
             if not uow.ledger.mark_sent(row.id, row.claim_token or "", now, None):
                 report.skipped.append(row.id)
                 return  # rolled back: someone else's claim now

@@ -19,6 +19,7 @@ from contract_flow.adapters.tables import case_table
 from contract_flow.domain.case import Actor, Case, ContractTerms, Part
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
+from contract_flow.domain.events import ContractBroken, ReviewsChanged
 from contract_flow.domain.guards import STAFF
 from contract_flow.domain.reviews import (
     Party,
@@ -32,8 +33,7 @@ from contract_flow.domain.reviews import (
 )
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_text
-from contract_flow.services.cases import resolve_actor
-from contract_flow.services.reminders import replan_in
+from contract_flow.services.common import resolve_actor
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -204,9 +204,10 @@ def _open_review(uow: UnitOfWork, review_id: int) -> tuple[Review, Case]:
     return review, uow.cases.get(case_id, {Part.CONTRACT})
 
 
-def _save(app: App, uow: UnitOfWork, review: Review, case: Case) -> Review:
+def _save(uow: UnitOfWork, review: Review, case: Case) -> Review:
     uow.reviews.save(review)
-    replan_in(app, uow, case)
+    assert case.id is not None
+    uow.publish(ReviewsChanged(case.id))  # its reminders are re-planned at the commit
     uow.commit()
     return review
 
@@ -259,7 +260,7 @@ def plan_review(app: App, case_id: int, *, planned_at: datetime, place: str | No
         review = Review(case_id=case_id, due_by=free[0], planned_at=when, place=where, participants={
             Party.APPRENTICE: case.candidate.email, Party.MENTOR: terms.mentor_email, Party.TUTOR: case.tutor_email})
         uow.reviews.add(review)
-        replan_in(app, uow, case)
+        uow.publish(ReviewsChanged(case_id))
         uow.commit()
     return review
 
@@ -294,7 +295,7 @@ def log_review(app: App, review_id: int, *, attended: Iterable[Party | str],
             raise TransitionRefused(case.id, what, [
                 f"it is planned for {_paris(review.planned_at)} (Paris): log it once it took place"])
         _move(review, ReviewTrigger.LOG, **changes)
-        return _save(app, uow, review, case)
+        return _save(uow, review, case)
 
 
 def miss_review(app: App, review_id: int, *, reason: str, actor_email: str | Actor,
@@ -307,7 +308,7 @@ def miss_review(app: App, review_id: int, *, reason: str, actor_email: str | Act
         _checked_review_version(review, expected_version)
         _authorised(case, actor, f"miss review {review_id}")
         _move(review, ReviewTrigger.MISS, tutor_observations=f"missed: {why}")
-        return _save(app, uow, review, case)
+        return _save(uow, review, case)
 
 
 def reschedule_review(app: App, review_id: int, *, planned_at: datetime, place: str | None = None,
@@ -326,7 +327,7 @@ def reschedule_review(app: App, review_id: int, *, planned_at: datetime, place: 
         if place is not None:
             changes["place"] = parse_text("place", place, 300)
         _move(review, ReviewTrigger.RESCHEDULE, **changes)
-        return _save(app, uow, review, case)
+        return _save(uow, review, case)
 
 
 def cancel_review(app: App, review_id: int, *, actor_email: str | Actor,
@@ -338,7 +339,7 @@ def cancel_review(app: App, review_id: int, *, actor_email: str | Actor,
         _checked_review_version(review, expected_version)
         _authorised(case, actor, f"cancel review {review_id}")
         _move(review, ReviewTrigger.CANCEL)
-        return _save(app, uow, review, case)
+        return _save(uow, review, case)
 
 
 def acknowledge_review(app: App, review_id: int, *, actor_email: str | Actor) -> Review:
@@ -354,7 +355,7 @@ def acknowledge_review(app: App, review_id: int, *, actor_email: str | Actor) ->
         # One person in two roles acknowledges them one at a time.
         party = next((p for p in parties if p not in review.acknowledged), parties[0])
         acknowledge(review, party, app.clock.now())
-        return _save(app, uow, review, case)
+        return _save(uow, review, case)
 
 
 def list_reviews(app: App, case_id: int | None = None) -> list[Review]:
@@ -365,13 +366,10 @@ def list_reviews(app: App, case_id: int | None = None) -> list[Review]:
         return uow.reviews.for_case(case_id)
 
 
-def cancel_open_reviews_in(uow: UnitOfWork, case_id: int) -> int:
-    """Inside the unit of work of a break: cancel the case's planned reviews (missed ones stay missed, their record
-    kept). The caller re-plans the case's reminders. Returns how many were cancelled."""
-    cancelled = 0
-    for review in uow.reviews.for_case(case_id):
+def cancel_reviews_left(event: ContractBroken, uow: UnitOfWork) -> None:
+    """Handler: a break cancels the case's planned reviews in its own transaction (missed ones stay missed, their
+    record kept; issue 4: "a break cancels what is left"). The case's reminders are re-planned after it."""
+    for review in uow.reviews.for_case(event.case_id):
         if review.state is ReviewState.PLANNED:
             fire_review(review, ReviewTrigger.CANCEL)
             uow.reviews.save(review)
-            cancelled += 1
-    return cancelled

@@ -24,6 +24,8 @@ from contract_flow.adapters.db import is_sqlite
 from contract_flow.adapters.ledger import Ledger
 from contract_flow.adapters.repository import CaseRepository, PersonRepository
 from contract_flow.adapters.reviews import ReviewRepository
+from contract_flow.domain.events import Command, Event
+from contract_flow.services.messagebus import NO_BUS, MessageBus
 
 
 class Connections:
@@ -67,10 +69,13 @@ class Connections:
 
 
 class UnitOfWork:
-    def __init__(self, connections: Connections, *, write: bool = True) -> None:
+    def __init__(self, connections: Connections, *, write: bool = True, bus: MessageBus = NO_BUS) -> None:
         self._connections = connections
         self._write = write
+        self._bus = bus
         self._after_commit: list[Callable[[], None]] = []
+        #: Events published directly (not recorded on a case), waiting for the bus.
+        self._published: list[Event] = []
         # Built on first use (a plain attribute check: functools.cached_property takes a lock on Python 3.11).
         self._cases: CaseRepository | None = None
         self._people: PersonRepository | None = None
@@ -127,7 +132,29 @@ class UnitOfWork:
         else:
             self._driver.rollback()
 
+    def publish(self, event: Event) -> None:
+        """An event a use case raises about something other than a case object (a review, say)."""
+        self._published.append(event)
+
+    def collect_events(self) -> list[Event]:
+        """The events recorded since the last collection: on the cases this unit of work loaded, then published."""
+        found: list[Event] = []
+        if self._cases is not None:
+            for case in self._cases.seen.values():
+                if case.events:
+                    found.extend(case.events)
+                    case.events.clear()
+        found.extend(self._published)
+        self._published.clear()
+        return found
+
+    def dispatch(self, command: Command) -> Any:
+        """Hand a command the engine sends itself (the trial passed) to the use case that handles it."""
+        return self._bus.dispatch(command, self)
+
     def commit(self) -> None:
+        """The handlers of what happened run first, in this transaction; then the commit; then what waits for it."""
+        self._bus.handle(self)
         self._end(commit=True)
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:

@@ -65,7 +65,7 @@ def list_cases(app: Services, principal: CurrentPrincipal,
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=VersionOut, summary="Open a case")
 def open_case(body: CaseIn, app: Services, principal: CurrentPrincipal, response: Response) -> Any:
     require_role(principal, STAFF, "opening a case")
-    from contract_flow.services.directory import programme_code
+    from contract_flow.services.common import programme_code
 
     code = programme_code(body.programme)
     programmes = {p.code: p for p in _programmes(app)}

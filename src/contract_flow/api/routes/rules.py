@@ -14,7 +14,8 @@ from contract_flow.domain.rules import RuleSetError, parse_calendar
 from contract_flow.http.deps import CurrentPrincipal, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.services.access import STAFF, case_scope, require_role
-from contract_flow.services.directory import list_programmes, programme_code, set_calendar
+from contract_flow.services.common import programme_code
+from contract_flow.services.directory import list_programmes, set_calendar
 from contract_flow.services.legal_impact import find_impact
 
 router = APIRouter(prefix="/api/v1")

@@ -17,7 +17,8 @@ from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.http.deps import Services
 from contract_flow.reference import RulesCheck, check_once
 from contract_flow.services.access import STAFF, Principal, case_scope, require_role
-from contract_flow.services.directory import list_programmes, programme_code
+from contract_flow.services.common import programme_code
+from contract_flow.services.directory import list_programmes
 from contract_flow.services.importer import ImportReport, import_cases
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import board_cards, cards, parse_state

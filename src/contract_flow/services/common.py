@@ -1,0 +1,126 @@
+"""What the use cases share without calling each other: the dependencies each one names, who is acting, the
+context a move is judged in, the version a caller saw, and codes as they are stored.
+
+Each use case declares the dependencies it uses as a Protocol of this module's parts (a unit of work, a clock,
+the legal rules, the reminder policies...) rather than the whole container: the composition root's `App`
+provides all of them, and a test may pass a fake holding only what the use case names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from contract_flow.domain.case import Actor, Case, Role
+from contract_flow.domain.context import TransitionContext
+from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from contract_flow.adapters.clock import Clock
+    from contract_flow.adapters.smtp import SmtpMailer
+    from contract_flow.domain.legal import LegalRules
+    from contract_flow.domain.reminders import ReminderPolicies
+    from contract_flow.services.unit_of_work import UnitOfWork
+    from contract_flow.settings import Settings
+
+
+# -- the dependencies a use case may name ------------------------------------------------------------------------
+
+class Transactional(Protocol):
+    def uow(self, *, write: bool = True) -> UnitOfWork: ...
+
+
+class Clocked(Protocol):
+    @property
+    def clock(self) -> Clock: ...
+
+
+class Ruled(Protocol):
+    """The legal rules (rule set and programme calendars)."""
+
+    @property
+    def rules(self) -> LegalRules: ...
+
+
+class Planned(Protocol):
+    """The reminder policies."""
+
+    @property
+    def policies(self) -> ReminderPolicies: ...
+
+
+class Configured(Protocol):
+    @property
+    def settings(self) -> Settings: ...
+
+
+class Mailing(Protocol):
+    @property
+    def mailer(self) -> SmtpMailer: ...
+
+
+class Store(Transactional, Clocked, Protocol):
+    """A database and the time: what every writing use case needs."""
+
+
+class Engine(Store, Ruled, Protocol):
+    """A database, the time and the law: the use cases that judge a case's moves."""
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+#: The email a trusted batch job acts as (the CLI's `--operator`) and the engine's own moves are recorded under.
+OPERATOR = "system"
+
+
+def resolve_actor(uow: UnitOfWork, email: str | Actor) -> Actor:
+    """The user acting, from their email; `system` is the engine itself and the CLI's operator mode.
+
+    An entrypoint that has already authenticated the user (the HTTP API, the pages) passes the `Actor`.
+    """
+    if isinstance(email, Actor):
+        return email
+    if email == OPERATOR:
+        return Actor(email=OPERATOR, role=Role.SYSTEM)
+    person = uow.people.find(email.strip().lower())
+    if person is None:
+        raise NotFound("user", email)
+    return Actor(email=person["email"], role=Role(person["role"]), person_id=person["id"],
+                 cfa_code=person["cfa_code"], case_id=person["case_id"])
+
+
+def transition_context(app: Engine, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None = None,
+                       given: Mapping[str, str] | None = None, at: datetime | None = None) -> TransitionContext:
+    """What a guard may know besides the case: who acts, when, the programme's seats, the law."""
+    return TransitionContext(
+        actor=actor,
+        now=at or app.clock.now(),
+        reason=reason,
+        facts=dict(given or {}),
+        seats_taken=lambda: uow.cases.seats_taken(case.programme.code),
+        rules=app.rules,
+    )
+
+
+def checked_version(case: Case, expected: int | None) -> int:
+    """The version a save must find. A caller who names the version it saw (If-Match) is told at once when it is
+    stale, before any guard: the case it reasoned about is no longer the case."""
+    if expected is not None and case.version != expected:
+        assert case.id is not None
+        raise ConflictError(case.id, expected, case.version)
+    return case.version
+
+
+def code(field: str, text: str) -> str:
+    """A programme's or a CFA's code as stored: trimmed, in lower case, letters, digits, '-' or '_'."""
+    value = text.strip().lower()
+    if not value or len(value) > 40 or not all(c.isalnum() or c in "-_" for c in value):
+        raise InvalidInput(field, f"{text!r}: a code is 1 to 40 letters, digits, '-' or '_'")
+    return value
+
+
+def programme_code(text: str, field: str = "programme") -> str:
+    """A programme code as stored and looked up everywhere (CLI, API, import, board filters): trimmed and in
+    lower case, so `MKX` and `mkx` name the same programme (issue 10)."""
+    return code(field, text)
