@@ -123,9 +123,19 @@ class Settings(BaseSettings):
 
 
 def config_path() -> Path:
-    """The settings file: `--config` / `CONTRACT_FLOW_CONFIG`, else the site's default.toml, else the package's."""
+    """The settings file: `--config` / `CONTRACT_FLOW_CONFIG`, else the site's default.toml, else the package's.
+
+    A bare file name that is not a file in the current directory (`production.toml`) is looked up like the
+    other configuration files: the site's directory, then the package's (an installed package's production.toml
+    has no path worth typing).
+    """
     chosen = os.environ.get("CONTRACT_FLOW_CONFIG")
-    return Path(chosen) if chosen else configfiles.find(configfiles.SETTINGS)
+    if not chosen:
+        return configfiles.find(configfiles.SETTINGS)
+    path = Path(chosen)
+    if path.name == chosen and not path.is_file():
+        return configfiles.find(chosen)
+    return path
 
 
 @lru_cache(maxsize=1)

@@ -116,3 +116,25 @@ def test_without_a_data_dir_the_xdg_data_home_is_used(
     else:
         monkeypatch.setenv("XDG_DATA_HOME", xdg)
     assert user_data_dir() == tmp_path / expected
+
+
+# (the site has production.toml, expected origin of CONTRACT_FLOW_CONFIG=production.toml)
+BARE_NAMES = [(False, "package"), (True, "site")]
+
+
+@pytest.mark.parametrize(("site_has_it", "origin"), BARE_NAMES)
+def test_a_bare_settings_file_name_is_looked_up_in_the_site_then_the_package(
+        site: Path, site_has_it: bool, origin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no production.toml here
+    if site_has_it:
+        (site / "production.toml").write_text('environment = "production"\n', encoding="utf-8")
+    monkeypatch.setenv("CONTRACT_FLOW_CONFIG", "production.toml")
+    assert config_path() == (site if origin == "site" else configfiles.PACKAGED_DIR) / "production.toml"
+
+
+def test_a_bare_name_that_is_a_file_in_the_current_directory_is_that_file(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "production.toml").write_text('environment = "production"\n', encoding="utf-8")
+    monkeypatch.setenv("CONTRACT_FLOW_CONFIG", "production.toml")
+    assert config_path() == Path("production.toml")

@@ -29,12 +29,17 @@ def configure(config: Path | None, now: str | None) -> None:
     options.app = None
     options.config = config
     options.now = parse_moment("--now", now) if now else None
-    if config is not None:
-        if not config.is_file():
-            raise InvalidInput("--config", f"{config} is not a file")
-        os.environ["CONTRACT_FLOW_CONFIG"] = str(config)
-    from contract_flow.settings import get_settings
+    from contract_flow.settings import config_path, get_settings
 
+    if config is not None:
+        previous = os.environ.get("CONTRACT_FLOW_CONFIG")
+        os.environ["CONTRACT_FLOW_CONFIG"] = str(config)
+        if not config_path().is_file():  # a bare name is also looked up in the configuration directories
+            if previous is None:  # a refused option changes nothing
+                del os.environ["CONTRACT_FLOW_CONFIG"]
+            else:
+                os.environ["CONTRACT_FLOW_CONFIG"] = previous
+            raise InvalidInput("--config", f"{config} is not a file")
     # One command, one reading of the settings (a process normally runs one command; tests run many).
     get_settings.cache_clear()
 
