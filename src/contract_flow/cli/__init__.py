@@ -79,8 +79,9 @@ app = typer.Typer(
 
 @app.callback()
 def _root(
-    config: Annotated[Path | None, typer.Option(help="Settings file (default: $CONTRACT_FLOW_CONFIG or "
-                                                     "configs/default.toml).")] = None,
+    config: Annotated[Path | None, typer.Option(help="Settings file (default: $CONTRACT_FLOW_CONFIG, else "
+                                                     "default.toml of $CONTRACT_FLOW_CONFIG_DIR, else the "
+                                                     "package's).")] = None,
     now: Annotated[str | None, typer.Option(help="Pretend it is this ISO date or time (tests, replays).")] = None,
 ) -> None:
     runtime.configure(config, now)
