@@ -14,9 +14,11 @@ from sqlalchemy.engine import Engine
 from contract_flow.adapters.clock import Clock, SystemClock
 from contract_flow.adapters.db import make_engine
 from contract_flow.adapters.smtp import SmtpMailer
-from contract_flow.domain.events import CaseChanged, ContractBroken, PassTrial
+from contract_flow.domain.events import CaseChanged, ContractBroken, OpenCase, PassTrial
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.reminders import ReminderPolicies
+from contract_flow.rulefiles import load_reminder_policies, load_ruleset
+from contract_flow.services import cases, reminders, reviews
 from contract_flow.services.messagebus import MessageBus
 from contract_flow.services.unit_of_work import Connections, UnitOfWork
 from contract_flow.settings import Settings, get_settings
@@ -44,8 +46,6 @@ class App:
     @property
     def policies(self) -> ReminderPolicies:
         if self._policies is None:
-            from contract_flow.rulefiles import load_reminder_policies
-
             self._policies = load_reminder_policies(self.settings.reminders_file)
         return self._policies
 
@@ -68,14 +68,12 @@ def message_bus(app: App) -> MessageBus:
     A break first cancels the reviews it leaves, then any change re-plans the case's reminders: the handlers of
     an event run from its own class up to `CaseChanged`. The trial's end is a command the engine sends itself.
     """
-    from contract_flow.services import cases, reminders, reviews
-
     return MessageBus(
         event_handlers={
             ContractBroken: [reviews.cancel_reviews_left],
             CaseChanged: [partial(reminders.replan_after, app)],
         },
-        command_handlers={PassTrial: partial(cases.pass_trial, app)},
+        command_handlers={PassTrial: partial(cases.pass_trial, app), OpenCase: partial(cases.open_case_in, app)},
     )
 
 
@@ -83,8 +81,6 @@ def load_legal_rules(settings: Settings) -> LegalRules:
     """The rule set of `settings.rules_file`. Programme calendars are not files any more: each is stored with
     its programme and read with its cases (`adapters.calendars`); a programme without one cannot sign (issue
     10: the former default, every weekday a company day, ended trials two months early)."""
-    from contract_flow.rulefiles import load_ruleset
-
     return LegalRules(load_ruleset(settings.rules_file))
 
 

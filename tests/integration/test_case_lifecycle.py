@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -60,8 +60,6 @@ def test_a_case_goes_from_reflection_to_a_completed_contract_and_its_history_rep
 
 
 def datetime_after(day: date) -> object:
-    from datetime import UTC, datetime, time
-
     return datetime.combine(day + timedelta(days=1), time(9), tzinfo=UTC)
 
 

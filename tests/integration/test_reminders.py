@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from contract_flow.domain.states import CaseState
 from contract_flow.mime import OutgoingEmail
 from contract_flow.services.cases import record_absence, set_facts, show
 from contract_flow.services.inbox import inbox, mark_read
-from contract_flow.services.reminders import Sweep, ledger, run_once, send, sweep
+from contract_flow.services.reminders import Sweep, ledger, replan, run_once, send, sweep
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
 from tests.support.smtp_sink import SmtpSink
@@ -165,10 +166,6 @@ def test_a_minor_apprentices_legal_representative_is_copied(app: App, people: Pe
 
 
 def test_a_policy_edit_moves_the_planned_reminders_at_the_next_replan(app: App, people: People) -> None:
-    from dataclasses import replace
-
-    from contract_flow.services.reminders import replan
-
     case_id = open_candidate(app)
     [before] = rows(app, case_id, kind="search_stale", channel="email", recipient_role="apprentice")
     app._policies = replace(app.policies, stale_apprentice_days=7)

@@ -170,7 +170,7 @@ def demo(
     = False,
 ) -> None:
     """Load the demo programme, its people and a dozen cases spread over the steps (once)."""
-    from contract_flow.services.demo import DEMO_PASSWORD, USERS, load_demo
+    from contract_flow.cli.demo_data import DEMO_PASSWORD, USERS, load_demo
     from contract_flow.services.directory import issue_token
 
     app = get_app()

@@ -32,7 +32,8 @@ def case_open(
     json_output: JsonOption = False,
 ) -> None:
     """Open a case for a candidate declared admissible; prints its id."""
-    from contract_flow.services.cases import OpenCase, open_case
+    from contract_flow.domain.events import OpenCase
+    from contract_flow.services.cases import open_case
 
     try:
         chosen_track = Track(track)

@@ -192,7 +192,7 @@ def review_schedule_command(
     json_output: JsonOption = False,
 ) -> None:
     """The dates by which the case's reviews are due, from its contract start, and the review covering each."""
-    from contract_flow.services.reviews import schedule
+    from contract_flow.services.review_schedule import schedule
 
     due = schedule(get_app(), case_id)
     if json_output:

@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from contract_flow.domain.rules.calendar import ProgrammeCalendar
-from contract_flow.domain.events import Event
 from contract_flow.domain.states import CaseState
+
+if TYPE_CHECKING:
+    from contract_flow.domain.events import Event
 
 
 class Role(StrEnum):

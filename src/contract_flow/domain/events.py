@@ -12,8 +12,9 @@ Events are named in the past tense, commands in the imperative (cosmicpython's `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from contract_flow.domain.case import Track
 from contract_flow.domain.states import CaseState, Trigger
 
 
@@ -85,6 +86,19 @@ def moved(case_id: int, trigger: str, from_state: CaseState, to_state: CaseState
 @dataclass(frozen=True)
 class Command:
     """Something the engine asks of itself, handled by exactly one use case."""
+
+
+@dataclass(frozen=True)
+class OpenCase(Command):
+    """Open a case for a candidate declared admissible to a programme (one per row of an import)."""
+
+    programme_code: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    email: str
+    track: Track = Track.STANDARD
+    advisor_email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from contract_flow.adapters.tables import case_table, contract_table, person_table, programme_table, token_table
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.errors import Forbidden, NotAuthenticated, NotFound
-from contract_flow.services.directory import token_hash
+from contract_flow.services.common import token_hash
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App

@@ -24,11 +24,10 @@ from contract_flow.domain.case import (
     Part,
     ProgrammeTerms,
     Role,
-    Track,
 )
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import InvalidInput, NotFound
-from contract_flow.domain.events import CaseOpened, PassTrial
+from contract_flow.domain.events import CaseOpened, OpenCase, PassTrial
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
 from contract_flow.domain.states import CaseState, Trigger
@@ -45,19 +44,16 @@ from contract_flow.services.common import (
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
 
-@dataclass(frozen=True)
-class OpenCase:
-    programme_code: str
-    first_name: str
-    last_name: str
-    birth_date: date
-    email: str
-    track: Track = Track.STANDARD
-    advisor_email: str | None = None
-
-
 def open_case(app: Engine, command: OpenCase) -> int:
     """A candidate declared admissible to a programme starts at step 1, «Réfléchir»."""
+    with app.uow() as uow:
+        case_id = open_case_in(app, command, uow)
+        uow.commit()
+    return case_id
+
+
+def open_case_in(app: Engine, command: OpenCase, uow: UnitOfWork) -> int:
+    """`open_case` in a unit of work the caller commits: the command's handler (an import sends one per row)."""
     first_name = parse_text("first_name", command.first_name, 100)
     last_name = parse_text("last_name", command.last_name, 100)
     email = parse_email("email", command.email)
@@ -66,28 +62,26 @@ def open_case(app: Engine, command: OpenCase) -> int:
     if command.birth_date > today:
         raise InvalidInput("birth_date", f"{command.birth_date.isoformat()} is in the future")
     code = programme_code(command.programme_code)
-    with app.uow() as uow:
-        row = uow.execute(sa.select(programme_table).where(programme_table.c.code == code)).mappings().first()
-        if row is None:
-            raise NotFound("programme", code)
-        advisor = parse_email("advisor", command.advisor_email) if command.advisor_email else None
-        if advisor:
-            resolve_actor(uow, advisor)
-        case = Case(
-            id=None,
-            programme=ProgrammeTerms(row["code"], row["years"], row["seats"], row["start_date"], row["cfa_code"],
-                                     programme_calendar(uow.connection, row["code"], row["calendar_version"],
-                                                        row["school_calendar"]), row["level"]),
-            candidate=Candidate(first_name, last_name, command.birth_date, email),
-            track=command.track,
-            state=CaseState.REFLECT,
-            opened_at=now,
-            state_since=now,
-            advisor_email=advisor,
-        )
-        case_id = uow.cases.add(case, programme_id=row["id"])
-        case.events.append(CaseOpened(case_id))
-        uow.commit()
+    row = uow.execute(sa.select(programme_table).where(programme_table.c.code == code)).mappings().first()
+    if row is None:
+        raise NotFound("programme", code)
+    advisor = parse_email("advisor", command.advisor_email) if command.advisor_email else None
+    if advisor:
+        resolve_actor(uow, advisor)
+    case = Case(
+        id=None,
+        programme=ProgrammeTerms(row["code"], row["years"], row["seats"], row["start_date"], row["cfa_code"],
+                                 programme_calendar(uow.connection, row["code"], row["calendar_version"],
+                                                    row["school_calendar"]), row["level"]),
+        candidate=Candidate(first_name, last_name, command.birth_date, email),
+        track=command.track,
+        state=CaseState.REFLECT,
+        opened_at=now,
+        state_since=now,
+        advisor_email=advisor,
+    )
+    case_id = uow.cases.add(case, programme_id=row["id"])
+    case.events.append(CaseOpened(case_id))
     return case_id
 
 

@@ -8,6 +8,7 @@ provides all of them, and a test may pass a fake holding only what the use case 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -110,6 +111,11 @@ def checked_version(case: Case, expected: int | None) -> int:
         assert case.id is not None
         raise ConflictError(case.id, expected, case.version)
     return case.version
+
+
+def token_hash(token: str) -> str:
+    """An API token as stored: 256 random bits need no slow hash, a SHA-256 is enough (nothing to guess from)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def code(field: str, text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +24,7 @@ from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_email, parse_text
 from contract_flow.rulefiles import load_programme_calendar
 from contract_flow.services.common import code as code_of
-from contract_flow.services.common import programme_code, resolve_actor, transition_context
+from contract_flow.services.common import programme_code, resolve_actor, token_hash, transition_context
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -302,5 +301,3 @@ def _new_token(uow: UnitOfWork, person_id: int, now: datetime) -> str:
     return token
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from contract_flow.domain.case import Track
 from contract_flow.domain.errors import DomainError, InvalidInput, NotFound
+from contract_flow.domain.events import OpenCase
 from contract_flow.domain.values import parse_date
-from contract_flow.services.cases import OpenCase, open_case
 from contract_flow.services.common import programme_code
 
 if TYPE_CHECKING:
@@ -76,7 +76,10 @@ def import_cases(app: App, stream: TextIO, progress: Callable[[], None] | None =
             command = _command(row)
             if programmes is not None and command.programme_code not in programmes:
                 raise NotFound("programme", command.programme_code)
-            report.imported.append((line, open_case(app, command)))
+            with app.uow() as uow:
+                case_id = uow.dispatch(command)  # handled by the cases' use case, one unit of work per row
+                uow.commit()
+            report.imported.append((line, case_id))
         except InvalidInput as exc:
             report.problems.append(RowProblem(line, exc.field, exc.rule))
         except NotFound as exc:

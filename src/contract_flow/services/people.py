@@ -21,6 +21,7 @@ from contract_flow.domain.reviews import Party, Review, ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, TRANSITIONS, CaseState, Trigger, step_number
 from contract_flow.services.access import Principal, case_scope
 from contract_flow.services.common import transition_context
+from contract_flow.services.review_schedule import schedule
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -200,8 +201,6 @@ class ApprenticePath:
 
 def path_of(app: App, case_id: int, email: str) -> ApprenticePath:
     """Where the apprentice is and what comes next; `email` is theirs (the reviews they have to acknowledge)."""
-    from contract_flow.services.reviews import schedule
-
     now = app.clock.now()
     with app.uow(write=False) as uow:
         case = uow.cases.get(case_id, ALL_PARTS)
@@ -273,8 +272,6 @@ def case_with_contract(app: App, case_id: int) -> Case:
 
 def next_unplanned_due(app: App, case_id: int) -> date | None:
     """The due date the next plan covers (plan_review takes the earliest one nobody planned yet)."""
-    from contract_flow.services.reviews import schedule
-
     return next((due.due_by for due in schedule(app, case_id) if due.review is None), None)
 
 

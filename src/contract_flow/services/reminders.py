@@ -24,6 +24,7 @@ from contract_flow.domain.reminders import CaseFacts, PlannedReminder, defer_pas
 from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.reminders.policies import in_quiet_hours
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
+from contract_flow.messages import build_email, render
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -157,8 +158,6 @@ def _language(app: App, row: LedgerRow, languages: dict[str, str]) -> str:
 
 
 def _deliver_in_app(app: App, row: LedgerRow, languages: dict[str, str], now: datetime, report: SendReport) -> None:
-    from contract_flow.messages import render
-
     try:
         message = render(row.kind, row.payload, _language(app, row, languages))
     except ValueError as error:
@@ -194,8 +193,6 @@ def _run_engine_move(app: App, row: LedgerRow, now: datetime, report: SendReport
 
 def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], now: datetime,
                     report: SendReport, time_of_send: Callable[[], datetime]) -> None:
-    from contract_flow.messages import build_email
-
     policies = app.policies
     sendable: list[LedgerRow] = []
     for row in rows:

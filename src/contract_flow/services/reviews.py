@@ -9,8 +9,7 @@ One unit of work per use case; each one that changes what reminders a case needs
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -29,11 +28,11 @@ from contract_flow.domain.reviews import (
     SkillLevel,
     acknowledge,
     fire_review,
-    review_schedule,
 )
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_text
 from contract_flow.services.common import resolve_actor
+from contract_flow.services.review_schedule import covering, due_dates
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -55,18 +54,6 @@ class ReviewMoveNotAllowed(TriggerNotAllowed):
         choices = ", ".join(self.allowed) if self.allowed else "none (final state)"
         self.args = (f"review {review.id} of case {review.case_id}: {self.trigger} is not allowed in state "
                      f"{self.state}; allowed now: {choices}",)
-
-
-@dataclass(frozen=True)
-class DueReview:
-    """A date by which a review is due, and the review covering it (None: nobody planned one yet)."""
-
-    due_by: date
-    review: Review | None
-
-    @property
-    def state(self) -> str:
-        return str(self.review.state) if self.review else "unplanned"
 
 
 # -- parsing what people type ------------------------------------------------------------------------------------
@@ -124,28 +111,6 @@ def _paris(moment: datetime) -> str:
 
 
 # -- the rules shared by the use cases ---------------------------------------------------------------------------
-
-def _due_dates(app: App, case: Case) -> list[date]:
-    """The schedule from the contract's start: the programme calendar's cadence, else the reminder policies'."""
-    terms = case.contract
-    if terms.start_date is None or terms.end_date is None:
-        return []
-    # The cadence only: a programme without a calendar (not signable, but maybe signed before issue 10)
-    # follows the reminder policies'.
-    calendar = app.rules.known_calendar(case.programme)
-    first_within = calendar.first_review_within_months if calendar is not None else None
-    cadence = calendar.review_cadence_months if calendar is not None else None
-    policies = app.policies
-    end = min(terms.end_date, terms.ended_on) if terms.ended_on else terms.end_date
-    return review_schedule(terms.start_date, end,
-                           first_within_months=first_within or policies.review_first_within_months,
-                           cadence_months=cadence or policies.review_cadence_months)
-
-
-def _covering(reviews: Iterable[Review]) -> dict[date, Review]:
-    """The review covering each due date: the latest one that was not cancelled."""
-    return {r.due_by: r for r in reviews if r.state is not ReviewState.CANCELLED}
-
 
 def _lock_case(uow: UnitOfWork, case_id: int) -> None:
     """Serialise the use cases touching one case's reviews and reminders (PostgreSQL; SQLite's BEGIN IMMEDIATE
@@ -214,14 +179,6 @@ def _save(uow: UnitOfWork, review: Review, case: Case) -> Review:
 
 # -- use cases ---------------------------------------------------------------------------------------------------
 
-def schedule(app: App, case_id: int) -> list[DueReview]:
-    """The dates by which reviews are due under the case's contract, each with the review covering it."""
-    with app.uow(write=False) as uow:
-        case = uow.cases.get(case_id, {Part.CONTRACT})
-        covering = _covering(uow.reviews.for_case(case_id))
-        return [DueReview(due, covering.get(due)) for due in _due_dates(app, case)]
-
-
 def plan_review(app: App, case_id: int, *, planned_at: datetime, place: str | None = None,
                 actor_email: str | Actor) -> Review:
     """The case's tutor (or CFA staff) plans the review of the earliest due date nobody planned yet, with the
@@ -249,11 +206,11 @@ def plan_review(app: App, case_id: int, *, planned_at: datetime, place: str | No
             place = terms.employer_name
         where = parse_text("place", place, 300)
         when = _checked_moment(planned_at, terms, app.clock.now())
-        covering = _covering(uow.reviews.for_case(case_id))
-        due_dates = _due_dates(app, case)
-        free = [due for due in due_dates if due not in covering]
+        covered = covering(uow.reviews.for_case(case_id))
+        due = due_dates(app, case)
+        free = [day for day in due if day not in covered]
         if not free:
-            dates = ", ".join(d.isoformat() for d in due_dates) or "none"
+            dates = ", ".join(d.isoformat() for d in due) or "none"
             raise TransitionRefused(case_id, what, [
                 f"every review due under the contract is already planned, held or missed (due by: {dates}); "
                 "reschedule a missed one instead"])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract_flow.domain.case import Case
 from contract_flow.domain.states import step_number
-from contract_flow.services.cases import CaseView
+
+if TYPE_CHECKING:
+    from contract_flow.services.cases import CaseView  # the shape of `show`'s answer, not the use case
 
 
 def case_facts(case: Case) -> dict[str, Any]:

@@ -8,6 +8,7 @@ tests/artifacts/ (ignored by git): `shot(page, "board")`.
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import threading
 import time
@@ -34,8 +35,6 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture(params=["sqlite"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """One database for the browser: the same pages run on both in tests/e2e/web, through TestClient."""
-    import shutil
-
     path = tmp_path / "browser.sqlite"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"

@@ -28,7 +28,7 @@ from contract_flow.reference import (
     installed_reference,
     read_reference,
 )
-from contract_flow.rulefiles import DEFAULT_RULES_FILE
+from contract_flow.rulefiles import DEFAULT_RULES_FILE, load_ruleset
 from tests.support.rules import rules_without_june_2026
 
 day = date.fromisoformat
@@ -48,8 +48,6 @@ def test_the_shipped_rule_set_agrees_with_the_installed_openfisca_france_from_20
 
 
 def load_smic(path: Path) -> tuple[SmicEntry, ...]:
-    from contract_flow.rulefiles import load_ruleset
-
     return load_ruleset(path).smic.entries
 
 

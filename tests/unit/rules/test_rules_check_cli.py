@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner, Result
 
 from contract_flow import reference
@@ -98,8 +99,6 @@ def test_a_malformed_rule_file_exits_2_naming_it(tmp_path: Path, monkeypatch: py
 
 def test_serve_warns_in_one_line_when_the_rule_set_lags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`up` and `serve` print the same line (cli.up.warn_if_rules_lag) before the server starts."""
-    import uvicorn
-
     started: list[str] = []
     monkeypatch.setattr(uvicorn, "run", lambda target, **_: started.append(target))
     monkeypatch.setenv("CONTRACT_FLOW_DATABASE_URL", f"sqlite:///{tmp_path}/serve.sqlite")

@@ -13,6 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
+from contract_flow.cli.output import console
 from contract_flow.cli.rules import app as rules_app
 
 root = typer.Typer()
@@ -136,8 +137,6 @@ def test_bad_input_exits_2_with_one_line_naming_the_option(args: list[str], mess
 
 
 def test_the_schedule_table_names_the_rule_of_each_period(monkeypatch: pytest.MonkeyPatch) -> None:
-    from contract_flow.cli.output import console
-
     # the console is made once per process: its width is whatever the first test to print left it at
     monkeypatch.setattr(console, "width", 160)
     result = runner.invoke(root, ["rules", "pay-schedule", *APPRENTICE, "--years", "1", "--previous-contract-end",

@@ -103,7 +103,7 @@ def test_every_deadline_of_a_contract_carries_its_own_source(rules: RuleSet) -> 
         "employer_search_window_end": ("2026-12-01", "L6222-12-1"),
         "medical_visit_due": ("2026-11-01", "R6222-40-1"),
         "opco_decision_due": ("2026-09-23", "D6224-2"),
-        "hiring_aid_filing_due": ("2027-02-20", "Hiring"),  # from the conclusion, not the start
+        "hiring_aid_filing_due": ("2027-02-20", "Aide"),  # from the conclusion, not the start
     }
     assert result.notes == ()
 

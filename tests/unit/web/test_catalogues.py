@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from contract_flow.domain.case import Role
+from contract_flow.domain.guards import GUARDS, rule_name
 from contract_flow.domain.states import CaseState
 from contract_flow.web.i18n import LANGUAGES, LOCALES, Translator, catalogue
 from contract_flow.web.render import TEMPLATES
@@ -52,8 +55,6 @@ def test_every_state_role_and_error_status_has_a_name(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_rule_of_every_move_has_a_sentence(language: str) -> None:
-    from contract_flow.domain.guards import GUARDS, rule_name
-
     t = Translator(language)
     rules = {"role"} | {rule_name(guard) for guards in GUARDS.values() for guard in guards}
     assert sorted(rule for rule in rules if not t.has(f"guard.{rule}")) == []
@@ -64,9 +65,6 @@ def test_a_missing_key_shows_itself_rather_than_nothing() -> None:
 
 
 def test_dates_and_money_read_as_each_language_writes_them() -> None:
-    from datetime import UTC, date, datetime
-    from decimal import Decimal
-
     fr, en = Translator("fr"), Translator("en")
     assert fr.date(date(2027, 2, 4)) == "04/02/2027"
     assert en.date(date(2027, 2, 4)) == "04/02/2027"  # en_GB: the day first, as in the emails

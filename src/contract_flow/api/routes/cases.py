@@ -24,6 +24,7 @@ from contract_flow.api.schemas import (
 )
 from contract_flow.domain.case import Track
 from contract_flow.domain.errors import NotFound
+from contract_flow.domain.events import OpenCase
 from contract_flow.http.deps import CurrentPrincipal, IfMatch, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.services import cases as case_services
@@ -36,6 +37,8 @@ from contract_flow.services.access import (
     check_visible,
     require_role,
 )
+from contract_flow.services.common import programme_code
+from contract_flow.services.directory import list_programmes
 from contract_flow.services.queries import find_cases
 from contract_flow.services.risk import at_risk
 from contract_flow.services.views import case_as_dict
@@ -65,14 +68,12 @@ def list_cases(app: Services, principal: CurrentPrincipal,
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=VersionOut, summary="Open a case")
 def open_case(body: CaseIn, app: Services, principal: CurrentPrincipal, response: Response) -> Any:
     require_role(principal, STAFF, "opening a case")
-    from contract_flow.services.common import programme_code
-
     code = programme_code(body.programme)
     programmes = {p.code: p for p in _programmes(app)}
     chosen = programmes.get(code)
     if chosen is None or chosen.cfa_code != principal.cfa_code:
         raise NotFound("programme", code)
-    case_id = case_services.open_case(app, case_services.OpenCase(
+    case_id = case_services.open_case(app, OpenCase(
         programme_code=code, first_name=body.first_name, last_name=body.last_name,
         birth_date=body.birth_date, email=body.email, track=Track(body.track), advisor_email=body.advisor))
     response.headers["Location"] = f"/api/v1/cases/{case_id}"
@@ -81,8 +82,6 @@ def open_case(body: CaseIn, app: Services, principal: CurrentPrincipal, response
 
 
 def _programmes(app: Any) -> list[Any]:
-    from contract_flow.services.directory import list_programmes
-
     return list_programmes(app)
 
 

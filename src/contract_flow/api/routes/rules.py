@@ -13,6 +13,7 @@ from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.rules import RuleSetError, parse_calendar
 from contract_flow.http.deps import CurrentPrincipal, Services
 from contract_flow.jsonable import jsonable
+from contract_flow.reference import check_once
 from contract_flow.services.access import STAFF, case_scope, require_role
 from contract_flow.services.common import programme_code
 from contract_flow.services.directory import list_programmes, set_calendar
@@ -41,8 +42,6 @@ def put_calendar(code: str, body: CalendarIn, app: Services, principal: CurrentP
 @router.get("/rules/check", tags=["rules"],
             summary="The rule set's SMIC against the community reference (OpenFisca-France), for CFA staff")
 def rules_check(app: Services, principal: CurrentPrincipal) -> Any:
-    from contract_flow.reference import check_once
-
     require_role(principal, STAFF, "the rule set's check")
     return jsonable(check_once(app.settings.rules_file).as_data())
 

@@ -25,7 +25,7 @@ from contract_flow.services.queries import board_cards, cards, parse_state
 from contract_flow.services.risk import at_risk_page
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState
-from contract_flow.web.render import page
+from contract_flow.web.render import page, translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -80,8 +80,6 @@ def _rules_check(rules_file: Path) -> tuple[RulesCheck | None, str | None]:
 
 
 def _state_name(request: Request, user: Principal, state: CaseState) -> str:
-    from contract_flow.web.render import translator
-
     return translator(request, user)(f"state.{state.value}")
 
 

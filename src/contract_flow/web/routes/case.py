@@ -34,6 +34,7 @@ from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, local_path
 from contract_flow.web.i18n import Translator
 from contract_flow.web.render import flash, page, take_flash, translator
+from contract_flow.web.routes.lead import lead_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -153,8 +154,6 @@ async def move(request: Request, case_id: int, app: Services, user: User) -> Res
 
 
 def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormState) -> Response:
-    from contract_flow.web.routes.lead import lead_page
-
     check_visible(app, user, case_id)
     require_role(user, STAFF, "moving a case")
     t = translator(request, user)

@@ -13,7 +13,7 @@ from contract_flow.http.deps import Services
 from contract_flow.services.access import Principal, case_scope, require_role
 from contract_flow.services.queries import awaiting_validation
 from contract_flow.web.auth import User
-from contract_flow.web.render import page
+from contract_flow.web.render import page, take_flash
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,8 +23,6 @@ PAGE_SIZE = 50
 def lead_page(request: Request, app: Any, user: Principal, *, page_number: int = 1, status: int = 200,
               problems: dict[int, list[str]] | None = None, typed: dict[int, str] | None = None) -> HTMLResponse:
     """The projects to validate; `problems` and `typed` (the reason as typed) by case, after a refused post."""
-    from contract_flow.web.render import take_flash
-
     require_role(user, {Role.PROGRAMME_LEAD}, "validating job projects")
     projects, total = awaiting_validation(app, case_scope(user), limit=PAGE_SIZE,
                                           offset=(page_number - 1) * PAGE_SIZE)

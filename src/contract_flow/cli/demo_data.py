@@ -1,4 +1,5 @@
-"""Demo data for `make run`: the brochure's programme, one user per role, a dozen cases over the steps.
+"""Demo data for `make run` (`contract-flow demo`): the brochure's programme, one user per role, a dozen cases over
+the steps, made through the use cases as the people concerned would (an entrypoint script, like the CLI itself).
 
 Every case is moved through the real use cases, so its history and guards are those of any other case.
 """
@@ -12,8 +13,9 @@ import sqlalchemy as sa
 
 from contract_flow.adapters.tables import programme_table
 from contract_flow.domain.case import Track
+from contract_flow.domain.events import OpenCase
 from contract_flow.rulefiles import load_programme_calendar
-from contract_flow.services.cases import OpenCase, advance, open_case, set_facts
+from contract_flow.services.cases import advance, open_case, set_facts
 from contract_flow.services.directory import add_programme, add_user
 
 if TYPE_CHECKING:
