@@ -18,10 +18,9 @@ import sqlalchemy as sa
 from contract_flow.adapters.tables import case_table, contract_table, person_table, programme_table, token_table
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.errors import Forbidden, NotAuthenticated, NotFound
-from contract_flow.services.common import token_hash
+from contract_flow.services.common import Transactional, token_hash
 
 if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
     from contract_flow.services.unit_of_work import UnitOfWork
 
 STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})
@@ -59,7 +58,7 @@ _BY_TOKEN = (
 )
 
 
-def authenticate(app: App, token: str) -> Principal:
+def authenticate(app: Transactional, token: str) -> Principal:
     with app.uow(write=False) as uow:
         row = uow.execute(_BY_TOKEN, {"hash": token_hash(token)}).first()
     if row is None:
@@ -74,7 +73,7 @@ _BY_PERSON = (
 )
 
 
-def principal_of(app: App, person_id: int) -> Principal:
+def principal_of(app: Transactional, person_id: int) -> Principal:
     """The web session's user, read again on each request (a removed password ends their sessions)."""
     with app.uow(write=False) as uow:
         row = uow.execute(_BY_PERSON, {"person_id": person_id}).first()
@@ -107,13 +106,13 @@ def ensure_visible(uow: UnitOfWork, principal: Principal, case_id: int) -> None:
         raise NotFound("case", case_id)
 
 
-def check_visible(app: App, principal: Principal, case_id: int) -> None:
+def check_visible(app: Transactional, principal: Principal, case_id: int) -> None:
     """`ensure_visible` in a unit of work of its own (an entrypoint's check before it calls a use case)."""
     with app.uow(write=False) as uow:
         ensure_visible(uow, principal, case_id)
 
 
-def case_of_review(app: App, principal: Principal, review_id: int) -> int:
+def case_of_review(app: Transactional, principal: Principal, review_id: int) -> int:
     """The review's case, if the principal may see it; "not found" otherwise, as for a review that does not
     exist."""
     with app.uow(write=False) as uow:

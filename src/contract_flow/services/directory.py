@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
@@ -23,12 +23,23 @@ from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_email, parse_text
 from contract_flow.rulefiles import load_programme_calendar
+from contract_flow.services.common import (
+    Configured,
+    Engine,
+    programme_code,
+    resolve_actor,
+    token_hash,
+    transition_context,
+)
 from contract_flow.services.common import code as code_of
-from contract_flow.services.common import programme_code, resolve_actor, token_hash, transition_context
 
 if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
     from contract_flow.services.unit_of_work import UnitOfWork
+
+
+class DirectoryDeps(Engine, Configured, Protocol):
+    """A database, the time, the law (calendars) and the settings (the password hashing cost)."""
+
 
 #: Brochure: 40 seats in year 1; a CFA sets its own, but never zero.
 MAX_PROGRAMME_YEARS = 4  # L6222-7-1: a contract lasts between 6 months and 3 years, 4 for a disabled apprentice.
@@ -66,7 +77,7 @@ def read_calendar_file(path: Path | str, field: str = "calendar", *,
 DIPLOMA_LEVELS = range(3, 9)
 
 
-def add_programme(app: App, code: str, *, name: str, start_date: date, years: int, seats: int,
+def add_programme(app: DirectoryDeps, code: str, *, name: str, start_date: date, years: int, seats: int,
                   cfa_code: str = "default", calendar: ProgrammeCalendar | None = None,
                   level: int | None = None) -> ProgrammeInfo:
     """A programme; with `calendar`, its school periods (without them no contract of it can be signed)."""
@@ -118,7 +129,7 @@ class CalendarReplaced:
     moved: list[TrialMoved]
 
 
-def set_calendar(app: App, code: str, calendar: ProgrammeCalendar, *,
+def set_calendar(app: DirectoryDeps, code: str, calendar: ProgrammeCalendar, *,
                  actor_email: str | Actor = "system") -> CalendarReplaced:
     """Give a programme its school periods, or replace them, in one unit of work.
 
@@ -161,7 +172,7 @@ def set_calendar(app: App, code: str, calendar: ProgrammeCalendar, *,
     return CalendarReplaced(code, version, len(calendar.school), moved)
 
 
-def programme_calendar_of(app: App, code: str) -> ProgrammeCalendar:
+def programme_calendar_of(app: DirectoryDeps, code: str) -> ProgrammeCalendar:
     """The calendar stored with programme `code` (any capitals); NotFound for an unknown programme,
     InvalidInput saying how to add one when it has none."""
     code = programme_code(code)
@@ -176,7 +187,7 @@ def programme_calendar_of(app: App, code: str) -> ProgrammeCalendar:
     return calendar
 
 
-def list_programmes(app: App) -> list[ProgrammeInfo]:
+def list_programmes(app: DirectoryDeps) -> list[ProgrammeInfo]:
     with app.uow(write=False) as uow:
         rows = uow.execute(sa.select(programme_table).order_by(programme_table.c.code)).mappings()
         return [ProgrammeInfo(r["code"], r["name"], r["cfa_code"], r["start_date"], r["years"], r["seats"],
@@ -197,7 +208,7 @@ class UserInfo:
     token: str | None = field(default=None, repr=False)
 
 
-def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None = None,
+def add_user(app: DirectoryDeps, email: str, *, name: str, role: str, cfa_code: str | None = None,
              case_id: int | None = None, language: str = "fr", password: str | None = None) -> UserInfo:
     """A user and their first API token (printed once by `user add`; only its hash is kept), and with a
     password, a web login."""
@@ -230,7 +241,7 @@ def add_user(app: App, email: str, *, name: str, role: str, cfa_code: str | None
     return UserInfo(person_id, email, name, chosen, cfa, case_id, token)
 
 
-def issue_token(app: App, email: str) -> str:
+def issue_token(app: DirectoryDeps, email: str) -> str:
     """A new API token for an existing user (their earlier ones keep working until revoked)."""
     with app.uow() as uow:
         person_id = uow.execute(sa.select(person_table.c.id).where(
@@ -259,7 +270,7 @@ def _nobody(cost: str) -> str:
 MIN_PASSWORD, MAX_PASSWORD = 12, 256
 
 
-def hash_password(app: App, password: str) -> str:
+def hash_password(app: DirectoryDeps, password: str) -> str:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput("password", f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters "
                                        f"(this one has {len(password)})")
@@ -268,7 +279,7 @@ def hash_password(app: App, password: str) -> str:
     return _HASHERS[app.settings.password_hash_cost].hash(password)
 
 
-def set_password(app: App, email: str, password: str) -> None:
+def set_password(app: DirectoryDeps, email: str, password: str) -> None:
     """`contract-flow user password EMAIL`: set or change a user's web password."""
     hashed = hash_password(app, password)
     with app.uow() as uow:
@@ -279,7 +290,7 @@ def set_password(app: App, email: str, password: str) -> None:
         uow.commit()
 
 
-def check_login(app: App, email: str, password: str) -> int | None:
+def check_login(app: DirectoryDeps, email: str, password: str) -> int | None:
     """The person's id when `password` is theirs; None otherwise (unknown email, no web login, wrong password:
     the same answer, in about the same time)."""
     with app.uow(write=False) as uow:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from contract_flow.domain.case import Track
 from contract_flow.domain.errors import DomainError, InvalidInput, NotFound
 from contract_flow.domain.events import OpenCase
 from contract_flow.domain.values import parse_date
-from contract_flow.services.common import programme_code
-
-if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
+from contract_flow.services.common import Transactional, programme_code
 
 REQUIRED_COLUMNS = ("programme", "first_name", "last_name", "birth_date", "email")
 OPTIONAL_COLUMNS = ("track", "advisor")
@@ -63,7 +60,7 @@ def _command(row: dict[str, str]) -> OpenCase:
     )
 
 
-def import_cases(app: App, stream: TextIO, progress: Callable[[], None] | None = None, *,
+def import_cases(app: Transactional, stream: TextIO, progress: Callable[[], None] | None = None, *,
                  programmes: Collection[str] | None = None) -> ImportReport:
     """Each row is its own unit of work: one bad row never stops or undoes the others.
 

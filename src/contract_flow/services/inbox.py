@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from contract_flow.adapters.tables import inbox_table
 from contract_flow.domain.errors import NotFound
 from contract_flow.domain.values import parse_email
-
-if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
+from contract_flow.services.common import Store
 
 INBOX = inbox_table
 
@@ -29,7 +26,7 @@ class InboxItem:
     read_at: datetime | None
 
 
-def inbox(app: App, email: str, *, unread_only: bool = False, limit: int | None = None) -> list[InboxItem]:
+def inbox(app: Store, email: str, *, unread_only: bool = False, limit: int | None = None) -> list[InboxItem]:
     """The owner's messages, newest first (the `limit` newest: a page reads a capped list)."""
     owner = parse_email("email", email)
     query = (sa.select(INBOX).where(INBOX.c.recipient == owner)
@@ -42,7 +39,7 @@ def inbox(app: App, email: str, *, unread_only: bool = False, limit: int | None 
         return [_item(r, r["read_at"]) for r in uow.execute(query).mappings()]
 
 
-def mark_read(app: App, email: str, message_id: int) -> InboxItem:
+def mark_read(app: Store, email: str, message_id: int) -> InboxItem:
     """Mark one of the owner's messages read (someone else's is 'not found', as if it did not exist)."""
     owner = parse_email("email", email)
     with app.uow() as uow:

@@ -10,7 +10,6 @@ to the employer and the apprentice then states the new amount).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -21,10 +20,7 @@ from contract_flow.domain.errors import ConflictError
 from contract_flow.domain.impact import ValueChange, changes
 from contract_flow.domain.machine import record_facts
 from contract_flow.domain.states import CaseState
-from contract_flow.services.common import resolve_actor, transition_context
-
-if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
+from contract_flow.services.common import Engine, resolve_actor, transition_context
 
 #: The states whose contract is signed and still running: their kept values are what the parties follow.
 RUNNING = (CaseState.TRIAL, CaseState.ACTIVE)
@@ -41,7 +37,7 @@ class CaseImpact:
     error: str | None = None
 
 
-def _running_contract_ids(app: App, scope: sa.ColumnElement[bool] | None = None) -> list[int]:
+def _running_contract_ids(app: Engine, scope: sa.ColumnElement[bool] | None = None) -> list[int]:
     """The cases in `scope` (all of them for an operator) whose signed contract runs."""
     with app.uow(write=False) as uow:
         query = (sa.select(case_table.c.id)
@@ -54,11 +50,11 @@ def _running_contract_ids(app: App, scope: sa.ColumnElement[bool] | None = None)
         return [int(row.id) for row in uow.execute(query)]
 
 
-def _changes_of(app: App, case: Case) -> list[ValueChange]:
+def _changes_of(app: Engine, case: Case) -> list[ValueChange]:
     return changes(case.contract, app.rules.contract_values(case), with_trial=case.state is CaseState.TRIAL)
 
 
-def find_impact(app: App, scope: sa.ColumnElement[bool] | None = None) -> list[CaseImpact]:
+def find_impact(app: Engine, scope: sa.ColumnElement[bool] | None = None) -> list[CaseImpact]:
     """The running contracts (of `scope`) whose kept values differ from what the rule set gives today."""
     found: list[CaseImpact] = []
     for case_id in _running_contract_ids(app, scope):
@@ -70,7 +66,7 @@ def find_impact(app: App, scope: sa.ColumnElement[bool] | None = None) -> list[C
     return found
 
 
-def apply_impact(app: App, *, actor_email: str | Actor = "system", reason: str | None = None) -> list[CaseImpact]:
+def apply_impact(app: Engine, *, actor_email: str | Actor = "system", reason: str | None = None) -> list[CaseImpact]:
     """Re-compute every impacted contract, one unit of work per case: the new values and their sources, a
     history entry naming each change, the reminders re-planned. A case changed meanwhile by someone else is
     reported and left as it is (run the command again)."""
@@ -79,7 +75,7 @@ def apply_impact(app: App, *, actor_email: str | Actor = "system", reason: str |
     return [impact for impact in applied if impact is not None]
 
 
-def _apply_one(app: App, case_id: int, actor_email: str | Actor, why: str) -> CaseImpact | None:
+def _apply_one(app: Engine, case_id: int, actor_email: str | Actor, why: str) -> CaseImpact | None:
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         case = uow.cases.get(case_id, ALL_PARTS)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -20,11 +20,13 @@ from contract_flow.domain.guards import blockers_by_rule
 from contract_flow.domain.reviews import Party, Review, ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, TRANSITIONS, CaseState, Trigger, step_number
 from contract_flow.services.access import Principal, case_scope
-from contract_flow.services.common import transition_context
+from contract_flow.services.common import Engine, Planned, transition_context
 from contract_flow.services.review_schedule import schedule
 
-if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
+
+class PeopleDeps(Engine, Planned, Protocol):
+    """A database, the time, the law and the reminder policies (the default review cadence)."""
+
 
 #: A page of apprentices is for a person to read.
 MAX_PAGE = 100
@@ -101,7 +103,7 @@ def _brief(row: sa.RowMapping) -> ReviewBrief:
                        row["place"], row["version"], dict(row["participants"]), frozenset(row["acknowledged"]))
 
 
-def apprentices(app: App, principal: Principal, *, limit: int = 50, offset: int = 0) -> Apprentices:
+def apprentices(app: PeopleDeps, principal: Principal, *, limit: int = 50, offset: int = 0) -> Apprentices:
     """The cases in the principal's scope (a tutor's, a mentor's), by name, with their reviews not cancelled."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput("limit", f"{limit} is not between 1 and {MAX_PAGE}")
@@ -147,7 +149,7 @@ def apprentices(app: App, principal: Principal, *, limit: int = 50, offset: int 
 
 # -- an apprentice's own path ------------------------------------------------------------------------------------
 
-def own_case_id(app: App, principal: Principal) -> int | None:
+def own_case_id(app: PeopleDeps, principal: Principal) -> int | None:
     """The apprentice's case: the one their user is linked to, else the newest whose candidate email is theirs."""
     if principal.role is not Role.APPRENTICE:
         return None
@@ -199,7 +201,7 @@ class ApprenticePath:
     today: date  # in Paris: a deadline before it and not done is overdue
 
 
-def path_of(app: App, case_id: int, email: str) -> ApprenticePath:
+def path_of(app: PeopleDeps, case_id: int, email: str) -> ApprenticePath:
     """Where the apprentice is and what comes next; `email` is theirs (the reviews they have to acknowledge)."""
     now = app.clock.now()
     with app.uow(write=False) as uow:
@@ -228,7 +230,7 @@ def path_of(app: App, case_id: int, email: str) -> ApprenticePath:
                           case.contract.gross_monthly_pay, upcoming, awaiting, today)
 
 
-def _deadlines(app: App, case: Case, today: date) -> list[Deadline]:
+def _deadlines(app: PeopleDeps, case: Case, today: date) -> list[Deadline]:
     found: list[Deadline] = []
     terms = case.contract
     if case.state in (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE):
@@ -246,7 +248,7 @@ def _deadlines(app: App, case: Case, today: date) -> list[Deadline]:
     return found
 
 
-def _pay(app: App, case: Case) -> list[PayLine]:
+def _pay(app: PeopleDeps, case: Case) -> list[PayLine]:
     """The minimum pay periods fixed at signature; before it, those the rules give for the agreed start date."""
     terms = case.contract
     if terms.pay_schedule:
@@ -265,17 +267,17 @@ def _pay(app: App, case: Case) -> list[PayLine]:
 
 # -- what the review and absence forms show ----------------------------------------------------------------------
 
-def case_with_contract(app: App, case_id: int) -> Case:
+def case_with_contract(app: PeopleDeps, case_id: int) -> Case:
     with app.uow(write=False) as uow:
         return uow.cases.get(case_id, {Part.CONTRACT})
 
 
-def next_unplanned_due(app: App, case_id: int) -> date | None:
+def next_unplanned_due(app: PeopleDeps, case_id: int) -> date | None:
     """The due date the next plan covers (plan_review takes the earliest one nobody planned yet)."""
     return next((due.due_by for due in schedule(app, case_id) if due.review is None), None)
 
 
-def review_and_case(app: App, review_id: int) -> tuple[Review, Case]:
+def review_and_case(app: PeopleDeps, review_id: int) -> tuple[Review, Case]:
     with app.uow(write=False) as uow:
         review = uow.reviews.get(review_id)
         return review, uow.cases.get(review.case_id, {Part.CONTRACT})

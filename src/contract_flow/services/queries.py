@@ -5,17 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from contract_flow.adapters.tables import case_table, offer_table, programme_table
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.states import CaseState
-from contract_flow.services.common import programme_code
-
-if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
+from contract_flow.services.common import Transactional, programme_code
 
 MAX_PAGE = 500  # a page of cases is for people to read: more is an export
 
@@ -47,7 +44,7 @@ class Page:
     offset: int
 
 
-def programmes_in_scope(app: App, scope: sa.ColumnElement[bool]) -> set[str]:
+def programmes_in_scope(app: Transactional, scope: sa.ColumnElement[bool]) -> set[str]:
     """The codes of the programmes of the cases `scope` selects."""
     with app.uow(write=False) as uow:
         return set(uow.execute(
@@ -55,12 +52,12 @@ def programmes_in_scope(app: App, scope: sa.ColumnElement[bool]) -> set[str]:
             .join(case_table, case_table.c.programme_id == programme_table.c.id).where(scope)).scalars())
 
 
-def list_cases(app: App, *, state: str | None = None, programme: str | None = None,
+def list_cases(app: Transactional, *, state: str | None = None, programme: str | None = None,
                limit: int | None = None, offset: int = 0) -> list[CaseSummary]:
     return find_cases(app, state=state, programme=programme, limit=limit, offset=offset).items
 
 
-def find_cases(app: App, *, scope: sa.ColumnElement[bool] | None = None, state: str | None = None,
+def find_cases(app: Transactional, *, scope: sa.ColumnElement[bool] | None = None, state: str | None = None,
                programme: str | None = None, advisor: str | None = None, case_ids: list[int] | None = None,
                limit: int | None = None, offset: int = 0) -> Page:
     """Cases in `scope` matching the filters, a page at a time (in id order), with the total."""
@@ -103,7 +100,7 @@ class Board:
         return sum(per_state.get(state, 0) for per_state in self.counts.values())
 
 
-def board(app: App, scope: sa.ColumnElement[bool] | None = None, cfa_code: str | None = None) -> Board:
+def board(app: Transactional, scope: sa.ColumnElement[bool] | None = None, cfa_code: str | None = None) -> Board:
     query = (
         sa.select(programme_table.c.code, case_table.c.state, sa.func.count())
         .join(programme_table, programme_table.c.id == case_table.c.programme_id)
@@ -157,7 +154,7 @@ def _card(row: Any) -> Card:
     return Card(row.id, row.first_name, row.last_name, row.code, CaseState(row.state), row.state_since)
 
 
-def board_cards(app: App, scope: sa.ColumnElement[bool] | None, states: tuple[CaseState, ...], *,
+def board_cards(app: Transactional, scope: sa.ColumnElement[bool] | None, states: tuple[CaseState, ...], *,
                 programme: str | None = None, per_state: int = 25) -> dict[CaseState, list[Card]]:
     """The `per_state` most recently moved cases of each state: a board column stays short however many cases."""
     found: dict[CaseState, list[Card]] = {}
@@ -168,7 +165,7 @@ def board_cards(app: App, scope: sa.ColumnElement[bool] | None, states: tuple[Ca
     return found
 
 
-def cards(app: App, scope: sa.ColumnElement[bool] | None, state: CaseState, *, programme: str | None = None,
+def cards(app: Transactional, scope: sa.ColumnElement[bool] | None, state: CaseState, *, programme: str | None = None,
           limit: int = 50, offset: int = 0) -> tuple[list[Card], int]:
     """One state's cases, a page at a time (most recently moved first), with their total."""
     if offset < 0:
@@ -202,7 +199,7 @@ class ProjectToValidate:
     weekly_hours: Decimal | None = None
 
 
-def awaiting_validation(app: App, scope: sa.ColumnElement[bool] | None, *, limit: int = 50,
+def awaiting_validation(app: Transactional, scope: sa.ColumnElement[bool] | None, *, limit: int = 50,
                         offset: int = 0) -> tuple[list[ProjectToValidate], int]:
     """Cases in `decide` (the oldest waiting first) with their chosen offer, and how many wait in all."""
     conditions: list[sa.ColumnElement[bool]] = [case_table.c.state == CaseState.DECIDE.value]

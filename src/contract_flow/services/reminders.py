@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from contract_flow.adapters.ledger import SENDING, LedgerRow
 from contract_flow.domain.case import ALL_PARTS, Case, Part
@@ -25,15 +25,21 @@ from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.reminders.policies import in_quiet_hours
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.messages import build_email, render
+from contract_flow.services.common import Configured, Engine, Mailing, Planned
 
 if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
     from contract_flow.services.unit_of_work import UnitOfWork
+
+
+class Delivery(Engine, Planned, Configured, Mailing, Protocol):
+    """What planning and delivering reminders uses: the database, the time, the law, the policies, the settings
+    (language, mail domain) and the mailer."""
+
 
 EMAIL, APP = "email", "app"
 
 
-def case_facts(app: App, uow: UnitOfWork, case: Case) -> CaseFacts:
+def case_facts(app: Delivery, uow: UnitOfWork, case: Case) -> CaseFacts:
     """What the planner needs of a case, and no more (this runs in every use case that changes a case): in
     the search steps the case row alone; with a contract, the contract and the reviews."""
     assert case.id is not None
@@ -58,23 +64,23 @@ def case_facts(app: App, uow: UnitOfWork, case: Case) -> CaseFacts:
     )
 
 
-def planned_for(app: App, uow: UnitOfWork, case: Case) -> list[PlannedReminder]:
+def planned_for(app: Delivery, uow: UnitOfWork, case: Case) -> list[PlannedReminder]:
     return plan(case_facts(app, uow, case), app.policies)
 
 
-def replan_in(app: App, uow: UnitOfWork, case: Case) -> tuple[int, int]:
+def replan_in(app: Delivery, uow: UnitOfWork, case: Case) -> tuple[int, int]:
     """Inside a use case's unit of work: bring the case's ledger in line with its facts. (added, cancelled)"""
     assert case.id is not None
     return uow.ledger.apply_plan(case.id, planned_for(app, uow, case), app.clock.now())
 
 
-def replan_after(app: App, event: CaseChanged, uow: UnitOfWork) -> None:
+def replan_after(app: Delivery, event: CaseChanged, uow: UnitOfWork) -> None:
     """Handler: whatever changed on a case, its ledger is brought in line with its facts in the same transaction."""
     case = uow.cases.seen.get(event.case_id) or uow.cases.get(event.case_id, ())
     replan_in(app, uow, case)
 
 
-def replan(app: App, case_id: int) -> tuple[int, int]:
+def replan(app: Delivery, case_id: int) -> tuple[int, int]:
     """`contract-flow reminders plan CASE`: re-plan one case on its own (after a policy change, say)."""
     with app.uow() as uow:
         case = uow.cases.get(case_id, ALL_PARTS)
@@ -83,12 +89,12 @@ def replan(app: App, case_id: int) -> tuple[int, int]:
     return result
 
 
-def due(app: App, now: datetime | None = None) -> list[LedgerRow]:
+def due(app: Delivery, now: datetime | None = None) -> list[LedgerRow]:
     with app.uow(write=False) as uow:
         return uow.ledger.due(now or app.clock.now())
 
 
-def ledger(app: App, case_id: int) -> list[LedgerRow]:
+def ledger(app: Delivery, case_id: int) -> list[LedgerRow]:
     with app.uow(write=False) as uow:
         uow.cases.get(case_id, ())  # NotFound for an unknown case, rather than an empty ledger
         return uow.ledger.for_case(case_id)
@@ -101,7 +107,7 @@ class Sweep:
     released: int
 
 
-def sweep(app: App, now: datetime | None = None, *,
+def sweep(app: Delivery, now: datetime | None = None, *,
           enqueue: Callable[[list[int], str], object] | None = None) -> Sweep:
     """Release claims left by dead workers, claim what is due, and (after the commit) hand it to `enqueue`
     in batches of `send_batch` ids, with the claim's token."""
@@ -129,7 +135,7 @@ class SendReport:
     skipped: list[int] = field(default_factory=list)  # not (or no longer) ours to send
 
 
-def send(app: App, ids: Sequence[int], token: str, now: datetime | None = None) -> SendReport:
+def send(app: Delivery, ids: Sequence[int], token: str, now: datetime | None = None) -> SendReport:
     """Deliver the rows `ids` claimed under `token`: idempotent (a row no longer `sending` under that claim is
     skipped: already sent, or released and claimed again by a later sweep), emails over one SMTP connection,
     their `sent` marks committed `mark_sent_every` at a time, any other outcome as soon as it is known."""
@@ -153,11 +159,12 @@ def send(app: App, ids: Sequence[int], token: str, now: datetime | None = None) 
     return report
 
 
-def _language(app: App, row: LedgerRow, languages: dict[str, str]) -> str:
+def _language(app: Delivery, row: LedgerRow, languages: dict[str, str]) -> str:
     return languages.get(row.recipient, app.settings.default_language)
 
 
-def _deliver_in_app(app: App, row: LedgerRow, languages: dict[str, str], now: datetime, report: SendReport) -> None:
+def _deliver_in_app(app: Delivery, row: LedgerRow, languages: dict[str, str], now: datetime,
+                    report: SendReport) -> None:
     try:
         message = render(row.kind, row.payload, _language(app, row, languages))
     except ValueError as error:
@@ -173,7 +180,7 @@ def _deliver_in_app(app: App, row: LedgerRow, languages: dict[str, str], now: da
             report.skipped.append(row.id)
 
 
-def _run_engine_move(app: App, row: LedgerRow, now: datetime, report: SendReport) -> None:
+def _run_engine_move(app: Delivery, row: LedgerRow, now: datetime, report: SendReport) -> None:
     """`trial_pass`: the case becomes active in the same transaction that marks the row done (a command the
     engine sends itself, handled by the cases' use case)."""
     try:
@@ -191,7 +198,7 @@ def _run_engine_move(app: App, row: LedgerRow, now: datetime, report: SendReport
         report.failed.append(row.id)
 
 
-def _deliver_emails(app: App, rows: list[LedgerRow], languages: dict[str, str], now: datetime,
+def _deliver_emails(app: Delivery, rows: list[LedgerRow], languages: dict[str, str], now: datetime,
                     report: SendReport, time_of_send: Callable[[], datetime]) -> None:
     policies = app.policies
     sendable: list[LedgerRow] = []
@@ -245,7 +252,7 @@ class _EmailBatch:
     renewed three times per claim timeout, whatever the pace of the SMTP server, in the transaction that
     records the marks waiting; a row a sweep took back meanwhile is skipped (it is someone else's to send)."""
 
-    def __init__(self, app: App, rows: list[LedgerRow], now: datetime, report: SendReport,
+    def __init__(self, app: Delivery, rows: list[LedgerRow], now: datetime, report: SendReport,
                  time_of_send: Callable[[], datetime]) -> None:
         self._app, self._now, self._report, self._time_of_send = app, now, report, time_of_send
         self._token = rows[0].claim_token or ""
@@ -295,7 +302,7 @@ class _EmailBatch:
         return owned
 
 
-def _record_failure(app: App, row: LedgerRow, error: str, now: datetime, report: SendReport, *,
+def _record_failure(app: Delivery, row: LedgerRow, error: str, now: datetime, report: SendReport, *,
                     retry: bool = True) -> None:
     backoff = app.policies.retry_backoff_seconds
     retry_at = now + timedelta(seconds=backoff[row.attempts]) if retry and row.attempts < len(backoff) else None
@@ -305,7 +312,7 @@ def _record_failure(app: App, row: LedgerRow, error: str, now: datetime, report:
     (report.retried if retry_at is not None else report.failed).append(row.id)
 
 
-def run_once(app: App, now: datetime | None = None) -> tuple[Sweep, SendReport]:
+def run_once(app: Delivery, now: datetime | None = None) -> tuple[Sweep, SendReport]:
     """`contract-flow reminders run`: one sweep and its sends, synchronously (operators, tests)."""
     moment = now or app.clock.now()
     swept = sweep(app, moment)

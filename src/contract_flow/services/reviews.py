@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import sqlalchemy as sa
 
@@ -31,12 +31,16 @@ from contract_flow.domain.reviews import (
 )
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_text
-from contract_flow.services.common import resolve_actor
+from contract_flow.services.common import Planned, Ruled, Store, resolve_actor
 from contract_flow.services.review_schedule import covering, due_dates
 
 if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
     from contract_flow.services.unit_of_work import UnitOfWork
+
+
+class ReviewDeps(Store, Ruled, Planned, Protocol):
+    """A database, the time, the law (the programme calendar) and the policies (the default cadence)."""
+
 
 #: Reviews are planned while the contract runs.
 RUNNING = frozenset({CaseState.TRIAL, CaseState.ACTIVE})
@@ -179,7 +183,7 @@ def _save(uow: UnitOfWork, review: Review, case: Case) -> Review:
 
 # -- use cases ---------------------------------------------------------------------------------------------------
 
-def plan_review(app: App, case_id: int, *, planned_at: datetime, place: str | None = None,
+def plan_review(app: ReviewDeps, case_id: int, *, planned_at: datetime, place: str | None = None,
                 actor_email: str | Actor) -> Review:
     """The case's tutor (or CFA staff) plans the review of the earliest due date nobody planned yet, with the
     apprentice, the mentor and the tutor. Without a place, it is held at the employer's (the contract's name)."""
@@ -222,7 +226,7 @@ def plan_review(app: App, case_id: int, *, planned_at: datetime, place: str | No
     return review
 
 
-def log_review(app: App, review_id: int, *, attended: Iterable[Party | str],
+def log_review(app: ReviewDeps, review_id: int, *, attended: Iterable[Party | str],
                skills: Mapping[str, SkillLevel | str], mentor_observations: str | None = None,
                tutor_observations: str | None = None, next_steps: str | None = None, actor_email: str | Actor,
                expected_version: int | None = None) -> Review:
@@ -255,7 +259,7 @@ def log_review(app: App, review_id: int, *, attended: Iterable[Party | str],
         return _save(uow, review, case)
 
 
-def miss_review(app: App, review_id: int, *, reason: str, actor_email: str | Actor,
+def miss_review(app: ReviewDeps, review_id: int, *, reason: str, actor_email: str | Actor,
                 expected_version: int | None = None) -> Review:
     """The review did not take place; why is kept as the tutor's observation until it is rescheduled and held."""
     why = parse_text("reason", reason, OBSERVATIONS_MAX)
@@ -268,7 +272,7 @@ def miss_review(app: App, review_id: int, *, reason: str, actor_email: str | Act
         return _save(uow, review, case)
 
 
-def reschedule_review(app: App, review_id: int, *, planned_at: datetime, place: str | None = None,
+def reschedule_review(app: ReviewDeps, review_id: int, *, planned_at: datetime, place: str | None = None,
                       actor_email: str | Actor, expected_version: int | None = None) -> Review:
     """A missed review gets a new date (and place, if given) for the same due date."""
     with app.uow() as uow:
@@ -287,7 +291,7 @@ def reschedule_review(app: App, review_id: int, *, planned_at: datetime, place: 
         return _save(uow, review, case)
 
 
-def cancel_review(app: App, review_id: int, *, actor_email: str | Actor,
+def cancel_review(app: ReviewDeps, review_id: int, *, actor_email: str | Actor,
                   expected_version: int | None = None) -> Review:
     """A planned review no longer needed; its due date is uncovered again (the next plan covers it)."""
     with app.uow() as uow:
@@ -299,7 +303,7 @@ def cancel_review(app: App, review_id: int, *, actor_email: str | Actor,
         return _save(uow, review, case)
 
 
-def acknowledge_review(app: App, review_id: int, *, actor_email: str | Actor) -> Review:
+def acknowledge_review(app: ReviewDeps, review_id: int, *, actor_email: str | Actor) -> Review:
     """One of the three participants acknowledges the record of a held review; the actor's email says which."""
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
@@ -315,7 +319,7 @@ def acknowledge_review(app: App, review_id: int, *, actor_email: str | Actor) ->
         return _save(uow, review, case)
 
 
-def list_reviews(app: App, case_id: int | None = None) -> list[Review]:
+def list_reviews(app: ReviewDeps, case_id: int | None = None) -> list[Review]:
     with app.uow(write=False) as uow:
         if case_id is None:
             return uow.reviews.all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -13,9 +13,12 @@ from contract_flow.adapters.tables import case_table, contract_table, programme_
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.dates import add_months
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
+from contract_flow.services.common import Planned, Store
 
-if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
+
+class RiskDeps(Store, Planned, Protocol):
+    """A database, the time and the reminder policies."""
+
 
 HORIZON_DAYS = 14  # issue 5: the board shows deadlines within 14 days
 WINDOW_STATES = (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE)
@@ -37,7 +40,7 @@ def _cases(scope: sa.ColumnElement[bool] | None) -> sa.Select[tuple[int, str, st
     return query.where(scope) if scope is not None else query
 
 
-def _risks(app: App, scope: sa.ColumnElement[bool] | None, moment: datetime,
+def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime,
            programmes: list[tuple[str, date]]) -> sa.CompoundSelect[tuple[int, str, str, str, str, str, date | None]]:
     """Every risk as one UNION ALL of one query per kind, each row (case id, first name, last name, state, kind,
     detail, due), so that a page of them and their count are read from the database, not built in Python."""
@@ -87,7 +90,7 @@ class RiskPage:
     total: int
 
 
-def at_risk_page(app: App, scope: sa.ColumnElement[bool] | None, *, limit: int | None = None, offset: int = 0,
+def at_risk_page(app: RiskDeps, scope: sa.ColumnElement[bool] | None, *, limit: int | None = None, offset: int = 0,
                  now: datetime | None = None) -> RiskPage:
     """The risks in the scope, soonest due first (undated ones as due today), then by case and kind; `limit`
     of them from `offset`, and how many there are in all."""
@@ -105,6 +108,6 @@ def at_risk_page(app: App, scope: sa.ColumnElement[bool] | None, *, limit: int |
     return RiskPage([Risk(row[0], f"{row[1]} {row[2]}", row[3], row[4], row[5], row[6]) for row in rows], total)
 
 
-def at_risk(app: App, scope: sa.ColumnElement[bool] | None, now: datetime | None = None) -> list[Risk]:
+def at_risk(app: RiskDeps, scope: sa.ColumnElement[bool] | None, now: datetime | None = None) -> list[Risk]:
     """Every risk in the scope (the API's board, its `at_risk` filter), in the order of `at_risk_page`."""
     return at_risk_page(app, scope, now=now).risks

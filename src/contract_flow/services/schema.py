@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from alembic import command
 from alembic.config import Config
@@ -11,19 +11,26 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 if TYPE_CHECKING:
-    from contract_flow.bootstrap import App
+    from sqlalchemy.engine import Engine
+
+
+class Database(Protocol):
+    """The database engine: migrations run on it, outside any unit of work."""
+
+    @property
+    def engine(self) -> Engine: ...
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
-def alembic_config(app: App) -> Config:
+def alembic_config(app: Database) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", app.engine.url.render_as_string(hide_password=False))
     return config
 
 
-def upgrade(app: App, revision: str = "head") -> str:
+def upgrade(app: Database, revision: str = "head") -> str:
     """Bring the database to `revision`; returns the revision it is at afterwards."""
     config = alembic_config(app)
     with app.engine.begin() as connection:
@@ -32,10 +39,10 @@ def upgrade(app: App, revision: str = "head") -> str:
     return current_revision(app) or "base"
 
 
-def current_revision(app: App) -> str | None:
+def current_revision(app: Database) -> str | None:
     with app.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def head_revision(app: App) -> str | None:
+def head_revision(app: Database) -> str | None:
     return ScriptDirectory.from_config(alembic_config(app)).get_current_head()
