@@ -36,6 +36,7 @@ test-unit: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src workers tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## bench: each benchmark prints its ratio to a baseline measured in the same run, last
 bench: $(STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,3 +20,25 @@ def test_ruff_finds_nothing() -> None:
 def test_mypy_strict_finds_nothing() -> None:
     result = subprocess.run([str(BIN / "mypy")], cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_import_contracts_hold() -> None:
+    """pyproject.toml's import-linter contracts: the domain pure, the layers, no use case importing another's."""
+    result = subprocess.run([str(BIN / "lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True, text=True,
+                            check=False, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+def test_every_services_module_is_a_use_case_under_contract_or_a_shared_part() -> None:
+    """A new module of services/ must be named in the independence contract (a use case) or added to the shared
+    parts here: otherwise it could call other use cases unseen."""
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        contracts = tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+    [independent] = [c for c in contracts if c["id"] == "use-cases-independent"]
+    use_cases = {name.rpartition(".")[2] for name in independent["modules"]}
+    shared = {"__init__", "common", "unit_of_work", "messagebus", "access", "review_schedule", "views"}
+    present = {path.stem for path in (ROOT / "src" / "contract_flow" / "services").glob("*.py")}
+    assert not use_cases & shared
+    unclassified, gone = sorted(present - use_cases - shared), sorted((use_cases | shared) - present)
+    assert (unclassified, gone) == ([], []), "classify each services module, drop those that are gone"
