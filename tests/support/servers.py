@@ -45,6 +45,25 @@ Details:
   run ``make test`` or ``scripts/ensure-system-packages.sh``.
 
 Standard library only.
+
+Why not pytest-postgresql and pytest-redis (issue 11; their executors were tried here, as root, as CI runs):
+
+* ``pytest_postgresql.executors.PostgreSQLExecutor`` drives ``pg_ctl``, which
+  refuses root ("pg_ctl: cannot be run as root") and offers no way to run it
+  as the ``postgres`` system user; sessions and CI run as root. ``pg_ctl
+  start`` also daemonizes the postmaster: it is not our child, so no
+  parent-death signal stops it when the wrapper is killed (a CI timeout would
+  leave it listening), and ``stop()`` is only ``pg_ctl stop -m fast``, not
+  the immediate stop and SIGKILL the crash tests use.
+* ``pytest_redis.executor.RedisExecutor`` (mirakuru) does start, stop, kill
+  and restart Redis as root. Alone it would replace about a hundred lines of
+  this module at the price of five packages (pytest-redis, mirakuru,
+  port-for, psutil, and a pytest plugin loaded into every run), two ways of
+  running servers instead of one, and the parent-death signal: mirakuru
+  builds the command line from the executable, with no room for ``setpriv
+  --pdeathsig``. Kept as it is.
+* Neither wraps a command with its servers (``python -m tests.support.servers
+  -- CMD``, used by ``make test`` and ``make bench``): that stays ours anyway.
 """
 
 from __future__ import annotations
