@@ -30,7 +30,7 @@ def test_the_board_warns_in_both_languages_when_the_rule_set_lacks_the_june_2026
             "relèvement du salaire minimum de croissance)") in warning
     client.post("/language", data={"lang": "en", "next": "/board", "csrf_token": csrf_of(page.text)})
     english = client.get("/board").text.split('id="rules-check"', 1)[1].split("</section>", 1)[0]
-    assert "Monthly gross SMIC of €1,867.02 from 2026-06-01 (Arrêté du 22 mai 2026" in english
+    assert "Monthly gross SMIC of €1,867.02 from 01/06/2026 (Arrêté du 22 mai 2026" in english
     assert "contract-flow rules check" in english
 
 
