@@ -41,7 +41,7 @@ def cfa(database: str) -> None:
     cf("programme", "add", "mecatronique", "--name", "Mécatronique", "--start", "2026-09-01", "--years", "3",
        "--seats", "40", "--cfa", "imt-mines-ales", "--calendar", str(BROCHURE_FILE))
     cf("user", "add", ADVISOR, "--name", "Claire Conseil", "--role", "advisor", "--cfa", "imt-mines-ales")
-    cf("user", "add", LEAD, "--name", "Paul Responsable", "--role", "programme_lead")
+    cf("user", "add", LEAD, "--name", "Paul Responsable", "--role", "programme_lead", "--cfa", "imt-mines-ales")
 
 
 def open_case() -> int:

@@ -138,8 +138,9 @@ def test_a_missed_review_is_rescheduled_and_a_planned_one_cancelled(case_id: int
 
 @pytest.mark.parametrize(("args", "now", "message"), [
     (["plan", "{case}", "--date", "2026-10-20", "--place", "B12", "--as", P.mentor], BEFORE,
-     "plan review refused: only the case's tutor"),
-    (["ack", "{review}", "--as", P.advisor], AFTER, "is not one of its participants"),
+     "planning a review is for advisor or programme lead or tutor; you are mentor"),
+    (["ack", "{review}", "--as", P.advisor], AFTER,
+     "acknowledging a review is for apprentice or mentor or tutor; you are advisor"),
     (["log", "{review}", "--attended", "apprentice", "--skill", "soudage=3", "--as", P.tutor], BEFORE,
      "it is planned for 2026-10-20 14:00 (Paris): log it once it took place"),
     (["reschedule", "{review}", "--date", "2026-10-29", "--as", P.tutor], AFTER,

@@ -12,8 +12,10 @@ from contract_flow.bootstrap import App
 from contract_flow.domain.errors import (
     ConflictError,
     DomainError,
+    Forbidden,
     InvalidInput,
     NotFound,
+    OutOfScope,
     TransitionRefused,
     TriggerNotAllowed,
 )
@@ -36,8 +38,10 @@ CASES: list[tuple[str, Attempt, type[DomainError], str]] = [
      NotFound, "user nobody@example.org not found"),
     ("missing fact", lambda app, p, case: advance(app, case, "start_applying", actor_email=p.advisor),
      TransitionRefused, "target job (fact project.target_job)"),
-    ("role not allowed", lambda app, p, case: advance(app, case, "withdraw", actor_email=p.mentor),
-     TransitionRefused, "may only be done by CFA staff"),
+    ("role not allowed", lambda app, p, case: advance(app, case, "withdraw", actor_email=p.apprentice),
+     Forbidden, "moving a case is for advisor or programme lead; you are apprentice"),
+    ("out of the mentor's scope", lambda app, p, case: advance(app, case, "withdraw", actor_email=p.mentor),
+     OutOfScope, "case 1 not found"),
     ("impossible date", lambda app, p, case: set_facts(app, case, {"contract.start_date": "2026-02-30"},
                                                        actor_email=p.advisor),
      InvalidInput, "contract.start_date: '2026-02-30' is not a date"),
@@ -75,7 +79,7 @@ CASES: list[tuple[str, Attempt, type[DomainError], str]] = [
         app, "vide", name="Vide", start_date=date(2026, 9, 1), years=3, seats=0),
      InvalidInput, "seats: 0"),
     ("absence before the contract", lambda app, p, case: record_absence(
-        app, case, date(2026, 1, 5), date(2026, 1, 6), actor_email=p.mentor),
+        app, case, date(2026, 1, 5), date(2026, 1, 6), actor_email=p.advisor),
      InvalidInput, "from: 2026-01-05 is before the contract start"),
 ]
 

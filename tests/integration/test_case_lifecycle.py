@@ -102,7 +102,7 @@ def test_two_advisors_advancing_the_same_case_at_once_one_wins_the_other_gets_a_
 
 def test_sign_is_refused_when_the_programme_has_no_free_seat(app: App, people: People) -> None:
     add_programme(app, "petit", name="Petit programme", start_date=date(2026, 9, 1), years=3, seats=1,
-                  calendar=OTHER_CFA)
+                  calendar=OTHER_CFA, cfa_code="imt-mines-ales")  # the CFA of the people moving its cases
     first = open_candidate(app, programme="petit")
     second = open_candidate(app, programme="petit", first_name="Hugo", email="hugo@example.org")
     walk(app, first, "trial", advisor=people.advisor, lead=people.lead)

@@ -29,6 +29,8 @@ from contract_flow.cli.rules import app as rules_app
 from contract_flow.domain.errors import (
     ConflictError,
     DomainError,
+    Forbidden,
+    OutOfScope,
     TransitionRefused,
     TriggerNotAllowed,
 )
@@ -38,7 +40,10 @@ BAD_INPUT = 2
 
 
 def exit_code_for(exc: DomainError) -> int:
-    return REFUSED if isinstance(exc, TransitionRefused | TriggerNotAllowed | ConflictError) else BAD_INPUT
+    """Refused (1): a guard, a move the state does not allow, a stale version, and the access policy (a case out
+    of the user's scope, an action not for their role); bad input (2): everything else."""
+    refused = TransitionRefused | TriggerNotAllowed | ConflictError | OutOfScope | Forbidden
+    return REFUSED if isinstance(exc, refused) else BAD_INPUT
 
 
 def _missing_schema(exc: Exception) -> bool:

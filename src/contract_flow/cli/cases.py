@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from contract_flow.cli.output import console, print_json
-from contract_flow.cli.runtime import get_app
+from contract_flow.cli.runtime import AsOption, OperatorOption, acting, get_app
 from contract_flow.domain.case import Track
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.states import CaseState, step_number
@@ -53,14 +53,17 @@ def case_open(
 def case_set(
     case_id: Annotated[int, typer.Argument(metavar="ID")],
     facts: Annotated[list[str], typer.Argument(metavar="KEY=VALUE...", help="Facts to record.")],
-    as_: Annotated[str, typer.Option("--as", help="Email of the user recording them.")] = "system",
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     version: Annotated[int | None, typer.Option(help="Refuse if the case is no longer at this version.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Record facts: project.*, application.*, offer.*, contract.*, derogation ... (`case facts` lists them)."""
+    from contract_flow.domain.facts import split_pairs
     from contract_flow.services.cases import set_facts
 
-    case = set_facts(get_app(), case_id, facts, actor_email=as_, expected_version=version)
+    split_pairs(facts)  # what was typed is checked before who typed it
+    case = set_facts(get_app(), case_id, facts, actor_email=acting(as_, operator), expected_version=version)
     if json_output:
         print_json({"id": case.id, "version": case.version, "state": case.state})
     else:
@@ -82,7 +85,8 @@ def case_facts() -> None:
 def case_advance(
     case_id: Annotated[int, typer.Argument(metavar="ID")],
     trigger: Annotated[str, typer.Argument(help="start_applying, shortlist, receive_offer, ...")],
-    as_: Annotated[str, typer.Option("--as", help="Email of the user acting (recorded on the event).")],
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     reason: Annotated[str | None, typer.Option(help="Why, for the history.")] = None,
     fact: Annotated[list[str] | None, typer.Option(help="KEY=VALUE recorded with the move (repeatable).")] = None,
     version: Annotated[int | None, typer.Option(help="Refuse if the case is no longer at this version.")] = None,
@@ -91,7 +95,7 @@ def case_advance(
     """Fire a trigger on a case."""
     from contract_flow.services.cases import advance
 
-    event = advance(get_app(), case_id, trigger, actor_email=as_, reason=reason, facts=fact or [],
+    event = advance(get_app(), case_id, trigger, actor_email=acting(as_, operator), reason=reason, facts=fact or [],
                     expected_version=version)
     if json_output:
         print_json(event)
@@ -104,7 +108,8 @@ def case_absence(
     case_id: Annotated[int, typer.Argument(metavar="ID")],
     first: Annotated[str, typer.Option("--from", help="First day away, YYYY-MM-DD.")],
     last: Annotated[str, typer.Option("--to", help="Last day away (included), YYYY-MM-DD.")],
-    as_: Annotated[str, typer.Option("--as", help="Email of the user recording it (the mentor, say).")],
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     reason: Annotated[str | None, typer.Option(help="Why (sick leave, holidays...).")] = None,
     version: Annotated[int | None, typer.Option(help="Refuse if the case is no longer at this version.")] = None,
     json_output: JsonOption = False,
@@ -112,7 +117,8 @@ def case_absence(
     """Record days away from the company; during the trial they move its end (L6222-18)."""
     from contract_flow.services.cases import record_absence
 
-    event = record_absence(get_app(), case_id, parse_date("from", first), parse_date("to", last), actor_email=as_,
+    event = record_absence(get_app(), case_id, parse_date("from", first), parse_date("to", last),
+                           actor_email=acting(as_, operator),
                            reason=reason, expected_version=version)
     if json_output:
         print_json(event)
@@ -125,7 +131,8 @@ def case_absence(
 @case_app.command("show")
 def case_show(
     case_id: Annotated[int, typer.Argument(metavar="ID")],
-    as_: Annotated[str, typer.Option("--as", help="See the triggers as this user may fire them.")] = "system",
+    as_: Annotated[str, typer.Option("--as", help="Read it as this user may (their scope, the triggers they may "
+                                                  "fire); by default as the operator.")] = "system",
     json_output: JsonOption = False,
 ) -> None:
     """Facts, state, the triggers allowed now, the blocked ones with why, and the full history."""

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from contract_flow.cli.output import console, print_json
-from contract_flow.cli.runtime import get_app, parse_moment
+from contract_flow.cli.runtime import AsOption, OperatorOption, acting, get_app, parse_moment
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.values import parse_date
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 review_app = typer.Typer(help="Tripartite reviews: apprentice, mentor and tutor check the skills' progress.",
                          no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-AsOption = Annotated[str, typer.Option("--as", help="Email of the user acting.")]
 VersionOption = Annotated[int | None, typer.Option(help="Refuse if the review is no longer at this version.")]
 DateOption = Annotated[str, typer.Option("--date", help="YYYY-MM-DD (at --time) or YYYY-MM-DDTHH:MM, Paris time.")]
 TimeOption = Annotated[str | None, typer.Option("--time", help="HH:MM in Paris when --date is a day [14:00].")]
@@ -71,7 +70,8 @@ def _done(review: Review, what: str, json_output: bool) -> None:
 def review_plan(
     case_id: Annotated[int, typer.Argument(metavar="CASE")],
     date: DateOption,
-    as_: AsOption,
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     at: TimeOption = None,
     place: Annotated[str | None, typer.Option(help="A room or a link [the employer's premises].")] = None,
     json_output: JsonOption = False,
@@ -79,7 +79,8 @@ def review_plan(
     """Plan the next due review of a case with its apprentice, mentor and tutor."""
     from contract_flow.services.reviews import plan_review
 
-    review = plan_review(get_app(), case_id, planned_at=_moment(date, at), place=place, actor_email=as_)
+    review = plan_review(get_app(), case_id, planned_at=_moment(date, at), place=place,
+                         actor_email=acting(as_, operator))
     _done(review, f"planned for {_when(review)} at {review.place}, due by {review.due_by.isoformat()}", json_output)
 
 
@@ -89,7 +90,8 @@ def review_log(
     attended: Annotated[str, typer.Option(help="Who came, comma-separated: apprentice,mentor,tutor.")],
     skill: Annotated[list[str], typer.Option(help="NAME=LEVEL, level not_acquired|in_progress|acquired|mastered "
                                                   "or 1-4 (repeatable).")],
-    as_: AsOption,
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     observations: Annotated[str | None, typer.Option(help="The tutor's observations.")] = None,
     mentor_observations: Annotated[str | None, typer.Option(help="The mentor's observations.")] = None,
     next_steps: Annotated[str | None, typer.Option(help="What comes next.")] = None,
@@ -101,7 +103,7 @@ def review_log(
 
     review = log_review(get_app(), review_id, attended=[p for p in attended.split(",") if p.strip()],
                         skills=parse_skills(skill), mentor_observations=mentor_observations,
-                        tutor_observations=observations, next_steps=next_steps, actor_email=as_,
+                        tutor_observations=observations, next_steps=next_steps, actor_email=acting(as_, operator),
                         expected_version=version)
     _done(review, "held", json_output)
 
@@ -110,14 +112,16 @@ def review_log(
 def review_miss(
     review_id: Annotated[int, typer.Argument(metavar="REVIEW")],
     reason: Annotated[str, typer.Option(help="Why it did not take place.")],
-    as_: AsOption,
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     version: VersionOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Record that a planned review did not take place."""
     from contract_flow.services.reviews import miss_review
 
-    review = miss_review(get_app(), review_id, reason=reason, actor_email=as_, expected_version=version)
+    review = miss_review(get_app(), review_id, reason=reason, actor_email=acting(as_, operator),
+                         expected_version=version)
     _done(review, "missed", json_output)
 
 
@@ -125,7 +129,8 @@ def review_miss(
 def review_reschedule(
     review_id: Annotated[int, typer.Argument(metavar="REVIEW")],
     date: DateOption,
-    as_: AsOption,
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     at: TimeOption = None,
     place: Annotated[str | None, typer.Option(help="A new room or link [unchanged].")] = None,
     version: VersionOption = None,
@@ -134,34 +139,37 @@ def review_reschedule(
     """Give a missed review a new date."""
     from contract_flow.services.reviews import reschedule_review
 
-    review = reschedule_review(get_app(), review_id, planned_at=_moment(date, at), place=place, actor_email=as_,
-                               expected_version=version)
+    review = reschedule_review(get_app(), review_id, planned_at=_moment(date, at), place=place,
+                               actor_email=acting(as_, operator), expected_version=version)
     _done(review, f"planned again for {_when(review)} at {review.place}", json_output)
 
 
 @review_app.command("cancel")
 def review_cancel(
     review_id: Annotated[int, typer.Argument(metavar="REVIEW")],
-    as_: AsOption,
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     version: VersionOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Cancel a planned review (its due date is to be planned again)."""
     from contract_flow.services.reviews import cancel_review
 
-    _done(cancel_review(get_app(), review_id, actor_email=as_, expected_version=version), "cancelled", json_output)
+    cancelled = cancel_review(get_app(), review_id, actor_email=acting(as_, operator), expected_version=version)
+    _done(cancelled, "cancelled", json_output)
 
 
 @review_app.command("ack")
 def review_ack(
     review_id: Annotated[int, typer.Argument(metavar="REVIEW")],
-    as_: Annotated[str, typer.Option("--as", help="Email of the apprentice, the mentor or the tutor.")],
+    as_: AsOption = None,
+    operator: OperatorOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Acknowledge the record of a held review, as one of its three participants."""
     from contract_flow.services.reviews import acknowledge_review
 
-    review = acknowledge_review(get_app(), review_id, actor_email=as_)
+    review = acknowledge_review(get_app(), review_id, actor_email=acting(as_, operator))
     missing = [str(p) for p in review.participants if p not in review.acknowledged]
     _done(review, "acknowledged" + (f"; waiting for {', '.join(missing)}" if missing else " by all three"),
           json_output)

@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from contract_flow.bootstrap import App, bootstrap
 from contract_flow.domain.context import PARIS
@@ -68,3 +71,25 @@ def get_app() -> App:
 
 def option_date(field: str, text: str | None) -> date | None:
     return parse_date(field, text) if text is not None else None
+
+
+#: Who acts, for the commands that change a case: a user (`--as EMAIL`), whom the access policy judges exactly as on
+#: the pages and the API, or the operator (`--operator`), a trusted batch job acting on every case.
+AsOption = Annotated[str | None, typer.Option("--as", help="Email of the user acting: the same rules apply to them "
+                                                           "as on the pages and the API.")]
+OperatorOption = Annotated[bool, typer.Option("--operator", help="Act as the operator (a trusted batch job, "
+                                                                 "recorded as `system`): every case of every CFA.")]
+
+
+def acting(as_email: str | None, operator: bool) -> str:
+    """The actor a command names: exactly one of `--as EMAIL` or `--operator`."""
+    from contract_flow.services.common import OPERATOR
+
+    if operator and as_email is not None:
+        raise InvalidInput("--operator", "give --as EMAIL or --operator, not both")
+    if operator:
+        return OPERATOR
+    if as_email is None:
+        raise InvalidInput("--as", "Missing option '--as': the email of the user acting (or --operator for a "
+                                   "trusted batch job)")
+    return as_email

@@ -27,6 +27,11 @@ class NotFound(DomainError):
         self.key = key
 
 
+class OutOfScope(NotFound):
+    """A case (or review) that exists but is not the actor's to see: worded and answered exactly as one that does not
+    exist (HTTP 404), so ids cannot be probed; the CLI, a trusted local tool, exits 1 (refused) rather than 2."""
+
+
 class TransitionRefused(DomainError):
     """A guard refused a trigger: `reasons` say what is missing, each a thing a person can act on."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import (
     BreakParty,
     Case,
@@ -31,12 +32,13 @@ UPPER_AGE_LIMIT = 29  # L6222-1: 16 to 29 at the start of the contract.
 SEARCH_WINDOW_MONTHS = 3  # L6222-12-1: training may start without an employer for up to three months.
 RESUME_WINDOW_MONTHS = 6  # L6222-18-2: after a break the CFA keeps the apprentice up to six months.
 
-STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD, Role.SYSTEM})
+#: The moves are CFA staff's (domain.access.STAFF), and the engine's or the operator's (the system).
+STAFF_OR_SYSTEM = frozenset({*STAFF, Role.SYSTEM})
 LEAD = frozenset({Role.PROGRAMME_LEAD})
 #: Who may fire each trigger. The job project is the programme lead's to validate or send back (brochure,
 #: step 5 «Décider»); the other moves are the CFA staff's.
 ALLOWED_ROLES: dict[Trigger, frozenset[Role]] = {
-    trigger: (LEAD if trigger in (Trigger.VALIDATE, Trigger.REFUSE) else STAFF) for trigger in Trigger
+    trigger: (LEAD if trigger in (Trigger.VALIDATE, Trigger.REFUSE) else STAFF_OR_SYSTEM) for trigger in Trigger
 }
 
 #: The parts of a case each trigger's guards and effects read, so a use case loads no more than that.

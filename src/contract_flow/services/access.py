@@ -1,4 +1,5 @@
-"""Who sees what: each role's scope of cases, and the roles each action is for.
+"""Who sees what, as SQL for lists and boards: each role's scope of cases, the same as domain/access.py's `sees`
+(the one policy; use cases call it on each case they act on), and who is authenticated.
 
 - advisor, programme lead: the cases of their CFA's programmes;
 - tutor: the cases whose academic tutor they are (fact `tutor`);
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from contract_flow.adapters.tables import case_table, contract_table, person_table, programme_table, token_table
+from contract_flow.domain.access import BROKEN, RULES, STAFF, Action
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.errors import Forbidden, NotAuthenticated, NotFound
 from contract_flow.services.common import Transactional, token_hash
@@ -23,13 +25,12 @@ from contract_flow.services.common import Transactional, token_hash
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
 
-STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})
 #: Plan, log, miss, reschedule and cancel a tripartite review.
-ORGANISERS = frozenset({Role.TUTOR, *STAFF})
+ORGANISERS = RULES[Action.PLAN_REVIEW][0]
 #: Acknowledge a held review's record: its three parties.
-PARTIES = frozenset({Role.APPRENTICE, Role.MENTOR, Role.TUTOR})
+PARTIES = RULES[Action.ACKNOWLEDGE_REVIEW][0]
 #: Record days away from the company (they move the trial's end).
-ABSENCE_RECORDERS = frozenset({Role.MENTOR, *STAFF})
+ABSENCE_RECORDERS = RULES[Action.RECORD_ABSENCE][0]
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,13 @@ def case_scope(principal: Principal) -> sa.ColumnElement[bool]:
     if principal.role is Role.TUTOR:
         return sa.and_(case_table.c.tutor_email == principal.email)
     if principal.role is Role.MENTOR:
-        return sa.exists().where(contract_table.c.case_id == case_table.c.id,
-                                 contract_table.c.mentor_email == principal.email)
+        # the mentor of the case's current contract (its latest), unless it was broken (domain.access.sees)
+        newer = contract_table.alias("newer_contract")
+        latest = (sa.select(sa.func.max(newer.c.id)).where(newer.c.case_id == case_table.c.id)
+                  .correlate(case_table).scalar_subquery())
+        return sa.and_(case_table.c.state.not_in([state.value for state in BROKEN]),
+                       sa.exists().where(contract_table.c.id == latest,
+                                         contract_table.c.mentor_email == principal.email))
     if principal.role is Role.APPRENTICE:
         own = sa.and_(case_table.c.email == principal.email)
         return sa.or_(case_table.c.id == principal.case_id, own) if principal.case_id else own

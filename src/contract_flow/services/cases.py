@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from contract_flow.adapters.calendars import programme_calendar
 from contract_flow.adapters.tables import programme_table
 from contract_flow.domain import facts as fact_specs
+from contract_flow.domain.access import Action
 from contract_flow.domain.case import (
     ALL_PARTS,
     RECORD_ABSENCE,
@@ -33,8 +34,10 @@ from contract_flow.domain.machine import append_event, check_by_rule, fire, reco
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import parse_email, parse_text
 from contract_flow.services.common import (
+    OPERATOR,
     Engine,
     Transactional,
+    authorize_on,
     checked_version,
     programme_code,
     resolve_actor,
@@ -111,11 +114,13 @@ def _check_people(uow: UnitOfWork, case: Case, parsed: Mapping[str, object]) -> 
 def set_facts(app: Engine, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str | Actor,
               expected_version: int | None = None, reason: str | None = None) -> Case:
     """Record facts on a case (all or nothing) and note who did it in the history."""
-    given = fact_specs.split_pairs(pairs)
-    parsed = fact_specs.parse_pairs(given)
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
-        case = uow.cases.get(case_id, fact_specs.parts_touched(parsed))
+        case = uow.cases.get(case_id, ())
+        authorize_on(uow, actor, Action.RECORD_FACTS, case)  # before reading what they typed: out of scope first
+        given = fact_specs.split_pairs(pairs)
+        parsed = fact_specs.parse_pairs(given)
+        uow.cases.load_parts(case, fact_specs.parts_touched(parsed))
         version = checked_version(case, expected_version)
         ctx = transition_context(app, uow, case, actor, reason, given)
         _check_people(uow, case, parsed)
@@ -144,16 +149,17 @@ def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, acto
                expected_version: int | None = None, at: datetime | None = None) -> CaseEvent:
     """`advance` inside a unit of work the caller commits (the reminder sender marks its row in it); `at` is
     the time of the move when it is not the clock's (a sweep run for a given moment)."""
-    try:
-        name = Trigger(trigger)
-    except ValueError:
-        raise InvalidInput("trigger", f"unknown trigger {trigger!r}; triggers: {', '.join(Trigger)}") from None
+    name = _TRIGGERS.get(trigger)
+    acting = resolve_actor(uow, actor)
+    case = uow.cases.get(case_id, parts_needed(name) if name is not None else ())
+    authorize_on(uow, acting, Action.MOVE, case)  # who may move it, before what they asked is read
+    if name is None:
+        raise InvalidInput("trigger", f"unknown trigger {trigger!r}; triggers: {', '.join(Trigger)}")
     # Most moves come without facts: skip parsing nothing (this runs at every transition).
     given = fact_specs.split_pairs(facts) if facts else {}
     parsed = fact_specs.parse_pairs(given) if given else {}
-    parts = (parts_needed(name) | fact_specs.parts_touched(parsed)) if parsed else parts_needed(name)
-    acting = resolve_actor(uow, actor)
-    case = uow.cases.get(case_id, parts)
+    if parsed:
+        uow.cases.load_parts(case, fact_specs.parts_touched(parsed))
     version = checked_version(case, expected_version)
     ctx = transition_context(app, uow, case, acting, reason, given, at)
     if parsed:
@@ -162,6 +168,9 @@ def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, acto
     event = fire(case, name, ctx)
     uow.cases.save(case, expected_version=version)
     return event  # the case's reminders and reviews follow at the commit (the handlers of its events)
+
+
+_TRIGGERS: dict[str, Trigger] = {trigger.value: trigger for trigger in Trigger}
 
 
 def pass_trial(app: Engine, command: PassTrial, uow: UnitOfWork) -> CaseEvent:
@@ -193,10 +202,12 @@ def find_actor(app: Transactional, email: str) -> Actor:
         return resolve_actor(uow, email)
 
 
-def show(app: Engine, case_id: int, *, actor_email: str | Actor = "system") -> CaseView:
+def show(app: Engine, case_id: int, *, actor_email: str | Actor = OPERATOR) -> CaseView:
+    """The case, its history, and each move it may make now or what blocks it, for someone who may read it."""
     with app.uow(write=False) as uow:
         case = uow.cases.get(case_id, ALL_PARTS)
         actor = resolve_actor(uow, actor_email)
+        authorize_on(uow, actor, Action.READ, case)
         ctx = transition_context(app, uow, case, actor, None, {})
         return CaseView(case=case, history=uow.cases.history(case_id), blocked_by_rule=check_by_rule(case, ctx))
 
@@ -204,12 +215,13 @@ def show(app: Engine, case_id: int, *, actor_email: str | Actor = "system") -> C
 def record_absence(app: Engine, case_id: int, first: date, last: date, *, actor_email: str | Actor,
                    reason: str | None = None, expected_version: int | None = None) -> CaseEvent:
     """Days away from the company; during the trial they push its end back (L6222-18), and the history says so."""
-    if last < first:
-        raise InvalidInput("to", f"{last.isoformat()} is before the first day {first.isoformat()}")
-    note = parse_text("reason", reason) if reason else None
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         case = uow.cases.get(case_id, {Part.CONTRACT, Part.ABSENCES})
+        authorize_on(uow, actor, Action.RECORD_ABSENCE, case)
+        if last < first:
+            raise InvalidInput("to", f"{last.isoformat()} is before the first day {first.isoformat()}")
+        note = parse_text("reason", reason) if reason else None
         version = checked_version(case, expected_version)
         terms = case.contract
         if terms.start_date is None or first < terms.start_date:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from contract_flow.domain.access import Action, authorize, parts_to_judge
 from contract_flow.domain.case import Actor, Case, Role
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
@@ -111,6 +112,15 @@ def checked_version(case: Case, expected: int | None) -> int:
         assert case.id is not None
         raise ConflictError(case.id, expected, case.version)
     return case.version
+
+
+def authorize_on(uow: UnitOfWork, actor: Actor, action: Action, case: Case, *, kind: str = "case",
+                 key: object = None) -> None:
+    """The access policy (domain/access.py) on a case loaded in `uow`, with what of it the policy reads."""
+    needed = parts_to_judge(actor) - case.loaded
+    if needed:
+        uow.cases.load_parts(case, needed)
+    authorize(actor, action, case, kind=kind, key=key)
 
 
 def token_hash(token: str) -> str:

@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from contract_flow.adapters.calendars import programme_calendar, stored_form
 from contract_flow.adapters.tables import case_table, person_table, programme_table, token_table
+from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import RECORD_FACTS, Actor, Part, Role
 from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.legal import missing_calendar
@@ -77,8 +78,12 @@ def read_calendar_file(path: Path | str, field: str = "calendar", *,
 DIPLOMA_LEVELS = range(3, 9)
 
 
+#: The CFA of a programme or a staff user when none is named.
+DEFAULT_CFA = "default"
+
+
 def add_programme(app: DirectoryDeps, code: str, *, name: str, start_date: date, years: int, seats: int,
-                  cfa_code: str = "default", calendar: ProgrammeCalendar | None = None,
+                  cfa_code: str = DEFAULT_CFA, calendar: ProgrammeCalendar | None = None,
                   level: int | None = None) -> ProgrammeInfo:
     """A programme; with `calendar`, its school periods (without them no contract of it can be signed)."""
     code = code_of("code", code)
@@ -222,7 +227,9 @@ def add_user(app: DirectoryDeps, email: str, *, name: str, role: str, cfa_code: 
         raise InvalidInput("role", f"{role!r} is not one of {roles}") from None
     if chosen is Role.SYSTEM:
         raise InvalidInput("role", "system is the engine itself, not a user")
-    cfa = code_of("cfa", cfa_code) if cfa_code else None
+    # Staff work for a CFA: without one named, the default CFA that programmes get too (a single-CFA installation
+    # names none anywhere); the other roles see cases through the cases themselves.
+    cfa = code_of("cfa", cfa_code) if cfa_code else (DEFAULT_CFA if chosen in STAFF else None)
     if language not in ("fr", "en"):
         raise InvalidInput("language", f"{language!r}: messages exist in fr and en")
     if case_id is not None and chosen is not Role.APPRENTICE:

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from contract_flow.adapters.ledger import SENDING, LedgerRow
-from contract_flow.domain.case import ALL_PARTS, Case, Part
+from contract_flow.domain.access import Action
+from contract_flow.domain.case import ALL_PARTS, Actor, Case, Part
 from contract_flow.domain.errors import DomainError
 from contract_flow.domain.events import CaseChanged, PassTrial
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, defer_past_quiet_hours, plan
@@ -25,7 +26,16 @@ from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.reminders.policies import in_quiet_hours
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.messages import build_email, render
-from contract_flow.services.common import Configured, Engine, Mailing, Planned
+from contract_flow.services.common import (
+    OPERATOR,
+    Configured,
+    Engine,
+    Mailing,
+    Planned,
+    Transactional,
+    authorize_on,
+    resolve_actor,
+)
 
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
@@ -94,9 +104,11 @@ def due(app: Delivery, now: datetime | None = None) -> list[LedgerRow]:
         return uow.ledger.due(now or app.clock.now())
 
 
-def ledger(app: Delivery, case_id: int) -> list[LedgerRow]:
+def ledger(app: Transactional, case_id: int, *, actor_email: str | Actor = OPERATOR) -> list[LedgerRow]:
+    """A case's reminders, for the CFA's staff (an unknown case or one out of scope: not found)."""
     with app.uow(write=False) as uow:
-        uow.cases.get(case_id, ())  # NotFound for an unknown case, rather than an empty ledger
+        actor = resolve_actor(uow, actor_email)
+        authorize_on(uow, actor, Action.READ_LEDGER, uow.cases.get(case_id, ()))
         return uow.ledger.for_case(case_id)
 
 

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Protocol
 import sqlalchemy as sa
 
 from contract_flow.adapters.tables import case_table
-from contract_flow.domain.case import Actor, Case, ContractTerms, Part
+from contract_flow.domain.access import Action
+from contract_flow.domain.case import Actor, Case, ContractTerms, Part, Role
 from contract_flow.domain.context import PARIS
-from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
+from contract_flow.domain.errors import ConflictError, Forbidden, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.events import ContractBroken, ReviewsChanged
-from contract_flow.domain.guards import STAFF
+from contract_flow.domain.guards import STAFF_OR_SYSTEM
 from contract_flow.domain.reviews import (
     Party,
     Review,
@@ -31,7 +32,15 @@ from contract_flow.domain.reviews import (
 )
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_text
-from contract_flow.services.common import Planned, Ruled, Store, resolve_actor
+from contract_flow.services.common import (
+    OPERATOR,
+    Planned,
+    Ruled,
+    Store,
+    Transactional,
+    authorize_on,
+    resolve_actor,
+)
 from contract_flow.services.review_schedule import covering, due_dates
 
 if TYPE_CHECKING:
@@ -123,7 +132,7 @@ def _lock_case(uow: UnitOfWork, case_id: int) -> None:
 
 
 def _authorised(case: Case, actor: Actor, what: str) -> None:
-    if actor.role in STAFF or (case.tutor_email is not None and actor.email == case.tutor_email):
+    if actor.role in STAFF_OR_SYSTEM or (case.tutor_email is not None and actor.email == case.tutor_email):
         return
     tutor = case.tutor_email or "not recorded yet (fact tutor)"
     raise TransitionRefused(case.id, what, [
@@ -165,11 +174,13 @@ def _move(review: Review, trigger: ReviewTrigger, **changes: object) -> None:
         raise ReviewMoveNotAllowed(review, refused) from None
 
 
-def _open_review(uow: UnitOfWork, review_id: int) -> tuple[Review, Case]:
-    """The review and its case (all parts), the case locked for this unit of work."""
+def _open_review(uow: UnitOfWork, review_id: int, actor: Actor, action: Action) -> tuple[Review, Case]:
+    """The review and its case (with its contract), the case locked for this unit of work, if the actor may do
+    `action` on it; a review of a case out of their scope is "not found", as one that does not exist."""
     case_id = uow.reviews.get(review_id).case_id
+    authorize_on(uow, actor, action, uow.cases.get(case_id, {Part.CONTRACT}), kind="review", key=review_id)
     _lock_case(uow, case_id)
-    review = uow.reviews.get(review_id)  # read again under the lock
+    review = uow.reviews.get(review_id)  # both read again under the lock
     return review, uow.cases.get(case_id, {Part.CONTRACT})
 
 
@@ -190,8 +201,9 @@ def plan_review(app: ReviewDeps, case_id: int, *, planned_at: datetime, place: s
     what = "plan review"
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
+        authorize_on(uow, actor, Action.PLAN_REVIEW, uow.cases.get(case_id, {Part.CONTRACT}))
         _lock_case(uow, case_id)
-        case = uow.cases.get(case_id, {Part.CONTRACT})
+        case = uow.cases.get(case_id, {Part.CONTRACT})  # read again under the lock
         _authorised(case, actor, what)
         _contract_running(case, what)
         terms = case.contract
@@ -232,23 +244,23 @@ def log_review(app: ReviewDeps, review_id: int, *, attended: Iterable[Party | st
                expected_version: int | None = None) -> Review:
     """The review took place: who attended (the apprentice at least), each skill assessed with its level, the
     mentor's and the tutor's observations and the next steps. Logged once its planned time has come."""
-    present = parse_parties("attended", attended)
-    if Party.APPRENTICE not in present:
-        raise InvalidInput("attended", "the apprentice must attend for the review to be held; "
-                                       "record it as missed otherwise")
-    assessed = parse_skills(skills)
-    if not assessed:
-        raise InvalidInput("skill", "a held review assesses at least one skill (NAME=LEVEL)")
-    changes = {
-        "attended": {party: party in present for party in Party},
-        "skills": assessed,
-        "mentor_observations": _note("mentor_observations", mentor_observations),
-        "tutor_observations": _note("observations", tutor_observations),
-        "next_steps": _note("next_steps", next_steps),
-    }
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
-        review, case = _open_review(uow, review_id)
+        review, case = _open_review(uow, review_id, actor, Action.LOG_REVIEW)  # who may, before what they typed
+        present = parse_parties("attended", attended)
+        if Party.APPRENTICE not in present:
+            raise InvalidInput("attended", "the apprentice must attend for the review to be held; "
+                                           "record it as missed otherwise")
+        assessed = parse_skills(skills)
+        if not assessed:
+            raise InvalidInput("skill", "a held review assesses at least one skill (NAME=LEVEL)")
+        changes = {
+            "attended": {party: party in present for party in Party},
+            "skills": assessed,
+            "mentor_observations": _note("mentor_observations", mentor_observations),
+            "tutor_observations": _note("observations", tutor_observations),
+            "next_steps": _note("next_steps", next_steps),
+        }
         _checked_review_version(review, expected_version)
         what = f"log review {review_id}"
         _authorised(case, actor, what)
@@ -262,10 +274,10 @@ def log_review(app: ReviewDeps, review_id: int, *, attended: Iterable[Party | st
 def miss_review(app: ReviewDeps, review_id: int, *, reason: str, actor_email: str | Actor,
                 expected_version: int | None = None) -> Review:
     """The review did not take place; why is kept as the tutor's observation until it is rescheduled and held."""
-    why = parse_text("reason", reason, OBSERVATIONS_MAX)
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
-        review, case = _open_review(uow, review_id)
+        review, case = _open_review(uow, review_id, actor, Action.MISS_REVIEW)
+        why = parse_text("reason", reason, OBSERVATIONS_MAX)
         _checked_review_version(review, expected_version)
         _authorised(case, actor, f"miss review {review_id}")
         _move(review, ReviewTrigger.MISS, tutor_observations=f"missed: {why}")
@@ -277,7 +289,7 @@ def reschedule_review(app: ReviewDeps, review_id: int, *, planned_at: datetime, 
     """A missed review gets a new date (and place, if given) for the same due date."""
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
-        review, case = _open_review(uow, review_id)
+        review, case = _open_review(uow, review_id, actor, Action.RESCHEDULE_REVIEW)
         _checked_review_version(review, expected_version)
         what = f"reschedule review {review_id}"
         _authorised(case, actor, what)
@@ -296,7 +308,7 @@ def cancel_review(app: ReviewDeps, review_id: int, *, actor_email: str | Actor,
     """A planned review no longer needed; its due date is uncovered again (the next plan covers it)."""
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
-        review, case = _open_review(uow, review_id)
+        review, case = _open_review(uow, review_id, actor, Action.CANCEL_REVIEW)
         _checked_review_version(review, expected_version)
         _authorised(case, actor, f"cancel review {review_id}")
         _move(review, ReviewTrigger.CANCEL)
@@ -307,7 +319,7 @@ def acknowledge_review(app: ReviewDeps, review_id: int, *, actor_email: str | Ac
     """One of the three participants acknowledges the record of a held review; the actor's email says which."""
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
-        review, case = _open_review(uow, review_id)
+        review, case = _open_review(uow, review_id, actor, Action.ACKNOWLEDGE_REVIEW)
         parties = [party for party, email in review.participants.items() if email == actor.email]
         if not parties:
             people = ", ".join(f"{party} {email}" for party, email in review.participants.items())
@@ -319,12 +331,26 @@ def acknowledge_review(app: ReviewDeps, review_id: int, *, actor_email: str | Ac
         return _save(uow, review, case)
 
 
-def list_reviews(app: ReviewDeps, case_id: int | None = None) -> list[Review]:
+def list_reviews(app: Transactional, case_id: int | None = None, *,
+                 actor_email: str | Actor = OPERATOR) -> list[Review]:
+    """A case's reviews for someone who may read the case; every review only for the operator (the CLI)."""
     with app.uow(write=False) as uow:
+        actor = resolve_actor(uow, actor_email)
         if case_id is None:
+            if actor.role is not Role.SYSTEM:
+                raise Forbidden("every review of every case", actor.role.value, "the operator")
             return uow.reviews.all()
-        uow.cases.get(case_id, ())  # NotFound for an unknown case, rather than an empty list
+        authorize_on(uow, actor, Action.READ, uow.cases.get(case_id, ()))  # unknown or out of scope: not found
         return uow.reviews.for_case(case_id)
+
+
+def get_review(app: Transactional, review_id: int, *, actor_email: str | Actor = OPERATOR) -> Review:
+    """One review, for someone who may read its case."""
+    with app.uow(write=False) as uow:
+        actor = resolve_actor(uow, actor_email)
+        review = uow.reviews.get(review_id)
+        authorize_on(uow, actor, Action.READ, uow.cases.get(review.case_id, ()), kind="review", key=review_id)
+        return review
 
 
 def cancel_reviews_left(event: ContractBroken, uow: UnitOfWork) -> None:

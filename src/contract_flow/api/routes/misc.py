@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query, status
 
 from contract_flow.api.schemas import BoardOut, Health, InboxItemOut, ProgrammeIn, ProgrammeOut
+from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import Role
 from contract_flow.http.deps import CurrentPrincipal, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.services import inbox as inbox_services
-from contract_flow.services.access import STAFF, case_scope, require_role
+from contract_flow.services.access import case_scope, require_role
 from contract_flow.services.directory import add_programme, list_programmes
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import programmes_in_scope

@@ -8,13 +8,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from contract_flow.api.schemas import CalendarIn, CalendarReplacedOut, CaseImpactOut
+from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.rules import RuleSetError, parse_calendar
 from contract_flow.http.deps import CurrentPrincipal, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.reference import check_once
-from contract_flow.services.access import STAFF, case_scope, require_role
+from contract_flow.services.access import case_scope, require_role
 from contract_flow.services.common import programme_code
 from contract_flow.services.directory import list_programmes, set_calendar
 from contract_flow.services.legal_impact import find_impact

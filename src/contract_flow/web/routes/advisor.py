@@ -11,12 +11,13 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from contract_flow.domain.access import STAFF
 from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.rules import RuleSetError
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.http.deps import Services
 from contract_flow.reference import RulesCheck, check_once
-from contract_flow.services.access import STAFF, Principal, case_scope, require_role
+from contract_flow.services.access import Principal, case_scope, require_role
 from contract_flow.services.common import programme_code
 from contract_flow.services.directory import list_programmes
 from contract_flow.services.importer import ImportReport, import_cases

@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contract_flow.domain import facts as fact_specs
+from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.states import (
@@ -27,7 +28,7 @@ from contract_flow.domain.states import (
 )
 from contract_flow.http.deps import Services
 from contract_flow.services import cases as case_services
-from contract_flow.services.access import STAFF, Principal, check_visible, require_role
+from contract_flow.services.access import Principal, check_visible, require_role
 from contract_flow.services.reminders import ledger
 from contract_flow.services.views import case_facts
 from contract_flow.web.auth import Csrf, User

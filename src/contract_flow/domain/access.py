@@ -1,0 +1,88 @@
+"""The one access policy: who may see a case, and who may do what to it, from the case's current parties.
+
+- staff (an advisor, a programme lead): the cases of their CFA's programmes;
+- the academic tutor named on the case (fact `tutor`);
+- the mentor (maître d'apprentissage) of the case's current contract: not of a contract that was broken, nor of
+  an earlier one once the search resumed;
+- the apprentice: their own case (the one their user is linked to, or whose candidate email is theirs);
+- the system: the engine's own moves and the CLI's explicit operator mode (trusted batch jobs).
+A case outside one's scope is refused exactly as a case that does not exist (`OutOfScope`, a `NotFound`); a case in
+scope but an action not for one's role is `Forbidden`. Every entrypoint meets this policy in the use cases; lists
+apply the same scope as SQL (services/access.py).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from contract_flow.domain.case import Actor, Case, Part, Role
+from contract_flow.domain.errors import Forbidden, OutOfScope
+from contract_flow.domain.states import CaseState
+
+#: CFA staff: the advisors and the programme leads (the system is not staff: it is the engine, or the operator).
+STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})
+#: A contract broken is nobody's current contract: its mentor no longer sees the case (L6222-18).
+BROKEN = frozenset({CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED})
+
+
+class Action(StrEnum):
+    READ = "read"
+    READ_LEDGER = "read_ledger"
+    MOVE = "move"
+    RECORD_FACTS = "record_facts"
+    RECORD_ABSENCE = "record_absence"
+    PLAN_REVIEW = "plan_review"
+    LOG_REVIEW = "log_review"
+    MISS_REVIEW = "miss_review"
+    RESCHEDULE_REVIEW = "reschedule_review"
+    CANCEL_REVIEW = "cancel_review"
+    ACKNOWLEDGE_REVIEW = "acknowledge_review"
+
+
+#: The roles each action is for, and how a refusal names the action.
+_ORGANISERS = frozenset({Role.TUTOR, *STAFF})
+RULES: dict[Action, tuple[frozenset[Role], str]] = {
+    Action.READ: (frozenset(Role), "reading a case"),
+    Action.READ_LEDGER: (STAFF, "the reminder ledger"),
+    Action.MOVE: (STAFF, "moving a case"),
+    Action.RECORD_FACTS: (STAFF, "recording facts"),
+    Action.RECORD_ABSENCE: (frozenset({Role.MENTOR, *STAFF}), "recording an absence"),
+    Action.PLAN_REVIEW: (_ORGANISERS, "planning a review"),
+    Action.LOG_REVIEW: (_ORGANISERS, "logging a review"),
+    Action.MISS_REVIEW: (_ORGANISERS, "recording a missed review"),
+    Action.RESCHEDULE_REVIEW: (_ORGANISERS, "rescheduling a review"),
+    Action.CANCEL_REVIEW: (_ORGANISERS, "cancelling a review"),
+    Action.ACKNOWLEDGE_REVIEW: (frozenset({Role.APPRENTICE, Role.MENTOR, Role.TUTOR}), "acknowledging a review"),
+}
+
+
+def parts_to_judge(actor: Actor) -> frozenset[Part]:
+    """What of a case the policy reads for this actor: a mentor's scope is the current contract's."""
+    return frozenset({Part.CONTRACT}) if actor.role is Role.MENTOR else frozenset()
+
+
+def sees(actor: Actor, case: Case) -> bool:
+    """Whether the case is in the actor's scope (the same condition as services.access.case_scope's SQL)."""
+    role = actor.role
+    if role is Role.SYSTEM:
+        return True
+    if role in STAFF:
+        return case.programme.cfa_code == (actor.cfa_code or "")
+    if role is Role.TUTOR:
+        return case.tutor_email is not None and case.tutor_email == actor.email
+    if role is Role.MENTOR:
+        return case.state not in BROKEN and case.contract.mentor_email == actor.email
+    if role is Role.APPRENTICE:
+        return (actor.case_id is not None and actor.case_id == case.id) or case.candidate.email == actor.email
+    return False
+
+
+def authorize(actor: Actor, action: Action, case: Case, *, kind: str = "case", key: object = None) -> None:
+    """OutOfScope (as "not found": `kind` and `key` name what the caller asked for, the case or its review) unless
+    the case is the actor's to see; Forbidden when the action is not for the actor's role."""
+    if not sees(actor, case):
+        raise OutOfScope(kind, case.id if key is None else key)
+    roles, what = RULES[action]
+    if actor.role is not Role.SYSTEM and actor.role not in roles:
+        names = " or ".join(sorted(role.value.replace("_", " ") for role in roles))
+        raise Forbidden(what, actor.role.value, names)
