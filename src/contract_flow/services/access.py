@@ -12,25 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from contract_flow.adapters.tables import case_table, contract_table, person_table, programme_table, token_table
-from contract_flow.domain.access import BROKEN, RULES, STAFF, Action
+from contract_flow.domain.access import BROKEN, STAFF, Action
 from contract_flow.domain.case import Actor, Role
-from contract_flow.domain.errors import Forbidden, NotAuthenticated, NotFound
-from contract_flow.services.common import Transactional, token_hash
-
-if TYPE_CHECKING:
-    from contract_flow.services.unit_of_work import UnitOfWork
-
-#: Plan, log, miss, reschedule and cancel a tripartite review.
-ORGANISERS = RULES[Action.PLAN_REVIEW][0]
-#: Acknowledge a held review's record: its three parties.
-PARTIES = RULES[Action.ACKNOWLEDGE_REVIEW][0]
-#: Record days away from the company (they move the trial's end).
-ABSENCE_RECORDERS = RULES[Action.RECORD_ABSENCE][0]
+from contract_flow.domain.errors import Forbidden, NotAuthenticated
+from contract_flow.services.common import Transactional, authorize_on, token_hash
 
 
 @dataclass(frozen=True)
@@ -103,30 +92,18 @@ def case_scope(principal: Principal) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def ensure_visible(uow: UnitOfWork, principal: Principal, case_id: int) -> None:
-    """NotFound unless the case exists and is in the principal's scope (the same answer either way)."""
-    query = (sa.select(case_table.c.id)
-             .join(programme_table, programme_table.c.id == case_table.c.programme_id)
-             .where(case_table.c.id == case_id, case_scope(principal)))
-    if uow.execute(query).first() is None:
-        raise NotFound("case", case_id)
-
-
-def check_visible(app: Transactional, principal: Principal, case_id: int) -> None:
-    """`ensure_visible` in a unit of work of its own (an entrypoint's check before it calls a use case)."""
+def permit(app: Transactional, principal: Principal, action: Action, *, case_id: int | None = None,
+           review_id: int | None = None) -> int:
+    """The access policy (domain/access.py) for a page that shows a form before any use case runs: the case (or
+    the review's case) must be the principal's to see ("not found" otherwise, as for one that does not exist) and
+    `action` for their role (Forbidden otherwise). Returns the case's id. The use case checks again on submit."""
     with app.uow(write=False) as uow:
-        ensure_visible(uow, principal, case_id)
-
-
-def case_of_review(app: Transactional, principal: Principal, review_id: int) -> int:
-    """The review's case, if the principal may see it; "not found" otherwise, as for a review that does not
-    exist."""
-    with app.uow(write=False) as uow:
-        try:
+        if review_id is not None:
             case_id = uow.reviews.get(review_id).case_id
-            ensure_visible(uow, principal, case_id)
-        except NotFound:
-            raise NotFound("review", review_id) from None
+        assert case_id is not None
+        case = uow.cases.get(case_id, ())
+        authorize_on(uow, principal.actor, action, case, kind="review" if review_id is not None else "case",
+                     key=review_id)
     return case_id
 
 

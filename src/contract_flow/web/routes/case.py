@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contract_flow.domain import facts as fact_specs
-from contract_flow.domain.access import STAFF
+from contract_flow.domain.access import STAFF, Action
 from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.states import (
@@ -28,7 +28,7 @@ from contract_flow.domain.states import (
 )
 from contract_flow.http.deps import Services
 from contract_flow.services import cases as case_services
-from contract_flow.services.access import Principal, check_visible, require_role
+from contract_flow.services.access import Principal, permit
 from contract_flow.services.reminders import ledger
 from contract_flow.services.views import case_facts
 from contract_flow.web.auth import Csrf, User
@@ -108,7 +108,7 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
               problems: dict[str, list[str]] | None = None, typed: dict[str, str] | None = None,
               facts_form: FormState | None = None) -> HTMLResponse:
     """The page of one case as `user` may see it; `problems` by trigger (a refused move, a missing reason)."""
-    check_visible(app, user, case_id)
+    permit(app, user, Action.READ, case_id=case_id)
     view = case_services.show(app, case_id, actor_email=user.actor)
     staff = user.role in STAFF
     t = translator(request, user)
@@ -155,8 +155,7 @@ async def move(request: Request, case_id: int, app: Services, user: User) -> Res
 
 
 def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormState) -> Response:
-    check_visible(app, user, case_id)
-    require_role(user, STAFF, "moving a case")
+    permit(app, user, Action.MOVE, case_id=case_id)
     t = translator(request, user)
     back = local_path(form.get("return_to"))
     try:
@@ -214,8 +213,7 @@ async def record_facts(request: Request, case_id: int, app: Services, user: User
 
 
 def _record_facts(request: Request, app: Any, user: Principal, case_id: int, form: FormState) -> Response:
-    check_visible(app, user, case_id)
-    require_role(user, STAFF, "recording facts")
+    permit(app, user, Action.RECORD_FACTS, case_id=case_id)
     t = translator(request, user)
     try:
         lines = [line.strip() for line in form.get("facts").splitlines() if line.strip()]

@@ -9,14 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contract_flow.domain.access import Action
 from contract_flow.domain.case import Role
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused
 from contract_flow.http.deps import Services
 from contract_flow.services import people
 from contract_flow.services import reviews as review_services
-from contract_flow.services.access import ABSENCE_RECORDERS, PARTIES, case_of_review, require_role
-from contract_flow.services.access import check_visible as visible
+from contract_flow.services.access import permit, require_role
 from contract_flow.services.cases import record_absence
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, text
@@ -56,15 +56,13 @@ def _absence_form(request: Request, user: User, app: Services, case_id: int, for
 
 @router.get("/cases/{case_id}/absences/new")
 def absence_form(request: Request, case_id: int, user: User, app: Services) -> Response:
-    visible(app, user, case_id)
-    require_role(user, ABSENCE_RECORDERS, "recording an absence")
+    permit(app, user, Action.RECORD_ABSENCE, case_id=case_id)
     return _absence_form(request, user, app, case_id, FormState())
 
 
 @router.post("/cases/{case_id}/absences", dependencies=[Csrf])
 async def absence(request: Request, case_id: int, user: User, app: Services) -> Response:
-    visible(app, user, case_id)
-    require_role(user, ABSENCE_RECORDERS, "recording an absence")
+    permit(app, user, Action.RECORD_ABSENCE, case_id=case_id)
     form = await FormState.of(request)
     posted = await request.form()
     try:
@@ -90,8 +88,7 @@ async def absence(request: Request, case_id: int, user: User, app: Services) -> 
 
 @router.post("/reviews/{review_id}/ack", dependencies=[Csrf])
 def acknowledge(request: Request, review_id: int, user: User, app: Services) -> Response:
-    case_of_review(app, user, review_id)
-    require_role(user, PARTIES, "acknowledging a review")
+    permit(app, user, Action.ACKNOWLEDGE_REVIEW, review_id=review_id)
     t = translator(request, user)
     try:
         review = review_services.acknowledge_review(app, review_id, actor_email=user.actor)

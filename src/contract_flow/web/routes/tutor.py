@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contract_flow.domain.access import Action
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.reviews import Party, Review, ReviewState, SkillLevel
 from contract_flow.http.deps import Services
 from contract_flow.services import people
 from contract_flow.services import reviews as review_services
-from contract_flow.services.access import ORGANISERS, case_of_review, require_role
-from contract_flow.services.access import check_visible as visible
+from contract_flow.services.access import permit, require_role
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, text
 from contract_flow.web.i18n import Translator
@@ -61,15 +61,13 @@ def _plan_form(request: Request, user: User, app: Services, case_id: int, form: 
 
 @router.get("/cases/{case_id}/reviews/new")
 def plan_form(request: Request, case_id: int, user: User, app: Services) -> Response:
-    visible(app, user, case_id)
-    require_role(user, ORGANISERS, "planning a review")
+    permit(app, user, Action.PLAN_REVIEW, case_id=case_id)
     return _plan_form(request, user, app, case_id, FormState())
 
 
 @router.post("/cases/{case_id}/reviews", dependencies=[Csrf])
 async def plan(request: Request, case_id: int, user: User, app: Services) -> Response:
-    visible(app, user, case_id)
-    require_role(user, ORGANISERS, "planning a review")
+    permit(app, user, Action.PLAN_REVIEW, case_id=case_id)
     form = await FormState.of(request)
     posted = await request.form()
     try:
@@ -116,8 +114,7 @@ def _log_form(request: Request, user: User, app: Services, review_id: int, form:
 
 @router.get("/reviews/{review_id}/log")
 def log_form(request: Request, review_id: int, user: User, app: Services) -> Response:
-    case_of_review(app, user, review_id)
-    require_role(user, ORGANISERS, "logging a review")
+    permit(app, user, Action.LOG_REVIEW, review_id=review_id)
     review, _ = people.review_and_case(app, review_id)
     return _log_form(request, user, app, review_id, _first_values(review), SKILL_ROWS)
 
@@ -150,8 +147,7 @@ def _skills(form: FormState, rows: int, t: Translator) -> dict[str, str]:
 
 @router.post("/reviews/{review_id}/log", dependencies=[Csrf])
 async def log(request: Request, review_id: int, user: User, app: Services) -> Response:
-    case_id = case_of_review(app, user, review_id)
-    require_role(user, ORGANISERS, "logging a review")
+    case_id = permit(app, user, Action.LOG_REVIEW, review_id=review_id)
     form = await FormState.of(request)
     rows = _rows(form)
     if "add_row" in form.values:
