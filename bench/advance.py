@@ -53,7 +53,7 @@ def build_database(path: Path, cases: int) -> dict[int, tuple[list[str], list[di
         connection.execute(sa.insert(programme_table).values(
             code="bench", name="Bench", cfa_code="bench", start_date=date(2026, 9, 1), years=3, seats=40))
         connection.execute(sa.insert(person_table).values(
-            email=ADVISOR, name="Bench Advisor", role="advisor", created_at=NOW))
+            email=ADVISOR, name="Bench Advisor", role="advisor", cfa_code="bench", created_at=NOW))
         connection.execute(sa.insert(case_table), [
             {"programme_id": 1, "first_name": "Cand", "last_name": f"N{i}", "birth_date": date(2004, 1, 1),
              "email": f"c{i}@bench.example", "track": "standard", "state": "reflect", "version": 1,
