@@ -86,6 +86,12 @@ class Person(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_aware())
     #: The web login's password as an argon2id hash (`user add --password`); None: no web login, API only.
     password_hash: str | None = Field(default=None, max_length=200)
+    #: False: deactivated (`user deactivate`): no login, no session, no API token is accepted.
+    active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    #: Carried by every session cookie; a session whose version is not this one is over. A password change, a
+    #: role change, a deactivation and `user sessions --revoke` bump it: every session of the person ends at once.
+    session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    deactivated_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
 
 
 class ApiToken(SQLModel, table=True):
@@ -98,6 +104,27 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(sa_column=_aware())
     revoked_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    #: After it the token is refused (setting api_token_days). None: a token issued before expiries existed,
+    #: which expires 90 days after its created_at.
+    expires_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    #: The last request it authenticated, written at most once a minute per token (the hot path stays a read).
+    last_used_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed logins counted per account (kind "account", key the email) or per client address (kind "address"),
+    for login throttling: after a few failures, a growing delay, then a lockout until `locked_until`."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (sa.UniqueConstraint("kind", "key", name="uq_login_failure_kind_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)
+    key: str = Field(max_length=254)
+    failures: int = Field(default=0)
+    first_failed_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    last_failed_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    locked_until: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
 
 
 class CaseRecord(SQLModel, table=True):
