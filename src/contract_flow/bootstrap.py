@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from contract_flow.adapters.clock import Clock, SystemClock
 from contract_flow.adapters.db import make_engine
+from contract_flow.adapters.passwords import PasswordVerifier
 from contract_flow.adapters.smtp import SmtpMailer
 from contract_flow.domain.events import CaseChanged, ContractBroken, OpenCase, PassTrial
 from contract_flow.domain.legal import LegalRules
@@ -37,11 +38,16 @@ class App:
     connections: Connections = field(init=False, repr=False)
     #: Hands what a use case recorded to the handlers that react to it, in its unit of work.
     bus: MessageBus = field(init=False, repr=False)
+    #: Password verifications, on their own bounded executor (adapters/passwords.py): a login flood does not
+    #: take the threads that answer the API.
+    passwords: PasswordVerifier = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.connections = Connections(self.engine)
         self.mailer = SmtpMailer.from_settings(self.settings)
         self.bus = message_bus(self)
+        self.passwords = PasswordVerifier(workers=self.settings.login_verify_workers,
+                                          queue=self.settings.login_verify_queue, nice=self.settings.login_verify_nice)
 
     @property
     def policies(self) -> ReminderPolicies:
@@ -59,6 +65,7 @@ class App:
         return self._rules
 
     def close(self) -> None:
+        self.passwords.close()
         self.connections.close()
 
 

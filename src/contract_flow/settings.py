@@ -13,6 +13,7 @@ The embedded default keeps its files (the SQLite database, the filesystem broker
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -55,10 +56,36 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=lambda data: sqlite_url(data["data_dir"]))
     #: SQLite waits this long for another writer before giving up (milliseconds).
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+    #: Signs the session cookies. The development secret is public: refused in production, and `serve`/`up`
+    #: refuse it on any address but loopback (anyone could forge a session with it).
     secret_key: str = DEVELOPMENT_SECRET
+    #: Secrets that signed cookies before `secret_key` replaced them, oldest first: a cookie signed with one is
+    #: still accepted and signed again with `secret_key`, so a rotation logs nobody out. Drop an old secret once
+    #: the session lifetime (12 hours) has passed since the rotation. Environment: a JSON list.
+    previous_secret_keys: list[str] = Field(default_factory=list)
+    #: An API token issued now is refused after this many days (`contract-flow user token` issues a new one).
+    api_token_days: int = Field(default=90, ge=1, le=3650)
     #: argon2id cost of web passwords: "standard" is RFC 9106's low-memory profile (64 MiB, 3 passes, about
     #: 0.1 s a hash); "cheapest" is for test suites that create hundreds of users, refused in production.
     password_hash_cost: Literal["standard", "cheapest"] = "standard"
+
+    # Login throttling (docs/operations.md, "Logins"; domain/logins.py): failures in a row lock an account (the
+    # email as typed, known or not) or a client address for a window doubling with each further failure.
+    login_max_failures: int = Field(default=5, ge=1)
+    #: Higher than per account: a CFA's staff may share one address (a NAT) and each mistype now and then.
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_lockout_seconds: float = Field(default=60.0, gt=0)
+    login_lockout_max_seconds: float = Field(default=3600.0, gt=0)
+    #: Failures are forgotten when the last one is older than this (a success forgets them at once).
+    login_failure_memory_seconds: float = Field(default=86400.0, gt=0)
+    #: Password verifications run on their own threads, at a lower priority, with a bounded queue: beyond it the
+    #: login answers 429 (adapters/passwords.py).
+    login_verify_workers: int = Field(default=1, ge=1)
+    login_verify_queue: int = Field(default=8, ge=1)
+    login_verify_nice: int = Field(default=10, ge=0, le=19)
+    #: Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty: the peer is the
+    #: client (a proxy then hides every client behind its own address).
+    trusted_proxies: list[str] = Field(default_factory=list)
     timezone: str = "Europe/Paris"
     #: The site's file when its configuration directory has one, else the packaged one (configfiles.find).
     rules_file: Path = Field(default_factory=lambda: configfiles.find(configfiles.RULES))
@@ -104,8 +131,24 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError(
                 "secret_key: set CONTRACT_FLOW_SECRET_KEY; the development secret is refused in production")
+        if self.environment == "production" and DEVELOPMENT_SECRET in self.previous_secret_keys:
+            raise ValueError("previous_secret_keys: the development secret is public: a cookie signed with it "
+                             "is forgeable; it is refused in production")
         if self.environment == "production" and self.password_hash_cost != "standard":
             raise ValueError("password_hash_cost: only 'standard' is allowed in production")
+        return self
+
+    @model_validator(mode="after")
+    def _login_throttling(self) -> Settings:
+        if self.login_lockout_max_seconds < self.login_lockout_seconds:
+            raise ValueError("login_lockout_max_seconds: at least login_lockout_seconds (the window only grows)")
+        if self.login_verify_queue < self.login_verify_workers:
+            raise ValueError("login_verify_queue: at least login_verify_workers (each running one counts)")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted_proxies: {proxy!r} is not an IP address or network") from None
         return self
 
     @classmethod

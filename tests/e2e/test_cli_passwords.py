@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from contract_flow.bootstrap import bootstrap
 from contract_flow.cli import app as cli_app
-from contract_flow.services.directory import check_login
+from contract_flow.services.logins import log_in
 from contract_flow.settings import Settings
 
 runner = CliRunner()
@@ -26,7 +26,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def login_works(url: str, email: str, password: str) -> bool:
     app = bootstrap(Settings(database_url=url, environment="test"))
     try:
-        return check_login(app, email, password) is not None
+        return log_in(app, email, password, "127.0.0.1") is not None
     finally:
         app.close()
 

@@ -331,4 +331,5 @@ review_table = ReviewRecord.__table__  # type: ignore[attr-defined]
 reminder_table = ReminderRecord.__table__  # type: ignore[attr-defined]
 inbox_table = InboxMessage.__table__  # type: ignore[attr-defined]
 token_table = ApiToken.__table__  # type: ignore[attr-defined]
+login_failure_table = LoginFailure.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -5,15 +5,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher, profiles
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from contract_flow.adapters.calendars import programme_calendar, stored_form
+from contract_flow.adapters.passwords import HASHERS
 from contract_flow.adapters.tables import case_table, person_table, programme_table, token_table
 from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import RECORD_FACTS, Actor, Part, Role
@@ -100,7 +98,10 @@ def add_programme(app: DirectoryDeps, code: str, *, name: str, start_date: date,
     info = ProgrammeInfo(code, name, cfa_code, start_date, years, seats, version,
                          len(calendar.school) if calendar is not None else 0, level)
     with app.uow() as uow:
-        exists = uow.execute(sa.select(programme_table.c.id).where(programme_table.c.code == code)).first()
+        exists = uow.execute(sa.select(programme_table.c.cfa_code).where(programme_table.c.code == code)).first()
+        if exists and exists.cfa_code != cfa_code:
+            # Codes are unique across CFAs: say the code is taken, not whose programme it is.
+            raise InvalidInput("code", f"{code} is already used as a programme code: choose another one")
         if exists:
             raise InvalidInput("code", f"programme {code} already exists")
         uow.execute(sa.insert(programme_table).values(
@@ -260,18 +261,6 @@ def issue_token(app: DirectoryDeps, email: str) -> str:
     return token
 
 
-#: argon2id: RFC 9106's second recommended option (64 MiB, 3 passes), or the cheapest for test suites. A hash
-#: carries its own parameters, so either verifies the other's.
-_HASHERS = {"standard": PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY),
-            "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST)}
-
-
-@cache
-def _nobody(cost: str) -> str:
-    """A hash of nothing anyone knows, verified when the email is unknown, so that the answer takes as long as
-    for a known email with a wrong password (an email cannot be probed by timing)."""
-    return _HASHERS[cost].hash(secrets.token_urlsafe(16))
-
 #: ANSSI's guide on passwords (2021) asks 12+ characters for a password protecting ordinary data and no upper
 #: bound; 256 keeps a form from making the server hash megabytes.
 MIN_PASSWORD, MAX_PASSWORD = 12, 256
@@ -283,7 +272,7 @@ def hash_password(app: DirectoryDeps, password: str) -> str:
                                        f"(this one has {len(password)})")
     if password != password.strip() or "\x00" in password:
         raise InvalidInput("password", "a password does not start or end with a space, nor hold a NUL")
-    return _HASHERS[app.settings.password_hash_cost].hash(password)
+    return HASHERS[app.settings.password_hash_cost].hash(password)
 
 
 def set_password(app: DirectoryDeps, email: str, password: str) -> None:
@@ -295,21 +284,6 @@ def set_password(app: DirectoryDeps, email: str, password: str) -> None:
         if not updated:
             raise NotFound("user", email)
         uow.commit()
-
-
-def check_login(app: DirectoryDeps, email: str, password: str) -> int | None:
-    """The person's id when `password` is theirs; None otherwise (unknown email, no web login, wrong password:
-    the same answer, in about the same time)."""
-    with app.uow(write=False) as uow:
-        row = uow.execute(sa.select(person_table.c.id, person_table.c.password_hash)
-                          .where(person_table.c.email == email.strip().lower())).first()
-    nobody = _nobody(app.settings.password_hash_cost)
-    stored = row.password_hash if row is not None and row.password_hash else nobody
-    try:
-        _HASHERS["standard"].verify(stored, password[:MAX_PASSWORD])
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
-    return int(row.id) if row is not None and stored is not nobody else None
 
 
 def _new_token(uow: UnitOfWork, person_id: int, now: datetime) -> str:

@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contract_flow.http.clients import client_address
 from contract_flow.http.deps import Services
-from contract_flow.services.directory import check_login
+from contract_flow.services.logins import LoginBusy
+from contract_flow.services.logins import log_in as log_in_as
 from contract_flow.web.auth import Csrf, LoginRequired, User, current_user, log_in, log_out
 from contract_flow.web.forms import local_path
 from contract_flow.web.i18n import LANGUAGES
@@ -38,10 +40,21 @@ def login_form(request: Request, next: str | None = None) -> Response:
 def login(request: Request, app: Services, email: Annotated[str, Form(max_length=254)] = "",
           password: Annotated[str, Form(max_length=1024)] = "",
           next: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    person_id = check_login(app, email, password) if email and password and "\x00" not in email + password else None
+    address = client_address(request, app.settings.trusted_proxies)
+    t = translator(request, None)
+    try:
+        person_id = (log_in_as(app, email, password, address)
+                     if email and password and "\x00" not in email + password else None)
+    except LoginBusy as busy:
+        # Too many passwords being verified at once: say so rather than keep the browser waiting (no failure
+        # is counted; the throttle's own refusals look like a wrong password).
+        response = page(request, "login.html", None, status=429, title_key="login.title",
+                        next=local_path(next) or "", error=t("login.busy"), email=email.replace("\x00", ""))
+        response.headers["Retry-After"] = str(busy.retry_after)
+        return response
     if person_id is None:
-        t = translator(request, None)
-        # One message for an unknown email and a wrong password: which emails have accounts is not told.
+        # One message for an unknown email, a wrong password and a locked account or address: which emails have
+        # accounts, and which are locked, is not told.
         return page(request, "login.html", None, status=401, title_key="login.title", next=local_path(next) or "",
                     error=t("login.failed"), email=email.replace("\x00", ""))
     log_in(request, person_id)
