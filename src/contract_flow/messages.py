@@ -7,7 +7,8 @@ reminder kind (every `ReminderKind` but `trial_pass`, an engine move with no mes
   footer) and defines two blocks: `subject`, rendered on its own and collapsed to one line, is the subject;
   `body` is the text.
 - `<kind>.html.j2`, the HTML, autoescaped. It extends `_layout.html.j2` and defines `body`; the subject reaches
-  it as the variable `subject`.
+  it as the variable `subject`. Its `words` are `_common.j2` compiled with autoescaping (`html:` prefix): a
+  candidate's name in the greeting or footer is escaped as everywhere else in the HTML.
 - `review_invitation.txt.j2` also defines `calendar_summary`, the title of the event in the iCalendar file.
 
 Both layouts are shared by the languages; the words that differ (greetings, role names, the six steps) are
@@ -36,14 +37,22 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from icalendar import Calendar, Event, vCalAddress
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    pass_context,
+)
 
 from contract_flow.domain.reminders.planner import ReminderKind
 from contract_flow.formatting import as_moment, format_day, format_moment, format_money, format_percent
 from contract_flow.mime import Attachment, OutgoingEmail, compose
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from jinja2.runtime import Context
 
@@ -71,12 +80,39 @@ def _filter(function: Any) -> Any:
     return apply
 
 
+#: The prefix under which a template is loaded for an HTML message: `html:fr/_common.j2` is `fr/_common.j2`
+#: compiled with autoescaping, so that its macros (greeting, footer...) escape the names they are given.
+HTML_PREFIX = "html"
+
+
+def _autoescape(name: str | None) -> bool:
+    """HTML templates (`*.html.j2`) and the shared words loaded for them (`html:...`) are autoescaped; text ones
+    are not. Jinja decides it per template when it compiles it, and a macro's body escapes (or not) as its own
+    template does: one `_common.j2` module shared by text and HTML let `<img onerror=...>` names through."""
+    return name is not None and (name.endswith(".html.j2") or name.startswith(f"{HTML_PREFIX}:"))
+
+
+class _ForHtml(BaseLoader):
+    """`html:<name>` is `<name>` of `loader`, under its prefixed name (jinja2's PrefixLoader compiles a template
+    under the name without the prefix, which would not be autoescaped)."""
+
+    def __init__(self, loader: BaseLoader) -> None:
+        self.loader = loader
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        prefix, sep, name = template.partition(":")
+        if not sep or prefix != HTML_PREFIX:
+            raise TemplateNotFound(template)
+        source, filename, uptodate = self.loader.get_source(environment, name)
+        return source, filename, uptodate or (lambda: True)
+
+
 @cache
 def _environment() -> Environment:
+    package = PackageLoader("contract_flow", "templates/messages")
     environment = Environment(
-        loader=PackageLoader("contract_flow", "templates/messages"),
-        # "html.j2" too: select_autoescape matches the end of the name, and ours end in ".j2".
-        autoescape=select_autoescape(["html", "html.j2"]),
+        loader=ChoiceLoader([package, _ForHtml(package)]),
+        autoescape=_autoescape,
         undefined=StrictUndefined,
         # The templates ship with the package: no stat() of each file at every message to see if it changed.
         auto_reload=False,
@@ -90,8 +126,10 @@ def _environment() -> Environment:
 
 
 @cache
-def _words(language: str) -> Any:
-    return _environment().get_template(f"{language}/_common.j2").make_module()
+def _words(language: str, html: bool = False) -> Any:
+    """The language's shared words (`_common.j2`) as a module: escaping what it is given for HTML, not for text."""
+    name = f"{language}/_common.j2"
+    return _environment().get_template(f"{HTML_PREFIX}:{name}" if html else name).make_module()
 
 
 def _variables(kind: str, payload: Mapping[str, str], language: str) -> tuple[ReminderKind, dict[str, Any]]:
@@ -124,7 +162,8 @@ def render(kind: str, payload: Mapping[str, str], language: str) -> Rendered:
     try:
         subject = _block(reminder, language, "subject", variables)
         text = environment.get_template(f"{language}/{reminder}.txt.j2").render(variables)
-        html = environment.get_template(f"{language}/{reminder}.html.j2").render({**variables, "subject": subject})
+        html = environment.get_template(f"{language}/{reminder}.html.j2").render(
+            {**variables, "subject": subject, "words": _words(language, html=True)})
     except jinja2.UndefinedError as missing:
         # A payload without a key its template needs: say which, as a ValueError like the other refusals.
         raise ValueError(f"{kind}: {missing.message}") from None
