@@ -4,7 +4,9 @@
 - the academic tutor named on the case (fact `tutor`);
 - the mentor (maître d'apprentissage) of the case's current contract: not of a contract that was broken, nor of
   an earlier one once the search resumed;
-- the apprentice: their own case (the one their user is linked to, or whose candidate email is theirs);
+- the apprentice: their own case: the one their user is linked to; a user linked to no case, the cases of their
+  own CFA whose candidate email is theirs (a case opened elsewhere with their email, or another case of the same
+  person, is not shown to them: the link, set by the CFA, is what says which case is theirs);
 - the system: the engine's own moves and the CLI's explicit operator mode (trusted batch jobs).
 A case outside one's scope is refused exactly as a case that does not exist (`OutOfScope`, a `NotFound`); a case in
 scope but an action not for one's role is `Forbidden`. Every entrypoint meets this policy in the use cases; lists
@@ -73,8 +75,16 @@ def sees(actor: Actor, case: Case) -> bool:
     if role is Role.MENTOR:
         return case.state not in BROKEN and case.contract.mentor_email == actor.email
     if role is Role.APPRENTICE:
-        return (actor.case_id is not None and actor.case_id == case.id) or case.candidate.email == actor.email
+        return _own_case(actor, case)
     return False
+
+
+def _own_case(apprentice: Actor, case: Case) -> bool:
+    """The case the apprentice's user is linked to; linked to none, a case of their own CFA with their email."""
+    if apprentice.case_id is not None:
+        return apprentice.case_id == case.id
+    return (apprentice.cfa_code is not None and case.programme.cfa_code == apprentice.cfa_code
+            and case.candidate.email == apprentice.email)
 
 
 def authorize(actor: Actor, action: Action, case: Case, *, kind: str = "case", key: object = None) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -45,13 +47,17 @@ def parse_amount(field: str, text: str) -> Decimal:
 
 
 def parse_hours(field: str, text: str) -> Decimal:
+    """Weekly working hours: a finite number above 0 and at most 48 (L3121-20), in hundredths of an hour as the
+    column keeps them (`1e-999999` is not 0.00 hours: it is refused, as 35.123 is, rather than rounded)."""
     try:
         hours = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         raise InvalidInput(field, f"{text!r} is not a number of hours") from None
     if not hours.is_finite() or not Decimal(0) < hours <= MAX_WEEKLY_HOURS:
         raise InvalidInput(field, f"{text!r}: weekly hours must be above 0 and at most 48 (L3121-20)")
-    return hours
+    if hours != hours.quantize(Decimal("0.01")):
+        raise InvalidInput(field, f"{text!r} has more than two decimals (hours are kept in hundredths)")
+    return hours.quantize(Decimal("0.01"))
 
 
 def parse_year_number(field: str, text: str) -> int:
@@ -65,15 +71,35 @@ def parse_year_number(field: str, text: str) -> int:
 
 def parse_email(field: str, text: str) -> str:
     value = text.strip()
-    if not _EMAIL.match(value):
+    if not _EMAIL.match(value) or _invisible(value) is not None:
         raise InvalidInput(field, f"{text!r} is not an email address")
     return value.lower()
 
 
+#: Unicode categories no text people type needs: controls (Cc: NUL, ESC, DEL, C1), formats (Cf: the bidi overrides
+#: and isolates that display «Léa» as another name, zero-width characters that make two equal names differ, the
+#: soft hyphen, BOM) and lone surrogates (Cs, which no database encodes). Line breaks and tabs are not refused:
+#: they are white space, collapsed to one space like the others. French names need none of these: apostrophes
+#: (' ’), hyphens, accents (composed or combining: Mn) and no-break spaces are letters, punctuation, marks, spaces.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+
+def _invisible(value: str) -> str | None:
+    """The first character of `value` in a refused category, or None."""
+    return next((char for char in value if unicodedata.category(char) in _REFUSED_CATEGORIES), None)
+
+
 def parse_text(field: str, text: str, max_length: int = 200) -> str:
-    value = " ".join(text.split())
+    """One line of text (names, places, observations): white space collapsed to single spaces, NFC-normalised
+    (an «é» typed as e + accent equals the composed one), without control or format characters."""
+    value = unicodedata.normalize("NFC", " ".join(text.split()))
     if not value:
         raise InvalidInput(field, "must not be empty")
+    found = _invisible(value)
+    if found is not None:
+        name = unicodedata.name(found, "") or unicodedata.category(found)
+        raise InvalidInput(field, f"contains the invisible character U+{ord(found):04X} ({name}): control and "
+                                  "format characters (bidi overrides, zero-width characters) are refused")
     if len(value) > max_length:
         raise InvalidInput(field, f"is longer than {max_length} characters")
     return value
@@ -88,10 +114,29 @@ def parse_bool(field: str, text: str) -> bool:
     raise InvalidInput(field, f"{text!r} is not yes or no")
 
 
-def parse_birth_date(field: str, text: str, today: date) -> date:
-    born = parse_date(field, text)
+#: The oldest plausible candidate. No age limit binds every case (L6222-2: none for a disabled worker, a business
+#: creation, a high-level athlete), so this is not the law: it bounds typing mistakes (year 1, 1026).
+MAX_PLAUSIBLE_AGE = 100
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` years earlier (29 February becomes the 28th in a common year)."""
+    year = day.year - years
+    return date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def check_birth_date(field: str, born: date, today: date, youngest_age: int) -> date:
+    """A candidate's birth date: not in the future, at most MAX_PLAUSIBLE_AGE years ago, and at least
+    `youngest_age` years ago (the caller reads it from the rule set's age limits: see services.cases)."""
     if born > today:
         raise InvalidInput(field, f"{born.isoformat()} is in the future")
-    if born.year < today.year - 100:
-        raise InvalidInput(field, f"{born.isoformat()} is more than 100 years ago")
+    oldest = years_before(today, MAX_PLAUSIBLE_AGE)
+    if born < oldest:
+        raise InvalidInput(field, f"{born.isoformat()} is more than {MAX_PLAUSIBLE_AGE} years ago (before "
+                                  f"{oldest.isoformat()}): not a plausible candidate's birth date")
+    youngest = years_before(today, youngest_age)
+    if born > youngest:
+        raise InvalidInput(field, f"{born.isoformat()}: a candidate is at least {youngest_age} years old (born on "
+                                  f"or before {youngest.isoformat()}; L6222-1: from the calendar year one turns "
+                                  f"{youngest_age + 1}, after lower secondary school, one may start at a CFA)")
     return born

@@ -4,7 +4,8 @@
 - advisor, programme lead: the cases of their CFA's programmes;
 - tutor: the cases whose academic tutor they are (fact `tutor`);
 - mentor: the cases whose contract names them as maître d'apprentissage (`contract.mentor_email`);
-- apprentice: their own case (the one their user is linked to, or whose candidate email is theirs).
+- apprentice: the case their user is linked to; a user linked to no case, their own CFA's cases whose candidate
+  email is theirs.
 A case outside the scope is "not found", exactly as a case that does not exist: ids cannot be probed.
 """
 
@@ -87,9 +88,18 @@ def case_scope(principal: Principal) -> sa.ColumnElement[bool]:
                        sa.exists().where(contract_table.c.id == latest,
                                          contract_table.c.mentor_email == principal.email))
     if principal.role is Role.APPRENTICE:
-        own = sa.and_(case_table.c.email == principal.email)
-        return sa.or_(case_table.c.id == principal.case_id, own) if principal.case_id else own
+        return _own_case(principal)
     return sa.false()
+
+
+def _own_case(apprentice: Principal) -> sa.ColumnElement[bool]:
+    """The case the apprentice's user is linked to; linked to none, their own CFA's cases with their email (the
+    same as domain.access._own_case)."""
+    if apprentice.case_id is not None:
+        return sa.and_(case_table.c.id == apprentice.case_id)
+    if apprentice.cfa_code is None:
+        return sa.false()
+    return sa.and_(case_table.c.email == apprentice.email, programme_table.c.cfa_code == apprentice.cfa_code)
 
 
 def permit(app: Transactional, principal: Principal, action: Action, *, case_id: int | None = None,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from contract_flow.adapters.calendars import programme_calendar
-from contract_flow.adapters.tables import programme_table
+from contract_flow.adapters.tables import case_table, programme_table
 from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.access import Action
 from contract_flow.domain.case import (
@@ -32,7 +32,7 @@ from contract_flow.domain.events import CaseOpened, OpenCase, PassTrial
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
 from contract_flow.domain.states import CaseState, Trigger
-from contract_flow.domain.values import parse_email, parse_text
+from contract_flow.domain.values import check_birth_date, parse_email, parse_text
 from contract_flow.services.common import (
     OPERATOR,
     Engine,
@@ -62,15 +62,20 @@ def open_case_in(app: Engine, command: OpenCase, uow: UnitOfWork) -> int:
     email = parse_email("email", command.email)
     now = app.clock.now()
     today = paris_date(now)
-    if command.birth_date > today:
-        raise InvalidInput("birth_date", f"{command.birth_date.isoformat()} is in the future")
+    check_birth_date("birth_date", command.birth_date, today, _youngest_candidate(app, today))
     code = programme_code(command.programme_code)
     row = uow.execute(sa.select(programme_table).where(programme_table.c.code == code)).mappings().first()
     if row is None:
         raise NotFound("programme", code)
     advisor = parse_email("advisor", command.advisor_email) if command.advisor_email else None
     if advisor:
-        resolve_actor(uow, advisor)
+        # The advisor receives this candidate's reminders: a user of the programme's CFA's staff. An unknown email
+        # and another CFA's user get the same answer (staff of one CFA cannot probe another's people).
+        person = uow.people.find(advisor)
+        if person is None or _person_cfa(uow, person) not in (None, row["cfa_code"]):
+            raise InvalidInput("advisor", f"{advisor} is not a user of {row['cfa_code']} (the programme's CFA)")
+        _check_person(uow, "advisor", advisor, _CFA_PEOPLE["advisor"], row["cfa_code"])
+    _check_candidate_email(uow, email, row["cfa_code"])
     case = Case(
         id=None,
         programme=ProgrammeTerms(row["code"], row["years"], row["seats"], row["start_date"], row["cfa_code"],
@@ -95,20 +100,61 @@ _CFA_PEOPLE: dict[str, frozenset[Role]] = {"tutor": frozenset({Role.TUTOR}),
                                            "advisor": frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})}
 
 
-def _check_people(uow: UnitOfWork, case: Case, parsed: Mapping[str, object]) -> None:
+def _youngest_candidate(app: Engine, today: date) -> int:
+    """The youngest age a candidate may have today: a year under the rule set's minimum after lower secondary
+    school (15, L6222-1), since a young person who turns 15 within the calendar year may start at a CFA before
+    signing (L6222-1, second paragraph) and a case is opened months before a contract."""
+    return app.rules.ruleset.age_limits_on(today).minimum_age_after_lower_secondary - 1
+
+
+def _check_people(app: Engine, uow: UnitOfWork, case: Case, parsed: Mapping[str, object], today: date) -> None:
+    """The facts that name a person, or the candidate, checked against the users and the rule set."""
     for key, roles in _CFA_PEOPLE.items():
         email = parsed.get(key)
-        if not isinstance(email, str):
-            continue
-        person = uow.people.find(email)
-        if person is None:
-            continue  # not a user (yet): nobody can log in as them
-        if Role(person["role"]) not in roles:
-            names = " or ".join(sorted(role.value.replace("_", " ") for role in roles))
-            raise InvalidInput(key, f"{email} is a user whose role is {person['role']}, not {names}")
-        cfa = case.programme.cfa_code
-        if cfa is not None and person["cfa_code"] not in (None, cfa):
-            raise InvalidInput(key, f"{email} works for the CFA {person['cfa_code']}, not {cfa} (the case's)")
+        if isinstance(email, str):
+            _check_person(uow, key, email, roles, case.programme.cfa_code)
+    email = parsed.get("candidate.email")
+    if isinstance(email, str) and case.programme.cfa_code is not None:
+        _check_candidate_email(uow, email, case.programme.cfa_code, "candidate.email")
+    born = parsed.get("candidate.birth_date")
+    if isinstance(born, date):
+        check_birth_date("candidate.birth_date", born, today, _youngest_candidate(app, today))
+
+
+def _person_cfa(uow: UnitOfWork, person: Mapping[str, object]) -> str | None:
+    """The CFA a user belongs to: their own, else (an apprentice) the CFA of the case their user is linked to."""
+    if person["cfa_code"] is not None or person["case_id"] is None:
+        return person["cfa_code"]  # type: ignore[return-value]
+    return uow.execute(sa.select(programme_table.c.cfa_code)
+                       .join(case_table, case_table.c.programme_id == programme_table.c.id)
+                       .where(case_table.c.id == person["case_id"])).scalar()
+
+
+def _check_person(uow: UnitOfWork, key: str, email: str, roles: frozenset[Role], cfa: str | None) -> None:
+    """A person of the CFA named on a case (`key`: its field) must be a user of that CFA with one of `roles`, or
+    no user yet. Another CFA's user is refused without naming their CFA nor their role (staff of one CFA learn
+    nothing of another's people), then a user of the wrong role of this CFA with their role."""
+    person = uow.people.find(email)
+    if person is None:
+        return  # not a user (yet): nobody can log in as them
+    if cfa is not None and _person_cfa(uow, person) not in (None, cfa):
+        raise InvalidInput(key, f"{email} is a user of another CFA, not of {cfa} (the case's)")
+    if Role(person["role"]) not in roles:
+        names = " or ".join(sorted(role.value.replace("_", " ") for role in roles))
+        raise InvalidInput(key, f"{email} is a user whose role is {person['role']}, not {names}")
+
+
+def _check_candidate_email(uow: UnitOfWork, email: str, cfa: str, field: str = "email") -> None:
+    """The candidate's email opens the case to the apprentice user who has it (domain.access.sees) and receives
+    the candidate's reminders: a user of another CFA, or of a role other than apprentice, is not this candidate
+    (a typo, or a case opened to show another CFA's person this one's data)."""
+    person = uow.people.find(email)
+    if person is None:
+        return
+    if _person_cfa(uow, person) not in (None, cfa):
+        raise InvalidInput(field, f"{email} is a user of another CFA, not of {cfa} (the programme's)")
+    if person["role"] != Role.APPRENTICE.value:
+        raise InvalidInput(field, f"{email} is a user whose role is {person['role']}, not apprentice")
 
 
 def set_facts(app: Engine, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str | Actor,
@@ -123,7 +169,7 @@ def set_facts(app: Engine, case_id: int, pairs: Sequence[str] | Mapping[str, str
         uow.cases.load_parts(case, fact_specs.parts_touched(parsed))
         version = checked_version(case, expected_version)
         ctx = transition_context(app, uow, case, actor, reason, given)
-        _check_people(uow, case, parsed)
+        _check_people(app, uow, case, parsed, ctx.today)
         fact_specs.apply_facts(case, parsed, ctx.today)
         if "contract.opco_filed_on" in parsed:
             app.rules.note_opco_filing(case)  # D6224-2: the OPCO's 20 days run from the filing
@@ -163,7 +209,7 @@ def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, acto
     version = checked_version(case, expected_version)
     ctx = transition_context(app, uow, case, acting, reason, given, at)
     if parsed:
-        _check_people(uow, case, parsed)
+        _check_people(app, uow, case, parsed, ctx.today)
         fact_specs.apply_facts(case, parsed, ctx.today)
     event = fire(case, name, ctx)
     uow.cases.save(case, expected_version=version)

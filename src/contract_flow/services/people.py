@@ -155,7 +155,9 @@ def own_case_id(app: PeopleDeps, principal: Principal) -> int | None:
         return None
     if principal.case_id is not None:
         return principal.case_id
-    query = (sa.select(case_table.c.id).where(case_table.c.email == principal.email)
+    query = (sa.select(case_table.c.id)
+             .join(programme_table, programme_table.c.id == case_table.c.programme_id)
+             .where(case_scope(principal))  # their own CFA's only (domain.access.sees)
              .order_by(case_table.c.id.desc()).limit(1))
     with app.uow(write=False) as uow:
         found = uow.execute(query).scalar()
