@@ -101,7 +101,8 @@ class _Elements(HTMLParser):
 
 def _parts(message: EmailMessage) -> tuple[str, str]:
     html, text = message.get_body(("html",)), message.get_body(("plain",))
-    assert html is not None and text is not None
+    assert html is not None
+    assert text is not None
     return str(html.get_content()), str(text.get_content())
 
 
@@ -133,7 +134,8 @@ def test_every_reminder_email_escapes_names_in_its_html(payload: str, language: 
         assert candidate in "".join(parsed.text) or payload in "".join(parsed.text), where
         # The text part is not HTML: it keeps the name as typed, with no entities.
         assert payload in text, where
-        assert "&lt;" not in text and "&#" not in text, where
+        assert "&lt;" not in text, where
+        assert "&#" not in text, where
 
 
 def test_the_greeting_and_footer_are_the_parts_that_were_unescaped() -> None:
