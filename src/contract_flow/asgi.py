@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 
 from contract_flow import __version__, api, web
 from contract_flow.api.errors import json_error
@@ -18,6 +17,7 @@ from contract_flow.bootstrap import App, bootstrap
 from contract_flow.http import errors
 from contract_flow.http.errors import HttpError
 from contract_flow.http.limits import limit_body
+from contract_flow.http.sessions import RotatingSessionMiddleware
 from contract_flow.http.timing import ServerTiming
 from contract_flow.web import errors as page_errors
 from contract_flow.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_SECONDS
@@ -54,8 +54,9 @@ def create_app(services: App | None = None) -> FastAPI:
 
     # Added after the body limits so that the session wraps them: a refused page is a page, in its language.
     settings = app.state.services.settings
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
-                       max_age=SESSION_MAX_AGE_SECONDS, same_site="lax",
+    # Signed with secret_key; cookies signed with previous_secret_keys are accepted and signed again (rotation).
+    app.add_middleware(RotatingSessionMiddleware, secret_keys=[*settings.previous_secret_keys, settings.secret_key],
+                       session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE_SECONDS, same_site="lax",
                        https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.add_middleware(ServerTiming, timed=is_page)

@@ -19,7 +19,7 @@ from contract_flow.adapters.smtp import SmtpMailer
 from contract_flow.bootstrap import App
 from contract_flow.domain.case import Track
 from contract_flow.services.cases import OpenCase, advance, open_case, set_facts
-from contract_flow.services.directory import add_programme, add_user
+from contract_flow.services.directory import add_programme, add_user, issue_token
 from contract_flow.services.inbox import inbox
 from contract_flow.services.reminders import run_once
 from contract_flow.services.reviews import log_review, plan_review
@@ -163,6 +163,8 @@ def build_world(app: App, clock: FixedClock) -> World:
     clock.set(paris(2026, 10, 20, 16))
     cfas = []
     for one in staged:
+        # API tokens expire (api_token_days, 90 by default): those issued in March would be refused in October.
+        one.users = {role: User(user.email, role, issue_token(app, user.email)) for role, user in one.users.items()}
         log_review(app, one.held_review_id, attended=["apprentice", "mentor", "tutor"],
                    skills={"soudage": "acquired"}, tutor_observations="Bon début.",
                    actor_email=one.users["tutor"].email)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.engine import URL
 
-from contract_flow.cli.output import console, print_json
+from contract_flow.cli.output import console, errors, print_json
 from contract_flow.cli.runtime import get_app
 from contract_flow.domain.values import parse_date
+
+if TYPE_CHECKING:
+    from contract_flow.services.directory import SessionsState
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="People who use the engine.", no_args_is_help=True)
@@ -65,10 +69,12 @@ def user_add(
                     password=secret)
     if json_output:
         print_json({"id": user.id, "email": user.email, "name": user.name, "role": user.role,
-                    "cfa_code": user.cfa_code, "case_id": user.case_id, "token": user.token})
+                    "cfa_code": user.cfa_code, "case_id": user.case_id, "token": user.token,
+                    "token_expires_at": user.token_expires_at})
     else:
         console.print(f"user {user.id} {user.email} ({user.role})")
-        console.print(f"API token (shown once, keep it): {user.token}", markup=False, soft_wrap=True)
+        console.print(f"API token (shown once, keep it; expires {_moment(user.token_expires_at)}): {user.token}",
+                      markup=False, soft_wrap=True)
 
 
 @user_app.command("password")
@@ -89,11 +95,110 @@ def _read_password(ask: bool, from_stdin: bool) -> str | None:
 
 
 @user_app.command("token")
-def user_token(email: str) -> None:
-    """Issue a new API token for a user (printed once)."""
-    from contract_flow.services.directory import issue_token
+def user_token(
+    email: str,
+    list_tokens: Annotated[bool, typer.Option("--list", help="List the user's tokens (id, created, expires, "
+                                                             "last used, revoked) instead of issuing one.")] = False,
+    revoke: Annotated[int | None, typer.Option("--revoke", metavar="ID", help="Revoke the user's token ID "
+                                                                               "(refused from now on).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Issue a new API token for a user: the token alone on standard output, shown once (only its hash is kept),
+    its id and expiry (setting api_token_days) on standard error. --list and --revoke ID manage the tokens."""
+    from rich.table import Table
 
-    print(issue_token(get_app(), email))
+    from contract_flow.domain.errors import InvalidInput
+    from contract_flow.services.directory import list_tokens as tokens_of
+    from contract_flow.services.directory import new_api_token, revoke_token
+
+    if list_tokens and revoke is not None:
+        raise InvalidInput("--revoke", "give --list or --revoke ID, not both")
+    app = get_app()
+    if revoke is not None:
+        revoked = revoke_token(app, email, revoke)
+        if json_output:
+            print_json(revoked)
+        else:
+            console.print(f"token {revoked.id} revoked at {_moment(revoked.revoked_at)}", markup=False)
+        return
+    if list_tokens:
+        listed = tokens_of(app, email)
+        if json_output:
+            print_json(listed)
+            return
+        table = Table("id", "created", "expires", "last used", "revoked", "state")
+        for token in listed:
+            table.add_row(str(token.id), _moment(token.created_at), _moment(token.expires_at),
+                          _moment(token.last_used_at), _moment(token.revoked_at), token.state)
+        console.print(table)
+        return
+    issued = new_api_token(app, email)
+    if json_output:
+        print_json({"id": issued.id, "token": issued.token, "expires_at": issued.expires_at})
+        return
+    # The token alone on stdout (scripts: TOKEN=$(contract-flow user token EMAIL)), what it is on stderr.
+    errors.print(f"API token {issued.id}, expires {_moment(issued.expires_at)} (shown once, keep it):",
+                 markup=False, highlight=False)
+    print(issued.token)
+
+
+def _moment(moment: datetime | None) -> str:
+    """A stored time for an operator: UTC, to the minute ("-" for none)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "-"
+
+
+@user_app.command("sessions")
+def user_sessions(
+    email: str,
+    revoke: Annotated[bool, typer.Option("--revoke", help="End every web session of the user now.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Whether the user may log in, and with --revoke, end every web session they have (on every device)."""
+    from contract_flow.services.directory import sessions_of
+
+    _print_standing(sessions_of(get_app(), email, revoke=revoke), json_output)
+
+
+@user_app.command("deactivate")
+def user_deactivate(email: str, json_output: JsonOption = False) -> None:
+    """Deactivate a user: no login (answered as a wrong password), every web session ends, every API token is
+    revoked. Their name stays in the cases' history. `user activate` undoes it (but not the tokens)."""
+    from contract_flow.services.directory import deactivate_user
+
+    _print_standing(deactivate_user(get_app(), email), json_output)
+
+
+@user_app.command("activate")
+def user_activate(email: str, json_output: JsonOption = False) -> None:
+    """Reactivate a deactivated user: they log in again with their password; `user token` gives new tokens."""
+    from contract_flow.services.directory import activate_user
+
+    _print_standing(activate_user(get_app(), email), json_output)
+
+
+@user_app.command("role")
+def user_role(
+    email: str,
+    role: Annotated[str, typer.Argument(help="advisor, programme_lead, tutor, mentor or apprentice.")],
+    cfa: Annotated[str | None, typer.Option(help="CFA code the user works for (staff keep theirs otherwise).")]
+    = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a user's role (and CFA): every web session they have ends, they log in again under the new one."""
+    from contract_flow.services.directory import change_role
+
+    _print_standing(change_role(get_app(), email, role, cfa_code=cfa), json_output)
+
+
+def _print_standing(state: SessionsState, json_output: bool) -> None:
+    if json_output:
+        print_json(state)
+        return
+    standing = "active" if state.active else f"deactivated since {_moment(state.deactivated_at)}"
+    done = {"revoked": "every web session ended", "deactivated": "deactivated: every session ended, every API "
+            "token revoked", "activated": "reactivated", "role changed": "role changed: every session ended",
+            "unchanged": "nothing changed"}[state.done]
+    console.print(f"{state.email}: {standing}, session version {state.session_version}; {done}", markup=False)
 
 
 @programme_app.command("add")
@@ -192,8 +297,10 @@ def serve(
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 
-    from contract_flow.cli.up import warn_if_rules_lag
+    from contract_flow.cli.up import refuse_public_secret, warn_if_rules_lag
 
-    warn_if_rules_lag(get_app())  # the settings are read (and refused if wrong) before the server starts
+    app = get_app()  # the settings are read (and refused if wrong) before the server starts
+    refuse_public_secret(app.settings, host)
+    warn_if_rules_lag(app)
     uvicorn.run("contract_flow.asgi:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info", proxy_headers=False)

@@ -7,6 +7,7 @@ server); a local mail catcher keeping emails in <data_dir>/mail. Ctrl-C stops th
 from __future__ import annotations
 
 import ctypes
+import ipaddress
 import os
 import signal
 import subprocess
@@ -19,6 +20,8 @@ import typer
 from contract_flow.bootstrap import App
 from contract_flow.cli.output import console, errors
 from contract_flow.cli.runtime import get_app
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.settings import DEVELOPMENT_SECRET, Settings
 
 CONTRACT_FLOW = str(Path(sys.executable).parent / "contract-flow")
 
@@ -43,6 +46,29 @@ def warn_if_rules_lag(app: App) -> None:
         errors.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
 
 
+def listens_on_loopback_only(host: str) -> bool:
+    """Whether `host` is a loopback address (127.0.0.0/8, ::1) or `localhost`: only this machine can connect.
+    Any other host (0.0.0.0, ::, a name, a LAN address) may be reached by others."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_public_secret(settings: Settings, host: str) -> None:
+    """The development secret is public (it is in the source): whoever can reach the server could sign a session
+    cookie for any user with it. It is refused on any address but loopback (production refuses it anywhere:
+    settings.py); so is a previous secret equal to it. InvalidInput: one line, exit 2."""
+    if listens_on_loopback_only(host):
+        return
+    if settings.secret_key == DEVELOPMENT_SECRET or DEVELOPMENT_SECRET in settings.previous_secret_keys:
+        raise InvalidInput("--host", f"{host} is reachable from other machines and the session secret is the "
+                                     "public development one: set CONTRACT_FLOW_SECRET_KEY (e.g. to the output of "
+                                     "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+
+
 def up(
     host: Annotated[str, typer.Option(help="Address the API listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the API.")] = 8000,
@@ -56,6 +82,7 @@ def up(
     from contract_flow.asgi import create_app
 
     app = get_app()
+    refuse_public_secret(app.settings, host)
     warn_if_rules_lag(app)
     children = [
         # preexec_fn runs before any thread of ours exists here (the mail catcher's is started after).

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -20,7 +22,7 @@ from contract_flow.adapters.tables import case_table, contract_table, person_tab
 from contract_flow.domain.access import BROKEN, STAFF, Action
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.errors import Forbidden, NotAuthenticated
-from contract_flow.services.common import Transactional, authorize_on, token_hash
+from contract_flow.services.common import Store, Transactional, authorize_on, token_hash
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Principal:
     cfa_code: str | None
     case_id: int | None
     language: str = "fr"
+    #: The person's session version when read (web sessions carry it; a different one ends the session).
+    session_version: int = 1
 
     @property
     def actor(self) -> Actor:
@@ -41,36 +45,71 @@ class Principal:
                      case_id=self.case_id)
 
 
+_PERSON = (person_table.c.id, person_table.c.email, person_table.c.name, person_table.c.role,
+           person_table.c.cfa_code, person_table.c.case_id, person_table.c.language, person_table.c.session_version)
+
 _BY_TOKEN = (
-    sa.select(person_table.c.id, person_table.c.email, person_table.c.name, person_table.c.role,
-              person_table.c.cfa_code, person_table.c.case_id, person_table.c.language)
+    sa.select(*_PERSON, token_table.c.id.label("token_id"), token_table.c.created_at, token_table.c.expires_at,
+              token_table.c.last_used_at)
     .join(token_table, token_table.c.person_id == person_table.c.id)
-    .where(token_table.c.token_hash == sa.bindparam("hash"), token_table.c.revoked_at.is_(None))
+    .where(token_table.c.token_hash == sa.bindparam("hash"), token_table.c.revoked_at.is_(None),
+           person_table.c.active.is_(True))
 )
 
+#: A token issued before tokens had an expiry (expires_at NULL) lasts what the default api_token_days gives.
+LEGACY_TOKEN_LIFETIME = timedelta(days=90)
+#: A token's last use is written at most this often: the API's hot path stays one read nearly every time.
+LAST_USE_PRECISION = timedelta(minutes=1)
 
-def authenticate(app: Transactional, token: str) -> Principal:
+_RECORD_USE = (sa.update(token_table).where(token_table.c.id == sa.bindparam("token_id"))
+               .values(last_used_at=sa.bindparam("now")))
+
+
+def token_expiry(created_at: datetime, expires_at: datetime | None) -> datetime:
+    """When a token stops working: its own expiry, or for a token issued before expiries, 90 days after it was."""
+    return expires_at if expires_at is not None else created_at + LEGACY_TOKEN_LIFETIME
+
+
+def authenticate(app: Store, token: str) -> Principal:
+    """The API token's user. Refused alike (NotAuthenticated, 401): an unknown token, a revoked or expired one,
+    and one of a deactivated user. Its use is recorded (last_used_at) when the last record is a minute old."""
     with app.uow(write=False) as uow:
         row = uow.execute(_BY_TOKEN, {"hash": token_hash(token)}).first()
-    if row is None:
-        raise NotAuthenticated("unknown or revoked token")
-    return Principal(row.id, row.email, row.name, Role(row.role), row.cfa_code, row.case_id, row.language)
+    now = app.clock.now()
+    if row is None or now >= token_expiry(row.created_at, row.expires_at):
+        raise NotAuthenticated("unknown, expired or revoked token")
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USE_PRECISION:
+        # Unconditional on purpose: two requests racing here both write about the same time, which is harmless.
+        with app.uow() as uow:
+            uow.execute(_RECORD_USE, {"token_id": row.token_id, "now": now})
+            uow.commit()
+    return _principal(row)
+
+
+def _principal(row: sa.Row[Any]) -> Principal:
+    return Principal(row.id, row.email, row.name, Role(row.role), row.cfa_code, row.case_id, row.language,
+                     row.session_version)
 
 
 _BY_PERSON = (
-    sa.select(person_table.c.id, person_table.c.email, person_table.c.name, person_table.c.role,
-              person_table.c.cfa_code, person_table.c.case_id, person_table.c.language)
-    .where(person_table.c.id == sa.bindparam("person_id"), person_table.c.password_hash.is_not(None))
+    sa.select(*_PERSON)
+    .where(person_table.c.id == sa.bindparam("person_id"), person_table.c.password_hash.is_not(None),
+           person_table.c.active.is_(True))
 )
 
 
-def principal_of(app: Transactional, person_id: int) -> Principal:
-    """The web session's user, read again on each request (a removed password ends their sessions)."""
+def principal_of(app: Transactional, person_id: int, session_version: int | None) -> Principal:
+    """The web session's user, read again on each request: a session ends when its person has no web login any
+    more, is deactivated, or has a session version other than the one the session was opened with (a logout, a
+    password or role change, a deactivation, `user sessions --revoke` bump it). `session_version` None: a login
+    opening a session (the version is then read, not checked)."""
     with app.uow(write=False) as uow:
         row = uow.execute(_BY_PERSON, {"person_id": person_id}).first()
     if row is None:
         raise NotAuthenticated("the session's user has no web login any more")
-    return Principal(row.id, row.email, row.name, Role(row.role), row.cfa_code, row.case_id, row.language)
+    if session_version is not None and row.session_version != session_version:
+        raise NotAuthenticated("the session has ended (logout, password or role change, sessions revoked)")
+    return _principal(row)
 
 
 def case_scope(principal: Principal) -> sa.ColumnElement[bool]:

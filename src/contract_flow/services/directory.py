@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 
@@ -22,9 +22,11 @@ from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_email, parse_text
 from contract_flow.rulefiles import load_programme_calendar
+from contract_flow.services.access import token_expiry
 from contract_flow.services.common import (
     Configured,
     Engine,
+    Transactional,
     programme_code,
     resolve_actor,
     token_hash,
@@ -212,6 +214,8 @@ class UserInfo:
     case_id: int | None = None
     #: The API token, shown once at creation: only its hash is stored.
     token: str | None = field(default=None, repr=False)
+    #: When that token stops working (setting api_token_days).
+    token_expires_at: datetime | None = None
 
 
 def add_user(app: DirectoryDeps, email: str, *, name: str, role: str, cfa_code: str | None = None,
@@ -221,16 +225,8 @@ def add_user(app: DirectoryDeps, email: str, *, name: str, role: str, cfa_code: 
     email = parse_email("email", email)
     password_hash = hash_password(app, password) if password is not None else None
     name = parse_text("name", name)
-    try:
-        chosen = Role(role)
-    except ValueError:
-        roles = ", ".join(r for r in Role if r is not Role.SYSTEM)
-        raise InvalidInput("role", f"{role!r} is not one of {roles}") from None
-    if chosen is Role.SYSTEM:
-        raise InvalidInput("role", "system is the engine itself, not a user")
-    # Staff work for a CFA: without one named, the default CFA that programmes get too (a single-CFA installation
-    # names none anywhere); the other roles see cases through the cases themselves.
-    cfa = code_of("cfa", cfa_code) if cfa_code else (DEFAULT_CFA if chosen in STAFF else None)
+    chosen = _user_role(role)
+    cfa = _cfa_of(chosen, cfa_code)
     if language not in ("fr", "en"):
         raise InvalidInput("language", f"{language!r}: messages exist in fr and en")
     if case_id is not None and chosen is not Role.APPRENTICE:
@@ -244,21 +240,202 @@ def add_user(app: DirectoryDeps, email: str, *, name: str, role: str, cfa_code: 
             email=email, name=name, role=chosen.value, cfa_code=cfa, case_id=case_id, language=language,
             created_at=app.clock.now(), password_hash=password_hash,
         ).returning(person_table.c.id)).scalar_one())
-        token = _new_token(uow, person_id, app.clock.now())
+        issued = _new_token(uow, person_id, app.clock.now(), app.settings.api_token_days)
         uow.commit()
-    return UserInfo(person_id, email, name, chosen, cfa, case_id, token)
+    return UserInfo(person_id, email, name, chosen, cfa, case_id, issued.token, issued.expires_at)
+
+
+def _user_role(role: str) -> Role:
+    try:
+        chosen = Role(role)
+    except ValueError:
+        roles = ", ".join(r for r in Role if r is not Role.SYSTEM)
+        raise InvalidInput("role", f"{role!r} is not one of {roles}") from None
+    if chosen is Role.SYSTEM:
+        raise InvalidInput("role", "system is the engine itself, not a user")
+    return chosen
+
+
+def _cfa_of(role: Role, cfa_code: str | None) -> str | None:
+    # Staff work for a CFA: without one named, the default CFA that programmes get too (a single-CFA installation
+    # names none anywhere); the other roles see cases through the cases themselves.
+    return code_of("cfa", cfa_code) if cfa_code else (DEFAULT_CFA if role in STAFF else None)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new API token: `token` is shown once (only its hash is stored)."""
+
+    id: int
+    token: str = field(repr=False)
+    expires_at: datetime
 
 
 def issue_token(app: DirectoryDeps, email: str) -> str:
-    """A new API token for an existing user (their earlier ones keep working until revoked)."""
+    """A new API token for an existing user (their earlier ones keep working until revoked or expired)."""
+    return new_api_token(app, email).token
+
+
+def new_api_token(app: DirectoryDeps, email: str) -> IssuedToken:
+    """`contract-flow user token EMAIL`: a new API token, valid for the setting api_token_days; refused for a
+    deactivated user (reactivate them first), whose tokens would be refused anyway."""
     with app.uow() as uow:
-        person_id = uow.execute(sa.select(person_table.c.id).where(
-            person_table.c.email == parse_email("email", email))).scalar_one_or_none()
-        if person_id is None:
-            raise NotFound("user", email)
-        token = _new_token(uow, int(person_id), app.clock.now())
+        person = _person(uow, email)
+        if not person.active:
+            raise InvalidInput("email", f"user {person.email} is deactivated: `contract-flow user activate` first")
+        issued = _new_token(uow, int(person.id), app.clock.now(), app.settings.api_token_days)
         uow.commit()
-    return token
+    return issued
+
+
+def _person(uow: UnitOfWork, email: str) -> sa.Row[Any]:
+    """The user with `email` (any capitals); NotFound otherwise."""
+    address = parse_email("email", email)
+    row = uow.execute(sa.select(person_table.c.id, person_table.c.email, person_table.c.role,
+                                person_table.c.cfa_code, person_table.c.case_id, person_table.c.active,
+                                person_table.c.session_version, person_table.c.deactivated_at)
+                      .where(person_table.c.email == address)).first()
+    if row is None:
+        raise NotFound("user", address)
+    return row
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """One API token as `user token --list` shows it (never the token itself: only its hash is kept)."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    #: "active", "expired" or "revoked" (revoked wins over expired), at the time of the listing.
+    state: str
+
+
+def list_tokens(app: DirectoryDeps, email: str) -> list[TokenInfo]:
+    """`user token EMAIL --list`: every API token of the user, oldest first. A token issued before tokens had
+    an expiry shows the one it is given: 90 days after its issue (services.access.token_expiry)."""
+    with app.uow(write=False) as uow:
+        person = _person(uow, email)
+        rows = uow.execute(sa.select(token_table).where(token_table.c.person_id == person.id)
+                           .order_by(token_table.c.id)).all()
+    now = app.clock.now()
+    return [_token_info(row, now) for row in rows]
+
+
+def _token_info(row: sa.Row[Any], now: datetime) -> TokenInfo:
+    expires_at = token_expiry(row.created_at, row.expires_at)
+    state = "revoked" if row.revoked_at is not None else ("expired" if now >= expires_at else "active")
+    return TokenInfo(row.id, row.created_at, expires_at, row.last_used_at, row.revoked_at, state)
+
+
+def revoke_token(app: DirectoryDeps, email: str, token_id: int) -> TokenInfo:
+    """`user token EMAIL --revoke ID`: the token is refused from now on (401, as an unknown one). A token of
+    another user is "not found" (the id is checked against the email given); revoking a revoked token changes
+    nothing (its first revocation time stays)."""
+    now = app.clock.now()
+    with app.uow() as uow:
+        person = _person(uow, email)
+        where = sa.and_(token_table.c.id == token_id, token_table.c.person_id == person.id)
+        uow.execute(sa.update(token_table).where(where, token_table.c.revoked_at.is_(None)).values(revoked_at=now))
+        row = uow.execute(sa.select(token_table).where(where)).first()
+        if row is None:
+            raise NotFound("token", f"{token_id} of {person.email}")
+        uow.commit()
+    return _token_info(row, now)
+
+
+@dataclass(frozen=True)
+class SessionsState:
+    """A user's standing: whether they may log in and use tokens, and the version their sessions must carry."""
+
+    email: str
+    active: bool
+    session_version: int
+    deactivated_at: datetime | None
+    #: What the command did: "revoked", "deactivated", "activated", "role changed", or "unchanged".
+    done: str = "unchanged"
+
+
+#: Bumping it ends every web session of the person at once (each request compares it with the session's).
+_NEXT_SESSION = person_table.c.session_version + 1
+
+
+def sessions_of(app: DirectoryDeps, email: str, *, revoke: bool = False) -> SessionsState:
+    """`user sessions EMAIL [--revoke]`: the user's standing; with `revoke`, every web session they have ends
+    (their session version is bumped; sessions are signed cookies, so they are ended, not listed)."""
+    with app.uow() as uow:
+        person = _person(uow, email)
+        if revoke:
+            uow.execute(sa.update(person_table).where(person_table.c.id == person.id)
+                        .values(session_version=_NEXT_SESSION))
+            uow.commit()
+    version = person.session_version + (1 if revoke else 0)
+    return SessionsState(person.email, person.active, version, person.deactivated_at,
+                         "revoked" if revoke else "unchanged")
+
+
+def end_session(app: Transactional, person_id: int, session_version: int) -> bool:
+    """A web logout: the person's session version is bumped if the session logging out carries the current one,
+    so that this cookie, and any copy of it, is refused from now on (the person's other sessions end too: a
+    per-person version cannot tell them apart). False, changing nothing, for a session already over."""
+    with app.uow() as uow:
+        ended = uow.execute(sa.update(person_table).where(
+            person_table.c.id == person_id, person_table.c.session_version == session_version,
+        ).values(session_version=_NEXT_SESSION)).rowcount
+        uow.commit()
+    return bool(ended)
+
+
+def deactivate_user(app: DirectoryDeps, email: str) -> SessionsState:
+    """`user deactivate EMAIL`: the user can no longer log in (the same answer as a wrong password), every web
+    session ends, and every API token is revoked (a later reactivation does not bring them back). The person
+    stays, named in the cases' history. Deactivating a deactivated user changes nothing."""
+    now = app.clock.now()
+    with app.uow() as uow:
+        person = _person(uow, email)
+        if not person.active:
+            return SessionsState(person.email, False, person.session_version, person.deactivated_at)
+        uow.execute(sa.update(person_table).where(person_table.c.id == person.id)
+                    .values(active=False, deactivated_at=now, session_version=_NEXT_SESSION))
+        uow.execute(sa.update(token_table).where(token_table.c.person_id == person.id,
+                                                 token_table.c.revoked_at.is_(None)).values(revoked_at=now))
+        uow.commit()
+    return SessionsState(person.email, False, person.session_version + 1, now, "deactivated")
+
+
+def activate_user(app: DirectoryDeps, email: str) -> SessionsState:
+    """`user activate EMAIL`: a deactivated user may log in again with their password; their old API tokens
+    stay revoked (`user token` issues a new one). Activating an active user changes nothing."""
+    with app.uow() as uow:
+        person = _person(uow, email)
+        if person.active:
+            return SessionsState(person.email, True, person.session_version, None)
+        uow.execute(sa.update(person_table).where(person_table.c.id == person.id)
+                    .values(active=True, deactivated_at=None, session_version=_NEXT_SESSION))
+        uow.commit()
+    return SessionsState(person.email, True, person.session_version + 1, None, "activated")
+
+
+def change_role(app: DirectoryDeps, email: str, role: str, *, cfa_code: str | None = None) -> SessionsState:
+    """`user role EMAIL ROLE [--cfa CODE]`: what the user may do and see changes, so every session they have
+    ends (they log in again under the new role). A staff role without a CFA named keeps the user's CFA, else
+    gets the default one; only an apprentice may stay linked to a case. The same role and CFA change nothing."""
+    chosen = _user_role(role)
+    with app.uow() as uow:
+        person = _person(uow, email)
+        cfa = _cfa_of(chosen, cfa_code or (person.cfa_code if chosen in STAFF else None))
+        if person.case_id is not None and chosen is not Role.APPRENTICE:
+            raise InvalidInput("role", f"user {person.email} is linked to case {person.case_id}: only an "
+                                       "apprentice user is linked to a case")
+        if (person.role, person.cfa_code) == (chosen.value, cfa):
+            return SessionsState(person.email, person.active, person.session_version, person.deactivated_at)
+        uow.execute(sa.update(person_table).where(person_table.c.id == person.id)
+                    .values(role=chosen.value, cfa_code=cfa, session_version=_NEXT_SESSION))
+        uow.commit()
+    return SessionsState(person.email, person.active, person.session_version + 1, person.deactivated_at,
+                         "role changed")
 
 
 #: ANSSI's guide on passwords (2021) asks 12+ characters for a password protecting ordinary data and no upper
@@ -279,17 +456,21 @@ def set_password(app: DirectoryDeps, email: str, password: str) -> None:
     """`contract-flow user password EMAIL`: set or change a user's web password."""
     hashed = hash_password(app, password)
     with app.uow() as uow:
+        # A new password ends every session: one opened by whoever knew the old password ends with it.
         updated = uow.execute(sa.update(person_table).where(person_table.c.email == parse_email("email", email))
-                              .values(password_hash=hashed)).rowcount
+                              .values(password_hash=hashed, session_version=_NEXT_SESSION)).rowcount
         if not updated:
             raise NotFound("user", email)
         uow.commit()
 
 
-def _new_token(uow: UnitOfWork, person_id: int, now: datetime) -> str:
+def _new_token(uow: UnitOfWork, person_id: int, now: datetime, days: int) -> IssuedToken:
     # 256 random bits: a plain SHA-256 is enough to store it (no password to slow down guessing of).
     token = secrets.token_urlsafe(32)
-    uow.execute(sa.insert(token_table).values(person_id=person_id, token_hash=token_hash(token), created_at=now))
-    return token
+    expires_at = now + timedelta(days=days)
+    token_id = uow.execute(sa.insert(token_table).values(
+        person_id=person_id, token_hash=token_hash(token), created_at=now, expires_at=expires_at,
+    ).returning(token_table.c.id)).scalar_one()
+    return IssuedToken(int(token_id), token, expires_at)
 
 

@@ -25,6 +25,7 @@ from contract_flow.api.schemas import (
     VersionOut,
 )
 from contract_flow.bootstrap import App
+from contract_flow.services.directory import issue_token
 from tests.conftest import snapshot
 from tests.e2e.api.conftest import MISSING, World, paris
 from tests.support.cases import PATH
@@ -210,7 +211,7 @@ def test_a_programme_lead_adds_a_programme_to_their_cfa(world: World, client: Te
 # -- tutor -----------------------------------------------------------------------------------------------------
 
 def test_a_tutor_sees_only_their_apprentices_and_plans_and_logs_a_review(
-        world: World, client: TestClient, clock: FixedClock) -> None:
+        app: App, world: World, client: TestClient, clock: FixedClock) -> None:
     tutor = world.as_("tutor")
     page = ok(client.get("/api/v1/cases", headers=tutor))
     assert [item["id"] for item in page["items"]] == [world.one.case_id]
@@ -231,6 +232,8 @@ def test_a_tutor_sees_only_their_apprentices_and_plans_and_logs_a_review(
                                        "tutor": world.one.user("tutor").email}
 
     clock.set(paris(2027, 10, 20, 16))
+    # A year on, the tutor's token has expired (api_token_days): they use a new one.
+    tutor = {"Authorization": f"Bearer {issue_token(app, world.one.user('tutor').email)}"}
     log = {"attended": ["apprentice", "tutor"], "skills": {"soudage": "acquired", "lecture de plans": "2"},
            "tutor_observations": "Progrès nets.", "next_steps": "Autonomie sur la cellule."}
     stale = client.post(f"/api/v1/reviews/{planned['id']}/log", json=log,
