@@ -119,17 +119,19 @@ def user_token(
         if json_output:
             print_json(revoked)
         else:
-            console.print(f"token {revoked.id} revoked at {_moment(revoked.revoked_at)}", markup=False)
+            console.print(f"token {revoked.id} revoked at {_moment(revoked.revoked_at)}", markup=False,
+                          soft_wrap=True)
         return
     if list_tokens:
         listed = tokens_of(app, email)
         if json_output:
             print_json(listed)
             return
-        table = Table("id", "created", "expires", "last used", "revoked", "state")
+        table = Table("id", "created", "expires", "last used", "revoked", "state", title=f"API tokens of {email} "
+                      "(UTC)")
         for token in listed:
-            table.add_row(str(token.id), _moment(token.created_at), _moment(token.expires_at),
-                          _moment(token.last_used_at), _moment(token.revoked_at), token.state)
+            table.add_row(str(token.id), *(_moment(moment, zone=False) for moment in (
+                token.created_at, token.expires_at, token.last_used_at, token.revoked_at)), token.state)
         console.print(table)
         return
     issued = new_api_token(app, email)
@@ -138,13 +140,15 @@ def user_token(
         return
     # The token alone on stdout (scripts: TOKEN=$(contract-flow user token EMAIL)), what it is on stderr.
     errors.print(f"API token {issued.id}, expires {_moment(issued.expires_at)} (shown once, keep it):",
-                 markup=False, highlight=False)
+                 markup=False, highlight=False, soft_wrap=True)
     print(issued.token)
 
 
-def _moment(moment: datetime | None) -> str:
+def _moment(moment: datetime | None, *, zone: bool = True) -> str:
     """A stored time for an operator: UTC, to the minute ("-" for none)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "-"
+    if moment is None:
+        return "-"
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M" + (" UTC" if zone else ""))
 
 
 @user_app.command("sessions")
@@ -198,7 +202,8 @@ def _print_standing(state: SessionsState, json_output: bool) -> None:
     done = {"revoked": "every web session ended", "deactivated": "deactivated: every session ended, every API "
             "token revoked", "activated": "reactivated", "role changed": "role changed: every session ended",
             "unchanged": "nothing changed"}[state.done]
-    console.print(f"{state.email}: {standing}, session version {state.session_version}; {done}", markup=False)
+    console.print(f"{state.email}: {standing}, session version {state.session_version}; {done}", markup=False,
+                  soft_wrap=True)
 
 
 @programme_app.command("add")
