@@ -61,7 +61,7 @@ class PasswordVerifier:
     """A bounded executor for password verifications: `workers` threads at nice `nice`, at most `queue`
     verifications waiting or running (beyond: VerifierBusy, immediately)."""
 
-    def __init__(self, *, workers: int = 1, queue: int = 8, nice: int = 10) -> None:
+    def __init__(self, *, workers: int = 1, queue: int = 8, nice: int = 19) -> None:
         if workers < 1 or queue < workers:
             raise ValueError("a verifier has at least one worker and a queue at least as long as its workers")
         self.workers, self.queue, self.nice = workers, queue, nice

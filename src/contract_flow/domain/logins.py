@@ -52,7 +52,8 @@ class Throttle:
         if failures < self.max_failures:
             return None
         doublings = min(failures - self.max_failures, 40)  # 2**40 x a second is beyond any cap already
-        return min(self.base * (2 ** doublings), self.cap)
+        window: timedelta = self.base * (2 ** doublings)
+        return min(window, self.cap)
 
 
 #: The longest key stored (`login_failure.key`): an email's maximum length (RFC 5321's 254).

@@ -65,10 +65,10 @@ def log_in(app: LoginDeps, email: str, password: str, address: str) -> int | Non
             return None
         row = uow.execute(sa.select(person_table.c.id, person_table.c.password_hash, person_table.c.active)
                           .where(person_table.c.email == keys[ThrottleKind.ACCOUNT])).first()
-    usable = row is not None and row.password_hash and row.active
     # An unknown email, no web login or a deactivated user: a hash nobody knows the password of is verified all
     # the same, so the answer takes as long as a wrong password's.
-    stored = row.password_hash if usable else nobody(app.settings.password_hash_cost)
+    usable = row is not None and bool(row.password_hash) and bool(row.active)
+    stored: str = row.password_hash if row is not None and usable else nobody(app.settings.password_hash_cost)
     try:
         matched = app.passwords.verify(stored, password[:MAX_PASSWORD])
     except VerifierBusy as busy:
@@ -92,8 +92,9 @@ def _any_of(keys: dict[ThrottleKind, str]) -> sa.ColumnElement[bool]:
 
 
 def _locked(uow: UnitOfWork, keys: dict[ThrottleKind, str], now: datetime) -> bool:
-    return uow.execute(sa.select(sa.func.count()).select_from(login_failure_table).where(
-        _any_of(keys), login_failure_table.c.locked_until > now)).scalar_one() > 0
+    locked: int = uow.execute(sa.select(sa.func.count()).select_from(login_failure_table).where(
+        _any_of(keys), login_failure_table.c.locked_until > now)).scalar_one()
+    return locked > 0
 
 
 def _count_failure(uow: UnitOfWork, rule: Throttle, kind: ThrottleKind, key: str, now: datetime) -> None:
