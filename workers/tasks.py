@@ -1,4 +1,4 @@
-"""Thin tasks: they take ids, call the reminder use cases, and are safe to run twice."""
+"""Thin tasks: they take ids, call the use cases (reminders, import jobs), and are safe to run twice."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from celery.signals import worker_process_init, worker_process_shutdown
 
 from contract_flow.bootstrap import App, bootstrap
-from contract_flow.services import reminders
-from workers.app import SEND, SWEEP, celery_app
+from contract_flow.services import importer, reminders
+from workers.app import IMPORT_CASES, SEND, SWEEP, celery_app
 
 _services: App | None = None
 
@@ -46,3 +46,11 @@ def send_reminders(ids: list[int], token: str) -> int:
     delivered twice, or after its claim was released, sends nothing twice."""
     report = reminders.send(services(), ids, token)
     return len(report.sent)
+
+
+@celery_app.task(name=IMPORT_CASES, ignore_result=True)
+def import_cases(job_id: int) -> int:
+    """Run import job `job_id` (services.importer.run_job). Delivered again after a worker died (late
+    acknowledgement), it resumes after the rows it had recorded; a job done is not run again."""
+    view = importer.run_job(services(), job_id)
+    return view.processed

@@ -131,7 +131,9 @@ class CaseRecord(SQLModel, table=True):
     """One candidate's case. `version` is the optimistic lock: every write checks and bumps it."""
 
     __tablename__ = "apprenticeship_case"
-    __table_args__ = (sa.Index("ix_case_programme_state", "programme_id", "state"),)
+    __table_args__ = (sa.Index("ix_case_programme_state", "programme_id", "state"),
+                      # an import finds the case a row names: same programme and birth date (then the names)
+                      sa.Index("ix_case_programme_birth_date", "programme_id", "birth_date"))
 
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id")
@@ -158,6 +160,9 @@ class CaseRecord(SQLModel, table=True):
     programme_year: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     advisor_email: str | None = Field(default=None, max_length=254)
     tutor_email: str | None = Field(default=None, max_length=254)
+    #: The `id` column of the CSV row that opened the case (the CFA's own admission number): a file imported
+    #: again finds its rows by it (services.importer).
+    import_id: str | None = Field(default=None, max_length=100, index=True)
     legal_representative_email: str | None = Field(default=None, max_length=254)
 
 
@@ -319,6 +324,32 @@ class EventRecord(SQLModel, table=True):
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
 
 
+class ImportJob(SQLModel, table=True):
+    """A CSV import too large for one request, run by a worker: its file until it is done, its progress (rows
+    processed of total) and its report, per row: imported (the case), already there (the case), refused (field,
+    rule)."""
+
+    __tablename__ = "import_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: The CFA whose programmes the rows may name (None: the operator's CLI, every programme).
+    cfa_code: str | None = Field(default=None, max_length=40)
+    programmes: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    created_by: str = Field(max_length=254)
+    created_at: datetime = Field(sa_column=_aware())
+    started_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    status: str = Field(max_length=10)
+    total: int = 0
+    processed: int = 0
+    imported: int = 0
+    already: int = 0
+    refused: int = 0
+    content: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    report: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    error: str | None = Field(default=None, max_length=2000)
+
+
 programme_table = Programme.__table__  # type: ignore[attr-defined]
 person_table = Person.__table__  # type: ignore[attr-defined]
 case_table = CaseRecord.__table__  # type: ignore[attr-defined]
@@ -332,4 +363,5 @@ reminder_table = ReminderRecord.__table__  # type: ignore[attr-defined]
 inbox_table = InboxMessage.__table__  # type: ignore[attr-defined]
 token_table = ApiToken.__table__  # type: ignore[attr-defined]
 login_failure_table = LoginFailure.__table__  # type: ignore[attr-defined]
+import_job_table = ImportJob.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

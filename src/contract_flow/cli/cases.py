@@ -198,10 +198,38 @@ def diagram(
 @import_app.command("cases")
 def import_cases(
     file: Annotated[Path, typer.Argument(help="CSV with programme, first_name, last_name, birth_date, email "
-                                               "[, track, advisor].", exists=False)],
+                                               "[, track, advisor, id].", exists=False)],
+    background: Annotated[bool | None, typer.Option(
+        "--background/--here", help="Run as a job for the workers, or in this process. Default: a job above "
+                                    "import_background_rows rows (2000).")] = None,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="Follow a job's progress until it is done.")] = True,
     json_output: JsonOption = False,
 ) -> None:
-    """Import cases from a CSV file; good rows are imported, each bad row reported by line and field."""
+    """Import cases from a CSV file; good rows are imported, each bad row reported by line and field, and a row
+    already imported (same id column, or same programme, names and birth date) reported, not opened again."""
     from contract_flow.cli.importing import run_import
 
-    run_import(get_app(), file, json_output=json_output)
+    run_import(get_app(), file, json_output=json_output, background=background, wait=wait)
+
+
+JobArgument = Annotated[int, typer.Argument(metavar="JOB", min=1, max=2**31 - 1, help="The import job's id.")]
+
+
+@import_app.command("status")
+def import_status(
+    job: JobArgument,
+    wait: Annotated[bool, typer.Option("--wait", help="Follow its progress until it is done.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """An import job's progress (rows processed of total), and its report once done."""
+    from contract_flow.cli.importing import show_status
+
+    show_status(get_app(), job, json_output=json_output, wait=wait)
+
+
+@import_app.command("run")
+def import_run(job: JobArgument, json_output: JsonOption = False) -> None:
+    """Run a queued or interrupted import job in this process (where no worker runs); it resumes where it was."""
+    from contract_flow.cli.importing import run_here
+
+    run_here(get_app(), job, json_output=json_output)

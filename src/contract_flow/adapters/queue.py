@@ -1,0 +1,85 @@
+"""The task queue as the application sends to it: the Celery configuration shared by the workers (workers/app.py)
+and by the entrypoints that hand work to them (an import job), and `enqueue_import`.
+
+Tasks that must not be lost (Celery docs, "Should I use retry or acks_late?" and the Redis transport's
+"Visibility timeout"): late acknowledgement, reject on worker lost, one prefetched task per process, a
+visibility timeout after which Redis hands a dead worker's task to another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from celery import Celery
+
+from contract_flow.settings import Settings
+
+SWEEP = "contract_flow.sweep_reminders"
+SEND = "contract_flow.send_reminders"
+#: An import job (services.importer.run_job), by its id.
+IMPORT_CASES = "contract_flow.import_cases"
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "broker_url": settings.broker_url,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "timezone": "Europe/Paris",
+        "enable_utc": True,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+        "beat_schedule": {
+            "sweep-due-reminders": {"task": SWEEP, "schedule": settings.sweep_interval_seconds},
+        },
+    }
+    if settings.broker_url.startswith("filesystem://"):
+        folder = Path(settings.broker_dir).resolve()
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        config["broker_transport_options"] = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            # Without it a prefetch-1 worker polls once a second (about 2 tasks/s).
+            "polling_interval": 0.05,
+        }
+        config["beat_schedule_filename"] = str(folder / "beat-schedule")
+    else:
+        config["broker_transport_options"] = {
+            "visibility_timeout": settings.broker_visibility_timeout_seconds,
+        }
+    if settings.redis_url:
+        config.update({
+            "beat_scheduler": "redbeat.RedBeatScheduler",
+            "redbeat_redis_url": settings.redis_url,
+            "redbeat_key_prefix": "contract-flow:beat",
+            # RedBeat's default lock lasts 25 minutes: a standby beat would wait that long after the leader died.
+            "redbeat_lock_timeout": settings.beat_lock_timeout_seconds,
+            "beat_max_loop_interval": max(1, settings.beat_lock_timeout_seconds // 5),
+        })
+    return config
+
+
+_SENDERS: dict[tuple[str, str, str | None], Celery] = {}
+
+
+def _sender(settings: Settings) -> Celery:
+    """A Celery app that only sends (the workers' is workers.app.celery_app), one per broker per process."""
+    key = (settings.broker_url, str(settings.broker_dir), settings.redis_url)
+    if key not in _SENDERS:
+        sender = Celery("contract_flow", set_as_current=False)
+        sender.conf.update(celery_config(settings))
+        _SENDERS[key] = sender
+    return _SENDERS[key]
+
+
+def enqueue_import(settings: Settings, job_id: int) -> None:
+    """Hand import job `job_id` to the workers (after the commit that recorded it)."""
+    _sender(settings).send_task(IMPORT_CASES, args=[job_id])
