@@ -8,15 +8,17 @@ and a page on the pages'. `contract-flow serve` and `up` serve `create_app`; the
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from contract_flow import __version__, api, web
 from contract_flow.api.errors import json_error
 from contract_flow.bootstrap import App, bootstrap
 from contract_flow.http import errors
+from contract_flow.http.deps import ids_in_range
 from contract_flow.http.errors import HttpError
-from contract_flow.http.limits import limit_body
+from contract_flow.http.headers import SecurityHeaders
+from contract_flow.http.limits import BodyLimit
 from contract_flow.http.sessions import RotatingSessionMiddleware
 from contract_flow.http.timing import ServerTiming
 from contract_flow.web import errors as page_errors
@@ -36,21 +38,25 @@ def render_error(request: Request, error: HttpError) -> Response:
 
 
 def refuse_body(request: Request, error: HttpError) -> Response:
-    """A body refused before any route reads it: a page for a page's file over its limit (in the reader's
-    language), JSON otherwise (a NUL character is refused as JSON on every path)."""
-    if error.limit is not None and is_page(request.url.path):
-        return page_errors.too_big_page(request, error.limit)
+    """A body refused before any route reads it: on a page's path a page (a file over its limit in the reader's
+    language, a NUL naming the form's field), JSON anywhere else."""
+    if is_page(request.url.path):
+        if error.limit is not None:
+            return page_errors.too_big_page(request, error.limit)
+        return page_errors.page_error(request, error.status, error.message)
     return json_error(error)
 
 
 def create_app(services: App | None = None) -> FastAPI:
     """The application on `services` (built from the settings when None: `uvicorn --factory`)."""
-    app = FastAPI(responses=api.DOCUMENTED, title="contract-flow", version=__version__, description=api.DESCRIPTION)
+    # ids_in_range: an id no row can have is "not found" on every route, API and pages, before any query.
+    app = FastAPI(responses=api.DOCUMENTED, title="contract-flow", version=__version__, description=api.DESCRIPTION,
+                  dependencies=[Depends(ids_in_range)])
     app.state.services = services or bootstrap()
     errors.install(app, render_error)
     for router in api.ROUTERS:
         app.include_router(router)
-    app.middleware("http")(limit_body(refuse_body, web.BODY_LIMITS))
+    app.add_middleware(BodyLimit, refuse=refuse_body, larger=web.BODY_LIMITS)
 
     # Added after the body limits so that the session wraps them: a refused page is a page, in its language.
     settings = app.state.services.settings
@@ -60,6 +66,7 @@ def create_app(services: App | None = None) -> FastAPI:
                        https_only=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.add_middleware(ServerTiming, timed=is_page)
+    app.add_middleware(SecurityHeaders, is_page=is_page)  # outermost: every answer, refusals included
     page_errors.install(app)
     for router in web.ROUTERS:
         app.include_router(router)

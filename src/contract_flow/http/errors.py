@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from contract_flow.domain.errors import (
     ConflictError,
@@ -105,4 +106,18 @@ def install(app: FastAPI, render: ErrorRenderer) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        return render(request, from_http(exc))
+        response = render(request, from_http(exc))
+        if exc.status_code == 405:
+            # RFC 9110 15.5.6: a 405 names the methods the resource has (every route on this path, not only the
+            # first one Starlette tried).
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
+        return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods of every route whose path matches the request's."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)

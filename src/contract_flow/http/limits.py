@@ -1,19 +1,29 @@
-"""What no route reads: a body over its path's limit (413) and a NUL character anywhere in the text sent (422)."""
+"""What no route reads: a body over its path's limit (413), counted as it streams in, and a NUL character anywhere
+in the text sent (422).
+
+The limit is enforced on the bytes received, not on the Content-Length a client declares: a chunked body (no
+Content-Length) used to be read whole before its size was checked, so one unauthenticated request of 1 GiB grew
+the server by 1 GiB (issue 12, item 1). `BodyLimit` reads at most `limit + 1` bytes of any request, whatever its
+method, path or credentials, answers 413 at once past the limit and closes the connection (the rest is never
+read into memory), and hands the routes a body it has already read (Starlette would buffer it all anyway).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
-from fastapi import Request, Response
+from fastapi import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contract_flow.http.errors import ErrorRenderer, HttpError
 
 #: Requests are small JSON documents; anything bigger is refused before it is read (413).
 MAX_BODY_BYTES = 64 * 1024
-
-Middleware = Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]
+#: A declared Content-Length is a decimal number of at most this many digits (beyond, no body fits any limit).
+_MAX_LENGTH_DIGITS = 19
 
 
 def too_big(limit: int) -> HttpError:
@@ -24,47 +34,113 @@ def nul_in(field: str) -> HttpError:
     return HttpError(422, "invalid_input", f"{field}: a NUL character is not text", field)
 
 
-def nul_field(body: bytes) -> str:
-    """The field whose text holds a NUL (a fact by its key), or "body" when the body is not JSON."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return "body"
-
-    def walk(value: Any, path: list[str]) -> list[str] | None:
+def _json_nul_field(data: Any) -> str:
+    """The path of the first string (or key) holding a NUL, walked without recursion: a document nested
+    thousands deep is no reason for a server error."""
+    stack: list[tuple[Any, list[str]]] = [(data, [])]
+    while stack:
+        value, path = stack.pop()
         if isinstance(value, str):
-            return path if "\x00" in value else None
+            if "\x00" in value:
+                return path[-1] if path and path[0] == "facts" else ".".join(path) or "body"
+            continue
         items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        children = []
         for key, item in items:
             if isinstance(key, str) and "\x00" in key:
-                return [*path, key]
-            found = walk(item, [*path, str(key)])
-            if found is not None:
-                return found
-        return None
-
-    found = walk(data, []) or ["body"]
-    return found[-1] if found[0] == "facts" else ".".join(found)
+                return ".".join([*path, key]) if not path or path[0] != "facts" else key
+            children.append((item, [*path, str(key)]))
+        stack.extend(reversed(children))  # document order
+    return "body"
 
 
-def limit_body(refuse: ErrorRenderer, larger: Mapping[str, int]) -> Middleware:
-    """An HTTP middleware: MAX_BODY_BYTES, or the larger limit of a path in `larger` (a page taking a file)."""
+def nul_field(body: bytes, content_type: str = "application/json") -> str:
+    """The field whose text holds a NUL: a form's field by name, a JSON document's by its path (a fact by its
+    key), or "body" when the body is neither (or too deeply nested to parse)."""
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True):
+            if "\x00" in name or "\x00" in value:
+                return name.replace("\x00", "") or "body"
+        return "body"
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return "body"
+    return _json_nul_field(data)
 
-    async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        limit = larger.get(request.url.path, MAX_BODY_BYTES)
+
+def has_nul(body: bytes, content_type: str) -> bool:
+    """A NUL as sent: raw (any body), escaped in JSON (\\u0000), or percent-encoded in a form (%00)."""
+    if b"\x00" in body or b"\\u0000" in body:
+        return True
+    return content_type.startswith("application/x-www-form-urlencoded") and b"%00" in body
+
+
+class BodyLimit:
+    """A plain ASGI middleware: MAX_BODY_BYTES, or the larger limit of a path in `larger` (a page taking a file),
+    counted on the bytes as they arrive; NUL characters refused in the query and the body. `refuse` words the
+    refusal (a page or JSON, chosen by the application)."""
+
+    def __init__(self, app: ASGIApp, refuse: ErrorRenderer, larger: Mapping[str, int]) -> None:
+        self.app = app
+        self.refuse = refuse
+        self.larger = larger
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        limit = self.larger.get(scope["path"], MAX_BODY_BYTES)
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            return refuse(request, too_big(limit))
+        if declared is not None and not _fits(declared, limit):
+            await self._answer(scope, receive, send, too_big(limit), close=True)
+            return
         for name, value in request.query_params.multi_items():
             if "\x00" in value or "\x00" in name:
-                return refuse(request, nul_in(name))
-        if request.method in ("POST", "PUT", "PATCH"):
-            body = await request.body()  # read once (Starlette caches it for the route)
+                await self._answer(scope, receive, send, nul_in(name.replace("\x00", "") or "query"))
+                return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # http.disconnect: the client left, nobody to answer
+                return
+            body += message.get("body", b"")
             if len(body) > limit:
-                return refuse(request, too_big(limit))
-            # A NUL character is no text a person types, and PostgreSQL refuses it in text columns.
-            if b"\\u0000" in body or b"\x00" in body:
-                return refuse(request, nul_in(nul_field(body)))
-        return await call_next(request)
+                # Past the limit: answer now, and close the connection so the rest is never read.
+                await self._answer(scope, receive, send, too_big(limit), close=True)
+                return
+            if not message.get("more_body", False):
+                break
+        content_type = request.headers.get("content-type", "")
+        # A NUL character is no text a person types, and PostgreSQL refuses it in text columns.
+        if has_nul(bytes(body), content_type):
+            await self._answer(scope, receive, send, nul_in(nul_field(bytes(body), content_type)))
+            return
+        await self.app(scope, _replay(bytes(body), receive), send)
 
-    return limited
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, error: HttpError, *,
+                      close: bool = False) -> None:
+        response = self.refuse(Request(scope, receive), error)
+        if close:
+            response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+
+def _fits(declared: str, limit: int) -> bool:
+    text = declared.strip()
+    return text.isascii() and text.isdigit() and len(text) <= _MAX_LENGTH_DIGITS and int(text) <= limit
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body already read, as one message; then whatever the server says next (a disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

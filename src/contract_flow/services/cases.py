@@ -22,6 +22,7 @@ from contract_flow.domain.case import (
     Candidate,
     Case,
     CaseEvent,
+    ContractTerms,
     Part,
     ProgrammeTerms,
     Role,
@@ -31,6 +32,7 @@ from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.events import CaseOpened, OpenCase, PassTrial
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
+from contract_flow.domain.rules.dates import contract_end
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import check_birth_date, parse_email, parse_text
 from contract_flow.services.common import (
@@ -121,6 +123,24 @@ def _check_people(app: Engine, uow: UnitOfWork, case: Case, parsed: Mapping[str,
         check_birth_date("candidate.birth_date", born, today, _youngest_candidate(app, today))
 
 
+def _check_previous_contract_end(app: Engine, case: Case, parsed: Mapping[str, object], today: date) -> None:
+    """The end of a previous apprenticeship contract falls in the candidate's life: after their birth, and no later
+    than the longest contract signed today could last (R6222-47: 4 years), since one may still be running. The
+    resume window (L6222-18-2) and the pay (D6222-29) count months from it: 9999-12-31 is no such date."""
+    end = parsed.get("previous_contract_end")
+    if not isinstance(end, date):
+        return
+    born = parsed.get("candidate.birth_date", case.candidate.birth_date)
+    if isinstance(born, date) and end <= born:
+        raise InvalidInput("previous_contract_end", f"{end.isoformat()} is not after the candidate's birth date "
+                                                    f"({born.isoformat()})")
+    longest = app.rules.ruleset.duration_on("contract_max_years_disability", today)
+    latest = contract_end(today, longest.value)
+    if end > latest:
+        raise InvalidInput("previous_contract_end", f"{end.isoformat()} is after {latest.isoformat()}: a contract "
+                                                    f"running today ends within {longest.value} years (R6222-47)")
+
+
 def _person_cfa(uow: UnitOfWork, person: Mapping[str, object]) -> str | None:
     """The CFA a user belongs to: their own, else (an apprentice) the CFA of the case their user is linked to."""
     if person["cfa_code"] is not None or person["case_id"] is None:
@@ -170,6 +190,7 @@ def set_facts(app: Engine, case_id: int, pairs: Sequence[str] | Mapping[str, str
         version = checked_version(case, expected_version)
         ctx = transition_context(app, uow, case, actor, reason, given)
         _check_people(app, uow, case, parsed, ctx.today)
+        _check_previous_contract_end(app, case, parsed, ctx.today)
         fact_specs.apply_facts(case, parsed, ctx.today)
         if "contract.opco_filed_on" in parsed:
             app.rules.note_opco_filing(case)  # D6224-2: the OPCO's 20 days run from the filing
@@ -210,6 +231,7 @@ def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, acto
     ctx = transition_context(app, uow, case, acting, reason, given, at)
     if parsed:
         _check_people(app, uow, case, parsed, ctx.today)
+        _check_previous_contract_end(app, case, parsed, ctx.today)
         fact_specs.apply_facts(case, parsed, ctx.today)
     event = fire(case, name, ctx)
     uow.cases.save(case, expected_version=version)
@@ -258,6 +280,16 @@ def show(app: Engine, case_id: int, *, actor_email: str | Actor = OPERATOR) -> C
         return CaseView(case=case, history=uow.cases.history(case_id), blocked_by_rule=check_by_rule(case, ctx))
 
 
+def _last_contract_day(app: Engine, terms: ContractTerms) -> date:
+    """The contract's last day; before its end is recorded, the last day the longest contract the law allows could
+    have from its start (R6222-47: 4 years for a recognised disabled apprentice, L6222-7-1: 3 otherwise)."""
+    if terms.end_date is not None:
+        return terms.end_date
+    assert terms.start_date is not None
+    longest = app.rules.ruleset.duration_on("contract_max_years_disability", terms.start_date)
+    return contract_end(terms.start_date, longest.value)
+
+
 def record_absence(app: Engine, case_id: int, first: date, last: date, *, actor_email: str | Actor,
                    reason: str | None = None, expected_version: int | None = None) -> CaseEvent:
     """Days away from the company; during the trial they push its end back (L6222-18), and the history says so."""
@@ -273,6 +305,10 @@ def record_absence(app: Engine, case_id: int, first: date, last: date, *, actor_
         if terms.start_date is None or first < terms.start_date:
             start = terms.start_date.isoformat() if terms.start_date else "not set"
             raise InvalidInput("from", f"{first.isoformat()} is before the contract start ({start})")
+        latest = _last_contract_day(app, terms)
+        if last > latest:
+            raise InvalidInput("to", f"{last.isoformat()} is after the contract's end ({latest.isoformat()}): days "
+                                     "away from the company are days of the contract")
         absence = Absence(first, last, note)
         given = {"absence.from": first.isoformat(), "absence.to": last.isoformat()}
         if case.state is CaseState.TRIAL and terms.trial_end is not None:

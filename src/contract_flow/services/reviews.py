@@ -149,9 +149,13 @@ def _contract_running(case: Case, what: str) -> None:
 def _checked_moment(planned_at: datetime, terms: ContractTerms, now: datetime) -> datetime:
     if planned_at.tzinfo is None or planned_at.utcoffset() is None:
         raise InvalidInput("date", f"{planned_at.isoformat()} has no time zone")
-    day = planned_at.astimezone(PARIS).date()
     assert terms.start_date is not None
     assert terms.end_date is not None
+    try:
+        day = planned_at.astimezone(PARIS).date()
+    except OverflowError:  # 9999-12-31T23:59-14:00 or 0001-01-01T00:00+14:00: no such day in Paris, nor in UTC
+        raise InvalidInput("date", f"{planned_at.isoformat()} is outside the contract ({terms.start_date.isoformat()}"
+                                   f" to {terms.end_date.isoformat()}): a review is held while it runs") from None
     if day < terms.start_date:
         raise InvalidInput("date", f"{day.isoformat()} is before the contract start ({terms.start_date.isoformat()})")
     if day > terms.end_date:

@@ -39,11 +39,15 @@ def texts(form: FormData, name: str) -> list[str]:
 
 
 def local_path(target: str | None) -> str | None:
-    """Only a path of this site: "//host", a scheme or a backslash would send the person elsewhere (after a login,
-    a move)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path of this site, after a login, a move or the confirmation's Cancel: it starts with one "/" and
+    holds visible ASCII only. "//host" and "/\\host" leave the site, and browsers drop tabs and line breaks from a
+    URL (WHATWG URL: "/", a tab, "/evil.example" is "//evil.example"), so a backslash, a space, a control or a
+    non-ASCII character is refused too (the site's own paths and queries are percent-encoded ASCII)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or not all("!" <= char <= "~" for char in target):
+        return None
+    return target
 
 
 @dataclass

@@ -26,7 +26,7 @@ from contract_flow.domain.states import (
     CaseState,
     Trigger,
 )
-from contract_flow.http.deps import Services
+from contract_flow.http.deps import Services, version_number
 from contract_flow.services import cases as case_services
 from contract_flow.services.access import Principal, permit
 from contract_flow.services.reminders import ledger
@@ -134,11 +134,7 @@ def show_case(request: Request, case_id: int, app: Services, user: User) -> Resp
 
 def _version(form: FormState) -> int | None:
     text = form.get("version").strip()
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 9:
-        raise InvalidInput("version", f"{text!r} is not a version number")
-    return int(text)
+    return version_number("version", text) if text else None
 
 
 def _reason(form: FormState) -> str | None:

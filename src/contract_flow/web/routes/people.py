@@ -8,6 +8,7 @@ from datetime import date, datetime
 from contract_flow.domain.case import Role
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.http.deps import version_number
 from contract_flow.services.access import Principal
 
 
@@ -44,12 +45,7 @@ def form_moment(field: str, text: str | None) -> datetime:
 
 def form_version(text: str | None) -> int | None:
     """The version the form was drawn from (hidden field); missing means "do not check"."""
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidInput("version", f"{text!r} is not a version number") from None
+    return version_number("version", text.strip()) if text and text.strip() else None
 
 
 def paging(page: int, limit: int, total: int) -> dict[str, int | None]:
