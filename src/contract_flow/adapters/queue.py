@@ -40,12 +40,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
     if settings.broker_url.startswith("filesystem://"):
         folder = Path(settings.broker_dir).resolve()
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         config["broker_transport_options"] = {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            # the broadcast (pidbox) exchanges: kombu's default is "control" in the current directory
+            "control_folder": str(folder / "control"),
             "store_processed": False,
             # Without it a prefetch-1 worker polls once a second (about 2 tasks/s).
             "polling_interval": 0.05,
