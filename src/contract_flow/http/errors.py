@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 
 from contract_flow.domain.errors import (
     ConflictError,
@@ -114,10 +114,22 @@ def install(app: FastAPI, render: ErrorRenderer) -> None:
         return response
 
 
+#: The methods a 405 may name; a route answers each of them or not.
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+#: What a mounted application (the static files) answers: StaticFiles serves GET and HEAD.
+MOUNTED_METHODS = ("GET", "HEAD")
+
+
 def allowed_methods(request: Request) -> list[str]:
-    """The methods of every route whose path matches the request's."""
-    methods: set[str] = set()
+    """The methods some route answers on the request's path: each method is tried against every route (FastAPI's
+    included routers hide their routes' methods, but say whether one matches in full)."""
+    # Inside a mounted application the scope's root_path names the mount: match from the application's root.
+    scope = {**request.scope, "root_path": request.scope.get("app_root_path", "")}
+    allowed: set[str] = set()
     for route in request.app.router.routes:
-        if route.matches(request.scope)[0] is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return sorted(methods)
+        if isinstance(route, Mount):
+            if route.matches(scope)[0] is not Match.NONE:
+                allowed |= set(MOUNTED_METHODS)
+            continue
+        allowed |= {method for method in METHODS if route.matches({**scope, "method": method})[0] is Match.FULL}
+    return [method for method in METHODS if method in allowed]
