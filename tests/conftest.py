@@ -29,6 +29,8 @@ pytest_plugins = ["tests.support.conftest_servers"]
 # The suite creates hundreds of users with web passwords: argon2id's cheapest parameters (a hash still
 # verifies whatever its parameters; production refuses this setting). Subprocesses inherit it.
 os.environ.setdefault("CONTRACT_FLOW_PASSWORD_HASH_COST", "cheapest")
+# Tests log in many times a second with the cheapest hashes: no verification rate (tests of the rate set their own).
+os.environ.setdefault("CONTRACT_FLOW_LOGIN_VERIFY_PER_SECOND", "0")
 
 #: Monday 2 March 2026, 10:00 in Paris: inside the brochure's application window.
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -47,7 +47,8 @@ class App:
         self.mailer = SmtpMailer.from_settings(self.settings)
         self.bus = message_bus(self)
         self.passwords = PasswordVerifier(workers=self.settings.login_verify_workers,
-                                          queue=self.settings.login_verify_queue, nice=self.settings.login_verify_nice)
+                                          queue=self.settings.login_verify_queue, nice=self.settings.login_verify_nice,
+                                          per_second=self.settings.login_verify_per_second)
 
     @property
     def policies(self) -> ReminderPolicies:

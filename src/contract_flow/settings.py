@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     login_verify_workers: int = Field(default=1, ge=1)
     login_verify_queue: int = Field(default=8, ge=1)
     login_verify_nice: int = Field(default=19, ge=0, le=19)
+    #: Password verifications started per second at most (0: no rate): beyond, logins answer 429 at once.
+    login_verify_per_second: float = Field(default=2.0, ge=0, le=1000, allow_inf_nan=False)
     #: Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty: the peer is the
     #: client (a proxy then hides every client behind its own address).
     trusted_proxies: list[str] = Field(default_factory=list)

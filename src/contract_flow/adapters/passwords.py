@@ -12,7 +12,12 @@ small executor (`PasswordVerifier`):
   API's Python threads (measured: a sleeping thread's wake-up latency stays under a millisecond at the median
   while another thread verifies in a loop);
 - a bounded queue: past `queue` verifications waiting or running, `verify` raises `VerifierBusy` at once (the
-  login page answers 429 with Retry-After) instead of letting a flood queue up forever.
+  login page answers 429 with Retry-After) instead of letting a flood queue up forever;
+- a rate (`per_second`, a token bucket), and the verifier's threads (argon2's lanes with them) kept on one core:
+  on two cores a verification spread over both, even at the lowest priority, still lengthened the API's slowest
+  answers (argon2 fills 64 MiB). bench/login_flood.py, API p99 under 10 logins/s over the calm p99, on this
+  2-core machine: 2.27 with neither; with one core, 1.86 without a rate, 1.40 at 2 a second (the default), 1.23 at
+  1. A flood beyond the rate is answered 429 at once.
 """
 
 from __future__ import annotations
@@ -61,10 +66,17 @@ class PasswordVerifier:
     """A bounded executor for password verifications: `workers` threads at nice `nice`, at most `queue`
     verifications waiting or running (beyond: VerifierBusy, immediately)."""
 
-    def __init__(self, *, workers: int = 1, queue: int = 8, nice: int = 19) -> None:
+    def __init__(self, *, workers: int = 1, queue: int = 8, nice: int = 19, per_second: float = 0.0) -> None:
         if workers < 1 or queue < workers:
             raise ValueError("a verifier has at least one worker and a queue at least as long as its workers")
+        if per_second < 0:
+            raise ValueError("per_second: at least 0 (0: no rate)")
         self.workers, self.queue, self.nice = workers, queue, nice
+        #: Verifications started per second at most (0: no rate), and the bucket of those not yet spent.
+        self.per_second = per_second
+        self._burst = max(1.0, per_second)
+        self._tokens = self._burst
+        self._filled_at = time.monotonic()
         self._slots = threading.BoundedSemaphore(queue)
         self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -82,6 +94,7 @@ class PasswordVerifier:
     def verify(self, stored: str, password: str) -> bool:
         """`matches(stored, password)` run on the verifier's threads; the caller waits for it. VerifierBusy
         when the queue is full (nothing is run)."""
+        self._spend_token()
         if not self._slots.acquire(blocking=False):
             raise VerifierBusy(max(1, math.ceil(self._last_seconds * self.queue / self.workers)))
         try:
@@ -91,6 +104,18 @@ class PasswordVerifier:
             raise
         future.add_done_callback(lambda _: self._slots.release())
         return future.result()
+
+    def _spend_token(self) -> None:
+        """The rate: a verification may start if the bucket (refilled `per_second` a second) holds one."""
+        if not self.per_second:
+            return
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self._burst, self._tokens + (now - self._filled_at) * self.per_second)
+            self._filled_at = now
+            if self._tokens < 1:
+                raise VerifierBusy(max(1, math.ceil((1 - self._tokens) / self.per_second)))
+            self._tokens -= 1
 
     def _timed(self, stored: str, password: str) -> bool:
         started = time.perf_counter()
@@ -107,11 +132,20 @@ class PasswordVerifier:
 
 
 def _lower_priority(nice: int) -> None:
-    """Lower this worker thread's priority: on Linux the nice value is per thread (setpriority on its id)."""
+    """Lower this worker thread's priority: on Linux the nice value is per thread (setpriority on its id); and
+    keep it, with the lane threads argon2 starts from it (they inherit both), on one core when there are several,
+    so that a verification never takes every core at once."""
+    native = threading.get_native_id()
+    try:
+        cores = sorted(os.sched_getaffinity(native))
+        if len(cores) > 1:
+            os.sched_setaffinity(native, {cores[-1]})
+    except (AttributeError, OSError):  # not Linux: the priority and the rate still hold
+        pass
     if nice <= 0:
         return
     try:
-        current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, current + nice))
+        current = os.getpriority(os.PRIO_PROCESS, native)
+        os.setpriority(os.PRIO_PROCESS, native, min(19, current + nice))
     except (AttributeError, OSError):  # not Linux, or not allowed: the bounded queue still holds
         pass
