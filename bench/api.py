@@ -156,9 +156,16 @@ def serve(url: str, token: str, gets: range, moves: range, log: Path, threads: i
     command = [sys.executable, "-m", "bench._api_support", "--url", url, "--port", str(port),
                "--gets", f"{gets.start}:{gets.stop}", "--moves", f"{moves.start}:{moves.stop}",
                "--threads", str(threads), *(["--gc-freeze"] if gc_freeze else [])]
+    with running(command, {**os.environ, TOKEN_ENV: token}, port, log) as server:
+        yield server
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[Server]:
+    """The server `command` starts on `port`, its output in `log`, once it answers; stopped on the way out (and
+    by the kernel if this process dies first). Its log's end is printed when it fails."""
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, TOKEN_ENV: token}, stdout=output,
-                                   stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    preexec_fn=_die_with_parent)  # noqa: PLW1509 (no other thread runs yet)
     server = Server(process, f"http://127.0.0.1:{port}")
     try:

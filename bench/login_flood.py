@@ -32,7 +32,6 @@ import itertools
 import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,7 +52,7 @@ if str(ROOT) not in sys.path:
 
 from bench._api_support import NOW  # noqa: E402
 from bench._common import run  # noqa: E402
-from bench.api import ADVISOR, Client, Server, _die_with_parent, _wait_ready, build_database, p  # noqa: E402
+from bench.api import ADVISOR, Client, Server, build_database, p, running  # noqa: E402
 from contract_flow.adapters.passwords import HASHERS  # noqa: E402
 from contract_flow.adapters.tables import person_table  # noqa: E402
 from contract_flow.bootstrap import bootstrap  # noqa: E402
@@ -97,23 +96,8 @@ def serve(url: str, data_dir: Path, log: Path, args: argparse.Namespace) -> Iter
            "CONTRACT_FLOW_LOGIN_VERIFY_QUEUE": str(args.verify_queue),
            "CONTRACT_FLOW_LOGIN_VERIFY_NICE": str(args.verify_nice)}
     command = [sys.executable, "-c", "from contract_flow.cli import main; main()", "serve", "--port", str(port)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                   preexec_fn=_die_with_parent)  # noqa: PLW1509 (no other thread runs yet)
-    server = Server(process, f"http://127.0.0.1:{port}")
-    try:
-        _wait_ready(server, log)
+    with running(command, env, port, log) as server:
         yield server
-    except Exception:
-        print(f"the server's log ends with:\n{log.read_text()[-4000:]}", file=sys.stderr)
-        raise
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @dataclass
