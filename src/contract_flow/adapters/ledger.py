@@ -18,10 +18,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from contract_flow.adapters.prepared import STATEMENTS
 from contract_flow.adapters.tables import inbox_table, person_table, reminder_table
-from contract_flow.domain.reminders import PlannedReminder
+from contract_flow.domain.reminders import PlannedReminder, ReminderKind, worth_planning
 
 PLANNED, SENDING, SENT, CANCELLED, FAILED = "planned", "sending", "sent", "cancelled", "failed"
-STATUSES = (PLANNED, SENDING, SENT, CANCELLED, FAILED)
+#: Not sent because it was no longer true when it could be (its expiry passed, or a later step of its series was
+#: due too): the row's `reason` says which.
+EXPIRED = "expired"
+EXPIRED_REASON, SUPERSEDED_REASON = "expired", "superseded"
+STATUSES = (PLANNED, SENDING, SENT, CANCELLED, FAILED, EXPIRED)
 R = reminder_table
 
 
@@ -42,6 +46,10 @@ class LedgerRow:
     claim_token: str | None
     sent_at: datetime | None
     message_id: str | None
+    expires_at: datetime | None = None
+    series: str | None = None
+    #: Why an `expired` row was not sent: EXPIRED_REASON or SUPERSEDED_REASON.
+    reason: str | None = None
 
 
 def _row(mapping: Any) -> LedgerRow:
@@ -50,23 +58,25 @@ def _row(mapping: Any) -> LedgerRow:
         recipient_role=mapping["recipient_role"], recipient=mapping["recipient"], channel=mapping["channel"],
         due_at=mapping["due_at"], status=mapping["status"], attempts=mapping["attempts"],
         last_error=mapping["last_error"], payload=dict(mapping["payload"]), claim_token=mapping["claim_token"],
-        sent_at=mapping["sent_at"], message_id=mapping["message_id"],
+        sent_at=mapping["sent_at"], message_id=mapping["message_id"], expires_at=mapping["expires_at"],
+        series=mapping["series"], reason=mapping["reason"],
     )
 
 
 #: The statements re-planning runs inside every use case that changes a case: prepared (see prepared.py).
 _PLAN_STATEMENTS = {
-    "ledger_keys": lambda: sa.select(R.c.idempotency_key, R.c.status, R.c.due_at, R.c.payload)
+    "ledger_keys": lambda: sa.select(R.c.idempotency_key, R.c.status, R.c.due_at, R.c.payload, R.c.expires_at)
     .where(R.c.case_id == sa.bindparam("case_id")),
     "ledger_refresh": lambda: (
         sa.update(R).where(R.c.idempotency_key == sa.bindparam("key"), R.c.status == PLANNED)
-        .values(due_at=sa.bindparam("due_at"), payload=sa.bindparam("payload"))),
+        .values(due_at=sa.bindparam("due_at"), payload=sa.bindparam("payload"),
+                expires_at=sa.bindparam("expires"))),
     "ledger_set_status": lambda: (
         sa.update(R).where(R.c.idempotency_key == sa.bindparam("key"), R.c.status == sa.bindparam("was"))
         .values(status=sa.bindparam("status"), attempts=0, last_error=None)),
     "ledger_insert": lambda: sa.insert(R).values({name: sa.bindparam(name) for name in (
         "idempotency_key", "case_id", "kind", "recipient_role", "recipient", "channel", "due_at", "status",
-        "attempts", "payload", "created_at")}),
+        "attempts", "payload", "created_at", "expires_at", "series")}),
     # A sender's group of `sent` marks (bind names differ from the columns they set, as an UPDATE requires).
     "ledger_mark_sent": lambda: (
         sa.update(R).where(R.c.id == sa.bindparam("row_id"), R.c.status == SENDING,
@@ -74,6 +84,10 @@ _PLAN_STATEMENTS = {
         .values(status=SENT, sent_at=sa.bindparam("at"), message_id=sa.bindparam("mid"),
                 attempts=R.c.attempts + 1, last_error=None)),
 }
+
+
+def _refresh(item: PlannedReminder) -> dict[str, Any]:
+    return {"key": item.key, "due_at": item.due_at, "payload": item.payload, "expires": item.expires_at}
 
 
 class Ledger:
@@ -96,38 +110,70 @@ class Ledger:
         return [_row(r) for r in rows]
 
     def apply_plan(self, case_id: int, planned: Iterable[PlannedReminder], now: datetime) -> tuple[int, int]:
-        """Make the case's ledger match its plan: returns (added, cancelled).
+        """Make the case's ledger match its plan at `now`: returns (added, cancelled).
 
-        Rows still `planned` whose key left the plan are cancelled; keys new to the ledger are inserted; a planned
-        row whose details changed (a legal representative now copied, a reworded payload) is brought up to date;
-        a row sent, failed or being sent is left as it is, so nothing is sent twice.
+        Rows still `planned` whose key left the plan are cancelled; keys new to the ledger are inserted, those
+        already due only if still worth sending (`worth_planning`: not past their expiry, the latest step of their
+        series); a planned row whose details changed (a legal representative now copied, a reworded payload, a
+        new date) is brought up to date; a row sent, failed, expired or being sent is left as it is, so nothing
+        is sent twice.
         """
         wanted = {item.key: item for item in planned}
         cursor = self._cursor if self._cursor is not None else self.connection.connection.cursor()
         rows = self._prepared("ledger_keys").values(cursor, {"case_id": case_id})
-        existing = {key: status for key, status, _, _ in rows}
-        changed = [{"key": key, "due_at": wanted[key].due_at, "payload": wanted[key].payload}
-                   for key, status, due_at, payload in rows
+        existing = {key: status for key, status, _, _, _ in rows}
+        changed = [_refresh(wanted[key]) for key, status, due_at, payload, expires_at in rows
                    if status == PLANNED and key in wanted
-                   and (due_at != wanted[key].due_at or payload != wanted[key].payload)]
+                   and (due_at != wanted[key].due_at or payload != wanted[key].payload
+                        or expires_at != wanted[key].expires_at)]
         self._prepared("ledger_refresh").run_many(cursor, changed)
         stale = [key for key, status in existing.items() if status == PLANNED and key not in wanted]
-        # A fact changed back (an absence withdrawn, a date restored): the same reminder is due again.
-        revived = [key for key, status in existing.items() if status == CANCELLED and key in wanted]
-        fresh = [item for key, item in wanted.items() if key not in existing]
+        # A fact changed back (an absence withdrawn, a date restored): the same reminder is due again, if it
+        # still holds.
+        worth = worth_planning([item for key, item in wanted.items()
+                                if key not in existing or existing[key] == CANCELLED], now)
+        revived = [item for item in worth if item.key in existing]
+        fresh = [item for item in worth if item.key not in existing]
         set_status = self._prepared("ledger_set_status")
         set_status.run_many(cursor, [{"key": key, "was": PLANNED, "status": CANCELLED} for key in stale])
-        set_status.run_many(cursor, [{"key": key, "was": CANCELLED, "status": PLANNED} for key in revived])
+        set_status.run_many(cursor, [{"key": item.key, "was": CANCELLED, "status": PLANNED} for item in revived])
         # A revived row comes back with what the plan says now, not what it said when it was cancelled.
-        self._prepared("ledger_refresh").run_many(cursor, [
-            {"key": key, "due_at": wanted[key].due_at, "payload": wanted[key].payload} for key in revived])
+        self._prepared("ledger_refresh").run_many(cursor, [_refresh(item) for item in revived])
         self._prepared("ledger_insert").run_many(cursor, [{
             "idempotency_key": item.key, "case_id": item.case_id, "kind": item.kind.value,
             "recipient_role": item.recipient_role, "recipient": item.recipient, "channel": item.channel,
             "due_at": item.due_at, "status": PLANNED, "attempts": 0, "payload": item.payload, "created_at": now,
+            "expires_at": item.expires_at, "series": item.series,
         } for item in fresh])
         return len(fresh) + len(revived), len(stale)
 
+    def invited(self, case_id: int) -> dict[tuple[int, str], str]:
+        """(review id, email) -> the date and time of the review (ISO, Paris) in the last invitation sent to that
+        person for that review, on any channel."""
+        rows = self.connection.execute(
+            sa.select(R.c.recipient, R.c.payload).where(
+                R.c.case_id == case_id, R.c.kind == ReminderKind.REVIEW_INVITATION.value, R.c.status == SENT)
+            .order_by(R.c.sent_at, R.c.id))
+        return {(int(payload["review_id"]), str(recipient)): str(payload["planned_at"]) for recipient, payload in rows}
+
+    def expire(self, row_id: int, token: str, reason: str) -> bool:
+        """Not sent: no longer true (`reason`: EXPIRED_REASON or SUPERSEDED_REASON), if still claimed under `token`."""
+        result = self.connection.execute(
+            sa.update(R).where(R.c.id == row_id, R.c.status == SENDING, R.c.claim_token == token)
+            .values(status=EXPIRED, reason=reason, claim_token=None, claimed_at=None))
+        return result.rowcount == 1
+
+    def later_steps_due(self, series: Iterable[str], now: datetime) -> dict[str, datetime]:
+        """For each of `series`, the latest due time at or before `now` of its steps planned, being sent or sent
+        (a cancelled or expired step supersedes nothing)."""
+        wanted = sorted(set(series))
+        if not wanted:
+            return {}
+        rows = self.connection.execute(
+            sa.select(R.c.series, sa.func.max(R.c.due_at))
+            .where(R.c.series.in_(wanted), R.c.due_at <= now, R.c.status.in_((PLANNED, SENDING, SENT)))
+            .group_by(R.c.series))
+        return {str(name): latest for name, latest in rows}
 
     def due(self, now: datetime, limit: int | None = None) -> list[LedgerRow]:
         query = sa.select(R).where(R.c.status == PLANNED, R.c.due_at <= now).order_by(R.c.due_at, R.c.id)

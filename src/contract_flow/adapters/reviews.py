@@ -23,13 +23,14 @@ def _review(row: Any) -> Review:
         mentor_observations=row["mentor_observations"], tutor_observations=row["tutor_observations"],
         next_steps=row["next_steps"],
         acknowledged={Party(k): datetime.fromisoformat(v) for k, v in row["acknowledged"].items()},
-        version=row["version"],
+        version=row["version"], scheduled_at=row["scheduled_at"],
     )
 
 
 def _values(review: Review) -> dict[str, Any]:
     return {
-        "case_id": review.case_id, "due_by": review.due_by, "planned_at": review.planned_at, "place": review.place,
+        "case_id": review.case_id, "due_by": review.due_by, "planned_at": review.planned_at,
+        "scheduled_at": review.scheduled_at, "place": review.place,
         "participants": {str(k): v for k, v in review.participants.items()}, "state": str(review.state),
         "attended": {str(k): v for k, v in review.attended.items()},
         "skills": {k: str(v) for k, v in review.skills.items()},

@@ -249,6 +249,7 @@ class ReviewRecord(SQLModel, table=True):
     case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
     due_by: date
     planned_at: datetime = Field(sa_column=_aware())
+    scheduled_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
     place: str = Field(max_length=300)
     participants: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     state: str = Field(max_length=20)
@@ -269,7 +270,9 @@ class ReminderRecord(SQLModel, table=True):
     """
 
     __tablename__ = "reminder"
-    __table_args__ = (sa.Index("ix_reminder_status_due_at", "status", "due_at"),)
+    __table_args__ = (sa.Index("ix_reminder_status_due_at", "status", "due_at"),
+                      # The sender looks up the other steps of the series of the rows it is about to send.
+                      sa.Index("ix_reminder_series", "series"))
 
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=400, unique=True)
@@ -286,6 +289,12 @@ class ReminderRecord(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_aware())
     claimed_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
     claim_token: str | None = Field(default=None, max_length=40)
+    #: From when its message is no longer true: not sent after it (status `expired`).
+    expires_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    #: The countdown it is a step of (per person and channel): a step due after a gap supersedes the earlier.
+    series: str | None = Field(default=None, max_length=400)
+    #: Why it is `expired` ("expired": its moment passed; "superseded": a later step of its series fell due).
+    reason: str | None = Field(default=None, max_length=40)
     sent_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
     message_id: str | None = Field(default=None, max_length=300)
 

@@ -75,6 +75,8 @@ class Review:
     acknowledged: dict[Party, datetime] = field(default_factory=dict)
     id: int | None = None
     version: int = 1
+    #: When its current date was chosen (planned or rescheduled): an invitation cannot go out before.
+    scheduled_at: datetime | None = None
 
     @property
     def fully_acknowledged(self) -> bool:

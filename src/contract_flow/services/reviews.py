@@ -234,7 +234,8 @@ def plan_review(app: ReviewDeps, case_id: int, *, planned_at: datetime, place: s
             raise TransitionRefused(case_id, what, [
                 f"every review due under the contract is already planned, held or missed (due by: {dates}); "
                 "reschedule a missed one instead"])
-        review = Review(case_id=case_id, due_by=free[0], planned_at=when, place=where, participants={
+        review = Review(case_id=case_id, due_by=free[0], planned_at=when, place=where,
+                        scheduled_at=app.clock.now(), participants={
             Party.APPRENTICE: case.candidate.email, Party.MENTOR: terms.mentor_email, Party.TUTOR: case.tutor_email})
         uow.reviews.add(review)
         uow.publish(ReviewsChanged(case_id))
@@ -300,7 +301,7 @@ def reschedule_review(app: ReviewDeps, review_id: int, *, planned_at: datetime, 
         if review.state is ReviewState.MISSED:
             _contract_running(case, what)
             planned_at = _checked_moment(planned_at, case.contract, app.clock.now())
-        changes: dict[str, object] = {"planned_at": planned_at}
+        changes: dict[str, object] = {"planned_at": planned_at, "scheduled_at": app.clock.now()}
         if place is not None:
             changes["place"] = parse_text("place", place, 300)
         _move(review, ReviewTrigger.RESCHEDULE, **changes)

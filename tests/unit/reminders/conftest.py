@@ -3,6 +3,7 @@ the planner's input built as the engine builds it (`services.reminders.case_fact
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -14,6 +15,7 @@ from contract_flow.domain.context import PARIS, TransitionContext
 from contract_flow.domain.effects import apply
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, ReminderKind, ReminderPolicies, plan
+from contract_flow.domain.reminders.policies import REMINDER_SECTIONS
 from contract_flow.domain.reviews import Party, Review, ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, CaseState, Trigger
 from contract_flow.rulefiles import load_programme_calendar, load_ruleset
@@ -109,8 +111,12 @@ def facts_for(case: Case, reviews: Iterable[Review] = (), **overrides: Any) -> C
     return CaseFacts(**values)
 
 
-def planned(case: Case, reviews: Iterable[Review] = (), policies: ReminderPolicies = DEFAULTS,
-            **overrides: Any) -> list[PlannedReminder]:
+def planned(case: Case, reviews: Iterable[Review] = (), policies: ReminderPolicies = DEFAULTS, *,
+            working_days: bool = False, **overrides: Any) -> list[PlannedReminder]:
+    """The plan of `case`; on the days the rules give (every section opted out of the working days) unless
+    `working_days` (test_plan_working_days.py checks that shift on its own)."""
+    if not working_days:
+        policies = dataclasses.replace(policies, any_day_sections=frozenset(REMINDER_SECTIONS))
     return plan(facts_for(case, reviews, **overrides), policies)
 
 

@@ -3,7 +3,7 @@ new employer; a nudge each month to the apprentice, the advisor at 5 months. The
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -83,7 +83,6 @@ def test_without_a_break_date_nothing_is_planned_after_a_break() -> None:
 @pytest.mark.parametrize("state", [
     pytest.param(CaseState.COMPLETED, id="completed: the contract reached its end"),
     pytest.param(CaseState.WITHDRAWN, id="withdrawn: the candidate left the programme"),
-    pytest.param(CaseState.NO_CONTRACT, id="no_contract: the L6222-12-1 window lapsed"),
 ])
 def test_nothing_is_planned_for_a_final_state(state: CaseState) -> None:
     """Even with every fact that would plan something elsewhere: an unfiled contract, a planned review..."""
@@ -92,3 +91,17 @@ def test_nothing_is_planned_for_a_final_state(state: CaseState) -> None:
     review = make_review(date(2027, 5, 1), paris(date(2027, 4, 20)))
     assert planned(case, [review]) == []
     assert planned(make_case(state), search_window_end=date(2026, 12, 1)) == []
+
+
+def test_a_case_closed_without_a_contract_tells_the_apprentice_and_the_advisor_once_and_nothing_else() -> None:
+    """L6222-12-1: the window lapsed and the case was closed; a notice at once, still worth sending for 14 days."""
+    case = make_case(CaseState.NO_CONTRACT)
+    closed = case.state_since
+    assert closed is not None
+    reminders = planned(case, search_window_end=date(2026, 12, 1))
+    assert {(r.kind, r.recipient_role, r.channel) for r in reminders} == {
+        (K.CASE_LAPSED, role, channel) for role in ("apprentice", "advisor") for channel in ("email", "app")}
+    for reminder in reminders:
+        assert reminder.due_at == closed
+        assert reminder.expires_at == closed + timedelta(days=14)
+        assert reminder.payload["window_end"] == "2026-12-01"

@@ -38,11 +38,14 @@ Group = tuple[K, str]
 
 
 def trial(*, advisor: str = ADVISOR, review_at: datetime = PLANNED_AT, **contract: Any) -> Facts:
-    """A case in its trial under the contract of 1 September 2026, review 1 planned."""
+    """A case in its trial under the contract of 1 September 2026, review 1 planned (at a later date: it was
+    rescheduled once, its version is 2)."""
     def build() -> CaseFacts:
         case = contract_case(CaseState.TRIAL, **contract)
         case.advisor_email = advisor
-        return facts_for(case, [make_review(date(2026, 11, 1), review_at)])
+        review = make_review(date(2026, 11, 1), review_at)
+        review.version = 1 if review_at == PLANNED_AT else 2
+        return facts_for(case, [review])
     return build
 
 
@@ -95,7 +98,8 @@ ANCHOR_ROWS = [
                   (K.HIRING_AID_FILING, "employer")},
                  id="D6224-1 OPCO filing recorded: its reminders leave the plan"),
     pytest.param(trial(), trial(review_at=PLANNED_AT + timedelta(days=2)),
-                 {*((K.REVIEW_INVITATION, party) for party in PARTIES), (K.REVIEW_UNLOGGED, "advisor")},
+                 {*((K.REVIEW_INVITATION, party) for party in PARTIES),
+                  *((K.REVIEW_REMINDER, party) for party in PARTIES), (K.REVIEW_UNLOGGED, "advisor")},
                  id="L6231-2 review rescheduled"),
     pytest.param(trial(), trial(gross_monthly_pay=Decimal("2000.00"), weekly_hours=Decimal("39")), set(),
                  id="agreed pay and hours amended: nothing anchors on them"),
@@ -152,7 +156,9 @@ POLICY_ROWS = [
     pytest.param(search(), ReminderPolicies(stale_apprentice_days=7, stale_advisor_days=21),
                  id="stale_search.*_after_days"),
     pytest.param(search(), ReminderPolicies(window_days_before=(21,)), id="search_window.days_before"),
-    pytest.param(trial(), ReminderPolicies(review_invite_days_before=(10,)), id="reviews.invite_days_before"),
+    # (An invitation is keyed by its review and the review's version, not by its day: one per person and review,
+    # whose planned row moves with the policy.)
+    pytest.param(trial(), ReminderPolicies(review_remind_days_before=(3,)), id="reviews.remind_days_before"),
     pytest.param(after_break(), ReminderPolicies(break_nudge_every_months=2), id="after_break.nudge_every_months"),
     pytest.param(after_break(), ReminderPolicies(break_advisor_at_months=4), id="after_break.advisor_at_months"),
 ]

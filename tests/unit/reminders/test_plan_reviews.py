@@ -41,18 +41,18 @@ def active_case_and_review(state: ReviewState = ReviewState.PLANNED) -> tuple[Ca
 
 
 REVIEW_ROWS = [
-    pytest.param(K.REVIEW_INVITATION, "apprentice", APPRENTICE, date(2026, 10, 6), {"days": "14"},
+    pytest.param(K.REVIEW_INVITATION, "apprentice", APPRENTICE, date(2026, 10, 6), {"update": "no"},
                  id="reviews.invite_days_before=14: the apprentice"),
-    pytest.param(K.REVIEW_INVITATION, "mentor", MENTOR, date(2026, 10, 6), {"days": "14"},
+    pytest.param(K.REVIEW_INVITATION, "mentor", MENTOR, date(2026, 10, 6), {"update": "no"},
                  id="reviews.invite_days_before=14: the mentor"),
-    pytest.param(K.REVIEW_INVITATION, "tutor", TUTOR, date(2026, 10, 6), {"days": "14"},
+    pytest.param(K.REVIEW_INVITATION, "tutor", TUTOR, date(2026, 10, 6), {"update": "no"},
                  id="reviews.invite_days_before=14: the tutor"),
-    pytest.param(K.REVIEW_INVITATION, "apprentice", APPRENTICE, date(2026, 10, 18), {"days": "2"},
-                 id="reviews.invite_days_before=2: the apprentice"),
-    pytest.param(K.REVIEW_INVITATION, "mentor", MENTOR, date(2026, 10, 18), {"days": "2"},
-                 id="reviews.invite_days_before=2: the mentor"),
-    pytest.param(K.REVIEW_INVITATION, "tutor", TUTOR, date(2026, 10, 18), {"days": "2"},
-                 id="reviews.invite_days_before=2: the tutor"),
+    pytest.param(K.REVIEW_REMINDER, "apprentice", APPRENTICE, date(2026, 10, 18), {},
+                 id="reviews.remind_days_before=2: the apprentice"),
+    pytest.param(K.REVIEW_REMINDER, "mentor", MENTOR, date(2026, 10, 18), {},
+                 id="reviews.remind_days_before=2: the mentor"),
+    pytest.param(K.REVIEW_REMINDER, "tutor", TUTOR, date(2026, 10, 18), {},
+                 id="reviews.remind_days_before=2: the tutor"),
     pytest.param(K.REVIEW_UNLOGGED, "advisor", ADVISOR, date(2026, 10, 27), {},
                  id="reviews.unlogged_after_days=7: planned date passed, not logged: the advisor"),
 ]
@@ -82,6 +82,8 @@ def test_a_case_with_its_first_review_planned_is_reminded_of_nothing_else() -> N
     case, review = active_case_and_review()
     expected = {(kind, role, day) for kind, role, _email, day, _payload in (p.values for p in REVIEW_ROWS)}
     expected |= {(K.REVIEW_UNPLANNED, "tutor", due) for due in LATER_DUE}
+    # The contract is active: its trial passed on 7 January 2027 (the notice, the day after).
+    expected |= {(K.TRIAL_PASSED, role, date(2027, 1, 8)) for role in ("apprentice", "mentor", "advisor")}
     reminders = planned(case, [review])
     assert rows(r for r in reminders if r.kind is not K.PAY_CHANGE) == expected
 
@@ -121,22 +123,24 @@ def test_a_review_that_is_no_longer_planned_sends_no_invitation(state: ReviewSta
 
 def test_the_invitation_days_and_the_unlogged_delay_come_from_the_policies() -> None:
     case, review = active_case_and_review()
-    policies = ReminderPolicies(review_invite_days_before=(7,), review_unlogged_after_days=3)
+    policies = ReminderPolicies(review_invite_days_before=7, review_remind_days_before=(1,),
+                                review_unlogged_after_days=3)
     reminders = planned(case, [review], policies=policies)
     assert {r.due_at for r in matching(reminders, K.REVIEW_INVITATION)} == {paris(date(2026, 10, 13))}
+    assert {r.due_at for r in matching(reminders, K.REVIEW_REMINDER)} == {paris(date(2026, 10, 19))}
     assert {r.due_at for r in matching(reminders, K.REVIEW_UNLOGGED)} == {paris(date(2026, 10, 23))}
 
 
 def test_reviews_are_planned_during_the_trial_too() -> None:
     case = contract_case(CaseState.TRIAL, opco_filed_on=date(2026, 9, 3))
     review = make_review(FIRST_DUE, PLANNED_AT)
-    assert len(matching(planned(case, [review]), K.REVIEW_INVITATION)) == 2 * 3 * 2
+    reminders = planned(case, [review])
+    assert len(matching(reminders, K.REVIEW_INVITATION)) == len(matching(reminders, K.REVIEW_REMINDER)) == 3 * 2
 
 
 def test_a_planned_review_is_announced_even_when_the_review_cadence_changed_after_it_was_planned() -> None:
     case, review = active_case_and_review()
     reminders = planned(case, [review], review_first_within_months=3)
     assert rows(matching(reminders, K.REVIEW_INVITATION)) == {
-        (K.REVIEW_INVITATION, party, day) for party in ("apprentice", "mentor", "tutor")
-        for day in (date(2026, 10, 6), date(2026, 10, 18))}
+        (K.REVIEW_INVITATION, party, date(2026, 10, 6)) for party in ("apprentice", "mentor", "tutor")}
     assert rows(matching(reminders, K.REVIEW_UNLOGGED)) == {(K.REVIEW_UNLOGGED, "advisor", date(2026, 10, 27))}

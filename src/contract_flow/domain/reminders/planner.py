@@ -1,13 +1,22 @@
 """Planning a case's reminders: a pure function of its facts, its reviews and the policies.
 
-The plan is the full list of reminders the case's current situation calls for, past-due ones included (delivery
-is late-tolerant). Each carries an idempotency key built from what it is about (kind, the date it anchors on,
-recipient, channel): when facts change, the keys that left the plan are cancelled, new ones are added, and a key
-already sent is never sent again.
+The plan is the full list of reminders the case's current situation calls for. Each carries an idempotency key
+built from what it is about (kind, the date it anchors on, recipient, channel): when facts change, the keys that
+left the plan are cancelled, new ones are added, and a key already sent is never sent again.
+
+Each reminder also says until when its message is true (`expires_at`: the deadline it announces, the meeting it
+invites to, the end of the window it counts down; None while the facts that cause it hold, which re-planning
+watches), and the steps of one countdown to one person share a `series` (the window's 30 days, 7 days, ended).
+Delivery is late-tolerant (what fell due while the workers were down is sent once they are back) but never sends
+what is no longer true: `worth_planning` keeps, of the reminders new to the ledger whose moment already passed
+when their facts were recorded, only the latest still-true step of each series, and the sender marks `expired` a
+row whose expiry passed or whose series has a later step due. A reminder due on a day off waits for the next
+working day (policies.on_working_day).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -16,7 +25,7 @@ from itertools import pairwise
 from contract_flow.domain.case import Case, Part
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.dates import add_months
-from contract_flow.domain.reminders.policies import ReminderPolicies
+from contract_flow.domain.reminders.policies import ReminderPolicies, on_working_day
 from contract_flow.domain.reviews import Review, ReviewState, review_schedule
 from contract_flow.domain.rules.dates import age_on
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
@@ -32,7 +41,8 @@ class ReminderKind(StrEnum):
     OPCO_OVERDUE = "opco_overdue"
     TRIAL_ENDING = "trial_ending"
     TRIAL_PASS = "trial_pass"  # not a message: the engine moves the case to `active`
-    REVIEW_INVITATION = "review_invitation"
+    REVIEW_INVITATION = "review_invitation"  # with its iCalendar file; a rescheduled review: an update of it
+    REVIEW_REMINDER = "review_reminder"  # a few days before a review the person was already invited to
     REVIEW_UNPLANNED = "review_unplanned"
     REVIEW_UNLOGGED = "review_unlogged"
     PAY_CHANGE = "pay_change"
@@ -43,9 +53,36 @@ class ReminderKind(StrEnum):
     OPCO_SILENCE = "opco_silence"
     HIRING_AID_FILING = "hiring_aid_filing"
     PARTICIPATION_INVOICE = "participation_invoice"
+    # Notices of what happened without the person doing it (the engine, or someone else, moved the case).
+    TRIAL_PASSED = "trial_passed"
+    CASE_LAPSED = "case_lapsed"
 
 
 ENGINE = "engine"
+
+#: The section of reminders.toml each kind's policy is in (its `working_days` setting applies to it).
+SECTION_OF: dict[ReminderKind, str] = {
+    ReminderKind.SEARCH_STALE: "stale_search",
+    ReminderKind.SEARCH_WINDOW: "search_window",
+    ReminderKind.SEARCH_WINDOW_ENDED: "search_window",
+    ReminderKind.OPCO_FILING: "opco_filing",
+    ReminderKind.OPCO_OVERDUE: "opco_filing",
+    ReminderKind.TRIAL_ENDING: "trial_end",
+    ReminderKind.REVIEW_INVITATION: "reviews",
+    ReminderKind.REVIEW_REMINDER: "reviews",
+    ReminderKind.REVIEW_UNPLANNED: "reviews",
+    ReminderKind.REVIEW_UNLOGGED: "reviews",
+    ReminderKind.PAY_CHANGE: "pay_change",
+    ReminderKind.BREAK_NUDGE: "after_break",
+    ReminderKind.BREAK_ADVISOR: "after_break",
+    ReminderKind.MEDICAL_VISIT: "medical_visit",
+    ReminderKind.MEDICAL_VISIT_OVERDUE: "medical_visit",
+    ReminderKind.OPCO_SILENCE: "opco_decision",
+    ReminderKind.HIRING_AID_FILING: "hiring_aid",
+    ReminderKind.PARTICIPATION_INVOICE: "participation",
+    ReminderKind.TRIAL_PASSED: "notices",
+    ReminderKind.CASE_LAPSED: "notices",
+}
 #: The CFA's billing address (reminders.toml, participation.billing_email), who invoices the employer participation.
 BILLING = "billing"
 
@@ -63,6 +100,9 @@ class CaseFacts:
     review_first_within_months: int | None = None
     review_cadence_months: int | None = None
     legal_representative_email: str | None = None
+    #: (review id, email) -> the date and time (ISO, Paris) of the last invitation sent to that person for that
+    #: review: a review moved after it was sent gets an update at once, saying from when to when.
+    invited: Mapping[tuple[int, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,10 +115,19 @@ class PlannedReminder:
     channel: str
     due_at: datetime
     payload: dict[str, str] = field(default_factory=dict)
+    #: From this moment the message is no longer true and is not sent (None: true while its facts hold).
+    expires_at: datetime | None = None
+    #: The countdown this is a step of (one per person and channel): of the steps due, only the latest is sent.
+    series: str | None = None
 
 
 def _at(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, tzinfo=PARIS)
+
+
+def _end_of(day: date) -> datetime:
+    """A deadline "on `day`" holds until that day is over (Europe/Paris)."""
+    return _at(day + timedelta(days=1), time(0))
 
 
 class _Plan:
@@ -104,9 +153,12 @@ class _Plan:
         return people
 
     def add(self, kind: ReminderKind, anchor: str, roles: tuple[str, ...], day: date,
-            payload: dict[str, str] | None = None) -> None:
+            payload: dict[str, str] | None = None, *, expires_at: datetime | None = None,
+            series: str | None = None, at: datetime | None = None) -> None:
+        """`kind` to each of `roles` on `day` at the send time (or exactly `at`), on every channel; `series` names
+        the countdown it is a step of (the same name for its steps), `expires_at` when it stops being true."""
         people = self.people()
-        due = _at(day, self.policies.send_time)
+        due = self.delivered_at(kind, at or _at(day, self.policies.send_time), expires_at)
         for role in roles:
             email = people.get(role)
             if not email:
@@ -116,7 +168,15 @@ class _Plan:
             self.copy_legal_representative(role, day, data)
             for channel in self.policies.channels:
                 key = f"{self.case_id}/{kind}/{anchor}/{role}/{email}/{channel}"
-                self.items.append(PlannedReminder(key, self.case_id, kind, role, email, channel, due, data))
+                steps = f"{self.case_id}/{series}/{role}/{email}/{channel}" if series else None
+                self.items.append(PlannedReminder(key, self.case_id, kind, role, email, channel, due, data,
+                                                  expires_at, steps))
+
+    def delivered_at(self, kind: ReminderKind, moment: datetime, expires_at: datetime | None) -> datetime:
+        """On a working day unless the kind's section opts out (`working_days = false`)."""
+        if SECTION_OF[kind] in self.policies.any_day_sections:
+            return moment
+        return on_working_day(moment, self.policies, expires_at=expires_at)
 
     def copy_legal_representative(self, role: str, day: date, data: dict[str, str]) -> None:
         """Code civil art. 414: what concerns a minor apprentice goes to their legal representative too."""
@@ -140,6 +200,8 @@ def plan(facts: CaseFacts, policies: ReminderPolicies) -> list[PlannedReminder]:
         _contract(p, state)
     elif state in (CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED) and facts.case.contract.ended_on is not None:
         _after_break(p, facts.case.contract.ended_on)
+    elif state is CaseState.NO_CONTRACT:
+        _lapsed(p)
     return sorted(p.items, key=lambda r: (r.due_at, r.key))
 
 
@@ -161,12 +223,16 @@ def _search(p: _Plan) -> None:
     window_end = p.facts.search_window_end
     if window_end is None or case.state not in (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE):
         return  # from an offer on, the search is no longer at risk of lapsing
+    # One countdown per person: 30 days, 7 days, then (the advisor) ended; after a gap, only the latest step.
+    series = f"search_window@{window_end.isoformat()}"
     for days in policies.window_days_before:
         p.add(ReminderKind.SEARCH_WINDOW, f"{window_end.isoformat()}-{days}", ("apprentice", "advisor"),
-              window_end - timedelta(days=days), {"window_end": window_end.isoformat(), "days": str(days)})
+              window_end - timedelta(days=days), {"window_end": window_end.isoformat()},
+              expires_at=_end_of(window_end), series=series)
     if policies.window_advisor_at_end:
+        # True until the case moves on (an offer, a lapse), which re-planning sees.
         p.add(ReminderKind.SEARCH_WINDOW_ENDED, window_end.isoformat(), ("advisor",), window_end,
-              {"window_end": window_end.isoformat()})
+              {"window_end": window_end.isoformat()}, series=series)
 
 
 def _contract(p: _Plan, state: CaseState) -> None:
@@ -174,20 +240,25 @@ def _contract(p: _Plan, state: CaseState) -> None:
     if terms.start_date is None:
         return
     if terms.opco_filed_on is None:
+        filing_due = terms.opco_filing_due
+        series = f"opco_filing@{terms.start_date.isoformat()}"
         p.add(ReminderKind.OPCO_FILING, terms.start_date.isoformat(), ("employer", "advisor"),
               terms.start_date + timedelta(days=policies.opco_remind_days_after_start),
-              {"start": terms.start_date.isoformat(),
-               "due": terms.opco_filing_due.isoformat() if terms.opco_filing_due else ""})
-        if policies.opco_escalate and terms.opco_filing_due is not None:
-            p.add(ReminderKind.OPCO_OVERDUE, terms.opco_filing_due.isoformat(), ("advisor",),
-                  terms.opco_filing_due + timedelta(days=1), {"due": terms.opco_filing_due.isoformat()})
+              {"start": terms.start_date.isoformat(), "due": filing_due.isoformat() if filing_due else ""},
+              expires_at=_end_of(filing_due) if filing_due else None, series=series)
+        if policies.opco_escalate and filing_due is not None:
+            p.add(ReminderKind.OPCO_OVERDUE, filing_due.isoformat(), ("advisor",),
+                  filing_due + timedelta(days=1), {"due": filing_due.isoformat()}, series=series)
     if state is CaseState.TRIAL and terms.trial_end is not None:
         end = terms.trial_end.isoformat()
         p.add(ReminderKind.TRIAL_ENDING, end, ("apprentice", "mentor", "advisor"),
-              terms.trial_end - timedelta(days=policies.trial_days_before), {"trial_end": end})
+              terms.trial_end - timedelta(days=policies.trial_days_before), {"trial_end": end},
+              expires_at=_end_of(terms.trial_end))
         # The trial ends at the end of its last day: the case becomes active as that day ends.
         p.engine(ReminderKind.TRIAL_PASS, end, _at(terms.trial_end + timedelta(days=1), time(0, 5)),
                  {"trial_end": end})
+    if state is CaseState.ACTIVE and terms.trial_end is not None:
+        _trial_passed(p, terms.trial_end)
     _medical_visit(p)
     _opco_decision(p)
     _hiring_aid(p)
@@ -206,11 +277,12 @@ def _medical_visit(p: _Plan) -> None:
     # The rules give a minor the start itself (R4624-18) and an adult a later day: the due date tells which applied.
     payload = {"due": due.isoformat(), "start": terms.start_date.isoformat(),
                "minor": "yes" if due <= terms.start_date else "no"}
+    series = f"medical_visit@{due.isoformat()}"
     p.add(ReminderKind.MEDICAL_VISIT, due.isoformat(), ("employer", "advisor"),
-          due - timedelta(days=policies.medical_visit_days_before), payload)
+          due - timedelta(days=policies.medical_visit_days_before), payload, expires_at=_end_of(due), series=series)
     if policies.medical_visit_remind_overdue:
         p.add(ReminderKind.MEDICAL_VISIT_OVERDUE, due.isoformat(), ("employer", "advisor"),
-              due + timedelta(days=1), payload)
+              due + timedelta(days=1), payload, series=series)
 
 
 def _opco_decision(p: _Plan) -> None:
@@ -222,7 +294,7 @@ def _opco_decision(p: _Plan) -> None:
         return
     p.add(ReminderKind.OPCO_SILENCE, due.isoformat(), ("advisor",),
           due - timedelta(days=p.policies.opco_decision_days_before),
-          {"filed_on": terms.opco_filed_on.isoformat(), "due": due.isoformat()})
+          {"filed_on": terms.opco_filed_on.isoformat(), "due": due.isoformat()}, expires_at=_end_of(due))
 
 
 def _hiring_aid(p: _Plan) -> None:
@@ -235,7 +307,7 @@ def _hiring_aid(p: _Plan) -> None:
     concluded = terms.signature_date or terms.start_date
     p.add(ReminderKind.HIRING_AID_FILING, due.isoformat(), ("employer",),
           add_months(due, -p.policies.hiring_aid_months_before),
-          {"due": due.isoformat(), "concluded": concluded.isoformat() if concluded else ""})
+          {"due": due.isoformat(), "concluded": concluded.isoformat() if concluded else ""}, expires_at=_end_of(due))
 
 
 def _participation(p: _Plan) -> None:
@@ -274,24 +346,48 @@ def _reviews(p: _Plan) -> None:
 
 
 def _planned_review(p: _Plan, review: Review) -> None:
-    """Invitations to the three parties (with an iCalendar file), then the advisor if it is not logged."""
+    """One invitation per person (with an iCalendar file whose UID is the review's), `invite_days_before` the
+    review or at once if it was planned later; a review moved after someone was invited: an update to them at once
+    (the same UID, SEQUENCE + 1). Then a reminder `remind_days_before`, unless the invitation came less than a day
+    before it (planned two days ahead: the invitation says it all). The advisor if it is not logged."""
     policies = p.policies
     local = review.planned_at.astimezone(PARIS)
     when = local.isoformat(timespec="minutes")
     details = {"review_id": str(review.id), "planned_at": when, "place": review.place,
                "due": review.due_by.isoformat(), "sequence": str(review.version - 1)}
-    for days in policies.review_invite_days_before:
-        day = local.date() - timedelta(days=days)
-        for party, email in review.participants.items():
+    scheduled = review.scheduled_at  # None: planned before this was recorded, long enough ago
+    for party, email in review.participants.items():
+        role = str(party)
+        previous = p.facts.invited.get((review.id or 0, email))
+        invite_day = local.date() - timedelta(days=policies.review_invite_days_before)
+        if previous is None:
+            invite_at = p.delivered_at(ReminderKind.REVIEW_INVITATION, _at(invite_day, policies.send_time),
+                                       review.planned_at)
+        else:  # the calendars hold the old date: the update goes at once
+            invite_at = scheduled or review.planned_at - timedelta(days=policies.review_invite_days_before)
+        sent_from = max(invite_at, scheduled) if scheduled is not None else invite_at
+        data = {"case_id": str(p.case_id), "candidate": p.case.candidate.full_name, "role": role, **details,
+                "update": "yes" if previous is not None else "no", "previous_planned_at": previous or ""}
+        p.copy_legal_representative(role, sent_from.astimezone(PARIS).date(), data)
+        for channel in policies.channels:
+            # The review's version is in the key: each reschedule is one update, sent once.
+            anchor = f"r{review.id}v{review.version}"
+            key = f"{p.case_id}/{ReminderKind.REVIEW_INVITATION}/{anchor}/{role}/{email}/{channel}"
+            p.items.append(PlannedReminder(key, p.case_id, ReminderKind.REVIEW_INVITATION, role, email, channel,
+                                           invite_at, dict(data), review.planned_at))
+        for days in policies.review_remind_days_before:
+            remind_at = p.delivered_at(ReminderKind.REVIEW_REMINDER,
+                                       _at(local.date() - timedelta(days=days), policies.send_time),
+                                       review.planned_at)
+            if remind_at - sent_from < timedelta(days=1):
+                continue  # the invitation or the update is this recent: a reminder would say the same again
+            reminder = {key: value for key, value in data.items() if key not in ("update", "previous_planned_at")}
             for channel in policies.channels:
                 anchor = f"r{review.id}@{when}-{days}"
-                key = f"{p.case_id}/{ReminderKind.REVIEW_INVITATION}/{anchor}/{party}/{email}/{channel}"
-                data = {"case_id": str(p.case_id), "candidate": p.case.candidate.full_name, "role": str(party),
-                        "days": str(days), **details}
-                p.copy_legal_representative(str(party), day, data)
+                key = f"{p.case_id}/{ReminderKind.REVIEW_REMINDER}/{anchor}/{role}/{email}/{channel}"
                 p.items.append(PlannedReminder(
-                    key, p.case_id, ReminderKind.REVIEW_INVITATION, str(party), email, channel,
-                    _at(day, policies.send_time), data))
+                    key, p.case_id, ReminderKind.REVIEW_REMINDER, role, email, channel, remind_at, reminder,
+                    review.planned_at, f"{p.case_id}/review_reminder@r{review.id}/{role}/{email}/{channel}"))
     p.add(ReminderKind.REVIEW_UNLOGGED, f"r{review.id}@{when}", ("advisor",),
           local.date() + timedelta(days=policies.review_unlogged_after_days), details)
 
@@ -305,17 +401,62 @@ def _pay_changes(p: _Plan) -> None:
               {"from": period["from"], "amount": period["minimum_monthly_gross"],
                "previous_amount": previous["minimum_monthly_gross"], "percent": period["percent"],
                "reference": period["reference"], "contract_year": period["contract_year"],
-               "age_band": period["age_band"]})
+               "age_band": period["age_band"]}, expires_at=_end_of(start))
 
 
 def _after_break(p: _Plan, ended: date) -> None:
     limit = p.facts.resume_window_end or add_months(ended, 6)
     month = p.policies.break_nudge_every_months
+    # The monthly nudges are one series: after a gap, the latest alone.
     while add_months(ended, month) < limit:
         day = add_months(ended, month)
         p.add(ReminderKind.BREAK_NUDGE, f"{ended.isoformat()}+{month}m", ("apprentice",), day,
-              {"ended_on": ended.isoformat(), "window_end": limit.isoformat()})
+              {"ended_on": ended.isoformat(), "window_end": limit.isoformat()},
+              expires_at=_end_of(limit), series=f"break_nudge@{ended.isoformat()}")
         month += p.policies.break_nudge_every_months
     advisor_day = add_months(ended, p.policies.break_advisor_at_months)
     p.add(ReminderKind.BREAK_ADVISOR, f"{ended.isoformat()}+{p.policies.break_advisor_at_months}m", ("advisor",),
-          advisor_day, {"ended_on": ended.isoformat(), "window_end": limit.isoformat()})
+          advisor_day, {"ended_on": ended.isoformat(), "window_end": limit.isoformat()}, expires_at=_end_of(limit))
+
+
+def _trial_passed(p: _Plan, trial_end: date) -> None:
+    """L6222-18: the trial ended without a break, so the contract goes on (the engine moved the case itself):
+    the apprentice, the mentor and the advisor are told, on the first day after it."""
+    day = trial_end + timedelta(days=1)
+    start = p.case.contract.start_date
+    p.add(ReminderKind.TRIAL_PASSED, trial_end.isoformat(), ("apprentice", "mentor", "advisor"), day,
+          {"trial_end": trial_end.isoformat(), "start": start.isoformat() if start else ""},
+          expires_at=_at(day, p.policies.send_time) + timedelta(days=p.policies.notice_expires_after_days))
+
+
+def _lapsed(p: _Plan) -> None:
+    """The 3-month window without an employer ended (L6222-12-1) and the case was closed without a contract: the
+    apprentice (and the advisor, who may not be the one who closed it) are told at once."""
+    moved = p.case.state_since
+    if moved is None:
+        return
+    day = moved.astimezone(PARIS).date()
+    window_end = p.facts.search_window_end
+    p.add(ReminderKind.CASE_LAPSED, day.isoformat(), ("apprentice", "advisor"), day,
+          {"window_end": window_end.isoformat() if window_end else "", "lapsed_on": day.isoformat()},
+          at=moved, expires_at=moved + timedelta(days=p.policies.notice_expires_after_days))
+
+
+def worth_planning(new: Iterable[PlannedReminder], now: datetime) -> list[PlannedReminder]:
+    """Of reminders new to the ledger (or planned again), those worth writing at `now`: whatever is due later;
+    of what is already due (its facts were recorded late: an import, a contract signed after its start, a review
+    planned two days ahead), nothing past its expiry and, of each series, the latest step only. The engine's own
+    moves always stay (the trial passes even if it is recorded late)."""
+    kept: list[PlannedReminder] = []
+    latest: dict[str, PlannedReminder] = {}
+    for item in new:
+        if item.channel == ENGINE or item.due_at > now:
+            kept.append(item)
+        elif item.expires_at is not None and item.expires_at <= now:
+            continue
+        elif item.series is None:
+            kept.append(item)
+        elif item.series not in latest or latest[item.series].due_at < item.due_at:
+            latest[item.series] = item
+    kept.extend(latest.values())
+    return sorted(kept, key=lambda r: (r.due_at, r.key))
