@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from contract_flow.adapters.ledger import SENDING, LedgerRow
+from contract_flow.adapters.ledger import EXPIRED_REASON, SENDING, SUPERSEDED_REASON, LedgerRow
 from contract_flow.domain.access import Action
 from contract_flow.domain.case import ALL_PARTS, Actor, Case, Part
 from contract_flow.domain.errors import DomainError
@@ -24,6 +24,7 @@ from contract_flow.domain.events import CaseChanged, PassTrial
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, defer_past_quiet_hours, plan
 from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.reminders.policies import in_quiet_hours
+from contract_flow.domain.reviews import ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.messages import build_email, render
 from contract_flow.services.common import (
@@ -54,7 +55,7 @@ def case_facts(app: Delivery, uow: UnitOfWork, case: Case) -> CaseFacts:
     the search steps the case row alone; with a contract, the contract and the reviews."""
     assert case.id is not None
     rules = app.rules
-    if case.state in SEARCH_STEPS:
+    if case.state in SEARCH_STEPS or case.state == CaseState.NO_CONTRACT:
         resumed = case.previous_contract_end
         return CaseFacts(case=case, search_window_end=rules.search_window_end(case),
                          resume_window_end=rules.resume_window_end(resumed) if resumed is not None else None,
@@ -62,11 +63,14 @@ def case_facts(app: Delivery, uow: UnitOfWork, case: Case) -> CaseFacts:
     uow.cases.load_parts(case, (Part.CONTRACT,))
     ended = case.contract.ended_on
     with_reviews = case.state in (CaseState.TRIAL, CaseState.ACTIVE)
+    reviews = tuple(uow.reviews.for_case(case.id)) if with_reviews else ()
     # The review cadence only (a programme signed before calendars were required may have none: the policies')
     calendar = rules.known_calendar(case.programme)
     return CaseFacts(
         case=case,
-        reviews=tuple(uow.reviews.for_case(case.id)) if with_reviews else (),
+        reviews=reviews,
+        # Who was already invited to what: read only when a review is planned (a reschedule is then an update).
+        invited=uow.ledger.invited(case.id) if any(r.state is ReviewState.PLANNED for r in reviews) else {},
         resume_window_end=rules.resume_window_end(ended) if ended is not None else None,
         review_first_within_months=calendar.first_review_within_months if calendar is not None else None,
         review_cadence_months=calendar.review_cadence_months if calendar is not None else None,
@@ -145,6 +149,7 @@ class SendReport:
     retried: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # not (or no longer) ours to send
+    expired: list[int] = field(default_factory=list)  # no longer true: past its expiry, or superseded
 
 
 def send(app: Delivery, ids: Sequence[int], token: str, now: datetime | None = None) -> SendReport:
@@ -160,6 +165,7 @@ def send(app: Delivery, ids: Sequence[int], token: str, now: datetime | None = N
         languages = uow.ledger.languages(row.recipient for row in rows)
     claimed = [row for row in rows if row.status == SENDING and row.claim_token == token]
     report.skipped.extend(row.id for row in rows if row not in claimed)
+    claimed = _still_true(app, claimed, moment, report)
     emails = [row for row in claimed if row.channel == EMAIL]
     for row in claimed:
         if row.channel == APP:
@@ -171,6 +177,37 @@ def send(app: Delivery, ids: Sequence[int], token: str, now: datetime | None = N
     return report
 
 
+def _still_true(app: Delivery, rows: list[LedgerRow], now: datetime, report: SendReport) -> list[LedgerRow]:
+    """The rows whose message still holds at `now`; the others are marked `expired`, with the reason: past their
+    expiry (a worker down, a retry, the quiet hours took them past it), or superseded by a later step of their
+    series that is due too (after a gap, "7 days left" and not also "30 days left"). An engine move always runs."""
+    series = [row.series for row in rows if row.series]
+    latest: dict[str, datetime] = {}
+    if series:
+        with app.uow(write=False) as uow:
+            latest = uow.ledger.later_steps_due(series, now)
+    keep: list[LedgerRow] = []
+    moot: list[tuple[LedgerRow, str]] = []
+    for row in rows:
+        if row.channel == ENGINE:
+            keep.append(row)
+        elif row.expires_at is not None and row.expires_at <= now:
+            moot.append((row, EXPIRED_REASON))
+        elif row.series is not None and row.series in latest and latest[row.series] > row.due_at:
+            moot.append((row, SUPERSEDED_REASON))
+        else:
+            keep.append(row)
+    if moot:
+        with app.uow() as uow:
+            for row, reason in moot:
+                if uow.ledger.expire(row.id, row.claim_token or "", reason):
+                    report.expired.append(row.id)
+                else:
+                    report.skipped.append(row.id)
+            uow.commit()
+    return keep
+
+
 def _language(app: Delivery, row: LedgerRow, languages: dict[str, str]) -> str:
     return languages.get(row.recipient, app.settings.default_language)
 
@@ -178,7 +215,7 @@ def _language(app: Delivery, row: LedgerRow, languages: dict[str, str]) -> str:
 def _deliver_in_app(app: Delivery, row: LedgerRow, languages: dict[str, str], now: datetime,
                     report: SendReport) -> None:
     try:
-        message = render(row.kind, row.payload, _language(app, row, languages))
+        message = render(row.kind, row.payload, _language(app, row, languages), at=now)
     except ValueError as error:
         _record_failure(app, row, f"cannot be written: {error}", now, report, retry=False)
         return
@@ -332,7 +369,7 @@ def run_once(app: Delivery, now: datetime | None = None) -> tuple[Sweep, SendRep
     batch = app.policies.send_batch
     for start in range(0, len(swept.ids), batch):
         part = send(app, swept.ids[start:start + batch], swept.token, moment)
-        for name in ("sent", "deferred", "retried", "failed", "skipped"):
+        for name in ("sent", "deferred", "retried", "failed", "skipped", "expired"):
             getattr(report, name).extend(getattr(part, name))
     return swept, report
 
