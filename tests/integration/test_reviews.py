@@ -97,16 +97,22 @@ def test_without_a_place_the_review_is_held_at_the_employer(app: App, people: Pe
     assert review.place == "Industrie SA"
 
 
-def test_a_planned_review_invites_the_three_parties_14_and_2_days_before_and_tells_the_advisor_if_unlogged(
+def test_a_planned_review_invites_the_three_parties_14_days_before_reminds_them_2_days_before_and_tells_the_advisor_if_unlogged(
         app: App, people: People, case_id: int) -> None:
     review = plan_review(app, case_id, planned_at=paris(2026, 10, 20), place="https://visio.example/b12",
                          actor_email=people.tutor)
 
     invitations = of_review(rows(app, case_id, "review_invitation"), review.id)
     assert {(row.recipient_role, row.recipient, row.channel, row.due_at) for row in invitations} == {
-        (str(party), email, channel, paris(2026, 10, day, 9))
-        for party, email in review.participants.items() for channel in ("email", "app") for day in (6, 18)}
+        (str(party), email, channel, paris(2026, 10, 6, 9))
+        for party, email in review.participants.items() for channel in ("email", "app")}
     assert {row.status for row in invitations} == {"planned"}
+    assert {row.expires_at for row in invitations} == {paris(2026, 10, 20)}
+    reminders = of_review(rows(app, case_id, "review_reminder"), review.id)
+    assert {(row.recipient, row.channel, row.due_at) for row in reminders} == {
+        # 2 days before is Sunday 18 October: on Monday
+        (email, channel, paris(2026, 10, 19, 9)) for email in review.participants.values()
+        for channel in ("email", "app")}
     assert invitations[0].payload["place"] == "https://visio.example/b12"
     unlogged = of_review(rows(app, case_id, "review_unlogged"), review.id)
     assert {(row.recipient, row.channel, row.due_at, row.status) for row in unlogged} == {
@@ -121,7 +127,8 @@ def test_logging_a_review_cancels_its_pending_invitations_and_the_unlogged_remin
     log_review(app, review.id or 0, attended={Party.APPRENTICE, Party.MENTOR, Party.TUTOR},
                skills={"soudage": SkillLevel.ACQUIRED}, actor_email=people.tutor)
 
-    pending = of_review(rows(app, case_id, "review_invitation") + rows(app, case_id, "review_unlogged"), review.id)
+    pending = of_review(rows(app, case_id, "review_invitation") + rows(app, case_id, "review_reminder")
+                        + rows(app, case_id, "review_unlogged"), review.id)
     assert len(pending) == 14
     assert {row.status for row in pending} == {"cancelled"}
     assert all(row.sent_at is None for row in pending)
@@ -174,8 +181,11 @@ def test_the_schedule_is_derived_from_the_contract_start_and_the_programme_caden
 def test_each_due_date_without_a_review_reminds_the_tutor_on_that_day(
         app: App, people: People, case_id: int) -> None:
     unplanned = rows(app, case_id, "review_unplanned")
+    # Each due date is a public holiday (1 November, 1 May): the tutor hears of it on the next working day.
     assert {(row.recipient, row.due_at, row.status) for row in unplanned} == {
-        (people.tutor, datetime(day.year, day.month, day.day, 9, tzinfo=PARIS), "planned") for day in DUE_DATES}
+        (people.tutor, datetime(day.year, day.month, day.day, 9, tzinfo=PARIS), "planned") for day in (
+            date(2026, 11, 2), date(2027, 5, 3), date(2027, 11, 2), date(2028, 5, 2), date(2028, 11, 2),
+            date(2029, 5, 2))}
     assert {row.channel for row in unplanned} == {"email", "app"}
 
     plan_review(app, case_id, planned_at=paris(2026, 10, 20), place="Salle B12", actor_email=people.tutor)
@@ -204,8 +214,14 @@ def test_a_missed_review_keeps_its_due_date_and_is_rescheduled_with_new_invitati
     assert again.planned_at == paris(2026, 10, 29, 10)
     invitations = [row for row in of_review(rows(app, case_id, "review_invitation"), review.id)
                    if row.status == "planned"]
-    assert {row.due_at for row in invitations} == {paris(2026, 10, 15, 9), paris(2026, 10, 27, 9)}
-    assert len(invitations) == 12
+    # Nobody had been sent the first invitation: the new one is due at once (its day passed), not an update.
+    assert {row.due_at for row in invitations} == {paris(2026, 10, 15, 9)}
+    assert {row.payload["update"] for row in invitations} == {"no"}
+    assert len(invitations) == 6
+    reminders = [row for row in of_review(rows(app, case_id, "review_reminder"), review.id)
+                 if row.status == "planned"]
+    assert {row.due_at for row in reminders} == {paris(2026, 10, 27, 9)}
+    assert len(reminders) == 6
 
 
 def test_a_cancelled_review_frees_its_due_date_for_the_next_plan(
