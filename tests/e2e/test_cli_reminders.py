@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from contract_flow.cli import app as cli_app
+from contract_flow.cli.output import console
 from tests.support.calendars import BROCHURE_FILE
 from tests.support.smtp_sink import SmtpSink
 
@@ -42,7 +43,37 @@ def test_the_ledger_shows_what_opening_a_case_planned(sink: SmtpSink) -> None:
     rows = json.loads(cf("reminders", "ledger", "1", "--json"))
     assert {(r["kind"], r["recipient_role"], r["status"]) for r in rows} >= {
         ("search_stale", "apprentice", "planned"), ("search_stale", "advisor", "planned")}
-    assert "search_stale" in cf("reminders", "ledger", "1")
+    # JSON keeps the codes and adds their labels, in French unless told otherwise.
+    stale = next(r for r in rows if r["kind"] == "search_stale")
+    assert stale["kind_label"] == "Recherche sans évolution"
+    assert stale["status_label"] == "prévue"
+    english = json.loads(cf("--lang", "en", "reminders", "ledger", "1", "--json"))
+    assert next(r for r in english if r["kind"] == "search_stale")["kind_label"] == "Search without progress"
+
+
+@pytest.fixture
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal wide enough that no cell of the tables is wrapped (the runner's is 80 columns)."""
+    monkeypatch.setattr(console, "width", 200)
+
+
+@pytest.mark.usefixtures("wide")
+def test_the_ledger_table_speaks_french_by_default_and_english_on_request(sink: SmtpSink) -> None:
+    french = cf("reminders", "ledger", "1")
+    assert "dossier 1 :" in french
+    assert "Recherche sans évolution" in french
+    assert "prévue" in french
+    assert "apprenti·e" in french
+    assert "16/03/2026 09:00" in french  # a date as people write it, Paris time
+    for code in ("search_stale", "planned", "2026-03-16", "datetime("):
+        assert code not in french
+    for english in (cf("reminders", "ledger", "1", "--lang", "en"), cf("--lang", "en", "reminders", "ledger", "1")):
+        assert "Search without progress" in english
+        assert "planned" in english
+        assert "16/03/2026, 09:00" in english
+        assert "prévue" not in english
+    assert "--lang: 'de' is not a language of contract-flow" in cf("--lang", "de", "reminders", "ledger", "1",
+                                                                  code=2)
 
 
 def test_due_then_run_delivers_by_email_and_to_the_inbox(sink: SmtpSink) -> None:
@@ -56,9 +87,49 @@ def test_due_then_run_delivers_by_email_and_to_the_inbox(sink: SmtpSink) -> None
     inbox = json.loads(cf("inbox", "lea.martin@example.org", "--json"))
     assert len(inbox) == 1
     assert inbox[0]["read_at"] is None
+    assert inbox[0]["kind_label"] == "Recherche sans évolution"
     read = json.loads(cf("inbox", "lea.martin@example.org", "--read", str(inbox[0]["id"]), "--json"))
-    assert read[0]["read_at"] is not None
+    assert read["id"] == inbox[0]["id"]
+    assert read["read_at"] is not None
     assert json.loads(cf("reminders", "run", "--now", "2026-03-16T10:05", "--json"))["sent"] == 0
+
+
+def _one_message(sink: SmtpSink) -> dict[str, str]:
+    """The search_stale reminder of 16 March delivered: the apprentice's one message, as JSON."""
+    cf("reminders", "run", "--now", "2026-03-16T10:00", "--json")
+    sink.wait_for(1)
+    [message] = json.loads(cf("inbox", "lea.martin@example.org", "--json"))
+    return dict(message)
+
+
+@pytest.mark.usefixtures("wide")
+def test_inbox_read_prints_the_message_and_marks_it_read(sink: SmtpSink) -> None:
+    message = _one_message(sink)
+    listed = cf("inbox", "lea.martin@example.org")
+    assert "messages de lea.martin@example.org" in listed
+    assert "16/03/2026 10:00" in listed
+    shown = cf("inbox", "lea.martin@example.org", "--read", str(message["id"]))
+    assert message["subject"] in shown
+    first_line = message["body"].strip().splitlines()[0]
+    assert first_line[:40] in shown  # the body itself, not only the subject
+    assert "Recherche sans évolution · Reçu le lundi 16 mars 2026, 10:00, dossier n° 1" in shown
+    assert json.loads(cf("inbox", "lea.martin@example.org", "--unread", "--json")) == []
+    assert "oui" in cf("inbox", "lea.martin@example.org")
+    english = cf("--lang", "en", "inbox", "lea.martin@example.org", "--read", str(message["id"]))
+    assert "Search without progress · Received Monday, 16 March 2026, 10:00, case 1" in english
+
+
+def test_inbox_read_all_marks_every_message_of_that_person_read(sink: SmtpSink) -> None:
+    _one_message(sink)
+    cf("user", "add", "autre@cfa.example", "--name", "Autre Personne", "--role", "advisor")
+    assert json.loads(cf("inbox", "autre@cfa.example", "--read-all", "--json")) == {
+        "email": "autre@cfa.example", "marked": 0}
+    assert json.loads(cf("inbox", "lea.martin@example.org", "--unread", "--json")) != []
+    assert "1 message(s) marqué(s) comme lu(s)" in cf("inbox", "lea.martin@example.org", "--read-all")
+    assert json.loads(cf("inbox", "lea.martin@example.org", "--unread", "--json")) == []
+    assert json.loads(cf("inbox", "lea.martin@example.org", "--read-all", "--json"))["marked"] == 0
+    assert "give --read ID or --read-all, not both" in cf("inbox", "lea.martin@example.org", "--read", "1",
+                                                          "--read-all", code=2)
 
 
 def test_replanning_a_case_reports_what_changed(sink: SmtpSink) -> None:

@@ -235,14 +235,20 @@ class ReviewOut(BaseModel):
     version: int
 
 
+# Codes stay codes; beside each, `<field>_label` names it in the caller's language (contract_flow.labels).
 class InboxItemOut(BaseModel):
     id: int
     case_id: int
     kind: str
+    kind_label: str
     subject: str
     body: str
     received_at: datetime
     read_at: datetime | None
+
+
+class InboxReadAllOut(BaseModel):
+    marked: int = Field(description="How many of your messages were unread and are now read")
 
 
 class ReminderOut(BaseModel):
@@ -250,14 +256,22 @@ class ReminderOut(BaseModel):
     key: str
     case_id: int
     kind: str
+    kind_label: str
     recipient_role: str
+    recipient_role_label: str
     recipient: str
     channel: str
+    channel_label: str
     due_at: datetime
     status: str
+    status_label: str
     attempts: int
     last_error: str | None
     sent_at: datetime | None
+    expires_at: datetime | None = Field(description="From when its message is no longer true: not sent after")
+    reason: str | None = Field(description="Why it was not sent (`expired`: its moment passed; `superseded`: a "
+                                           "later step of its series fell due)")
+    reason_label: str | None
 
 
 class RiskOut(BaseModel):

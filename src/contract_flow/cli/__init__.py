@@ -34,6 +34,7 @@ from contract_flow.domain.errors import (
     TransitionRefused,
     TriggerNotAllowed,
 )
+from contract_flow.labels import DEFAULT_LANGUAGE
 
 REFUSED = 1
 BAD_INPUT = 2
@@ -88,8 +89,12 @@ def _root(
                                                      "default.toml of $CONTRACT_FLOW_CONFIG_DIR, else the "
                                                      "package's).")] = None,
     now: Annotated[str | None, typer.Option(help="Pretend it is this ISO date or time (tests, replays).")] = None,
+    lang: Annotated[str, typer.Option("--lang", metavar="fr|en", help=(
+        "Language of what is printed for people (kinds, statuses, dates): fr or en. --json keeps the codes "
+        "and adds labels in it."))] = DEFAULT_LANGUAGE,
 ) -> None:
     runtime.configure(config, now)
+    runtime.set_language(lang)
 
 
 app.add_typer(admin.db_app, name="db")

@@ -1,37 +1,80 @@
-"""Reminder commands: re-plan, what is due, one synchronous run, the ledger, the inbox, worker and beat."""
+"""Reminder commands: re-plan, what is due, one synchronous run, the ledger, the inbox, worker and beat.
+
+What people read is in the root command's `--lang` (or the command's own): kinds, statuses, channels and roles by
+their names (contract_flow.labels), instants as Paris wall time written as the language writes them; `--json`
+keeps the codes and adds a `<field>_label` beside each.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from contract_flow.cli.output import console, print_json
-from contract_flow.cli.runtime import get_app, parse_moment
-from contract_flow.domain.context import PARIS
+from contract_flow.cli.runtime import LangOption, get_app, language, parse_moment
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.formatting import format_moment
+from contract_flow.jsonable import jsonable
+from contract_flow.labels import label, labelled
 
 if TYPE_CHECKING:
     from contract_flow.adapters.ledger import LedgerRow
+    from contract_flow.services.inbox import InboxItem
 
 reminders_app = typer.Typer(help="Reminders: the ledger and its delivery.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 NowOption = Annotated[str | None, typer.Option("--now", help="Pretend it is this ISO date or time.")]
+
+#: The words of these commands' tables and lines, by language.
+WORDS = {
+    "fr": {"ledger_columns": "n°|prévue le|type|destinataire|canal|statut", "ledger_title": "dossier {case} : "
+           "{count} relance(s)", "due_title": "{count} relance(s) à envoyer", "failures": "{count} essai(s) : {error}",
+           "inbox_columns": "n°|reçu le|type|objet|lu", "inbox_title": "messages de {email}", "yes": "oui",
+           "received": "Reçu le {when}, dossier n° {case}", "marked": "{count} message(s) marqué(s) comme lu(s)"},
+    "en": {"ledger_columns": "id|due|kind|to|via|status", "ledger_title": "case {case}: {count} reminder(s)",
+           "due_title": "{count} reminder(s) due", "failures": "{count} attempt(s): {error}",
+           "inbox_columns": "id|received|kind|subject|read", "inbox_title": "inbox of {email}", "yes": "yes",
+           "received": "Received {when}, case {case}", "marked": "{count} message(s) marked as read"},
+}
 
 
 def _now(text: str | None) -> datetime | None:
     return parse_moment("--now", text) if text else None
 
 
-def _rows_table(rows: list[LedgerRow], title: str) -> Table:
+def _status(row: LedgerRow, lang: str) -> str:
+    """The status by its name, with why an expired row was not sent and how a failing one fails."""
+    status = label("reminder_status", row.status, lang)
+    if row.reason:
+        status = f"{status} ({label('reminder_reason', row.reason, lang)})"
+    if row.last_error:
+        status = f"{status} ({WORDS[lang]['failures'].format(count=row.attempts, error=row.last_error)})"
+    return status
+
+
+def _rows_table(rows: list[LedgerRow], title: str, lang: str) -> Table:
     """Compact enough for a terminal: the recipient's address and the full error are in --json."""
-    table = Table("id", "due (Paris)", "kind", "to", "via", "status", title=title)
+    table = _table(WORDS[lang]["ledger_columns"], title)
     for row in rows:
-        status = row.status if not row.last_error else f"{row.status} ({row.attempts}x: {row.last_error})"
-        table.add_row(str(row.id), row.due_at.astimezone(PARIS).strftime("%Y-%m-%d %H:%M"), row.kind,
-                      row.recipient_role, row.channel, status)
+        table.add_row(str(row.id), format_moment(row.due_at, lang, "short"), label("reminder_kind", row.kind, lang),
+                      label("role", row.recipient_role, lang), label("channel", row.channel, lang),
+                      _status(row, lang))
     return table
+
+
+def _table(columns: str, title: str) -> Table:
+    """A table whose first two columns (an id, a date) are never wrapped: the words of the others are."""
+    table = Table(title=title)
+    for number, name in enumerate(columns.split("|")):
+        table.add_column(name, no_wrap=number < 2)
+    return table
+
+
+def _labelled(rows: Any, lang: str) -> list[dict[str, Any]]:
+    return [labelled(row, lang) for row in jsonable(rows)]
 
 
 @reminders_app.command("plan")
@@ -47,15 +90,15 @@ def plan_command(case_id: Annotated[int, typer.Argument(metavar="CASE")], json_o
 
 
 @reminders_app.command("due")
-def due_command(now: NowOption = None, json_output: JsonOption = False) -> None:
+def due_command(now: NowOption = None, lang: LangOption = None, json_output: JsonOption = False) -> None:
     """The reminders due now (or at --now), not yet claimed."""
     from contract_flow.services.reminders import due
 
-    rows = due(get_app(), _now(now))
+    rows, chosen = due(get_app(), _now(now)), language(lang)
     if json_output:
-        print_json(rows)
+        print_json(_labelled(rows, chosen))
     else:
-        console.print(_rows_table(rows, f"{len(rows)} due"))
+        console.print(_rows_table(rows, WORDS[chosen]["due_title"].format(count=len(rows)), chosen))
 
 
 @reminders_app.command("run")
@@ -74,38 +117,67 @@ def run_command(now: NowOption = None, json_output: JsonOption = False) -> None:
 
 
 @reminders_app.command("ledger")
-def ledger_command(case_id: Annotated[int, typer.Argument(metavar="CASE")], json_output: JsonOption = False) -> None:
-    """Every reminder of a case: planned, sent, cancelled, failed."""
+def ledger_command(case_id: Annotated[int, typer.Argument(metavar="CASE")], lang: LangOption = None,
+                   json_output: JsonOption = False) -> None:
+    """Every reminder of a case: planned, sent, failed, cancelled, expired (and why)."""
     from contract_flow.services.reminders import ledger
 
-    rows = ledger(get_app(), case_id)
+    rows, chosen = ledger(get_app(), case_id), language(lang)
     if json_output:
-        print_json(rows)
+        print_json(_labelled(rows, chosen))
     else:
-        console.print(_rows_table(rows, f"case {case_id}: {len(rows)} reminder(s)"))
+        console.print(_rows_table(rows, WORDS[chosen]["ledger_title"].format(case=case_id, count=len(rows)), chosen))
 
 
 def inbox_command(
     email: str,
     unread: Annotated[bool, typer.Option("--unread", help="Only the unread messages.")] = False,
-    read: Annotated[int | None, typer.Option("--read", metavar="ID", help="Mark this message read.")] = None,
+    read: Annotated[int | None, typer.Option("--read", metavar="ID", help="Print this message and mark it "
+                                                                         "read.")] = None,
+    read_all: Annotated[bool, typer.Option("--read-all", help="Mark all the messages read.")] = False,
+    lang: LangOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """A person's in-app inbox."""
-    from contract_flow.services.inbox import inbox, mark_read
+    """A person's in-app inbox: the list, one message (--read ID), or all marked read (--read-all)."""
+    from contract_flow.services.inbox import inbox, mark_all_read, mark_read
 
-    app = get_app()
+    app, chosen = get_app(), language(lang)
+    if read is not None and read_all:
+        raise InvalidInput("--read", "give --read ID or --read-all, not both")
     if read is not None:
-        mark_read(app, email, read)
+        _print_message(mark_read(app, email, read), chosen, json_output)
+        return
+    if read_all:
+        marked = mark_all_read(app, email)
+        if json_output:
+            print_json({"email": email, "marked": marked})
+        else:
+            console.print(WORDS[chosen]["marked"].format(count=marked))
+        return
     items = inbox(app, email, unread_only=unread)
     if json_output:
-        print_json(items)
+        print_json(_labelled(items, chosen))
         return
-    table = Table("id", "received", "subject", "read", title=f"inbox of {email}")
+    table = _table(WORDS[chosen]["inbox_columns"], WORDS[chosen]["inbox_title"].format(email=email))
     for item in items:
-        table.add_row(str(item.id), item.received_at.isoformat(timespec="minutes"), item.subject,
-                      "yes" if item.read_at else "")
+        table.add_row(str(item.id), format_moment(item.received_at, chosen, "short"),
+                      label("reminder_kind", item.kind, chosen), item.subject,
+                      WORDS[chosen]["yes"] if item.read_at else "")
     console.print(table)
+
+
+def _print_message(item: InboxItem, lang: str, json_output: bool) -> None:
+    """One message as its reader sees it: the subject, when and about which case, the body."""
+    if json_output:
+        print_json(labelled(jsonable(item), lang))
+        return
+    console.print(item.subject, style="bold", markup=False, highlight=False)
+    when = format_moment(item.received_at, lang)
+    console.print(f"{label('reminder_kind', item.kind, lang)} · "
+                  f"{WORDS[lang]['received'].format(when=when, case=item.case_id)}", markup=False, highlight=False,
+                  style="dim")
+    console.print()
+    console.print(item.body, markup=False, highlight=False)
 
 
 def worker_command(

@@ -1,4 +1,5 @@
-"""The CLI's one App per process, built from `--config` and `--now` given to the root command."""
+"""The CLI's one App per process, built from `--config` and `--now` given to the root command, and the language
+it prints in for people (`--lang`, French by default as the pages)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from contract_flow.bootstrap import App, bootstrap
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.values import parse_date
+from contract_flow.labels import DEFAULT_LANGUAGE, LANGUAGES
 
 
 @dataclass
@@ -21,6 +23,7 @@ class _Options:
     config: Path | None = None
     now: datetime | None = None
     app: App | None = None
+    language: str = DEFAULT_LANGUAGE
 
 
 options = _Options()
@@ -45,6 +48,28 @@ def configure(config: Path | None, now: str | None) -> None:
             raise InvalidInput("--config", f"{config} is not a file")
     # One command, one reading of the settings (a process normally runs one command; tests run many).
     get_settings.cache_clear()
+
+
+def set_language(text: str) -> None:
+    """The root command's `--lang`: what every command prints for people is in it (JSON keeps the codes)."""
+    options.language = parse_language(text)
+
+
+def parse_language(text: str) -> str:
+    if text not in LANGUAGES:
+        raise InvalidInput("--lang", f"{text!r} is not a language of contract-flow: {' or '.join(LANGUAGES)}")
+    return text
+
+
+def language(override: str | None = None) -> str:
+    """A command's own `--lang` if given, else the root command's."""
+    return parse_language(override) if override is not None else options.language
+
+
+#: A command's own `--lang`, for those that print labels (the root command's applies to every command).
+LangOption = Annotated[str | None, typer.Option("--lang", metavar="fr|en", help=(
+    "Language of the labels, dates and words printed: fr or en (default: the one given before the command, "
+    "else fr). --json keeps the codes and adds labels in it."))]
 
 
 def parse_moment(field: str, text: str) -> datetime:

@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from contract_flow.bootstrap import App
 from contract_flow.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from contract_flow.labels import choose_language
 from contract_flow.services.access import Principal, authenticate
 
 bearer = HTTPBearer(auto_error=False, description="The token `contract-flow user add` printed.")
@@ -71,3 +72,12 @@ def if_match(if_match: Annotated[str | None, Header(alias="If-Match", descriptio
 Services = Annotated[App, Depends(services)]
 CurrentPrincipal = Annotated[Principal, Depends(principal)]
 IfMatch = Annotated[int | None, Depends(if_match)]
+
+
+def caller_language(request: Request, principal: CurrentPrincipal) -> str:
+    """The language of the labels an answer carries beside its codes: the user's own setting, else the first of
+    Accept-Language we speak, else French (as the pages, which also remember a choice made on them)."""
+    return choose_language(principal.language, accept_language=request.headers.get("accept-language"))
+
+
+Language = Annotated[str, Depends(caller_language)]

@@ -1,6 +1,8 @@
 """French by default, English too: one flat catalogue per language, read from the files `locales/<lang>/*.toml`
 (one per area of the pages; a key is `<file>.<table>.<key>` without the file part: tables are unique across
-files), the same keys in both languages (a test checks it, and that every key a template uses exists)."""
+files), the same keys in both languages (a test checks it, and that every key a template uses exists). The names
+of the engine's codes (reminder kinds, ledger statuses, channels, roles) come from `contract_flow.labels`, shared
+with the CLI and the API, under their own keys (`reminder_kind.trial_ending`, `role.mentor`)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from contract_flow import labels
 from contract_flow.formatting import format_day, format_moment, format_money, format_number, format_percent
+from contract_flow.labels import DEFAULT_LANGUAGE, choose_language
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LOCALES", "Translator", "catalogue", "choose_language"]
 
 LANGUAGES = ("fr", "en")
-DEFAULT_LANGUAGE = "fr"
 LOCALES = Path(__file__).resolve().parent / "locales"
 
 
@@ -27,6 +32,12 @@ def catalogue(language: str) -> dict[str, str]:
         if twice:
             raise ValueError(f"{path}: keys already defined in another file: {', '.join(sorted(twice))}")
         texts.update(found)
+    shared = labels.catalogue(language)
+    twice = texts.keys() & shared.keys()
+    if twice:
+        raise ValueError(f"{LOCALES / language}: keys already defined by contract_flow.labels: "
+                         f"{', '.join(sorted(twice))}")
+    texts.update(shared)
     return texts
 
 
@@ -38,18 +49,6 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
         else:
             flat[f"{prefix}{key}"] = str(value)
     return flat
-
-
-def choose_language(*candidates: str | None, accept_language: str | None = None) -> str:
-    """The first supported language among the user's own, the session's, then the browser's."""
-    for candidate in candidates:
-        if candidate in LANGUAGES:
-            return candidate
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return DEFAULT_LANGUAGE
 
 
 class Translator:

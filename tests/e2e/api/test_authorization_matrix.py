@@ -94,6 +94,7 @@ ROUTES = (
     Route("GET", "/api/v1/board", staff(200)),
     Route("GET", "/api/v1/inbox", ALL),
     Route("POST", "/api/v1/inbox/{message_id}/read", ALL, resource="message"),
+    Route("POST", "/api/v1/inbox/read-all", ALL),
     Route("GET", "/api/v1/cases", ALL),
     Route("POST", "/api/v1/cases", staff(201), _new_case, other_cfa=staff(404)),
     Route("GET", "/api/v1/cases/{case_id}", ALL, resource="case", neighbour=staff(200)),

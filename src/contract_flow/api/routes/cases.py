@@ -26,8 +26,9 @@ from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import Track
 from contract_flow.domain.errors import NotFound
 from contract_flow.domain.events import OpenCase
-from contract_flow.http.deps import CurrentPrincipal, IfMatch, Services
+from contract_flow.http.deps import CurrentPrincipal, IfMatch, Language, Services
 from contract_flow.jsonable import jsonable
+from contract_flow.labels import labelled
 from contract_flow.services import cases as case_services
 from contract_flow.services import reminders as reminder_services
 from contract_flow.services.access import Principal, case_scope, require_role
@@ -161,6 +162,8 @@ def add_absence(case_id: int, body: AbsenceIn, app: Services, principal: Current
     return jsonable(event)
 
 
-@router.get("/{case_id}/reminders", response_model=list[ReminderOut], summary="The case's reminder ledger")
-def reminders(case_id: int, app: Services, principal: CurrentPrincipal) -> Any:
-    return jsonable(reminder_services.ledger(app, case_id, actor_email=principal.actor))
+@router.get("/{case_id}/reminders", response_model=list[ReminderOut],
+            summary="The case's reminder ledger (kinds, statuses, channels and roles labelled in your language)")
+def reminders(case_id: int, app: Services, principal: CurrentPrincipal, language: Language) -> Any:
+    rows = jsonable(reminder_services.ledger(app, case_id, actor_email=principal.actor))
+    return [labelled(row, language) for row in rows]

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, status
 
-from contract_flow.api.schemas import BoardOut, Health, InboxItemOut, ProgrammeIn, ProgrammeOut
+from contract_flow.api.schemas import BoardOut, Health, InboxItemOut, InboxReadAllOut, ProgrammeIn, ProgrammeOut
 from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import Role
-from contract_flow.http.deps import CurrentPrincipal, Services
+from contract_flow.http.deps import CurrentPrincipal, Language, Services
 from contract_flow.jsonable import jsonable
+from contract_flow.labels import labelled
 from contract_flow.services import inbox as inbox_services
 from contract_flow.services.access import case_scope, require_role
 from contract_flow.services.directory import add_programme, list_programmes
@@ -60,12 +61,20 @@ def board(app: Services, principal: CurrentPrincipal) -> Any:
             "at_risk": jsonable(at_risk(app, scope))}
 
 
-@router.get("/inbox", response_model=list[InboxItemOut], tags=["inbox"], summary="Your in-app messages")
-def inbox(app: Services, principal: CurrentPrincipal,
+@router.get("/inbox", response_model=list[InboxItemOut], tags=["inbox"],
+            summary="Your in-app messages, newest first (kinds labelled in your language)")
+def inbox(app: Services, principal: CurrentPrincipal, language: Language,
           unread: Annotated[bool, Query(description="Only the unread ones")] = False) -> Any:
-    return jsonable(inbox_services.inbox(app, principal.email, unread_only=unread))
+    return [labelled(item, language) for item in jsonable(inbox_services.inbox(app, principal.email,
+                                                                               unread_only=unread))]
+
+
+@router.post("/inbox/read-all", response_model=InboxReadAllOut, tags=["inbox"],
+             summary="Mark all your messages read; answers how many were unread")
+def mark_all_read(app: Services, principal: CurrentPrincipal) -> Any:
+    return {"marked": inbox_services.mark_all_read(app, principal.email)}
 
 
 @router.post("/inbox/{message_id}/read", response_model=InboxItemOut, tags=["inbox"], summary="Mark one read")
-def mark_read(message_id: int, app: Services, principal: CurrentPrincipal) -> Any:
-    return jsonable(inbox_services.mark_read(app, principal.email, message_id))
+def mark_read(message_id: int, app: Services, principal: CurrentPrincipal, language: Language) -> Any:
+    return labelled(jsonable(inbox_services.mark_read(app, principal.email, message_id)), language)

@@ -11,10 +11,9 @@ from contract_flow.domain.states import SEARCH_STEPS
 from contract_flow.http.deps import Services
 from contract_flow.services import people
 from contract_flow.services.access import require_role
-from contract_flow.services.inbox import inbox as read_inbox
-from contract_flow.services.inbox import mark_read
+from contract_flow.services.inbox import inbox_by_case, mark_all_read, mark_read
 from contract_flow.web.auth import Csrf, User
-from contract_flow.web.render import page, take_flash
+from contract_flow.web.render import flash, page, take_flash, translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,12 +33,20 @@ def me(request: Request, user: User, app: Services) -> Response:
 
 @router.get("/inbox")
 def inbox(request: Request, user: User, app: Services) -> Response:
-    items = read_inbox(app, user.email, limit=INBOX_LIMIT)
+    groups = inbox_by_case(app, user, limit=INBOX_LIMIT)
     ok, error = take_flash(request)
     opened = request.query_params.get("open")
-    return page(request, "inbox/inbox.html", user, title_key="inbox.title", items=items, limit=INBOX_LIMIT,
-                unread=sum(1 for item in items if item.read_at is None), opened=opened, flash=ok,
-                flash_error=error)
+    return page(request, "inbox/inbox.html", user, title_key="inbox.title", groups=groups, limit=INBOX_LIMIT,
+                count=sum(len(group.items) for group in groups), unread=sum(group.unread for group in groups),
+                opened=opened, flash=ok, flash_error=error)
+
+
+@router.post("/inbox/read-all", dependencies=[Csrf])
+def read_all(request: Request, user: User, app: Services) -> Response:
+    """Every message of the person read, the older ones the page does not show too."""
+    marked = mark_all_read(app, user.email)
+    flash(request, translator(request, user)("inbox.marked_all", count=marked))
+    return RedirectResponse("/inbox", status_code=303)
 
 
 @router.post("/inbox/{message_id}/read", dependencies=[Csrf])

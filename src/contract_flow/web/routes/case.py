@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from contract_flow.adapters.ledger import CANCELLED, EXPIRED
 from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.access import STAFF, Action
 from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
@@ -49,6 +50,8 @@ CHART = (("search", SEARCH_STEPS), ("contract", (*CONTRACT_STATES, CaseState.COM
          ("exits", (CaseState.WITHDRAWN, CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED, CaseState.NO_CONTRACT)))
 _FACT_KEY = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
 _HIDDEN = frozenset({"id", "dirty", "pay_schedule"})
+#: Ledger rows that will never be sent: behind a toggle, so the rows that matter are not lost among 50 cancelled.
+SET_ASIDE = frozenset({CANCELLED, EXPIRED})
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,15 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
     moves = [Move(trigger, SPEC_BY_TRIGGER[trigger].dest, reasons, trigger in IRREVERSIBLE,
                   trigger in REASON_REQUIRED, rules[trigger]) for trigger, reasons in view.blocked.items()]
     candidate = view.case.candidate
+    rows = ledger(app, case_id) if staff else []
     return page(
         request, "case/case.html", user, status=status, title_key="case.title",
         title_values={"name": f"{candidate.first_name} {candidate.last_name}"},
         case=view.case, staff=staff, chart=CHART, sections=fact_sections(t, case_facts(view.case)),
         allowed=[move for move in moves if not move.reasons], blocked=[move for move in moves if move.reasons],
         asked=asked_facts(moves), history=view.history, records=(RECORD_FACTS, RECORD_ABSENCE),
-        reminders=ledger(app, case_id) if staff else [], problems=problems or {}, typed=typed or {},
+        reminders=[row for row in rows if row.status not in SET_ASIDE],
+        set_aside=[row for row in rows if row.status in SET_ASIDE], problems=problems or {}, typed=typed or {},
         facts_form=facts_form or FormState(), flash=take_flash(request)[0],
         step=SEARCH_STEPS.index(view.case.state) + 1 if view.case.state in SEARCH_STEPS else None)
 
