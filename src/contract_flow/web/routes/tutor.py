@@ -56,7 +56,8 @@ def _plan_form(request: Request, user: User, app: Services, case_id: int, form: 
     case = people.case_with_contract(app, case_id)
     return page(request, "tutor/plan.html", user, status=status, title_key="plan_review.title", case=case,
                 due_by=people.next_unplanned_due(app, case_id), form=form,
-                invite_days=app.policies.review_invite_days_before)
+                invite_days=app.policies.review_invite_days_before,
+                remind_days=" / ".join(str(d) for d in app.policies.review_remind_days_before))
 
 
 @router.get("/cases/{case_id}/reviews/new")
@@ -82,7 +83,7 @@ async def plan(request: Request, case_id: int, user: User, app: Services) -> Res
         return _plan_form(request, user, app, case_id, form, 422)
     t = translator(request, user)
     flash(request, t("plan_review.done", when=t.moment(review.planned_at), place=review.place,
-                     days=" / ".join(str(d) for d in app.policies.review_invite_days_before)))
+                     days=app.policies.review_invite_days_before))
     return RedirectResponse(back_to(user, case_id), status_code=303)
 
 
