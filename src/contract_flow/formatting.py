@@ -13,12 +13,16 @@ règles typographiques en usage à l'Imprimerie nationale, "Dates"), written wit
 Values may be given as the objects or as their text (the reminder payloads are strings): an amount as a Decimal,
 an int or "1234.56"; a day as a date or "2027-03-12"; an instant as an aware datetime or an ISO date-time (a naive
 one is Paris time). Instants are shown as Paris wall time, where the CFAs are.
+
+How far a day is from another ("dans 20 jours", "il y a 3 jours") is Babel's `format_timedelta`, counted in days
+up to two months as a countdown is, with the words people use for the nearest days ("aujourd’hui", "demain",
+"hier"), which CLDR's relative-time units do not give.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Literal
@@ -26,7 +30,7 @@ from typing import Literal
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
-from babel.dates import get_date_format, get_datetime_format, get_time_format
+from babel.dates import format_timedelta, get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as _babel_percent
 
@@ -39,6 +43,14 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 #: "short" is a table's day ("12/03/2027"), "long" a sentence's ("12 mars 2027"), "full" with the weekday.
 DayStyle = Literal["short", "medium", "long", "full"]
+#: Up to this many days away, a distance is counted in days ("dans 45 jours"), as a deadline is counted down;
+#: beyond, in Babel's rounded months or years ("dans 4 mois"), the day itself being always written beside it.
+DAYS_COUNTED = 60
+#: The nearest days by their names: Babel would say "dans 1 jour", "il y a 1 jour", "dans 0 jour".
+_NEAREST_DAYS = {
+    "fr": {-1: "hier", 0: "aujourd’hui", 1: "demain"},
+    "en": {-1: "yesterday", 0: "today", 1: "tomorrow"},
+}
 # The day-of-month field of a CLDR pattern ("d", not "dd", outside quotes: the French patterns have no quotes).
 _DAY_FIELD = re.compile(r"(?<![d'])d(?![d'])")
 
@@ -114,3 +126,24 @@ def _moment_pattern(language: str, style: DayStyle, first_of_month: bool) -> str
     locale = _locale(language)
     time = get_time_format("short", locale=locale).pattern
     return str(get_datetime_format(style, locale=locale)).format(time, _day_pattern(language, style, first_of_month))
+
+
+def days_from(value: object, today: object) -> int:
+    """How many days the day of `value` (a day, or the Paris day of an instant) is after `today`; negative before."""
+    return (as_day(value) - as_day(today)).days
+
+
+def format_days_from(value: object, today: object, language: str) -> str:
+    """How far the day of `value` is from `today`, in words: "aujourd’hui", "demain", "hier", "dans 20 jours",
+    "il y a 3 jours", and past two months "dans 4 mois"; "today", "tomorrow", "yesterday", "in 20 days", "3 days
+    ago", "in 4 months". Days, not hours: a meeting at 14:00 today is "aujourd’hui" in the morning as after."""
+    locale = _locale(language)
+    days = days_from(value, today)
+    nearest = _NEAREST_DAYS[language].get(days)
+    if nearest is not None:
+        return nearest
+    # Babel takes the largest unit reaching its threshold ("dans 3 semaines" for 20 days, "dans 2 mois" for 45): an
+    # infinite threshold keeps it to days. Past two months, its rounding to months or years reads better.
+    threshold = 0.85 if abs(days) > DAYS_COUNTED else float("inf")
+    return str(format_timedelta(timedelta(days=days), granularity="day", threshold=threshold, add_direction=True,
+                                format="long", locale=locale))

@@ -1,7 +1,8 @@
 """Reminder messages: rendered from Jinja2 templates for the in-app inbox and for email.
 
 Templates live in `contract_flow/templates/messages/`, one folder per language (`fr`, `en`), two files per
-reminder kind (every `ReminderKind` but `trial_pass`, an engine move with no message):
+reminder kind (every `ReminderKind` but `trial_pass`, an engine move with no message; `trial_passed` and
+`case_lapsed` are the notices of what the engine did):
 
 - `<kind>.txt.j2`, the plain text, not escaped. It extends `_layout.txt.j2` (greeting by role, signature,
   footer) and defines two blocks: `subject`, rendered on its own and collapsed to one line, is the subject;
@@ -18,11 +19,18 @@ Filters, all from `contract_flow.formatting` (Babel, the one formatter of pages,
 date: "1er mars 2027", "1 March 2027"), `moment` (an ISO date-time, in Paris: "mardi 2 mars 2027, 14:00"), `euros`
 ("1 234,56 €", "€1,234.56"), `percent` ("53 %", "53%").
 
+A message is true when it is read, not when it was planned: it is rendered at the moment it is sent (`at`, which
+`build_email` takes from its `now`), and `today` is that moment's day in Paris (ISO). What is relative is worded
+from it, never stored in the payload: `from_today` says how far a day or a meeting is ("dans 20 jours",
+"aujourd’hui", "demain", "il y a 3 jours"; "in 20 days", "today"...) and `days_from_today` gives the number, for a
+template to choose its tense ("prend fin" or "a pris fin"). The day itself is always written beside the words: an
+inbox message may be read days after it came.
+
 The email of a ledger row (`build_email`) carries text and HTML alternatives, a Message-ID derived from the row's
 idempotency key (a resend has the same one, so receivers can drop the duplicate), `Auto-Submitted:
-auto-generated` (RFC 3834) and, for a review invitation, an iTIP REQUEST whose UID is the review's: the invitations
-14 and 2 days before update one calendar event. It is written to bytes by `contract_flow.mime` (see there why
-not with `email.message.EmailMessage`).
+auto-generated` (RFC 3834) and, for a review invitation, an iTIP REQUEST whose UID is the review's: the invitation
+and its updates (the review moved: a higher SEQUENCE) are one calendar event. It is written to bytes by
+`contract_flow.mime` (see there why not with `email.message.EmailMessage`).
 """
 
 from __future__ import annotations
@@ -48,7 +56,15 @@ from jinja2 import (
 )
 
 from contract_flow.domain.reminders.planner import ReminderKind
-from contract_flow.formatting import as_moment, format_day, format_moment, format_money, format_percent
+from contract_flow.formatting import (
+    as_moment,
+    days_from,
+    format_day,
+    format_days_from,
+    format_moment,
+    format_money,
+    format_percent,
+)
 from contract_flow.mime import Attachment, OutgoingEmail, compose
 
 if TYPE_CHECKING:
@@ -78,6 +94,17 @@ def _filter(function: Any) -> Any:
     def apply(context: Context, value: object) -> str:
         return str(function(value, context["language"]))
     return apply
+
+
+@pass_context
+def _from_today(context: Context, value: object) -> str:
+    """How far the day of `value` is from the day the message is sent, in the message's language."""
+    return format_days_from(value, context["today"], context["language"])
+
+
+@pass_context
+def _days_from_today(context: Context, value: object) -> int:
+    return days_from(value, context["today"])
 
 
 #: The prefix under which a template is loaded for an HTML message: `html:fr/_common.j2` is `fr/_common.j2`
@@ -121,7 +148,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(day=_filter(format_day), moment=_filter(format_moment),
-                               euros=_filter(format_money), percent=_filter(format_percent))
+                               euros=_filter(format_money), percent=_filter(format_percent),
+                               from_today=_from_today, days_from_today=_days_from_today)
     return environment
 
 
@@ -132,16 +160,18 @@ def _words(language: str, html: bool = False) -> Any:
     return _environment().get_template(f"{HTML_PREFIX}:{name}" if html else name).make_module()
 
 
-def _variables(kind: str, payload: Mapping[str, str], language: str) -> tuple[ReminderKind, dict[str, Any]]:
+def _variables(kind: str, payload: Mapping[str, str], language: str,
+               at: datetime) -> tuple[ReminderKind, dict[str, Any]]:
     if language not in LANGUAGES:
         raise ValueError(f"no messages in language {language!r}: only in {', '.join(LANGUAGES)}")
     reminder = ReminderKind(kind)
     if reminder is ReminderKind.TRIAL_PASS:
         raise ValueError("trial_pass is an engine move (the case becomes active), not a message")
     if payload.get("role") not in ROLES:
-        raise ValueError(f"{kind}: a message is addressed to one of {', '.join(ROLES)}, not {payload.get('role')!r}")
+        raise ValueError(f"{kind}: a message is addressed to one of {', '.join(ROLES)}, not role "
+                         f"{payload.get('role')!r}")
     return reminder, {**payload, "payload": dict(payload), "language": language, "kind": reminder.value,
-                      "words": _words(language)}
+                      "today": as_moment(at).date().isoformat(), "words": _words(language)}
 
 
 def _block(kind: ReminderKind, language: str, block: str, variables: dict[str, Any]) -> str:
@@ -155,9 +185,10 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", lines) + "\n"
 
 
-def render(kind: str, payload: Mapping[str, str], language: str) -> Rendered:
-    """The subject, text and HTML of one reminder to one person, in "fr" or "en" (ValueError otherwise)."""
-    reminder, variables = _variables(kind, payload, language)
+def render(kind: str, payload: Mapping[str, str], language: str, *, at: datetime) -> Rendered:
+    """The subject, text and HTML of one reminder to one person, in "fr" or "en" (ValueError otherwise), as it
+    reads when sent `at` (what is relative, "dans 20 jours", is counted from that day in Paris)."""
+    reminder, variables = _variables(kind, payload, language, at)
     environment = _environment()
     try:
         subject = _block(reminder, language, "subject", variables)
@@ -176,14 +207,14 @@ def message_id_for(key: str, domain: str) -> str:
 
 
 def review_uid(review_id: str, domain: str) -> str:
-    """One calendar event per review: every invitation to it (14 days, 2 days before) updates the same event."""
+    """One calendar event per review: the invitation to it and each update (the review moved) are the same event."""
     return f"review-{review_id}@{domain}"
 
 
 def invitation_ics(settings: Settings, row: LedgerRow, language: str, now: datetime) -> bytes:
     """An iTIP REQUEST (RFC 5546) for a planned review: one hour from `planned_at`, at `place`."""
     payload = row.payload
-    reminder, variables = _variables(row.kind, payload, language)
+    reminder, variables = _variables(row.kind, payload, language, now)
     organizer_name, organizer_address = parseaddr(settings.mail_from)
     organizer = vCalAddress(f"mailto:{organizer_address}")
     if organizer_name:
@@ -213,10 +244,11 @@ def invitation_ics(settings: Settings, row: LedgerRow, language: str, now: datet
 
 
 def build_email(settings: Settings, row: LedgerRow, language: str, *, now: datetime | None = None) -> OutgoingEmail:
-    """The email for one ledger row: text and HTML alternatives, the calendar file of a review invitation, and a
-    Message-ID derived from the row's idempotency key (a resent row carries the same one)."""
+    """The email for one ledger row, worded as it reads at `now` (the moment of sending, its Date): text and HTML
+    alternatives, the calendar file of a review invitation, and a Message-ID derived from the row's idempotency key
+    (a resent row carries the same one)."""
     moment = now or datetime.now(UTC)
-    rendered = render(row.kind, row.payload, language)
+    rendered = render(row.kind, row.payload, language, at=moment)
     attachments: tuple[Attachment, ...] = ()
     if row.kind == ReminderKind.REVIEW_INVITATION:
         attachments = (Attachment("text/calendar", invitation_ics(settings, row, language, moment), "invitation.ics",

@@ -10,7 +10,7 @@ as text (so the test cannot pass by leaving the names out). The text part keeps 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 import pytest
 
 from contract_flow.domain.case import Case
+from contract_flow.domain.context import PARIS
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, ReminderKind, ReminderPolicies, plan
 from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.states import CaseState
@@ -57,7 +58,8 @@ def _with_names(case: Case, payload: str) -> Case:
 
 def everything_planned(payload: str) -> list[PlannedReminder]:
     """As tests/unit/messages plans every kind (a searching case, one in its trial with a review planned «at» the
-    payload, a broken one, an adult's active one filed with the OPCO and invoiced), with the attacker's names."""
+    payload, a broken one, an adult's active one filed with the OPCO and invoiced, one closed without a contract),
+    with the attacker's names."""
     searching = _with_names(a_case(CaseState.APPLY), payload)
     trial = _with_names(signed_trial_case(), payload)
     broken = _with_names(a_case(CaseState.ENDED_IN_TRIAL, start_date=date(2026, 9, 1), ended_on=date(2026, 9, 20)),
@@ -70,6 +72,8 @@ def everything_planned(payload: str) -> list[PlannedReminder]:
     assert deadlines.opco_decision_due is not None
     terms.opco_decision_due, terms.medical_visit_due = deadlines.opco_decision_due.due, deadlines.medical_visit_due.due
     terms.participation_amount = Decimal("200")
+    lapsed = _with_names(a_case(CaseState.NO_CONTRACT), payload)
+    lapsed.id, lapsed.state_since = 9, datetime(2026, 12, 3, 10, 30, tzinfo=PARIS)
     planned = [
         *plan(CaseFacts(case=searching, search_window_end=rules().search_window_end(searching),
                         legal_representative_email=LEGAL_REPRESENTATIVE), POLICIES),
@@ -77,6 +81,7 @@ def everything_planned(payload: str) -> list[PlannedReminder]:
                         legal_representative_email=LEGAL_REPRESENTATIVE), POLICIES),
         *plan(CaseFacts(case=broken, resume_window_end=rules().resume_window_end(date(2026, 9, 20))), POLICIES),
         *plan(CaseFacts(case=filed), ReminderPolicies(channels=("email",), billing_email=BILLING)),
+        *plan(CaseFacts(case=lapsed, search_window_end=rules().search_window_end(lapsed)), POLICIES),
     ]
     return [item for item in planned if item.channel != ENGINE]
 

@@ -13,7 +13,9 @@ import pytest
 
 from contract_flow.formatting import (
     as_day,
+    days_from,
     format_day,
+    format_days_from,
     format_moment,
     format_money,
     format_number,
@@ -89,3 +91,39 @@ def test_an_instant_given_for_a_day_is_its_paris_day() -> None:
 def test_a_language_without_formats_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="'de'"):
         format_money("1", "de")
+    with pytest.raises(ValueError, match="'de'"):
+        format_days_from("2026-12-01", "2026-11-11", "de")
+
+
+TODAY = date(2026, 11, 11)
+
+
+@pytest.mark.parametrize(("value", "french", "english"), [
+    pytest.param("2026-11-11", "aujourd’hui", "today", id="the day itself"),
+    pytest.param("2026-11-12", "demain", "tomorrow", id="the next day"),
+    pytest.param("2026-11-10", "hier", "yesterday", id="the day before"),
+    pytest.param("2026-11-13", "dans 2 jours", "in 2 days", id="two days ahead"),
+    pytest.param("2026-12-01", "dans 20 jours", "in 20 days", id="a 30-day countdown sent 10 days late"),
+    pytest.param("2026-11-18", "dans 7 jours", "in 7 days", id="a week is counted in days"),
+    pytest.param("2026-12-26", "dans 45 jours", "in 45 days", id="not rounded to 2 months"),
+    pytest.param("2027-01-10", "dans 60 jours", "in 60 days", id="days up to two months"),
+    pytest.param("2027-03-11", "dans 4 mois", "in 4 months", id="months beyond"),
+    pytest.param("2027-11-11", "dans 1 an", "in 1 year", id="a year"),
+    pytest.param("2026-11-08", "il y a 3 jours", "3 days ago", id="three days ago"),
+    pytest.param("2026-10-12", "il y a 30 jours", "30 days ago", id="a month ago, in days"),
+    pytest.param("2026-11-13T14:00+01:00", "dans 2 jours", "in 2 days", id="a meeting: its Paris day"),
+    pytest.param("2026-11-11T23:30+00:00", "demain", "tomorrow", id="already the 12th in Paris"),
+    pytest.param(date(2026, 11, 4), "il y a 7 jours", "7 days ago", id="a date object"),
+])
+def test_how_far_a_day_is_from_today_is_said_in_words(value: object, french: str, english: str) -> None:
+    assert format_days_from(value, TODAY, "fr") == french
+    assert format_days_from(value, TODAY, "en") == english
+    assert format_days_from(value, TODAY.isoformat(), "fr") == french  # today as the templates have it
+
+
+def test_the_distance_in_days_counts_paris_days() -> None:
+    assert days_from("2026-12-01", TODAY) == 20
+    assert days_from("2026-11-10", "2026-11-11") == -1
+    assert days_from(datetime(2026, 11, 11, 23, 30, tzinfo=UTC), TODAY) == 1
+    # The moment of the day does not matter: a meeting this afternoon is today, in the morning and after it.
+    assert days_from("2026-11-11T14:00+01:00", datetime(2026, 11, 11, 16, 0, tzinfo=UTC)) == 0

@@ -1,11 +1,13 @@
-"""Reminder messages: every kind in both languages, from the payloads the real planner writes; the email built
-from a ledger row (headers, Message-ID, Cc, the iCalendar invitation)."""
+"""Reminder messages: every kind in both languages, from the payloads the real planner writes, worded as they read
+when sent (on time, late, on the day itself); the email built from a ledger row (headers, Message-ID, Cc, the
+iCalendar invitation and its update)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from functools import cache
@@ -22,7 +24,7 @@ from contract_flow.domain.reminders import CaseFacts, PlannedReminder, ReminderK
 from contract_flow.domain.reminders.planner import ENGINE
 from contract_flow.domain.reviews import Party, Review
 from contract_flow.domain.states import CaseState
-from contract_flow.formatting import format_day, format_money
+from contract_flow.formatting import as_day, format_day, format_days_from, format_money
 from contract_flow.messages import Rendered, build_email, message_id_for, render
 from contract_flow.rulefiles import load_ruleset
 from contract_flow.settings import Settings
@@ -79,28 +81,53 @@ def signed_trial_case(birth_date: date = MINOR_BIRTH_DATE) -> Case:
     return case
 
 
+PLANNED_AT = datetime(2026, 10, 27, 14, 0, tzinfo=PARIS)
+#: The review moved two days later, on 20 October, after the invitations to 27 October had gone out.
+MOVED_TO = datetime(2026, 10, 29, 10, 0, tzinfo=PARIS)
+
+
 def planned_review(case: Case, review_id: int = 12, place: str = "Industrie SA, atelier B") -> Review:
-    return Review(case_id=7, due_by=date(2026, 11, 1), planned_at=datetime(2026, 10, 27, 14, 0, tzinfo=PARIS),
+    return Review(case_id=7, due_by=date(2026, 11, 1), planned_at=PLANNED_AT,
                   place=place, participants={Party.APPRENTICE: APPRENTICE, Party.MENTOR: MENTOR, Party.TUTOR: TUTOR},
                   id=review_id)
 
 
-def trial_plan(place: str = "Industrie SA, atelier B") -> list[PlannedReminder]:
+def trial_plan(place: str = "Industrie SA, atelier B", policies: ReminderPolicies = POLICIES) -> list[PlannedReminder]:
     case = signed_trial_case()
     return plan(CaseFacts(case=case, reviews=(planned_review(case, place=place),),
+                          legal_representative_email=LEGAL_REPRESENTATIVE), policies)
+
+
+def moved_review_updates() -> list[PlannedReminder]:
+    """The updates the planner sends when the review of 27 October is moved to 29 October: everyone was invited."""
+    case = signed_trial_case()
+    review = dataclasses.replace(planned_review(case), planned_at=MOVED_TO, version=2,
+                                 scheduled_at=datetime(2026, 10, 20, 11, 0, tzinfo=PARIS))
+    invited = {(12, email): PLANNED_AT.isoformat(timespec="minutes") for email in (APPRENTICE, MENTOR, TUTOR)}
+    moved = plan(CaseFacts(case=case, reviews=(review,), legal_representative_email=LEGAL_REPRESENTATIVE,
+                           invited=invited), POLICIES)
+    return [item for item in moved if item.kind is ReminderKind.REVIEW_INVITATION]
+
+
+def lapsed_plan() -> list[PlannedReminder]:
+    """A candidate whose 3 months without an employer ended on 1 December 2026, closed "sans contrat" on the 3rd."""
+    lapsed = a_case(CaseState.NO_CONTRACT)
+    lapsed.id, lapsed.state_since = 9, datetime(2026, 12, 3, 10, 30, tzinfo=PARIS)
+    return plan(CaseFacts(case=lapsed, search_window_end=rules().search_window_end(lapsed),
                           legal_representative_email=LEGAL_REPRESENTATIVE), POLICIES)
 
 
 @cache
 def planned_everything() -> tuple[PlannedReminder, ...]:
-    """A searching case, a case in its trial and a broken one: between them, every kind of reminder."""
+    """A searching case, a case in its trial (its review then moved), a broken one, an active one and a lapsed one:
+    between them, every kind of reminder."""
     searching = a_case(CaseState.APPLY)
     search = plan(CaseFacts(case=searching, search_window_end=rules().search_window_end(searching),
                             legal_representative_email=LEGAL_REPRESENTATIVE), POLICIES)
     broken = a_case(CaseState.ENDED_IN_TRIAL, start_date=date(2026, 9, 1), ended_on=date(2026, 9, 20))
     after_break = plan(CaseFacts(case=broken, resume_window_end=rules().resume_window_end(date(2026, 9, 20))),
                        POLICIES)
-    return (*search, *trial_plan(), *after_break, *filed_plan())
+    return (*search, *trial_plan(), *moved_review_updates(), *after_break, *filed_plan(), *lapsed_plan())
 
 
 def filed_plan() -> list[PlannedReminder]:
@@ -119,16 +146,22 @@ def filed_plan() -> list[PlannedReminder]:
 
 
 @cache
-def payloads_by_kind() -> dict[str, list[dict[str, str]]]:
-    found: dict[str, list[dict[str, str]]] = defaultdict(list)
+def planned_by_kind() -> dict[str, list[PlannedReminder]]:
+    found: dict[str, list[PlannedReminder]] = defaultdict(list)
     for item in planned_everything():
-        found[item.kind.value].append(item.payload)
+        found[item.kind.value].append(item)
     return dict(found)
 
 
 def one(kind: ReminderKind, role: str | None = None) -> PlannedReminder:
     return next(item for item in planned_everything()
-                if item.kind is kind and (role is None or item.recipient_role == role))
+                if item.kind is kind and (role is None or item.recipient_role == role)
+                and item.payload.get("update") != "yes")
+
+
+def on_time(item: PlannedReminder, language: str) -> Rendered:
+    """The message as it reads when sent at the moment the planner gave it."""
+    return render(item.kind, item.payload, language, at=item.due_at)
 
 
 def row_for(item: PlannedReminder, row_id: int = 1) -> LedgerRow:
@@ -153,14 +186,15 @@ def invitation(message: EmailMessage) -> tuple[EmailMessage, Calendar]:
 # --- the planner's payloads, every kind, both languages ---------------------------------------------------------
 
 def test_the_scenarios_plan_every_kind_of_reminder() -> None:
-    assert set(payloads_by_kind()) == {kind.value for kind in ReminderKind}
+    assert set(planned_by_kind()) == {kind.value for kind in ReminderKind}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", MESSAGE_KINDS)
 def test_every_kind_renders_in_both_languages_for_every_planned_recipient(kind: ReminderKind, language: str) -> None:
-    for payload in payloads_by_kind()[kind.value]:
-        message = render(kind, payload, language)
+    for item in planned_by_kind()[kind.value]:
+        payload = item.payload
+        message = on_time(item, language)
         assert isinstance(message, Rendered)
         assert message.subject.strip() == message.subject
         assert "\n" not in message.subject
@@ -184,22 +218,22 @@ def test_every_reminder_planned_for_a_case_in_its_trial_renders() -> None:
         if item.channel == ENGINE:
             continue
         for language in LANGUAGES:
-            assert render(item.kind, item.payload, language).text
+            assert on_time(item, language).text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_subjects_differ_from_one_kind_to_another(language: str) -> None:
     subjects: dict[str, set[str]] = defaultdict(set)
     for kind in MESSAGE_KINDS:
-        for payload in payloads_by_kind()[kind.value]:
-            subjects[render(kind, payload, language).subject].add(kind.value)
+        for item in planned_by_kind()[kind.value]:
+            subjects[on_time(item, language).subject].add(kind.value)
     shared = {subject: kinds for subject, kinds in subjects.items() if len(kinds) > 1}
     assert not shared
 
 
 def test_a_message_is_addressed_by_the_recipients_role() -> None:
-    payload = one(ReminderKind.TRIAL_ENDING).payload
-    to = {role: render(ReminderKind.TRIAL_ENDING, {**payload, "role": role}, "fr").text
+    item = one(ReminderKind.TRIAL_ENDING)
+    to = {role: render(ReminderKind.TRIAL_ENDING, {**item.payload, "role": role}, "fr", at=item.due_at).text
           for role in ("apprentice", "mentor", "advisor")}
     assert to["apprentice"].startswith("Bonjour Léa Martin,")
     assert "votre contrat d’apprentissage" in to["apprentice"]
@@ -211,9 +245,10 @@ def test_a_message_is_addressed_by_the_recipients_role() -> None:
 # --- what the messages say --------------------------------------------------------------------------------------
 
 def test_the_french_trial_message_gives_the_date_the_rule_and_what_to_do() -> None:
-    payload = one(ReminderKind.TRIAL_ENDING, "apprentice").payload
+    item = one(ReminderKind.TRIAL_ENDING, "apprentice")
+    payload = item.payload
     trial_end = date.fromisoformat(payload["trial_end"])
-    message = render(ReminderKind.TRIAL_ENDING, payload, "fr")
+    message = render(ReminderKind.TRIAL_ENDING, payload, "fr", at=item.due_at)
     expected_day = format_day(trial_end, "fr")
     assert re.fullmatch(r"\d{1,2}(er)? [a-zéû]+ \d{4}", expected_day)
     assert expected_day in message.subject
@@ -225,8 +260,9 @@ def test_the_french_trial_message_gives_the_date_the_rule_and_what_to_do() -> No
 
 
 def test_the_english_trial_message_gives_the_date_in_english() -> None:
-    payload = one(ReminderKind.TRIAL_ENDING, "mentor").payload
-    message = render(ReminderKind.TRIAL_ENDING, payload, "en")
+    item = one(ReminderKind.TRIAL_ENDING, "mentor")
+    payload = item.payload
+    message = render(ReminderKind.TRIAL_ENDING, payload, "en", at=item.due_at)
     assert format_day(payload["trial_end"], "en") in message.text
     assert re.search(r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|November"
                      r"|December) \d{4}", message.subject)
@@ -253,17 +289,18 @@ def test_the_english_trial_message_gives_the_date_in_english() -> None:
 ])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_message_names_the_rule_it_comes_from(kind: ReminderKind, rule: str, language: str) -> None:
-    for payload in payloads_by_kind()[kind.value]:
-        rendered = render(kind, payload, language)
+    for item in planned_by_kind()[kind.value]:
+        rendered = on_time(item, language)
         assert rule in rendered.text
         assert rule in rendered.html
 
 
 @pytest.mark.parametrize("role", ["employer", "apprentice"])
 def test_the_pay_change_states_the_new_amount_and_the_day_it_applies_from(role: str) -> None:
-    payload = one(ReminderKind.PAY_CHANGE, role).payload
+    item = one(ReminderKind.PAY_CHANGE, role)
+    payload = item.payload
     assert payload["from"] == "2026-12-01"  # the month after the 18th birthday (D6222-31)
-    french = render(ReminderKind.PAY_CHANGE, payload, "fr")
+    french = render(ReminderKind.PAY_CHANGE, payload, "fr", at=item.due_at)
     amount = format_money(payload["amount"], "fr")
     assert re.fullmatch(rf"\d{{3}},\d{{2}}{NBSP}€", amount)
     assert amount in french.subject
@@ -271,14 +308,14 @@ def test_the_pay_change_states_the_new_amount_and_the_day_it_applies_from(role: 
     assert f"passe de {format_money(payload['previous_amount'], 'fr')} à {amount} brut par mois" in french.text
     assert f"{payload['percent']}{NBSP}% du SMIC" in french.text
     assert "18 à 20 ans" in french.text
-    english = render(ReminderKind.PAY_CHANGE, payload, "en")
+    english = render(ReminderKind.PAY_CHANGE, payload, "en", at=item.due_at)
     assert f"€{payload['amount']}" in english.subject
     assert "1 December 2026" in english.subject
 
 
 def test_the_opco_reminder_without_a_deadline_still_reads_well() -> None:
-    payload = {**one(ReminderKind.OPCO_FILING, "employer").payload, "due": ""}
-    message = render(ReminderKind.OPCO_FILING, payload, "fr")
+    item = one(ReminderKind.OPCO_FILING, "employer")
+    message = render(ReminderKind.OPCO_FILING, {**item.payload, "due": ""}, "fr", at=item.due_at)
     assert "au plus tard" not in message.subject
     assert "5 jours ouvrables" in message.text
 
@@ -291,11 +328,11 @@ def test_the_opco_reminder_without_a_deadline_still_reads_well() -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_medical_visit_names_the_rule_that_sets_its_date(
         kind: ReminderKind, minor: str, rule: str, other: str, language: str) -> None:
-    payloads = [p for p in payloads_by_kind()[kind.value] if p["minor"] == minor]
-    assert {p["role"] for p in payloads} == {"employer", "advisor"}
-    for payload in payloads:
-        message = render(kind, payload, language)
-        assert format_day(payload["due"], language) in message.subject
+    items = [item for item in planned_by_kind()[kind.value] if item.payload["minor"] == minor]
+    assert {item.recipient_role for item in items} == {"employer", "advisor"}
+    for item in items:
+        message = on_time(item, language)
+        assert format_day(item.payload["due"], language) in message.subject
         assert rule in message.text
         assert rule in message.html
         assert other not in message.text
@@ -304,38 +341,39 @@ def test_the_medical_visit_names_the_rule_that_sets_its_date(
 def test_the_participation_invoice_gives_the_amount_and_goes_to_the_billing_office_when_configured() -> None:
     billing = one(ReminderKind.PARTICIPATION_INVOICE, "billing")
     assert billing.recipient == BILLING
-    french = render(ReminderKind.PARTICIPATION_INVOICE, billing.payload, "fr")
+    french = on_time(billing, "fr")
     assert f"200,00{NBSP}€" in french.subject
     assert f"établissez la facture de 200,00{NBSP}€ à l’employeur" in french.text
     assert "en tant que service de facturation du CFA" in french.text
     assert f"200,00{NBSP}€" in french.html
-    english = render(ReminderKind.PARTICIPATION_INVOICE, billing.payload, "en")
+    english = on_time(billing, "en")
     assert "€200.00" in english.subject
     assert "as the CFA's billing office" in english.text
-    advisor = render(ReminderKind.PARTICIPATION_INVOICE, one(ReminderKind.PARTICIPATION_INVOICE, "advisor").payload,
-                     "fr")
+    advisor = on_time(one(ReminderKind.PARTICIPATION_INVOICE, "advisor"), "fr")
     assert f"750,00{NBSP}€" in advisor.subject
     assert "établissez ou faites établir la facture" in advisor.text
     assert "chargé(e) de relations entreprises du CFA" in advisor.text
 
 
 def test_the_opco_silence_says_that_silence_is_a_refusal() -> None:
-    payload = one(ReminderKind.OPCO_SILENCE, "advisor").payload
+    item = one(ReminderKind.OPCO_SILENCE, "advisor")
+    payload = item.payload
     assert (payload["filed_on"], payload["due"]) == ("2026-09-03", "2026-09-23")
-    french = render(ReminderKind.OPCO_SILENCE, payload, "fr")
+    french = render(ReminderKind.OPCO_SILENCE, payload, "fr", at=item.due_at)
     assert "23 septembre 2026" in french.subject
     assert "son silence vaut refus de prise en charge" in french.text
     assert "3 septembre 2026" in french.text
-    assert "refused" in render(ReminderKind.OPCO_SILENCE, payload, "en").text
+    assert "refused" in render(ReminderKind.OPCO_SILENCE, payload, "en", at=item.due_at).text
 
 
 def test_the_hiring_aid_reminder_without_a_conclusion_date_still_reads_well() -> None:
-    payload = one(ReminderKind.HIRING_AID_FILING, "employer").payload
+    item = one(ReminderKind.HIRING_AID_FILING, "employer")
+    payload = item.payload
     assert payload["concluded"] == "2026-06-15"
-    with_date = render(ReminderKind.HIRING_AID_FILING, payload, "fr")
+    with_date = render(ReminderKind.HIRING_AID_FILING, payload, "fr", at=item.due_at)
     assert "conclu le 15 juin 2026" in with_date.text
     assert "15 décembre 2026" in with_date.subject
-    without = render(ReminderKind.HIRING_AID_FILING, {**payload, "concluded": ""}, "fr")
+    without = render(ReminderKind.HIRING_AID_FILING, {**payload, "concluded": ""}, "fr", at=item.due_at)
     assert "conclu le" not in without.text
     assert "Le contrat d’apprentissage de Léa Martin n’est toujours pas enregistré" in without.text
 
@@ -343,30 +381,337 @@ def test_the_hiring_aid_reminder_without_a_conclusion_date_still_reads_well() ->
 def test_the_html_escapes_what_people_typed_and_the_text_keeps_it() -> None:
     place = '<script>alert("x")</script> & Cie'
     item = next(i for i in trial_plan(place=place) if i.kind is ReminderKind.REVIEW_INVITATION)
-    message = render(item.kind, item.payload, "fr")
+    message = on_time(item, "fr")
     assert "<script>" not in message.html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Cie" in message.html
     assert place in message.text
 
 
 def test_a_missing_payload_key_fails_loudly() -> None:
-    payload = dict(one(ReminderKind.TRIAL_ENDING, "apprentice").payload)
+    item = one(ReminderKind.TRIAL_ENDING, "apprentice")
+    payload = dict(item.payload)
     del payload["trial_end"]
     with pytest.raises(ValueError, match="trial_end"):
-        render(ReminderKind.TRIAL_ENDING, payload, "fr")
+        render(ReminderKind.TRIAL_ENDING, payload, "fr", at=item.due_at)
 
 
 def test_trial_pass_is_an_engine_move_without_a_message() -> None:
     with pytest.raises(ValueError, match="trial_pass"):
-        render("trial_pass", {"case_id": "7", "trial_end": "2026-11-02"}, "fr")
+        render("trial_pass", {"case_id": "7", "trial_end": "2026-11-02"}, "fr", at=NOW)
 
 
 def test_an_unknown_language_or_kind_is_refused_by_name() -> None:
-    payload = one(ReminderKind.TRIAL_ENDING, "apprentice").payload
+    item = one(ReminderKind.TRIAL_ENDING, "apprentice")
+    payload = item.payload
     with pytest.raises(ValueError, match="'de'"):
-        render(ReminderKind.TRIAL_ENDING, payload, "de")
+        render(ReminderKind.TRIAL_ENDING, payload, "de", at=item.due_at)
     with pytest.raises(ValueError, match="no_such_kind"):
-        render("no_such_kind", payload, "fr")
+        render("no_such_kind", payload, "fr", at=item.due_at)
+
+
+# --- true when read: relative words counted from the moment of sending -------------------------------------------
+
+#: The payload key of what each kind is about: the day (or meeting) its relative words count to or from.
+ABOUT: dict[ReminderKind, str] = {
+    ReminderKind.SEARCH_STALE: "since",
+    ReminderKind.SEARCH_WINDOW: "window_end",
+    ReminderKind.SEARCH_WINDOW_ENDED: "window_end",
+    ReminderKind.OPCO_FILING: "due",
+    ReminderKind.OPCO_OVERDUE: "due",
+    ReminderKind.TRIAL_ENDING: "trial_end",
+    ReminderKind.REVIEW_INVITATION: "planned_at",
+    ReminderKind.REVIEW_REMINDER: "planned_at",
+    ReminderKind.REVIEW_UNPLANNED: "due",
+    ReminderKind.REVIEW_UNLOGGED: "planned_at",
+    ReminderKind.PAY_CHANGE: "from",
+    ReminderKind.BREAK_NUDGE: "window_end",
+    ReminderKind.BREAK_ADVISOR: "window_end",
+    ReminderKind.MEDICAL_VISIT: "due",
+    ReminderKind.MEDICAL_VISIT_OVERDUE: "due",
+    ReminderKind.OPCO_SILENCE: "due",
+    ReminderKind.HIRING_AID_FILING: "due",
+    ReminderKind.PARTICIPATION_INVOICE: "trial_end",
+    ReminderKind.TRIAL_PASSED: "trial_end",
+    ReminderKind.CASE_LAPSED: "lapsed_on",
+}
+LATE_DAYS = 4
+
+
+def paris_day(moment: datetime) -> date:
+    return moment.astimezone(PARIS).date()
+
+
+def late(item: PlannedReminder) -> datetime:
+    """Some days after the moment the planner gave, and still before the day the message is about when that is
+    ahead (a reminder the day before a meeting is late by hours only: `late_reviews` sends one 5 days before)."""
+    ahead = (as_day(item.payload[ABOUT[item.kind]]) - paris_day(item.due_at)).days
+    days = LATE_DAYS if ahead <= 0 else min(LATE_DAYS, ahead - 1)
+    return item.due_at + timedelta(days=days, hours=3)
+
+
+def late_reviews() -> list[PlannedReminder]:
+    """The review's reminder 5 days before (a policy may ask for it): it can be sent days late, before the review."""
+    return [item for item in trial_plan(policies=ReminderPolicies(channels=("email",), review_remind_days_before=(5,)))
+            if item.kind is ReminderKind.REVIEW_REMINDER]
+
+
+def words_in(words: str, text: str) -> bool:
+    """`words` as words of `text`: "dans 3 jours" is not in "dans 30 jours", nor "hier" in "cahier"."""
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text) is not None
+
+
+def test_every_kind_says_what_it_is_about() -> None:
+    assert set(ABOUT) == set(MESSAGE_KINDS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", MESSAGE_KINDS)
+def test_a_message_sent_late_counts_from_the_day_it_is_sent_and_states_the_date(kind: ReminderKind,
+                                                                                language: str) -> None:
+    """Issue 13, item 4: every kind, sent days after the planner's moment (a worker was down), says how far its
+    date is from the day it is sent, not from the day it was planned for, and writes the date itself too."""
+    items = [item for item in (*planned_everything(), *late_reviews())
+             if item.kind is kind and item.payload[ABOUT[kind]]]
+    checked = 0
+    for item in items:
+        sent = late(item)
+        if paris_day(sent) == paris_day(item.due_at):
+            continue  # no day later before what it is about: the day-of test covers it
+        about = item.payload[ABOUT[kind]]
+        message = render(kind, item.payload, language, at=sent)
+        now, then = format_days_from(about, sent, language), format_days_from(about, item.due_at, language)
+        where = f"{item.key} sent {sent:%Y-%m-%d}"
+        assert words_in(now, message.text), where
+        assert words_in(now, message.html), where
+        assert format_day(about, language) in message.text, where
+        assert format_day(about, language) in message.html, where
+        if now != then:  # months away, a few days late may read the same ("dans 5 mois")
+            assert not words_in(then, message.text + message.subject + message.html), where
+            checked += 1
+    assert checked, f"no {kind} could be sent a day late and read differently"
+
+
+@pytest.mark.parametrize(("language", "subject", "sentence"), [
+    ("fr", f"Léa Martin{NBSP}: fin du délai sans employeur dans 20 jours (1er décembre 2026)",
+     "prend fin le 1er décembre 2026, dans 20 jours."),
+    ("en", "Léa Martin: the period without an employer ends in 20 days (1 December 2026)",
+     "end on 1 December 2026, in 20 days."),
+])
+def test_the_30_day_window_reminder_sent_10_days_late_says_20_days(language: str, subject: str,
+                                                                   sentence: str) -> None:
+    # 30 days before 1 December is 1 November, a Sunday and a public holiday: the planner sends it on the 2nd.
+    item = next(item for item in planned_by_kind()["search_window"]
+                if item.recipient_role == "advisor" and paris_day(item.due_at) == date(2026, 11, 2))
+    assert item.payload["window_end"] == "2026-12-01"
+    # A row planned before the change still carries "days": "30"; it is not read.
+    message = render(item.kind, {**item.payload, "days": "30"}, language,
+                     at=datetime(2026, 11, 11, 9, 0, tzinfo=PARIS))
+    assert message.subject == subject
+    assert sentence in message.text
+    assert "30" not in message.subject + message.text.replace("article", "")
+
+
+#: What the day-of words read like in each language.
+TODAY_WORDS = {"fr": "aujourd’hui", "en": "today"}
+#: The kinds about a day still ahead when planned (a deadline, a meeting, the end of a window): sent late, they
+#: may go out on that very day. The others are about a day already past (a trial that ended, a deadline missed).
+AHEAD_KINDS = (ReminderKind.SEARCH_WINDOW, ReminderKind.SEARCH_WINDOW_ENDED, ReminderKind.OPCO_FILING,
+               ReminderKind.TRIAL_ENDING, ReminderKind.REVIEW_INVITATION, ReminderKind.REVIEW_REMINDER,
+               ReminderKind.REVIEW_UNPLANNED, ReminderKind.PAY_CHANGE, ReminderKind.BREAK_NUDGE,
+               ReminderKind.BREAK_ADVISOR, ReminderKind.MEDICAL_VISIT, ReminderKind.OPCO_SILENCE,
+               ReminderKind.HIRING_AID_FILING, ReminderKind.CASE_LAPSED)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", AHEAD_KINDS)
+def test_on_the_day_itself_a_message_says_today(kind: ReminderKind, language: str) -> None:
+    """Sent on the very day it is about (the morning of the review, the last day of the window), a message says
+    "aujourd'hui" / "today" next to the date, never "dans 0 jour"."""
+    for item in planned_by_kind()[kind.value]:
+        about = item.payload[ABOUT[kind]]
+        sent = datetime.combine(as_day(about), time(8, 0), tzinfo=PARIS)
+        message = render(kind, item.payload, language, at=sent)
+        assert words_in(TODAY_WORDS[language], message.text), item.key
+        assert words_in(TODAY_WORDS[language], message.html), item.key
+        assert format_day(about, language) in message.text, item.key
+        for wrong in ("dans 0", "il y a 0", "in 0 days", "0 days ago"):
+            assert wrong not in message.text, (item.key, wrong)
+
+
+@pytest.mark.parametrize(("language", "subject", "sentence"), [
+    ("fr", f"Rappel{NBSP}: votre entretien tripartite aujourd’hui (mardi 27 octobre 2026, 14:00)",
+     f"votre tuteur académique a lieu aujourd’hui{NBSP}:"),
+    ("en", "Reminder: your tripartite review today (Tuesday, 27 October 2026, 14:00)",
+     "your academic tutor takes place today:"),
+])
+def test_the_review_reminder_on_the_morning_of_the_review(language: str, subject: str, sentence: str) -> None:
+    item = one(ReminderKind.REVIEW_REMINDER, "apprentice")
+    message = render(item.kind, item.payload, language, at=datetime(2026, 10, 27, 8, 0, tzinfo=PARIS))
+    assert message.subject == subject
+    assert sentence in message.text
+    tomorrow = render(item.kind, item.payload, language, at=datetime(2026, 10, 26, 9, 0, tzinfo=PARIS))
+    assert ("demain" if language == "fr" else "tomorrow") in tomorrow.subject
+
+
+def test_the_window_countdown_on_its_last_day_and_after_it() -> None:
+    item = next(item for item in planned_by_kind()["search_window"] if item.recipient_role == "apprentice")
+    last_day = render(item.kind, item.payload, "fr", at=datetime(2026, 12, 1, 9, 0, tzinfo=PARIS))
+    assert "ce délai prend fin le 1er décembre 2026, aujourd’hui." in last_day.text
+    assert "au plus tard le 1er décembre 2026 (aujourd’hui)" in last_day.subject
+    after = render(item.kind, item.payload, "fr", at=datetime(2026, 12, 2, 9, 0, tzinfo=PARIS))
+    assert "ce délai a pris fin le 1er décembre 2026 (hier)." in after.text
+    assert "a pris fin le 1er décembre 2026" in after.subject
+    ended = one(ReminderKind.SEARCH_WINDOW_ENDED)
+    assert "prend fin le 1er décembre 2026, aujourd’hui" in on_time(ended, "fr").text
+    three_days_on = render(ended.kind, ended.payload, "en", at=ended.due_at + timedelta(days=3))
+    assert "ended on 1 December 2026, 3 days ago" in three_days_on.text
+
+
+# --- a review moved, a review reminded, notices ------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["apprentice", "mentor", "tutor"])
+def test_a_moved_review_says_from_when_to_when_and_that_the_calendar_event_is_updated(role: str) -> None:
+    update = next(item for item in moved_review_updates() if item.recipient_role == role)
+    assert update.payload["update"] == "yes"
+    assert update.payload["previous_planned_at"] == "2026-10-27T14:00+01:00"
+    sent = datetime(2026, 10, 20, 11, 0, tzinfo=PARIS)
+    french = render(update.kind, update.payload, "fr", at=sent)
+    assert french.subject.startswith(f"Entretien déplacé{NBSP}:")
+    assert "jeudi 29 octobre 2026, 10:00" in french.subject
+    assert "prévu le mardi 27 octobre 2026, 14:00, est déplacé" in french.text
+    assert f"nouvelle date{NBSP}: jeudi 29 octobre 2026, 10:00 (heure de Paris), dans 9 jours" in french.text
+    assert "remplace l’événement de la date précédente" in french.text
+    assert "invité(e)" not in french.text
+    assert "prévu le mardi 27 octobre 2026, 14:00, est déplacé" in french.html
+    english = render(update.kind, update.payload, "en", at=sent)
+    assert english.subject.startswith("Review moved:")
+    assert "planned for Tuesday, 27 October 2026, 14:00, has been moved" in english.text
+    assert "new date: Thursday, 29 October 2026, 10:00 (Paris time), in 9 days" in english.text
+    assert "replaces the event at the former date" in english.text
+    first = on_time(one(ReminderKind.REVIEW_INVITATION, role), "fr")
+    assert first.subject.startswith(f"Invitation{NBSP}:")
+    assert "déplacé" not in first.subject + first.text
+
+
+def test_an_invitation_planned_before_updates_existed_reads_as_a_first_invitation() -> None:
+    """Ledger rows written before `update` and `previous_planned_at` existed are still sent, as invitations."""
+    item = one(ReminderKind.REVIEW_INVITATION, "mentor")
+    old = {key: value for key, value in item.payload.items() if key not in ("update", "previous_planned_at")}
+    assert on_time(dataclasses.replace(item, payload=old), "fr") == on_time(item, "fr")
+
+
+@pytest.mark.parametrize(("planned_at", "french", "english"), [
+    pytest.param("2026-10-27T14:00+01:00", "le calendrier de suivi le prévoit au plus tard le 1er novembre 2026.",
+                 "the follow-up calendar expects it by 1 November 2026.", id="held before its due date"),
+    pytest.param("2026-11-04T14:00+01:00", "le prévoyait au plus tard le 1er novembre 2026 : il se tient après",
+                 "expected it by 1 November 2026: it takes place after that date.", id="held after it"),
+])
+def test_an_invitation_never_asks_for_a_review_before_a_date_already_past(planned_at: str, french: str,
+                                                                          english: str) -> None:
+    item = one(ReminderKind.REVIEW_INVITATION, "tutor")
+    payload = {**item.payload, "planned_at": planned_at}
+    sent = datetime(2026, 11, 2, 9, 0, tzinfo=PARIS)
+    assert french.replace(" :", f"{NBSP}:") in render(item.kind, payload, "fr", at=sent).text
+    assert english in render(item.kind, payload, "en", at=sent).text
+
+
+@pytest.mark.parametrize("role", ["apprentice", "mentor", "tutor"])
+def test_the_review_reminder_says_when_where_and_what_to_prepare(role: str) -> None:
+    item = one(ReminderKind.REVIEW_REMINDER, role)
+    french = on_time(item, "fr")
+    assert "mardi 27 octobre 2026, 14:00" in french.subject
+    assert "demain" in french.subject  # sent on Monday 26 (the 25th, two days before, is a Sunday)
+    assert f"lieu{NBSP}: Industrie SA, atelier B" in french.text
+    assert f"À préparer{NBSP}:" in french.text
+    assert "l’événement de votre agenda reste le même" in french.text
+    english = on_time(item, "en")
+    assert "where: Industrie SA, atelier B" in english.text
+    assert "To prepare:" in english.text
+    message = build_email(SETTINGS, row_for(item), "fr", now=item.due_at).parsed()
+    assert not list(message.iter_attachments())  # the invitation's event holds: no second calendar file
+
+
+@pytest.mark.parametrize("role", ["apprentice", "mentor", "advisor"])
+def test_the_trial_passed_notice_says_the_contract_goes_on_and_what_changes(role: str) -> None:
+    item = one(ReminderKind.TRIAL_PASSED, role)
+    assert item.payload["trial_end"] == "2026-11-02"
+    french = on_time(item, "fr")
+    assert "2 novembre 2026" in french.subject
+    assert "s’est achevée le 2 novembre 2026 (hier) sans rupture" in french.text
+    assert "le contrat se poursuit" in french.text
+    assert "L6222-18" in french.text
+    assert "45 premiers jours" in french.text
+    english = on_time(item, "en")
+    assert "ended on 2 November 2026 (yesterday) without a break" in english.text
+    assert "L6222-18" in english.text
+    if role == "advisor":
+        assert "L6332-14" in french.text
+        assert "entretien tripartite" in french.text
+        assert f"«{NBSP}contrat en cours{NBSP}»" in french.text
+
+
+@pytest.mark.parametrize("role", ["apprentice", "advisor"])
+def test_the_lapse_notice_says_when_and_why_the_case_was_closed(role: str) -> None:
+    item = one(ReminderKind.CASE_LAPSED, role)
+    assert (item.payload["window_end"], item.payload["lapsed_on"]) == ("2026-12-01", "2026-12-03")
+    french = on_time(item, "fr")
+    assert "L6222-12-1" in french.text
+    assert "1er décembre 2026" in french.text
+    assert f"clos «{NBSP}sans contrat{NBSP}» le 3 décembre 2026 (aujourd’hui)" in french.text
+    english = on_time(item, "en")
+    assert "closed \"no contract\" on 3 December 2026 (today)" in english.text
+    if role == "apprentice":
+        assert "chargé(e) de relations entreprises" in french.text
+        assert "d’autres voies existent" in french.text
+    without_window = on_time(dataclasses.replace(item, payload={**item.payload, "window_end": ""}), "fr")
+    assert "1er décembre" not in without_window.text
+
+
+#: The payload keys each template needs (a missing one fails the message by name); the others are optional
+#: (`cc`; `update` and `previous_planned_at` of an invitation) or read by the email only (`review_id` and
+#: `sequence`: the calendar file of an invitation).
+REQUIRED_KEYS: dict[ReminderKind, set[str]] = {
+    ReminderKind.SEARCH_STALE: {"since", "step"},
+    ReminderKind.SEARCH_WINDOW: {"window_end"},
+    ReminderKind.SEARCH_WINDOW_ENDED: {"window_end"},
+    ReminderKind.OPCO_FILING: {"start", "due"},
+    ReminderKind.OPCO_OVERDUE: {"due"},
+    ReminderKind.TRIAL_ENDING: {"trial_end"},
+    ReminderKind.REVIEW_INVITATION: {"planned_at", "place", "due"},
+    ReminderKind.REVIEW_REMINDER: {"planned_at", "place"},
+    ReminderKind.REVIEW_UNPLANNED: {"due"},
+    ReminderKind.REVIEW_UNLOGGED: {"planned_at", "place", "due"},
+    ReminderKind.PAY_CHANGE: {"from", "amount", "previous_amount", "percent", "reference", "contract_year",
+                              "age_band"},
+    ReminderKind.BREAK_NUDGE: {"ended_on", "window_end"},
+    ReminderKind.BREAK_ADVISOR: {"ended_on", "window_end"},
+    ReminderKind.MEDICAL_VISIT: {"due", "minor"},
+    ReminderKind.MEDICAL_VISIT_OVERDUE: {"due", "minor"},
+    ReminderKind.OPCO_SILENCE: {"filed_on", "due"},
+    ReminderKind.HIRING_AID_FILING: {"due", "concluded"},
+    ReminderKind.PARTICIPATION_INVOICE: {"amount", "trial_end", "start", "employer_name", "employer_siret"},
+    ReminderKind.TRIAL_PASSED: {"trial_end", "start"},
+    ReminderKind.CASE_LAPSED: {"window_end", "lapsed_on"},
+}
+EVERY_MESSAGE_NEEDS = {"case_id", "candidate", "role"}
+
+
+@pytest.mark.parametrize("kind", MESSAGE_KINDS)
+def test_each_template_needs_the_payload_keys_it_says_and_no_days(kind: ReminderKind) -> None:
+    """The contract between planner and templates: removing any key listed fails the message naming it; any other
+    key of the planned payloads may be left out. `days` is in no payload: relative words are computed."""
+    needed = REQUIRED_KEYS[kind] | EVERY_MESSAGE_NEEDS
+    for item in planned_by_kind()[kind.value]:
+        assert "days" not in item.payload
+        assert needed <= set(item.payload)
+        for key in item.payload:
+            fewer = {name: value for name, value in item.payload.items() if name != key}
+            for language in LANGUAGES:
+                if key in needed:
+                    with pytest.raises(ValueError, match=key):
+                        render(kind, fewer, language, at=item.due_at)
+                else:
+                    assert render(kind, fewer, language, at=item.due_at).text
 
 
 # --- the email --------------------------------------------------------------------------------------------------
@@ -388,7 +733,7 @@ def test_the_email_carries_its_headers_and_both_alternatives() -> None:
     item = one(ReminderKind.OPCO_FILING, "employer")
     built = build_email(SETTINGS, row_for(item), "fr", now=NOW)
     message = built.parsed()
-    rendered = render(item.kind, item.payload, "fr")
+    rendered = render(item.kind, item.payload, "fr", at=NOW)
     assert message["From"] == SETTINGS.mail_from
     assert message["To"] == EMPLOYER
     assert message["Subject"] == rendered.subject
@@ -411,7 +756,7 @@ def test_every_planned_email_reads_back_as_rendered(language: str) -> None:
     for item in planned_everything():
         if item.kind is ReminderKind.TRIAL_PASS or item.channel != "email":
             continue
-        rendered = render(item.kind, item.payload, language)
+        rendered = render(item.kind, item.payload, language, at=NOW)
         message = build_email(SETTINGS, row_for(item), language, now=NOW).parsed()
         assert message["Subject"] == rendered.subject, item.key
         assert message["To"] == item.recipient
@@ -450,14 +795,21 @@ def test_a_review_invitation_carries_a_calendar_request_that_parses_back() -> No
     assert event.decoded("DTSTAMP") == NOW
 
 
-def test_both_invitations_to_a_review_update_the_same_calendar_event() -> None:
-    invitations = [item for item in trial_plan()
-                   if item.kind is ReminderKind.REVIEW_INVITATION and item.recipient_role == "tutor"]
-    assert sorted(item.payload["days"] for item in invitations) == ["14", "2"]
-    emails = [build_email(SETTINGS, row_for(item), "en", now=NOW).parsed() for item in invitations]
-    uids = {str(invitation(message)[1].walk("VEVENT")[0]["UID"]) for message in emails}
-    assert uids == {"review-12@cfa.example"}
-    assert len({message["Message-ID"] for message in emails}) == 2
+def test_the_invitation_and_its_update_are_one_calendar_event_moved() -> None:
+    """A review moved after the invitations went out: the update has the same UID, SEQUENCE + 1 and the new date,
+    so calendars move the event rather than add a second one."""
+    first = one(ReminderKind.REVIEW_INVITATION, "tutor")
+    update = next(item for item in moved_review_updates() if item.recipient_role == "tutor")
+    events = []
+    for item in (first, update):
+        message = build_email(SETTINGS, row_for(item), "en", now=item.due_at).parsed()
+        events.append((message["Message-ID"], invitation(message)[1].walk("VEVENT")[0]))
+    (first_id, first_event), (update_id, update_event) = events
+    assert str(first_event["UID"]) == str(update_event["UID"]) == "review-12@cfa.example"
+    assert (first_event.decoded("SEQUENCE"), update_event.decoded("SEQUENCE")) == (0, 1)
+    assert first_event.decoded("DTSTART") == PLANNED_AT
+    assert update_event.decoded("DTSTART") == MOVED_TO
+    assert first_id != update_id
 
 
 def test_other_kinds_carry_no_calendar_file() -> None:
