@@ -97,7 +97,7 @@ def test_without_a_place_the_review_is_held_at_the_employer(app: App, people: Pe
     assert review.place == "Industrie SA"
 
 
-def test_a_planned_review_invites_the_three_parties_14_days_before_reminds_them_2_days_before_and_tells_the_advisor_if_unlogged(
+def test_a_planned_review_invites_the_parties_14_days_before_reminds_them_2_days_before_and_watches_the_log(
         app: App, people: People, case_id: int) -> None:
     review = plan_review(app, case_id, planned_at=paris(2026, 10, 20), place="https://visio.example/b12",
                          actor_email=people.tutor)
