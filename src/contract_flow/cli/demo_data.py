@@ -1,18 +1,24 @@
 """Demo data for `make run` (`contract-flow demo`): the brochure's programme, one user per role, a dozen cases over
 the steps, made through the use cases as the people concerned would (an entrypoint script, like the CLI itself).
 
-Every case is moved through the real use cases, so its history and guards are those of any other case.
+Every case is moved through the real use cases, so its history and guards are those of any other case. Its dates
+are counted back from today (demo_timeline.py): the demo's clock is set to each move's day while it is made, so a
+case opened six weeks ago and moved to «Postuler» four weeks ago says so, and its reminders are planned from
+then; the clock is put back at the end.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.tables import programme_table
+from contract_flow.cli.demo_timeline import Timeline, moment, offered_pay, timeline
 from contract_flow.domain.case import Track
+from contract_flow.domain.context import paris_date
 from contract_flow.domain.events import OpenCase
 from contract_flow.rulefiles import load_programme_calendar
 from contract_flow.services.cases import advance, open_case, set_facts
@@ -37,64 +43,131 @@ DEMO_PASSWORD = "apprentissage-demo"
 # A valid SIRET (Luhn) for the demo employer.
 EMPLOYER_SIRET = "73282932000074"
 
-#: (first name, last name, birth date, how far along the six steps the case goes)
+MENTOR = ("Marie Maître", "maitre@industrie-demo.fr")
+EMPLOYER_EMAIL = "rh@industrie-demo.fr"
+
+#: When something happened: so many days after the cohort's start ("start"), the apprentices' contract start
+#: ("contract") or today ("today"), on the working day before when that day is not one.
+When = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    first: str
+    last: str
+    #: Their age today, and how many days ahead their next birthday is (60 to 300: demo_timeline.py).
+    age: int
+    next_birthday_in_days: int
+    #: How far along the six steps the case goes ("withdrawn": withdrawn after its opening).
+    target: str
+    #: The case's opening, then each move up to `target`, in order and at least 4 days apart (a working day found
+    #: before a long weekend keeps them in order).
+    moves: tuple[When, ...]
+
+
+#: The cohort started 6 to 7 weeks ago (S), the apprentices' contracts 2 to 3 weeks ago (C), today is T. The
+#: cases still searching last moved at most 10 days ago (13 when that day fell in a long weekend), before the 14
+#: days after which a search is said to stall (stale_search in reminders.toml), but Louis's: stuck at «Postuler»
+#: for a month, he and his advisor are told so at the first sweep, a reminder true when read.
 CANDIDATES = (
-    ("Léa", "Martin", date(2004, 5, 12), "trial"),
-    ("Hugo", "Bernard", date(2003, 11, 2), "trial"),
-    ("Chloé", "Dubois", date(2005, 1, 23), "sign"),
-    ("Lucas", "Thomas", date(2004, 8, 30), "decide"),
-    ("Manon", "Robert", date(2002, 3, 14), "position"),
-    ("Nathan", "Richard", date(2005, 6, 5), "convince"),
-    ("Inès", "Petit", date(2004, 12, 19), "convince"),
-    ("Louis", "Durand", date(2003, 7, 7), "apply"),
-    ("Camille", "Leroy", date(2005, 2, 28), "apply"),
-    ("Jules", "Moreau", date(2004, 10, 10), "reflect"),
-    ("Sarah", "Simon", date(2005, 4, 1), "reflect"),
-    ("Enzo", "Laurent", date(2003, 9, 15), "withdrawn"),
+    Candidate("Léa", "Martin", 22, 75, "trial", (("start", -75), ("start", -60), ("start", -45), ("start", -30),
+                                                 ("start", -25), ("start", -20), ("contract", -10))),
+    Candidate("Hugo", "Bernard", 23, 160, "trial", (("start", -60), ("start", -40), ("start", -20), ("start", 3),
+                                                    ("start", 7), ("start", 11), ("contract", -6))),
+    Candidate("Chloé", "Dubois", 20, 240, "sign", (("start", -50), ("start", -35), ("start", -15), ("start", 5),
+                                                   ("today", -20), ("today", -9))),
+    Candidate("Lucas", "Thomas", 22, 95, "decide", (("start", -40), ("start", -20), ("start", 3), ("today", -25),
+                                                    ("today", -6))),
+    Candidate("Manon", "Robert", 24, 280, "position", (("start", -30), ("start", -10), ("today", -30),
+                                                       ("today", -4))),
+    Candidate("Nathan", "Richard", 20, 185, "convince", (("start", -20), ("today", -35), ("today", -10))),
+    Candidate("Inès", "Petit", 21, 130, "convince", (("start", -10), ("today", -28), ("today", -5))),
+    Candidate("Louis", "Durand", 23, 205, "apply", (("start", 2), ("today", -30))),
+    Candidate("Camille", "Leroy", 20, 65, "apply", (("today", -12), ("today", -3))),
+    Candidate("Jules", "Moreau", 21, 110, "reflect", (("today", -10),)),
+    Candidate("Sarah", "Simon", 19, 300, "reflect", (("today", -2),)),
+    Candidate("Enzo", "Laurent", 22, 150, "withdrawn", (("start", -30), ("today", -15))),
 )
 ORDER = ("reflect", "apply", "convince", "position", "decide", "sign", "trial")
 
 
 def load_demo(app: App) -> int:
-    """Creates the demo once; returns the number of cases created (0 when it was already there)."""
+    """Creates the demo once, dated from the app's today; returns the number of cases created (0 when it was
+    already there)."""
     with app.uow(write=False) as uow:
         if uow.execute(sa.select(programme_table.c.id).where(programme_table.c.code == PROGRAMME)).first():
             return 0
-    # The brochure's rhythm (configs/programmes/mecatronique.toml): the trial ends count its company days.
-    add_programme(app, PROGRAMME, name="Ingénieur de spécialité Mécatronique par apprentissage",
-                  start_date=date(2026, 9, 1), years=3, seats=40, cfa_code="imt-mines-ales",
-                  calendar=load_programme_calendar(PROGRAMME), level=7)  # an engineering degree: level 7 (RNCP)
-    for email, name, role in USERS:
-        add_user(app, email, name=name, role=role, cfa_code="imt-mines-ales", password=DEMO_PASSWORD)
-    for index, (first, last, born, target) in enumerate(CANDIDATES):
-        email = f"{first.lower()}.{last.lower()}@example.org".replace("é", "e").replace("è", "e").replace("ï", "i")
-        case_id = open_case(app, OpenCase(PROGRAMME, first, last, born, email,
-                                          Track.EXCELLENCE if index % 3 == 0 else Track.STANDARD, ADVISOR))
-        _walk(app, case_id, target)
+    real_clock = app.clock
+    dates = timeline(paris_date(real_clock.now()), app.rules.ruleset)
+    first = min(dates.day(*candidate.moves[0]) for candidate in CANDIDATES)
+    history = FixedClock(moment(first))
+    app.clock = history  # the use cases read the time from the app: the demo's moves happen on their own days
+    try:
+        # The brochure's rhythm (configs/programmes/mecatronique.toml), moved to the demo's cohort: the trial
+        # ends count its company days.
+        add_programme(app, PROGRAMME, name="Ingénieur de spécialité Mécatronique par apprentissage",
+                      start_date=dates.start, years=3, seats=40, cfa_code="imt-mines-ales",
+                      calendar=dates.calendar(load_programme_calendar(PROGRAMME)),
+                      level=7)  # an engineering degree: level 7 (RNCP)
+        for email, name, role in USERS:
+            add_user(app, email, name=name, role=role, cfa_code="imt-mines-ales", password=DEMO_PASSWORD)
+        for index, candidate in enumerate(CANDIDATES):
+            _make_case(app, history, dates, index, candidate)
+    finally:
+        app.clock = real_clock
     return len(CANDIDATES)
 
 
-def _walk(app: App, case_id: int, target: str) -> None:
-    if target == "withdrawn":
+def _make_case(app: App, clock: FixedClock, dates: Timeline, index: int, candidate: Candidate) -> None:
+    """Opens the candidate's case and walks it to its target, each step on its own day."""
+    born = dates.birth_date(candidate.age, candidate.next_birthday_in_days)
+    email = f"{candidate.first.lower()}.{candidate.last.lower()}@example.org"
+    email = email.replace("é", "e").replace("è", "e").replace("ï", "i")
+    days = [dates.day(*when) for when in candidate.moves]
+    clock.set(moment(days[0], index))
+    case_id = open_case(app, OpenCase(PROGRAMME, candidate.first, candidate.last, born, email,
+                                      Track.EXCELLENCE if index % 3 == 0 else Track.STANDARD, ADVISOR))
+    if candidate.target == "withdrawn":
+        clock.set(moment(days[1], index))
         advance(app, case_id, "withdraw", actor_email=ADVISOR, reason="a place in an engineering school instead")
         return
-    steps = ORDER.index(target)
+    trial = candidate.target == "trial"
+    start = dates.contract_start if trial else dates.offer_start
+    pay = offered_pay(app.rules.ruleset, born, start, dates.contract_end, cycle_years=3)
     moves = [
         ("start_applying", {"project.target_job": "technicien(ne) mécatronique", "project.mobility_area": "Occitanie"}),
         ("shortlist", {"application.company": "Industrie Démo SA", "application.siret": EMPLOYER_SIRET}),
         ("receive_offer", {"offer.company": "Industrie Démo SA", "offer.siret": EMPLOYER_SIRET}),
-        ("choose", {"offer.gross_monthly_pay": "1200.00", "offer.start_date": "2026-09-01",
+        ("choose", {"offer.gross_monthly_pay": str(pay), "offer.start_date": start.isoformat(),
                     "offer.weekly_hours": "35"}),
         ("validate", {}),
-        ("sign", {"contract.signature_date": "2026-08-20", "contract.end_date": "2029-08-31",
-                  "contract.mentor_name": "Marie Maître", "contract.mentor_email": "maitre@industrie-demo.fr",
-                  "contract.employer_email": "rh@industrie-demo.fr"}),
+        ("sign", {"contract.signature_date": days[-1].isoformat() if trial else "",
+                  "contract.end_date": dates.contract_end.isoformat(),
+                  "contract.mentor_name": MENTOR[0], "contract.mentor_email": MENTOR[1],
+                  "contract.employer_email": EMPLOYER_EMAIL}),
     ]
-    for trigger, facts in moves[:steps]:
+    for (trigger, facts), day in zip(moves[:ORDER.index(candidate.target)], days[1:], strict=True):
+        clock.set(moment(day, index))
         if facts:
             set_facts(app, case_id, facts, actor_email=ADVISOR)
-        actor = LEAD if trigger == "validate" else ADVISOR
-        advance(app, case_id, trigger, actor_email=actor)
-    if target == "trial":
+        advance(app, case_id, trigger, actor_email=LEAD if trigger == "validate" else ADVISOR)
+    if candidate.target == "sign":
+        # The contract is drawn up, waiting for its signature: `case set ID contract.signature_date=...`, then
+        # `case advance ID sign` (README) signs it.
+        clock.set(moment(days[-1], index + 1))
+        set_facts(app, case_id, {key: value for key, value in moves[-1][1].items() if value}, actor_email=ADVISOR)
+    if trial:
         # The academic tutor follows the apprentices under contract (their page lists them).
+        clock.set(moment(days[-1], index + 1))
         set_facts(app, case_id, {"tutor": TUTOR}, actor_email=ADVISOR)
+        _file_with_opco(app, clock, dates, index, case_id)
+
+
+def _file_with_opco(app: App, clock: FixedClock, dates: Timeline, index: int, case_id: int) -> None:
+    """D6224-1: the employer files the contract within 5 working days of its start; the advisor records the day
+    (which starts the OPCO's 20 days, D6224-2). Not yet when that day is still ahead."""
+    filed = dates.filed_with_opco
+    if filed >= dates.today:
+        return
+    clock.set(moment(filed, index))
+    set_facts(app, case_id, {"contract.opco_filed_on": filed.isoformat()}, actor_email=ADVISOR)
