@@ -51,6 +51,8 @@ from tests.support.smtp_sink import SmtpSink
 #: mecatronique starts on 1 September 2026: the 3 months without an employer (L6222-12-1) end on 1 December 2026,
 #: counted down 30 days before (1 November: a Sunday and All Saints' Day) and 7 days before (24 November).
 WINDOW_END = date(2026, 12, 1)
+#: The search lapses on WINDOW_END (the guard of `lapse`): its last day, the one the messages name, is the 30th.
+LAST_DAY = WINDOW_END - timedelta(days=1)
 #: The trial of the contract `walk` signs (start 1 September 2026, 45 days in the company, L6222-18).
 TRIAL_END = date(2027, 1, 7)
 PUBLIC_HOLIDAYS = holidays.country_holidays("FR", years=range(2026, 2028))
@@ -223,7 +225,7 @@ def test_a_case_opened_a_week_before_its_window_ends_is_told_once_how_many_days_
     case_id = open_with_advisor(app, people)
 
     # The 30-day step is not even written: a later step of its countdown already fell due.
-    assert {row.payload["window_end"] for row in rows(app, case_id, "search_window")} == {WINDOW_END.isoformat()}
+    assert {row.payload["window_end"] for row in rows(app, case_id, "search_window")} == {LAST_DAY.isoformat()}
     assert {row.due_at for row in rows(app, case_id, "search_window")} == {at(date(2026, 11, 24), 9)}
     beat(app, clock, opened, at(WINDOW_END, 12))
 
@@ -231,12 +233,12 @@ def test_a_case_opened_a_week_before_its_window_ends_is_told_once_how_many_days_
     assert tally(got) == (each((people.apprentice, people.advisor), "search_window")
                           + each((people.advisor,), "search_window_ended"))
     for message in got:
-        assert "1er décembre 2026" in message.text
+        assert "30 novembre 2026" in message.text
     countdown = [m for m in got if m.kind == "search_window"]
     assert {m.arrived for m in countdown} == {opened}
-    # Counted on the day it is read: 6 days from 25 November, never the 30 or 7 of the steps.
+    # Counted on the day it is read: 5 days from 25 November to its last day, never the 30 or 7 of the steps.
     assert {int(n) for m in countdown for n in DAYS_LEFT.findall(m.subject + m.text)} <= {
-        (WINDOW_END - opened.date()).days}
+        (LAST_DAY - opened.date()).days}
     assert_true_when_read(got)
 
 
@@ -254,7 +256,7 @@ def test_a_case_imported_after_its_window_ended_tells_only_the_advisor_that_it_e
 
     got = received(app, sink, people.apprentice, people.advisor)
     assert tally(got) == each((people.advisor,), "search_window_ended")
-    assert all("1er décembre 2026" in m.text for m in got)
+    assert all("30 novembre 2026" in m.text for m in got)
     assert {m.arrived for m in got} == {imported}
     assert_true_when_read(got)
 
@@ -379,7 +381,7 @@ def test_after_a_gap_only_the_latest_step_of_a_countdown_is_sent(
     assert {row.status for row in seven} == {"sent"}
     got = [m for m in received(app, sink, people.apprentice, people.advisor) if m.kind == "search_window"]
     assert tally(got) == each((people.apprentice, people.advisor), "search_window")
-    assert {int(n) for m in got for n in DAYS_LEFT.findall(m.subject + m.text)} <= {(WINDOW_END - late.date()).days}
+    assert {int(n) for m in got for n in DAYS_LEFT.findall(m.subject + m.text)} <= {(LAST_DAY - late.date()).days}
     assert_true_when_read(received(app, sink, people.apprentice, people.advisor))
 
 

@@ -147,14 +147,19 @@ class Ledger:
         } for item in fresh])
         return len(fresh) + len(revived), len(stale)
 
-    def invited(self, case_id: int) -> dict[tuple[int, str], str]:
-        """(review id, email) -> the date and time of the review (ISO, Paris) in the last invitation sent to that
-        person for that review, on any channel."""
+    def invited(self, case_id: int) -> dict[tuple[int, str], dict[int, str]]:
+        """(review id, email) -> {review version: its date and time (ISO, Paris)} of the invitations sent to that
+        person for that review, on any channel (the version is in the key, `r<id>v<version>`; 0 for an invitation
+        planned before keys named it)."""
         rows = self.connection.execute(
-            sa.select(R.c.recipient, R.c.payload).where(
-                R.c.case_id == case_id, R.c.kind == ReminderKind.REVIEW_INVITATION.value, R.c.status == SENT)
-            .order_by(R.c.sent_at, R.c.id))
-        return {(int(payload["review_id"]), str(recipient)): str(payload["planned_at"]) for recipient, payload in rows}
+            sa.select(R.c.idempotency_key, R.c.recipient, R.c.payload).where(
+                R.c.case_id == case_id, R.c.kind == ReminderKind.REVIEW_INVITATION.value, R.c.status == SENT))
+        sent: dict[tuple[int, str], dict[int, str]] = {}
+        for key, recipient, payload in rows:
+            anchor = key.split("/")[2]
+            version = int(anchor.partition("v")[2]) if "v" in anchor else 0
+            sent.setdefault((int(payload["review_id"]), str(recipient)), {})[version] = str(payload["planned_at"])
+        return sent
 
     def expire(self, row_id: int, token: str, reason: str) -> bool:
         """Not sent: no longer true (`reason`: EXPIRED_REASON or SUPERSEDED_REASON), if still claimed under `token`."""

@@ -103,7 +103,7 @@ def moved_review_updates() -> list[PlannedReminder]:
     case = signed_trial_case()
     review = dataclasses.replace(planned_review(case), planned_at=MOVED_TO, version=2,
                                  scheduled_at=datetime(2026, 10, 20, 11, 0, tzinfo=PARIS))
-    invited = {(12, email): PLANNED_AT.isoformat(timespec="minutes") for email in (APPRENTICE, MENTOR, TUTOR)}
+    invited = {(12, email): {1: PLANNED_AT.isoformat(timespec="minutes")} for email in (APPRENTICE, MENTOR, TUTOR)}
     moved = plan(CaseFacts(case=case, reviews=(review,), legal_representative_email=LEGAL_REPRESENTATIVE,
                            invited=invited), POLICIES)
     return [item for item in moved if item.kind is ReminderKind.REVIEW_INVITATION]
@@ -492,23 +492,25 @@ def test_a_message_sent_late_counts_from_the_day_it_is_sent_and_states_the_date(
 
 
 @pytest.mark.parametrize(("language", "subject", "sentence"), [
-    ("fr", f"Léa Martin{NBSP}: fin du délai sans employeur dans 20 jours (1er décembre 2026)",
-     "prend fin le 1er décembre 2026, dans 20 jours."),
-    ("en", "Léa Martin: the period without an employer ends in 20 days (1 December 2026)",
-     "end on 1 December 2026, in 20 days."),
+    ("fr", f"Léa Martin{NBSP}: fin du délai sans employeur dans 19 jours (30 novembre 2026)",
+     "prend fin le 30 novembre 2026, dans 19 jours."),
+    ("en", "Léa Martin: the period without an employer ends in 19 days (30 November 2026)",
+     "end on 30 November 2026, in 19 days."),
 ])
-def test_the_30_day_window_reminder_sent_10_days_late_says_20_days(language: str, subject: str,
+def test_the_30_day_window_reminder_sent_10_days_late_says_19_days(language: str, subject: str,
                                                                    sentence: str) -> None:
+    # The search lapses on 1 December (L6222-12-1): its last day is 30 November, the day the messages name.
     # 30 days before 1 December is 1 November, a Sunday and a public holiday: the planner sends it on the 2nd.
     item = next(item for item in planned_by_kind()["search_window"]
                 if item.recipient_role == "advisor" and paris_day(item.due_at) == date(2026, 11, 2))
-    assert item.payload["window_end"] == "2026-12-01"
+    assert item.payload["window_end"] == "2026-11-30"
     # A row planned before the change still carries "days": "30"; it is not read.
     message = render(item.kind, {**item.payload, "days": "30"}, language,
                      at=datetime(2026, 11, 11, 9, 0, tzinfo=PARIS))
     assert message.subject == subject
     assert sentence in message.text
-    assert "30" not in message.subject + message.text.replace("article", "")
+    assert "30 jours" not in message.subject + message.text
+    assert "30 days" not in message.subject + message.text
 
 
 #: What the day-of words read like in each language.
@@ -555,16 +557,17 @@ def test_the_review_reminder_on_the_morning_of_the_review(language: str, subject
 
 def test_the_window_countdown_on_its_last_day_and_after_it() -> None:
     item = next(item for item in planned_by_kind()["search_window"] if item.recipient_role == "apprentice")
-    last_day = render(item.kind, item.payload, "fr", at=datetime(2026, 12, 1, 9, 0, tzinfo=PARIS))
-    assert "ce délai prend fin le 1er décembre 2026, aujourd’hui." in last_day.text
-    assert "au plus tard le 1er décembre 2026 (aujourd’hui)" in last_day.subject
-    after = render(item.kind, item.payload, "fr", at=datetime(2026, 12, 2, 9, 0, tzinfo=PARIS))
-    assert "ce délai a pris fin le 1er décembre 2026 (hier)." in after.text
-    assert "a pris fin le 1er décembre 2026" in after.subject
+    last_day = render(item.kind, item.payload, "fr", at=datetime(2026, 11, 30, 9, 0, tzinfo=PARIS))
+    assert "ce délai prend fin le 30 novembre 2026, aujourd’hui." in last_day.text
+    assert "au plus tard le 30 novembre 2026 (aujourd’hui)" in last_day.subject
+    after = render(item.kind, item.payload, "fr", at=datetime(2026, 12, 1, 9, 0, tzinfo=PARIS))
+    assert "ce délai a pris fin le 30 novembre 2026 (hier)." in after.text
+    assert "a pris fin le 30 novembre 2026" in after.subject
+    # The advisor hears of it on 1 December, the day the search lapses: the window ended the day before.
     ended = one(ReminderKind.SEARCH_WINDOW_ENDED)
-    assert "prend fin le 1er décembre 2026, aujourd’hui" in on_time(ended, "fr").text
+    assert "a pris fin le 30 novembre 2026, hier" in on_time(ended, "fr").text
     three_days_on = render(ended.kind, ended.payload, "en", at=ended.due_at + timedelta(days=3))
-    assert "ended on 1 December 2026, 3 days ago" in three_days_on.text
+    assert "ended on 30 November 2026, 4 days ago" in three_days_on.text
 
 
 # --- a review moved, a review reminded, notices ------------------------------------------------------------------
@@ -653,10 +656,10 @@ def test_the_trial_passed_notice_says_the_contract_goes_on_and_what_changes(role
 @pytest.mark.parametrize("role", ["apprentice", "advisor"])
 def test_the_lapse_notice_says_when_and_why_the_case_was_closed(role: str) -> None:
     item = one(ReminderKind.CASE_LAPSED, role)
-    assert (item.payload["window_end"], item.payload["lapsed_on"]) == ("2026-12-01", "2026-12-03")
+    assert (item.payload["window_end"], item.payload["lapsed_on"]) == ("2026-11-30", "2026-12-03")
     french = on_time(item, "fr")
     assert "L6222-12-1" in french.text
-    assert "1er décembre 2026" in french.text
+    assert "30 novembre 2026" in french.text
     assert f"clos «{NBSP}sans contrat{NBSP}» le 3 décembre 2026 (aujourd’hui)" in french.text
     english = on_time(item, "en")
     assert "closed \"no contract\" on 3 December 2026 (today)" in english.text
@@ -664,7 +667,7 @@ def test_the_lapse_notice_says_when_and_why_the_case_was_closed(role: str) -> No
         assert "chargé(e) de relations entreprises" in french.text
         assert "d’autres voies existent" in french.text
     without_window = on_time(dataclasses.replace(item, payload={**item.payload, "window_end": ""}), "fr")
-    assert "1er décembre" not in without_window.text
+    assert "30 novembre" not in without_window.text
 
 
 #: The payload keys each template needs (a missing one fails the message by name); the others are optional

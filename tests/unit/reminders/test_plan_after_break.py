@@ -104,4 +104,4 @@ def test_a_case_closed_without_a_contract_tells_the_apprentice_and_the_advisor_o
     for reminder in reminders:
         assert reminder.due_at == closed
         assert reminder.expires_at == closed + timedelta(days=14)
-        assert reminder.payload["window_end"] == "2026-12-01"
+        assert reminder.payload["window_end"] == "2026-11-30"  # its last day (it lapses on the 1st)

@@ -144,3 +144,24 @@ def test_a_planned_review_is_announced_even_when_the_review_cadence_changed_afte
     assert rows(matching(reminders, K.REVIEW_INVITATION)) == {
         (K.REVIEW_INVITATION, party, date(2026, 10, 6)) for party in ("apprentice", "mentor", "tutor")}
     assert rows(matching(reminders, K.REVIEW_UNLOGGED)) == {(K.REVIEW_UNLOGGED, "advisor", date(2026, 10, 27))}
+
+
+def test_a_review_moved_after_its_invitation_sends_one_update_at_once_with_the_next_sequence() -> None:
+    """Missed then rescheduled (two saves: version 3) after the invitation of version 1 went out: the update goes at
+    once, says from when it was moved, and its calendar SEQUENCE is 1 (one invitation before it), not 2."""
+    case, review = active_case_and_review()
+    moved_on = datetime(2026, 10, 21, 11, 0, tzinfo=PARIS)
+    review.planned_at, review.version, review.scheduled_at = datetime(2026, 10, 29, 10, tzinfo=PARIS), 3, moved_on
+    first = PLANNED_AT.isoformat(timespec="minutes")
+    invited = {(1, email): {1: first} for email in (APPRENTICE, MENTOR, TUTOR)}
+    updates = matching(planned(case, [review], invited=invited), K.REVIEW_INVITATION)
+    assert len(updates) == 3 * 2
+    for update in updates:
+        assert update.due_at == moved_on
+        assert update.key.split("/")[2] == "r1v3"
+        assert (update.payload["update"], update.payload["previous_planned_at"], update.payload["sequence"]) == (
+            "yes", first, "1")
+    # Its email went out but not yet its inbox message: the version's own invitation is no earlier one.
+    invited = {(1, email): {1: first, 3: "2026-10-29T10:00+01:00"} for email in (APPRENTICE, MENTOR, TUTOR)}
+    again = matching(planned(case, [review], invited=invited), K.REVIEW_INVITATION)
+    assert [(r.key, r.payload, r.due_at) for r in again] == [(r.key, r.payload, r.due_at) for r in updates]

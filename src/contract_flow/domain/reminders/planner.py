@@ -100,9 +100,9 @@ class CaseFacts:
     review_first_within_months: int | None = None
     review_cadence_months: int | None = None
     legal_representative_email: str | None = None
-    #: (review id, email) -> the date and time (ISO, Paris) of the last invitation sent to that person for that
-    #: review: a review moved after it was sent gets an update at once, saying from when to when.
-    invited: Mapping[tuple[int, str], str] = field(default_factory=dict)
+    #: (review id, email) -> {review version: its date and time (ISO, Paris)} of the invitations sent to that
+    #: person for that review: a review moved after one was sent gets an update at once, saying from when to when.
+    invited: Mapping[tuple[int, str], Mapping[int, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -224,15 +224,18 @@ def _search(p: _Plan) -> None:
     if window_end is None or case.state not in (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE):
         return  # from an offer on, the search is no longer at risk of lapsing
     # One countdown per person: 30 days, 7 days, then (the advisor) ended; after a gap, only the latest step.
+    # `window_end` is the day the search lapses (the guard of `lapse`); people read the last day within it, as
+    # the apprentice's page shows it: the messages name that day, and hold until it is over.
+    last_day = window_end - timedelta(days=1)
     series = f"search_window@{window_end.isoformat()}"
     for days in policies.window_days_before:
         p.add(ReminderKind.SEARCH_WINDOW, f"{window_end.isoformat()}-{days}", ("apprentice", "advisor"),
-              window_end - timedelta(days=days), {"window_end": window_end.isoformat()},
-              expires_at=_end_of(window_end), series=series)
+              window_end - timedelta(days=days), {"window_end": last_day.isoformat()},
+              expires_at=_end_of(last_day), series=series)
     if policies.window_advisor_at_end:
-        # True until the case moves on (an offer, a lapse), which re-planning sees.
+        # On the day it lapses; true until the case moves on (an offer, a lapse), which re-planning sees.
         p.add(ReminderKind.SEARCH_WINDOW_ENDED, window_end.isoformat(), ("advisor",), window_end,
-              {"window_end": window_end.isoformat()}, series=series)
+              {"window_end": last_day.isoformat()}, series=series)
 
 
 def _contract(p: _Plan, state: CaseState) -> None:
@@ -354,11 +357,13 @@ def _planned_review(p: _Plan, review: Review) -> None:
     local = review.planned_at.astimezone(PARIS)
     when = local.isoformat(timespec="minutes")
     details = {"review_id": str(review.id), "planned_at": when, "place": review.place,
-               "due": review.due_by.isoformat(), "sequence": str(review.version - 1)}
+               "due": review.due_by.isoformat()}
     scheduled = review.scheduled_at  # None: planned before this was recorded, long enough ago
     for party, email in review.participants.items():
         role = str(party)
-        previous = p.facts.invited.get((review.id or 0, email))
+        sent = p.facts.invited.get((review.id or 0, email), {})
+        earlier = sorted(version for version in sent if version < review.version)
+        previous = sent[earlier[-1]] if earlier else None
         invite_day = local.date() - timedelta(days=policies.review_invite_days_before)
         if previous is None:
             invite_at = p.delivered_at(ReminderKind.REVIEW_INVITATION, _at(invite_day, policies.send_time),
@@ -366,8 +371,10 @@ def _planned_review(p: _Plan, review: Review) -> None:
         else:  # the calendars hold the old date: the update goes at once
             invite_at = scheduled or review.planned_at - timedelta(days=policies.review_invite_days_before)
         sent_from = max(invite_at, scheduled) if scheduled is not None else invite_at
+        # The calendar event's SEQUENCE: how many invitations to this review this person already received.
         data = {"case_id": str(p.case_id), "candidate": p.case.candidate.full_name, "role": role, **details,
-                "update": "yes" if previous is not None else "no", "previous_planned_at": previous or ""}
+                "sequence": str(len(earlier)), "update": "yes" if previous is not None else "no",
+                "previous_planned_at": previous or ""}
         p.copy_legal_representative(role, sent_from.astimezone(PARIS).date(), data)
         for channel in policies.channels:
             # The review's version is in the key: each reschedule is one update, sent once.
@@ -381,7 +388,8 @@ def _planned_review(p: _Plan, review: Review) -> None:
                                        review.planned_at)
             if remind_at - sent_from < timedelta(days=1):
                 continue  # the invitation or the update is this recent: a reminder would say the same again
-            reminder = {key: value for key, value in data.items() if key not in ("update", "previous_planned_at")}
+            reminder = {key: value for key, value in data.items()
+                        if key not in ("update", "previous_planned_at", "sequence")}
             for channel in policies.channels:
                 anchor = f"r{review.id}@{when}-{days}"
                 key = f"{p.case_id}/{ReminderKind.REVIEW_REMINDER}/{anchor}/{role}/{email}/{channel}"
@@ -437,8 +445,9 @@ def _lapsed(p: _Plan) -> None:
         return
     day = moved.astimezone(PARIS).date()
     window_end = p.facts.search_window_end
+    last_day = window_end - timedelta(days=1) if window_end else None  # as people read it (see _search)
     p.add(ReminderKind.CASE_LAPSED, day.isoformat(), ("apprentice", "advisor"), day,
-          {"window_end": window_end.isoformat() if window_end else "", "lapsed_on": day.isoformat()},
+          {"window_end": last_day.isoformat() if last_day else "", "lapsed_on": day.isoformat()},
           at=moved, expires_at=moved + timedelta(days=p.policies.notice_expires_after_days))
 
 
