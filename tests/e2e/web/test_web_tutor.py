@@ -45,9 +45,9 @@ def test_a_tutor_plans_a_review_and_the_invitations_are_planned(site: Site) -> N
     assert answer.status_code == 303
     assert answer.headers["location"] == "/tutor"
     landed = client.get("/tutor")
-    assert "invitations partiront" in landed.text
+    assert "seront invités 14 jours avant" in landed.text
     assert "20/10/2027 14:00" in landed.text
-    assert "invitations partiront" not in client.get("/tutor").text  # shown once
+    assert "seront invités" not in client.get("/tutor").text  # shown once
 
     [planned] = [r for r in list_reviews(site.app, one.case_id) if r.id not in (one.held_review_id,
                                                                                  one.planned_review_id)]
