@@ -115,9 +115,8 @@ class People:
     apprentice: str = "lea.martin@example.org"
 
 
-@pytest.fixture
-def people(app: App) -> People:
-    """The brochure's programme (40 seats, 3 years from 1 September 2026) and one user per role."""
+def brochure_programme_and_people(app: App) -> People:
+    """The brochure's programme (40 seats, 3 years from 1 September 2026) and one user per role, in `app`."""
     add_programme(app, "mecatronique", name="Ingénieur Mécatronique", start_date=date(2026, 9, 1), years=3,
                   seats=40, cfa_code="imt-mines-ales", calendar=MECATRONIQUE, level=7)
     found = People()
@@ -126,6 +125,11 @@ def people(app: App) -> People:
         add_user(app, email, name=email.split("@")[0].replace(".", " ").title(), role=role,
                  cfa_code="imt-mines-ales")
     return found
+
+
+@pytest.fixture
+def people(app: App) -> People:
+    return brochure_programme_and_people(app)
 
 
 #: Bookkeeping any authenticated request writes, refused or not: an API token's last use (at most once a minute).

@@ -37,14 +37,12 @@ from contract_flow.domain.rules import RuleSetError
 from contract_flow.domain.states import CaseState
 from contract_flow.rulefiles import load_reminder_policies
 from contract_flow.services.cases import advance, open_case, set_facts, show
-from contract_flow.services.directory import add_programme, add_user
 from contract_flow.services.importer import import_cases
 from contract_flow.services.inbox import inbox
 from contract_flow.services.reminders import SendReport, ledger, run_once
 from contract_flow.services.reviews import miss_review, plan_review, reschedule_review
 from contract_flow.settings import Settings
-from tests.conftest import People
-from tests.support.calendars import MECATRONIQUE
+from tests.conftest import People, brochure_programme_and_people
 from tests.support.cases import open_candidate, walk
 from tests.support.smtp_sink import SmtpSink
 
@@ -462,13 +460,7 @@ def custom_app(database_url: str, clock: FixedClock, reminders_file: Path) -> Ap
     """An app reading its policies from `reminders_file`, with the brochure's programme and the CFA's people."""
     app = bootstrap(Settings(database_url=database_url, environment="test", reminders_file=reminders_file),
                     clock=clock)
-    add_programme(app, "mecatronique", name="Ingénieur Mécatronique", start_date=date(2026, 9, 1), years=3,
-                  seats=40, cfa_code="imt-mines-ales", calendar=MECATRONIQUE, level=7)
-    found = People()
-    for email, role in ((found.advisor, "advisor"), (found.lead, "programme_lead"), (found.tutor, "tutor"),
-                        (found.mentor, "mentor"), (found.apprentice, "apprentice")):
-        add_user(app, email, name=email.split("@")[0].replace(".", " ").title(), role=role,
-                 cfa_code="imt-mines-ales")
+    brochure_programme_and_people(app)
     return app
 
 
