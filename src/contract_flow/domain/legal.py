@@ -422,14 +422,15 @@ class LegalRules:
         """L6222-18-2: after a break the CFA keeps the apprentice in training for up to 6 months."""
         return search_after_break_end(self.ruleset, broken_on).due
 
-    def pay_schedule(self, case: Case) -> list[PayPeriod]:
-        """D6222-26 over the contract, to its end, with D6222-28-1 and D6222-29 when they apply."""
+    def pay_schedule(self, case: Case, *, smc: Decimal | None = None) -> list[PayPeriod]:
+        """D6222-26 over the contract, to its end, with D6222-28-1 and D6222-29 when they apply; `smc`, the
+        collective agreement's minimum, is the reference from 21 when higher than the SMIC."""
         start = case.contract.start_date
         assert start is not None
         previous, _ = self.previous_contract(case)
         frame = self._contract_frame(case)
         years = frame.pop("years", None)
-        return pay_schedule(self.ruleset, case.candidate.birth_date, start, years, **frame,
+        return pay_schedule(self.ruleset, case.candidate.birth_date, start, years, **frame, smc=smc,
                             previous_contract=previous)
 
     def deadlines(self, case: Case) -> Deadlines:
