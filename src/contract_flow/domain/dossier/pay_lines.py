@@ -54,10 +54,11 @@ def legal_lines(rules: LegalRules, case: Case, *, smc: Decimal | None = None) ->
         band = next(band for band in grid.bands if band.name == period.age_band)
         smic = rules.ruleset.smic.on(period.start)
         reference_amount = smc if period.reference == "SMC" and smc is not None else smic.monthly_gross
+        percent = period.percent.quantize(_HUNDREDTH)  # in hundredths, as the form's rates are
         sources = (band.source, smic.source) + ((period.minimum_rule,) if period.minimum_rule != "D6222-26" else ())
         found.append(LegalLine(
-            PayLine(contract_year=period.contract_year, start=period.start, end=period.end, rate=period.percent,
-                    minimum_rate=period.percent, reference=period.reference, monthly_gross=minimum),
+            PayLine(contract_year=period.contract_year, start=period.start, end=period.end, rate=percent,
+                    minimum_rate=percent, reference=period.reference, monthly_gross=minimum),
             period.age_band, reference_amount, sources))
     return tuple(found)
 
