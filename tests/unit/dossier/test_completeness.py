@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from contract_flow.domain.dossier import (
     Dossier,
     Mentor,
@@ -96,3 +98,10 @@ def test_a_pay_line_of_the_smc_needs_the_smc() -> None:
     dossier = complete_dossier(pay={"1.reference": "SMC"})
     assert fields(missing_in(dossier)) == ["contract.smc"]
     assert missing_in(complete_dossier(pay={"1.reference": "SMC"}, contract={"smc": "2500.00"})) == []
+
+
+def test_a_section_given_for_another_is_a_programming_error() -> None:
+    with pytest.raises(TypeError):
+        missing(Section.CONTRACT, parse_employer(EMPLOYER))
+    with pytest.raises(TypeError):
+        missing(Section.PAY, (Mentor(),))

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from contract_flow.domain.errors import InvalidInput
 
-LANGUAGES = ("fr", "en")
-
 
 @dataclass(frozen=True)
 class Label:

@@ -87,8 +87,8 @@ def _contract(contract: ContractSection) -> list[tuple[str, str]]:
 def missing(section: Section | str, value: SectionValue) -> list[Missing]:
     """What `value`, the section `section` of a dossier, lacks, in the form's order."""
     found = section_named(section)
-    if found is Section.MENTORS or found is Section.PAY:
-        assert isinstance(value, tuple)
+    Dossier().with_section(found, value)  # TypeError for a value that is not of this section (a caller's bug)
+    if isinstance(value, tuple):
         # the first mentor and the first pay line are required; each one given is required whole
         items: tuple[object, ...] = value or ((Mentor() if found is Section.MENTORS else PayLine()),)
         return [absent for number, item in enumerate(items, start=1)

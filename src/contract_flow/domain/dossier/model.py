@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from contract_flow.domain.dossier.codes import AMENDMENTS, PRIVATE_EMPLOYER_TYPES
+from contract_flow.domain.dossier.codes import AMENDMENTS
 
 
 class Section(StrEnum):
@@ -56,12 +56,6 @@ class Employer:
     idcc_name: str | None = None
     naf_code: str | None = None  # "28.99B"
     opco: str | None = None
-
-    @property
-    def is_private(self) -> bool | None:
-        if self.public is not None:
-            return not self.public
-        return None if self.employer_type is None else self.employer_type in PRIVATE_EMPLOYER_TYPES
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,6 @@ class Reader:
             return value
         raise InvalidInput(self.name(key), f"expected text, not {type(value).__name__}")
 
-    def given(self, *keys: str) -> bool:
-        return any(self.raw(key) is not None for key in keys)
-
     def text(self, key: str, max_length: int = 200) -> str | None:
         value = self.raw(key)
         return None if value is None else values.parse_text(self.name(key), self._string(key, value), max_length)
