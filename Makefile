@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/api.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/login_flood.py
+	$(BIN)/python bench/dossier.py
 
 diagram: $(STAMP)
 	$(BIN)/contract-flow diagram --markdown > docs/state-chart.md
