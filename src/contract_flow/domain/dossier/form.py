@@ -44,13 +44,18 @@ def _f(key: str, fr: str, en: str, required: bool = True, codes: CodeList | None
     return FormField(key, Label(fr, en), required, codes)
 
 
-def _address(prefix: str, required: bool = True) -> tuple[FormField, ...]:
+_ADDRESS = Label("Adresse", "Address")
+
+
+def _address(prefix: str, whose: Label = _ADDRESS, required: bool = True) -> tuple[FormField, ...]:
+    """An address's boxes, each label naming whose address it is: a section may hold two (the apprentice's and
+    the legal representative's), and a label is also read alone (the PDF's rows, a page's error)."""
     return (
-        _f(f"{prefix}.number", "N° et indice de répétition", "Number", False),
-        _f(f"{prefix}.street", "Voie", "Street", required),
-        _f(f"{prefix}.complement", "Complément", "Complement", False),
-        _f(f"{prefix}.postcode", "Code postal", "Postcode", required),
-        _f(f"{prefix}.town", "Commune", "Town", required),
+        _f(f"{prefix}.number", f"{whose.fr} : n° et indice de répétition", f"{whose.en}: number", False),
+        _f(f"{prefix}.street", f"{whose.fr} : voie", f"{whose.en}: street", required),
+        _f(f"{prefix}.complement", f"{whose.fr} : complément", f"{whose.en}: complement", False),
+        _f(f"{prefix}.postcode", f"{whose.fr} : code postal", f"{whose.en}: postcode", required),
+        _f(f"{prefix}.town", f"{whose.fr} : commune", f"{whose.en}: town", required),
     )
 
 
@@ -103,7 +108,8 @@ APPRENTICE_FIELDS = (
     # required for a non-emancipated minor (completeness says so)
     _f("legal_representative.name", "Représentant légal : nom et prénom", "Legal representative: name", False),
     _f("legal_representative.email", "Représentant légal : courriel", "Legal representative: email", False),
-    *_address("legal_representative.address", required=False),
+    *_address("legal_representative.address", Label("Adresse du représentant légal", "Legal representative's address"),
+              required=False),
 )
 
 MENTOR_FIELDS = (
@@ -164,11 +170,12 @@ TRAINING_FIELDS = (
     _f("cfa_siret", "N° SIRET du CFA responsable", "SIRET of the CFA"),
     _f("cfa_uai", "N° UAI du CFA", "UAI of the CFA"),
     _f("cfa_name", "Dénomination du CFA responsable", "Name of the CFA"),
-    *_address("cfa_address", required=False),
+    *_address("cfa_address", Label("Adresse du CFA", "Address of the CFA"), required=False),
     _f("place_siret", "Lieu principal de formation : SIRET", "Main training place: SIRET", False),
     _f("place_uai", "Lieu principal de formation : UAI", "Main training place: UAI", False),
     _f("place_name", "Lieu principal de formation : dénomination", "Main training place: name", False),
-    *_address("place_address", required=False),
+    *_address("place_address", Label("Adresse du lieu principal de formation", "Main training place's address"),
+              required=False),
     _f("rncp_code", "Code RNCP", "RNCP code"),
     _f("diploma_code", "Code diplôme", "Diploma code"),
     _f("title", "Intitulé précis du diplôme ou titre visé", "Exact title of the diploma or title"),
