@@ -39,6 +39,8 @@ from contract_flow.jsonable import jsonable
 
 FORM_NAME = Label("CERFA FA13 n° 10103*14", "CERFA FA13 no. 10103*14")
 TITLE = Label(f"Contrat d'apprentissage — {FORM_NAME.fr}", f"Apprenticeship contract — {FORM_NAME.en}")
+#: What an empty box reads.
+NOT_FILLED = Label("non renseigné", "not filled in")
 #: The name of each numbered block of the sections holding several items.
 MENTOR_BLOCK = Label("Maître d'apprentissage", "Mentor")
 PAY_BLOCK = Label("Rémunération, ligne", "Pay, line")
@@ -61,7 +63,8 @@ def dossier_document(dossier: Dossier, *, case_id: int, candidate: str, version:
                                     _written(spec, _value(item, spec.key), language)) for spec in FORM[section]]
             sections.append(DocumentSection(title, fields))
     subtitle = _subtitle(case_id, candidate, version, signed_on, language)
-    return Document(TITLE.in_language(language), subtitle, sections, footer=_footer(case_id, language))
+    return Document(TITLE.in_language(language), subtitle, sections, footer=_footer(case_id, language),
+                    not_filled=NOT_FILLED.in_language(language))
 
 
 def _blocks(dossier: Dossier, section: Section, language: str) -> list[tuple[str, object]]:

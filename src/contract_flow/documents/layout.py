@@ -163,10 +163,10 @@ def _height(label_lines: int, value_lines: int) -> float:
     return max(label_lines, value_lines) * FIELD.leading + 2 * PADDING
 
 
-def _row(item: DocumentField) -> _Row:
+def _row(item: DocumentField, not_filled: str = NOT_FILLED) -> _Row:
     label = wrap(item.label, FIELD, LABEL_WIDTH - 2 * INSET)
     if item.is_empty:
-        return _Row(label, (NOT_FILLED,), empty=True)
+        return _Row(label, (not_filled,), empty=True)
     return _Row(label, wrap(item.value or "", FIELD, VALUE_WIDTH - 2 * INSET, remember=False), empty=False)
 
 
@@ -204,8 +204,8 @@ class _Paginator:
         self._text(MARGIN + INSET, self.y - PADDING, lines, HEADING)
         self.y -= height + ROW_GAP
 
-    def section(self, section: DocumentSection) -> None:
-        rows = [_row(item) for item in section.fields]
+    def section(self, section: DocumentSection, not_filled: str = NOT_FILLED) -> None:
+        rows = [_row(item, not_filled) for item in section.fields]
         # a heading is never left alone at the bottom of a page: its first row goes with it (its first line, when
         # that row is taller than a page and will be split anyway)
         first = 0.0
@@ -268,7 +268,7 @@ def paginate(document: Document) -> list[Page]:
     footer_rule = MARGIN - 12 + max(len(footer), 1) * FOOTER.leading + 4
     paginator = _Paginator(top=header_rule - 10, bottom=footer_rule + 8)
     for section in document.sections:
-        paginator.section(section)
+        paginator.section(section, document.not_filled)
     pages = paginator.pages
     for number, body in enumerate(pages, start=1):
         top = PAGE_HEIGHT - MARGIN

@@ -38,3 +38,5 @@ class Document:
     subtitle: str
     sections: Sequence[DocumentSection]
     footer: str = ""
+    #: What an empty box reads, in the document's language.
+    not_filled: str = "non renseigné"

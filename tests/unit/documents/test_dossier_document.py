@@ -53,7 +53,7 @@ def rows_in_order(document: Document) -> list[tuple[str, str]]:
     for section in document.sections:
         expected.append((section.title, flat(section.title)))
         for item in section.fields:
-            value = NOT_FILLED if item.is_empty else item.value or ""
+            value = document.not_filled if item.is_empty else item.value or ""
             expected.append((section.title, flat(f"{item.label} {value}")))
     return expected
 
@@ -172,6 +172,10 @@ def test_an_empty_dossier_shows_every_field_of_the_form_not_filled() -> None:
     found_pages(pdf, rows_in_order(document))
     fields = sum(len(specs) for specs in FORM.values())
     assert flat(" ".join(pages_text(pdf))).count(NOT_FILLED) == fields
+    english = dossier_document(Dossier(), case_id=12, candidate="Noé Çelik", version=None, signed_on=None,
+                               language="en")
+    text = flat(" ".join(pages_text(render_pdf(english))))
+    assert (text.count("not filled in"), text.count(NOT_FILLED)) == (fields, 0)
 
 
 def test_a_draft_version_and_an_unknown_language() -> None:
