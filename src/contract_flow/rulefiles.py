@@ -1,4 +1,5 @@
-"""Reading the rule files: `rules/fr.toml`, `programmes/<code>.toml` and `reminders.toml`.
+"""Reading the rule files: `rules/fr.toml`, `programmes/<code>.toml` (its calendar, its dossier training) and
+`reminders.toml`.
 
 Where they are (the package's `configs/`, or a site's `CONTRACT_FLOW_CONFIG_DIR`) is `contract_flow.configfiles`.
 
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from contract_flow import configfiles
+from contract_flow.domain.dossier import Training, parse_training
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.reminders import ReminderPolicies, parse_policies
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSet, RuleSetError, parse_calendar, parse_ruleset
@@ -81,6 +83,39 @@ def load_programme_calendar(code_or_path: str | Path) -> ProgrammeCalendar:
     if isinstance(code_or_path, str) and _PROGRAMME_CODE.fullmatch(code_or_path):
         return _programme_calendar(code_or_path)
     return _parse_file(Path(code_or_path), parse_calendar)
+
+
+def _flat(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    """`{"cfa_address": {"town": "Alès"}}` (a TOML sub-table) -> `{"cfa_address.town": "Alès"}`, the dossier's keys."""
+    found: dict[str, object] = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            found.update(_flat(value, f"{prefix}{key}."))
+        else:
+            found[f"{prefix}{key}"] = value
+    return found
+
+
+@lru_cache(maxsize=32)
+def _training_in(path: Path) -> Training | None:
+    table = read_toml(path).get("training")
+    if table is None:
+        return None
+    if not isinstance(table, Mapping):
+        raise RuleSetError(f"{path}: training: a table of the dossier's training fields ([training])")
+    try:
+        return parse_training(_flat(table))
+    except InvalidInput as error:  # its field is already "training.<key>"
+        raise RuleSetError(f"{path}: {error}") from None
+
+
+def load_programme_training(code: str) -> Training | None:
+    """The training section of the dossier as `programmes/<code>.toml` gives it (its `[training]` table: the CFA's
+    SIRET, UAI, name and address, the diploma's RNCP and diploma codes, title, type and hours), the site's file
+    first; None when the programme has no file or the file no `[training]`. A wrong value is refused naming the
+    file and the field."""
+    path = configfiles.programme_file(code) if _PROGRAMME_CODE.fullmatch(code) else None
+    return None if path is None else _training_in(path)
 
 
 def load_reminder_policies(path: Path | str) -> ReminderPolicies:

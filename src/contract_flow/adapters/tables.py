@@ -333,6 +333,24 @@ class EventRecord(SQLModel, table=True):
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
 
 
+class DossierSectionRecord(SQLModel, table=True):
+    """One section of a case's contract dossier (CERFA FA13), saved on its own with its own version (optimistic
+    lock): `data` is what people changed from the pre-fill, as `domain.dossier.section_data` texts by key ("" for
+    a value they emptied); the values the case itself holds (contract dates, employer, mentor, pay, hours) are not
+    kept here but on the case (services/dossier.py)."""
+
+    __tablename__ = "dossier_section"
+    __table_args__ = (sa.UniqueConstraint("case_id", "section", name="uq_dossier_section_case_id_section"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id")
+    section: str = Field(max_length=20)
+    data: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    version: int = 1
+    updated_at: datetime = Field(sa_column=_aware())
+    updated_by: str = Field(max_length=254)
+
+
 class ImportJob(SQLModel, table=True):
     """A CSV import too large for one request, run by a worker: its file until it is done, its progress (rows
     processed of total) and its report, per row: imported (the case), already there (the case), refused (field,
@@ -373,4 +391,5 @@ inbox_table = InboxMessage.__table__  # type: ignore[attr-defined]
 token_table = ApiToken.__table__  # type: ignore[attr-defined]
 login_failure_table = LoginFailure.__table__  # type: ignore[attr-defined]
 import_job_table = ImportJob.__table__  # type: ignore[attr-defined]
+dossier_section_table = DossierSectionRecord.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from contract_flow.adapters.db import is_sqlite
+from contract_flow.adapters.dossiers import DossierRepository
 from contract_flow.adapters.ledger import Ledger
 from contract_flow.adapters.repository import CaseRepository, PersonRepository
 from contract_flow.adapters.reviews import ReviewRepository
@@ -110,6 +111,10 @@ class UnitOfWork:
     @property
     def ledger(self) -> Ledger:
         return Ledger(self.connection, self._cursor)
+
+    @property
+    def dossiers(self) -> DossierRepository:
+        return DossierRepository(self.connection)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
