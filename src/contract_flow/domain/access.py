@@ -8,6 +8,8 @@
   own CFA whose candidate email is theirs (a case opened elsewhere with their email, or another case of the same
   person, is not shown to them: the link, set by the CFA, is what says which case is theirs);
 - the system: the engine's own moves and the CLI's explicit operator mode (trusted batch jobs).
+The contract dossier (CERFA FA13) is read by the case's staff, mentor and apprentice; staff fill every section, the
+mentor the employer's and the mentors', the apprentice their own (`authorize_section`).
 A case outside one's scope is refused exactly as a case that does not exist (`OutOfScope`, a `NotFound`); a case in
 scope but an action not for one's role is `Forbidden`. Every entrypoint meets this policy in the use cases; lists
 apply the same scope as SQL (services/access.py).
@@ -18,6 +20,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from contract_flow.domain.case import Actor, Case, Part, Role
+from contract_flow.domain.dossier.model import Section
 from contract_flow.domain.errors import Forbidden, OutOfScope
 from contract_flow.domain.states import CaseState
 
@@ -39,10 +42,15 @@ class Action(StrEnum):
     RESCHEDULE_REVIEW = "reschedule_review"
     CANCEL_REVIEW = "cancel_review"
     ACKNOWLEDGE_REVIEW = "acknowledge_review"
+    READ_DOSSIER = "read_dossier"
+    EDIT_DOSSIER_SECTION = "edit_dossier_section"
 
 
 #: The roles each action is for, and how a refusal names the action.
 _ORGANISERS = frozenset({Role.TUTOR, *STAFF})
+#: The contract dossier is read by those who sign it or prepare it: the CFA's staff, the mentor (for the
+#: employer), the apprentice.
+_SIGNATORIES = frozenset({Role.MENTOR, Role.APPRENTICE, *STAFF})
 RULES: dict[Action, tuple[frozenset[Role], str]] = {
     Action.READ: (frozenset(Role), "reading a case"),
     Action.READ_LEDGER: (STAFF, "the reminder ledger"),
@@ -55,7 +63,34 @@ RULES: dict[Action, tuple[frozenset[Role], str]] = {
     Action.RESCHEDULE_REVIEW: (_ORGANISERS, "rescheduling a review"),
     Action.CANCEL_REVIEW: (_ORGANISERS, "cancelling a review"),
     Action.ACKNOWLEDGE_REVIEW: (frozenset({Role.APPRENTICE, Role.MENTOR, Role.TUTOR}), "acknowledging a review"),
+    Action.READ_DOSSIER: (_SIGNATORIES, "reading the contract dossier"),
+    Action.EDIT_DOSSIER_SECTION: (_SIGNATORIES, "filling in the contract dossier"),
 }
+
+#: The sections of the contract dossier (CERFA FA13) each role fills, beside CFA staff who fill or correct all of
+#: them (issue 14: "filled by the people who know it"): the mentor the employer's and the mentors' of their own
+#: case, the apprentice their own identity. Whose case it is, is `sees`'.
+DOSSIER_SECTIONS_BY_ROLE: dict[Role, frozenset[Section]] = {
+    Role.MENTOR: frozenset({Section.EMPLOYER, Section.MENTORS}),
+    Role.APPRENTICE: frozenset({Section.APPRENTICE}),
+}
+
+
+def may_edit_section(actor: Actor, section: Section) -> bool:
+    """Whether the actor's role fills this section of the dossier (the case being theirs to see aside)."""
+    if actor.role is Role.SYSTEM or actor.role in STAFF:
+        return True
+    return section in DOSSIER_SECTIONS_BY_ROLE.get(actor.role, frozenset())
+
+
+def authorize_section(actor: Actor, case: Case, section: Section) -> None:
+    """`authorize` for filling one section of the case's dossier: out of scope first, then the role's sections."""
+    authorize(actor, Action.EDIT_DOSSIER_SECTION, case)
+    if not may_edit_section(actor, section):
+        whose = sorted(role.value.replace("_", " ") for role, sections in DOSSIER_SECTIONS_BY_ROLE.items()
+                       if section in sections)
+        raise Forbidden(f"the dossier's {section} section", actor.role.value,
+                        " or ".join(["CFA staff", *whose]))
 
 
 def parts_to_judge(actor: Actor) -> frozenset[Part]:

@@ -1,4 +1,5 @@
-"""A case as programs read it (the CLI's --json, the HTTP API) and as people read it in a terminal (Rich)."""
+"""A case and its contract dossier as programs read them (the CLI's --json, the HTTP API) and as people read them
+in a terminal (Rich)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from contract_flow.domain.case import Case
+from contract_flow.domain.dossier import FORM, SECTION_LABELS, Label, Section, dossier_data
+from contract_flow.domain.dossier.form import form_field
 from contract_flow.domain.states import step_number
 
 if TYPE_CHECKING:
     from contract_flow.services.cases import CaseView  # the shape of `show`'s answer, not the use case
+    from contract_flow.services.dossier import DossierView  # the shape of `show_dossier`'s answer
 
 
 def case_facts(case: Case) -> dict[str, Any]:
@@ -50,3 +54,69 @@ def case_as_dict(view: CaseView) -> dict[str, Any]:
         "blocked": {trigger.value: reasons for trigger, reasons in view.blocked.items() if reasons},
         "history": [asdict(event) for event in view.history],
     }
+
+
+#: The form the dossier is (the State's contract of apprenticeship).
+FORM_NAME = "CERFA FA13 n° 10103*14"
+#: What one item of the numbered sections is called ("Maître d'apprentissage 2 : Prénom").
+ITEM_LABELS = {Section.MENTORS: Label("Maître d'apprentissage", "Mentor"),
+               Section.PAY: Label("Ligne de rémunération", "Pay line")}
+
+
+def field_label(section: Section, key: str, language: str = "fr") -> str:
+    """The form's label of a field of `section` ("1.last_name" of the mentors: "Maître d'apprentissage 1 : Nom
+    de naissance"), in `language`."""
+    item = ITEM_LABELS.get(section)
+    if item is None:
+        return form_field(section, key).label.in_language(language)
+    number, _, rest = key.partition(".")
+    separator = " : " if language == "fr" else ": "  # French puts a space before the colon
+    return f"{item.in_language(language)} {number}{separator}{form_field(section, rest).label.in_language(language)}"
+
+
+def field_name_label(field: str, language: str = "fr") -> str:
+    """The label of a field named as refusals name it ("mentors.1.email", "contract.start_date"); the name itself
+    when it is no field of the form (a refusal about the dossier as a whole)."""
+    section, _, key = field.partition(".")
+    try:
+        return field_label(Section(section), key, language)
+    except (ValueError, StopIteration):
+        return field
+
+
+def dossier_as_dict(view: DossierView, language: str = "fr", section: Section | None = None) -> dict[str, Any]:
+    """The dossier as `dossier show --json` and the API give it: each section's data (codes stay codes), version,
+    last save, labels in `language`, what it lacks and which of its keys are the case's; every refusal."""
+    chosen = [section] if section is not None else list(Section)
+    return {
+        "case_id": view.case_id, "case_version": view.case_version, "state": view.state, "form": FORM_NAME,
+        "complete": view.complete, "lawful": view.lawful, "signable": view.signable,
+        "sections": {
+            name.value: {
+                "label": SECTION_LABELS[name].in_language(language),
+                "version": part.version, "updated_at": part.updated_at, "updated_by": part.updated_by,
+                "editable": part.editable, "data": dict(part.data),
+                "labels": {key: field_label(name, key, language) for key in part.data},
+                "missing": [{"field": absent.field, "label": absent.label.in_language(language), "why": absent.why}
+                            for absent in part.missing],
+                "from_case": sorted(part.from_case), "read_only": sorted(part.read_only),
+            } for name, part in view.sections.items() if name in chosen},
+        "refusals": [{"field": refusal.field, "label": field_name_label(refusal.field, language),
+                      "reason": refusal.reason, "article": refusal.article} for refusal in view.refusals],
+    }
+
+
+def dossier_document(view: DossierView) -> dict[str, Any]:
+    """The dossier as data (`dossier json`): each section's values as `domain.dossier.section_data` texts by key,
+    and the version each section is at (0: the pre-fill, never saved)."""
+    return {"form": FORM_NAME, "case_id": view.case_id, "case_version": view.case_version,
+            "versions": {name.value: part.version for name, part in view.sections.items()},
+            "sections": dossier_data(view.dossier)}
+
+
+def form_keys(section: Section, count: int = 1) -> list[str]:
+    """Every key of `section` in the form's order (of `count` items for the mentors and the pay lines)."""
+    keys = [spec.key for spec in FORM[section]]
+    if section not in ITEM_LABELS:
+        return keys
+    return [f"{number}.{key}" for number in range(1, max(count, 1) + 1) for key in keys]

@@ -1,0 +1,186 @@
+"""The contract dossier of a case as it stands, and every reason it may not be signed: a shared part of the use
+cases (services/dossier.py fills it; services/common.py's transition context hands its refusals to the `sign`
+guard), not a use case.
+
+The dossier is the pre-fill (`domain.dossier.from_case`: the case's facts, the pay lines the rules compute, the
+programme's training from `programmes/<code>.toml`) overlaid, key by key, by what people saved (each section's
+changes, "" for a value they emptied), and the values the case holds always taken from the case (`CASE_FACTS`,
+`CANDIDATE`): they have one source of truth, the case (see services/dossier.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from contract_flow.adapters.dossiers import StoredSection
+from contract_flow.domain.case import Case
+from contract_flow.domain.dossier import (
+    Dossier,
+    MentorLoad,
+    Refusal,
+    Section,
+    SectionValue,
+    check,
+    from_case,
+    missing_in,
+    parse_section,
+    section_data,
+)
+from contract_flow.domain.dossier.codes import EXTENSION_AFTER_FAILED_EXAM
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.states import CONTRACT_STATES
+from contract_flow.rulefiles import load_programme_training
+
+if TYPE_CHECKING:
+    from contract_flow.domain.legal import LegalRules
+    from contract_flow.services.unit_of_work import UnitOfWork
+
+#: The dossier's fields the case holds as facts, and the fact each is (`contract-flow case facts`): a change in
+#: the dossier is written to the case in the same unit of work, and the dossier always shows the case's value.
+CASE_FACTS: Mapping[tuple[Section, str], str] = {
+    (Section.EMPLOYER, "siret"): "contract.employer_siret",
+    (Section.EMPLOYER, "name"): "contract.employer_name",
+    (Section.EMPLOYER, "email"): "contract.employer_email",
+    (Section.MENTORS, "1.email"): "contract.mentor_email",
+    (Section.CONTRACT, "signature_date"): "contract.signature_date",
+    (Section.CONTRACT, "signature_place"): "contract.signature_place",
+    (Section.CONTRACT, "start_date"): "contract.start_date",
+    (Section.CONTRACT, "end_date"): "contract.end_date",
+    (Section.CONTRACT, "practical_training_start"): "contract.practical_training_start",
+    (Section.CONTRACT, "hiring_pay"): "contract.gross_monthly_pay",
+    (Section.APPRENTICE, "legal_representative.email"): "legal_representative",
+}
+#: Two fields of the form that are one fact of the case: the first mentor's names (the case keeps the full name,
+#: the dossier how it splits into first and last names), the weekly hours and minutes (the case keeps hours).
+MENTOR_NAMES = ("1.first_name", "1.last_name")
+MENTOR_NAME_FACT = "contract.mentor_name"
+WEEKLY_TIME = ("weekly_hours", "weekly_minutes")
+WEEKLY_HOURS_FACT = "contract.weekly_hours"
+#: The apprentice's identity as the case was opened with it: read from the case, changed there (`case set
+#: candidate.*`), since it says who the person is (their email opens the case to them, the eligibility rests on the
+#: birth date) and has checks of its own (an email of another user is refused).
+CANDIDATE: Mapping[str, str] = {"first_name": "candidate.first_name", "last_name": "candidate.last_name",
+                                "birth_date": "candidate.birth_date", "email": "candidate.email"}
+#: A value saved that no longer agrees with the case (its dates changed since): why it is refused.
+AGREEMENT = "the dossier's values agree with each other and with the case: correct this field"
+
+
+def case_keys(section: Section) -> frozenset[str]:
+    """The keys of `section` whose values are the case's (written through, or read only)."""
+    keys = {key for (owner, key) in CASE_FACTS if owner is section}
+    if section is Section.MENTORS:
+        keys.update(MENTOR_NAMES)
+    elif section is Section.CONTRACT:
+        keys.update(WEEKLY_TIME)
+    elif section is Section.APPRENTICE:
+        keys.update(CANDIDATE)
+    return frozenset(keys)
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The dossier, each section's pre-fill (`base`, as data) and stored changes, and the values saved that no
+    longer agree with the case (each refused naming its field, and left out)."""
+
+    dossier: Dossier
+    base: Mapping[Section, Mapping[str, str]]
+    stored: Mapping[Section, StoredSection]
+    conflicts: tuple[Refusal, ...]
+
+
+def _joined(first: str | None, last: str | None) -> str:
+    return " ".join(" ".join(part.split()) for part in (first, last) if part)
+
+
+def overlay(section: Section, base: Mapping[str, str], saved: Mapping[str, str], case: Case) -> dict[str, str]:
+    """The section's data: the pre-fill `base`, what was `saved` over it ("" empties), the case's values on top."""
+    merged = {**base, **saved}
+    held = case_keys(section) - set(MENTOR_NAMES)
+    for key in held:
+        merged.pop(key, None)
+        if key in base:
+            merged[key] = base[key]
+    if section is Section.MENTORS:
+        # the names as saved, unless the case's mentor changed since (`case set contract.mentor_name=...`)
+        named = case.contract.mentor_name
+        if named is not None and _joined(merged.get(MENTOR_NAMES[0]), merged.get(MENTOR_NAMES[1])) != _joined(
+                named, None):
+            for key in MENTOR_NAMES:
+                merged.pop(key, None)
+                if key in base:
+                    merged[key] = base[key]
+    return {key: value for key, value in merged.items() if value.strip()}
+
+
+def _parse(section: Section, data: dict[str, str], base: Mapping[str, str]) -> tuple[SectionValue, list[Refusal]]:
+    """The section; a saved value that the case's values now contradict is left out and refused, naming it."""
+    found: list[Refusal] = []
+    while True:
+        try:
+            return parse_section(section, data), found
+        except InvalidInput as problem:
+            found.append(Refusal(problem.field, problem.rule, AGREEMENT))
+            key = problem.field.removeprefix(f"{section.value}.")
+            if key not in data:
+                return parse_section(section, base), found
+            del data[key]
+
+
+def assemble(uow: UnitOfWork, case: Case, rules: LegalRules) -> Assembled:
+    """The case's dossier (its contract part loaded)."""
+    assert case.id is not None
+    prefill = from_case(case, load_programme_training(case.programme.code), rules=rules)
+    stored = uow.dossiers.get_all(case.id)
+    dossier, bases, conflicts = Dossier(), {}, []
+    for section in Section:
+        base = section_data(section, prefill.section(section))
+        saved = stored.get(section)
+        value, refused = _parse(section, overlay(section, base, saved.data if saved else {}, case), base)
+        dossier = dossier.with_section(section, value)
+        bases[section] = base
+        conflicts += refused
+    return Assembled(dossier, bases, stored, tuple(conflicts))
+
+
+def mentor_loads(uow: UnitOfWork, case: Case, dossier: Dossier) -> dict[str, MentorLoad]:
+    """How many apprentices each of the dossier's mentors already follows in the CFA's other running contracts
+    (signed, in trial or active) that are not over by this contract's start, and how many of those repeat after a
+    failed exam (R6223-6): the mentor each case names, and a second mentor its dossier names."""
+    assert case.id is not None
+    emails = {mentor.email.lower() for mentor in dossier.mentors if mentor.email}
+    if not emails:
+        return {}
+    start = dossier.contract.start_date
+    loads: dict[str, MentorLoad] = {}
+    for other in uow.dossiers.running_contracts(case.programme.cfa_code, CONTRACT_STATES, other_than=case.id):
+        if start is not None and other.end_date is not None and other.end_date < start:
+            continue
+        mentors = {email.lower() for email in (other.mentor_email,
+                                                other.sections.get(Section.MENTORS, {}).get("2.email")) if email}
+        repeats = other.sections.get(Section.CONTRACT, {}).get("contract_type") == EXTENSION_AFTER_FAILED_EXAM
+        for email in mentors & emails:
+            load = loads.get(email, MentorLoad(0))
+            loads[email] = MentorLoad(load.apprentices + 1, load.repeating + (1 if repeats else 0))
+    return loads
+
+
+def refusals_of(uow: UnitOfWork, case: Case, rules: LegalRules, assembled: Assembled) -> list[Refusal]:
+    """Every reason the dossier may not be signed, each naming the field and the article: the values that no
+    longer agree first, then `check`'s (what is missing, then the law's checks at signature)."""
+    found = list(assembled.conflicts)
+    named = {refusal.field for refusal in found}
+    checked = check(assembled.dossier, case, rules, mentor_loads=mentor_loads(uow, case, assembled.dossier))
+    return found + [refusal for refusal in checked if refusal.field not in named]
+
+
+def dossier_refusals(uow: UnitOfWork, case: Case, rules: LegalRules) -> list[Refusal]:
+    """What stops the case's dossier from being signed now (empty: complete and lawful)."""
+    return refusals_of(uow, case, rules, assemble(uow, case, rules))
+
+
+def missing_refusals(dossier: Dossier) -> frozenset[Refusal]:
+    """The refusals `check` gives for what is missing (the others are the law's)."""
+    return frozenset(Refusal(absent.field, f"{absent.label.en} is missing", absent.why)
+                     for absent in missing_in(dossier))
