@@ -59,6 +59,7 @@ from contract_flow.services.reviews import log_review, plan_review  # noqa: E402
 from contract_flow.services.schema import upgrade  # noqa: E402
 from contract_flow.settings import Settings  # noqa: E402
 from tests.support.cases import PATH, STATES  # noqa: E402
+from tests.support.dossier import fill_dossier  # noqa: E402
 
 BUDGET_MS = 300.0
 CFA = "imt-mines-ales"
@@ -72,6 +73,13 @@ SPREAD = (("reflect", 25), ("apply", 35), ("convince", 25), ("position", 15), ("
           ("trial", 65), ("withdrawn", 10))
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PARIS_AFTERNOON = timedelta(hours=13)
+
+
+def mentor_of(signed_before: int, number: int) -> dict[str, str]:
+    """Marie Maître mentors the first two contracts, the most R6223-6 allows; each other one has its own mentor."""
+    if signed_before < 2:  # R6223-6: two apprentices at a time
+        return {"contract.mentor_name": "Marie Maître", "contract.mentor_email": MENTOR}
+    return {"contract.mentor_name": f"Maître N{number}", "contract.mentor_email": f"maitre{number}@industrie.example"}
 
 
 def services(url: str, clock: FixedClock) -> App:
@@ -104,9 +112,14 @@ def build_template(app: App, clock: FixedClock) -> Template:
             if state == "withdrawn":
                 advance(app, case_id, "withdraw", actor_email=ADVISOR, reason="une école d'ingénieurs")
             else:
-                for trigger, facts in PATH[: STATES.index(target)]:
+                for trigger, path_facts in PATH[: STATES.index(target)]:
+                    facts = path_facts
+                    if trigger == "sign":
+                        facts = {**path_facts, **mentor_of(len(cases.get("trial", [])), number)}
                     if facts:
                         set_facts(app, case_id, facts, actor_email=ADVISOR)
+                    if trigger == "sign":  # refused until the contract dossier is complete and lawful
+                        fill_dossier(app, case_id, advisor=ADVISOR)
                     advance(app, case_id, trigger, actor_email=LEAD if trigger == "validate" else ADVISOR)
             if target == "trial":
                 set_facts(app, case_id, {"tutor": TUTOR}, actor_email=ADVISOR)
@@ -116,7 +129,7 @@ def build_template(app: App, clock: FixedClock) -> Template:
     # The autumn: absences in the trial, the first reviews held and logged, the next ones planned, reminders sent.
     clock.set(datetime(2026, 9, 21, 8, tzinfo=UTC))
     for case_id in cases["trial"][:10]:
-        record_absence(app, case_id, date(2026, 9, 22), date(2026, 9, 24), actor_email=MENTOR, reason="malade")
+        record_absence(app, case_id, date(2026, 9, 22), date(2026, 9, 24), actor_email=ADVISOR, reason="malade")
     run_once(app, datetime(2026, 10, 6, 8, tzinfo=UTC))
     held = planned = 0
     for case_id in cases["trial"]:

@@ -23,6 +23,7 @@ from contract_flow.services.reminders import ledger
 from tests.conftest import People, snapshot
 from tests.support.calendars import BROCHURE_FILE, OTHER_CFA_TOML
 from tests.support.cases import PATH, open_candidate, walk
+from tests.support.dossier import fill_dossier
 
 pytestmark = pytest.mark.postgres
 
@@ -100,6 +101,7 @@ def test_a_programme_without_a_calendar_cannot_sign_and_the_refusal_says_how_to_
     case_id = open_candidate(app, programme="MKX")
     walk(app, case_id, "sign", advisor=cli.advisor, lead=cli.lead)
     set_facts(app, case_id, dict(PATH)["sign"], actor_email=cli.advisor)
+    fill_dossier(app, case_id, advisor=cli.advisor)
     refused = cf("case", "advance", str(case_id), "sign", "--as", cli.advisor, code=1).output.strip().splitlines()
     assert len(refused) == 1
     assert refused[0].startswith(f"error: case {case_id}: sign refused: the programme mkx has no school calendar")

@@ -7,6 +7,7 @@ from datetime import date
 from contract_flow.bootstrap import App
 from contract_flow.domain.case import Track
 from contract_flow.services.cases import OpenCase, advance, open_case, set_facts
+from tests.support.dossier import fill_dossier
 
 VALID_SIRET = "73282932000074"
 
@@ -34,4 +35,6 @@ def walk(app: App, case_id: int, to_state: str, *, advisor: str, lead: str) -> N
     for trigger, facts in PATH[: STATES.index(to_state)]:
         if facts:
             set_facts(app, case_id, facts, actor_email=advisor)
+        if trigger == "sign":  # sign is refused until the contract dossier is complete and lawful (issue 14)
+            fill_dossier(app, case_id, advisor=advisor)
         advance(app, case_id, trigger, actor_email=lead if trigger == "validate" else advisor)

@@ -25,6 +25,7 @@ from contract_flow.services.reminders import run_once
 from contract_flow.services.reviews import log_review, plan_review
 from tests.support.calendars import calendar_for
 from tests.support.cases import PATH
+from tests.support.dossier import fill_dossier
 
 #: Every user's web password.
 PASSWORD = "mot-de-passe-de-test"
@@ -123,6 +124,8 @@ def _in_trial(app: App, spec: _Spec, emails: dict[str, str]) -> int:
         facts = {**path_facts, **mentor} if trigger == "sign" else path_facts
         if facts:
             set_facts(app, case_id, facts, actor_email=advisor)
+        if trigger == "sign":  # sign is refused until the contract dossier is complete and lawful (issue 14)
+            fill_dossier(app, case_id, advisor=advisor)
         advance(app, case_id, trigger, actor_email=lead if trigger == "validate" else advisor)
     set_facts(app, case_id, {"advisor": advisor, "tutor": emails["tutor"]}, actor_email=advisor)
     return case_id

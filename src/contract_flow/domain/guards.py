@@ -164,6 +164,14 @@ def _school_calendar(case: Case, ctx: TransitionContext) -> list[str]:
     return ctx.rules.calendar_problems(case.programme) if ctx.rules is not None else []
 
 
+def _dossier(case: Case, ctx: TransitionContext) -> list[str]:
+    """Issue 14: the contract dossier (CERFA FA13) is complete and lawful; each refusal names the field and the
+    article (domain.dossier.check, computed by the use case: a mentor's apprentices are counted across the CFA)."""
+    if ctx.dossier_refusals is None:
+        return []  # the chart alone, without a dossier
+    return [f"dossier {refusal}" for refusal in ctx.dossier_refusals()]
+
+
 def _free_seat(case: Case, ctx: TransitionContext) -> list[str]:
     if ctx.seats_taken is None:
         return []
@@ -254,7 +262,7 @@ GUARDS: dict[Trigger, tuple[Guard, ...]] = {
     Trigger.SHORTLIST: (_application,),
     Trigger.RECEIVE_OFFER: (_offer_from_company,),
     Trigger.CHOOSE: (_offer_terms,),
-    Trigger.SIGN: (_contract_terms, _contract_dates, _age, _pay, _free_seat, _school_calendar),
+    Trigger.SIGN: (_contract_terms, _contract_dates, _age, _pay, _free_seat, _school_calendar, _dossier),
     Trigger.PASS_TRIAL: (_trial_over,),
     Trigger.COMPLETE: (_contract_over,),
     Trigger.BREAK_TRIAL: (_break_party,),

@@ -14,13 +14,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from contract_flow.domain.access import Action, authorize, parts_to_judge
-from contract_flow.domain.case import Actor, Case, Role
+from contract_flow.domain.case import Actor, Case, Part, Role
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
+from contract_flow.services.dossier_assembly import dossier_refusals
 
 if TYPE_CHECKING:
     from contract_flow.adapters.clock import Clock
     from contract_flow.adapters.smtp import SmtpMailer
+    from contract_flow.domain.dossier import Refusal
     from contract_flow.domain.legal import LegalRules
     from contract_flow.domain.reminders import ReminderPolicies
     from contract_flow.services.unit_of_work import UnitOfWork
@@ -94,7 +96,7 @@ def resolve_actor(uow: UnitOfWork, email: str | Actor) -> Actor:
 
 def transition_context(app: Engine, uow: UnitOfWork, case: Case, actor: Actor, reason: str | None = None,
                        given: Mapping[str, str] | None = None, at: datetime | None = None) -> TransitionContext:
-    """What a guard may know besides the case: who acts, when, the programme's seats, the law."""
+    """What a guard may know besides the case: who acts, when, the programme's seats, the law, its dossier."""
     return TransitionContext(
         actor=actor,
         now=at or app.clock.now(),
@@ -102,7 +104,14 @@ def transition_context(app: Engine, uow: UnitOfWork, case: Case, actor: Actor, r
         facts=dict(given or {}),
         seats_taken=lambda: uow.cases.seats_taken(case.programme.code),
         rules=app.rules,
+        dossier_refusals=lambda: _dossier_refusals(app, uow, case),
     )
+
+
+def _dossier_refusals(app: Engine, uow: UnitOfWork, case: Case) -> list[Refusal]:
+    """The case's dossier as it stands in this unit of work (the facts given with the move included), checked."""
+    uow.cases.load_parts(case, (Part.CONTRACT,))
+    return dossier_refusals(uow, case, app.rules)
 
 
 def checked_version(case: Case, expected: int | None) -> int:
