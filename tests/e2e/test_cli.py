@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from contract_flow import migrations
 from contract_flow.cli import app as cli_app
 from contract_flow.domain.diagram import mermaid
 from tests.support.calendars import BROCHURE_FILE
+from tests.support.dossier import APPRENTICE, CONTRACT, EMPLOYER, MENTOR, nir_of
 
 runner = CliRunner()
 ADVISOR = "conseil@cfa.example"
@@ -160,6 +162,8 @@ def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:
                   "contract.mentor_name=Marie Maître"], ADVISOR),
     ]
     for trigger, facts, actor in steps:
+        if trigger == "sign":
+            fill_the_dossier(case_id)
         cf("case", "advance", str(case_id), trigger, "--as", actor, *[f"--fact={fact}" for fact in facts])
     out = cf("case", "absence", str(case_id), "--from", "2026-09-28", "--to", "2026-10-02", "--as", ADVISOR,
              "--reason", "arrêt maladie")
@@ -167,6 +171,20 @@ def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:
     assert "the trial end moves 2027-01-07 → 2027-02-04" in out
     assert "to: 2026-10-01 is before the first day 2026-10-02" in cf(
         "case", "absence", str(case_id), "--from", "2026-10-02", "--to", "2026-10-01", "--as", ADVISOR, code=2)
+
+
+def fill_the_dossier(case_id: int) -> None:
+    """Sign is refused until the contract dossier is complete and lawful (issue 14): the advisor fills it."""
+    def pairs(values: dict[str, str], prefix: str = "") -> list[str]:
+        return [f"{prefix}{key}={value}" for key, value in values.items()]
+
+    case = str(case_id)
+    cf("dossier", "set", case, "employer", *pairs(EMPLOYER), "--as", ADVISOR)
+    cf("dossier", "set", case, "apprentice", *pairs(APPRENTICE), f"nir={nir_of(date(2004, 5, 12))}", "--as", ADVISOR)
+    cf("dossier", "set", case, "mentors", "1.first_name=Marie", "1.last_name=Maître",
+       "1.email=marie.maitre@industrie.example", *pairs(MENTOR, "1."), "--as", ADVISOR)
+    cf("dossier", "set", case, "contract", *pairs(CONTRACT), "signature_place=Alès", "--as", ADVISOR)
+    cf("dossier", "set", case, "training", "exams_end=2029-06-30", "--as", ADVISOR)
 
 
 def test_a_database_never_set_up_is_said_so(database: str) -> None:

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from contract_flow.cli import (
     admin,
     cases,
+    dossier,
     reminders,
     reviews,
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)
@@ -102,6 +103,7 @@ app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.programme_app, name="programme")
 app.add_typer(cases.case_app, name="case")
 app.add_typer(cases.import_app, name="import")
+app.add_typer(dossier.dossier_app, name="dossier")
 app.add_typer(rules_app, name="rules")
 app.command("board")(cases.board)
 app.command("diagram")(cases.diagram)

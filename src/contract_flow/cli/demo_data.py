@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.tables import programme_table
+from contract_flow.cli.demo_dossier import fill_demo_dossier
 from contract_flow.cli.demo_timeline import Timeline, moment, offered_pay, timeline
 from contract_flow.domain.case import Track
 from contract_flow.domain.context import paris_date
@@ -44,6 +45,9 @@ DEMO_PASSWORD = "apprentissage-demo"
 EMPLOYER_SIRET = "73282932000074"
 
 MENTOR = ("Marie Maître", "maitre@industrie-demo.fr")
+#: The mentor of the contract waiting for its signature: Marie Maître already follows the two apprentices in trial,
+#: the most R6223-6 allows (the dossier's check would refuse the signature).
+SECOND_MENTOR = ("Julien Atelier", "atelier@industrie-demo.fr")
 EMPLOYER_EMAIL = "rh@industrie-demo.fr"
 
 #: When something happened: so many days after the cohort's start ("start"), the apprentices' contract start
@@ -134,6 +138,7 @@ def _make_case(app: App, clock: FixedClock, dates: Timeline, index: int, candida
     trial = candidate.target == "trial"
     start = dates.contract_start if trial else dates.offer_start
     pay = offered_pay(app.rules.ruleset, born, start, dates.contract_end, cycle_years=3)
+    mentor = MENTOR if trial else SECOND_MENTOR
     moves = [
         ("start_applying", {"project.target_job": "technicien(ne) mécatronique", "project.mobility_area": "Occitanie"}),
         ("shortlist", {"application.company": "Industrie Démo SA", "application.siret": EMPLOYER_SIRET}),
@@ -143,24 +148,33 @@ def _make_case(app: App, clock: FixedClock, dates: Timeline, index: int, candida
         ("validate", {}),
         ("sign", {"contract.signature_date": days[-1].isoformat() if trial else "",
                   "contract.end_date": dates.contract_end.isoformat(),
-                  "contract.mentor_name": MENTOR[0], "contract.mentor_email": MENTOR[1],
+                  "contract.mentor_name": mentor[0], "contract.mentor_email": mentor[1],
                   "contract.employer_email": EMPLOYER_EMAIL}),
     ]
     for (trigger, facts), day in zip(moves[:ORDER.index(candidate.target)], days[1:], strict=True):
         clock.set(moment(day, index))
         if facts:
             set_facts(app, case_id, facts, actor_email=ADVISOR)
+        if trigger == "sign":
+            _fill_dossier(app, dates, index, candidate, case_id)
         advance(app, case_id, trigger, actor_email=LEAD if trigger == "validate" else ADVISOR)
     if candidate.target == "sign":
         # The contract is drawn up, waiting for its signature: `case set ID contract.signature_date=...`, then
         # `case advance ID sign` (README) signs it.
         clock.set(moment(days[-1], index + 1))
         set_facts(app, case_id, {key: value for key, value in moves[-1][1].items() if value}, actor_email=ADVISOR)
+        _fill_dossier(app, dates, index, candidate, case_id)
     if trial:
         # The academic tutor follows the apprentices under contract (their page lists them).
         clock.set(moment(days[-1], index + 1))
         set_facts(app, case_id, {"tutor": TUTOR}, actor_email=ADVISOR)
         _file_with_opco(app, clock, dates, index, case_id)
+
+
+def _fill_dossier(app: App, dates: Timeline, index: int, candidate: Candidate, case_id: int) -> None:
+    """Issue 14: a contract is signed once its dossier (CERFA FA13) is complete and lawful."""
+    fill_demo_dossier(app, case_id, first_name=candidate.first, order=index + 1, contract_end=dates.contract_end,
+                      advisor=ADVISOR, users=frozenset(email for email, _, _ in USERS))
 
 
 def _file_with_opco(app: App, clock: FixedClock, dates: Timeline, index: int, case_id: int) -> None:
