@@ -58,7 +58,7 @@ from contract_flow.services.reminders import run_once  # noqa: E402
 from contract_flow.services.reviews import log_review, plan_review  # noqa: E402
 from contract_flow.services.schema import upgrade  # noqa: E402
 from contract_flow.settings import Settings  # noqa: E402
-from tests.support.cases import PATH, STATES  # noqa: E402
+from tests.support.cases import PATH, STATES, start_on_its_day  # noqa: E402
 from tests.support.dossier import fill_dossier  # noqa: E402
 
 BUDGET_MS = 300.0
@@ -122,6 +122,7 @@ def build_template(app: App, clock: FixedClock) -> Template:
                         fill_dossier(app, case_id, advisor=ADVISOR)
                     advance(app, case_id, trigger, actor_email=LEAD if trigger == "validate" else ADVISOR)
             if target == "trial":
+                start_on_its_day(app, case_id)  # signed in March for 1 September: the engine starts it then
                 set_facts(app, case_id, {"tutor": TUTOR}, actor_email=ADVISOR)
             cases.setdefault(state, []).append(case_id)
     add_user(app, APPRENTICE, name="Cand N125", role="apprentice", cfa_code=CFA, password=PASSWORD,

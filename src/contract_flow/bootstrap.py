@@ -15,7 +15,14 @@ from contract_flow.adapters.clock import Clock, SystemClock
 from contract_flow.adapters.db import make_engine
 from contract_flow.adapters.passwords import PasswordVerifier
 from contract_flow.adapters.smtp import SmtpMailer
-from contract_flow.domain.events import CaseChanged, ContractBroken, OpenCase, PassTrial
+from contract_flow.domain.events import (
+    CaseChanged,
+    ContractBroken,
+    ContractSigned,
+    OpenCase,
+    PassTrial,
+    StartContract,
+)
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.reminders import ReminderPolicies
 from contract_flow.rulefiles import load_reminder_policies, load_ruleset
@@ -73,15 +80,18 @@ class App:
 def message_bus(app: App) -> MessageBus:
     """Who reacts to what (cosmicpython's EVENT_HANDLERS), each handler given the dependencies it names.
 
-    A break first cancels the reviews it leaves, then any change re-plans the case's reminders: the handlers of
-    an event run from its own class up to `CaseChanged`. The trial's end is a command the engine sends itself.
+    A break first cancels the reviews it leaves, and a contract signed on or after its start enters its trial at
+    once; then any change re-plans the case's reminders: the handlers of an event run from its own class up to
+    `CaseChanged`. The contract's start and the trial's end are commands the engine sends itself.
     """
     return MessageBus(
         event_handlers={
             ContractBroken: [reviews.cancel_reviews_left],
+            ContractSigned: [partial(cases.start_if_already_started, app)],
             CaseChanged: [partial(reminders.replan_after, app)],
         },
-        command_handlers={PassTrial: partial(cases.pass_trial, app), OpenCase: partial(cases.open_case_in, app)},
+        command_handlers={StartContract: partial(cases.start_contract, app),
+                          PassTrial: partial(cases.pass_trial, app), OpenCase: partial(cases.open_case_in, app)},
     )
 
 

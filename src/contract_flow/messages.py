@@ -55,7 +55,7 @@ from jinja2 import (
     pass_context,
 )
 
-from contract_flow.domain.reminders.planner import ReminderKind
+from contract_flow.domain.reminders.planner import ENGINE_KINDS, ReminderKind
 from contract_flow.formatting import (
     as_moment,
     days_from,
@@ -165,8 +165,8 @@ def _variables(kind: str, payload: Mapping[str, str], language: str,
     if language not in LANGUAGES:
         raise ValueError(f"no messages in language {language!r}: only in {', '.join(LANGUAGES)}")
     reminder = ReminderKind(kind)
-    if reminder is ReminderKind.TRIAL_PASS:
-        raise ValueError("trial_pass is an engine move (the case becomes active), not a message")
+    if reminder in ENGINE_KINDS:
+        raise ValueError(f"{reminder} is an engine move (the case moves on), not a message")
     if payload.get("role") not in ROLES:
         raise ValueError(f"{kind}: a message is addressed to one of {', '.join(ROLES)}, not role "
                          f"{payload.get('role')!r}")

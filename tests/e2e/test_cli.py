@@ -158,13 +158,16 @@ def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:
         ("receive_offer", ["offer.company=Industrie SA", "offer.siret=73282932000074"], ADVISOR),
         ("choose", ["offer.gross_monthly_pay=1400", "offer.start_date=2026-09-01", "offer.weekly_hours=35"], ADVISOR),
         ("validate", [], LEAD),
-        ("sign", ["contract.signature_date=2026-08-20", "contract.end_date=2029-08-31",
-                  "contract.mentor_name=Marie Maître"], ADVISOR),
+        ("sign", ["contract.signature_date=2026-08-20", "contract.signature_place=Alès",
+                  "contract.end_date=2029-08-31", "contract.mentor_name=Marie Maître"], ADVISOR),
     ]
     for trigger, facts, actor in steps:
         if trigger == "sign":
             fill_the_dossier(case_id)
         cf("case", "advance", str(case_id), trigger, "--as", actor, *[f"--fact={fact}" for fact in facts])
+    assert json.loads(cf("case", "show", str(case_id), "--json"))["state"] == "signed"
+    # The engine's sweep as 1 September begins: the signed contract starts, its trial with it.
+    assert "sent 1" in cf("reminders", "run", "--now", "2026-09-01T00:10")
     out = cf("case", "absence", str(case_id), "--from", "2026-09-28", "--to", "2026-10-02", "--as", ADVISOR,
              "--reason", "arrêt maladie")
     # Five company days fewer; school from 11 to 29 January 2027 (mecatronique calendar) pushes it to February.

@@ -119,12 +119,16 @@ def test_replacing_a_calendar_moves_the_trial_ends_of_the_cases_in_trial_with_th
     in_trial = open_candidate(app, programme="mkx")
     walk(app, in_trial, "trial", advisor=cli.advisor, lead=cli.lead)
     searching = open_candidate(app, programme="mkx", first_name="Hugo", email="hugo@example.org")
+    signed = open_candidate(app, programme="mkx", first_name="Inès", email="ines@example.org")
+    walk(app, signed, "signed", advisor=cli.advisor, lead=cli.lead)  # its trial is still to come
     assert trial_passes(app, in_trial) == ["2026-11-17"]
 
     out = cf("programme", "calendar", "mkx", a_file(tmp_path, "three.toml", THREE_WEEKS_TOML), "--json").stdout
     replaced = json.loads(out)
     assert replaced["school_periods"] == 1
-    assert replaced["moved"] == [{"case_id": in_trial, "old": "2026-11-17", "new": "2026-11-24"}]
+    assert replaced["moved"] == [{"case_id": in_trial, "old": "2026-11-17", "new": "2026-11-24"},
+                                 {"case_id": signed, "old": "2026-11-17", "new": "2026-11-24"}]
+    assert trial_end_of(app, signed) == date(2026, 11, 24)
 
     assert trial_end_of(app, in_trial) == date(2026, 11, 24)
     last = show(app, in_trial).history[-1]

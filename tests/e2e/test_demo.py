@@ -91,6 +91,11 @@ def test_the_demo_is_dated_from_today_and_every_case_is_where_it_says(demo_app: 
             assert terms.opco_decision_due is not None
             assert programme.start_date <= terms.start_date <= today < terms.trial_end, name
             assert terms.signature_date < terms.start_date, name
+            # Signed days before its start, the contract waited in `signed`; the engine started it on its day.
+            moved = [(e.trigger, e.actor, paris_date(e.at)) for e in view.history if e.from_state != e.to_state]
+            assert moved[-2:] == [("sign", ADVISOR, terms.signature_date), ("start_contract", "system",
+                                                                            terms.start_date)], name
+            assert terms.signature_place == "Alès", name
             assert terms.end_date == contract_end(programme.start_date, 3), name  # the cycle's last day
             assert app.rules.pay_problems(case) == [], name
             assert terms.opco_filed_on is None or terms.opco_filed_on < today <= terms.opco_decision_due, name
@@ -147,12 +152,16 @@ def test_the_first_sweep_of_the_demo_delivers_only_what_is_true_when_read(demo_a
 
 @pytest.mark.parametrize("demo_app", ["2026-12-02", "2028-02-29"], indirect=True)
 def test_the_drawn_up_contract_at_step_six_signs_today_as_the_readme_says(demo_app: App) -> None:
+    """Signed today for a start some weeks ahead: «signé, démarre le …», the engine starts it on that day."""
     app = demo_app
     load_demo(app)
     chloe = next(index for index, c in enumerate(CANDIDATES, start=1) if c.target == "sign")
     set_facts(app, chloe, {"contract.signature_date": paris_date(app.clock.now()).isoformat()}, actor_email=ADVISOR)
     advance(app, chloe, "sign", actor_email=ADVISOR)
-    assert str(show(app, chloe).case.state) == "trial"
+    case = show(app, chloe).case
+    assert str(case.state) == "signed"
+    assert case.contract.start_date == timeline(paris_date(app.clock.now()), app.rules.ruleset).offer_start
+    assert case.contract.signature_place == "Alès"
 
 
 @pytest.mark.parametrize("demo_app", ["2027-03-15"], indirect=True)

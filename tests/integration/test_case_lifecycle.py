@@ -52,7 +52,8 @@ def test_a_case_goes_from_reflection_to_a_completed_contract_and_its_history_rep
     assert view.case.state is CaseState.COMPLETED
     transitions = [e for e in view.history if e.from_state != e.to_state]
     assert [e.trigger for e in transitions] == [
-        "start_applying", "shortlist", "receive_offer", "choose", "validate", "sign", "pass_trial", "complete"]
+        "start_applying", "shortlist", "receive_offer", "choose", "validate", "sign", "start_contract", "pass_trial",
+        "complete"]
     assert [e.seq for e in view.history] == list(range(1, len(view.history) + 1))
     assert replay(view.history) is CaseState.COMPLETED
     assert transitions[-1].reason == "diploma awarded"

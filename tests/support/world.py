@@ -24,7 +24,7 @@ from contract_flow.services.inbox import inbox
 from contract_flow.services.reminders import run_once
 from contract_flow.services.reviews import log_review, plan_review
 from tests.support.calendars import calendar_for
-from tests.support.cases import PATH
+from tests.support.cases import PATH, start_on_its_day
 from tests.support.dossier import fill_dossier
 
 #: Every user's web password.
@@ -127,6 +127,7 @@ def _in_trial(app: App, spec: _Spec, emails: dict[str, str]) -> int:
         if trigger == "sign":  # sign is refused until the contract dossier is complete and lawful (issue 14)
             fill_dossier(app, case_id, advisor=advisor)
         advance(app, case_id, trigger, actor_email=lead if trigger == "validate" else advisor)
+    start_on_its_day(app, case_id)  # signed in March for 1 September: the engine starts it on that day
     set_facts(app, case_id, {"advisor": advisor, "tutor": emails["tutor"]}, actor_email=advisor)
     return case_id
 

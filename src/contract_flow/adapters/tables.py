@@ -197,6 +197,7 @@ class ContractRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
     signature_date: date | None = None
+    signature_place: str | None = Field(default=None, max_length=200)
     start_date: date | None = None
     end_date: date | None = None
     employer_siret: str | None = Field(default=None, max_length=14)
@@ -224,6 +225,7 @@ class ContractRecord(SQLModel, table=True):
     legal_sources: dict[str, list[str]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     ended_on: date | None = None
     ended_by: str | None = Field(default=None, max_length=20)
+    cancellation_reason: str | None = Field(default=None, max_length=200)
     termination_reason: str | None = Field(default=None, max_length=40)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from contract_flow.cli.output import console
-from contract_flow.domain.states import step_number
+from contract_flow.domain.states import CaseState, step_number
 from contract_flow.services.cases import CaseView
 from contract_flow.services.views import case_facts
 
@@ -13,7 +13,13 @@ from contract_flow.services.views import case_facts
 def print_case(view: CaseView) -> None:
     case = view.case
     step = step_number(case.state)
-    where = f"step {step} of 6" if step else "search over"
+    start = case.contract.start_date
+    if step:
+        where = f"step {step} of 6"
+    elif case.state is CaseState.SIGNED and start is not None:
+        where = f"starts on {start.isoformat()}"  # «signé, démarre le …»: the engine starts it that day
+    else:
+        where = "search over"
     console.print(f"[b]case {case.id}[/b] {case.candidate.full_name} <{case.candidate.email}>, "
                   f"programme {case.programme.code}: [b]{case.state}[/b] ({where}), version {case.version}")
     facts = Table("fact", "value", title="Facts", show_header=False)

@@ -10,6 +10,7 @@ then; the clock is put back at the end.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -18,9 +19,9 @@ from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.tables import programme_table
 from contract_flow.cli.demo_dossier import fill_demo_dossier
 from contract_flow.cli.demo_timeline import Timeline, moment, offered_pay, timeline
-from contract_flow.domain.case import Track
-from contract_flow.domain.context import paris_date
-from contract_flow.domain.events import OpenCase
+from contract_flow.domain.case import SYSTEM_ACTOR, Track
+from contract_flow.domain.context import PARIS, paris_date
+from contract_flow.domain.events import OpenCase, StartContract
 from contract_flow.rulefiles import load_programme_calendar
 from contract_flow.services.cases import advance, open_case, set_facts
 from contract_flow.services.directory import add_programme, add_user
@@ -93,6 +94,8 @@ CANDIDATES = (
     Candidate("Enzo", "Laurent", 22, 150, "withdrawn", (("start", -30), ("today", -15))),
 )
 ORDER = ("reflect", "apply", "convince", "position", "decide", "sign", "trial")
+#: Where the demo's contracts are signed (CERFA FA13: «Fait à»): the employer's town.
+SIGNATURE_PLACE = "Alès"
 
 
 def load_demo(app: App) -> int:
@@ -147,7 +150,7 @@ def _make_case(app: App, clock: FixedClock, dates: Timeline, index: int, candida
                     "offer.weekly_hours": "35"}),
         ("validate", {}),
         ("sign", {"contract.signature_date": days[-1].isoformat() if trial else "",
-                  "contract.end_date": dates.contract_end.isoformat(),
+                  "contract.signature_place": SIGNATURE_PLACE, "contract.end_date": dates.contract_end.isoformat(),
                   "contract.mentor_name": mentor[0], "contract.mentor_email": mentor[1],
                   "contract.employer_email": EMPLOYER_EMAIL}),
     ]
@@ -168,6 +171,7 @@ def _make_case(app: App, clock: FixedClock, dates: Timeline, index: int, candida
         # The academic tutor follows the apprentices under contract (their page lists them).
         clock.set(moment(days[-1], index + 1))
         set_facts(app, case_id, {"tutor": TUTOR}, actor_email=ADVISOR)
+        _start_on_its_day(app, clock, dates, case_id)
         _file_with_opco(app, clock, dates, index, case_id)
 
 
@@ -175,6 +179,14 @@ def _fill_dossier(app: App, dates: Timeline, index: int, candidate: Candidate, c
     """Issue 14: a contract is signed once its dossier (CERFA FA13) is complete and lawful."""
     fill_demo_dossier(app, case_id, first_name=candidate.first, order=index + 1, contract_end=dates.contract_end,
                       advisor=ADVISOR, users=frozenset(email for email, _, _ in USERS))
+
+
+def _start_on_its_day(app: App, clock: FixedClock, dates: Timeline, case_id: int) -> None:
+    """The contracts were signed days before their start: each waited in `signed` until the engine moved it into
+    its trial as its first day began (the ledger's `contract_start` row, at 00:05), as `make run`'s worker would."""
+    start = datetime.combine(dates.contract_start, time(0, 5), tzinfo=PARIS)
+    clock.set(start)
+    advance(app, case_id, "start_contract", actor_email=SYSTEM_ACTOR, reason=StartContract.reason)
 
 
 def _file_with_opco(app: App, clock: FixedClock, dates: Timeline, index: int, case_id: int) -> None:

@@ -22,12 +22,13 @@ from enum import StrEnum
 from contract_flow.domain.case import Actor, Case, Part, Role
 from contract_flow.domain.dossier.model import Section
 from contract_flow.domain.errors import Forbidden, OutOfScope
-from contract_flow.domain.states import CaseState
+from contract_flow.domain.states import ENDED_CONTRACT_STATES
 
 #: CFA staff: the advisors and the programme leads (the system is not staff: it is the engine, or the operator).
 STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})
-#: A contract broken is nobody's current contract: its mentor no longer sees the case (L6222-18).
-BROKEN = frozenset({CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED})
+#: A contract broken (or cancelled before its start) is nobody's current contract: its mentor no longer sees the
+#: case (L6222-18).
+BROKEN = frozenset(ENDED_CONTRACT_STATES)
 
 
 class Action(StrEnum):

@@ -136,7 +136,8 @@ class Absence:
 
 
 class BreakParty(StrEnum):
-    """L6222-18: during the trial either party may end the contract, without formality."""
+    """L6222-18: during the trial either party may end the contract, without formality; before the start, the party
+    who asked for the cancellation both agreed to."""
 
     APPRENTICE = "apprentice"
     EMPLOYER = "employer"
@@ -160,6 +161,8 @@ class ContractTerms:
     """The contract being prepared, then signed; a case that resumes its search starts a new one."""
 
     signature_date: date | None = None
+    #: Where the contract is signed (CERFA FA13: «Fait à»), recorded with its date at signature.
+    signature_place: str | None = None
     start_date: date | None = None
     end_date: date | None = None
     employer_siret: str | None = None
@@ -198,7 +201,10 @@ class ContractTerms:
     #: opco_filing_due, ...) the rule-set entries it used, as "text (in force from YYYY-MM-DD)".
     legal_sources: dict[str, list[str]] | None = None
     ended_on: date | None = None
+    #: Who ended it: during the trial, the party who broke it; before the start, the party who asked to cancel it.
     ended_by: BreakParty | None = None
+    #: Why a contract signed was cancelled by agreement before its start (the parties' own words).
+    cancellation_reason: str | None = None
     termination_reason: TerminationReason | None = None
     id: int | None = None
     dirty: bool = False

@@ -121,6 +121,7 @@ EFFECTS: dict[Trigger, Effect] = {
     Trigger.VALIDATE: _validate,
     Trigger.REFUSE: _refuse,
     Trigger.SIGN: _sign,
+    Trigger.CANCEL_BEFORE_START: _end_contract,
     Trigger.BREAK_TRIAL: _end_contract,
     Trigger.TERMINATE: _end_contract,
     Trigger.COMPLETE: _end_contract,

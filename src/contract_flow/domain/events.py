@@ -60,9 +60,14 @@ class CaseMoved(CaseChanged):
 
 
 @dataclass(frozen=True)
+class ContractSigned(CaseMoved):
+    """The contract was signed: it waits for its start date, unless that day has already come."""
+
+
+@dataclass(frozen=True)
 class ContractBroken(CaseMoved):
-    """The contract was broken (during the trial, or after it on a legal ground): what was still to come of it
-    (the reviews planned) no longer happens."""
+    """The contract was broken (during the trial, or after it on a legal ground) or cancelled before its start:
+    what was still to come of it (the reviews planned) no longer happens."""
 
 
 @dataclass(frozen=True)
@@ -70,14 +75,16 @@ class TrialPassed(CaseMoved):
     """The 45 company days of trial have passed: the contract is active."""
 
 
-#: The moves that break a contract (L6222-18).
-BREAKS = frozenset({Trigger.BREAK_TRIAL, Trigger.TERMINATE})
+#: The moves that end a contract before its term (L6222-18), and its cancellation before the start.
+BREAKS = frozenset({Trigger.CANCEL_BEFORE_START, Trigger.BREAK_TRIAL, Trigger.TERMINATE})
 
 
 def moved(case_id: int, trigger: str, from_state: CaseState, to_state: CaseState) -> CaseMoved:
-    """The event of a move: a break and the trial's end are events of their own kind."""
+    """The event of a move: the signature, a break and the trial's end are events of their own kind."""
     if trigger in BREAKS:
         return ContractBroken(case_id, trigger, from_state, to_state)
+    if trigger == Trigger.SIGN:
+        return ContractSigned(case_id, trigger, from_state, to_state)
     if trigger == Trigger.PASS_TRIAL:
         return TrialPassed(case_id, trigger, from_state, to_state)
     return CaseMoved(case_id, trigger, from_state, to_state)
@@ -99,6 +106,16 @@ class OpenCase(Command):
     email: str
     track: Track = Track.STANDARD
     advisor_email: str | None = None
+
+
+@dataclass(frozen=True)
+class StartContract(Command):
+    """The contract's start date has come (the reminder ledger's engine row, or a signature on or after that
+    day): move the signed case into its trial."""
+
+    case_id: int
+    at: datetime
+    reason: str = "the contract's start date has come: its trial period begins (L6222-18)"
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ DEROGATIONS = ("rqth", "athlete", "business-creation", "exam-resit", "higher-dip
 #: Contract terms that an amendment may change after signature; the rest are fixed once signed.
 AMENDABLE_AFTER_SIGNATURE = frozenset({
     "mentor_name", "mentor_email", "gross_monthly_pay", "weekly_hours", "opco_filed_on", "ended_by",
-    "termination_reason", "employer_email", "medical_visit_on", "mediator_referral_on", "employer_informed_on",
-    "notice_given_on",
+    "termination_reason", "cancellation_reason", "employer_email", "medical_visit_on", "mediator_referral_on",
+    "employer_informed_on", "notice_given_on",
 })
 #: Case-level facts kept under a prefix of their own: (fact key, attribute of the case).
 _CASE_ATTRIBUTES = {"previous_contract.pay": "previous_contract_pay",
@@ -95,6 +95,7 @@ SPECS: dict[str, FactSpec] = {spec.key: spec for spec in (
     FactSpec("offer.start_date", Part.OFFERS, _date, "start date offered"),
     FactSpec("offer.weekly_hours", Part.OFFERS, values.parse_hours, "weekly hours offered"),
     FactSpec("contract.signature_date", Part.CONTRACT, _date, "date the contract is signed"),
+    FactSpec("contract.signature_place", Part.CONTRACT, _text, "place the contract is signed (CERFA: «Fait à»)"),
     FactSpec("contract.start_date", Part.CONTRACT, _date, "contract start"),
     FactSpec("contract.end_date", Part.CONTRACT, _date, "contract end"),
     FactSpec("contract.employer_siret", Part.CONTRACT, _siret, "employer SIRET"),
@@ -114,7 +115,10 @@ SPECS: dict[str, FactSpec] = {spec.key: spec for spec in (
              "date the apprentice informed the employer of the resignation (D6222-21-1)"),
     FactSpec("contract.notice_given_on", Part.CONTRACT, _date,
              "date of the written notice of an apprentice who obtained the diploma (L6222-19)"),
-    FactSpec("contract.ended_by", Part.CONTRACT, _choice(tuple(BreakParty)), "who ends the trial"),
+    FactSpec("contract.ended_by", Part.CONTRACT, _choice(tuple(BreakParty)),
+             "who ends the trial, or asks to cancel the contract before its start"),
+    FactSpec("contract.cancellation_reason", Part.CONTRACT, _text,
+             "why the contract is cancelled by agreement before its start"),
     FactSpec("contract.termination_reason", Part.CONTRACT, _choice(tuple(TerminationReason)),
              "legal ground of a termination after the trial"),
 )}

@@ -49,6 +49,8 @@ PARTS_NEEDED: dict[Trigger, frozenset[Part]] = {
     Trigger.DECLINE: frozenset({Part.OFFERS, Part.CONTRACT}),
     Trigger.CHOOSE: frozenset({Part.OFFERS, Part.CONTRACT}),
     Trigger.SIGN: frozenset({Part.CONTRACT, Part.ABSENCES}),
+    Trigger.START_CONTRACT: frozenset({Part.CONTRACT}),
+    Trigger.CANCEL_BEFORE_START: frozenset({Part.CONTRACT}),
     Trigger.PASS_TRIAL: frozenset({Part.CONTRACT}),
     Trigger.COMPLETE: frozenset({Part.CONTRACT}),
     Trigger.BREAK_TRIAL: frozenset({Part.CONTRACT}),
@@ -115,6 +117,7 @@ def _contract_terms(case: Case, ctx: TransitionContext) -> list[str]:
     terms = case.contract
     missing = [label for label, value in (
         ("signature date (contract.signature_date)", terms.signature_date),
+        ("signature place (contract.signature_place; CERFA FA13 «Fait à»)", terms.signature_place),
         ("contract start date (contract.start_date)", terms.start_date),
         ("contract end date (contract.end_date)", terms.end_date),
         ("employer SIRET (contract.employer_siret)", terms.employer_siret),
@@ -179,6 +182,40 @@ def _free_seat(case: Case, ctx: TransitionContext) -> list[str]:
     if taken < case.programme.seats:
         return []
     return [f"the programme {case.programme.code} has no free seat ({taken} of {case.programme.seats} taken)"]
+
+
+def _start_date_reached(case: Case, ctx: TransitionContext) -> list[str]:
+    """L6222-18: the trial is the contract's first 45 company days, so it begins on the contract's start; until
+    that day the signed contract waits (the engine moves it on the day)."""
+    start = case.contract.start_date
+    if start is None:
+        return ["the contract start is not known (fact contract.start_date)"]
+    if ctx.today < start:
+        return [f"the contract starts on {start.isoformat()}: its trial begins that day (L6222-18)"]
+    return []
+
+
+def _before_start(case: Case, ctx: TransitionContext) -> list[str]:
+    """From its start the contract runs: ending it then is a break during the trial (L6222-18), not a
+    cancellation."""
+    start = case.contract.start_date
+    if start is not None and ctx.today >= start:
+        return [f"the contract started on {start.isoformat()}: end it with break_trial during the trial "
+                "(L6222-18), not by cancelling it"]
+    return []
+
+
+def _cancel_party(case: Case, ctx: TransitionContext) -> list[str]:
+    if case.contract.ended_by is not None:
+        return []
+    choices = "|".join(BreakParty)
+    return [f"needs the party who asks to cancel the contract before its start (fact contract.ended_by={choices})"]
+
+
+def _cancel_reason(case: Case, ctx: TransitionContext) -> list[str]:
+    if case.contract.cancellation_reason:
+        return []
+    return ["needs why the parties cancel the contract before its start (fact contract.cancellation_reason)"]
 
 
 def _trial_over(case: Case, ctx: TransitionContext) -> list[str]:
@@ -263,6 +300,8 @@ GUARDS: dict[Trigger, tuple[Guard, ...]] = {
     Trigger.RECEIVE_OFFER: (_offer_from_company,),
     Trigger.CHOOSE: (_offer_terms,),
     Trigger.SIGN: (_contract_terms, _contract_dates, _age, _pay, _free_seat, _school_calendar, _dossier),
+    Trigger.START_CONTRACT: (_start_date_reached,),
+    Trigger.CANCEL_BEFORE_START: (_before_start, _cancel_party, _cancel_reason),
     Trigger.PASS_TRIAL: (_trial_over,),
     Trigger.COMPLETE: (_contract_over,),
     Trigger.BREAK_TRIAL: (_break_party,),

@@ -29,7 +29,7 @@ from contract_flow.domain.case import (
 )
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import InvalidInput, NotFound
-from contract_flow.domain.events import CaseOpened, OpenCase, PassTrial
+from contract_flow.domain.events import CaseOpened, ContractSigned, OpenCase, PassTrial, StartContract
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
 from contract_flow.domain.rules.dates import contract_end
@@ -239,6 +239,23 @@ def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, acto
 
 
 _TRIGGERS: dict[str, Trigger] = {trigger.value: trigger for trigger in Trigger}
+
+
+def start_contract(app: Engine, command: StartContract, uow: UnitOfWork) -> CaseEvent:
+    """The engine's own move, sent by the reminder ledger's engine row as the contract's start date begins."""
+    return advance_in(app, uow, command.case_id, Trigger.START_CONTRACT, actor=SYSTEM_ACTOR, reason=command.reason,
+                      at=command.at)
+
+
+def start_if_already_started(app: Engine, event: ContractSigned, uow: UnitOfWork) -> None:
+    """Handler: a contract signed on or after its start date is already running, so it enters its trial in the
+    signature's transaction rather than wait in `signed` for an engine row whose moment has passed."""
+    case = uow.cases.seen.get(event.case_id) or uow.cases.get(event.case_id, ())
+    uow.cases.load_parts(case, (Part.CONTRACT,))
+    now = app.clock.now()
+    start = case.contract.start_date
+    if case.state is CaseState.SIGNED and start is not None and start <= paris_date(now):
+        uow.dispatch(StartContract(event.case_id, now))
 
 
 def pass_trial(app: Engine, command: PassTrial, uow: UnitOfWork) -> CaseEvent:

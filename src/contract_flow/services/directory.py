@@ -129,7 +129,8 @@ class TrialMoved:
 
 @dataclass(frozen=True)
 class CalendarReplaced:
-    """`programme calendar`: the new calendar, and the cases in trial whose trial end it moved."""
+    """`programme calendar`: the new calendar, and the cases in trial (or signed, before it) whose trial end it
+    moved."""
 
     code: str
     calendar_version: str
@@ -142,9 +143,9 @@ def set_calendar(app: DirectoryDeps, code: str, calendar: ProgrammeCalendar, *,
     """Give a programme its school periods, or replace them, in one unit of work.
 
     L6222-18 counts the trial in company days, so the trial end of every case of the programme still in its
-    trial is counted again with the new periods (and its absences); a moved end is written to the contract and
-    to the case's history ("trial_end: old → new", as an absence does), and the case's reminders are re-planned
-    (the engine's `pass_trial` follows the new end).
+    trial, or signed and waiting for its start, is counted again with the new periods (and its absences); a
+    moved end is written to the contract and to the case's history ("trial_end: old → new", as an absence does),
+    and the case's reminders are re-planned (the engine's `pass_trial` follows the new end).
     """
     code = programme_code(code)
     document, version = stored_form(_checked_calendar(code, calendar))
@@ -157,10 +158,11 @@ def set_calendar(app: DirectoryDeps, code: str, calendar: ProgrammeCalendar, *,
             raise NotFound("programme", code)
         uow.execute(sa.update(programme_table).where(programme_table.c.id == programme_id)
                     .values(school_calendar=document, calendar_version=version))
-        in_trial = uow.execute(sa.select(case_table.c.id).where(
-            case_table.c.programme_id == programme_id, case_table.c.state == CaseState.TRIAL.value,
+        trial_to_count = uow.execute(sa.select(case_table.c.id).where(
+            case_table.c.programme_id == programme_id,
+            case_table.c.state.in_([CaseState.SIGNED.value, CaseState.TRIAL.value]),
         ).order_by(case_table.c.id)).scalars().all()
-        for case_id in in_trial:
+        for case_id in trial_to_count:
             case = uow.cases.get(case_id, {Part.CONTRACT, Part.ABSENCES})
             terms = case.contract
             if terms.trial_end is None or terms.start_date is None:

@@ -19,11 +19,13 @@ from contract_flow.domain.effects import store_contract_values
 from contract_flow.domain.errors import ConflictError
 from contract_flow.domain.impact import ValueChange, changes
 from contract_flow.domain.machine import record_facts
-from contract_flow.domain.states import CaseState
+from contract_flow.domain.states import CONTRACT_STATES, CaseState
 from contract_flow.services.common import Engine, resolve_actor, transition_context
 
-#: The states whose contract is signed and still running: their kept values are what the parties follow.
-RUNNING = (CaseState.TRIAL, CaseState.ACTIVE)
+#: The states whose contract is signed and not over (started or not): their kept values are what the parties follow.
+RUNNING = CONTRACT_STATES
+#: The states whose trial end may still change: a contract waiting for its start, one in its trial.
+TRIAL_TO_COME = (CaseState.SIGNED, CaseState.TRIAL)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def _running_contract_ids(app: Engine, scope: sa.ColumnElement[bool] | None = No
 
 
 def _changes_of(app: Engine, case: Case) -> list[ValueChange]:
-    return changes(case.contract, app.rules.contract_values(case), with_trial=case.state is CaseState.TRIAL)
+    return changes(case.contract, app.rules.contract_values(case), with_trial=case.state in TRIAL_TO_COME)
 
 
 def find_impact(app: Engine, scope: sa.ColumnElement[bool] | None = None) -> list[CaseImpact]:

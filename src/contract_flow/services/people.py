@@ -18,7 +18,7 @@ from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import DomainError, InvalidInput
 from contract_flow.domain.guards import blockers_by_rule
 from contract_flow.domain.reviews import Party, Review, ReviewState
-from contract_flow.domain.states import SEARCH_STEPS, TRANSITIONS, CaseState, Trigger, step_number
+from contract_flow.domain.states import CONTRACT_STATES, SEARCH_STEPS, TRANSITIONS, CaseState, Trigger, step_number
 from contract_flow.services.access import Principal, case_scope
 from contract_flow.services.common import Engine, Planned, transition_context
 from contract_flow.services.review_schedule import schedule
@@ -30,8 +30,9 @@ class PeopleDeps(Engine, Planned, Protocol):
 
 #: A page of apprentices is for a person to read.
 MAX_PAGE = 100
-#: The way forward through the chart: the search steps, then the trial, the running contract, its completion.
-_FORWARD_PATH = (*SEARCH_STEPS, CaseState.TRIAL, CaseState.ACTIVE, CaseState.COMPLETED)
+#: The way forward through the chart: the search steps, then the contract signed, its trial, the running contract,
+#: its completion.
+_FORWARD_PATH = (*SEARCH_STEPS, CaseState.SIGNED, CaseState.TRIAL, CaseState.ACTIVE, CaseState.COMPLETED)
 FORWARD: dict[CaseState, Trigger] = {
     here: next(spec.trigger for spec in TRANSITIONS if here in spec.sources and spec.dest is there)
     for here, there in pairwise(_FORWARD_PATH)
@@ -174,7 +175,7 @@ class Missing:
 
 @dataclass(frozen=True)
 class Deadline:
-    name: str  # search_window, opco_filing, training_start, trial_end, next_review, contract_end
+    name: str  # search_window, contract_start, opco_filing, training_start, trial_end, next_review, contract_end
     due: date
     done: bool = False
 
@@ -238,7 +239,9 @@ def _deadlines(app: PeopleDeps, case: Case, today: date) -> list[Deadline]:
     if case.state in (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE):
         # L6222-12-1: the window's end is the first day without it; people read the last day within it.
         found.append(Deadline("search_window", app.rules.search_window_end(case) - timedelta(days=1)))
-    if case.state in (CaseState.TRIAL, CaseState.ACTIVE):
+    if case.state is CaseState.SIGNED and terms.start_date is not None:
+        found.append(Deadline("contract_start", terms.start_date))
+    if case.state in CONTRACT_STATES:
         if terms.opco_filing_due is not None:
             found.append(Deadline("opco_filing", terms.opco_filing_due, terms.opco_filed_on is not None))
         if terms.training_start_due is not None and terms.training_start_due >= today:

@@ -3,7 +3,8 @@
 Reminders are rows (the ledger), never timers: planning writes them in the same transaction as the facts that
 cause them; a sweep claims the due ones and hands their ids to senders after its commit; a sender delivers each
 row and records the outcome. Every step is safe to repeat: a claim is atomic, a row is only marked sent under
-its own claim, and the engine's own moves (`trial_pass`) happen in the transaction that marks them sent. Emails
+its own claim, and the engine's own moves (`contract_start`, `trial_pass`) happen in the transaction that marks
+them sent. Emails
 alone can go out twice: their `sent` marks are committed in groups (`delivery.mark_sent_every`), so a sender
 killed between the SMTP handover and the commit leaves up to a group to be sent again, with the same Message-ID.
 """
@@ -20,9 +21,9 @@ from contract_flow.adapters.ledger import EXPIRED_REASON, SENDING, SUPERSEDED_RE
 from contract_flow.domain.access import Action
 from contract_flow.domain.case import ALL_PARTS, Actor, Case, Part
 from contract_flow.domain.errors import DomainError
-from contract_flow.domain.events import CaseChanged, PassTrial
+from contract_flow.domain.events import CaseChanged, Command, PassTrial, StartContract
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, defer_past_quiet_hours, plan
-from contract_flow.domain.reminders.planner import ENGINE
+from contract_flow.domain.reminders.planner import ENGINE, ReminderKind
 from contract_flow.domain.reminders.policies import in_quiet_hours
 from contract_flow.domain.reviews import ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
@@ -229,12 +230,20 @@ def _deliver_in_app(app: Delivery, row: LedgerRow, languages: dict[str, str], no
             report.skipped.append(row.id)
 
 
+#: The command each engine row sends: the signed contract's start moves it into its trial, the trial's end makes
+#: it active.
+ENGINE_MOVES: dict[str, Callable[[int, datetime], Command]] = {
+    ReminderKind.CONTRACT_START: StartContract,
+    ReminderKind.TRIAL_PASS: PassTrial,
+}
+
+
 def _run_engine_move(app: Delivery, row: LedgerRow, now: datetime, report: SendReport) -> None:
-    """`trial_pass`: the case becomes active in the same transaction that marks the row done (a command the
-    engine sends itself, handled by the cases' use case)."""
+    """`contract_start`, `trial_pass`: the case moves in the same transaction that marks the row done (a command
+    the engine sends itself, handled by the cases' use case)."""
     try:
         with app.uow() as uow:
-            uow.dispatch(PassTrial(row.case_id, now))
+            uow.dispatch(ENGINE_MOVES[row.kind](row.case_id, now))
             if not uow.ledger.mark_sent(row.id, row.claim_token or "", now, None):
                 report.skipped.append(row.id)
                 return  # rolled back: someone else's claim now

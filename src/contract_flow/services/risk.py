@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from contract_flow.adapters.tables import case_table, contract_table, programme_table, reminder_table, review_table
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.dates import add_months
-from contract_flow.domain.states import SEARCH_STEPS, CaseState
+from contract_flow.domain.states import CONTRACT_STATES, SEARCH_STEPS, CaseState
 from contract_flow.services.common import Planned, Store
 
 
@@ -66,7 +66,8 @@ def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime
         kind(contracts.where(case_table.c.state == CaseState.TRIAL,
                              contract_table.c.trial_end.between(today, horizon)),
              "deadline", "trial ends", contract_table.c.trial_end),
-        kind(contracts.where(case_table.c.state.in_((CaseState.TRIAL, CaseState.ACTIVE)),
+        # A contract signed and not started yet is filed within 5 working days of its start too.
+        kind(contracts.where(case_table.c.state.in_(CONTRACT_STATES),
                              contract_table.c.opco_filed_on.is_(None), contract_table.c.opco_filing_due <= horizon),
              "deadline", "OPCO filing due (D6224-1)", contract_table.c.opco_filing_due),
         kind(base.join(review_table, review_table.c.case_id == case_table.c.id)

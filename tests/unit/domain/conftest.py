@@ -48,6 +48,7 @@ APPRENTICE = Actor(email="lea.martin@example.org", role=Role.APPRENTICE)
 #: The facts a contract needs to be signed (start 1 September 2026, 3 years, pay above every year-1 minimum).
 CONTRACT_FACTS: dict[str, str] = {
     "contract.signature_date": "2026-06-15",
+    "contract.signature_place": "Alès",
     "contract.start_date": "2026-09-01",
     "contract.end_date": "2029-08-31",
     "contract.employer_siret": VALID_SIRET,
@@ -124,7 +125,8 @@ def rules() -> LegalRules:
 def signed_contract(**changes: Any) -> ContractTerms:
     """A signed contract from 1 September 2026 whose trial ended on 2026-11-02 (45 weekdays, no school)."""
     terms = ContractTerms(
-        signature_date=date(2026, 6, 15), start_date=date(2026, 9, 1), end_date=date(2029, 8, 31),
+        signature_date=date(2026, 6, 15), signature_place="Alès", start_date=date(2026, 9, 1),
+        end_date=date(2029, 8, 31),
         employer_siret=VALID_SIRET, employer_name="Industrie SA", mentor_name="Marie Maître",
         gross_monthly_pay=None, signed=True, trial_end=date(2026, 11, 2),
     )
@@ -151,6 +153,11 @@ def ready(trigger: Trigger, source: CaseState) -> tuple[Case, TransitionContext]
             case = make_case(source, OFFER_FACTS)
         case Trigger.SIGN:
             case = make_case(source, CONTRACT_FACTS)
+        case Trigger.START_CONTRACT:
+            case.contract = signed_contract()
+            ctx = dataclasses.replace(ctx, now=at(date(2026, 9, 1)))
+        case Trigger.CANCEL_BEFORE_START:
+            case.contract = signed_contract(ended_by="apprentice", cancellation_reason="a school place instead")
         case Trigger.PASS_TRIAL:
             case.contract = signed_contract()
             ctx = dataclasses.replace(ctx, now=at(date(2026, 11, 4)))

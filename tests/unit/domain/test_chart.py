@@ -27,6 +27,7 @@ from tests.unit.domain.conftest import (
     NOW,
     OFFER_FACTS,
     PROJECT_FACTS,
+    SYSTEM,
     TODAY,
     at,
     context,
@@ -79,8 +80,9 @@ def test_a_trigger_not_leaving_the_state_is_not_allowed_lists_the_allowed_ones_a
 
 
 @pytest.mark.parametrize("state", sorted(FINAL_STATES))
-def test_no_move_leaves_a_final_state_except_resume_search_after_a_break(state: CaseState) -> None:
-    expected = (T.RESUME_SEARCH,) if state in (S.ENDED_IN_TRIAL, S.TERMINATED) else ()
+def test_no_move_leaves_a_final_state_except_resume_search_after_a_break_or_a_cancellation(
+        state: CaseState) -> None:
+    expected = (T.RESUME_SEARCH,) if state in (S.CANCELLED, S.ENDED_IN_TRIAL, S.TERMINATED) else ()
     assert TRIGGERS_FROM[state] == expected
     assert machine.allowed_triggers(state) == expected
 
@@ -167,7 +169,9 @@ def test_a_whole_case_from_reflection_to_completion_replays_to_its_state() -> No
     machine.fire(case, T.VALIDATE, context(LEAD))
     _record(case, CONTRACT_FACTS)
     machine.fire(case, T.SIGN, context(rules=legal_rules()))
+    assert case.state is S.SIGNED
     assert case.contract.trial_end is not None
+    machine.fire(case, T.START_CONTRACT, context(SYSTEM, now=at(date(2026, 9, 1))))
     machine.fire(case, T.PASS_TRIAL, context(now=at(case.contract.trial_end + timedelta(days=1))))
     machine.fire(case, T.COMPLETE, context(now=at(date(2029, 8, 31))))
 
@@ -175,7 +179,8 @@ def test_a_whole_case_from_reflection_to_completion_replays_to_its_state() -> No
     assert machine.replay(case.new_events) is S.COMPLETED
     assert [e.seq for e in case.new_events] == list(range(1, len(case.new_events) + 1))
     assert [e.trigger for e in case.new_events if e.trigger != RECORD_FACTS] == [
-        "start_applying", "shortlist", "receive_offer", "choose", "validate", "sign", "pass_trial", "complete"]
+        "start_applying", "shortlist", "receive_offer", "choose", "validate", "sign", "start_contract", "pass_trial",
+        "complete"]
 
 
 def _event(seq: int, trigger: str, from_state: CaseState, to_state: CaseState) -> CaseEvent:
@@ -190,14 +195,32 @@ def test_replay_follows_a_break_and_a_new_search() -> None:
         _event(3, "receive_offer", S.CONVINCE, S.POSITION),
         _event(4, "choose", S.POSITION, S.DECIDE),
         _event(5, "validate", S.DECIDE, S.SIGN),
-        _event(6, "sign", S.SIGN, S.TRIAL),
-        _event(7, "break_trial", S.TRIAL, S.ENDED_IN_TRIAL),
-        _event(8, "resume_search", S.ENDED_IN_TRIAL, S.APPLY),
-        _event(9, "lapse", S.APPLY, S.NO_CONTRACT),
+        _event(6, "sign", S.SIGN, S.SIGNED),
+        _event(7, "start_contract", S.SIGNED, S.TRIAL),
+        _event(8, "break_trial", S.TRIAL, S.ENDED_IN_TRIAL),
+        _event(9, "resume_search", S.ENDED_IN_TRIAL, S.APPLY),
+        _event(10, "lapse", S.APPLY, S.NO_CONTRACT),
     ]
     assert machine.replay(history) is S.NO_CONTRACT
-    assert machine.replay(history[:8]) is S.APPLY
+    assert machine.replay(history[:9]) is S.APPLY
     assert machine.replay([]) is S.REFLECT
+
+
+def test_replay_follows_a_cancellation_before_the_start_and_a_new_search() -> None:
+    history = [
+        _event(1, "sign", S.SIGN, S.SIGNED),
+        _event(2, "cancel_before_start", S.SIGNED, S.CANCELLED),
+        _event(3, "resume_search", S.CANCELLED, S.APPLY),
+    ]
+    assert machine.replay(history, initial=S.SIGN) is S.APPLY
+
+
+def test_replay_reads_a_history_signed_before_the_signed_state_existed() -> None:
+    """Until issue 14, `sign` led straight to the trial: such histories still replay to where they are."""
+    history = [_event(1, "sign", S.SIGN, S.TRIAL), _event(2, "pass_trial", S.TRIAL, S.ACTIVE)]
+    assert machine.replay(history, initial=S.SIGN) is S.ACTIVE
+    with pytest.raises(ValueError, match="event 1"):
+        machine.replay([_event(1, "sign", S.SIGN, S.ACTIVE)], initial=S.SIGN)
 
 
 def test_replay_skips_recorded_facts_and_absences() -> None:

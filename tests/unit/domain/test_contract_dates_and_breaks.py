@@ -91,7 +91,7 @@ def test_a_late_start_signs_with_the_end_of_the_training() -> None:
     case = make_case(S.SIGN, {**CONTRACT_FACTS, "contract.signature_date": "2026-11-10",
                               "contract.start_date": "2026-11-16", "contract.end_date": "2029-08-31"})
     machine.fire(case, T.SIGN, context(rules=legal_rules(), now=at(date(2026, 11, 10))))
-    assert case.state is S.TRIAL
+    assert case.state is S.SIGNED  # it starts on 16 November, six days later
     assert case.contract.pay_schedule is not None
     assert case.contract.pay_schedule[-1]["to"] == "2029-08-31"
 

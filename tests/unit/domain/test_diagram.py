@@ -74,5 +74,5 @@ def test_the_state_chart_page_says_how_it_is_made_and_checked() -> None:
 
 
 def test_the_page_check_notices_a_changed_chart() -> None:
-    stale = document().replace("  sign --> trial: sign\n", "")
+    stale = document().replace("  sign --> signed: sign\n", "")
     assert mermaid_block(stale) != mermaid()

@@ -336,10 +336,11 @@ def test_refuse_sends_the_project_back_and_clears_its_validation() -> None:
     assert (case.project.validated_by, case.project.validated_on) == (None, None)
 
 
-# --- sign -> trial, without the legal rules --------------------------------------------------------------------
+# --- sign -> signed, without the legal rules -------------------------------------------------------------------
 
 @pytest.mark.parametrize(("missing", "label"), [
     ("contract.signature_date", "signature date (contract.signature_date)"),
+    ("contract.signature_place", "signature place (contract.signature_place; CERFA FA13 «Fait à»)"),
     ("contract.start_date", "contract start date (contract.start_date)"),
     ("contract.end_date", "contract end date (contract.end_date)"),
     ("contract.employer_siret", "employer SIRET (contract.employer_siret)"),
@@ -358,7 +359,7 @@ def test_sign_is_refused_without_a_mentor_and_says_which_fact_to_record() -> Non
 def test_sign_lists_every_missing_term_in_one_reason() -> None:
     reasons = refused(make_case(S.SIGN), T.SIGN, context())
     assert len(reasons) == 1
-    for key in ("signature_date", "start_date", "end_date", "employer_siret", "mentor_name"):
+    for key in ("signature_date", "signature_place", "start_date", "end_date", "employer_siret", "mentor_name"):
         assert f"contract.{key}" in reasons[0]
 
 
@@ -431,7 +432,14 @@ def test_sign_marks_the_contract_signed_and_without_rules_stores_no_legal_dates(
             case.contract.pay_schedule) == (None, None, None, None)
 
 
-# --- sign -> trial, with the legal rules ------------------------------------------------------------------------
+def test_sign_waits_in_signed_for_the_start_and_keeps_the_date_and_place_of_the_signature() -> None:
+    case = make_case(S.SIGN, CONTRACT_FACTS)
+    fires(case, T.SIGN, context())
+    assert case.state is S.SIGNED
+    assert (case.contract.signature_date, case.contract.signature_place) == (date(2026, 6, 15), "Alès")
+
+
+# --- sign -> signed, with the legal rules -----------------------------------------------------------------------
 
 def test_sign_with_the_rules_stores_the_trial_end_the_deadlines_and_the_pay_schedule() -> None:
     """L6222-18 (45 company days), D6224-1 (5 working days to file), L6222-12, D6222-26 (pay by year)."""
@@ -509,6 +517,78 @@ def test_sign_with_the_rules_needs_the_agreed_pay() -> None:
 def test_sign_without_the_rules_does_not_check_the_pay() -> None:
     case = make_case(S.SIGN, {k: v for k, v in CONTRACT_FACTS.items() if k != "contract.gross_monthly_pay"})
     fires(case, T.SIGN, context())
+
+
+# --- signed -> trial (the engine, on the start date), signed -> cancelled ----------------------------------------
+
+def test_start_contract_is_refused_before_the_start_date_and_names_it() -> None:
+    case = make_case(S.SIGNED)
+    case.contract = signed_contract()
+    assert refused(case, T.START_CONTRACT, context(SYSTEM, now=at(date(2026, 8, 31)))) == [
+        "the contract starts on 2026-09-01: its trial begins that day (L6222-18)"]
+
+
+def test_start_contract_is_refused_while_the_start_date_is_unknown() -> None:
+    case = make_case(S.SIGNED)
+    case.contract = signed_contract(start_date=None)
+    assert refused(case, T.START_CONTRACT, context(SYSTEM)) == [
+        "the contract start is not known (fact contract.start_date)"]
+
+
+def test_start_contract_moves_the_case_into_its_trial_as_the_start_day_begins_in_paris() -> None:
+    """22:05 UTC on 31 August is 00:05 on 1 September in Paris (CEST), when the engine's row is due."""
+    case = make_case(S.SIGNED)
+    case.contract = signed_contract()
+    refused(case, T.START_CONTRACT, context(SYSTEM, now=datetime(2026, 8, 31, 21, 55, tzinfo=UTC)))
+    fires(case, T.START_CONTRACT, context(SYSTEM, now=datetime(2026, 8, 31, 22, 5, tzinfo=UTC)))
+    assert case.state is S.TRIAL
+    assert case.contract.ended_on is None
+
+
+def test_start_contract_is_allowed_after_the_start_date_too() -> None:
+    """A worker down on the start day: the engine's row runs late, the case still enters its trial."""
+    case = make_case(S.SIGNED)
+    case.contract = signed_contract()
+    fires(case, T.START_CONTRACT, context(SYSTEM, now=at(date(2026, 9, 3))))
+
+
+def test_cancel_before_start_is_refused_without_who_asks_and_why_and_names_both_facts() -> None:
+    case = make_case(S.SIGNED)
+    case.contract = signed_contract()
+    assert refused(case, T.CANCEL_BEFORE_START, context(now=at(date(2026, 7, 1)))) == [
+        "needs the party who asks to cancel the contract before its start (fact "
+        "contract.ended_by=apprentice|employer)",
+        "needs why the parties cancel the contract before its start (fact contract.cancellation_reason)"]
+
+
+def test_cancel_before_start_is_refused_once_the_contract_started_and_points_to_the_break() -> None:
+    """From its start the contract runs: during the trial either party breaks it (L6222-18)."""
+    case = make_case(S.SIGNED)
+    case.contract = signed_contract(ended_by=BreakParty.EMPLOYER, cancellation_reason="the workshop closes")
+    assert refused(case, T.CANCEL_BEFORE_START, context(now=at(date(2026, 9, 1)))) == [
+        "the contract started on 2026-09-01: end it with break_trial during the trial (L6222-18), not by "
+        "cancelling it"]
+
+
+@pytest.mark.parametrize("party", list(BreakParty))
+def test_cancel_before_start_records_who_why_and_the_day_and_the_search_may_resume(party: BreakParty) -> None:
+    case = make_case(S.SIGNED)
+    case.offers.append(accepted_offer())
+    case.contract = signed_contract(ended_by=party, cancellation_reason="a place in an engineering school")
+    fires(case, T.CANCEL_BEFORE_START, context(now=at(date(2026, 8, 31))))
+    assert case.state is S.CANCELLED
+    assert (case.contract.ended_on, case.contract.ended_by) == (date(2026, 8, 31), party)
+    assert case.contract.cancellation_reason == "a place in an engineering school"
+    fires(case, T.RESUME_SEARCH, context(now=at(date(2027, 2, 28))))
+    assert case.previous_contract_end == date(2026, 8, 31)
+    assert not case.contract.signed
+
+
+def test_the_search_after_a_cancellation_resumes_within_the_six_months_only() -> None:
+    case = make_case(S.CANCELLED)
+    case.contract = signed_contract(ended_on=date(2026, 8, 31), ended_by=BreakParty.APPRENTICE)
+    assert refused(case, T.RESUME_SEARCH, context(now=at(date(2027, 3, 1)))) == [
+        "the 6-month search after the break ended on 2027-02-28 (L6222-18-2)"]
 
 
 # --- trial -> active, active -> completed -----------------------------------------------------------------------
@@ -670,8 +750,8 @@ def test_a_full_break_and_resume_keeps_the_old_offer_and_lets_a_new_contract_be_
 
 UNSATISFIED = [
     (T.START_APPLYING, S.REFLECT), (T.SHORTLIST, S.APPLY), (T.RECEIVE_OFFER, S.CONVINCE), (T.CHOOSE, S.POSITION),
-    (T.SIGN, S.SIGN), (T.PASS_TRIAL, S.TRIAL), (T.COMPLETE, S.ACTIVE), (T.BREAK_TRIAL, S.TRIAL),
-    (T.TERMINATE, S.ACTIVE), (T.LAPSE, S.APPLY),
+    (T.SIGN, S.SIGN), (T.START_CONTRACT, S.SIGNED), (T.CANCEL_BEFORE_START, S.SIGNED), (T.PASS_TRIAL, S.TRIAL),
+    (T.COMPLETE, S.ACTIVE), (T.BREAK_TRIAL, S.TRIAL), (T.TERMINATE, S.ACTIVE), (T.LAPSE, S.APPLY),
 ]
 
 

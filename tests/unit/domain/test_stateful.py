@@ -39,6 +39,7 @@ from contract_flow.domain.states import (
 )
 from tests.unit.domain.conftest import (
     ADVISOR,
+    CONTRACT_FACTS,
     LEAD,
     MENTOR,
     NOW,
@@ -54,14 +55,15 @@ from tests.unit.domain.conftest import (
 
 S = CaseState
 T = Trigger
-SIGNED_STATES = frozenset({S.TRIAL, S.ACTIVE, S.COMPLETED, S.ENDED_IN_TRIAL, S.TERMINATED})
+SIGNED_STATES = frozenset({S.SIGNED, S.TRIAL, S.ACTIVE, S.COMPLETED, S.CANCELLED, S.ENDED_IN_TRIAL, S.TERMINATED})
 #: The way forward from each state, to let some runs go deep.
 FORWARD: dict[CaseState, Trigger] = {
     S.REFLECT: T.START_APPLYING, S.APPLY: T.SHORTLIST, S.CONVINCE: T.RECEIVE_OFFER, S.POSITION: T.CHOOSE,
-    S.DECIDE: T.VALIDATE, S.SIGN: T.SIGN, S.TRIAL: T.PASS_TRIAL, S.ACTIVE: T.COMPLETE,
-    S.ENDED_IN_TRIAL: T.RESUME_SEARCH, S.TERMINATED: T.RESUME_SEARCH,
+    S.DECIDE: T.VALIDATE, S.SIGN: T.SIGN, S.SIGNED: T.START_CONTRACT, S.TRIAL: T.PASS_TRIAL, S.ACTIVE: T.COMPLETE,
+    S.CANCELLED: T.RESUME_SEARCH, S.ENDED_IN_TRIAL: T.RESUME_SEARCH, S.TERMINATED: T.RESUME_SEARCH,
 }
-#: The breaks; the dead ends of the search (withdraw, lapse) are left to the random triggers.
+#: The breaks; the dead ends of the search (withdraw, lapse) are left to the random triggers, the cancellation
+#: before the start to a rule of its own.
 OTHER_WAY: dict[CaseState, Trigger] = {S.TRIAL: T.BREAK_TRIAL, S.ACTIVE: T.TERMINATE}
 SIRETS = [VALID_SIRET, OTHER_VALID_SIRET, "35600000000001"]  # the last one: La Poste, digit sum of 15
 COMPANIES = ["Industrie SA", "Autre SARL", "La Poste"]
@@ -129,6 +131,7 @@ class CaseLife(RuleBasedStateMachine):
         super().__init__()
         self.now: datetime = NOW
         self.case = make_case()
+        self.initial = S.REFLECT
         self.events: list[CaseEvent] = []
         self.visited: set[CaseState] = {S.REFLECT}
 
@@ -201,10 +204,24 @@ class CaseLife(RuleBasedStateMachine):
             self._prepare(trigger, data)
         self._fire(trigger, self.ctx(actor))
 
+    @precondition(lambda self: self.case.state is S.SIGNED)
+    @rule(actor=st.sampled_from([ADVISOR, SYSTEM]), prepare=st.booleans(), data=st.data())
+    def cancel_before_the_start(self, actor: Any, prepare: bool, data: st.DataObject) -> None:
+        """The contract cancelled by agreement before its start. A rule of its own: Hypothesis leaves out some rules
+        in each run (swarm testing), so the runs that break a contract later are not those that cancel it first."""
+        if prepare:
+            self._prepare(T.CANCEL_BEFORE_START, data)
+        self._fire(T.CANCEL_BEFORE_START, self.ctx(actor))
+
     def _prepare(self, trigger: Trigger, data: st.DataObject) -> None:
         """Record the facts `trigger`'s guards ask for, or let time pass until the day they wait for."""
         terms = self.case.contract
-        if trigger is T.PASS_TRIAL and terms.trial_end is not None:
+        if trigger is T.START_CONTRACT and terms.start_date is not None:
+            self._wait_until(terms.start_date)
+        elif trigger is T.CANCEL_BEFORE_START:
+            self._record({"contract.ended_by": data.draw(st.sampled_from([p.value for p in BreakParty])),
+                          "contract.cancellation_reason": "a place in an engineering school"})
+        elif trigger is T.PASS_TRIAL and terms.trial_end is not None:
             self._wait_until(terms.trial_end + timedelta(days=1))
         elif trigger is T.COMPLETE and terms.end_date is not None:
             self._wait_until(terms.end_date)
@@ -262,7 +279,8 @@ class CaseLife(RuleBasedStateMachine):
             return {"offer.gross_monthly_pay": "2000.00", "offer.start_date": iso(start), "offer.weekly_hours": "35"}
         if state is S.SIGN:
             start = today + timedelta(days=data.draw(st.integers(0, 60)))
-            pairs = {"contract.signature_date": iso(today), "contract.start_date": iso(start),
+            pairs = {"contract.signature_date": iso(today), "contract.signature_place": "Alès",
+                     "contract.start_date": iso(start),
                      "contract.end_date": iso(contract_end(start, PROGRAMME.years)),
                      "contract.employer_siret": VALID_SIRET, "contract.mentor_name": "Marie Maître",
                      "contract.gross_monthly_pay": "2500.00"}
@@ -279,13 +297,19 @@ class CaseLife(RuleBasedStateMachine):
 
     # --- what always holds ----------------------------------------------------------------------------------------
 
-    @initialize()
-    def nothing_happened_yet(self) -> None:
+    @initialize(at_step_six=st.booleans())
+    def nothing_happened_yet(self, at_step_six: bool) -> None:
+        """Half the lives begin at step 6, the contract drawn up (the search made before, as an import opens
+        a case): enough of them get past the signature to reach every way a contract ends."""
         assert (self.case.state, self.case.event_count, self.case.new_events) == (S.REFLECT, 0, [])
+        if at_step_six:
+            self.case = make_case(S.SIGN, CONTRACT_FACTS)
+            self.initial = S.SIGN
+            self.visited = {S.SIGN}
 
     @invariant()
     def the_history_replays_to_the_state(self) -> None:
-        assert machine.replay(self.events) is self.case.state
+        assert machine.replay(self.events, initial=self.initial) is self.case.state
 
     @invariant()
     def the_history_is_numbered_one_by_one_without_gap(self) -> None:
@@ -327,7 +351,7 @@ def test_random_lives_reach_every_state_of_the_chart() -> None:
     """The walks above are not stuck in the search: with a fixed seed they reach trial, active and every end."""
     REACHED.clear()
     run_state_machine_as_test(CaseLife, settings=settings(
-        max_examples=200, stateful_step_count=50, deadline=None, database=None, derandomize=True,
+        max_examples=300, stateful_step_count=50, deadline=None, database=None, derandomize=True,
         suppress_health_check=[HealthCheck.too_slow],
     ))
     assert set(CaseState) == REACHED, f"never reached: {sorted(set(CaseState) - REACHED)}"

@@ -21,7 +21,7 @@ from contract_flow.domain.case import ALL_PARTS, Candidate, Case, ContractTerms,
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.legal import NO_SCHOOL, LegalRules
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, ReminderKind, ReminderPolicies, plan
-from contract_flow.domain.reminders.planner import ENGINE
+from contract_flow.domain.reminders.planner import ENGINE, ENGINE_KINDS
 from contract_flow.domain.reviews import Party, Review
 from contract_flow.domain.states import CaseState
 from contract_flow.formatting import as_day, format_day, format_days_from, format_money
@@ -31,7 +31,7 @@ from contract_flow.settings import Settings
 
 NBSP = "\u00a0"
 LANGUAGES = ("fr", "en")
-MESSAGE_KINDS = [kind for kind in ReminderKind if kind is not ReminderKind.TRIAL_PASS]
+MESSAGE_KINDS = [kind for kind in ReminderKind if kind not in ENGINE_KINDS]
 PROGRAMME = ProgrammeTerms(code="mecatronique", years=3, seats=40, start_date=date(2026, 9, 1))
 #: 17 at the contract start, 18 on 17 November 2026: a minor (her legal representative is copied), then a new
 #: pay band from 1 December 2026 (D6222-31).
@@ -117,17 +117,25 @@ def lapsed_plan() -> list[PlannedReminder]:
                           legal_representative_email=LEGAL_REPRESENTATIVE), POLICIES)
 
 
+def signed_plan() -> list[PlannedReminder]:
+    """The contract of the case in its trial, signed and waiting for its start (another case: keys of its own)."""
+    case = signed_trial_case()
+    case.id, case.state = 10, CaseState.SIGNED
+    return plan(CaseFacts(case=case, legal_representative_email=LEGAL_REPRESENTATIVE), POLICIES)
+
+
 @cache
 def planned_everything() -> tuple[PlannedReminder, ...]:
-    """A searching case, a case in its trial (its review then moved), a broken one, an active one and a lapsed one:
-    between them, every kind of reminder."""
+    """A searching case, a contract signed not started yet, a case in its trial (its review then moved), a broken
+    one, an active one and a lapsed one: between them, every kind of reminder."""
     searching = a_case(CaseState.APPLY)
     search = plan(CaseFacts(case=searching, search_window_end=rules().search_window_end(searching),
                             legal_representative_email=LEGAL_REPRESENTATIVE), POLICIES)
     broken = a_case(CaseState.ENDED_IN_TRIAL, start_date=date(2026, 9, 1), ended_on=date(2026, 9, 20))
     after_break = plan(CaseFacts(case=broken, resume_window_end=rules().resume_window_end(date(2026, 9, 20))),
                        POLICIES)
-    return (*search, *trial_plan(), *moved_review_updates(), *after_break, *filed_plan(), *lapsed_plan())
+    return (*search, *signed_plan(), *trial_plan(), *moved_review_updates(), *after_break, *filed_plan(),
+            *lapsed_plan())
 
 
 def filed_plan() -> list[PlannedReminder]:
@@ -757,7 +765,7 @@ def test_every_planned_email_reads_back_as_rendered(language: str) -> None:
     """The bytes written for SMTP (contract_flow.mime), parsed by the standard library, give back the rendered
     subject, text and HTML of every planned email, accents, no-break spaces and euro signs included."""
     for item in planned_everything():
-        if item.kind is ReminderKind.TRIAL_PASS or item.channel != "email":
+        if item.kind in ENGINE_KINDS or item.channel != "email":
             continue
         rendered = render(item.kind, item.payload, language, at=NOW)
         message = build_email(SETTINGS, row_for(item), language, now=NOW).parsed()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from contract_flow.domain.case import Candidate, Case, ContractTerms, Track
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.reminders import CaseFacts, PlannedReminder, ReminderKind, ReminderPolicies, plan
-from contract_flow.domain.reminders.planner import SECTION_OF
+from contract_flow.domain.reminders.planner import ENGINE_KINDS, SECTION_OF
 from contract_flow.domain.reminders.policies import is_working_day
 from contract_flow.domain.reviews import Party, Review, ReviewState
 from contract_flow.domain.states import CaseState
@@ -115,10 +115,9 @@ def _sorted(reminders: list[PlannedReminder]) -> bool:
     return order == sorted(order)
 
 
-#: All but the engine's move (five past midnight), a lapse notice (at once) and a review invitation (an update
+#: All but the engine's moves (five past midnight), a lapse notice (at once) and a review invitation (an update
 #: goes at once when the review is moved).
-AT_SEND_TIME = frozenset(ReminderKind) - {ReminderKind.TRIAL_PASS, ReminderKind.CASE_LAPSED,
-                                          ReminderKind.REVIEW_INVITATION}
+AT_SEND_TIME = frozenset(ReminderKind) - ENGINE_KINDS - {ReminderKind.CASE_LAPSED, ReminderKind.REVIEW_INVITATION}
 
 
 @settings(max_examples=250, deadline=None)

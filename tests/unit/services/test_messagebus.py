@@ -13,6 +13,7 @@ from contract_flow.domain.events import (
     CaseChanged,
     CaseMoved,
     ContractBroken,
+    ContractSigned,
     Event,
     FactsRecorded,
     PassTrial,
@@ -51,12 +52,19 @@ def test_a_break_cancels_the_reviews_left_before_the_reminders_are_planned_again
     assert uow.log == ["cancel reviews of 7", "replan 7"]
 
 
-@pytest.mark.parametrize("event", [FactsRecorded(3), moved(3, Trigger.SIGN, CaseState.SIGN, CaseState.TRIAL)])
+@pytest.mark.parametrize("event", [FactsRecorded(3), moved(3, Trigger.CHOOSE, CaseState.POSITION, CaseState.DECIDE)])
 def test_any_change_re_plans_the_case_once(event: Event) -> None:
     uow = FakeUnitOfWork([event])
     _bus(uow.log).handle(uow)  # type: ignore[arg-type]
     assert uow.log == ["replan 3"]
-    assert type(moved(3, Trigger.SIGN, CaseState.SIGN, CaseState.TRIAL)) is CaseMoved
+    assert type(moved(3, Trigger.CHOOSE, CaseState.POSITION, CaseState.DECIDE)) is CaseMoved
+
+
+def test_a_signature_and_a_cancellation_before_the_start_are_events_of_their_own_kind() -> None:
+    """The signature may start the contract at once (its start date has come); a cancellation is a break."""
+    assert type(moved(3, Trigger.SIGN, CaseState.SIGN, CaseState.SIGNED)) is ContractSigned
+    assert type(moved(3, Trigger.CANCEL_BEFORE_START, CaseState.SIGNED, CaseState.CANCELLED)) is ContractBroken
+    assert type(moved(3, Trigger.START_CONTRACT, CaseState.SIGNED, CaseState.TRIAL)) is CaseMoved
 
 
 def test_events_a_handler_raises_are_handled_in_the_same_unit_of_work() -> None:

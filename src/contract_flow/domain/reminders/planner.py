@@ -28,7 +28,7 @@ from contract_flow.domain.dates import add_months
 from contract_flow.domain.reminders.policies import ReminderPolicies, on_working_day
 from contract_flow.domain.reviews import Review, ReviewState, review_schedule
 from contract_flow.domain.rules.dates import age_on
-from contract_flow.domain.states import SEARCH_STEPS, CaseState
+from contract_flow.domain.states import CONTRACT_STATES, ENDED_CONTRACT_STATES, SEARCH_STEPS, CaseState
 
 ADULT_AGE = 18  # Code civil art. 414: a minor's legal representative is copied on what concerns them
 
@@ -39,6 +39,7 @@ class ReminderKind(StrEnum):
     SEARCH_WINDOW_ENDED = "search_window_ended"
     OPCO_FILING = "opco_filing"
     OPCO_OVERDUE = "opco_overdue"
+    CONTRACT_START = "contract_start"  # not a message: the engine moves a signed case into its trial
     TRIAL_ENDING = "trial_ending"
     TRIAL_PASS = "trial_pass"  # not a message: the engine moves the case to `active`
     REVIEW_INVITATION = "review_invitation"  # with its iCalendar file; a rescheduled review: an update of it
@@ -59,6 +60,8 @@ class ReminderKind(StrEnum):
 
 
 ENGINE = "engine"
+#: The kinds that are no message but the engine's own moves (on the channel ENGINE).
+ENGINE_KINDS = frozenset({ReminderKind.CONTRACT_START, ReminderKind.TRIAL_PASS})
 
 #: The section of reminders.toml each kind's policy is in (its `working_days` setting applies to it).
 SECTION_OF: dict[ReminderKind, str] = {
@@ -196,9 +199,9 @@ def plan(facts: CaseFacts, policies: ReminderPolicies) -> list[PlannedReminder]:
     state = CaseState(facts.case.state)
     if state in SEARCH_STEPS:
         _search(p)
-    elif state in (CaseState.TRIAL, CaseState.ACTIVE):
+    elif state in CONTRACT_STATES:
         _contract(p, state)
-    elif state in (CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED) and facts.case.contract.ended_on is not None:
+    elif state in ENDED_CONTRACT_STATES and facts.case.contract.ended_on is not None:
         _after_break(p, facts.case.contract.ended_on)
     elif state is CaseState.NO_CONTRACT:
         _lapsed(p)
@@ -239,9 +242,16 @@ def _search(p: _Plan) -> None:
 
 
 def _contract(p: _Plan, state: CaseState) -> None:
+    """A signed contract: what its signature set running (the OPCO filing after the start, the medical visit, the
+    hiring aid, the pay schedule) from the signature on; what concerns the trial and the follow-up (its end, the
+    participation invoiced then, the reviews) once it started; while it waits, the engine's move on its start."""
     terms, policies = p.case.contract, p.policies
     if terms.start_date is None:
         return
+    if state is CaseState.SIGNED:
+        # The contract starts as its first day begins: the case enters its trial then (L6222-18).
+        start = terms.start_date.isoformat()
+        p.engine(ReminderKind.CONTRACT_START, start, _at(terms.start_date, time(0, 5)), {"start": start})
     if terms.opco_filed_on is None:
         filing_due = terms.opco_filing_due
         series = f"opco_filing@{terms.start_date.isoformat()}"
@@ -265,9 +275,10 @@ def _contract(p: _Plan, state: CaseState) -> None:
     _medical_visit(p)
     _opco_decision(p)
     _hiring_aid(p)
-    _participation(p)
-    _reviews(p)
     _pay_changes(p)
+    if state is not CaseState.SIGNED:
+        _participation(p)
+        _reviews(p)
 
 
 def _medical_visit(p: _Plan) -> None:

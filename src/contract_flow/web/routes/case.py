@@ -20,6 +20,7 @@ from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.states import (
     CONTRACT_STATES,
+    ENDED_CONTRACT_STATES,
     FINAL_STATES,
     SEARCH_STEPS,
     SPEC_BY_TRIGGER,
@@ -47,7 +48,7 @@ REASON_REQUIRED = frozenset({Trigger.REFUSE, Trigger.WITHDRAW})
 MAX_REASON_CHARS = 2000
 #: The chart as the page draws it: the six steps, the contract, the ways out.
 CHART = (("search", SEARCH_STEPS), ("contract", (*CONTRACT_STATES, CaseState.COMPLETED)),
-         ("exits", (CaseState.WITHDRAWN, CaseState.ENDED_IN_TRIAL, CaseState.TERMINATED, CaseState.NO_CONTRACT)))
+         ("exits", (CaseState.WITHDRAWN, *ENDED_CONTRACT_STATES, CaseState.NO_CONTRACT)))
 _FACT_KEY = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
 _HIDDEN = frozenset({"id", "dirty", "pay_schedule"})
 #: Ledger rows that will never be sent: behind a toggle, so the rows that matter are not lost among 50 cancelled.
