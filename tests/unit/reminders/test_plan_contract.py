@@ -107,6 +107,36 @@ def test_a_contract_in_its_trial_is_reminded_of_nothing_else() -> None:
     assert review_schedule(CONTRACT_START, CONTRACT_END) == REVIEW_DUE
 
 
+#: What the signature sets running, planned from the signature on; the trial's rows and the reviews wait.
+BEFORE_THE_START = {K.OPCO_FILING, K.OPCO_OVERDUE, K.MEDICAL_VISIT, K.MEDICAL_VISIT_OVERDUE, K.HIRING_AID_FILING,
+                    K.PAY_CHANGE}
+
+
+def test_a_contract_signed_not_started_gets_what_its_signature_set_running_and_the_engine_s_start() -> None:
+    """D6224-1 (the filing counts from the start), R6222-40-1, the hiring aid (6 months from the conclusion) and the
+    pay schedule run from the signature; the trial's end, its invoice and the reviews only once it started."""
+    in_trial = {row for row in rows(planned(contract_case())) if row[0] in BEFORE_THE_START}
+    assert rows(planned(contract_case(CaseState.SIGNED))) == in_trial | {(K.CONTRACT_START, "engine", CONTRACT_START)}
+    [item] = matching(planned(contract_case(CaseState.SIGNED)), K.CONTRACT_START)
+    assert (item.recipient_role, item.recipient, item.channel) == ("engine", "engine", "engine")
+    assert item.due_at == paris(CONTRACT_START, time(0, 5))  # as the first day begins (L6222-18: the trial too)
+    assert item.payload["start"] == "2026-09-01"
+
+
+def test_a_minor_s_medical_visit_is_reminded_while_the_contract_waits_for_its_start() -> None:
+    """R4624-18: a minor's visit is due by the start, so its reminder falls while the contract is still `signed`."""
+    found = matching(planned(contract_case(CaseState.SIGNED, birth=MINOR)), K.MEDICAL_VISIT, "employer")
+    assert {r.due_at for r in found} == {paris(date(2026, 8, 18))}
+    assert {r.payload["minor"] for r in found} == {"yes"}
+
+
+def test_once_started_or_cancelled_there_is_no_contract_start_to_run() -> None:
+    assert matching(planned(contract_case()), K.CONTRACT_START) == []
+    cancelled = planned(contract_case(CaseState.CANCELLED, ended_on=date(2026, 7, 15)))
+    assert matching(cancelled, K.CONTRACT_START) == matching(cancelled, K.OPCO_FILING) == []
+    assert matching(cancelled, K.BREAK_ADVISOR)  # L6222-18-2: the search after it, as after a break
+
+
 def test_the_trial_end_makes_the_case_active_by_itself_once_its_last_day_is_over() -> None:
     """L6222-18: the engine's own `trial_pass` item, due as the 45th company day ends (00:05 the next day)."""
     [item] = matching(planned(contract_case()), K.TRIAL_PASS)
