@@ -20,6 +20,7 @@ from contract_flow.services.cases import advance, set_facts, show
 from contract_flow.services.directory import add_programme
 from contract_flow.services.queries import board, list_cases
 from contract_flow.services.reminders import ledger, run_once
+from contract_flow.services.risk import at_risk
 from tests.conftest import People
 from tests.support.calendars import OTHER_CFA
 from tests.support.cases import open_candidate, walk
@@ -83,6 +84,16 @@ def test_while_signed_the_contract_s_own_reminders_run_and_the_trial_s_wait_for_
     assert (engine.channel, engine.due_at) == ("engine", paris(START, 0, 5))
     opco = {(r.recipient_role, r.due_at.astimezone(PARIS).date()) for r in planned if r.kind == "opco_filing"}
     assert opco == {("employer", date(2026, 9, 4)), ("advisor", date(2026, 9, 4))}
+
+
+def test_a_contract_signed_not_started_is_at_risk_when_its_opco_filing_is_near(
+        app: App, people: People, clock: FixedClock) -> None:
+    """D6224-1: the filing is due 5 working days after the start, whether the engine started the contract yet."""
+    case_id = signed_months_ahead(app, people, clock)
+    assert at_risk(app, None, now=paris(date(2026, 8, 20))) == []  # the filing due on 7 September: 18 days ahead
+    [risk] = at_risk(app, None, now=paris(date(2026, 8, 25)))
+    assert (risk.case_id, risk.state, risk.kind, risk.due) == (case_id, "signed", "deadline", date(2026, 9, 7))
+    assert risk.detail == "OPCO filing due (D6224-1)"
 
 
 def test_the_engine_starts_the_contract_on_its_first_day_then_the_trial_runs_to_its_end(

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 from contract_flow.services.cases import advance, set_facts, show
-from tests.e2e.web.conftest import Site, csrf_of
+from contract_flow.services.directory import add_user
+from tests.e2e.web.conftest import Site, csrf_of, log_in
 from tests.e2e.web.test_web_case_page import post, version_of
 from tests.support.cases import PATH, walk
 from tests.support.dossier import fill_dossier
+from tests.support.world import PASSWORD
 
 
 def signed_for_november(site: Site) -> int:
@@ -42,6 +44,20 @@ def test_a_contract_signed_for_a_later_start_says_when_it_starts_and_is_not_coun
     board = client.get("/board").text
     assert re.search(r'Signé, pas encore commencé</a> <span class="badge">1</span>', board)
     assert re.search(r'Période d&#39;essai</a> <span class="badge">1</span>', board)  # the world's own case only
+
+
+def test_the_apprentice_reads_that_her_contract_is_signed_and_starts_on_its_day(site: Site) -> None:
+    case_id = signed_for_november(site)
+    nina = show(site.app, case_id).case.candidate.email
+    add_user(site.app, nina, name="Nina Voisin", role="apprentice", cfa_code=site.world.one.code, case_id=case_id,
+             password=PASSWORD)
+    client = site.anonymous()
+    log_in(client, nina)
+    page = client.get("/me").text
+    assert "Contrat : Signé, pas encore commencé" in page
+    assert "Votre contrat est signé ; il commence le 16/11/2026, avec sa période d&#39;essai." in page
+    assert "Votre contrat commence le 16/11/2026 : votre période d&#39;essai débutera ce jour-là." in page
+    assert re.search(r"<dt>Début du contrat</dt>\s*<dd>16/11/2026", page)
 
 
 def test_a_contract_is_cancelled_before_its_start_from_the_page_once_who_and_why_are_recorded(site: Site) -> None:
