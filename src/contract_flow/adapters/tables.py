@@ -213,6 +213,11 @@ class ContractRecord(SQLModel, table=True):
     training_start_due: date | None = None
     pay_schedule: list[dict[str, str]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     opco_filed_on: date | None = None
+    opco_name: str | None = Field(default=None, max_length=100)
+    opco_decision: str | None = Field(default=None, max_length=10)
+    opco_decided_on: date | None = None
+    deca_number: str | None = Field(default=None, max_length=15)
+    opco_refusal_reason: str | None = Field(default=None, max_length=500)
     practical_training_start: date | None = None
     medical_visit_due: date | None = None
     medical_visit_on: date | None = None
@@ -353,6 +358,43 @@ class DossierSectionRecord(SQLModel, table=True):
     updated_by: str = Field(max_length=254)
 
 
+class DossierVersionRecord(SQLModel, table=True):
+    """A kept version of a case's dossier: the one signed (version 1), then one per amendment. Its JSON and its
+    PDF are stored as produced then, so that downloading it again gives the same bytes whatever changed since."""
+
+    __tablename__ = "dossier_version"
+    __table_args__ = (sa.UniqueConstraint("case_id", "version", name="uq_dossier_version_case_id_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id")
+    version: int
+    #: "signed" or "amendment".
+    kind: str = Field(max_length=12)
+    created_at: datetime = Field(sa_column=_aware())
+    created_by: str = Field(max_length=254)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    pdf: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+
+
+class AmendmentRecord(SQLModel, table=True):
+    """An amendment (avenant) to a signed contract: its CERFA type code (31-38), effective date, reason, the
+    changes it made (field, old, new) and the dossier version it produced."""
+
+    __tablename__ = "amendment"
+    __table_args__ = (sa.UniqueConstraint("case_id", "number", name="uq_amendment_case_id_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="apprenticeship_case.id")
+    number: int
+    type_code: str = Field(max_length=2)
+    effective_on: date
+    reason: str = Field(max_length=500)
+    changes: list[dict[str, str]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    created_at: datetime = Field(sa_column=_aware())
+    created_by: str = Field(max_length=254)
+    dossier_version: int
+
+
 class ImportJob(SQLModel, table=True):
     """A CSV import too large for one request, run by a worker: its file until it is done, its progress (rows
     processed of total) and its report, per row: imported (the case), already there (the case), refused (field,
@@ -394,4 +436,6 @@ token_table = ApiToken.__table__  # type: ignore[attr-defined]
 login_failure_table = LoginFailure.__table__  # type: ignore[attr-defined]
 import_job_table = ImportJob.__table__  # type: ignore[attr-defined]
 dossier_section_table = DossierSectionRecord.__table__  # type: ignore[attr-defined]
+dossier_version_table = DossierVersionRecord.__table__  # type: ignore[attr-defined]
+amendment_table = AmendmentRecord.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -180,6 +180,15 @@ class ContractTerms:
     #: "reference", "minimum_monthly_gross"}], amounts and dates as text (the schedule the employer must follow).
     pay_schedule: list[dict[str, str]] | None = None
     opco_filed_on: date | None = None
+    #: The OPCO the contract was filed with (CERFA FA13, employer section), recorded with the filing.
+    opco_name: str | None = None
+    #: The OPCO's answer (D6224-2): "accepted" (with the DECA number it registered) or "refused" (with its reason);
+    #: None while it is awaited. Silence past opco_decision_due counts as a refusal without being recorded here.
+    opco_decision: str | None = None
+    opco_decided_on: date | None = None
+    #: The contract's number in DECA, given by the OPCO with its acceptance (PUBLIC-SYSTEMS.md §1).
+    deca_number: str | None = None
+    opco_refusal_reason: str | None = None
     #: L6222-12: the first day of practical training in the company (CERFA «date de début de la formation
     #: pratique chez l'employeur»); at most 3 months after the contract start. None: the contract start.
     practical_training_start: date | None = None
