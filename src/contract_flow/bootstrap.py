@@ -26,7 +26,7 @@ from contract_flow.domain.events import (
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.reminders import ReminderPolicies
 from contract_flow.rulefiles import load_reminder_policies, load_ruleset
-from contract_flow.services import cases, reminders, reviews
+from contract_flow.services import cases, dossier_versions, reminders, reviews
 from contract_flow.services.messagebus import MessageBus
 from contract_flow.services.unit_of_work import Connections, UnitOfWork
 from contract_flow.settings import Settings, get_settings
@@ -80,14 +80,16 @@ class App:
 def message_bus(app: App) -> MessageBus:
     """Who reacts to what (cosmicpython's EVENT_HANDLERS), each handler given the dependencies it names.
 
-    A break first cancels the reviews it leaves, and a contract signed on or after its start enters its trial at
-    once; then any change re-plans the case's reminders: the handlers of an event run from its own class up to
+    A break first cancels the reviews it leaves; a contract signed is kept as its dossier's next version (JSON
+    and PDF, services/dossier_versions.py), then enters its trial at once if signed on or after its start; then
+    any change re-plans the case's reminders: the handlers of an event run from its own class up to
     `CaseChanged`. The contract's start and the trial's end are commands the engine sends itself.
     """
     return MessageBus(
         event_handlers={
             ContractBroken: [reviews.cancel_reviews_left],
-            ContractSigned: [partial(cases.start_if_already_started, app)],
+            ContractSigned: [partial(dossier_versions.keep_signed_version, app),
+                             partial(cases.start_if_already_started, app)],
             CaseChanged: [partial(reminders.replan_after, app)],
         },
         command_handlers={StartContract: partial(cases.start_contract, app),

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from contract_flow.adapters.db import is_sqlite
+from contract_flow.adapters.dossier_versions import DossierVersionRepository
 from contract_flow.adapters.dossiers import DossierRepository
 from contract_flow.adapters.ledger import Ledger
 from contract_flow.adapters.repository import CaseRepository, PersonRepository
@@ -115,6 +116,10 @@ class UnitOfWork:
     @property
     def dossiers(self) -> DossierRepository:
         return DossierRepository(self.connection)
+
+    @property
+    def dossier_versions(self) -> DossierVersionRepository:
+        return DossierVersionRepository(self.connection)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
