@@ -75,7 +75,7 @@ def _shown(value: object, key: str, codes_of: Section, lang: str) -> str:
 
 
 def _section_table(part: SectionView, lang: str) -> Table:
-    from contract_flow.services.dossier import field_value
+    from contract_flow.services.dossier_assembly import field_value
     from contract_flow.services.views import field_label, form_keys
 
     words = WORDS[lang]

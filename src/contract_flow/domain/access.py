@@ -45,6 +45,11 @@ class Action(StrEnum):
     ACKNOWLEDGE_REVIEW = "acknowledge_review"
     READ_DOSSIER = "read_dossier"
     EDIT_DOSSIER_SECTION = "edit_dossier_section"
+    READ_INVOICES = "read_invoices"
+    FILE_CONTRACT = "file_contract"
+    RECORD_OPCO_DECISION = "record_opco_decision"
+    AMEND_CONTRACT = "amend_contract"
+    READ_AMENDMENTS = "read_amendments"
 
 
 #: The roles each action is for, and how a refusal names the action.
@@ -66,6 +71,13 @@ RULES: dict[Action, tuple[frozenset[Role], str]] = {
     Action.ACKNOWLEDGE_REVIEW: (frozenset({Role.APPRENTICE, Role.MENTOR, Role.TUTOR}), "acknowledging a review"),
     Action.READ_DOSSIER: (_SIGNATORIES, "reading the contract dossier"),
     Action.EDIT_DOSSIER_SECTION: (_SIGNATORIES, "filling in the contract dossier"),
+    Action.READ_INVOICES: (STAFF, "the CFA's invoice lines"),
+    # The CFA follows the filing the employer makes (often on its behalf) and the OPCO's answer (D6224-1, D6224-2).
+    Action.FILE_CONTRACT: (STAFF, "recording the contract's filing with the OPCO"),
+    Action.RECORD_OPCO_DECISION: (STAFF, "recording the OPCO's decision"),
+    # an amendment changes a signed contract's terms and its dossier's kept versions: the CFA's staff record it
+    Action.AMEND_CONTRACT: (STAFF, "amending a signed contract"),
+    Action.READ_AMENDMENTS: (STAFF, "the contract's amendments"),
 }
 
 #: The sections of the contract dossier (CERFA FA13) each role fills, beside CFA staff who fill or correct all of
@@ -121,6 +133,15 @@ def _own_case(apprentice: Actor, case: Case) -> bool:
         return apprentice.case_id == case.id
     return (apprentice.cfa_code is not None and case.programme.cfa_code == apprentice.cfa_code
             and case.candidate.email == apprentice.email)
+
+
+def authorize_role(actor: Actor, action: Action) -> None:
+    """Forbidden unless the action is for the actor's role: for what concerns a CFA, not one case (its invoice
+    lines); the list is then scoped to the actor's CFA as every staff list is."""
+    roles, what = RULES[action]
+    if actor.role is not Role.SYSTEM and actor.role not in roles:
+        names = " or ".join(sorted(role.value.replace("_", " ") for role in roles))
+        raise Forbidden(what, actor.role.value, names)
 
 
 def authorize(actor: Actor, action: Action, case: Case, *, kind: str = "case", key: object = None) -> None:

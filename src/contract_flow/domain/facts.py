@@ -32,6 +32,11 @@ AMENDABLE_AFTER_SIGNATURE = frozenset({
     "termination_reason", "cancellation_reason", "employer_email", "medical_visit_on", "mediator_referral_on",
     "employer_informed_on", "notice_given_on",
 })
+#: Contract terms fixed at signature that an amendment (avenant, CERFA types 31-38: services/amendments.py) changes,
+#: and nothing else: its end (an extension after a failed exam or a disability, R6222-47; a shorter one), the
+#: workplace's SIRET and the employer's name (a change of workplace, of the employer's legal situation). The
+#: signature, its place and the start stay what was signed.
+CHANGED_BY_AMENDMENT = frozenset({"end_date", "employer_siret", "employer_name"})
 #: Case-level facts kept under a prefix of their own: (fact key, attribute of the case).
 _CASE_ATTRIBUTES = {"previous_contract.pay": "previous_contract_pay",
                     "previous_contract.year": "previous_contract_year",
@@ -157,9 +162,11 @@ def parts_touched(parsed: Mapping[str, Any]) -> frozenset[Part]:
     return frozenset(spec.part for key in parsed if (spec := SPECS[key]).part is not None)
 
 
-def apply_facts(case: Case, parsed: Mapping[str, Any], today: date) -> None:
-    """Record already-parsed facts on `case`; raises InvalidInput before changing anything when one is refused."""
-    _check_against_case(case, parsed, today)
+def apply_facts(case: Case, parsed: Mapping[str, Any], today: date, *, amendment: str | None = None) -> None:
+    """Record already-parsed facts on `case`; raises InvalidInput before changing anything when one is refused.
+    `amendment`: the type code (31-38) of the amendment recording them, which alone may change a signed
+    contract's CHANGED_BY_AMENDMENT terms (None: a plain record, `case set`, a dossier section)."""
+    _check_against_case(case, parsed, today, amendment)
     for key, value in parsed.items():
         group, _, name = key.partition(".")
         if group == "candidate":
@@ -195,13 +202,17 @@ def apply_facts(case: Case, parsed: Mapping[str, Any], today: date) -> None:
         terms.dirty = True
 
 
-def _check_against_case(case: Case, parsed: Mapping[str, Any], today: date) -> None:
+def _check_against_case(case: Case, parsed: Mapping[str, Any], today: date, amendment: str | None = None) -> None:
     born = parsed.get("candidate.birth_date")
     if born is not None and born > today:
         raise InvalidInput("candidate.birth_date", f"{born.isoformat()} is in the future")
     if any(key.startswith("contract.") for key in parsed) and case.contract.signed:
-        fixed = [key for key in parsed
-                 if key.startswith("contract.") and key.partition(".")[2] not in AMENDABLE_AFTER_SIGNATURE]
+        changeable = AMENDABLE_AFTER_SIGNATURE | (CHANGED_BY_AMENDMENT if amendment is not None else frozenset())
+        fixed = [key for key in parsed if key.startswith("contract.") and key.partition(".")[2] not in changeable]
+        if fixed and amendment is not None:
+            raise InvalidInput(fixed[0], f"the contract is signed: an amendment (type {amendment}) changes its "
+                                         f"{', '.join(sorted(CHANGED_BY_AMENDMENT | AMENDABLE_AFTER_SIGNATURE))}, "
+                                         "not its signature nor its start")
         if fixed:
             raise InvalidInput(fixed[0], "the contract is signed: only an amendment may change it "
                                          f"({', '.join(sorted(AMENDABLE_AFTER_SIGNATURE))})")

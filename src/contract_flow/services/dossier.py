@@ -22,16 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Protocol
 
 from contract_flow.adapters.dossiers import StoredSection
-from contract_flow.domain import facts as fact_specs
-from contract_flow.domain.access import STAFF, Action, authorize_section, may_edit_section
-from contract_flow.domain.case import Actor, Case, Part, Role
+from contract_flow.domain.access import Action, authorize_section, may_edit_section
+from contract_flow.domain.case import Actor, Case, Part
 from contract_flow.domain.dossier import (
-    ContractSection,
     Dossier,
     Missing,
     Refusal,
@@ -44,25 +41,21 @@ from contract_flow.domain.dossier import (
 )
 from contract_flow.domain.dossier.completeness import ON_THE_FORM
 from contract_flow.domain.dossier.parse import section_named
-from contract_flow.domain.errors import ConflictError, Forbidden, InvalidInput
+from contract_flow.domain.errors import ConflictError, InvalidInput
 from contract_flow.domain.machine import record_facts
 from contract_flow.domain.states import CaseState
 from contract_flow.services.common import Engine, authorize_on, resolve_actor, transition_context
 from contract_flow.services.dossier_assembly import (
     CANDIDATE,
-    CASE_FACTS,
-    MENTOR_NAME_FACT,
-    MENTOR_NAMES,
-    WEEKLY_HOURS_FACT,
-    WEEKLY_TIME,
     Assembled,
     assemble,
     case_keys,
+    kept_data,
     missing_refusals,
     refusals_of,
+    write_to_case,
 )
 
-_HUNDREDTH = Decimal("0.01")
 #: What history shows for an absent value (as `rules impact` does).
 NONE = "none"
 
@@ -187,12 +180,9 @@ def set_section(app: DossierDeps, case_id: int, section: str | Section, values: 
         if changed:
             earlier = refusals_of(uow, case, app.rules, assembled)
             ctx = transition_context(app, uow, case, actor, None, {})
-            _write_to_case(case, chosen, value, changed, actor, ctx.today)
-            # what the case alone keeps is not stored; the mentor's names are, as split on the form
-            held, base = case_keys(chosen) - set(MENTOR_NAMES), assembled.base[chosen]
-            kept = {key: text for key, text in after.items() if key not in held and base.get(key) != text}
-            kept.update({key: "" for key in base if key not in held and key not in after})
-            version = uow.dossiers.save(case_id, chosen, kept, version, at=ctx.now, by=actor.email)
+            write_to_case(case, chosen, value, changed, actor, ctx.today)
+            version = uow.dossiers.save(case_id, chosen, kept_data(chosen, after, assembled.base[chosen]), version,
+                                        at=ctx.now, by=actor.email)
             assembled = assemble(uow, case, app.rules)
             _refuse_new_breaches(chosen, earlier, refusals_of(uow, case, app.rules, assembled))
             given = {f"dossier.{chosen}.{key}": f"{_shown(key, before.get(key))} → {_shown(key, after.get(key))}"
@@ -225,64 +215,3 @@ def _shown(key: str, text: str | None) -> str:
     if text is None:
         return NONE
     return "*" * (len(text) - 2) + text[-2:] if key == "nir" else text
-
-
-def _write_to_case(case: Case, section: Section, value: SectionValue, changed: list[str], actor: Actor,
-                   today: date) -> None:
-    """The changed values the case holds, recorded on it as `case set` would (InvalidInput naming the dossier's
-    field, and nothing changed, when a fact's rule refuses)."""
-    facts: dict[str, object] = {}
-    names: dict[str, str] = {}  # fact -> the dossier's field, for refusals
-    for key in changed:
-        field = f"{section}.{key}"
-        found: object
-        if section is Section.APPRENTICE and key in CANDIDATE:
-            raise InvalidInput(field, f"recorded on the case when it was opened: CFA staff change it there (fact "
-                                      f"{CANDIDATE[key]})")
-        if key in MENTOR_NAMES and section is Section.MENTORS:
-            fact, found = MENTOR_NAME_FACT, _mentor_name(value)
-        elif key in WEEKLY_TIME and section is Section.CONTRACT:
-            fact, found = WEEKLY_HOURS_FACT, _weekly_hours(value)
-        elif (section, key) in CASE_FACTS:
-            fact, found = CASE_FACTS[section, key], field_value(value, key)
-        else:
-            continue
-        if fact == "contract.mentor_email" and actor.role not in STAFF and actor.role is not Role.SYSTEM:
-            raise Forbidden("changing the mentor's email (it opens the case to them)", actor.role.value, "CFA staff")
-        if found is None:
-            raise InvalidInput(field, f"held by the case (fact {fact}): it may be changed, not emptied")
-        facts[fact] = found
-        names.setdefault(fact, field)
-    if not facts:
-        return
-    try:
-        fact_specs.apply_facts(case, facts, today)
-    except InvalidInput as refused:
-        raise InvalidInput(names.get(refused.field, refused.field), refused.rule) from None
-
-
-def field_value(value: SectionValue, key: str) -> object:
-    """The typed value at `key` of a section ("address.town"; "1.email" for the first mentor), None when absent:
-    what pages and the CLI format for people (a date, an amount, yes or no)."""
-    found: object = value
-    if isinstance(value, tuple):
-        number, _, key = key.partition(".")
-        position = int(number) - 1
-        found = value[position] if position < len(value) else None
-    for part in key.split("."):
-        found = getattr(found, part) if found is not None else None
-    return found
-
-
-def _mentor_name(value: SectionValue) -> str | None:
-    first, last = (field_value(value, key) for key in MENTOR_NAMES)
-    name = " ".join(part for part in (first, last) if isinstance(part, str))
-    return name or None
-
-
-def _weekly_hours(value: SectionValue) -> Decimal | None:
-    """The form's hours and minutes as the case keeps them: hours, in hundredths (35 h 30 -> 35.50)."""
-    assert isinstance(value, ContractSection)
-    if value.weekly_hours is None:
-        return None
-    return (Decimal(value.weekly_hours) + Decimal(value.weekly_minutes or 0) / 60).quantize(_HUNDREDTH)

@@ -5,23 +5,30 @@ guard), not a use case.
 The dossier is the pre-fill (`domain.dossier.from_case`: the case's facts, the pay lines the rules compute, the
 programme's training from `programmes/<code>.toml`) overlaid, key by key, by what people saved (each section's
 changes, "" for a value they emptied), and the values the case holds always taken from the case (`CASE_FACTS`,
-`CANDIDATE`): they have one source of truth, the case (see services/dossier.py).
+`CANDIDATE`): they have one source of truth, the case (see services/dossier.py). A change of them in the dossier
+is written to the case (`write_to_case`), by a section saved or by an amendment (services/amendments.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from contract_flow.adapters.dossiers import StoredSection
-from contract_flow.domain.case import Case
+from contract_flow.domain import facts as fact_specs
+from contract_flow.domain.access import STAFF
+from contract_flow.domain.case import Actor, Case, Role
 from contract_flow.domain.dossier import (
+    ContractSection,
     Dossier,
     MentorLoad,
     Refusal,
     Section,
     SectionValue,
+    missing_refusal,
     check,
     from_case,
     missing_in,
@@ -29,7 +36,7 @@ from contract_flow.domain.dossier import (
     section_data,
 )
 from contract_flow.domain.dossier.codes import EXTENSION_AFTER_FAILED_EXAM
-from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.errors import Forbidden, InvalidInput
 from contract_flow.domain.states import CONTRACT_STATES
 from contract_flow.rulefiles import load_programme_training
 
@@ -65,6 +72,7 @@ CANDIDATE: Mapping[str, str] = {"first_name": "candidate.first_name", "last_name
                                 "birth_date": "candidate.birth_date", "email": "candidate.email"}
 #: A value saved that no longer agrees with the case (its dates changed since): why it is refused.
 AGREEMENT = "the dossier's values agree with each other and with the case: correct this field"
+_HUNDREDTH = Decimal("0.01")
 
 
 def case_keys(section: Section) -> frozenset[str]:
@@ -182,5 +190,75 @@ def dossier_refusals(uow: UnitOfWork, case: Case, rules: LegalRules) -> list[Ref
 
 def missing_refusals(dossier: Dossier) -> frozenset[Refusal]:
     """The refusals `check` gives for what is missing (the others are the law's)."""
-    return frozenset(Refusal(absent.field, f"{absent.label.en} is missing", absent.why)
-                     for absent in missing_in(dossier))
+    return frozenset(missing_refusal(absent) for absent in missing_in(dossier))
+
+
+def kept_data(section: Section, after: Mapping[str, str], base: Mapping[str, str]) -> dict[str, str]:
+    """What a section stores of its data `after`: what differs from the pre-fill `base` ("" for a value emptied),
+    without what the case alone keeps (the mentor's names are stored, as split on the form)."""
+    held = case_keys(section) - set(MENTOR_NAMES)
+    kept = {key: text for key, text in after.items() if key not in held and base.get(key) != text}
+    kept.update({key: "" for key in base if key not in held and key not in after})
+    return kept
+
+
+def write_to_case(case: Case, section: Section, value: SectionValue, changed: Iterable[str], actor: Actor,
+                  today: date, *, amendment: str | None = None) -> None:
+    """The changed values the case holds, recorded on it as `case set` would (InvalidInput naming the dossier's
+    field, and nothing changed, when a fact's rule refuses); `amendment`: the type code of the amendment recording
+    them, which alone may change a signed contract's end, workplace or employer (facts.CHANGED_BY_AMENDMENT)."""
+    facts: dict[str, object] = {}
+    names: dict[str, str] = {}  # fact -> the dossier's field, for refusals
+    for key in changed:
+        field = f"{section}.{key}"
+        found: object
+        if section is Section.APPRENTICE and key in CANDIDATE:
+            raise InvalidInput(field, f"recorded on the case when it was opened: CFA staff change it there (fact "
+                                      f"{CANDIDATE[key]})")
+        if key in MENTOR_NAMES and section is Section.MENTORS:
+            fact, found = MENTOR_NAME_FACT, mentor_name(value)
+        elif key in WEEKLY_TIME and section is Section.CONTRACT:
+            fact, found = WEEKLY_HOURS_FACT, weekly_hours(value)
+        elif (section, key) in CASE_FACTS:
+            fact, found = CASE_FACTS[section, key], field_value(value, key)
+        else:
+            continue
+        if fact == "contract.mentor_email" and actor.role not in STAFF and actor.role is not Role.SYSTEM:
+            raise Forbidden("changing the mentor's email (it opens the case to them)", actor.role.value, "CFA staff")
+        if found is None:
+            raise InvalidInput(field, f"held by the case (fact {fact}): it may be changed, not emptied")
+        facts[fact] = found
+        names.setdefault(fact, field)
+    if not facts:
+        return
+    try:
+        fact_specs.apply_facts(case, facts, today, amendment=amendment)
+    except InvalidInput as refused:
+        raise InvalidInput(names.get(refused.field, refused.field), refused.rule) from None
+
+
+def field_value(value: SectionValue, key: str) -> object:
+    """The typed value at `key` of a section ("address.town"; "1.email" for the first mentor), None when absent:
+    what pages and the CLI format for people (a date, an amount, yes or no)."""
+    found: object = value
+    if isinstance(value, tuple):
+        number, _, key = key.partition(".")
+        position = int(number) - 1
+        found = value[position] if position < len(value) else None
+    for part in key.split("."):
+        found = getattr(found, part) if found is not None else None
+    return found
+
+
+def mentor_name(value: SectionValue) -> str | None:
+    first, last = (field_value(value, key) for key in MENTOR_NAMES)
+    name = " ".join(part for part in (first, last) if isinstance(part, str))
+    return name or None
+
+
+def weekly_hours(value: SectionValue) -> Decimal | None:
+    """The form's hours and minutes as the case keeps them: hours, in hundredths (35 h 30 -> 35.50)."""
+    assert isinstance(value, ContractSection)
+    if value.weekly_hours is None:
+        return None
+    return (Decimal(value.weekly_hours) + Decimal(value.weekly_minutes or 0) / 60).quantize(_HUNDREDTH)
