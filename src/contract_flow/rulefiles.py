@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 from contract_flow import configfiles
 from contract_flow.domain.dossier import Training, parse_training
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.invoices import ProgrammeFunding
 from contract_flow.domain.reminders import ReminderPolicies, parse_policies
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSet, RuleSetError, parse_calendar, parse_ruleset
 
@@ -116,6 +118,30 @@ def load_programme_training(code: str) -> Training | None:
     file and the field."""
     path = configfiles.programme_file(code) if _PROGRAMME_CODE.fullmatch(code) else None
     return None if path is None else _training_in(path)
+
+
+@lru_cache(maxsize=32)
+def _funding_in(path: Path) -> ProgrammeFunding | None:
+    table = read_toml(path).get("funding")
+    if table is None:
+        return None
+    if not isinstance(table, Mapping) or "npec" not in table or not isinstance(table.get("source", ""), str):
+        raise RuleSetError(f"{path}: funding: a table with npec (euros, as text) and its source ([funding])")
+    try:
+        npec = Decimal(str(table["npec"]))
+    except InvalidOperation:
+        raise RuleSetError(f"{path}: funding.npec: {table['npec']!r} is not an amount in euros") from None
+    if not npec.is_finite() or npec <= 0:
+        raise RuleSetError(f"{path}: funding.npec: {npec} is not a positive amount in euros")
+    return ProgrammeFunding(npec, str(table.get("source", "")) or f"NPEC of {path.stem}: {npec} €")
+
+
+def load_programme_funding(code: str) -> ProgrammeFunding | None:
+    """The programme's NPEC (the yearly funding level of its certification, which a break during the trial
+    prorates: R6332-25-1) from `programmes/<code>.toml`'s `[funding]`, the site's file first; None when the
+    programme has no file or the file no `[funding]`."""
+    path = configfiles.programme_file(code) if _PROGRAMME_CODE.fullmatch(code) else None
+    return None if path is None else _funding_in(path)
 
 
 def load_reminder_policies(path: Path | str) -> ReminderPolicies:

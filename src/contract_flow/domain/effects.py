@@ -105,6 +105,13 @@ def _end_contract(case: Case, ctx: TransitionContext) -> None:
     case.contract.dirty = True
 
 
+def _break_trial(case: Case, ctx: TransitionContext) -> None:
+    """Broken during the trial: the employer participation is recomputed on the days done (R6332-25-1)."""
+    _end_contract(case, ctx)
+    if ctx.rules is not None:
+        ctx.rules.note_trial_break(case, ctx.today)
+
+
 def _resume_search(case: Case, ctx: TransitionContext) -> None:
     """The ended contract and its offer stay in the records; the new search starts with a blank contract."""
     _set_offer_status(OfferStatus.CLOSED)(case, ctx)
@@ -122,7 +129,7 @@ EFFECTS: dict[Trigger, Effect] = {
     Trigger.REFUSE: _refuse,
     Trigger.SIGN: _sign,
     Trigger.CANCEL_BEFORE_START: _end_contract,
-    Trigger.BREAK_TRIAL: _end_contract,
+    Trigger.BREAK_TRIAL: _break_trial,
     Trigger.TERMINATE: _end_contract,
     Trigger.COMPLETE: _end_contract,
     Trigger.RESUME_SEARCH: _resume_search,

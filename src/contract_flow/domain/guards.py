@@ -53,7 +53,7 @@ PARTS_NEEDED: dict[Trigger, frozenset[Part]] = {
     Trigger.CANCEL_BEFORE_START: frozenset({Part.CONTRACT}),
     Trigger.PASS_TRIAL: frozenset({Part.CONTRACT}),
     Trigger.COMPLETE: frozenset({Part.CONTRACT}),
-    Trigger.BREAK_TRIAL: frozenset({Part.CONTRACT}),
+    Trigger.BREAK_TRIAL: frozenset({Part.CONTRACT, Part.ABSENCES}),
     Trigger.TERMINATE: frozenset({Part.CONTRACT}),
     Trigger.RESUME_SEARCH: frozenset({Part.OFFERS, Part.CONTRACT}),
 }

@@ -16,6 +16,7 @@ from typing import Any
 
 from contract_flow.domain.case import Absence, Case, ProgrammeTerms, TerminationReason
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.invoices import TRIAL_BREAK, ProgrammeFunding
 from contract_flow.domain.rules import (
     ContractDeadlines,
     DateRange,
@@ -25,9 +26,11 @@ from contract_flow.domain.rules import (
     PayPeriod,
     ProgrammeCalendar,
     RuleSet,
+    TrialBreak,
     TrialEnd,
     add_months,
     check_eligibility,
+    company_days,
     contract_deadlines,
     deadlines,
     employer_participation,
@@ -95,12 +98,20 @@ def _stored_only(code: str) -> ProgrammeCalendar | None:
     return None
 
 
+def _no_funding(code: str) -> ProgrammeFunding | None:
+    """Without a lookup no programme's NPEC is known: a break during the trial leaves the amount to compute."""
+    return None
+
+
 @dataclass(frozen=True)
 class LegalRules:
     ruleset: RuleSet
     #: The calendar of a programme whose terms carry none: tests of the rules alone give a fixed one; the
     #: engine's finds none (a calendar is stored with its programme, `services.directory`).
     calendar_for: CalendarLookup = _stored_only
+    #: A programme's NPEC, which a break during the trial prorates (R6332-25-1): `programmes/<code>.toml`'s
+    #: `[funding]` for the engine (rulefiles.load_programme_funding); none without a lookup.
+    funding_for: Callable[[str], ProgrammeFunding | None] = _no_funding
 
     def known_calendar(self, programme: ProgrammeTerms) -> ProgrammeCalendar | None:
         """The programme's school periods, or None when it has no calendar yet."""
@@ -377,9 +388,11 @@ class LegalRules:
             after.hiring_aid_filing_due.due, after.opco_decision_due.due if after.opco_decision_due else None,
             participation.amount if participation is not None else None, schedule, sources)
 
-    def participation(self, case: Case, trial_end: date | None) -> Participation | None:
+    def participation(self, case: Case, trial_end: date | None,
+                      trial_break: TrialBreak | None = None) -> Participation | None:
         """L6332-14, R6332-25-1: the employer's participation by the conclusion date and the programme's level;
-        200 € for a new contract with another employer after a break. None when the level is unknown."""
+        200 € for a new contract with another employer after a break; `trial_break`: broken during the trial.
+        None when the level is unknown."""
         level = case.programme.level
         terms = case.contract
         if level is None or terms.start_date is None:
@@ -387,7 +400,42 @@ class LegalRules:
         signed = terms.signature_date
         concluded = signed if signed is not None and signed <= terms.start_date else terms.start_date
         after_break = case.previous_contract_end is not None and not case.previous_contract_same_employer
-        return employer_participation(self.ruleset, level, concluded, after_break=after_break, trial_end=trial_end)
+        return employer_participation(self.ruleset, level, concluded, after_break=after_break,
+                                      trial_break=trial_break, trial_end=None if trial_break else trial_end)
+
+    def note_trial_break(self, case: Case, broken_on: date) -> None:
+        """R6332-25-1: a contract broken during its trial owes 50 % of its certification's NPEC pro rata of the
+        days done (NPEC x days / 365; our reading: the company days of the trial done, L6222-18, as the
+        ministry's example counts "day 45"), at most the amount it kept, due on the break. Kept with the reason
+        and the texts, and the mark `TRIAL_BREAK` the invoice lines read. Nothing when nothing was owed; the
+        amount is left unknown (None) when the programme has no NPEC configured."""
+        terms = case.contract
+        if not terms.participation_amount or terms.start_date is None:
+            return
+        first = max(terms.start_date, terms.practical_training_start or terms.start_date)
+        calendar = self.known_calendar(case.programme)
+        days = 0 if broken_on < first or calendar is None else len(company_days(
+            calendar, first, broken_on, [DateRange(a.first, a.last) for a in case.absences]))
+        funding = self.funding_for(case.programme.code)
+        sources = dict(terms.legal_sources or {})
+        sources[TRIAL_BREAK] = [f"broken on {broken_on.isoformat()}, after {days} company days of the trial"]
+        if days == 0:
+            terms.participation_amount = Decimal("0.00")
+            sources["participation_amount"] = [f"broken on {broken_on.isoformat()}, before any company day of "
+                                               "the trial: no day done, nothing owed"]
+        elif funding is None:
+            terms.participation_amount = None
+            sources["participation_amount"] = [
+                f"broken during the trial after {days} company days: not computed, the NPEC of the programme "
+                f"{case.programme.code} is not configured ([funding] npec in programmes/{case.programme.code}.toml)"]
+        else:
+            trial_days = self.ruleset.duration_on("trial_company_days", first).value
+            found = self.participation(case, None, TrialBreak(min(days, trial_days), funding.npec))
+            assert found is not None  # the amount kept says the level is known
+            terms.participation_amount = min(found.amount, terms.participation_amount)
+            sources["participation_amount"] = [found.reason, *found.sources, funding.source]
+        terms.legal_sources = sources
+        terms.dirty = True
 
     def contract_deadlines(self, case: Case) -> ContractDeadlines:
         """R6222-40-1 / R4624-18 (medical visit; a minor's by the start), D6224-2 (the OPCO's decision within 20

@@ -1,0 +1,116 @@
+"""The employer participation as the CFA's invoice lines (issue 14, item 8), on SQLite and PostgreSQL: a level-7
+contract signed owes one 750 € line due at its trial's end; broken during the trial it is recomputed on the company
+days done and due on the break; cancelled before its start it owes nothing; `month` keeps the lines due that month;
+another CFA's staff see none, and only staff see any."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+
+from contract_flow.adapters.clock import FixedClock
+from contract_flow.bootstrap import App
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.errors import Forbidden, InvalidInput
+from contract_flow.domain.invoices import InvoiceStatus
+from contract_flow.services.cases import advance, show
+from contract_flow.services.directory import add_user
+from contract_flow.services.invoices import list_invoices
+from tests.conftest import People
+from tests.support.cases import open_candidate, walk
+
+#: The brochure's calendar from Tuesday 1 September 2026: 4 company days, school 7-25 September, then company
+#: weeks: Friday 16 October 2026 ends the 19th company day of the trial.
+BROKEN_ON = date(2026, 10, 16)
+DAYS_DONE = 19
+#: R6332-25-1: 50 % of the NPEC (9 000 €, programmes/mecatronique.toml's [funding]) x 19 / 365 days.
+RECOMPUTED = (Decimal(9000) * Decimal("0.5") * DAYS_DONE / 365).quantize(Decimal("0.01"))
+
+
+def paris(day: date, hour: int = 12) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=PARIS).astimezone(UTC)
+
+
+def in_trial(app: App, people: People, clock: FixedClock, **candidate: str) -> int:
+    clock.set(paris(date(2026, 8, 20)))
+    case_id = open_candidate(app, **candidate)
+    walk(app, case_id, "trial", advisor=people.advisor, lead=people.lead)
+    return case_id
+
+
+def test_a_level_7_contract_signed_owes_one_750_line_due_at_its_trial_end(
+        app: App, people: People, clock: FixedClock) -> None:
+    case_id = in_trial(app, people, clock)
+    trial_end = show(app, case_id).case.contract.trial_end
+    assert trial_end is not None
+    assert trial_end > BROKEN_ON
+
+    [line] = list_invoices(app, actor_email=people.advisor)
+    assert (line.case_id, line.apprentice, line.programme) == (case_id, "Léa Martin", "mecatronique")
+    assert (line.employer_name, line.employer_siret) == ("Industrie SA", "73282932000074")
+    assert (line.amount, line.due_on, line.status) == (Decimal("750.00"), trial_end, InvoiceStatus.UPCOMING)
+    assert "R6332-25-2" in line.source
+    assert "L6332-14" in line.source
+    month = f"{trial_end.year}-{trial_end.month:02d}"
+    assert [found.case_id for found in list_invoices(app, actor_email=people.lead, month=month)] == [case_id]
+    assert list_invoices(app, actor_email=people.advisor, month="2026-09") == []
+
+    clock.set(paris(trial_end + timedelta(days=1)))
+    [line] = list_invoices(app, actor_email="system")
+    assert line.status is InvoiceStatus.DUE
+
+
+def test_a_break_during_the_trial_recomputes_it_on_the_days_done_due_on_the_break(
+        app: App, people: People, clock: FixedClock) -> None:
+    case_id = in_trial(app, people, clock)
+    clock.set(paris(BROKEN_ON))
+    advance(app, case_id, "break_trial", actor_email=people.advisor, facts={"contract.ended_by": "employer"})
+
+    terms = show(app, case_id).case.contract
+    assert terms.participation_amount == RECOMPUTED == Decimal("234.25")
+    assert terms.legal_sources is not None
+    assert terms.legal_sources["participation_trial_break"] == [
+        f"broken on 2026-10-16, after {DAYS_DONE} company days of the trial"]
+    [line] = list_invoices(app, actor_email=people.advisor)
+    assert (line.amount, line.due_on, line.status) == (RECOMPUTED, BROKEN_ON, InvoiceStatus.RECOMPUTED)
+    assert "NPEC" in line.source
+    assert "day 19" in line.source
+    assert [found.amount for found in list_invoices(app, actor_email=people.advisor, month="2026-10")] == [RECOMPUTED]
+
+    # The search resumes with a blank contract: the broken one keeps its line.
+    advance(app, case_id, "resume_search", actor_email=people.advisor)
+    assert [(found.case_id, found.amount) for found in list_invoices(app, actor_email=people.advisor)] == [
+        (case_id, RECOMPUTED)]
+
+
+def test_a_contract_cancelled_before_its_start_owes_nothing(app: App, people: People, clock: FixedClock) -> None:
+    clock.set(paris(date(2026, 6, 1)))
+    case_id = open_candidate(app)
+    walk(app, case_id, "signed", advisor=people.advisor, lead=people.lead, signed_on=date(2026, 6, 1))
+    advance(app, case_id, "cancel_before_start", actor_email=people.advisor,
+            facts={"contract.ended_by": "employer", "contract.cancellation_reason": "the workshop closes"})
+
+    [line] = list_invoices(app, actor_email=people.advisor)
+    assert (line.case_id, line.amount, line.due_on, line.status) == (
+        case_id, Decimal("0.00"), None, InvoiceStatus.NONE_OWED)
+    trial_end = show(app, case_id).case.contract.trial_end
+    assert trial_end is not None
+    assert list_invoices(app, actor_email=people.advisor, month=f"{trial_end.year}-{trial_end.month:02d}") == []
+
+
+def test_another_cfa_s_staff_see_none_and_only_staff_see_any(app: App, people: People, clock: FixedClock) -> None:
+    in_trial(app, people, clock)
+    add_user(app, "conseil@autre-cfa.example", name="Conseil Autre", role="advisor", cfa_code="other-cfa")
+    assert list_invoices(app, actor_email="conseil@autre-cfa.example") == []
+    for who in (people.mentor, people.tutor, people.apprentice):
+        with pytest.raises(Forbidden):
+            list_invoices(app, actor_email=who)
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "octobre", "2026-10-01", ""])
+def test_a_month_not_written_yyyy_mm_is_refused_naming_it(app: App, people: People, month: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        list_invoices(app, actor_email=people.advisor, month=month)
+    assert refused.value.field == "month"
