@@ -60,7 +60,7 @@ def test_an_advisor_fills_the_dossier_section_by_section_then_signs(app: App, cl
     assert "à remplir" in shown
     assert "Complet : non." in shown
     refused = cf("dossier", "check", str(case_id), code=1).stdout
-    assert "- employer.public (Employeur public) : Public employer is missing (CERFA FA13" in refused
+    assert "- employer.public (Employeur public) : Employeur public : champ à remplir (CERFA FA13" in refused
 
     case = str(case_id)
     saved = cf("dossier", "set", case, "employer", *pairs(EMPLOYER), "--as", cli.mentor).stdout

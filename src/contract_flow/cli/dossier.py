@@ -99,7 +99,7 @@ def _section_table(part: SectionView, lang: str) -> Table:
 
 def _print_refusals(view: DossierView, lang: str, section: Section | None = None) -> None:
     """What stops the signature (of `section`'s fields only, when one is chosen)."""
-    from contract_flow.services.views import field_name_label
+    from contract_flow.services.views import field_name_label, refusal_text
 
     words = WORDS[lang]
     shown = [refusal for refusal in view.refusals
@@ -111,8 +111,9 @@ def _print_refusals(view: DossierView, lang: str, section: Section | None = None
         console.print(words["refusals"])
     colon = " :" if lang == "fr" else ":"  # French puts a space before the colon
     for refusal in shown:
-        console.print(f"- {refusal.field} ({field_name_label(refusal.field, lang)}){colon} {refusal.reason} "
-                      f"({refusal.article})", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"- {refusal.field} ({field_name_label(refusal.field, lang)}){colon} "
+                      f"{refusal_text(refusal, lang)} ({refusal.article})", markup=False, highlight=False,
+                      soft_wrap=True)
 
 
 @dossier_app.command("show")
@@ -200,14 +201,15 @@ def dossier_check(
 ) -> None:
     """What stops the signature, each field with the rule and its article; exits 1 when anything does."""
     from contract_flow.services.dossier import show_dossier
-    from contract_flow.services.views import field_name_label
+    from contract_flow.services.views import field_name_label, refusal_text
 
     chosen_language = language(lang)
     view = show_dossier(get_app(), case_id, actor_email=as_)
     if json_output:
         print_json({"case_id": case_id, "complete": view.complete, "lawful": view.lawful,
                     "refusals": [{"field": refusal.field, "label": field_name_label(refusal.field, chosen_language),
-                                  "reason": refusal.reason, "article": refusal.article}
+                                  "reason": refusal.reason, "reason_text": refusal_text(refusal, chosen_language),
+                                  "article": refusal.article}
                                  for refusal in view.refusals]})
     else:
         _print_refusals(view, chosen_language)

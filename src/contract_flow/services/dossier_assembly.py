@@ -28,10 +28,10 @@ from contract_flow.domain.dossier import (
     Refusal,
     Section,
     SectionValue,
-    missing_refusal,
     check,
     from_case,
     missing_in,
+    missing_refusal,
     parse_section,
     section_data,
 )

@@ -4,12 +4,15 @@ in a terminal (Rich)."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from contract_flow.domain.case import Case
-from contract_flow.domain.dossier import FORM, SECTION_LABELS, Label, Section, dossier_data
+from contract_flow.domain.dossier import FORM, SECTION_LABELS, Label, Refusal, Section, dossier_data
 from contract_flow.domain.dossier.form import form_field
 from contract_flow.domain.states import step_number
+from contract_flow.formatting import format_day, format_money, format_number
 
 if TYPE_CHECKING:
     from contract_flow.services.cases import CaseView  # the shape of `show`'s answer, not the use case
@@ -102,8 +105,27 @@ def dossier_as_dict(view: DossierView, language: str = "fr", section: Section | 
                 "from_case": sorted(part.from_case), "read_only": sorted(part.read_only),
             } for name, part in view.sections.items() if name in chosen},
         "refusals": [{"field": refusal.field, "label": field_name_label(refusal.field, language),
-                      "reason": refusal.reason, "article": refusal.article} for refusal in view.refusals],
+                      "reason": refusal.reason, "reason_text": refusal_text(refusal, language),
+                      "article": refusal.article} for refusal in view.refusals],
     }
+
+
+def _written(name: str, value: object, language: str) -> str:
+    """A value of a refusal's reason as people of `language` write it (Babel): a day, an amount, a number."""
+    if isinstance(value, date):
+        return format_day(value, language, "short")
+    if isinstance(value, Decimal) and name.endswith("_pct") and value == value.to_integral_value():
+        value = value.to_integral_value()  # a rate of 53.00 % reads 53 %
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return format_money(value, language) if name.endswith("_eur") else format_number(value, language)
+    return str(value)
+
+
+def refusal_text(refusal: Refusal, language: str) -> str:
+    """Why the dossier may not be signed, in `language` (its English reason when the rule has no other words)."""
+    if refusal.message is None:
+        return refusal.reason
+    return refusal.message.text(language, _written)
 
 
 def dossier_document(view: DossierView) -> dict[str, Any]:

@@ -46,7 +46,7 @@ from contract_flow.domain.dossier.parse import (
 )
 from contract_flow.domain.dossier.pay_lines import LegalLine, legal_lines, pay_lines
 from contract_flow.domain.dossier.prefill import from_case
-from contract_flow.domain.dossier.refusal import Refusal
+from contract_flow.domain.dossier.refusal import Message, Refusal, missing_refusal, refused
 
 __all__ = [
     "CODE_LISTS",
@@ -65,6 +65,7 @@ __all__ = [
     "Mentor",
     "MentorLoad",
     "Mentors",
+    "Message",
     "Missing",
     "PayLine",
     "PayLines",
@@ -80,6 +81,7 @@ __all__ = [
     "legal_lines",
     "missing",
     "missing_in",
+    "missing_refusal",
     "parse_apprentice",
     "parse_contract",
     "parse_dossier",
@@ -89,5 +91,6 @@ __all__ = [
     "parse_section",
     "parse_training",
     "pay_lines",
+    "refused",
     "section_data",
 ]

@@ -18,7 +18,7 @@ from contract_flow.domain.dossier.completeness import LEGAL_REPRESENTATIVE, miss
 from contract_flow.domain.dossier.mentor_checks import MentorLoad, mentor_refusals
 from contract_flow.domain.dossier.model import Dossier
 from contract_flow.domain.dossier.pay_checks import pay_refusals
-from contract_flow.domain.dossier.refusal import Refusal
+from contract_flow.domain.dossier.refusal import Refusal, missing_refusal, refused
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.rules.dates import add_months, age_on
 from contract_flow.domain.rules.ruleset import RuleSetError
@@ -61,14 +61,11 @@ def _representative(dossier: Dossier, rules: LegalRules) -> Iterator[Refusal]:
     age = age_on(born, signed)
     minor = age < _majority(rules, signed)
     if apprentice.minor is not None and apprentice.minor != minor:
-        yield Refusal("apprentice.minor", f"the apprentice is {age} on the signature date {signed.isoformat()}: "
-                                          f"{'a minor' if minor else 'an adult'}, so minor is "
-                                          f"{'yes' if minor else 'no'}", MAJORITY)
+        yield refused("apprentice.minor", "minor_yes" if minor else "minor_no", MAJORITY, age=age, signed=signed)
     if not minor:
         return
     if apprentice.not_emancipated is None:
-        yield Refusal("apprentice.not_emancipated", f"the apprentice is {age} on the signature date: say whether "
-                                                    "they are emancipated", EMANCIPATION)
+        yield refused("apprentice.not_emancipated", "emancipation_unknown", EMANCIPATION, age=age)
     elif apprentice.not_emancipated:
         representative = apprentice.legal_representative
         for key, value in (("name", representative.name), ("email", representative.email),
@@ -76,9 +73,8 @@ def _representative(dossier: Dossier, rules: LegalRules) -> Iterator[Refusal]:
                            ("address.postcode", representative.address.postcode),
                            ("address.town", representative.address.town)):
             if value is None:
-                yield Refusal(f"apprentice.legal_representative.{key}",
-                              f"a minor of {age} who is not emancipated signs with a legal representative, "
-                              "whose name, email and address are on the form", LEGAL_REPRESENTATIVE)
+                yield refused(f"apprentice.legal_representative.{key}", "representative", LEGAL_REPRESENTATIVE,
+                              age=age)
 
 
 def _working_time(dossier: Dossier, rules: LegalRules) -> Iterator[Refusal]:
@@ -89,9 +85,8 @@ def _working_time(dossier: Dossier, rules: LegalRules) -> Iterator[Refusal]:
     age = age_on(born, start)
     if age < _majority(rules, start) and weekly > MINOR_WEEKLY_HOURS:
         minutes = dossier.contract.weekly_minutes or 0
-        yield Refusal("contract.weekly_hours", f"the apprentice is {age} on the contract start {start.isoformat()}: a "
-                                               f"minor works at most {MINOR_WEEKLY_HOURS} hours a week, not "
-                                               f"{dossier.contract.weekly_hours} h {minutes:02d}", MINOR_WORKING_TIME)
+        yield refused("contract.weekly_hours", "minor_hours", MINOR_WORKING_TIME, age=age, start=start,
+                      most=MINOR_WEEKLY_HOURS, hours=dossier.contract.weekly_hours or 0, minutes=f"{minutes:02d}")
 
 
 def _contract_dates(dossier: Dossier, view: Case, rules: LegalRules) -> Iterator[Refusal]:
@@ -107,14 +102,11 @@ def _contract_dates(dossier: Dossier, view: Case, rules: LegalRules) -> Iterator
     first, last = add_months(start, -rule.value), add_months(start, rule.value)
     begins = training.training_start
     if begins is not None and not first <= begins <= last:
-        yield Refusal("training.training_start", f"{begins.isoformat()}: the CFA training starts within "
-                                                 f"{rule.value} months of the contract start {start.isoformat()}, "
-                                                 f"from {first.isoformat()} to {last.isoformat()}", rule.source)
+        yield refused("training.training_start", "training_start", rule.source, begins=begins, months=rule.value,
+                      start=start, first=first, last=last)
     end, exams = dossier.contract.end_date, training.exams_end
     if end is not None and exams is not None and end < exams:
-        yield Refusal("contract.end_date", f"{end.isoformat()} is before the planned end of the exams "
-                                           f"{exams.isoformat()}: the contract covers the training, exams included",
-                      "L6222-7-1")
+        yield refused("contract.end_date", "end_before_exams", "L6222-7-1", end=end, exams=exams)
 
 
 def check(dossier: Dossier, case: Case, rules: LegalRules, *,
@@ -125,7 +117,7 @@ def check(dossier: Dossier, case: Case, rules: LegalRules, *,
     contract; `mentor_loads` how many apprentices each mentor (by email, in lower case) already follows in the
     CFA's other contracts on this one's start (a mentor absent from it follows none).
     """
-    refusals = [Refusal(absent.field, f"{absent.label.en} is missing", absent.why) for absent in missing_in(dossier)]
+    refusals = [missing_refusal(absent) for absent in missing_in(dossier)]
     reported = {refusal.field for refusal in refusals}
     view = dossier_case(case, dossier)
     try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from contract_flow.domain.case import Case
 from contract_flow.domain.dossier.codes import DIPLOMA_LEVELS, EXTENSION_AFTER_FAILED_EXAM
 from contract_flow.domain.dossier.model import Dossier, Mentor
-from contract_flow.domain.dossier.refusal import Refusal
+from contract_flow.domain.dossier.refusal import Message, Refusal, message, refused
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.rules.dates import age_on
 
@@ -56,16 +56,17 @@ def _eligibility(mentor: Mentor, field: str, level: int | None) -> Iterator[Refu
     by_diploma = in_field and level is not None and int(held) >= level and years >= YEARS_WITH_DIPLOMA
     if by_diploma:
         return
+    why: Message
     if level is None:
-        why = "the level of the diploma prepared is not known (training.diploma_type)"
+        why = message("mentor_level_unknown")
     elif not in_field:
-        why = "the mentor's diploma is not in the field of the one prepared"
+        why = message("mentor_other_field")
     elif int(held) < level:
-        why = f"the mentor's diploma is of level {held}, below the level {level} prepared"
+        why = message("mentor_level_below", held=held, level=level)
     else:
-        why = f"a diploma in the field needs at least {YEARS_WITH_DIPLOMA} year of related experience"
-    yield Refusal(f"{field}.experience_years", f"{years} year(s) of related experience: {why}, so "
-                                               f"{YEARS_WITHOUT_DIPLOMA} years are needed", ELIGIBILITY)
+        why = message("mentor_needs_a_year", years=YEARS_WITH_DIPLOMA)
+    yield refused(f"{field}.experience_years", "mentor_experience", ELIGIBILITY, years=years, why=why,
+                  needed=YEARS_WITHOUT_DIPLOMA)
 
 
 def _load(mentor: Mentor, field: str, repeats: bool, loads: Mapping[str, MentorLoad]) -> Iterator[Refusal]:
@@ -75,9 +76,8 @@ def _load(mentor: Mentor, field: str, repeats: bool, loads: Mapping[str, MentorL
     repeating = load.repeating + (1 if repeats else 0)
     most = MOST_APPRENTICES + min(MOST_REPEATING, repeating)
     if load.apprentices + 1 > most:
-        yield Refusal(field, f"the mentor already follows {load.apprentices} apprentice(s) ({load.repeating} "
-                             f"repeating after a failed exam): this contract would make {load.apprentices + 1}, "
-                             f"more than {most}", LOAD)
+        yield refused(field, "mentor_load", LOAD, count=load.apprentices, repeating=load.repeating,
+                      would=load.apprentices + 1, most=most)
 
 
 def mentor_refusals(dossier: Dossier, case: Case, rules: LegalRules,
@@ -93,12 +93,10 @@ def mentor_refusals(dossier: Dossier, case: Case, rules: LegalRules,
             age = age_on(born, start)
             majority = rules.ruleset.duration_on("majority_age_years", start).value
             if age < majority:
-                yield Refusal(f"{field}.birth_date", f"the mentor is {age} on the contract start "
-                                                     f"{start.isoformat()}", ADULT)
+                yield refused(f"{field}.birth_date", "mentor_minor", ADULT, age=age, start=start)
         elif born is not None and start is not None:
-            yield Refusal(f"{field}.birth_date", f"{born.isoformat()} is not before the contract start", ADULT)
+            yield refused(f"{field}.birth_date", "mentor_born_after", ADULT, born=born)
         yield from _eligibility(mentor, field, level)
         if mentor.eligibility_attested is False:
-            yield Refusal(f"{field}.eligibility_attested", "the employer attests on the form that the mentor is "
-                                                           "eligible", ELIGIBILITY)
+            yield refused(f"{field}.eligibility_attested", "mentor_attested", ELIGIBILITY)
         yield from _load(mentor, field, repeats, loads)

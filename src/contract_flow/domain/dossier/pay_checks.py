@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contract_flow.domain.case import Case
 from contract_flow.domain.dossier.model import Dossier, PayLine
 from contract_flow.domain.dossier.pay_lines import LegalLine, legal_lines
-from contract_flow.domain.dossier.refusal import Refusal
+from contract_flow.domain.dossier.refusal import Message, Refusal, message, refused
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.rules.pay import percent_of
 
@@ -17,10 +17,11 @@ PERIODS = ("D6222-26 (a rate per contract year), D6222-31 (a new age band on the
            "18th, 21st and 26th birthday)")
 
 
-def _periods(lines: tuple[LegalLine, ...]) -> str:
-    return "; ".join(f"year {legal.line.contract_year} from {legal.line.start} to {legal.line.end} "
-                     f"({legal.age_band}, {legal.line.minimum_rate} % of the {legal.line.reference})"
-                     for legal in lines)
+def _periods(lines: tuple[LegalLine, ...]) -> tuple[Message, ...]:
+    return tuple(message("pay_period", year=legal.line.contract_year, start=legal.line.start, end=legal.line.end,
+                         band=legal.age_band, minimum_pct=legal.line.minimum_rate or 0,
+                         reference=legal.line.reference)
+                 for legal in lines)
 
 
 def pay_refusals(dossier: Dossier, view: Case, rules: LegalRules) -> Iterator[Refusal]:
@@ -31,8 +32,7 @@ def pay_refusals(dossier: Dossier, view: Case, rules: LegalRules) -> Iterator[Re
     if not given or start is None or contract.end_date is None or dossier.apprentice.birth_date is None:
         return  # completeness reports what is missing
     if born >= start:
-        yield Refusal("apprentice.birth_date", f"{born.isoformat()} is not before the contract start "
-                                               f"{start.isoformat()}", "L6222-1")
+        yield refused("apprentice.birth_date", "born_after_start", "L6222-1", born=born, start=start)
         return
     try:
         legal = legal_lines(rules, view, smc=contract.smc)
@@ -41,8 +41,7 @@ def pay_refusals(dossier: Dossier, view: Case, rules: LegalRules) -> Iterator[Re
         return
     if [(line.start, line.end, line.contract_year) for line in given] != [
             (line.line.start, line.line.end, line.line.contract_year) for line in legal]:
-        yield Refusal("pay", f"the pay lines follow the contract years and the age bands: {_periods(legal)}",
-                      PERIODS)
+        yield refused("pay", "pay_periods", PERIODS, periods=_periods(legal))
         return
     for number, (line, minimum) in enumerate(zip(given, legal, strict=True), start=1):
         yield from _line(f"pay.{number}", line, minimum)
@@ -54,21 +53,20 @@ def _line(field: str, line: PayLine, legal: LegalLine) -> Iterator[Refusal]:
         return
     assert least.minimum_rate is not None
     assert least.monthly_gross is not None
-    where = f"year {least.contract_year}, {legal.age_band}, from {least.start}"
+    where = message("pay_where", year=least.contract_year, band=legal.age_band, start=least.start)
     if line.reference != least.reference:
-        yield Refusal(f"{field}.reference", f"the minimum of {where} is a share of the {least.reference}",
-                      legal.article)
+        yield refused(f"{field}.reference", "pay_reference", legal.article, where=where, reference=least.reference)
     if line.minimum_rate != least.minimum_rate:
-        yield Refusal(f"{field}.minimum_rate", f"the legal minimum rate of {where} is {least.minimum_rate} %",
-                      legal.article)
+        yield refused(f"{field}.minimum_rate", "pay_minimum_rate", legal.article, where=where,
+                      minimum_pct=least.minimum_rate)
     if line.rate < least.minimum_rate:
-        yield Refusal(f"{field}.rate", f"{line.rate} % is below the legal minimum of {least.minimum_rate} % of the "
-                                       f"{least.reference} ({where}); the employer may only pay more", legal.article)
+        yield refused(f"{field}.rate", "pay_rate_below", legal.article, rate_pct=line.rate,
+                      minimum_pct=least.minimum_rate, reference=least.reference, where=where)
     if line.monthly_gross < least.monthly_gross:
-        yield Refusal(f"{field}.monthly_gross", f"{line.monthly_gross:.2f} € is below the legal minimum "
-                                                f"{least.monthly_gross:.2f} € ({where})", legal.article)
+        yield refused(f"{field}.monthly_gross", "pay_gross_below", legal.article, gross_eur=line.monthly_gross,
+                      minimum_eur=least.monthly_gross, where=where)
     elif line.reference == least.reference and line.monthly_gross < (due := percent_of(legal.reference_amount,
                                                                                          line.rate)):
-        yield Refusal(f"{field}.monthly_gross", f"{line.monthly_gross:.2f} € is less than the line's own rate, "
-                                                f"{line.rate} % of the {line.reference} "
-                                                f"{legal.reference_amount:.2f} € = {due:.2f} €", legal.article)
+        yield refused(f"{field}.monthly_gross", "pay_gross_below_rate", legal.article, gross_eur=line.monthly_gross,
+                      rate_pct=line.rate, reference=line.reference, reference_eur=legal.reference_amount,
+                      due_eur=due)
