@@ -15,10 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from contract_flow.adapters.tables import dossier_version_table
+from contract_flow.adapters.tables import amendment_table, dossier_version_table
 from contract_flow.domain.errors import ConflictError
 
 T = dossier_version_table
+A = amendment_table
 #: What a kept version is: the signed contract's, or an amendment's.
 KINDS = ("signed", "amendment")
 
@@ -32,9 +33,11 @@ class KeptVersion:
     kind: str
     created_at: datetime
     created_by: str
+    #: The amendment's number (1 for the first) when the version is an amendment's.
+    amendment: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StoredVersion(KeptVersion):
     """A kept version with its JSON and its PDF, as produced when it was kept."""
 
@@ -82,13 +85,14 @@ class DossierVersionRepository:
         return None if row is None else _stored(row)
 
     def list(self, case_id: int) -> list[KeptVersion]:
-        """The case's kept versions, oldest first, without their bytes."""
-        rows = self.connection.execute(
-            sa.select(*_LISTED).where(T.c.case_id == case_id).order_by(T.c.version)).mappings()
-        return [KeptVersion(row["case_id"], row["version"], row["kind"], row["created_at"], row["created_by"])
-                for row in rows]
+        """The case's kept versions, oldest first, without their bytes; an amendment's with its number."""
+        query = (sa.select(*_LISTED, A.c.number)
+                 .outerjoin(A, sa.and_(A.c.case_id == T.c.case_id, A.c.dossier_version == T.c.version))
+                 .where(T.c.case_id == case_id).order_by(T.c.version))
+        return [KeptVersion(row["case_id"], row["version"], row["kind"], row["created_at"], row["created_by"],
+                            row["number"]) for row in self.connection.execute(query).mappings()]
 
 
 def _stored(row: sa.RowMapping) -> StoredVersion:
     return StoredVersion(row["case_id"], row["version"], row["kind"], row["created_at"], row["created_by"],
-                         dict(row["data"]), bytes(row["pdf"]))
+                         data=dict(row["data"]), pdf=bytes(row["pdf"]))

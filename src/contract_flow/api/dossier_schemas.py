@@ -56,3 +56,17 @@ class DossierOut(_Out):
     version: Annotated[int | None, Field(description="The kept version (signed or amended); null for the dossier "
                                                      "being filled")]
     sections: list[DossierSectionOut]
+
+
+class DossierVersionOut(_Out):
+    """A kept version of the dossier (`GET /api/v1/cases/{id}/dossier/versions`): the one signed, then one per
+    amendment, its PDF and JSON downloadable unchanged."""
+
+    version: Annotated[int, Field(examples=[1])]
+    kind: Annotated[str, Field(description="signed or amendment", examples=["signed"])]
+    created_at: Annotated[str, Field(description="When it was kept (ISO 8601, UTC)",
+                                     examples=["2026-08-20T08:00:00+00:00"])]
+    created_by: Annotated[str, Field(description="Who signed or amended", examples=["claire.conseil@cfa.example"])]
+    pdf: Annotated[str, Field(description="Its PDF", examples=["/api/v1/cases/7/dossier.pdf?version=1"])]
+    json_url: Annotated[str, Field(alias="json", description="Its JSON",
+                                   examples=["/api/v1/cases/7/dossier.json?version=1"])]

@@ -19,6 +19,7 @@ from contract_flow.cli import (
     admin,
     cases,
     dossier,
+    dossier_files,  # noqa: F401  (registers `dossier pdf` and `dossier versions` on the dossier group)
     reminders,
     reviews,
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)

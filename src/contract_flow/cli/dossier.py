@@ -224,13 +224,21 @@ def dossier_json(
                                                                         "it).")] = None,
     as_: ReadAsOption = "system",
     lang: LangOption = None,
+    version: Annotated[int | None, typer.Option("--version", min=1, max=2**31 - 1, help=(
+        "A kept version (1: as signed, then one per amendment: `dossier versions`), as it was kept: every field "
+        "of the form with its labels and value, the API's dossier.json."))] = None,
 ) -> None:
-    """The dossier as data: each section's values by key (codes, ISO dates, amounts as text) and its version."""
+    """The dossier as data: each section's values by key (codes, ISO dates, amounts as text) and its version; with
+    --version, a kept version as it was kept."""
     from contract_flow.services.dossier import show_dossier
+    from contract_flow.services.dossier_downloads import dossier_json_of
     from contract_flow.services.views import dossier_document
 
     chosen_language = language(lang)
-    document = dossier_document(show_dossier(get_app(), case_id, actor_email=as_))
+    if version is not None:
+        document = dossier_json_of(get_app(), case_id, actor_email=as_, version=version)
+    else:
+        document = dossier_document(show_dossier(get_app(), case_id, actor_email=as_))
     if output is None:
         print_json(document)
         return

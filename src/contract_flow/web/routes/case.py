@@ -37,6 +37,7 @@ from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, local_path
 from contract_flow.web.i18n import Translator
 from contract_flow.web.render import flash, page, take_flash, translator
+from contract_flow.web.routes.dossier_files import dossier_files_panel
 from contract_flow.web.routes.lead import lead_page
 
 router = APIRouter(include_in_schema=False)
@@ -130,6 +131,7 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
         reminders=[row for row in rows if row.status not in SET_ASIDE],
         set_aside=[row for row in rows if row.status in SET_ASIDE], problems=problems or {}, typed=typed or {},
         facts_form=facts_form or FormState(), flash=take_flash(request)[0],
+        dossier_files=dossier_files_panel(app, user, case_id),
         step=SEARCH_STEPS.index(view.case.state) + 1 if view.case.state in SEARCH_STEPS else None)
 
 
