@@ -19,6 +19,7 @@ from contract_flow.cli import (
     admin,
     cases,
     dossier,
+    invoices,
     dossier_files,  # noqa: F401  (registers `dossier pdf` and `dossier versions` on the dossier group)
     reminders,
     reviews,
@@ -105,6 +106,7 @@ app.add_typer(admin.programme_app, name="programme")
 app.add_typer(cases.case_app, name="case")
 app.add_typer(cases.import_app, name="import")
 app.add_typer(dossier.dossier_app, name="dossier")
+app.add_typer(invoices.invoices_app, name="invoices")
 app.add_typer(rules_app, name="rules")
 app.command("board")(cases.board)
 app.command("diagram")(cases.diagram)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from contract_flow.cli.invoices import print_contract_money
 from contract_flow.cli.output import console
 from contract_flow.domain.states import CaseState, step_number
 from contract_flow.services.cases import CaseView
@@ -27,6 +28,7 @@ def print_case(view: CaseView) -> None:
         if value not in (None, [], {}):
             facts.add_row(group, str(value))
     console.print(facts)
+    print_contract_money(case)
     moves = Table("trigger", "now", title="Moves")
     for trigger, reasons in view.blocked.items():
         moves.add_row(trigger.value, "[green]allowed[/green]" if not reasons else "blocked: " + "; ".join(reasons))
