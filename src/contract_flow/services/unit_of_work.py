@@ -20,6 +20,7 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from contract_flow.adapters.amendments import AmendmentRepository
 from contract_flow.adapters.db import is_sqlite
 from contract_flow.adapters.dossier_versions import DossierVersionRepository
 from contract_flow.adapters.dossiers import DossierRepository
@@ -104,6 +105,10 @@ class UnitOfWork:
         if self._people is None:
             self._people = PersonRepository(self.connection, self._cursor)
         return self._people
+
+    @property
+    def amendments(self) -> AmendmentRepository:
+        return AmendmentRepository(self.connection)
 
     @property
     def reviews(self) -> ReviewRepository:

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from contract_flow.domain.case import Case
 from contract_flow.domain.dossier import FORM, SECTION_LABELS, Label, Refusal, Section, dossier_data
+from contract_flow.domain.dossier.codes import CONTRACT_TYPES
 from contract_flow.domain.dossier.form import form_field
 from contract_flow.domain.states import step_number
 from contract_flow.formatting import format_day, format_money, format_number
 
 if TYPE_CHECKING:
+    from contract_flow.adapters.amendments import StoredAmendment
     from contract_flow.services.cases import CaseView  # the shape of `show`'s answer, not the use case
     from contract_flow.services.dossier import DossierView  # the shape of `show_dossier`'s answer
 
@@ -142,3 +144,18 @@ def form_keys(section: Section, count: int = 1) -> list[str]:
     if section not in ITEM_LABELS:
         return keys
     return [f"{number}.{key}" for number in range(1, max(count, 1) + 1) for key in keys]
+
+
+def amendment_as_dict(amendment: StoredAmendment, language: str = "fr") -> dict[str, Any]:
+    """An amendment (services/amendments.py) as the API and `dossier amendments --json` give it: codes and ISO
+    texts, labels in `language` beside them."""
+    return {
+        "case_id": amendment.case_id, "number": amendment.number, "type_code": amendment.type_code,
+        "type_label": CONTRACT_TYPES.label(amendment.type_code, language) if amendment.type_code in CONTRACT_TYPES
+        else amendment.type_code,
+        "effective_on": amendment.effective_on, "reason": amendment.reason,
+        "changes": [{"field": change.field, "label": field_name_label(change.field, language), "old": change.old,
+                     "new": change.new} for change in amendment.changes],
+        "created_at": amendment.created_at, "created_by": amendment.created_by,
+        "dossier_version": amendment.dossier_version,
+    }
