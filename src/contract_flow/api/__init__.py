@@ -8,12 +8,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from contract_flow.api.errors import DOCUMENTED
-from contract_flow.api.routes import cases, dossier, dossier_downloads, misc, reviews, rules
+from contract_flow.api.routes import cases, dossier, dossier_downloads, invoices, misc, reviews, rules
 
 DESCRIPTION = ("Apprenticeship cases from the first reflection to the signed contract and beyond. "
                "Errors are JSON: {\"error\": code, \"message\": ..., \"field\": ...}.")
 #: The API's routers, under /api/v1, in the order they are included.
 ROUTERS: tuple[APIRouter, ...] = (misc.router, cases.router, dossier.router, dossier_downloads.router,
-                                   reviews.router, rules.router)
+                                   reviews.router, rules.router,
+                                   invoices.router)
 
 __all__ = ["DESCRIPTION", "DOCUMENTED", "ROUTERS"]

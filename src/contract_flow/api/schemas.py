@@ -194,6 +194,22 @@ class EventOut(BaseModel):
     facts: dict[str, str]
 
 
+class ParticipationOut(BaseModel):
+    """The employer participation as the CFA invoices it (GET /api/v1/invoices gives the same lines)."""
+
+    amount: str | None
+    due_on: date | None
+    status: str
+    source: str
+
+
+class ContractMoneyOut(BaseModel):
+    hiring_aid_filing_due: date | None
+    #: The article the deadline comes from (décret 2026-168: the aid is lost past it).
+    hiring_aid_source: str | None
+    participation: ParticipationOut | None
+
+
 class CaseDetail(BaseModel):
     id: int
     state: str
@@ -205,6 +221,8 @@ class CaseDetail(BaseModel):
     allowed: list[str]
     blocked: dict[str, list[str]]
     history: list[EventOut]
+    #: A signed contract's money: the hiring-aid filing deadline with its article, the employer participation.
+    money: ContractMoneyOut | None = None
 
 
 class MovedOut(BaseModel):

@@ -270,6 +270,8 @@ class CaseView:
     history: list[CaseEvent]
     #: For each trigger leaving the state, the rules that block it now with their reasons (empty: it may fire).
     blocked_by_rule: dict[Trigger, list[tuple[str, list[str]]]]
+    #: The day it was read (Paris): what is due is said from it (the participation invoiced or to come).
+    today: date | None = None
 
     @property
     def blocked(self) -> dict[Trigger, list[str]]:
@@ -294,7 +296,8 @@ def show(app: Engine, case_id: int, *, actor_email: str | Actor = OPERATOR) -> C
         actor = resolve_actor(uow, actor_email)
         authorize_on(uow, actor, Action.READ, case)
         ctx = transition_context(app, uow, case, actor, None, {})
-        return CaseView(case=case, history=uow.cases.history(case_id), blocked_by_rule=check_by_rule(case, ctx))
+        return CaseView(case=case, history=uow.cases.history(case_id), blocked_by_rule=check_by_rule(case, ctx),
+                        today=ctx.today)
 
 
 def _last_contract_day(app: Engine, terms: ContractTerms) -> date:

@@ -12,6 +12,7 @@ from contract_flow.domain.case import Case
 from contract_flow.domain.dossier import FORM, SECTION_LABELS, Label, Refusal, Section, dossier_data
 from contract_flow.domain.dossier.codes import CONTRACT_TYPES
 from contract_flow.domain.dossier.form import form_field
+from contract_flow.domain.invoices import contract_money
 from contract_flow.domain.states import step_number
 from contract_flow.formatting import format_day, format_money, format_number
 
@@ -58,7 +59,16 @@ def case_as_dict(view: CaseView) -> dict[str, Any]:
         "allowed": view.allowed,
         "blocked": {trigger.value: reasons for trigger, reasons in view.blocked.items() if reasons},
         "history": [asdict(event) for event in view.history],
+        "money": money_of(view),
     }
+
+
+def money_of(view: CaseView) -> dict[str, Any] | None:
+    """The contract's money: the hiring-aid filing deadline with its article, the participation as invoiced."""
+    case = view.case
+    if case.id is None or not case.contract.signed or view.today is None:
+        return None
+    return asdict(contract_money(case.id, case.candidate.full_name, case.programme.code, case.contract, view.today))
 
 
 #: The form the dossier is (the State's contract of apprenticeship).
