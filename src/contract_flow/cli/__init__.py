@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from contract_flow.cli import (
     admin,
+    amendments,  # noqa: F401  (registers `dossier amend` and `dossier amendments` on the dossier group)
     cases,
     dossier,
     invoices,
