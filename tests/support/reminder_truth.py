@@ -39,6 +39,7 @@ NOTICES: dict[str, tuple[str, str, bool]] = {
     "search_stale": ("since", "the case has not moved since", False),
     "search_window_ended": ("window_end", "the window without an employer ended", False),
     "opco_overdue": ("due", "the OPCO filing was due", True),
+    "opco_refused_by_silence": ("due", "the OPCO's 20 days to decide ended", True),
     "medical_visit_overdue": ("due", "the medical visit was due", True),
     "review_unlogged": ("planned_at", "the review was held", True),
     "participation_invoice": ("trial_end", "the trial ended", True),

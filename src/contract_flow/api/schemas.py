@@ -301,9 +301,21 @@ class RiskOut(BaseModel):
     due: date | None
 
 
+class FilingCountsOut(BaseModel):
+    """A programme's running contracts by where they stand with their OPCO (refused: by silence too)."""
+
+    signed: int
+    filed: int
+    accepted: int
+    refused: int
+    waiting: int
+
+
 class BoardOut(BaseModel):
     counts: dict[str, dict[str, int]]
     at_risk: list[RiskOut]
+    #: Per programme, its running contracts signed / filed / accepted / refused / waiting (issue 14, item 6).
+    filing: dict[str, FilingCountsOut] = {}
 
 
 class Health(BaseModel):

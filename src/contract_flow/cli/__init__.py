@@ -22,6 +22,7 @@ from contract_flow.cli import (
     dossier,
     invoices,
     dossier_files,  # noqa: F401  (registers `dossier pdf` and `dossier versions` on the dossier group)
+    filing,  # noqa: F401  (registers `dossier file`, `decision` and `filing` on the dossier group)
     reminders,
     reviews,
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)
@@ -34,6 +35,7 @@ from contract_flow.domain.errors import (
     ConflictError,
     DomainError,
     Forbidden,
+    NotNow,
     OutOfScope,
     TransitionRefused,
     TriggerNotAllowed,
@@ -45,9 +47,10 @@ BAD_INPUT = 2
 
 
 def exit_code_for(exc: DomainError) -> int:
-    """Refused (1): a guard, a move the state does not allow, a stale version, and the access policy (a case out
-    of the user's scope, an action not for their role); bad input (2): everything else."""
-    refused = TransitionRefused | TriggerNotAllowed | ConflictError | OutOfScope | Forbidden
+    """Refused (1): a guard, a move the state does not allow, a stale version, what the case's situation does not
+    allow yet (NotNow), and the access policy (a case out of the user's scope, an action not for their role); bad
+    input (2): everything else."""
+    refused = TransitionRefused | TriggerNotAllowed | ConflictError | OutOfScope | Forbidden | NotNow
     return REFUSED if isinstance(exc, refused) else BAD_INPUT
 
 

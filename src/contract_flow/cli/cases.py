@@ -184,9 +184,11 @@ def board(json_output: JsonOption = False) -> None:
                       *[str(result.counts[code].get(state, 0) or "·") for code in codes],
                       f"[b]{result.total(state)}[/b]")
     console.print(table)
+    from contract_flow.cli.filing import print_filing_board
     from contract_flow.cli.invoices import print_board_line
 
     print_board_line()
+    print_filing_board()
 
 
 def diagram(

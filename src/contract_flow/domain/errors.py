@@ -18,6 +18,12 @@ class InvalidInput(DomainError):
         self.rule = rule
 
 
+class NotNow(InvalidInput):
+    """A well-formed value the case's current situation does not allow (an OPCO's decision before the contract is
+    filed, a filing of a contract not signed): `field` names it, `rule` says what must happen first. HTTP 409,
+    the CLI's "refused" (exit 1); a page shows it next to the field as any InvalidInput."""
+
+
 class NotFound(DomainError):
     """Something named by the caller does not exist (or is not theirs to see)."""
 

@@ -12,6 +12,11 @@ can act on; each `normalise_*` turns what people type (spaces, no-break spaces, 
   python-stdnum module exists for it; the rule is the one the ministry's apprenticeship catalogue applies
   (mission-apprentissage/catalogue-apprentissage, uaiUtils.js) and gives the published UAIs (0750654D,
   Lycée Louis-le-Grand, Paris).
+- DECA number, the contract's number in the ministry's register of apprenticeship contracts (PUBLIC-SYSTEMS.md
+  §1), given by the OPCO with its acceptance and asked for a successive contract or an amendment: département
+  (3 characters, 02A/02B for Corsica, or 2 for 9x), year, month, two characters (NC or digits) and a 4-digit
+  sequence: `^(0[0-9][0-9]|02[AB]|9[012345]|97[12346])[0-9]{4}[01][0-9](NC|[0-9]{2})[0-9]{4}$`, e.g.
+  02B202212000000.
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ from stdnum.fr import nir
 from contract_flow.domain.siret import normalise_siren, normalise_siret, siren_problem, siret_problem
 
 __all__ = [
+    "DECA_NUMBER",
+    "deca_number_problem",
     "nir_problem",
+    "normalise_deca_number",
     "normalise_nir",
     "normalise_siren",
     "normalise_siret",
@@ -39,6 +47,8 @@ UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 _UAI = re.compile(r"[0-9]{7}[A-Z]", re.ASCII)
 # 1 sex digit, 2 year, 2 month, 2 département (2A/2B for Corsica), 3 commune, 3 order, 2 key: all ASCII.
 _NIR = re.compile(r"[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}", re.ASCII)
+#: The DECA contract number (PUBLIC-SYSTEMS.md §1): département, year, month, two characters, sequence.
+DECA_NUMBER = re.compile(r"(0[0-9][0-9]|02[AB]|9[012345]|97[12346])[0-9]{4}[01][0-9](NC|[0-9]{2})[0-9]{4}", re.ASCII)
 
 
 def _compact(value: str) -> str:
@@ -82,4 +92,17 @@ def uai_problem(value: str) -> str | None:
     expected = uai_check_letter(value[:7])
     if value[7] != expected:
         return f"the UAI's check letter is wrong: {value[:7]} calls for {expected} (the 7 digits modulo 23)"
+    return None
+
+
+def normalise_deca_number(value: str) -> str:
+    """" 02b 2022 12 00 0000 " -> "02B202212000000"."""
+    return _compact(value)
+
+
+def deca_number_problem(value: str) -> str | None:
+    """Why `value` (normalised) is not a DECA contract number, or None when it is."""
+    if not DECA_NUMBER.fullmatch(value):
+        return ("not a DECA contract number: département, year, month, 2 characters and a 4-digit sequence "
+                "(e.g. 02B202212000000)")
     return None

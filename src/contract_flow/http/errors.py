@@ -23,6 +23,7 @@ from contract_flow.domain.errors import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
+    NotNow,
     TransitionRefused,
     TriggerNotAllowed,
 )
@@ -46,6 +47,7 @@ ErrorRenderer = Callable[[Request, HttpError], Response]
 
 #: Each domain error's status and code; the first kind that matches wins, any other DomainError is 400 "refused".
 DOMAIN_ERRORS: tuple[tuple[type[DomainError], int, str], ...] = (
+    (NotNow, 409, "not_now"),
     (InvalidInput, 422, "invalid_input"),
     (NotFound, 404, "not_found"),
     (TransitionRefused, 422, "transition_refused"),

@@ -29,7 +29,7 @@ class Risk:
     case_id: int
     candidate: str
     state: str
-    kind: str  # deadline, overdue_review, stale, failed_reminder
+    kind: str  # deadline, overdue_review, stale, failed_reminder, opco_refused
     detail: str
     due: date | None = None
 
@@ -57,6 +57,9 @@ def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime
 
     base = _cases(scope)
     contracts = base.join(contract_table, contract_table.c.case_id == case_table.c.id)
+    # The running contract of a case (its newest; an earlier one was broken before the search resumed).
+    current = contracts.where(case_table.c.state.in_(CONTRACT_STATES), contract_table.c.id.in_(
+        sa.select(sa.func.max(contract_table.c.id)).group_by(contract_table.c.case_id)))
     # No DISTINCT (IN ignores duplicates): with it SQLite scans the whole ledger in case_id order instead of
     # seeking the failed rows by status (130 ms against 0.1 ms with 10,000 cases).
     failed = sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed").scalar_subquery()
@@ -70,6 +73,15 @@ def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime
         kind(contracts.where(case_table.c.state.in_(CONTRACT_STATES),
                              contract_table.c.opco_filed_on.is_(None), contract_table.c.opco_filing_due <= horizon),
              "deadline", "OPCO filing due (D6224-1)", contract_table.c.opco_filing_due),
+        # D6224-2: a contract the OPCO refused, or left unanswered past its 20th day (CRPA L231-4: a refusal), is not
+        # funded until it is filed again (which clears the answer) or accepted.
+        kind(current.where(contract_table.c.opco_decision == "refused"),
+             "opco_refused", "OPCO refused the contract (D6224-2): fix and file again",
+             contract_table.c.opco_decided_on),
+        kind(current.where(contract_table.c.opco_filed_on.is_not(None),
+                             contract_table.c.opco_decision.is_(None), contract_table.c.opco_decision_due < today),
+             "opco_refused", "OPCO silence past 20 days is a refusal (D6224-2, L231-4 CRPA): file again",
+             contract_table.c.opco_decision_due),
         kind(base.join(review_table, review_table.c.case_id == case_table.c.id)
              .where(review_table.c.state == "planned", review_table.c.planned_at < unlogged_before),
              "overdue_review", "review held more than a week ago and not logged", review_table.c.due_by),

@@ -10,12 +10,14 @@ from fastapi import APIRouter, Query, status
 from contract_flow.api.schemas import BoardOut, Health, InboxItemOut, InboxReadAllOut, ProgrammeIn, ProgrammeOut
 from contract_flow.domain.access import STAFF
 from contract_flow.domain.case import Role
+from contract_flow.domain.context import paris_date
 from contract_flow.http.deps import CurrentPrincipal, Language, Services
 from contract_flow.jsonable import jsonable
 from contract_flow.labels import labelled
 from contract_flow.services import inbox as inbox_services
 from contract_flow.services.access import case_scope, require_role
 from contract_flow.services.directory import add_programme, list_programmes
+from contract_flow.services.filing import filing_board
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import programmes_in_scope
 from contract_flow.services.risk import at_risk
@@ -57,8 +59,9 @@ def board(app: Services, principal: CurrentPrincipal) -> Any:
     require_role(principal, STAFF, "the board")
     scope = case_scope(principal)
     counts = build_board(app, scope, principal.cfa_code or "")
+    filings = filing_board(app, scope, principal.cfa_code or "", today=paris_date(app.clock.now()))
     return {"counts": {code: {state.value: n for state, n in per.items()} for code, per in counts.counts.items()},
-            "at_risk": jsonable(at_risk(app, scope))}
+            "at_risk": jsonable(at_risk(app, scope)), "filing": jsonable(filings)}
 
 
 @router.get("/inbox", response_model=list[InboxItemOut], tags=["inbox"],

@@ -20,6 +20,7 @@ from contract_flow.domain.dossier.codes import DEPARTMENTS, CodeList
 from contract_flow.domain.dossier.model import Address
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.identifiers import (
+    DECA_NUMBER,
     nir_problem,
     normalise_nir,
     normalise_siret,
@@ -37,8 +38,6 @@ _IDCC = re.compile(r"[0-9]{1,4}", re.ASCII)
 _NAF = re.compile(r"([0-9]{2})\.?([0-9]{2})([A-Z])", re.ASCII)
 _RNCP = re.compile(r"(?:RNCP)?([0-9]{3,5})", re.ASCII)
 _DIPLOMA_CODE = re.compile(r"[0-9]{2}[0-9A-Z][0-9]{5}", re.ASCII)
-#: The DECA contract number (PUBLIC-SYSTEMS.md §1): département, year, month, two characters, sequence.
-DECA_NUMBER = re.compile(r"(0[0-9][0-9]|02[AB]|9[012345]|97[12346])[0-9]{4}[01][0-9](NC|[0-9]{2})[0-9]{4}", re.ASCII)
 _POSTCODE = re.compile(r"(?:0[1-9]|[1-8][0-9]|9[0-8])[0-9]{3}", re.ASCII)
 _INTERNATIONAL_PHONE = re.compile(r"\+[1-9][0-9]{6,14}", re.ASCII)
 _FRENCH_PHONE = re.compile(r"0[1-9][0-9]{8}", re.ASCII)

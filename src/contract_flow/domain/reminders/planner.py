@@ -52,6 +52,7 @@ class ReminderKind(StrEnum):
     MEDICAL_VISIT = "medical_visit"
     MEDICAL_VISIT_OVERDUE = "medical_visit_overdue"
     OPCO_SILENCE = "opco_silence"
+    OPCO_REFUSED_BY_SILENCE = "opco_refused_by_silence"  # the day after the OPCO's 20th day, still no answer
     HIRING_AID_FILING = "hiring_aid_filing"
     PARTICIPATION_INVOICE = "participation_invoice"
     # Notices of what happened without the person doing it (the engine, or someone else, moved the case).
@@ -81,6 +82,7 @@ SECTION_OF: dict[ReminderKind, str] = {
     ReminderKind.MEDICAL_VISIT: "medical_visit",
     ReminderKind.MEDICAL_VISIT_OVERDUE: "medical_visit",
     ReminderKind.OPCO_SILENCE: "opco_decision",
+    ReminderKind.OPCO_REFUSED_BY_SILENCE: "opco_decision",
     ReminderKind.HIRING_AID_FILING: "hiring_aid",
     ReminderKind.PARTICIPATION_INVOICE: "participation",
     ReminderKind.TRIAL_PASSED: "notices",
@@ -301,14 +303,22 @@ def _medical_visit(p: _Plan) -> None:
 
 def _opco_decision(p: _Plan) -> None:
     """D6224-2: the OPCO decides within 20 days of the complete file, and its silence is a refusal (CRPA L231-4).
-    The advisor, while the filing is recorded (opco_decision_due is set from it) and no decision is."""
+    The advisor, while the filing is recorded (opco_decision_due is set from it) and no answer is: before the 20th
+    day ends (`days_before`), then the day after it, when the silence has become a refusal (one countdown: of the
+    two, only the latest still due is sent). Nothing once the OPCO's answer is recorded; a new filing, a new
+    countdown."""
     terms = p.case.contract
     due = terms.opco_decision_due
-    if due is None or terms.opco_filed_on is None:
+    if due is None or terms.opco_filed_on is None or terms.opco_decision is not None:
         return
+    payload = {"filed_on": terms.opco_filed_on.isoformat(), "due": due.isoformat()}
+    series = f"opco_decision@{terms.opco_filed_on.isoformat()}"
     p.add(ReminderKind.OPCO_SILENCE, due.isoformat(), ("advisor",),
-          due - timedelta(days=p.policies.opco_decision_days_before),
-          {"filed_on": terms.opco_filed_on.isoformat(), "due": due.isoformat()}, expires_at=_end_of(due))
+          due - timedelta(days=p.policies.opco_decision_days_before), payload, expires_at=_end_of(due),
+          series=series)
+    # True while no answer is recorded and the filing stands, which re-planning watches: no expiry.
+    p.add(ReminderKind.OPCO_REFUSED_BY_SILENCE, due.isoformat(), ("advisor",), due + timedelta(days=1), payload,
+          series=series)
 
 
 def _hiring_aid(p: _Plan) -> None:

@@ -91,7 +91,8 @@ def _state_name(request: Request, user: Principal, state: CaseState) -> str:
 #: The at-risk details the page translates, by the start of the service's English text.
 _DETAILS = (("trial ends", "risk.details.trial_end"), ("OPCO filing", "risk.details.opco"),
             ("review held", "risk.details.review"), ("no move", "risk.details.stale"),
-            ("a reminder", "risk.details.failed"), ("3-month", "risk.details.window"))
+            ("a reminder", "risk.details.failed"), ("3-month", "risk.details.window"),
+            ("OPCO refused", "risk.details.opco_refused"), ("OPCO silence", "risk.details.opco_silence"))
 
 
 @router.get("/risk")
