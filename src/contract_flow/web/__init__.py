@@ -11,7 +11,18 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from contract_flow.web.routes import advisor, apprentice, case, dossier_files, filing, home, lead, mentor, tutor
+from contract_flow.web.routes import (
+    advisor,
+    apprentice,
+    case,
+    dossier,
+    dossier_files,
+    filing,
+    home,
+    lead,
+    mentor,
+    tutor,
+)
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 #: The pages' CSV import (POST /import) takes a file: 2 MiB is some 20,000 rows.
@@ -19,5 +30,5 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 #: The paths whose bodies may be over the API's 64 KiB (contract_flow.http.limits), and their limit.
 BODY_LIMITS = {"/import": MAX_IMPORT_BYTES}
 #: The pages' routers, in the order they are included.
-ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case.router, dossier_files.router, filing.router,
-                                  lead.router, tutor.router, mentor.router, apprentice.router)
+ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case.router, dossier.router, dossier_files.router,
+                                  filing.router, lead.router, tutor.router, mentor.router, apprentice.router)
