@@ -112,6 +112,11 @@ def format_day(value: object, language: str, style: DayStyle = "long") -> str:
     return _babel_date(day, _day_pattern(language, style, day.day == 1), locale=_locale(language))
 
 
+def format_month(value: object, language: str) -> str:
+    """A month as CLDR writes it standing alone: "novembre 2026", "November 2026" (the invoices of a month)."""
+    return _babel_date(as_day(value), "LLLL y", locale=_locale(language))
+
+
 def format_moment(value: object, language: str, style: DayStyle = "full") -> str:
     """An instant as Paris wall time: its day in `style` and the time to the minute, joined as the locale joins
     them: "mardi 27 octobre 2026, 14:00", "Tuesday, 27 October 2026, 14:00" (full, a meeting in a sentence);

@@ -31,6 +31,7 @@ from contract_flow.services.risk import at_risk_page
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState
 from contract_flow.web.render import environment, page, translator
+from contract_flow.web.routes.invoices import board_invoices
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,7 +73,8 @@ def board(request: Request, app: Services, user: User,
     return page(request, "advisor/board.html", user, title_key="board.title",
                 columns=[(step, count(step), columns[step]) for step in SEARCH_STEPS],
                 others=[(other, count(other)) for other in CaseState if other not in SEARCH_STEPS],
-                rules_check=rules_check, rules_problem=rules_problem, **common)
+                rules_check=rules_check, rules_problem=rules_problem,
+                invoices=board_invoices(request, app, user), **common)
 
 
 def _rules_check(rules_file: Path) -> tuple[RulesCheck | None, str | None]:

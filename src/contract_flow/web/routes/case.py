@@ -32,7 +32,7 @@ from contract_flow.http.deps import Services, version_number
 from contract_flow.services import cases as case_services
 from contract_flow.services.access import Principal, permit
 from contract_flow.services.reminders import ledger
-from contract_flow.services.views import case_facts
+from contract_flow.services.views import case_facts, money_of
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, local_path
 from contract_flow.web.i18n import Translator
@@ -132,6 +132,7 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
         set_aside=[row for row in rows if row.status in SET_ASIDE], problems=problems or {}, typed=typed or {},
         facts_form=facts_form or FormState(), flash=take_flash(request)[0],
         dossier_files=dossier_files_panel(app, user, case_id),
+        money=money_of(view),
         step=SEARCH_STEPS.index(view.case.state) + 1 if view.case.state in SEARCH_STEPS else None)
 
 
