@@ -131,6 +131,12 @@ ROUTES = (
           resource="review", bugs={(role, "own"): ROLE_AS_422 for role in ("mentor", "apprentice")}),
     Route("POST", "/api/v1/reviews/{review_id}/ack", only(("tutor", "mentor", "apprentice"), 200),
           resource="held", bugs={(role, "own"): ROLE_AS_422 for role in STAFF}),
+    Route("GET", "/api/v1/cases/{case_id}/filing", only(("advisor", "programme_lead", "mentor", "apprentice"), 200),
+          resource="case", neighbour=staff(200)),
+    Route("POST", "/api/v1/cases/{case_id}/filing", staff(200), _fixed({"filed_on": "2026-09-03"}), "case",
+          neighbour=staff(409)),
+    Route("POST", "/api/v1/cases/{case_id}/opco-decision", staff(409),
+          _fixed({"decision": "accepted", "deca_number": "030202609000123"}), "case", neighbour=staff(409)),
 )
 #: Who has a message of their own in the world (the review invitations went to the apprentice, mentor and tutor).
 WITH_MESSAGES = ("tutor", "mentor", "apprentice")
