@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 
 from contract_flow.adapters.clock import FixedClock
 from contract_flow.bootstrap import App
+from contract_flow.cli import app as cli_app
 from contract_flow.domain.context import PARIS
 from contract_flow.services.cases import show
 from tests.conftest import People, snapshot
@@ -24,15 +25,9 @@ NOW = "2026-09-15T10:00"
 
 
 def cf(*args: str, code: int = 0) -> Result:
-    result = runner.invoke(cli_app(), ["--now", NOW, *args])
+    result = runner.invoke(cli_app, ["--now", NOW, *args])
     assert result.exit_code == code, f"{args}: exit {result.exit_code}\n{result.output}"
     return result
-
-
-def cli_app():  # type: ignore[no-untyped-def]
-    from contract_flow.cli import app
-
-    return app
 
 
 @pytest.fixture

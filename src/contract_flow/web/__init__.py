@@ -23,6 +23,7 @@ from contract_flow.web.routes import (
     mentor,
     tutor,
 )
+from contract_flow.web.routes.amendments import router as amendments_router
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 #: The pages' CSV import (POST /import) takes a file: 2 MiB is some 20,000 rows.
@@ -31,4 +32,5 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 BODY_LIMITS = {"/import": MAX_IMPORT_BYTES}
 #: The pages' routers, in the order they are included.
 ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case.router, dossier.router, dossier_files.router,
-                                  filing.router, lead.router, tutor.router, mentor.router, apprentice.router)
+                                  filing.router, lead.router, tutor.router, mentor.router, apprentice.router,
+                                  amendments_router)
