@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from contract_flow.adapters.tables import programme_table
 from contract_flow.bootstrap import App
-from tests.e2e.browser.conftest import Visitor
-from tests.e2e.browser.test_browser_pages import Shot, visit
+from tests.e2e.browser.conftest import PHONE, Visitor
+from tests.e2e.browser.test_browser_pages import SIZES, Shot, visit
 from tests.support.cases import open_candidate, walk
 from tests.support.world import World
 
@@ -33,5 +33,16 @@ def test_the_invoice_pages_fit_a_phone_and_a_desktop(app: App, world: World, vis
     page.get_by_role("button", name="Afficher").click()
     expect(page.locator("#e-month")).to_contain_text("YYYY-MM")
     visit(visitor, shot, "invoices-bad-month", "/invoices?month=2027-13", status=422)
-    page = visit(visitor, shot, "invoices-case", f"/cases/{case_id}")
-    expect(page.locator("#money")).to_contain_text("Aide à l'embauche")
+    # The case page as a whole is test_browser_pages' (its other panels are others'): here its money section.
+    page = visitor.page
+    page.set_viewport_size(SIZES[0][1])
+    page.goto(f"{visitor.live.url}/cases/{case_id}")
+    money = page.locator("#money")
+    expect(money).to_contain_text("Aide à l'embauche")
+    expect(money).to_contain_text("750,00")
+    box = money.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= PHONE["width"]
+    assert page.evaluate("""() => [...document.querySelectorAll('#money *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).length""") == 0
+    shot(page, "invoices-case-phone")
