@@ -7,10 +7,13 @@ field and the rule, with nothing saved."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from contract_flow.adapters.clock import FixedClock
+from contract_flow.adapters.tables import dossier_version_table
 from contract_flow.bootstrap import App
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import ConflictError, Forbidden, InvalidInput
@@ -201,3 +204,36 @@ def test_only_cfa_staff_amend_and_read_amendments_and_a_stale_version_is_refused
     assert (first.number, first.dossier_version, second.number, second.dossier_version) == (1, 2, 2, 3)
     assert [a.number for a in list_amendments(app, case_id, actor_email=people.advisor)] == [1, 2]
     assert [number for number, _, _ in versions(app, case_id)] == [1, 2, 3]
+
+
+def test_a_contract_signed_before_versions_were_kept_keeps_its_signed_dossier_first(
+        app: App, people: People, clock: FixedClock) -> None:
+    """Migration 0012: a contract signed before it has no kept version; its first amendment keeps the dossier as
+    signed (version 1, under who signed it and when) before its own (version 2)."""
+    case_id = in_trial(app, people, clock)
+    with app.uow() as uow:
+        uow.execute(sa.delete(dossier_version_table).where(dossier_version_table.c.case_id == case_id))
+        uow.commit()
+    signed = next(entry for entry in show(app, case_id).history if entry.trigger == "sign")
+
+    amendment = amend_contract(app, case_id, type_code="36", effective_on="2026-10-01", reason="35 h 30",
+                               changes={"contract.weekly_minutes": "30"}, actor_email=people.lead)
+
+    assert amendment.dossier_version == 2
+    with app.uow(write=False) as uow:
+        kept = uow.dossier_versions.list(case_id)
+        first = uow.dossier_versions.get(case_id, 1)
+        second = uow.dossier_versions.get(case_id, 2)
+    assert [(item.version, item.kind, item.created_by) for item in kept] == [
+        (1, "signed", signed.actor), (2, "amendment", people.lead)]
+    assert first is not None
+    assert second is not None
+    assert first.created_at == signed.at
+    assert (field_of(first.data, "contract.weekly_minutes"), field_of(second.data, "contract.weekly_minutes")) == (
+        0, 30)
+
+
+def field_of(data: dict[str, Any], name: str) -> object:
+    """The value of field `name` in a kept version's JSON."""
+    return next(found["value"] for section in data["sections"] for item in section["items"]
+                for found in item["fields"] if found["name"] == name)
