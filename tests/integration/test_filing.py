@@ -105,7 +105,8 @@ def test_refused_the_dossier_fixed_filed_again_then_accepted(app: App, people: P
                                   reason="téléphone de l'employeur manquant", actor_email=people.advisor)
     assert (filing.status, filing.refusal_reason) == (FilingStatus.REFUSED, "téléphone de l'employeur manquant")
     view = show_filing(app, case_id, actor_email=people.advisor)
-    assert view.may_file and not view.may_decide
+    assert view.may_file
+    assert not view.may_decide
     assert "employer.phone" in {refusal.field for refusal in view.to_fix}  # what to fix, from the dossier's checks
     risks = [risk for risk in at_risk(app, None) if risk.kind == "opco_refused"]
     assert [(risk.case_id, risk.due) for risk in risks] == [(case_id, date(2026, 9, 1))]
@@ -146,10 +147,14 @@ def test_twenty_days_of_silence_is_a_refusal_the_advisor_told_once_and_the_case_
     mails = [m for m in sink.messages if "silence" in str(m["Subject"]) and "refusé" in str(m["Subject"])]
     assert len(mails) == 1
     assert mails[0]["To"] == people.advisor
-    assert "Son silence vaut refus de prise en charge" in mails[0].get_body(("plain",)).get_content()
+    text = mails[0].get_body(("plain",))
+    assert text is not None
+    assert "Son silence vaut refus de prise en charge" in text.get_content()
 
     view = show_filing(app, case_id, actor_email=people.advisor)
-    assert view.filing.status is FilingStatus.REFUSED_SILENCE and view.may_file and view.may_decide
+    assert view.filing.status is FilingStatus.REFUSED_SILENCE
+    assert view.may_file
+    assert view.may_decide
     risks = [risk for risk in at_risk(app, None) if risk.kind == "opco_refused"]
     assert [(risk.case_id, risk.due) for risk in risks] == [(case_id, DUE)]
     assert risks[0].detail.startswith("OPCO silence")

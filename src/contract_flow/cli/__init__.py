@@ -20,9 +20,9 @@ from contract_flow.cli import (
     amendments,  # noqa: F401  (registers `dossier amend` and `dossier amendments` on the dossier group)
     cases,
     dossier,
-    invoices,
     dossier_files,  # noqa: F401  (registers `dossier pdf` and `dossier versions` on the dossier group)
     filing,  # noqa: F401  (registers `dossier file`, `decision` and `filing` on the dossier group)
+    invoices,
     reminders,
     reviews,
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)

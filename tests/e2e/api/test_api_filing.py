@@ -22,9 +22,10 @@ DECA = "030202609000123"
 
 
 def post(client: TestClient, world: World, path: str, body: dict[str, Any], role: str = "advisor",
-         cfa: int = 1, **headers: str) -> Any:
+         cfa: int = 1, headers: dict[str, str] | None = None) -> Any:
     case_id = world.one.case_id
-    return client.post(f"/api/v1/cases/{case_id}/{path}", headers={**world.as_(role, cfa), **headers}, json=body)
+    return client.post(f"/api/v1/cases/{case_id}/{path}", headers={**world.as_(role, cfa), **(headers or {})},
+                       json=body)
 
 
 def test_filed_refused_filed_again_then_accepted(client: TestClient, app: App, world: World) -> None:
@@ -52,7 +53,7 @@ def test_filed_refused_filed_again_then_accepted(client: TestClient, app: App, w
     assert (refused.json()["status"], refused.json()["refusal_reason"]) == (
         "refused", "convention de formation manquante")
     assert post(client, world, "filing", {"filed_on": "2026-10-20", "opco": "OPCO 2i"},
-                **{"If-Match": f'"{refused.json()["version"]}"'}).json()["status"] == "waiting"
+                headers={"If-Match": f'"{refused.json()["version"]}"'}).json()["status"] == "waiting"
     accepted = post(client, world, "opco-decision", {"decision": "accepted", "deca_number": DECA})
     assert accepted.status_code == 200, accepted.text
     assert (accepted.json()["status"], accepted.json()["deca_number"], accepted.json()["decided_on"]) == (
@@ -103,7 +104,7 @@ def test_what_must_happen_first_is_409_and_the_roles_and_scope_are_the_policy_s(
     assert post(client, world, "filing", {"filed_on": "2026-09-03"}, role="mentor").status_code == 403
     assert post(client, world, "filing", {"filed_on": "2026-09-03"}, role="tutor").status_code == 403
     assert post(client, world, "filing", {"filed_on": "2026-09-03"}, role="advisor", cfa=2).status_code == 404
-    assert post(client, world, "filing", {"filed_on": "2026-09-03"}, **{"If-Match": '"1"'}).status_code == 409
+    assert post(client, world, "filing", {"filed_on": "2026-09-03"}, headers={"If-Match": '"1"'}).status_code == 409
     assert client.get(f"/api/v1/cases/{world.one.case_id}/filing", headers=world.as_("tutor")).status_code == 403
     assert snapshot(app) == before
 

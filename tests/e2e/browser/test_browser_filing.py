@@ -14,7 +14,6 @@ from tests.e2e.browser.test_browser_pages import Shot
 from tests.e2e.browser.test_browser_scenarios import flash, tab_to
 from tests.support.world import World
 
-
 #: The panel's elements sticking out of the window's right edge, and its fields without a label.
 _PANEL_PROBLEMS = """() => {
     const panel = document.querySelector('#filing');

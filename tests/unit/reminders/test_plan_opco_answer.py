@@ -25,7 +25,8 @@ def test_the_day_after_the_20th_the_advisor_is_told_the_silence_is_a_refusal() -
         ("advisor", ADVISOR, "email"), ("advisor", ADVISOR, "app")}
     assert {r.due_at for r in refusal} == {paris(date(2026, 9, 24))}
     assert {r.expires_at for r in refusal} == {None}  # true until an answer or a new filing is recorded
-    assert refusal[0].payload["filed_on"] == "2026-09-03" and refusal[0].payload["due"] == "2026-09-23"
+    assert refusal[0].payload["filed_on"] == "2026-09-03"
+    assert refusal[0].payload["due"] == "2026-09-23"
     # One countdown with the warning of the 20th day: of the two, only the latest due is sent.
     warning = matching(reminders, K.OPCO_SILENCE)
     assert {r.due_at for r in warning} == {paris(DUE)}
