@@ -19,6 +19,7 @@ from contract_flow.web.routes import (
     dossier_files,
     filing,
     home,
+    invoices,
     lead,
     mentor,
     tutor,
@@ -33,4 +34,4 @@ BODY_LIMITS = {"/import": MAX_IMPORT_BYTES}
 #: The pages' routers, in the order they are included.
 ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case.router, dossier.router, dossier_files.router,
                                   filing.router, lead.router, tutor.router, mentor.router, apprentice.router,
-                                  amendments_router)
+                                  invoices.router, amendments_router)
