@@ -213,3 +213,18 @@ def test_only_the_cfa_staff_record_the_filing_and_the_answer(app: App, people: P
     with pytest.raises(Forbidden):
         file_contract(app, case_id, filed_on=SIGNED_ON, opco="OPCO 2i", actor_email=people.mentor)
     assert show_filing(app, case_id, actor_email=people.mentor).filing.status is FilingStatus.NOT_FILED
+
+
+def test_a_filing_date_set_as_a_fact_after_an_answer_is_refused_pointing_to_the_filing(
+        app: App, people: People, clock: FixedClock) -> None:
+    """`case set contract.opco_filed_on=` would keep the OPCO's answer beside a new filing: the use case clears it."""
+    case_id = filed_case(app, people, clock)
+    clock.set(paris(date(2026, 9, 1)))
+    record_opco_decision(app, case_id, decision="refused", decided_on=date(2026, 9, 1), reason="pièce manquante",
+                         actor_email=people.advisor)
+    before = snapshot(app)
+    with pytest.raises(InvalidInput) as refused:
+        set_facts(app, case_id, {"contract.opco_filed_on": "2026-09-01"}, actor_email=people.advisor)
+    assert refused.value.field == "contract.opco_filed_on"
+    assert "contract-flow dossier file" in refused.value.rule
+    assert snapshot(app) == before

@@ -206,6 +206,11 @@ def _check_against_case(case: Case, parsed: Mapping[str, Any], today: date, amen
     born = parsed.get("candidate.birth_date")
     if born is not None and born > today:
         raise InvalidInput("candidate.birth_date", f"{born.isoformat()} is in the future")
+    if "contract.opco_filed_on" in parsed and case.contract.opco_decision is not None:
+        # A new filing clears the OPCO's answer: `dossier file` (services/filing.py) records it, with its OPCO.
+        raise InvalidInput("contract.opco_filed_on", f"the OPCO's answer ({case.contract.opco_decision}) is recorded: "
+                                                     "file the contract again with `contract-flow dossier file` or "
+                                                     "the case page, which clears it")
     if any(key.startswith("contract.") for key in parsed) and case.contract.signed:
         changeable = AMENDABLE_AFTER_SIGNATURE | (CHANGED_BY_AMENDMENT if amendment is not None else frozenset())
         fixed = [key for key in parsed if key.startswith("contract.") and key.partition(".")[2] not in changeable]
