@@ -144,6 +144,8 @@ def test_a_plain_fact_change_still_cannot_move_a_signed_contract_s_end(
     ({"effective_on": "2029-09-01"}, "effective_on", "outside the contract"),
     ({"effective_on": "01/10/2026"}, "effective_on", "is not a date"),
     ({"reason": "  "}, "reason", "required"),
+    ({"reason": "avenant\u202e"}, "reason", "invisible character"),
+    ({"reason": "x" * 501}, "reason", "longer than 500"),
     ({"changes": {}}, "changes", "at least one"),
     ({"changes": {"contract.start_date": "2026-09-02"}}, "contract.start_date", "does not change this field"),
     ({"changes": {"apprentice.last_name": "Durand"}}, "apprentice.last_name", "does not change this field"),

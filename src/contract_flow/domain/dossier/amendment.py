@@ -18,6 +18,7 @@ from contract_flow.domain.dossier.codes import AMENDMENTS, CONTRACT_TYPES, EXTEN
 from contract_flow.domain.dossier.form import FORM, MAX_MENTORS
 from contract_flow.domain.dossier.model import Section
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.values import parse_text
 
 #: The sections an amendment may change whole: the employer (31, its legal situation; 37, the workplace), the
 #: mentors (36), the pay lines (36), the training (35, the diploma; 38, the training place).
@@ -75,12 +76,10 @@ def parse_type(text: str) -> str:
 
 
 def parse_reason(text: str) -> str:
-    reason = " ".join(str(text).split())
-    if not reason:
+    """Why the contract is amended: one line of text (control and format characters refused, values.parse_text)."""
+    if not str(text).strip():
         raise InvalidInput("reason", "required: why the contract is amended (it is part of the amendment)")
-    if len(reason) > MAX_REASON_CHARS:
-        raise InvalidInput("reason", f"is longer than {MAX_REASON_CHARS} characters")
-    return reason
+    return parse_text("reason", str(text), MAX_REASON_CHARS)
 
 
 def check_effective(effective: date, start: date | None, end: date | None) -> None:
