@@ -18,7 +18,8 @@ router = APIRouter(prefix="/api/v1/cases", tags=["dossier"])
 
 VersionQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=(
     "A kept version (1: as signed; then one per amendment), given unchanged; none: the dossier as it stands"))]
-_NOT_KEPT: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such case in your scope, or no such kept version"}}
+_NOT_KEPT: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such case in your scope, or no such kept version"}}
 
 
 @router.get("/{case_id}/dossier.pdf", response_class=Response, summary="The CERFA FA13 as a PDF",
