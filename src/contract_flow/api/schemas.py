@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -210,6 +210,18 @@ class ContractMoneyOut(BaseModel):
     participation: ParticipationOut | None
 
 
+class CaseFilingOut(BaseModel):
+    """A signed contract's filing with its OPCO today (issue 14, item 6; GET /cases/{id}/filing says more)."""
+
+    status: Literal["not_filed", "waiting", "accepted", "refused", "refused_silence"]
+    filed_on: date | None = None
+    opco: str | None = None
+    decision_due: date | None = None
+    decided_on: date | None = None
+    deca_number: str | None = None
+    refusal_reason: str | None = None
+
+
 class CaseDetail(BaseModel):
     id: int
     state: str
@@ -223,6 +235,8 @@ class CaseDetail(BaseModel):
     history: list[EventOut]
     #: A signed contract's money: the hiring-aid filing deadline with its article, the employer participation.
     money: ContractMoneyOut | None = None
+    #: A signed contract's filing with its OPCO (D6224-1, D6224-2); None before the signature.
+    filing: CaseFilingOut | None = None
 
 
 class MovedOut(BaseModel):

@@ -12,6 +12,7 @@ from contract_flow.domain.case import Case
 from contract_flow.domain.dossier import FORM, SECTION_LABELS, Label, Refusal, Section, dossier_data
 from contract_flow.domain.dossier.codes import CONTRACT_TYPES
 from contract_flow.domain.dossier.form import form_field
+from contract_flow.domain.filing import filing_of
 from contract_flow.domain.invoices import contract_money
 from contract_flow.domain.states import step_number
 from contract_flow.formatting import format_day, format_money, format_number
@@ -60,7 +61,16 @@ def case_as_dict(view: CaseView) -> dict[str, Any]:
         "blocked": {trigger.value: reasons for trigger, reasons in view.blocked.items() if reasons},
         "history": [asdict(event) for event in view.history],
         "money": money_of(view),
+        "filing": filing_status_of(view),
     }
+
+
+def filing_status_of(view: CaseView) -> dict[str, Any] | None:
+    """A signed contract's filing with its OPCO today (domain/filing.py): its status, dates, DECA number or reason."""
+    case = view.case
+    if not case.contract.signed or view.today is None:
+        return None
+    return asdict(filing_of(case.contract, view.today))
 
 
 def money_of(view: CaseView) -> dict[str, Any] | None:

@@ -60,6 +60,9 @@ def test_filed_refused_filed_again_then_accepted(client: TestClient, app: App, w
         "accepted", DECA, "2026-10-20")  # today by default
     case = client.get(f"/api/v1/cases/{case_id}", headers=headers).json()
     assert (case["facts"]["contract"]["opco_decision"], case["facts"]["contract"]["deca_number"]) == ("accepted", DECA)
+    assert (case["filing"]["status"], case["filing"]["deca_number"], case["filing"]["filed_on"]) == (
+        "accepted", DECA, "2026-10-20")
+    assert client.get(f"/api/v1/cases/{world.one.neighbour_id}", headers=headers).json()["filing"] is None
     board = client.get("/api/v1/board", headers=headers).json()
     assert board["filing"]["mecatronique"]["accepted"] == 1
     assert not any(risk["kind"] == "opco_refused" for risk in board["at_risk"])
