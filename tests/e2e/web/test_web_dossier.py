@@ -223,3 +223,20 @@ def test_the_case_page_links_to_the_dossier_and_the_tutor_does_not_read_it(site:
     assert f'href="/cases/{case_id}/dossier"' not in tutor.get(f"/cases/{case_id}").text
     assert tutor.get(f"/cases/{case_id}/dossier").status_code == 403
     assert site.as_("advisor").get(f"/cases/{site.world.two.case_id}/dossier").status_code == 404
+
+
+def test_odd_posts_are_refused_without_a_server_error_and_change_nothing(site: Site) -> None:
+    case_id = to_sign(site.app, site.world, site.world.one.neighbour_id)
+    client = site.as_("advisor")
+    token = csrf_of(client.get(f"/cases/{case_id}/dossier").text)
+    before = snapshot(site.app)
+    for action, data, status in (
+            ("employer", {"version": "1" * 40}, 422), ("employer", {"version": "²"}, 422),
+            ("nosuch", {"version": "0"}, 404), ("pay", {"version": "0", "1.rate": "9" * 400}, 422),
+            ("mentors", {"version": "0", "1.experience_years": "-3"}, 422),
+            ("contract", {"version": "0", "start_date": "9999-12-31"}, 422)):
+        answer = client.post(f"/cases/{case_id}/dossier/{action}", data={"csrf_token": token, **data},
+                             follow_redirects=False)
+        assert answer.status_code == status, (action, data, answer.text[:300])
+    assert client.post(f"/cases/{case_id}/dossier/employer", data={"version": "0"}).status_code == 403  # no CSRF
+    assert snapshot(site.app) == before
