@@ -51,6 +51,8 @@ _MOST = {Section.MENTORS: MAX_MENTORS, Section.PAY: MAX_PAY_LINES}
 #: Fields whose value only CFA staff change (the mentor's email opens the case to them).
 _STAFF_ONLY = {Section.MENTORS: frozenset({"1.email"})}
 _RATES = frozenset({"rate", "minimum_rate"})
+#: Where a refused form keeps the label of the field a refusal names.
+_FORM_FIELD = "form.field"
 #: A refusal as the page lists it: the field's anchor, its label, why, the article.
 Shown = tuple[str, str, str, str]
 
@@ -108,7 +110,8 @@ class SectionPage:
     groups: tuple[Group, ...]
     version: int
     refusals: tuple[Shown, ...]
-    form_error: str | None
+    #: A refusal about no field of the form: the field it names (its label) and the rule.
+    form_error: tuple[str, str] | None
     conflict: str | None
 
 
@@ -195,6 +198,12 @@ def _refusals(t: Translator, view: DossierView, section: Section | None = None) 
     return tuple(found)
 
 
+def _form_error(posted: FormState | None) -> tuple[str, str] | None:
+    if posted is None or "form" not in posted.errors:
+        return None
+    return posted.errors.get(_FORM_FIELD, ""), posted.errors["form"]
+
+
 def dossier_page(request: Request, app: Any, user: Principal, case_id: int, *, status: int = 200,
                  typed: dict[Section, FormState] | None = None,
                  conflict: dict[Section, str] | None = None) -> HTMLResponse:
@@ -210,7 +219,7 @@ def dossier_page(request: Request, app: Any, user: Principal, case_id: int, *, s
         sections.append(SectionPage(
             section, SECTION_LABELS[section].in_language(t.language), part, part.editable,
             _groups(t, section, part, posted, locked), part.version, _refusals(t, view, section),
-            posted.errors.get("form") if posted is not None else None, conflict.get(section)))
+            _form_error(posted), conflict.get(section)))
     apprentice = view.dossier.apprentice
     ok, error = take_flash(request)
     return page(request, "dossier/dossier.html", user, status=status, title_key="dossier.title",
@@ -244,8 +253,8 @@ def _fill(request: Request, app: Any, user: Principal, case_id: int, name: str, 
     except InvalidInput as refused:
         key = refused.field.removeprefix(f"{section.value}.")
         where = key if key in keys else "form"
-        form.errors[where] = t("dossier.refused", field=field_name_label(refused.field, t.language),
-                               rule=refused.rule)
+        form.errors[where] = refused.rule  # the rule in English (the domain's words), its field named beside
+        form.errors[_FORM_FIELD] = field_name_label(refused.field, t.language)
         return dossier_page(request, app, user, case_id, status=422, typed={section: form})
     except ConflictError as stale:
         return dossier_page(request, app, user, case_id, status=409, typed={section: form}, conflict={
