@@ -40,7 +40,7 @@ def test_file_then_accepted_told_in_french_then_in_english_and_as_json(
         app: App, people: People, case_id: int) -> None:
     case = str(case_id)
     out = cf("dossier", "file", case, "--on", "2026-08-25", "--as", people.advisor).stdout
-    assert out.strip() == (f"cas {case_id} : contrat déposé auprès de OPCO 2i le 25 août 2026 ; décision attendue "
+    assert out.strip() == (f"cas {case_id} : contrat déposé auprès d’OPCO 2i le 25 août 2026 ; décision attendue "
                            "au plus tard le 14 septembre 2026 (D6224-2)")
     accepted = cf("dossier", "decision", case, "accepted", "--deca", DECA, "--on", "2026-09-01", "--as",
                   people.advisor, "--lang", "en").stdout
@@ -70,7 +70,7 @@ def test_twenty_days_of_silence_read_as_a_refusal(app: App, people: People, case
     case = str(case_id)
     cf("dossier", "file", case, "--on", "2026-08-25", "--as", people.advisor)
     out = cf("dossier", "filing", case, now="2026-09-15T10:00").stdout
-    assert "refusé par le silence de OPCO 2i : aucune décision au 14 septembre 2026" in out
+    assert "refusé par le silence d’OPCO 2i : aucune décision au 14 septembre 2026" in out
     assert json.loads(cf("dossier", "filings", "--json", now="2026-09-15T10:00").stdout)["mecatronique"][
         "refused"] == 1
 

@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 WORDS = {
     "fr": {
         "not_filed": "pas encore déposé auprès de l’OPCO",
-        "waiting": "déposé auprès de {opco} le {filed} ; décision attendue au plus tard le {due} (D6224-2)",
+        "waiting": "déposé auprès {of_opco} le {filed} ; décision attendue au plus tard le {due} (D6224-2)",
         "accepted": "accepté par {opco} le {decided}, numéro DECA {deca}",
         "refused": "refusé par {opco} le {decided} : {reason} ; à corriger puis déposer à nouveau",
-        "refused_silence": "refusé par le silence de {opco} : aucune décision au {due}, 20 jours après le dépôt "
+        "refused_silence": "refusé par le silence {of_opco} : aucune décision au {due}, 20 jours après le dépôt "
                            "du {filed} (D6224-2, L231-4 CRPA) ; à déposer à nouveau",
         "case": "cas {case} : contrat {status}",
         "to_fix": "À corriger dans le dossier :",
@@ -49,10 +49,17 @@ def _day(value: object, lang: str) -> str:
     return format_day(value, lang) if value is not None else "?"
 
 
+def _of(name: str | None) -> str:
+    """French "de" before the OPCO's name, elided before a vowel: «d’OPCO 2i», «de Constructys», «de l’OPCO»."""
+    if not name:
+        return "de l’OPCO"
+    return f"d’{name}" if name[0].lower() in "aeiouyhâéèêîôû" else f"de {name}"
+
+
 def filing_words(filing: Filing, lang: str) -> str:
     """The filing in a sentence, as people read it."""
     return WORDS[lang][filing.status.value].format(
-        opco=filing.opco or "l’OPCO" if lang == "fr" else filing.opco or "the OPCO",
+        opco=filing.opco or ("l’OPCO" if lang == "fr" else "the OPCO"), of_opco=_of(filing.opco),
         filed=_day(filing.filed_on, lang), due=_day(filing.decision_due, lang),
         decided=_day(filing.decided_on, lang), deca=filing.deca_number, reason=filing.refusal_reason)
 
