@@ -114,6 +114,7 @@ def test_advisor_fills_mentor_completes_lead_validates_advisor_signs_and_downloa
     for section in ("contract", "apprentice", "training", "employer"):
         fill_section(page, section, ADVISOR[section], labels[section])
     expect(page.locator("#refusals-title")).to_be_visible()  # the mentor's part is still missing
+    check(page, shot, "advisor-dossier")  # every field labelled, no wider than a phone (every section a form)
     save_shot(page, shot, "advisor-filled")
     page.locator("#f-employer-idcc_code").fill("ABCD")
     page.get_by_role("button", name="Enregistrer : L'employeur").click()
