@@ -132,8 +132,13 @@ def _shown(t: Translator, section: Section, key: str, text: str | None) -> str: 
         return t.percent(Decimal(text)) if key in _RATES else t.money(Decimal(text))
     codes = form_field(section, key).codes
     if kind == "code" and codes is not None and text in codes:
-        return f"{text} — {codes.label(text, t.language)}"
+        return _coded(text, codes.label(text, t.language))
     return text
+
+
+def _coded(code: str, label: str) -> str:
+    """A code beside its label ("12 — Entreprise inscrite..."), alone when it is its own label ("SMIC")."""
+    return code if label == code else f"{code} — {label}"
 
 
 def _ident(section: Section, key: str) -> str:
@@ -152,7 +157,7 @@ def _rows(t: Translator, section: Section, part: SectionView, keys: list[str], t
         value = typed.get(key, stored) if typed is not None and key not in locked else stored
         options: tuple[tuple[str, str], ...] = ()
         if kind == "code" and spec.codes is not None:
-            options = tuple((code, f"{code} — {spec.codes.label(code, t.language)}") for code in spec.codes)
+            options = tuple((code, _coded(code, spec.codes.label(code, t.language))) for code in spec.codes)
         elif kind == "flag":
             options = (("yes", t("dossier.yes")), ("no", t("dossier.no")))
         error = typed.errors.get(key) if typed is not None else None
