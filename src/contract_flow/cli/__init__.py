@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from contract_flow.cli import (
     admin,
+    administration,  # noqa: F401  (registers `user list|edit|login-link`, `programme edit|show`)
     amendments,  # noqa: F401  (registers `dossier amend` and `dossier amendments` on the dossier group)
     cases,
     dossier,
@@ -27,6 +28,7 @@ from contract_flow.cli import (
     reviews,
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)
     runtime,
+    todo,
     up,
 )
 from contract_flow.cli.output import error
@@ -115,6 +117,7 @@ app.add_typer(rules_app, name="rules")
 app.command("board")(cases.board)
 app.command("diagram")(cases.diagram)
 app.command("demo")(admin.demo)
+app.command("todo")(todo.todo)
 app.command("serve")(admin.serve)
 app.command("up")(up.up)
 app.add_typer(reminders.reminders_app, name="reminders")

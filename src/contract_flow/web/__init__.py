@@ -22,6 +22,7 @@ from contract_flow.web.routes import (
     invoices,
     lead,
     mentor,
+    todo,
     tutor,
 )
 from contract_flow.web.routes.amendments import router as amendments_router
@@ -34,4 +35,4 @@ BODY_LIMITS = {"/import": MAX_IMPORT_BYTES}
 #: The pages' routers, in the order they are included.
 ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case.router, dossier.router, dossier_files.router,
                                   filing.router, lead.router, tutor.router, mentor.router, apprentice.router,
-                                  invoices.router, amendments_router)
+                                  invoices.router, amendments_router, todo.router)

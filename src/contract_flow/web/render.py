@@ -28,13 +28,13 @@ environment = Environment(
 
 #: Where each role lands after logging in, and the entries of its navigation bar (path, catalogue key).
 NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
-    Role.ADVISOR: (("/board", "nav.board"), ("/risk", "nav.risk"), ("/import", "nav.import"),
-                   ("/inbox", "nav.inbox")),
-    Role.PROGRAMME_LEAD: (("/lead", "nav.lead"), ("/board", "nav.board"), ("/risk", "nav.risk"),
-                          ("/inbox", "nav.inbox")),
-    Role.TUTOR: (("/tutor", "nav.tutor"), ("/inbox", "nav.inbox")),
-    Role.MENTOR: (("/mentor", "nav.mentor"), ("/inbox", "nav.inbox")),
-    Role.APPRENTICE: (("/me", "nav.me"), ("/inbox", "nav.inbox")),
+    Role.ADVISOR: (("/board", "nav.board"), ("/me/todo", "nav.todo"), ("/risk", "nav.risk"),
+                   ("/import", "nav.import"), ("/inbox", "nav.inbox")),
+    Role.PROGRAMME_LEAD: (("/lead", "nav.lead"), ("/me/todo", "nav.todo"), ("/board", "nav.board"),
+                          ("/risk", "nav.risk"), ("/inbox", "nav.inbox")),
+    Role.TUTOR: (("/tutor", "nav.tutor"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
+    Role.MENTOR: (("/mentor", "nav.mentor"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
+    Role.APPRENTICE: (("/me", "nav.me"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
 }
 
 

@@ -1,0 +1,114 @@
+"""Each person's to-do list ("Mes actions", issue 15 item 2): read-only, one unit of work.
+
+The cases are those the person may see (services.access.case_scope, the SQL of domain.access.sees, checked again
+on each case) where they may have something to do: an advisor's own cases and those nobody advises, a programme
+lead's own and every job project waiting for validation in their CFA, a tutor's, a mentor's and an apprentice's
+cases. Each case is read with the parts its next move's guards need; domain.todo says what the person must do and
+by when; the items come back sorted by urgency (overdue first, then by the day due), each with the page or form
+that resolves it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+from typing import Protocol
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import case_table, programme_table
+from contract_flow.domain.access import STAFF, sees
+from contract_flow.domain.case import Actor, Part, Role
+from contract_flow.domain.context import PARIS
+from contract_flow.domain.dossier.completeness import missing
+from contract_flow.domain.dossier.model import Section
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.states import CONTRACT_STATES, ENDED_CONTRACT_STATES, CaseState
+from contract_flow.domain.todo import DOSSIER_STATES, Situation, TodoItem, TodoKind, items_for, parts_for, urgency
+from contract_flow.services.access import Principal, case_scope
+from contract_flow.services.common import Engine, Planned, resolve_actor, transition_context
+from contract_flow.services.dossier_assembly import assemble
+from contract_flow.services.review_schedule import due_dates
+
+__all__ = ["TodoDeps", "TodoItem", "TodoKind", "link_of", "todo"]
+
+
+class TodoDeps(Engine, Planned, Protocol):
+    """A database, the time, the law (the guards, the review schedule) and the reminder policies (the cadence)."""
+
+
+#: Cases of these states ask nothing of anyone any more.
+_DONE = (CaseState.COMPLETED, CaseState.WITHDRAWN, CaseState.NO_CONTRACT)
+#: Where a review's due dates and reviews matter: a contract signed (running or broken: a report to acknowledge).
+_WITH_REVIEWS = frozenset({*CONTRACT_STATES, *ENDED_CONTRACT_STATES, CaseState.COMPLETED})
+
+
+def todo(app: TodoDeps, *, actor_email: str | Actor, today: date | None = None) -> list[TodoItem]:
+    """What `actor_email` has to do on the cases they see, most urgent first. `today` (a day in Paris) stands for
+    the clock's day, to see the list as it will be."""
+    with app.uow(write=False) as uow:
+        actor = resolve_actor(uow, actor_email)
+        if actor.role is Role.SYSTEM:
+            raise InvalidInput("as", "the operator has no to-do list: name a person (--as EMAIL)")
+        now = app.clock.now() if today is None else datetime.combine(today, time(12), tzinfo=PARIS)
+        ids = list(uow.execute(_candidates(actor)).scalars())
+        items: list[TodoItem] = []
+        for case_id in ids:
+            case = uow.cases.get(case_id, (Part.CONTRACT,))
+            if not sees(actor, case):  # the SQL scope says the same; the one policy decides
+                continue
+            uow.cases.load_parts(case, parts_for(CaseState(case.state)) - case.loaded)
+            ctx = transition_context(app, uow, case, actor, at=now)
+            reviews = uow.reviews.for_case(case_id) if case.state in _WITH_REVIEWS else []
+            dues = due_dates(app, case) if case.state in CONTRACT_STATES and case.contract.signed else []
+            sections = {}
+            if case.state in DOSSIER_STATES:
+                dossier = assemble(uow, case, app.rules).dossier
+                sections = {section: missing(section, dossier.section(section)) for section in Section}
+            situation = Situation(case, ctx, reviews, dues, sections, app.policies.trial_days_before)
+            items += [replace(item, link=link_of(item, actor.role)) for item in items_for(actor, situation)]
+    return sorted(items, key=urgency)
+
+
+def _candidates(actor: Actor) -> sa.Select[tuple[int]]:
+    """The ids of the cases where the person may have something to do, in the scope of what they see."""
+    principal = Principal(actor.person_id or 0, actor.email, actor.email, actor.role, actor.cfa_code,
+                          actor.case_id)
+    query = (sa.select(case_table.c.id)
+             .join(programme_table, programme_table.c.id == case_table.c.programme_id)
+             .where(case_scope(principal)))
+    if actor.role in STAFF:
+        query = query.where(case_table.c.state.not_in([state.value for state in _DONE]))
+        mine = case_table.c.advisor_email == actor.email
+        if actor.role is Role.ADVISOR:
+            query = query.where(sa.or_(mine, case_table.c.advisor_email.is_(None)))
+        else:
+            query = query.where(sa.or_(mine, case_table.c.state == CaseState.DECIDE.value))
+    return query.order_by(case_table.c.id)
+
+
+#: The page (and the place on it) of each kind of item: `{case}` its case's page, `{review}` its review's id,
+#: `{section}` its dossier section, `{home}` the person's own page (where a review's report is acknowledged).
+LINKS: dict[TodoKind, str] = {
+    TodoKind.SUPPLY: "{case}#record-facts",
+    TodoKind.MOVE: "{case}#moves",
+    TodoKind.ASSIGN_TUTOR: "{case}#record-facts",
+    TodoKind.MEDICAL_VISIT: "{case}#record-facts",
+    TodoKind.DOSSIER_SECTION: "{case}/dossier#section-{section}",
+    TodoKind.PLAN_REVIEW: "{case}/reviews/new",
+    TodoKind.LOG_REVIEW: "/reviews/{review}/log",
+    TodoKind.RESCHEDULE_REVIEW: "/tutor#case-{case_id}",
+    TodoKind.ACKNOWLEDGE_REVIEW: "{home}",
+    TodoKind.REPORT_ABSENCES: "{case}/absences/new",
+    TodoKind.FILE_CONTRACT: "{case}#filing",
+    TodoKind.OPCO_ANSWER: "{case}#filing",
+    TodoKind.FILE_AGAIN: "{case}#filing",
+}
+_HOMES = {Role.MENTOR: "/mentor#case-{case_id}", Role.APPRENTICE: "/me#review", Role.TUTOR: "/tutor#case-{case_id}"}
+
+
+def link_of(item: TodoItem, role: Role) -> str:
+    """The page (and the place on it) where the person does it."""
+    home = _HOMES.get(role, "/cases/{case_id}").format(case_id=item.case_id)
+    return LINKS[item.kind].format(case=f"/cases/{item.case_id}", case_id=item.case_id, review=item.review_id,
+                                   section=item.section.value if item.section else "", home=home)

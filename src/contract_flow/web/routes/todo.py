@@ -1,0 +1,26 @@
+"""The page "Mes actions" (/me/todo, issue 15 item 2), every role's: what the person must supply or do on their
+cases, by when, and when each case moves on, overdue first, each item linking to the page or form that does it.
+The use case is `services.todo.todo`, as for `GET /api/v1/me/todo` and `contract-flow todo`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from contract_flow.http.deps import Services
+from contract_flow.services.todo import todo
+from contract_flow.todo_words import reason_words, worded
+from contract_flow.web.auth import User
+from contract_flow.web.render import page, translator
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/me/todo")
+def my_todo(request: Request, user: User, app: Services) -> Response:
+    language = translator(request, user).language
+    items = todo(app, actor_email=user.actor)
+    rows = [(item, worded(item, language),
+             [(blocker.rule, [reason_words(reason, language) for reason in blocker.reasons])
+              for blocker in item.blockers]) for item in items]
+    overdue = sum(1 for item in items if item.overdue)
+    return page(request, "todo/todo.html", user, title_key="todo.title", rows=rows, overdue=overdue)
