@@ -118,7 +118,7 @@ def test_import_reports_bad_rows_and_exits_2_but_keeps_the_good_ones(cfa: None, 
     csv = tmp_path / "candidats.csv"
     csv.write_text("programme,first_name,last_name,birth_date,email\n"
                    "mecatronique,Léa,Martin,2004-05-12,lea@example.org\n"
-                   "mecatronique,Hugo,Bernard,12/05/2004,hugo@example.org\n", encoding="utf-8")
+                   "mecatronique,Hugo,Bernard,31/02/2004,hugo@example.org\n", encoding="utf-8")
     out = cf("import", "cases", str(csv), "--json", code=2)
     report = json.loads(out)
     assert report["imported"] == [{"line": 2, "id": 1}]

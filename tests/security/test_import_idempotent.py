@@ -32,7 +32,7 @@ from contract_flow.domain.events import OpenCase
 from contract_flow.services.cases import open_case
 from contract_flow.services.directory import add_programme
 from contract_flow.services.importer import BY_ID, BY_NAMES, import_cases, job_view, run_job, start_job
-from contract_flow.web.routes import advisor
+from contract_flow.web.routes import imports
 from tests.e2e.web.conftest import Site, csrf_of, log_in
 from tests.support.world import World, build_world
 from workers import tasks
@@ -202,10 +202,17 @@ def site(app: App, world: World) -> Iterator[Site]:
         built.close()
 
 
+def _confirm(client: Any, job_page: str, job_id: int) -> Any:
+    assert f'action="/import/jobs/{job_id}/confirm"' in job_page
+    return client.post(f"/import/jobs/{job_id}/confirm", data={"csrf_token": csrf_of(job_page)},
+                       follow_redirects=False)
+
+
 def test_a_large_file_posted_to_the_page_becomes_a_job_with_a_progress_bar(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked (the preview) and then imported by a worker, each with its progress bar."""
     queued: list[int] = []
-    monkeypatch.setattr(advisor, "enqueue_import", lambda settings, job_id: queued.append(job_id))
+    monkeypatch.setattr(imports, "enqueue_import", lambda settings, job_id: queued.append(job_id))
     site.app.settings.import_background_rows = 10
     client = site.as_("advisor")
     text = csv_of(*people(30))
@@ -220,34 +227,57 @@ def test_a_large_file_posted_to_the_page_becomes_a_job_with_a_progress_bar(
     assert 'hx-trigger="every 1s"' in waiting.text
     assert re.search(r'<progress max="30" value="0"', waiting.text)
     assert not re.search(r"<script(?![^>]*\bsrc=)", waiting.text)  # no inline script (the CSP allows none)
+    before = case_count(site.app)
+    run_job(site.app, job_id)  # the worker checks the file: nothing opened
+    assert case_count(site.app) == before
+    checked = client.get(f"/import/jobs/{job_id}/progress")
+    assert "hx-get" not in checked.text
+    assert "30 dossier(s) à ouvrir, 0 ligne(s) déjà là, 0 ligne(s) refusée(s)" in checked.text
+    confirmed = _confirm(client, checked.text, job_id)
+    assert confirmed.status_code == 303
+    assert queued == [job_id, job_id]  # handed to the worker again, to import
+    assert _confirm(client, checked.text, job_id).status_code == 303  # clicked twice: not queued again
+    assert queued == [job_id, job_id]
+    running = client.get(f"/import/jobs/{job_id}")
+    assert f'hx-get="/import/jobs/{job_id}/progress"' in running.text
     run_job(site.app, job_id)
     done = client.get(f"/import/jobs/{job_id}/progress")
     assert done.status_code == 200
     assert "hx-get" not in done.text  # finished: htmx stops polling
     assert '<progress max="30" value="30"' in done.text
     assert "30 dossier(s) importé(s), 0 ligne(s) refusée(s)." in done.text
+    assert case_count(site.app) == before + 30
     # posted again (the client's retry): another job, whose rows are all already there
     again = client.post("/import", data={"csrf_token": csrf_of(client.get("/import").text)},
                         files={"file": ("admis.csv", text.encode(), "text/csv")}, follow_redirects=False)
     run_job(site.app, queued[-1])
-    report = client.get(again.headers["location"])
-    assert "30 ligne(s) déjà importée(s)" in report.text
-    assert report.text.count("Déjà là") == 30
-    # another CFA's advisor cannot follow it
+    preview = client.get(again.headers["location"])
+    assert "0 dossier(s) à ouvrir, 30 ligne(s) déjà là" in preview.text
+    assert "/confirm" not in preview.text  # nothing to import: no button
+    assert case_count(site.app) == before + 30
+    # another CFA's advisor cannot follow it, nor confirm it
     other = site.anonymous()
     log_in(other, site.world.two.user("advisor").email)
     assert other.get(f"/import/jobs/{job_id}").status_code == 404
     assert other.get(f"/import/jobs/{job_id}/progress").status_code == 404
+    token = csrf_of(other.get("/import").text)
+    assert other.post(f"/import/jobs/{queued[-1]}/confirm", data={"csrf_token": token}).status_code == 404
 
 
 def test_a_small_file_reimported_through_the_page_reports_its_rows_already_there(site: Site) -> None:
     client = site.as_("advisor")
     text = csv_of(*people(3)).encode()
     for _ in range(2):
-        answer = client.post("/import", data={"csrf_token": csrf_of(client.get("/import").text)},
-                             files={"file": ("admis.csv", text, "text/csv")})
-        assert answer.status_code == 200, answer.text
-    assert "0 dossier(s) importé(s), 0 ligne(s) refusée(s). 3 ligne(s) déjà importée(s)" in answer.text
+        preview = client.post("/import", data={"csrf_token": csrf_of(client.get("/import").text)},
+                              files={"file": ("admis.csv", text, "text/csv")})
+        assert preview.status_code == 200, preview.text
+        if "/confirm" in preview.text:
+            job_id = int(re.findall(r'action="/import/jobs/(\d+)/confirm"', preview.text)[0])
+            answer = client.post(f"/import/jobs/{job_id}/confirm", data={"csrf_token": csrf_of(preview.text)})
+            assert answer.status_code == 200
+            assert "3 dossier(s) importé(s), 0 ligne(s) refusée(s)." in answer.text
+    assert "0 dossier(s) à ouvrir, 3 ligne(s) déjà là, 0 ligne(s) refusée(s)" in preview.text
+    assert preview.text.count("Déjà là") == 3
 
 
 # -- the CLI: a progress bar on a job ---------------------------------------------------------------------------

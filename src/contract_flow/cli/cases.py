@@ -202,19 +202,24 @@ def diagram(
 
 @import_app.command("cases")
 def import_cases(
-    file: Annotated[Path, typer.Argument(help="CSV with programme, first_name, last_name, birth_date, email "
-                                               "[, track, advisor, id].", exists=False)],
+    file: Annotated[Path, typer.Argument(help=(
+        "CSV (separated by , or ;, UTF-8) or .xlsx workbook, a header in French or English: programme (formation), "
+        "first_name (prénom), last_name (nom), birth_date (date de naissance, DD/MM/YYYY or YYYY-MM-DD), email "
+        "(courriel) [, track (parcours), advisor (conseiller), id (n° de dossier)]."), exists=False)],
     background: Annotated[bool | None, typer.Option(
         "--background/--here", help="Run as a job for the workers, or in this process. Default: a job above "
                                     "import_background_rows rows (2000).")] = None,
     wait: Annotated[bool, typer.Option("--wait/--no-wait", help="Follow a job's progress until it is done.")] = True,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=(
+        "Show what each row would do (open a case, already there, refused and why); import nothing."))] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Import cases from a CSV file; good rows are imported, each bad row reported by line and field, and a row
-    already imported (same id column, or same programme, names and birth date) reported, not opened again."""
+    """Import cases from a CSV file or an Excel workbook; good rows are imported, each bad row reported by line and
+    field, and a row already imported (same id column, or same programme, names and birth date) reported, not
+    opened again. `--dry-run` first, to see each row's outcome."""
     from contract_flow.cli.importing import run_import
 
-    run_import(get_app(), file, json_output=json_output, background=background, wait=wait)
+    run_import(get_app(), file, json_output=json_output, background=background, wait=wait, dry_run=dry_run)
 
 
 JobArgument = Annotated[int, typer.Argument(metavar="JOB", min=1, max=2**31 - 1, help="The import job's id.")]

@@ -70,10 +70,24 @@ def nul_field(body: bytes, content_type: str = "application/json") -> str:
 
 
 def has_nul(body: bytes, content_type: str) -> bool:
-    """A NUL as sent: raw (any body), escaped in JSON (\\u0000), or percent-encoded in a form (%00)."""
+    """A NUL as sent: raw (any body, but a file's part of a multipart form: a workbook is binary, and the route
+    reading it refuses a text file holding one), escaped in JSON (\\u0000), or percent-encoded in a form (%00)."""
+    if content_type.startswith("multipart/form-data"):
+        return any(b"\x00" in part for part in _text_parts(body, content_type))
     if b"\x00" in body or b"\\u0000" in body:
         return True
     return content_type.startswith("application/x-www-form-urlencoded") and b"%00" in body
+
+
+def _text_parts(body: bytes, content_type: str) -> list[bytes]:
+    """A multipart form's parts that are not files (their headers included); the whole body when it does not
+    parse as one."""
+    boundary = next((part.strip()[len("boundary="):].strip('"') for part in content_type.split(";")
+                     if part.strip().startswith("boundary=")), "")
+    if not boundary:
+        return [body]
+    parts = body.split(b"--" + boundary.encode("latin-1"))
+    return [part for part in parts if b"filename=" not in part.partition(b"\r\n\r\n")[0]]
 
 
 class BodyLimit:

@@ -19,6 +19,7 @@ from contract_flow.web.routes import (
     dossier_files,
     filing,
     home,
+    imports,
     invoices,
     lead,
     mentor,
@@ -36,3 +37,4 @@ BODY_LIMITS = {"/import": MAX_IMPORT_BYTES}
 ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case.router, dossier.router, dossier_files.router,
                                   filing.router, lead.router, tutor.router, mentor.router, apprentice.router,
                                   invoices.router, amendments_router, todo.router)
+ROUTERS += (imports.router,)  # the import of candidates (CSV, .xlsx): preview, then confirm

@@ -97,9 +97,12 @@ def _advisor(app: App, world: World, visitor: Visitor, shot: Shot) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirmer : Abandonner")
     check(page, shot, "confirm")
     page = visit(visitor, shot, "import", "/import")
-    page.get_by_label("Fichier CSV").set_input_files(
+    page.get_by_label("Fichier CSV ou Excel (.xlsx)").set_input_files(
         FilePayload(name="cases.csv", mimeType="text/csv", buffer=CSV.encode()))
-    page.get_by_role("button", name="Importer").click()
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_role("heading", name="Ce que l'import ferait, ligne par ligne")).to_be_visible()
+    check(page, shot, "import-preview")
+    page.get_by_role("button", name="Importer 2 dossier(s)").click()
     expect(page.get_by_role("heading", name="Rapport ligne par ligne")).to_be_visible()
     check(page, shot, "import-report")
 

@@ -71,23 +71,30 @@ CSV = ("programme,first_name,last_name,birth_date,email\n"
 
 
 def test_a_csv_import_reports_each_row(site: Site) -> None:
+    """A preview first (nothing opened), then the import of that file on confirmation."""
     client = site.as_("advisor")
     form = client.get("/import")
     assert '<label for="f-file">' in form.text
     assert 'enctype="multipart/form-data"' in form.text
-    answer = client.post("/import", data={"csrf_token": csrf_of(form.text)},
-                         files={"file": ("cases.csv", CSV.encode(), "text/csv")})
+    preview = client.post("/import", data={"csrf_token": csrf_of(form.text)},
+                          files={"file": ("cases.csv", CSV.encode(), "text/csv")})
+    assert preview.status_code == 200
+    assert "2 dossier(s) à ouvrir, 0 ligne(s) déjà là, 1 ligne(s) refusée(s)." in preview.text
+    assert not [case for case in find_cases(site.app, programme="mecatronique").items
+                if case.email == "alice.dupont@example.org"]
+    job_id = re.findall(r'action="/import/jobs/(\d+)/confirm"', preview.text)[0]
+    answer = client.post(f"/import/jobs/{job_id}/confirm", data={"csrf_token": csrf_of(preview.text)})
     assert answer.status_code == 200
-    assert "1 dossier(s) importé(s), 2 ligne(s) refusée(s)." in answer.text
+    assert "2 dossier(s) importé(s), 1 ligne(s) refusée(s)." in answer.text
     rows = re.findall(r"<tr(?: class=\"failed\")?><td>(\d)</td>(.*?)</tr>", answer.text, re.S)
     assert [line for line, _ in rows] == ["2", "3", "4"]
     assert "Importée" in rows[0][1]
     assert "/cases/" in rows[0][1]
-    assert "Refusée" in rows[1][1]
-    assert "<code>birth_date</code>" in rows[1][1]
-    # Another CFA's programme is "not found", as everywhere else.
+    assert "Importée" in rows[1][1]  # 04/03/2005: a day as people write it
+    assert "Refusée" in rows[2][1]
+    # Another CFA's programme is "not found", as everywhere else: said in French, the column named.
     assert "<code>programme</code>" in rows[2][1]
-    assert "programme autre not found" in rows[2][1]
+    assert "la formation « autre » n&#39;existe pas" in rows[2][1]
     imported = find_cases(site.app, programme="mecatronique").items
     assert [case.email for case in imported].count("alice.dupont@example.org") == 1
     assert not find_cases(site.app, programme="autre", state="reflect").items[1:]  # only CFA two's own neighbour
@@ -101,13 +108,13 @@ def test_an_import_without_a_file_or_with_a_bad_header_names_the_file_field(site
     assert empty.status_code == 422
     assert 'id="e-file"' in empty.text
     header = client.post("/import", data={"csrf_token": token},
-                         files={"file": ("x.csv", b"name,email\nA,a@example.org\n", "text/csv")})
+                         files={"file": ("x.csv", b"programme,email\nA,a@example.org\n", "text/csv")})
     assert header.status_code == 422
-    assert "header: missing column(s) programme" in header.text
+    assert "colonne(s) manquante(s) : prénom, nom, date de naissance" in header.text
     latin = client.post("/import", data={"csrf_token": token},
                         files={"file": ("x.csv", "programme,é\n".encode("latin-1"), "text/csv")})
     assert latin.status_code == 422
-    assert "UTF-8" in latin.text
+    assert "pas en UTF-8" in latin.text
     assert snapshot(site.app) == before
 
 
@@ -127,4 +134,4 @@ def test_a_too_big_file_gets_a_413_page(site: Site) -> None:
                                      for i in range(1_600))
     assert len(medium) > 64 * 1024
     assert client.post("/import", data={"csrf_token": token},
-                       files={"file": ("m.csv", medium, "text/csv")}).status_code == 200
+                       files={"file": ("m.csv", medium, "text/csv")}).status_code == 200  # its preview

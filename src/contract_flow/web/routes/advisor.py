@@ -1,22 +1,15 @@
-"""The CFA staff's pages: the pipeline board (a column per step), one step's cases a page at a time, the cases at
-risk, and the CSV import with its per-row report."""
+"""The CFA staff's pages: the pipeline board (a column per step), one step's cases a page at a time, and the cases
+at risk (the import of candidates is web/routes/imports.py)."""
 
 from __future__ import annotations
 
-import io
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi import Path as PathParam
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse
-from starlette.datastructures import UploadFile
 
-from contract_flow.adapters.queue import enqueue_import
 from contract_flow.domain.access import STAFF
-from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.errors import NotFound
 from contract_flow.domain.rules import RuleSetError
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.http.deps import Services
@@ -24,13 +17,11 @@ from contract_flow.reference import RulesCheck, check_once
 from contract_flow.services.access import Principal, case_scope, require_role
 from contract_flow.services.common import programme_code
 from contract_flow.services.directory import list_programmes
-from contract_flow.services.importer import BY_ID, ImportReport, count_rows, import_cases, job_view, start_job
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import board_cards, cards, parse_state
 from contract_flow.services.risk import at_risk_page
-from contract_flow.web.auth import Csrf, User
-from contract_flow.web.forms import FormState
-from contract_flow.web.render import environment, page, translator
+from contract_flow.web.auth import User
+from contract_flow.web.render import page, translator
 from contract_flow.web.routes.invoices import board_invoices
 
 router = APIRouter(include_in_schema=False)
@@ -109,96 +100,6 @@ def risk(request: Request, app: Services, user: User, page_number: Page = 1) -> 
                 pages=_pages(found.total))
 
 
-@router.get("/import")
-def import_form(request: Request, user: User) -> Response:
-    require_role(user, STAFF, "importing cases")
-    return page(request, "advisor/import.html", user, title_key="import.title", form=FormState(), report=None,
-                rows=[])
-
-
-@router.post("/import", dependencies=[Csrf])
-async def import_file(request: Request, app: Services, user: User) -> Response:
-    require_role(user, STAFF, "importing cases")
-    posted = await request.form()
-    upload = posted.get("file")
-    try:
-        raw = await upload.read() if isinstance(upload, UploadFile) and upload.filename else None
-    finally:
-        await posted.close()  # the upload's temporary file
-    form = FormState()
-    try:
-        if not raw:
-            raise InvalidInput("file", "choose a CSV file (UTF-8, one case per row)")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInput("file", "is not UTF-8 text: save the sheet as «CSV UTF-8»") from None
-        total = count_rows(text)  # the header checked at once, the rows counted
-        if total > app.settings.import_background_rows:
-            # A large file is a job for a worker: this request only records it (a client timing out and sending
-            # it again would otherwise race the first); the page shows its progress.
-            job_id = await run_in_threadpool(_start_job, app, user, text)
-            return RedirectResponse(f"/import/jobs/{job_id}", status_code=303)
-        report = await run_in_threadpool(_import, app, user, text)
-    except InvalidInput as exc:
-        form.errors["file"] = str(exc)
-        return page(request, "advisor/import.html", user, status=422, title_key="import.title", form=form,
-                    report=None, rows=[])
-    return page(request, "advisor/import.html", user, status=422 if report.problems and not report.imported
-                and not report.already else 200, title_key="import.title", form=form, report=report,
-                rows=report_rows(report), more=0)
-
-
-#: The rows an import job's page lists at most (the counts say the rest): a re-imported file of 37,000 rows is as
-#: many «already there», which no one reads one by one.
-LISTED_ROWS = 1000
-
-
-def report_rows(report: ImportReport, *, imported: bool = True) -> list[tuple[int, str, int | None, str | None,
-                                                                             str | None]]:
-    """(line, outcome, case id, field, message) by line: "imported" (unless `imported` is False), "already"
-    (the field says how it was found), "refused"."""
-    rows: list[tuple[int, str, int | None, str | None, str | None]] = [
-        (line, "imported", case_id, None, None) for line, case_id in report.imported] if imported else []
-    rows += [(row.line, "already", row.case_id, "id" if row.by == BY_ID else "names", None) for row in report.already]
-    rows += [(problem.line, "refused", None, problem.field, problem.message) for problem in report.problems]
-    return sorted(rows, key=lambda row: row[0])
-
-
 def _own_programmes(app: Any, user: Principal) -> set[str]:
     # Staff import into their own CFA's programmes only (another CFA's programme is "not found").
     return {programme.code for programme in list_programmes(app) if programme.cfa_code == user.cfa_code}
-
-
-def _import(app: Any, user: Principal, text: str) -> ImportReport:
-    return import_cases(app, io.StringIO(text, newline=""), programmes=_own_programmes(app, user))
-
-
-def _start_job(app: Any, user: Principal, text: str) -> int:
-    return start_job(app, text, created_by=user.email, cfa_code=user.cfa_code or "",
-                     programmes=_own_programmes(app, user), enqueue=partial(enqueue_import, app.settings))
-
-
-JobId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
-
-
-def _job_context(app: Any, user: Principal, job_id: int) -> dict[str, Any]:
-    require_role(user, STAFF, "importing cases")
-    job = job_view(app, job_id, cfa_code=user.cfa_code or "")  # another CFA's job is "not found"
-    rows = report_rows(job.report, imported=False) if job.finished else []
-    return {"job": job, "report": job.report, "rows": rows[:LISTED_ROWS], "more": max(0, len(rows) - LISTED_ROWS)}
-
-
-@router.get("/import/jobs/{job_id}")
-def import_job(request: Request, app: Services, user: User, job_id: JobId) -> Response:
-    """An import job's progress bar, polled by htmx until the job is done, then its report."""
-    return page(request, "advisor/import_job.html", user, title_key="import.title",
-                **_job_context(app, user, job_id))
-
-
-@router.get("/import/jobs/{job_id}/progress")
-def import_job_progress(request: Request, app: Services, user: User, job_id: JobId) -> Response:
-    """The progress fragment htmx swaps in place every second (the report once the job is done)."""
-    t = translator(request, user)
-    html = environment.get_template("advisor/_import_job.html").render(t=t, **_job_context(app, user, job_id))
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
