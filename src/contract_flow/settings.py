@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     config_file: Path | None = None
     #: Language of messages to people whose own is not known (templates exist in "fr" and "en").
     default_language: Literal["fr", "en"] = "fr"
+    #: The CFA of the users and programmes created without naming one (issue 15, item 5): a single-CFA
+    #: installation never names a CFA anywhere; its staff see its programmes. A code: letters, digits, '-', '_'.
+    default_cfa: str = Field(default="default", min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+    #: The address people open the pages at, for the links emails carry (a new user's login link); the pages
+    #: use the address they were opened at.
+    public_url: str = "http://127.0.0.1:8000"
 
     # Email (SMTP): where reminders are handed over for delivery.
     smtp_host: str = "127.0.0.1"

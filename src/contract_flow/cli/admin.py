@@ -241,13 +241,22 @@ def programme_add(
 def programme_calendar(
     code: str,
     file: Annotated[Path, typer.Argument(help="A TOML file of [[school]] from/to periods (inclusive).")],
+    preview: Annotated[bool, typer.Option("--preview", help="Show the school and company weeks of each year and "
+                                                            "the trial ends it would move; save nothing.")]
+    = False,
     json_output: JsonOption = False,
 ) -> None:
     """Give a programme its school calendar, or replace it: the trial ends of its cases in trial are counted
     again (L6222-18), each move written to the case's history, and their reminders re-planned."""
     from contract_flow.services.directory import read_calendar_file, set_calendar
 
-    result = set_calendar(get_app(), code, read_calendar_file(file, "file", for_code=code))
+    calendar = read_calendar_file(file, "file", for_code=code)
+    result = set_calendar(get_app(), code, calendar, save=not preview)
+    if preview:
+        from contract_flow.cli.administration import print_calendar_preview
+
+        print_calendar_preview(code, calendar, result, json_output)
+        return
     if json_output:
         print_json(result)
         return

@@ -113,11 +113,13 @@ def load_demo(app: App) -> int:
         # The brochure's rhythm (configs/programmes/mecatronique.toml), moved to the demo's cohort: the trial
         # ends count its company days.
         add_programme(app, PROGRAMME, name="Ingénieur de spécialité Mécatronique par apprentissage",
-                      start_date=dates.start, years=3, seats=40, cfa_code="imt-mines-ales",
+                      start_date=dates.start, years=3, seats=40,
                       calendar=dates.calendar(load_programme_calendar(PROGRAMME)),
                       level=7)  # an engineering degree: level 7 (RNCP)
         for email, name, role in USERS:
-            add_user(app, email, name=name, role=role, cfa_code="imt-mines-ales", password=DEMO_PASSWORD)
+            # The installation's default CFA (setting default_cfa), as for a user or programme added later
+            # without naming one; the apprentice's too (her user is linked to no case: her CFA's with her email).
+            add_user(app, email, name=name, role=role, cfa_code=app.settings.default_cfa, password=DEMO_PASSWORD)
         for index, candidate in enumerate(CANDIDATES):
             _make_case(app, history, dates, index, candidate)
     finally:

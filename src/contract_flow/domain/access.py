@@ -26,6 +26,8 @@ from contract_flow.domain.states import ENDED_CONTRACT_STATES
 
 #: CFA staff: the advisors and the programme leads (the system is not staff: it is the engine, or the operator).
 STAFF = frozenset({Role.ADVISOR, Role.PROGRAMME_LEAD})
+#: Who administers a CFA: its users and its programmes (there is no administrator role).
+ADMINISTRATORS = frozenset({Role.PROGRAMME_LEAD})
 #: A contract broken (or cancelled before its start) is nobody's current contract: its mentor no longer sees the
 #: case (L6222-18).
 BROKEN = frozenset(ENDED_CONTRACT_STATES)
@@ -50,6 +52,8 @@ class Action(StrEnum):
     RECORD_OPCO_DECISION = "record_opco_decision"
     AMEND_CONTRACT = "amend_contract"
     READ_AMENDMENTS = "read_amendments"
+    MANAGE_USERS = "manage_users"
+    MANAGE_PROGRAMMES = "manage_programmes"
 
 
 #: The roles each action is for, and how a refusal names the action.
@@ -78,6 +82,10 @@ RULES: dict[Action, tuple[frozenset[Role], str]] = {
     # an amendment changes a signed contract's terms and its dossier's kept versions: the CFA's staff record it
     Action.AMEND_CONTRACT: (STAFF, "amending a signed contract"),
     Action.READ_AMENDMENTS: (STAFF, "the contract's amendments"),
+    # There is no administrator role: the programme lead runs the CFA's people and programmes (issue 15, item 5),
+    # those of their own CFA only (services/user_scope.py); the operator (the CLI) every CFA's.
+    Action.MANAGE_USERS: (ADMINISTRATORS, "managing the CFA's users"),
+    Action.MANAGE_PROGRAMMES: (ADMINISTRATORS, "managing the CFA's programmes"),
 }
 
 #: The sections of the contract dossier (CERFA FA13) each role fills, beside CFA staff who fill or correct all of

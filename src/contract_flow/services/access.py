@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -22,7 +22,7 @@ from contract_flow.adapters.tables import case_table, contract_table, person_tab
 from contract_flow.domain.access import BROKEN, STAFF, Action
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.errors import Forbidden, NotAuthenticated
-from contract_flow.services.common import Store, Transactional, authorize_on, token_hash
+from contract_flow.services.common import Configured, Store, Transactional, authorize_on, token_hash
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,15 @@ def token_expiry(created_at: datetime, expires_at: datetime | None) -> datetime:
     return expires_at if expires_at is not None else created_at + LEGACY_TOKEN_LIFETIME
 
 
-def authenticate(app: Store, token: str) -> Principal:
+class _Sessions(Transactional, Configured, Protocol):
+    """A database and the settings (the default CFA of staff recorded without one)."""
+
+
+class _Tokens(Store, Configured, Protocol):
+    """A database, the time and the settings."""
+
+
+def authenticate(app: _Tokens, token: str) -> Principal:
     """The API token's user. Refused alike (NotAuthenticated, 401): an unknown token, a revoked or expired one,
     and one of a deactivated user. Its use is recorded (last_used_at) when the last record is a minute old."""
     with app.uow(write=False) as uow:
@@ -83,12 +91,16 @@ def authenticate(app: Store, token: str) -> Principal:
         with app.uow() as uow:
             uow.execute(_RECORD_USE, {"token_id": row.token_id, "now": now})
             uow.commit()
-    return _principal(row)
+    return _principal(row, app.settings.default_cfa)
 
 
-def _principal(row: sa.Row[Any]) -> Principal:
-    return Principal(row.id, row.email, row.name, Role(row.role), row.cfa_code, row.case_id, row.language,
-                     row.session_version)
+def _principal(row: sa.Row[Any], default_cfa: str) -> Principal:
+    """Staff work for a CFA: one recorded without any (before staff got the default CFA when created) works for
+    the installation's default CFA, as the programmes created without naming one: a single-CFA installation
+    names no CFA anywhere, and its staff see its cases (they saw none before)."""
+    role = Role(row.role)
+    cfa = row.cfa_code if row.cfa_code is not None or role not in STAFF else default_cfa
+    return Principal(row.id, row.email, row.name, role, cfa, row.case_id, row.language, row.session_version)
 
 
 _BY_PERSON = (
@@ -98,7 +110,7 @@ _BY_PERSON = (
 )
 
 
-def principal_of(app: Transactional, person_id: int, session_version: int | None) -> Principal:
+def principal_of(app: _Sessions, person_id: int, session_version: int | None) -> Principal:
     """The web session's user, read again on each request: a session ends when its person has no web login any
     more, is deactivated, or has a session version other than the one the session was opened with (a logout, a
     password or role change, a deactivation, `user sessions --revoke` bump it). `session_version` None: a login
@@ -109,7 +121,7 @@ def principal_of(app: Transactional, person_id: int, session_version: int | None
         raise NotAuthenticated("the session's user has no web login any more")
     if session_version is not None and row.session_version != session_version:
         raise NotAuthenticated("the session has ended (logout, password or role change, sessions revoked)")
-    return _principal(row)
+    return _principal(row, app.settings.default_cfa)
 
 
 def case_scope(principal: Principal) -> sa.ColumnElement[bool]:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from contract_flow.adapters.calendars import programme_calendar, stored_form
 from contract_flow.adapters.passwords import HASHERS
 from contract_flow.adapters.tables import case_table, person_table, programme_table, token_table
-from contract_flow.domain.access import STAFF
+from contract_flow.domain.access import STAFF, Action, authorize_role
 from contract_flow.domain.case import RECORD_FACTS, Actor, Part, Role
 from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.legal import missing_calendar
@@ -24,6 +24,7 @@ from contract_flow.domain.values import parse_email, parse_text
 from contract_flow.rulefiles import load_programme_calendar
 from contract_flow.services.access import token_expiry
 from contract_flow.services.common import (
+    OPERATOR,
     Configured,
     Engine,
     Transactional,
@@ -33,6 +34,7 @@ from contract_flow.services.common import (
     transition_context,
 )
 from contract_flow.services.common import code as code_of
+from contract_flow.services.user_scope import check_manages, not_oneself
 
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
@@ -78,16 +80,17 @@ def read_calendar_file(path: Path | str, field: str = "calendar", *,
 DIPLOMA_LEVELS = range(3, 9)
 
 
-#: The CFA of a programme or a staff user when none is named.
+#: The CFA of a programme or a staff user when none is named: the setting default_cfa (this by default).
 DEFAULT_CFA = "default"
 
 
 def add_programme(app: DirectoryDeps, code: str, *, name: str, start_date: date, years: int, seats: int,
-                  cfa_code: str = DEFAULT_CFA, calendar: ProgrammeCalendar | None = None,
+                  cfa_code: str | None = None, calendar: ProgrammeCalendar | None = None,
                   level: int | None = None) -> ProgrammeInfo:
-    """A programme; with `calendar`, its school periods (without them no contract of it can be signed)."""
+    """A programme; with `calendar`, its school periods (without them no contract of it can be signed). Without
+    `cfa_code`, the installation's default CFA (setting default_cfa): a single-CFA installation names none."""
     code = code_of("code", code)
-    cfa_code = code_of("cfa", cfa_code)
+    cfa_code = code_of("cfa", cfa_code or app.settings.default_cfa)
     name = parse_text("name", name)
     if not 1 <= years <= MAX_PROGRAMME_YEARS:
         raise InvalidInput("years", f"{years} is not between 1 and {MAX_PROGRAMME_YEARS} (L6222-7-1)")
@@ -139,23 +142,28 @@ class CalendarReplaced:
 
 
 def set_calendar(app: DirectoryDeps, code: str, calendar: ProgrammeCalendar, *,
-                 actor_email: str | Actor = "system") -> CalendarReplaced:
+                 actor_email: str | Actor = "system", save: bool = True) -> CalendarReplaced:
     """Give a programme its school periods, or replace them, in one unit of work.
 
     L6222-18 counts the trial in company days, so the trial end of every case of the programme still in its
     trial, or signed and waiting for its start, is counted again with the new periods (and its absences); a
     moved end is written to the contract and to the case's history ("trial_end: old → new", as an absence does),
     and the case's reminders are re-planned (the engine's `pass_trial` follows the new end).
+
+    The programme leads of its CFA and the operator set it (Action.MANAGE_PROGRAMMES); another CFA's programme is
+    "not found". `save=False` is the preview: the same work, rolled back, says which trial ends would move.
     """
     code = programme_code(code)
     document, version = stored_form(_checked_calendar(code, calendar))
     moved: list[TrialMoved] = []
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
-        programme_id = uow.execute(sa.select(programme_table.c.id)
-                                   .where(programme_table.c.code == code)).scalar_one_or_none()
-        if programme_id is None:
+        authorize_role(actor, Action.MANAGE_PROGRAMMES)
+        found = uow.execute(sa.select(programme_table.c.id, programme_table.c.cfa_code)
+                            .where(programme_table.c.code == code)).first()
+        if found is None or (actor.role is not Role.SYSTEM and found.cfa_code != actor.cfa_code):
             raise NotFound("programme", code)
+        programme_id = found.id
         uow.execute(sa.update(programme_table).where(programme_table.c.id == programme_id)
                     .values(school_calendar=document, calendar_version=version))
         trial_to_count = uow.execute(sa.select(case_table.c.id).where(
@@ -178,7 +186,8 @@ def set_calendar(app: DirectoryDeps, code: str, calendar: ProgrammeCalendar, *,
             ctx = transition_context(app, uow, case, actor, f"programme {code}: school calendar replaced", given)
             append_event(case, RECORD_FACTS, case.state, case.state, ctx)
             uow.cases.save(case, expected_version=case.version)
-        uow.commit()
+        if save:
+            uow.commit()
     return CalendarReplaced(code, version, len(calendar.school), moved)
 
 
@@ -221,19 +230,26 @@ class UserInfo:
 
 
 def add_user(app: DirectoryDeps, email: str, *, name: str, role: str, cfa_code: str | None = None,
-             case_id: int | None = None, language: str = "fr", password: str | None = None) -> UserInfo:
+             case_id: int | None = None, language: str = "fr", password: str | None = None,
+             actor_email: str | Actor = OPERATOR) -> UserInfo:
     """A user and their first API token (printed once by `user add`; only its hash is kept), and with a
-    password, a web login."""
+    password, a web login (without one: services/login_links.py emails them a link to choose it). A programme
+    lead adds users to their own CFA (any role, theirs included); the operator to any."""
     email = parse_email("email", email)
     password_hash = hash_password(app, password) if password is not None else None
     name = parse_text("name", name)
     chosen = _user_role(role)
-    cfa = _cfa_of(chosen, cfa_code)
+    cfa = _cfa_of(chosen, cfa_code, app.settings.default_cfa)
     if language not in ("fr", "en"):
         raise InvalidInput("language", f"{language!r}: messages exist in fr and en")
     if case_id is not None and chosen is not Role.APPRENTICE:
         raise InvalidInput("case", "only an apprentice user is linked to a case")
     with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        if actor.role is not Role.SYSTEM:
+            authorize_role(actor, Action.MANAGE_USERS)
+            if cfa is not None and cfa != actor.cfa_code:
+                raise InvalidInput("cfa", "a programme lead adds users to their own CFA")
         if uow.execute(sa.select(person_table.c.id).where(person_table.c.email == email)).first():
             raise InvalidInput("email", f"a user with email {email} already exists")
         if case_id is not None:
@@ -258,10 +274,10 @@ def _user_role(role: str) -> Role:
     return chosen
 
 
-def _cfa_of(role: Role, cfa_code: str | None) -> str | None:
+def _cfa_of(role: Role, cfa_code: str | None, default: str) -> str | None:
     # Staff work for a CFA: without one named, the default CFA that programmes get too (a single-CFA installation
     # names none anywhere); the other roles see cases through the cases themselves.
-    return code_of("cfa", cfa_code) if cfa_code else (DEFAULT_CFA if role in STAFF else None)
+    return code_of("cfa", cfa_code) if cfa_code else (default if role in STAFF else None)
 
 
 @dataclass(frozen=True)
@@ -390,13 +406,16 @@ def end_session(app: Transactional, person_id: int, session_version: int) -> boo
     return bool(ended)
 
 
-def deactivate_user(app: DirectoryDeps, email: str) -> SessionsState:
+def deactivate_user(app: DirectoryDeps, email: str, *, actor_email: str | Actor = OPERATOR) -> SessionsState:
     """`user deactivate EMAIL`: the user can no longer log in (the same answer as a wrong password), every web
     session ends, and every API token is revoked (a later reactivation does not bring them back). The person
-    stays, named in the cases' history. Deactivating a deactivated user changes nothing."""
+    stays, named in the cases' history. Deactivating a deactivated user changes nothing. A programme lead
+    deactivates their CFA's users (services/user_scope.py), not themselves."""
     now = app.clock.now()
     with app.uow() as uow:
         person = _person(uow, email)
+        _manages(app, uow, actor_email, person)
+        not_oneself(resolve_actor(uow, actor_email), person.id, "email", "deactivate")
         if not person.active:
             return SessionsState(person.email, False, person.session_version, person.deactivated_at)
         uow.execute(sa.update(person_table).where(person_table.c.id == person.id)
@@ -407,11 +426,12 @@ def deactivate_user(app: DirectoryDeps, email: str) -> SessionsState:
     return SessionsState(person.email, False, person.session_version + 1, now, "deactivated")
 
 
-def activate_user(app: DirectoryDeps, email: str) -> SessionsState:
+def activate_user(app: DirectoryDeps, email: str, *, actor_email: str | Actor = OPERATOR) -> SessionsState:
     """`user activate EMAIL`: a deactivated user may log in again with their password; their old API tokens
     stay revoked (`user token` issues a new one). Activating an active user changes nothing."""
     with app.uow() as uow:
         person = _person(uow, email)
+        _manages(app, uow, actor_email, person)
         if person.active:
             return SessionsState(person.email, True, person.session_version, None)
         uow.execute(sa.update(person_table).where(person_table.c.id == person.id)
@@ -420,14 +440,22 @@ def activate_user(app: DirectoryDeps, email: str) -> SessionsState:
     return SessionsState(person.email, True, person.session_version + 1, None, "activated")
 
 
-def change_role(app: DirectoryDeps, email: str, role: str, *, cfa_code: str | None = None) -> SessionsState:
+def change_role(app: DirectoryDeps, email: str, role: str, *, cfa_code: str | None = None,
+                actor_email: str | Actor = OPERATOR) -> SessionsState:
     """`user role EMAIL ROLE [--cfa CODE]`: what the user may do and see changes, so every session they have
     ends (they log in again under the new role). A staff role without a CFA named keeps the user's CFA, else
     gets the default one; only an apprentice may stay linked to a case. The same role and CFA change nothing."""
     chosen = _user_role(role)
     with app.uow() as uow:
         person = _person(uow, email)
-        cfa = _cfa_of(chosen, cfa_code or (person.cfa_code if chosen in STAFF else None))
+        _manages(app, uow, actor_email, person)
+        actor = resolve_actor(uow, actor_email)
+        if actor.role is not Role.SYSTEM:
+            not_oneself(actor, int(person.id), "role", "change the role of")
+            if cfa_code is not None and code_of("cfa", cfa_code) != actor.cfa_code:
+                raise InvalidInput("cfa", "a programme lead keeps users in their own CFA (the operator moves one: "
+                                          "`contract-flow user edit EMAIL --cfa CODE`)")
+        cfa = _cfa_of(chosen, cfa_code or (person.cfa_code if chosen in STAFF else None), app.settings.default_cfa)
         if person.case_id is not None and chosen is not Role.APPRENTICE:
             raise InvalidInput("role", f"user {person.email} is linked to case {person.case_id}: only an "
                                        "apprentice user is linked to a case")
@@ -438,6 +466,13 @@ def change_role(app: DirectoryDeps, email: str, role: str, *, cfa_code: str | No
         uow.commit()
     return SessionsState(person.email, person.active, person.session_version + 1, person.deactivated_at,
                          "role changed")
+
+
+def _manages(app: DirectoryDeps, uow: UnitOfWork, actor_email: str | Actor, person: sa.Row[Any]) -> None:
+    """The operator manages every user; a programme lead their CFA's ("not found" for another's)."""
+    actor = resolve_actor(uow, actor_email)
+    if actor.role is not Role.SYSTEM:
+        check_manages(uow, actor, int(person.id), person.email, app.settings.default_cfa)
 
 
 #: ANSSI's guide on passwords (2021) asks 12+ characters for a password protecting ordinary data and no upper

@@ -26,7 +26,9 @@ from contract_flow.web.routes import (
     todo,
     tutor,
 )
+from contract_flow.web.routes.admin import router as admin_router
 from contract_flow.web.routes.amendments import router as amendments_router
+from contract_flow.web.routes.login_link import router as login_link_router
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 #: The pages' CSV import (POST /import) takes a file: 2 MiB is some 20,000 rows.
@@ -38,3 +40,4 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case.router, doss
                                   filing.router, lead.router, tutor.router, mentor.router, apprentice.router,
                                   invoices.router, amendments_router, todo.router)
 ROUTERS += (imports.router,)  # the import of candidates (CSV, .xlsx): preview, then confirm
+ROUTERS += (admin_router, login_link_router)  # the programme lead's users and programmes; a new user's login link

@@ -49,7 +49,7 @@ def programmes(app: Services, principal: CurrentPrincipal) -> Any:
 def new_programme(body: ProgrammeIn, app: Services, principal: CurrentPrincipal) -> Any:
     require_role(principal, {Role.PROGRAMME_LEAD}, "adding a programme")
     return jsonable(add_programme(app, body.code, name=body.name, start_date=body.start_date, years=body.years,
-                                  seats=body.seats, cfa_code=principal.cfa_code or "default", level=body.level))
+                                  seats=body.seats, cfa_code=principal.cfa_code, level=body.level))
 
 
 @router.get("/board", response_model=BoardOut, tags=["board"],
