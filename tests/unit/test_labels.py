@@ -9,6 +9,7 @@ from contract_flow.adapters.ledger import EXPIRED_REASON, STATUSES, SUPERSEDED_R
 from contract_flow.domain.case import Role
 from contract_flow.domain.reminders.planner import BILLING, ENGINE, ReminderKind
 from contract_flow.domain.reminders.policies import CHANNELS
+from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.labels import GROUPS, LANGUAGES, Group, catalogue, choose_language, label, labelled
 from contract_flow.web.i18n import Translator
 
@@ -20,6 +21,8 @@ CODES: dict[Group, set[str]] = {
     "channel": {*CHANNELS, ENGINE},
     # the people reminders go to: users by role, the employer's contact, the CFA's billing office, the engine
     "role": {role.value for role in Role} | {"employer", BILLING, ENGINE},
+    "state": {state.value for state in CaseState},
+    "trigger": {trigger.value for trigger in Trigger},
 }
 
 
@@ -78,3 +81,11 @@ def test_the_language_is_the_persons_then_the_browsers_then_french() -> None:
     assert choose_language("en", "fr") == "en"
     assert choose_language(None, "de", accept_language="de-DE, en-GB;q=0.8, fr;q=0.5") == "en"
     assert choose_language(None, accept_language="de, es") == "fr"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_move_is_named_alike_on_the_case_page_and_everywhere_else(language: str) -> None:
+    """The case page's buttons (`case.trigger.*`) and the CLI's and the reasons' names of a move (`trigger.*`)."""
+    translate = Translator(language)
+    assert {code: translate(f"case.trigger.{code}") for code in Trigger} == {
+        code: label("trigger", code, language) for code in Trigger}

@@ -22,6 +22,7 @@ from contract_flow.domain.case import (
     TerminationReason,
 )
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.siret import normalise_siret, siret_problem
 
 #: L6222-2 and D6222-1: the situations that lift or move the upper age limit.
@@ -47,7 +48,7 @@ def _siret(field: str, text: str) -> str:
     value = normalise_siret(text)
     problem = siret_problem(value)
     if problem:
-        raise InvalidInput(field, f"{text!r}: {problem}")
+        raise InvalidInput(field, Reason("bad_typed_siret", typed=Typed(text), problem=problem))
     return value
 
 
@@ -55,7 +56,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
     def parse(field: str, text: str) -> str:
         value = text.strip().lower()
         if value not in options:
-            raise InvalidInput(field, f"{text!r} is not one of {', '.join(options)}")
+            raise InvalidInput(field, Reason("not_one_of", typed=Typed(text), choices=", ".join(options)))
         return value
     return parse
 
@@ -205,7 +206,7 @@ def apply_facts(case: Case, parsed: Mapping[str, Any], today: date, *, amendment
 def _check_against_case(case: Case, parsed: Mapping[str, Any], today: date, amendment: str | None = None) -> None:
     born = parsed.get("candidate.birth_date")
     if born is not None and born > today:
-        raise InvalidInput("candidate.birth_date", f"{born.isoformat()} is in the future")
+        raise InvalidInput("candidate.birth_date", Reason("born_in_future", born=born))
     if "contract.opco_filed_on" in parsed and case.contract.opco_decision is not None:
         # A new filing clears the OPCO's answer: `dossier file` (services/filing.py) records it, with its OPCO.
         raise InvalidInput("contract.opco_filed_on", f"the OPCO's answer ({case.contract.opco_decision}) is recorded: "

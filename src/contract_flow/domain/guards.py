@@ -20,6 +20,7 @@ from contract_flow.domain.case import (
 )
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.dates import add_months
+from contract_flow.domain.reasons import Code, Label, Reason
 from contract_flow.domain.rules.dates import age_on
 from contract_flow.domain.siret import siret_problem
 from contract_flow.domain.states import CaseState, Trigger
@@ -50,12 +51,12 @@ PARTS_NEEDED: dict[Trigger, frozenset[Part]] = {
     Trigger.CHOOSE: frozenset({Part.OFFERS, Part.CONTRACT}),
     Trigger.SIGN: frozenset({Part.CONTRACT, Part.ABSENCES}),
     Trigger.START_CONTRACT: frozenset({Part.CONTRACT}),
-    Trigger.CANCEL_BEFORE_START: frozenset({Part.CONTRACT}),
+    Trigger.CANCEL_BEFORE_START: frozenset({Part.CONTRACT, Part.APPLICATIONS}),
     Trigger.PASS_TRIAL: frozenset({Part.CONTRACT}),
     Trigger.COMPLETE: frozenset({Part.CONTRACT}),
-    Trigger.BREAK_TRIAL: frozenset({Part.CONTRACT, Part.ABSENCES}),
-    Trigger.TERMINATE: frozenset({Part.CONTRACT}),
-    Trigger.RESUME_SEARCH: frozenset({Part.OFFERS, Part.CONTRACT}),
+    Trigger.BREAK_TRIAL: frozenset({Part.CONTRACT, Part.ABSENCES, Part.APPLICATIONS}),
+    Trigger.TERMINATE: frozenset({Part.CONTRACT, Part.APPLICATIONS}),
+    Trigger.RESUME_SEARCH: frozenset({Part.OFFERS, Part.CONTRACT, Part.APPLICATIONS}),
 }
 
 
@@ -68,66 +69,64 @@ def _role(trigger: Trigger) -> Guard:
         allowed = ALLOWED_ROLES[trigger]
         if ctx.actor.role in allowed:
             return []
-        if allowed == LEAD:
-            return [f"{trigger} may only be done by a programme lead (brochure, step 5 «Décider»); "
-                    f"{ctx.actor.email} is {ctx.actor.role}"]
-        return [f"{trigger} may only be done by CFA staff (advisor or programme lead); "
-                f"{ctx.actor.email} is {ctx.actor.role}"]
+        return [Reason("role_lead" if allowed == LEAD else "role_staff", trigger=Code("trigger", trigger),
+                       email=ctx.actor.email, role=Code("role", ctx.actor.role))]
     return check
 
 
 def _project(case: Case, ctx: TransitionContext) -> list[str]:
     missing = []
     if not case.project.target_job:
-        missing.append("target job (fact project.target_job)")
+        missing.append(Reason("fact", label=_TARGET_JOB, key="project.target_job"))
     if not case.project.mobility_area:
-        missing.append("mobility area (fact project.mobility_area)")
-    return [f"needs a professional project (brochure, step 1 «Réfléchir»): {', '.join(missing)}"] if missing else []
+        missing.append(Reason("fact", label=_MOBILITY_AREA, key="project.mobility_area"))
+    return [Reason("project", missing=tuple(missing))] if missing else []
 
 
 def _application(case: Case, ctx: TransitionContext) -> list[str]:
     if case.open_applications:
         return []
-    return ["needs a recorded application to a company (fact application.company; brochure, step 2 «Candidater»)"]
+    return [Reason("application")]
 
 
 def _offer_from_company(case: Case, ctx: TransitionContext) -> list[str]:
     offer = case.current_offer
     if offer is None or not offer.company:
-        return ["needs an offer from a company (facts offer.company and offer.siret)"]
+        return [Reason("offer_needed")]
     if not offer.siret:
-        return [f"the offer from {offer.company} needs the company's SIRET (fact offer.siret)"]
+        return [Reason("offer_siret", company=offer.company)]
     problem = siret_problem(offer.siret)
-    return [f"offer.siret {offer.siret}: {problem}"] if problem else []
+    return [Reason("bad_siret", key="offer.siret", siret=offer.siret, problem=problem)] if problem else []
 
 
 def _offer_terms(case: Case, ctx: TransitionContext) -> list[str]:
     offer = case.current_offer
     if offer is None:
-        return ["needs the offer being chosen (facts offer.*)"]
-    missing = [label for label, value in (
-        ("gross monthly pay (offer.gross_monthly_pay)", offer.gross_monthly_pay),
-        ("start date (offer.start_date)", offer.start_date),
-        ("weekly hours (offer.weekly_hours)", offer.weekly_hours),
-    ) if value is None]
-    return [f"needs the offer's terms (brochure, step 4 «Se positionner»): {', '.join(missing)}"] if missing else []
+        return [Reason("offer_chosen")]
+    missing = tuple(Reason("field", label=label, key=key) for label, key, value in (
+        (_GROSS_PAY, "offer.gross_monthly_pay", offer.gross_monthly_pay),
+        (_START_DATE, "offer.start_date", offer.start_date),
+        (_WEEKLY_HOURS, "offer.weekly_hours", offer.weekly_hours),
+    ) if value is None)
+    return [Reason("offer_terms", missing=missing)] if missing else []
 
 
 def _contract_terms(case: Case, ctx: TransitionContext) -> list[str]:
     terms = case.contract
-    missing = [label for label, value in (
-        ("signature date (contract.signature_date)", terms.signature_date),
-        ("signature place (contract.signature_place; CERFA FA13 «Fait à»)", terms.signature_place),
-        ("contract start date (contract.start_date)", terms.start_date),
-        ("contract end date (contract.end_date)", terms.end_date),
-        ("employer SIRET (contract.employer_siret)", terms.employer_siret),
-        ("mentor name (contract.mentor_name)", terms.mentor_name),
-    ) if not value]
-    problems = [f"needs: {', '.join(missing)}"] if missing else []
+    missing = tuple(Reason("field", label=label, key=key) for label, key, value in (
+        (_SIGNATURE_DATE, "contract.signature_date", terms.signature_date),
+        (_SIGNATURE_PLACE, "contract.signature_place; CERFA FA13 «Fait à»", terms.signature_place),
+        (_CONTRACT_START, "contract.start_date", terms.start_date),
+        (_CONTRACT_END, "contract.end_date", terms.end_date),
+        (_EMPLOYER_SIRET, "contract.employer_siret", terms.employer_siret),
+        (_MENTOR_NAME, "contract.mentor_name", terms.mentor_name),
+    ) if not value)
+    problems: list[str] = [Reason("contract_terms", missing=missing)] if missing else []
     if terms.employer_siret and (problem := siret_problem(terms.employer_siret)):
-        problems.append(f"contract.employer_siret {terms.employer_siret}: {problem}")
+        problems.append(Reason("bad_siret", key="contract.employer_siret", siret=terms.employer_siret,
+                               problem=problem))
     if terms.signature_date and terms.start_date and terms.signature_date > terms.start_date + _THREE_MONTHS_SLACK:
-        problems.append("the signature date is more than 3 months after the contract start (L6222-12)")
+        problems.append(Reason("signature_late"))
     return problems
 
 
@@ -143,15 +142,13 @@ def _age(case: Case, ctx: TransitionContext) -> list[str]:
     if start is None:
         return []  # reported by _contract_terms
     if start <= case.candidate.birth_date:
-        return [f"the contract start {start.isoformat()} is not after the birth date "
-                f"{case.candidate.birth_date.isoformat()}: check contract.start_date"]
+        return [Reason("start_before_birth", start=start, born=case.candidate.birth_date)]
     if ctx.rules is not None:
         verdict = ctx.rules.eligibility(case)
-        return [] if verdict.eligible else [f"{verdict.reason} ({verdict.source})"]
+        return [] if verdict.eligible else [Reason("eligibility", reason=verdict.reason, source=verdict.source)]
     age = age_on(case.candidate.birth_date, start)
     if age > UPPER_AGE_LIMIT and not case.derogation:
-        return [f"the apprentice is {age} on the contract start {start.isoformat()}: over the upper limit of "
-                f"{UPPER_AGE_LIMIT} (L6222-1) unless a derogation is recorded (fact derogation)"]
+        return [Reason("over_age", age=age, start=start, limit=UPPER_AGE_LIMIT)]
     return []
 
 
@@ -172,7 +169,8 @@ def _dossier(case: Case, ctx: TransitionContext) -> list[str]:
     article (domain.dossier.check, computed by the use case: a mentor's apprentices are counted across the CFA)."""
     if ctx.dossier_refusals is None:
         return []  # the chart alone, without a dossier
-    return [f"dossier {refusal}" for refusal in ctx.dossier_refusals()]
+    return [Reason("dossier", field=refusal.field, reason=refusal.message or refusal.reason, article=refusal.article)
+            for refusal in ctx.dossier_refusals()]
 
 
 def _free_seat(case: Case, ctx: TransitionContext) -> list[str]:
@@ -181,7 +179,7 @@ def _free_seat(case: Case, ctx: TransitionContext) -> list[str]:
     taken = ctx.seats_taken()
     if taken < case.programme.seats:
         return []
-    return [f"the programme {case.programme.code} has no free seat ({taken} of {case.programme.seats} taken)"]
+    return [Reason("no_seat", programme=case.programme.code, taken=taken, seats=case.programme.seats)]
 
 
 def _start_date_reached(case: Case, ctx: TransitionContext) -> list[str]:
@@ -189,9 +187,9 @@ def _start_date_reached(case: Case, ctx: TransitionContext) -> list[str]:
     that day the signed contract waits (the engine moves it on the day)."""
     start = case.contract.start_date
     if start is None:
-        return ["the contract start is not known (fact contract.start_date)"]
+        return [Reason("start_unknown")]
     if ctx.today < start:
-        return [f"the contract starts on {start.isoformat()}: its trial begins that day (L6222-18)"]
+        return [Reason("starts_on", start=start)]
     return []
 
 
@@ -200,52 +198,50 @@ def _before_start(case: Case, ctx: TransitionContext) -> list[str]:
     cancellation."""
     start = case.contract.start_date
     if start is not None and ctx.today >= start:
-        return [f"the contract started on {start.isoformat()}: end it with break_trial during the trial "
-                "(L6222-18), not by cancelling it"]
+        return [Reason("started_on", start=start)]
     return []
 
 
 def _cancel_party(case: Case, ctx: TransitionContext) -> list[str]:
     if case.contract.ended_by is not None:
         return []
-    choices = "|".join(BreakParty)
-    return [f"needs the party who asks to cancel the contract before its start (fact contract.ended_by={choices})"]
+    return [Reason("cancel_party", choices="|".join(BreakParty))]
 
 
 def _cancel_reason(case: Case, ctx: TransitionContext) -> list[str]:
     if case.contract.cancellation_reason:
         return []
-    return ["needs why the parties cancel the contract before its start (fact contract.cancellation_reason)"]
+    return [Reason("cancel_reason")]
 
 
 def _trial_over(case: Case, ctx: TransitionContext) -> list[str]:
     trial_end = case.contract.trial_end
     if trial_end is None:
-        return ["the trial end is not known: record the contract start (and sign) first"]
+        return [Reason("trial_end_unknown")]
     if ctx.today <= trial_end:
-        return [f"the trial runs until {trial_end.isoformat()} included (L6222-18: 45 days in the company)"]
+        return [Reason("trial_runs", end=trial_end)]
     return []
 
 
 def _contract_over(case: Case, ctx: TransitionContext) -> list[str]:
     end = case.contract.end_date
-    if end is None or ctx.today < end:
-        return [f"the contract ends on {end.isoformat() if end else 'an unknown date'}; complete it from then"]
+    if end is None:
+        return [Reason("contract_end_unknown")]
+    if ctx.today < end:
+        return [Reason("contract_ends", end=end)]
     return []
 
 
 def _break_party(case: Case, ctx: TransitionContext) -> list[str]:
     if case.contract.ended_by is not None:
         return []
-    choices = "|".join(BreakParty)
-    return [f"needs the party who ends the trial (fact contract.ended_by={choices}; L6222-18)"]
+    return [Reason("break_party", choices="|".join(BreakParty))]
 
 
 def _termination_reason(case: Case, ctx: TransitionContext) -> list[str]:
     if case.contract.termination_reason is not None:
         return []
-    choices = "|".join(TerminationReason)
-    return [f"needs the legal ground (fact contract.termination_reason={choices}; L6222-18)"]
+    return [Reason("termination_reason", choices="|".join(TerminationReason))]
 
 
 def _termination_notice(case: Case, ctx: TransitionContext) -> list[str]:
@@ -257,8 +253,8 @@ def _termination_notice(case: Case, ctx: TransitionContext) -> list[str]:
     if missing:
         return missing
     if earliest is not None and ctx.today < earliest:
-        return [f"the break on the ground {case.contract.termination_reason} takes effect on "
-                f"{earliest.isoformat()} at the earliest ({ctx.rules.termination_source(case)})"]
+        return [Reason("termination_effective", ground=case.contract.termination_reason.value, earliest=earliest,
+                       source=ctx.rules.termination_source(case))]
     return []
 
 
@@ -274,8 +270,7 @@ def _search_window_over(case: Case, ctx: TransitionContext) -> list[str]:
         window_end = add_months(case.programme.start_date, SEARCH_WINDOW_MONTHS)
         source = "L6222-12-1: 3 months from the training start"
     if ctx.today < window_end:
-        return [f"the search window without employer runs until {(window_end - _ONE_DAY).isoformat()} included "
-                f"({source})"]
+        return [Reason("search_window", last=window_end - _ONE_DAY, source=source)]
     return []
 
 
@@ -286,10 +281,21 @@ def _within_resume_window(case: Case, ctx: TransitionContext) -> list[str]:
     limit = (ctx.rules.resume_window_end(ended) if ctx.rules is not None
              else add_months(ended, RESUME_WINDOW_MONTHS))
     if ctx.today > limit:
-        return [f"the 6-month search after the break ended on {limit.isoformat()} (L6222-18-2)"]
+        return [Reason("resume_window", limit=limit)]
     return []
 
 
+_TARGET_JOB = Label(fr="métier visé", en="target job")
+_MOBILITY_AREA = Label(fr="zone de mobilité", en="mobility area")
+_GROSS_PAY = Label(fr="salaire brut mensuel", en="gross monthly pay")
+_START_DATE = Label(fr="date de début", en="start date")
+_WEEKLY_HOURS = Label(fr="horaires hebdomadaires", en="weekly hours")
+_SIGNATURE_DATE = Label(fr="date de signature", en="signature date")
+_SIGNATURE_PLACE = Label(fr="lieu de signature", en="signature place")
+_CONTRACT_START = Label(fr="date de début du contrat", en="contract start date")
+_CONTRACT_END = Label(fr="date de fin du contrat", en="contract end date")
+_EMPLOYER_SIRET = Label(fr="SIRET de l'employeur", en="employer SIRET")
+_MENTOR_NAME = Label(fr="nom du maître d'apprentissage", en="mentor name")
 _THREE_MONTHS_SLACK = date(2000, 4, 1) - date(2000, 1, 1)
 _ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
 

@@ -17,6 +17,7 @@ from typing import Any
 from contract_flow.domain.case import Absence, Case, ProgrammeTerms, TerminationReason
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.invoices import TRIAL_BREAK, ProgrammeFunding
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.rules import (
     ContractDeadlines,
     DateRange,
@@ -87,10 +88,9 @@ COMPUTED_VALUES = (*COMPUTED_DATES, "participation_amount")
 NO_SCHOOL = ProgrammeCalendar(school=())
 
 
-def missing_calendar(code: str) -> str:
+def missing_calendar(code: str) -> Reason:
     """Why a programme without a calendar blocks what counts company days, and how to give it one."""
-    return (f"the programme {code} has no school calendar, so the trial's company days cannot be counted "
-            f"(L6222-18): add one with `contract-flow programme calendar {code} FILE`")
+    return Reason("no_calendar", programme=code)
 
 
 def _stored_only(code: str) -> ProgrammeCalendar | None:
@@ -103,6 +103,11 @@ def _no_funding(code: str) -> ProgrammeFunding | None:
     return None
 
 
+def _no_skills(code: str) -> tuple[str, ...] | None:
+    """Without a lookup no programme lists its skills: a review assesses any skill typed."""
+    return None
+
+
 @dataclass(frozen=True)
 class LegalRules:
     ruleset: RuleSet
@@ -112,12 +117,19 @@ class LegalRules:
     #: A programme's NPEC, which a break during the trial prorates (R6332-25-1): `programmes/<code>.toml`'s
     #: `[funding]` for the engine (rulefiles.load_programme_funding); none without a lookup.
     funding_for: Callable[[str], ProgrammeFunding | None] = _no_funding
+    #: The skills a programme's reviews assess: `programmes/<code>.toml`'s `skills` for the engine
+    #: (rulefiles.load_programme_skills); None, any skill, without a list.
+    skills_for: Callable[[str], tuple[str, ...] | None] = _no_skills
 
     def known_calendar(self, programme: ProgrammeTerms) -> ProgrammeCalendar | None:
         """The programme's school periods, or None when it has no calendar yet."""
         if programme.calendar is not None:
             return programme.calendar
         return self.calendar_for(programme.code)
+
+    def skills(self, programme: ProgrammeTerms) -> tuple[str, ...] | None:
+        """The skill list a review of the programme's cases assesses, or None when it has none."""
+        return self.skills_for(programme.code)
 
     def calendar(self, programme: ProgrammeTerms) -> ProgrammeCalendar:
         """The programme's school periods; InvalidInput saying how to add them when it has none (L6222-18
@@ -152,7 +164,7 @@ class LegalRules:
         terms = case.contract
         assert terms.start_date is not None
         if terms.gross_monthly_pay is None:
-            return ["needs the agreed gross monthly pay (contract.gross_monthly_pay)"]
+            return [Reason("pay_needed")]
         if terms.start_date <= case.candidate.birth_date:
             return []  # the eligibility guard says what is wrong with these dates
         previous, missing = self.previous_contract(case)
@@ -164,10 +176,10 @@ class LegalRules:
                               **frame, previous_contract=previous)
         if terms.gross_monthly_pay >= minimum.minimum_monthly_gross:
             return []
-        return [f"the agreed pay {terms.gross_monthly_pay:.2f} € is below the year-{minimum.contract_year} "
-                f"minimum {minimum.minimum_monthly_gross:.2f} € on the contract start ({minimum.percent} % of the "
-                f"{minimum.reference} {minimum.reference_amount:.2f} €, age band {minimum.age_band}, rule "
-                f"{minimum.minimum_rule}; {'; '.join(minimum.sources)})"]
+        return [Reason("pay_below", pay_eur=terms.gross_monthly_pay, year=minimum.contract_year,
+                       minimum_eur=minimum.minimum_monthly_gross, percent_pct=minimum.percent,
+                       reference=minimum.reference, reference_eur=minimum.reference_amount, band=minimum.age_band,
+                       rule=minimum.minimum_rule, sources="; ".join(minimum.sources))]
 
     def _contract_frame(self, case: Case) -> dict[str, Any]:
         """D6222-28-1's inputs: the contract's end and the cycle's length (years counted from the day the cycle
@@ -191,7 +203,7 @@ class LegalRules:
         if case.previous_contract_same_employer and case.previous_contract_pay is None:
             missing.append("previous_contract.pay")
         if missing:
-            return None, [f"a successive contract's minimum (D6222-29) needs: {', '.join(missing)}"]
+            return None, [Reason("previous_contract", missing=", ".join(missing))]
         assert case.previous_contract_end is not None
         assert case.previous_contract_year is not None
         return PreviousContract(
@@ -257,34 +269,26 @@ class LegalRules:
         earliest = min(cycle_end, latest_by_length)
         if end < earliest:
             cycle_rule = rules.duration_on("contract_max_years", start)
-            problems.append(
-                f"contract.end_date {end.isoformat()}: the contract lasts the rest of the training cycle, which "
-                f"ends on {cycle_end.isoformat()} (programme {case.programme.code}); from {start.isoformat()} it "
-                f"ends on {earliest.isoformat()} at the earliest ({cycle_rule.source})")
+            problems.append(Reason("end_before_cycle", end=end, cycle_end=cycle_end, programme=case.programme.code,
+                                   start=start, earliest=earliest, source=cycle_rule.source))
         if end > latest_by_length:
-            problems.append(
-                f"contract.end_date {end.isoformat()}: from {start.isoformat()} a contract lasts at most "
-                f"{longest.value} years, so it ends on {latest_by_length.isoformat()} at the latest ({longest.source})")
+            problems.append(Reason("longer_than_max", end=end, start=start, years=longest.value,
+                                   latest=latest_by_length, source=longest.source))
         if end > latest_by_cycle:
-            problems.append(
-                f"contract.end_date {end.isoformat()}: more than {after_cycle.value} months after the end of the "
-                f"training cycle {cycle_end.isoformat()}; it ends on {latest_by_cycle.isoformat()} at the latest "
-                f"({after_cycle.source})")
+            problems.append(Reason("after_cycle", end=end, months=after_cycle.value, cycle_end=cycle_end,
+                                   latest=latest_by_cycle, source=after_cycle.source))
         if end < add_months(start, shortest.value) - ONE_DAY:
-            problems.append(
-                f"contract.end_date {end.isoformat()}: from {start.isoformat()} a contract lasts at least "
-                f"{shortest.value} months ({shortest.source})")
+            problems.append(Reason("shorter_than_min", end=end, start=start, months=shortest.value,
+                                   source=shortest.source))
         practical = terms.practical_training_start
         if practical is not None:
             rule = rules.duration_on("training_start_months", start)
             latest = add_months(start, rule.value)
             if practical < start:
-                problems.append(f"contract.practical_training_start {practical.isoformat()} is before the contract "
-                                f"start {start.isoformat()}")
+                problems.append(Reason("practical_before_start", practical=practical, start=start))
             elif practical > latest:
-                problems.append(f"contract.practical_training_start {practical.isoformat()}: practical training "
-                                f"starts within {rule.value} months of the contract start, by {latest.isoformat()} "
-                                f"({rule.source})")
+                problems.append(Reason("practical_late", practical=practical, months=rule.value, latest=latest,
+                                       source=rule.source))
         return problems
 
     def earliest_termination(self, case: Case) -> tuple[date | None, list[str]]:
@@ -301,22 +305,19 @@ class LegalRules:
         if reason is TerminationReason.RESIGNATION_AFTER_MEDIATOR:
             referral = terms.mediator_referral_on
             if referral is None:
-                return None, ["a resignation after the trial needs the date of the referral to the mediator "
-                              "(fact contract.mediator_referral_on; D6222-21-1)"]
+                return None, [Reason("mediator_needed")]
             inform = rules.duration_on("resignation_inform_employer_days", referral)
             effective = rules.duration_on("resignation_effective_days", referral)
             earliest_inform = referral + timedelta(days=inform.value)
             informed = terms.employer_informed_on
             if informed is not None and informed < earliest_inform:
-                return None, [f"contract.employer_informed_on {informed.isoformat()}: the employer is informed at "
-                              f"least {inform.value} days after the referral to the mediator "
-                              f"({referral.isoformat()}), so from {earliest_inform.isoformat()} ({inform.source})"]
+                return None, [Reason("informed_early", informed=informed, days=inform.value, referral=referral,
+                                     earliest=earliest_inform, source=inform.source)]
             return (informed or earliest_inform) + timedelta(days=effective.value), []
         if reason is TerminationReason.DIPLOMA_OBTAINED:
             notice = terms.notice_given_on
             if notice is None:
-                return None, ["an apprentice who obtained the diploma gives written notice: record its date "
-                              "(fact contract.notice_given_on; L6222-19)"]
+                return None, [Reason("notice_needed")]
             rule = rules.duration_on("diploma_notice_months", notice)
             return add_months(notice, rule.value), []
         return None, []

@@ -13,6 +13,8 @@ from stdnum import luhn
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fr import siren, siret
 
+from contract_flow.domain.reasons import Reason
+
 #: La Poste's SIREN: its establishments' SIRETs follow the sum-of-digits rule (stdnum checks it), to name the rule
 #: a refusal broke; its head office keeps the Luhn key.
 _LA_POSTE_SIREN = "356000000"
@@ -20,31 +22,31 @@ _LA_POSTE_HEAD_OFFICE = "35600000000048"
 _DIGITS = frozenset("0123456789")
 
 
-def siret_problem(value: str) -> str | None:
+def siret_problem(value: str) -> Reason | None:
     """Why `value` (already normalised) is not a valid SIRET, or None when it is."""
     # ASCII digits only, before stdnum: its compact() would also take "732.829.320.00074", and the stored value
     # must be the 14 digits (normalise_siret gives them).
     if len(value) != 14 or not _DIGITS.issuperset(value):
-        return "a SIRET has exactly 14 digits"
+        return Reason("siret_length")
     try:
         siret.validate(value)
     except InvalidChecksum:
         if value.startswith(_LA_POSTE_SIREN) and value != _LA_POSTE_HEAD_OFFICE:
-            return "the SIRET's check digit is wrong (La Poste)"
+            return Reason("siret_key_la_poste")
         # stdnum checks the whole SIRET's key, then its SIREN's: say which one is wrong.
         if luhn.is_valid(value):
-            return "the SIREN's check digit (9th digit) is wrong (Luhn)"
-        return "the SIRET's check digit is wrong (Luhn)"
+            return Reason("siren_key_in_siret")
+        return Reason("siret_key")
     except ValidationError as problem:  # length and format were checked above: a future stdnum rule
-        return f"not a valid SIRET ({problem})"
+        return Reason("siret_invalid", problem=str(problem))
     return None
 
 
-def siren_problem(value: str) -> str | None:
+def siren_problem(value: str) -> Reason | None:
     """Why `value` (already normalised) is not a valid SIREN (9 digits, Luhn), or None when it is."""
     if len(value) != 9 or not _DIGITS.issuperset(value):
-        return "a SIREN has exactly 9 digits"
-    return None if siren.is_valid(value) else "the SIREN's check digit is wrong (Luhn)"
+        return Reason("siren_length")
+    return None if siren.is_valid(value) else Reason("siren_key")
 
 
 def normalise_siret(value: str) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_WEEKLY_HOURS = Decimal(48)  # L3121-20: no more than 48 hours in one week.
@@ -27,7 +28,7 @@ def parse_date(field: str, text: str) -> date:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date (expected YYYY-MM-DD, a day that exists)") from None
+        raise InvalidInput(field, Reason("not_a_date", typed=Typed(text))) from None
 
 
 def parse_amount(field: str, text: str) -> Decimal:
@@ -36,13 +37,13 @@ def parse_amount(field: str, text: str) -> Decimal:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidInput(field, f"{text!r} is not an amount in euros (e.g. 1234.56)") from None
+        raise InvalidInput(field, Reason("not_an_amount", typed=Typed(text))) from None
     if not amount.is_finite() or amount.is_signed():
-        raise InvalidInput(field, f"{text!r} must be a positive amount in euros")
+        raise InvalidInput(field, Reason("negative_amount", typed=Typed(text)))
     if amount > MAX_AMOUNT:
-        raise InvalidInput(field, f"{text!r} is more than {MAX_AMOUNT} €")
+        raise InvalidInput(field, Reason("amount_too_big", typed=Typed(text), most=MAX_AMOUNT))
     if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(field, f"{text!r} has more than two decimals (amounts are in cents)")
+        raise InvalidInput(field, Reason("amount_cents", typed=Typed(text)))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -52,11 +53,11 @@ def parse_hours(field: str, text: str) -> Decimal:
     try:
         hours = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
-        raise InvalidInput(field, f"{text!r} is not a number of hours") from None
+        raise InvalidInput(field, Reason("not_hours", typed=Typed(text))) from None
     if not hours.is_finite() or not Decimal(0) < hours <= MAX_WEEKLY_HOURS:
-        raise InvalidInput(field, f"{text!r}: weekly hours must be above 0 and at most 48 (L3121-20)")
+        raise InvalidInput(field, Reason("hours_range", typed=Typed(text)))
     if hours != hours.quantize(Decimal("0.01")):
-        raise InvalidInput(field, f"{text!r} has more than two decimals (hours are kept in hundredths)")
+        raise InvalidInput(field, Reason("hours_hundredths", typed=Typed(text)))
     return hours.quantize(Decimal("0.01"))
 
 
@@ -64,15 +65,14 @@ def parse_year_number(field: str, text: str) -> int:
     """A year of a programme or of a contract: 1 to 4 (L6222-7-1, R6222-47: at most 3 years, 4 with a disability)."""
     value = text.strip()
     if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_CONTRACT_YEARS:
-        raise InvalidInput(field, f"{text!r} is not a year number from 1 to {MAX_CONTRACT_YEARS} "
-                                  "(a contract lasts at most 3 years, 4 for a disabled apprentice: R6222-47)")
+        raise InvalidInput(field, Reason("not_a_year", typed=Typed(text), most=MAX_CONTRACT_YEARS))
     return int(value)
 
 
 def parse_email(field: str, text: str) -> str:
     value = text.strip()
     if not _EMAIL.match(value) or _invisible(value) is not None:
-        raise InvalidInput(field, f"{text!r} is not an email address")
+        raise InvalidInput(field, Reason("not_an_email", typed=Typed(text)))
     return value.lower()
 
 
@@ -94,14 +94,13 @@ def parse_text(field: str, text: str, max_length: int = 200) -> str:
     (an «é» typed as e + accent equals the composed one), without control or format characters."""
     value = unicodedata.normalize("NFC", " ".join(text.split()))
     if not value:
-        raise InvalidInput(field, "must not be empty")
+        raise InvalidInput(field, Reason("empty"))
     found = _invisible(value)
     if found is not None:
         name = unicodedata.name(found, "") or unicodedata.category(found)
-        raise InvalidInput(field, f"contains the invisible character U+{ord(found):04X} ({name}): control and "
-                                  "format characters (bidi overrides, zero-width characters) are refused")
+        raise InvalidInput(field, Reason("invisible", code=f"{ord(found):04X}", name=name))
     if len(value) > max_length:
-        raise InvalidInput(field, f"is longer than {max_length} characters")
+        raise InvalidInput(field, Reason("too_long", most=max_length))
     return value
 
 
@@ -111,7 +110,7 @@ def parse_bool(field: str, text: str) -> bool:
         return True
     if lowered in {"no", "false", "0", "non"}:
         return False
-    raise InvalidInput(field, f"{text!r} is not yes or no")
+    raise InvalidInput(field, Reason("not_yes_no", typed=Typed(text)))
 
 
 #: The oldest plausible candidate. No age limit binds every case (L6222-2: none for a disabled worker, a business
@@ -129,14 +128,13 @@ def check_birth_date(field: str, born: date, today: date, youngest_age: int) -> 
     """A candidate's birth date: not in the future, at most MAX_PLAUSIBLE_AGE years ago, and at least
     `youngest_age` years ago (the caller reads it from the rule set's age limits: see services.cases)."""
     if born > today:
-        raise InvalidInput(field, f"{born.isoformat()} is in the future")
+        raise InvalidInput(field, Reason("born_in_future", born=born))
     oldest = years_before(today, MAX_PLAUSIBLE_AGE)
     if born < oldest:
-        raise InvalidInput(field, f"{born.isoformat()} is more than {MAX_PLAUSIBLE_AGE} years ago (before "
-                                  f"{oldest.isoformat()}): not a plausible candidate's birth date")
+        raise InvalidInput(field, Reason("born_too_long_ago", born=born, most=MAX_PLAUSIBLE_AGE,
+                                         oldest=oldest))
     youngest = years_before(today, youngest_age)
     if born > youngest:
-        raise InvalidInput(field, f"{born.isoformat()}: a candidate is at least {youngest_age} years old (born on "
-                                  f"or before {youngest.isoformat()}; L6222-1: from the calendar year one turns "
-                                  f"{youngest_age + 1}, after lower secondary school, one may start at a CFA)")
+        raise InvalidInput(field, Reason("born_too_late", born=born, youngest_age=youngest_age,
+                                         youngest=youngest, next_age=youngest_age + 1))
     return born

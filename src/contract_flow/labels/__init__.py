@@ -1,5 +1,5 @@
 """The names people read for the engine's codes, in French and English: reminder kinds, ledger statuses (and why
-a row expired), channels and recipient roles. One catalogue, `labels/<language>.toml`, read by the pages (merged
+a row expired), channels, roles, a case's states and its moves (triggers). One catalogue, `labels/<language>.toml`, read by the pages (merged
 into web.i18n's catalogue, keys `<group>.<code>`), the CLI's tables and the API, where codes stay codes and a
 `<field>_label` stands beside each (`labelled`). A test checks that every code of the enums has a name in both
 languages.
@@ -21,8 +21,9 @@ __all__ = ["DEFAULT_LANGUAGE", "GROUPS", "LABELLED_FIELDS", "LANGUAGES", "Group"
            "label", "labelled"]
 DEFAULT_LANGUAGE = "fr"
 FILES = Path(__file__).resolve().parent
-Group = Literal["reminder_kind", "reminder_status", "reminder_reason", "channel", "role"]
-GROUPS: tuple[Group, ...] = ("reminder_kind", "reminder_status", "reminder_reason", "channel", "role")
+Group = Literal["reminder_kind", "reminder_status", "reminder_reason", "channel", "role", "state", "trigger"]
+GROUPS: tuple[Group, ...] = ("reminder_kind", "reminder_status", "reminder_reason", "channel", "role", "state",
+                             "trigger")
 #: The fields of a ledger row or an inbox message whose codes get a label beside them, and their group.
 LABELLED_FIELDS: dict[str, Group] = {"kind": "reminder_kind", "status": "reminder_status",
                                      "reason": "reminder_reason", "channel": "channel", "recipient_role": "role"}

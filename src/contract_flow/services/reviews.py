@@ -21,6 +21,7 @@ from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import ConflictError, Forbidden, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.events import ContractBroken, ReviewsChanged
 from contract_flow.domain.guards import STAFF_OR_SYSTEM
+from contract_flow.domain.reasons import Code, Reason
 from contract_flow.domain.reviews import (
     Party,
     Review,
@@ -134,34 +135,32 @@ def _lock_case(uow: UnitOfWork, case_id: int) -> None:
 def _authorised(case: Case, actor: Actor, what: str) -> None:
     if actor.role in STAFF_OR_SYSTEM or (case.tutor_email is not None and actor.email == case.tutor_email):
         return
-    tutor = case.tutor_email or "not recorded yet (fact tutor)"
+    tutor = case.tutor_email or Reason("tutor_unknown")
     raise TransitionRefused(case.id, what, [
-        f"only the case's tutor ({tutor}) or CFA staff (advisor or programme lead) may do it; "
-        f"{actor.email} is {actor.role}"])
+        Reason("review_tutor_or_staff", tutor=tutor, email=actor.email, role=Code("role", actor.role))])
 
 
 def _contract_running(case: Case, what: str) -> None:
     if case.state not in RUNNING or not case.contract.signed:
-        raise TransitionRefused(case.id, what, [
-            f"the case is in {case.state}: reviews are planned while a signed contract runs (trial or active)"])
+        raise TransitionRefused(case.id, what, [Reason("review_contract_running", state=Code("state", case.state))])
 
 
 def _checked_moment(planned_at: datetime, terms: ContractTerms, now: datetime) -> datetime:
     if planned_at.tzinfo is None or planned_at.utcoffset() is None:
-        raise InvalidInput("date", f"{planned_at.isoformat()} has no time zone")
+        raise InvalidInput("date", Reason("no_time_zone", moment=planned_at.isoformat()))
     assert terms.start_date is not None
     assert terms.end_date is not None
     try:
         day = planned_at.astimezone(PARIS).date()
     except OverflowError:  # 9999-12-31T23:59-14:00 or 0001-01-01T00:00+14:00: no such day in Paris, nor in UTC
-        raise InvalidInput("date", f"{planned_at.isoformat()} is outside the contract ({terms.start_date.isoformat()}"
-                                   f" to {terms.end_date.isoformat()}): a review is held while it runs") from None
+        raise InvalidInput("date", Reason("review_outside", moment=planned_at.isoformat(), start=terms.start_date,
+                                          end=terms.end_date)) from None
     if day < terms.start_date:
-        raise InvalidInput("date", f"{day.isoformat()} is before the contract start ({terms.start_date.isoformat()})")
+        raise InvalidInput("date", Reason("review_before_start", day=day, start=terms.start_date))
     if day > terms.end_date:
-        raise InvalidInput("date", f"{day.isoformat()} is after the contract end ({terms.end_date.isoformat()})")
+        raise InvalidInput("date", Reason("review_after_end", day=day, end=terms.end_date))
     if planned_at <= now:
-        raise InvalidInput("date", f"{_paris(planned_at)} (Paris) is past: a review is planned ahead")
+        raise InvalidInput("date", Reason("review_past", moment=planned_at.astimezone(PARIS)))
     return planned_at
 
 

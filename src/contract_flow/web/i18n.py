@@ -15,6 +15,7 @@ from typing import Any
 from contract_flow import labels
 from contract_flow.formatting import format_day, format_moment, format_money, format_number, format_percent
 from contract_flow.labels import DEFAULT_LANGUAGE, choose_language
+from contract_flow.wording import elide_template, is_worded, reason_text
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LOCALES", "Translator", "catalogue", "choose_language"]
 
@@ -62,10 +63,21 @@ class Translator:
         text = self._texts.get(key)
         if text is None:
             return f"[{key}]"
+        if values and self.language == "fr":
+            text = elide_template(text, values)  # «Dossier de {name}» for Inès: «Dossier d'Inès»
         return text.format(**values) if values else text
 
     def has(self, key: str) -> bool:
         return key in self._texts
+
+    def reason(self, reason: str) -> str:
+        """A guard's reason or an input's rule (domain.reasons) in this language; English only if it has no words."""
+        return reason_text(reason, self.language)
+
+    @staticmethod
+    def worded(reason: str) -> bool:
+        """Whether `reason` has words in this language (else a page marks it lang="en")."""
+        return is_worded(reason)
 
     # Numbers, money and dates come from the one formatter (Babel), as in the emails; "—" stands for no value.
     def date(self, value: date | None) -> str:

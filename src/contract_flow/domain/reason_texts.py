@@ -1,0 +1,242 @@
+"""The words of the engine's reasons (domain.reasons.Reason), in French and English, their values in braces.
+
+The English is the API's and the tests' (kept as it was when the reasons were plain text); a test checks that both
+languages name the same values. French puts a space before «:» and «;».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Label:
+    """Words of both languages (as domain.dossier.codes.Label, which this module cannot import: the dossier's
+    package reads SIRETs, whose problems are reasons)."""
+
+    fr: str
+    en: str
+
+    def in_language(self, language: str) -> str:
+        return self.en if language == "en" else self.fr
+
+#: Guards (domain/guards.py) and the rule set's checks they call (domain/legal.py).
+GUARD_TEXTS: Mapping[str, Label] = {
+    "role_lead": Label(
+        fr="« {trigger} » revient au responsable de formation (brochure, étape 5 « Décider ») ; {email} est {role}",
+        en="{trigger} may only be done by a programme lead (brochure, step 5 «Décider»); {email} is {role}"),
+    "role_staff": Label(
+        fr="« {trigger} » revient à l'équipe du CFA (conseiller ou responsable de formation) ; {email} est {role}",
+        en="{trigger} may only be done by CFA staff (advisor or programme lead); {email} is {role}"),
+    "fact": Label(fr="{label} (fait {key})", en="{label} (fact {key})"),
+    "field": Label(fr="{label} ({key})", en="{label} ({key})"),
+    "project": Label(fr="il faut un projet professionnel (brochure, étape 1 « Réfléchir ») : {missing}",
+                     en="needs a professional project (brochure, step 1 «Réfléchir»): {missing}"),
+    "application": Label(
+        fr="il faut une candidature enregistrée auprès d'une entreprise (fait application.company ; brochure, "
+           "étape 2 « Candidater »)",
+        en="needs a recorded application to a company (fact application.company; brochure, step 2 «Candidater»)"),
+    "offer_needed": Label(fr="il faut une offre d'une entreprise (faits offer.company et offer.siret)",
+                          en="needs an offer from a company (facts offer.company and offer.siret)"),
+    "offer_siret": Label(fr="l'offre de {company} doit indiquer le SIRET de l'entreprise (fait offer.siret)",
+                         en="the offer from {company} needs the company's SIRET (fact offer.siret)"),
+    "bad_siret": Label(fr="{key} {siret} : {problem}", en="{key} {siret}: {problem}"),
+    "offer_chosen": Label(fr="il faut l'offre retenue (faits offer.*)",
+                          en="needs the offer being chosen (facts offer.*)"),
+    "offer_terms": Label(fr="il faut les conditions de l'offre (brochure, étape 4 « Se positionner ») : {missing}",
+                         en="needs the offer's terms (brochure, step 4 «Se positionner»): {missing}"),
+    "contract_terms": Label(fr="il manque : {missing}", en="needs: {missing}"),
+    "signature_late": Label(
+        fr="la date de signature est plus de 3 mois après le début du contrat (L6222-12)",
+        en="the signature date is more than 3 months after the contract start (L6222-12)"),
+    "start_before_birth": Label(
+        fr="le début du contrat, le {start}, n'est pas après la date de naissance, le {born} : vérifiez "
+           "contract.start_date",
+        en="the contract start {start} is not after the birth date {born}: check contract.start_date"),
+    "over_age": Label(
+        fr="l'apprenti a {age} ans au début du contrat, le {start} : au-delà de la limite de {limit} ans (L6222-1), "
+           "sauf dérogation enregistrée (fait derogation)",
+        en="the apprentice is {age} on the contract start {start}: over the upper limit of {limit} (L6222-1) "
+           "unless a derogation is recorded (fact derogation)"),
+    "eligibility": Label(fr="{reason} ({source})", en="{reason} ({source})"),
+    "dossier": Label(fr="dossier {field} : {reason} ({article})", en="dossier {field}: {reason} ({article})"),
+    "no_seat": Label(fr="la formation {programme} n'a plus de place libre ({taken} sur {seats} prises)",
+                     en="the programme {programme} has no free seat ({taken} of {seats} taken)"),
+    "start_unknown": Label(fr="le début du contrat n'est pas connu (fait contract.start_date)",
+                           en="the contract start is not known (fact contract.start_date)"),
+    "starts_on": Label(fr="le contrat commence le {start} : sa période d'essai débute ce jour-là (L6222-18)",
+                       en="the contract starts on {start}: its trial begins that day (L6222-18)"),
+    "started_on": Label(
+        fr="le contrat a commencé le {start} : pendant l'essai il se rompt (break_trial, L6222-18), il ne s'annule "
+           "plus",
+        en="the contract started on {start}: end it with break_trial during the trial (L6222-18), not by "
+           "cancelling it"),
+    "cancel_party": Label(
+        fr="il faut la partie qui demande l'annulation du contrat avant son début (fait contract.ended_by={choices})",
+        en="needs the party who asks to cancel the contract before its start (fact contract.ended_by={choices})"),
+    "cancel_reason": Label(
+        fr="il faut la raison pour laquelle les parties annulent le contrat avant son début (fait "
+           "contract.cancellation_reason)",
+        en="needs why the parties cancel the contract before its start (fact contract.cancellation_reason)"),
+    "trial_end_unknown": Label(
+        fr="la fin de l'essai n'est pas connue : enregistrez d'abord le début du contrat (et signez)",
+        en="the trial end is not known: record the contract start (and sign) first"),
+    "trial_runs": Label(
+        fr="l'essai court jusqu'au {end} inclus (L6222-18 : 45 jours en entreprise)",
+        en="the trial runs until {end} included (L6222-18: 45 days in the company)"),
+    "contract_ends": Label(fr="le contrat prend fin le {end} : il se termine à partir de ce jour",
+                           en="the contract ends on {end}; complete it from then"),
+    "contract_end_unknown": Label(fr="la fin du contrat n'est pas connue (fait contract.end_date)",
+                                  en="the contract ends on an unknown date; complete it from then"),
+    "break_party": Label(fr="il faut la partie qui met fin à l'essai (fait contract.ended_by={choices} ; L6222-18)",
+                         en="needs the party who ends the trial (fact contract.ended_by={choices}; L6222-18)"),
+    "termination_reason": Label(
+        fr="il faut le motif légal (fait contract.termination_reason={choices} ; L6222-18)",
+        en="needs the legal ground (fact contract.termination_reason={choices}; L6222-18)"),
+    "termination_effective": Label(
+        fr="la rupture pour le motif {ground} prend effet le {earliest} au plus tôt ({source})",
+        en="the break on the ground {ground} takes effect on {earliest} at the earliest ({source})"),
+    "search_window": Label(
+        fr="la période de recherche sans employeur court jusqu'au {last} inclus ({source})",
+        en="the search window without employer runs until {last} included ({source})"),
+    "resume_window": Label(
+        fr="les 6 mois de recherche après la rupture ont pris fin le {limit} (L6222-18-2)",
+        en="the 6-month search after the break ended on {limit} (L6222-18-2)"),
+    "no_calendar": Label(
+        fr="la formation {programme} n'a pas de calendrier des périodes au CFA : les jours en entreprise de l'essai "
+           "ne peuvent pas être comptés (L6222-18) ; ajoutez-le avec `contract-flow programme calendar {programme} "
+           "FICHIER`",
+        en="the programme {programme} has no school calendar, so the trial's company days cannot be counted "
+           "(L6222-18): add one with `contract-flow programme calendar {programme} FILE`"),
+    "pay_needed": Label(fr="il faut le salaire brut mensuel convenu (contract.gross_monthly_pay)",
+                        en="needs the agreed gross monthly pay (contract.gross_monthly_pay)"),
+    "pay_below": Label(
+        fr="le salaire convenu de {pay_eur} est sous le minimum de l'année {year}, {minimum_eur}, au début du "
+           "contrat ({percent_pct} % du {reference} de {reference_eur}, tranche d'âge {band}, règle {rule} ; "
+           "{sources})",
+        en="the agreed pay {pay_eur} is below the year-{year} minimum {minimum_eur} on the contract start "
+           "({percent_pct} % of the {reference} {reference_eur}, age band {band}, rule {rule}; {sources})"),
+    "previous_contract": Label(fr="le minimum d'un contrat successif (D6222-29) demande : {missing}",
+                               en="a successive contract's minimum (D6222-29) needs: {missing}"),
+    "end_before_cycle": Label(
+        fr="contract.end_date {end} : le contrat couvre le reste du cycle de formation, qui finit le {cycle_end} "
+           "(formation {programme}) ; commençant le {start}, il finit le {earliest} au plus tôt ({source})",
+        en="contract.end_date {end}: the contract lasts the rest of the training cycle, which ends on {cycle_end} "
+           "(programme {programme}); from {start} it ends on {earliest} at the earliest ({source})"),
+    "longer_than_max": Label(
+        fr="contract.end_date {end} : commençant le {start}, un contrat dure au plus {years} ans, il finit donc le "
+           "{latest} au plus tard ({source})",
+        en="contract.end_date {end}: from {start} a contract lasts at most {years} years, so it ends on {latest} "
+           "at the latest ({source})"),
+    "after_cycle": Label(
+        fr="contract.end_date {end} : plus de {months} mois après la fin du cycle de formation, le {cycle_end} ; "
+           "il finit le {latest} au plus tard ({source})",
+        en="contract.end_date {end}: more than {months} months after the end of the training cycle {cycle_end}; "
+           "it ends on {latest} at the latest ({source})"),
+    "shorter_than_min": Label(
+        fr="contract.end_date {end} : commençant le {start}, un contrat dure au moins {months} mois ({source})",
+        en="contract.end_date {end}: from {start} a contract lasts at least {months} months ({source})"),
+    "practical_before_start": Label(
+        fr="contract.practical_training_start {practical} est avant le début du contrat, le {start}",
+        en="contract.practical_training_start {practical} is before the contract start {start}"),
+    "practical_late": Label(
+        fr="contract.practical_training_start {practical} : la formation pratique commence dans les {months} mois "
+           "suivant le début du contrat, au plus tard le {latest} ({source})",
+        en="contract.practical_training_start {practical}: practical training starts within {months} months of the "
+           "contract start, by {latest} ({source})"),
+    "mediator_needed": Label(
+        fr="une démission après l'essai demande la date de saisine du médiateur (fait contract.mediator_referral_on ; "
+           "D6222-21-1)",
+        en="a resignation after the trial needs the date of the referral to the mediator (fact "
+           "contract.mediator_referral_on; D6222-21-1)"),
+    "informed_early": Label(
+        fr="contract.employer_informed_on {informed} : l'employeur est informé au moins {days} jours après la "
+           "saisine du médiateur ({referral}), donc à partir du {earliest} ({source})",
+        en="contract.employer_informed_on {informed}: the employer is informed at least {days} days after the "
+           "referral to the mediator ({referral}), so from {earliest} ({source})"),
+    "notice_needed": Label(
+        fr="un apprenti qui a obtenu le diplôme donne un préavis écrit : enregistrez sa date (fait "
+           "contract.notice_given_on ; L6222-19)",
+        en="an apprentice who obtained the diploma gives written notice: record its date (fact "
+           "contract.notice_given_on; L6222-19)"),
+}
+
+#: Rules of values people type (InvalidInput's `rule`): dates, SIRET, amounts, reviews.
+INPUT_TEXTS: Mapping[str, Label] = {
+    "input": Label(fr="{field} : {rule}", en="{field}: {rule}"),
+    "not_a_date": Label(fr="{typed} n'est pas une date (attendu : AAAA-MM-JJ, un jour qui existe)",
+                        en="{typed} is not a date (expected YYYY-MM-DD, a day that exists)"),
+    "not_an_amount": Label(fr="{typed} n'est pas un montant en euros (par exemple 1234,56)",
+                           en="{typed} is not an amount in euros (e.g. 1234.56)"),
+    "negative_amount": Label(fr="{typed} doit être un montant positif en euros",
+                             en="{typed} must be a positive amount in euros"),
+    "amount_too_big": Label(fr="{typed} dépasse {most} €", en="{typed} is more than {most} €"),
+    "amount_cents": Label(fr="{typed} a plus de deux décimales (les montants sont en centimes)",
+                          en="{typed} has more than two decimals (amounts are in cents)"),
+    "not_hours": Label(fr="{typed} n'est pas un nombre d'heures", en="{typed} is not a number of hours"),
+    "hours_range": Label(
+        fr="{typed} : la durée hebdomadaire est au-dessus de 0 et d'au plus 48 heures (L3121-20)",
+        en="{typed}: weekly hours must be above 0 and at most 48 (L3121-20)"),
+    "hours_hundredths": Label(fr="{typed} a plus de deux décimales (les heures sont gardées au centième)",
+                              en="{typed} has more than two decimals (hours are kept in hundredths)"),
+    "not_a_year": Label(
+        fr="{typed} n'est pas un numéro d'année de 1 à {most} (un contrat dure au plus 3 ans, 4 pour un apprenti "
+           "handicapé : R6222-47)",
+        en="{typed} is not a year number from 1 to {most} (a contract lasts at most 3 years, 4 for a disabled "
+           "apprentice: R6222-47)"),
+    "not_an_email": Label(fr="{typed} n'est pas une adresse électronique", en="{typed} is not an email address"),
+    "empty": Label(fr="ne doit pas être vide", en="must not be empty"),
+    "invisible": Label(
+        fr="contient le caractère invisible U+{code} ({name}) : les caractères de contrôle et de format (inversions "
+           "de sens, caractères de largeur nulle) sont refusés",
+        en="contains the invisible character U+{code} ({name}): control and format characters (bidi overrides, "
+           "zero-width characters) are refused"),
+    "too_long": Label(fr="dépasse {most} caractères", en="is longer than {most} characters"),
+    "not_yes_no": Label(fr="{typed} n'est ni oui ni non", en="{typed} is not yes or no"),
+    "not_one_of": Label(fr="{typed} n'est pas l'un de : {choices}", en="{typed} is not one of {choices}"),
+    "bad_typed_siret": Label(fr="{typed} : {problem}", en="{typed}: {problem}"),
+    "born_in_future": Label(fr="le {born} est dans le futur", en="{born} is in the future"),
+    "born_too_long_ago": Label(
+        fr="le {born} est il y a plus de {most} ans (avant le {oldest}) : ce n'est pas une date de naissance "
+           "plausible pour un candidat",
+        en="{born} is more than {most} years ago (before {oldest}): not a plausible candidate's birth date"),
+    "born_too_late": Label(
+        fr="{born} : un candidat a au moins {youngest_age} ans (né le {youngest} ou avant ; L6222-1 : à partir de "
+           "l'année civile de ses {next_age} ans, après le collège, on peut entrer au CFA)",
+        en="{born}: a candidate is at least {youngest_age} years old (born on or before {youngest}; L6222-1: from "
+           "the calendar year one turns {next_age}, after lower secondary school, one may start at a CFA)"),
+    "tutor_unknown": Label(fr="pas encore indiqué (fait tutor)", en="not recorded yet (fact tutor)"),
+    "review_tutor_or_staff": Label(
+        fr="seuls le tuteur du dossier ({tutor}) et l'équipe du CFA (conseiller ou responsable de formation) le "
+           "peuvent ; {email} est {role}",
+        en="only the case's tutor ({tutor}) or CFA staff (advisor or programme lead) may do it; {email} is {role}"),
+    "review_contract_running": Label(
+        fr="le dossier est à l'étape « {state} » : les entretiens se planifient pendant un contrat signé en cours "
+           "(essai ou contrat)",
+        en="the case is in {state}: reviews are planned while a signed contract runs (trial or active)"),
+    "review_outside": Label(
+        fr="{moment} est hors du contrat (du {start} au {end}) : un entretien a lieu pendant le contrat",
+        en="{moment} is outside the contract ({start} to {end}): a review is held while it runs"),
+    "no_time_zone": Label(fr="{moment} n'a pas de fuseau horaire", en="{moment} has no time zone"),
+    "review_before_start": Label(fr="le {day} est avant le début du contrat ({start})",
+                                 en="{day} is before the contract start ({start})"),
+    "review_after_end": Label(fr="le {day} est après la fin du contrat ({end})",
+                              en="{day} is after the contract end ({end})"),
+    "review_past": Label(fr="le {moment} (heure de Paris) est passé : un entretien se planifie à l'avance",
+                         en="{moment} (Paris) is past: a review is planned ahead"),
+    "review_to_come": Label(
+        fr="le {moment} (heure de Paris) est à venir : un entretien qui n'a pas encore eu lieu se planifie",
+        en="{moment} (Paris) is to come: a review not held yet is planned"),
+    "siret_length": Label(fr="un SIRET a exactement 14 chiffres", en="a SIRET has exactly 14 digits"),
+    "siret_key_la_poste": Label(fr="la clé du SIRET est fausse (La Poste)",
+                                en="the SIRET's check digit is wrong (La Poste)"),
+    "siren_key_in_siret": Label(fr="la clé du SIREN (9e chiffre) est fausse (Luhn)",
+                                en="the SIREN's check digit (9th digit) is wrong (Luhn)"),
+    "siret_key": Label(fr="la clé du SIRET est fausse (Luhn)", en="the SIRET's check digit is wrong (Luhn)"),
+    "siret_invalid": Label(fr="SIRET invalide ({problem})", en="not a valid SIRET ({problem})"),
+    "siren_length": Label(fr="un SIREN a exactement 9 chiffres", en="a SIREN has exactly 9 digits"),
+    "siren_key": Label(fr="la clé du SIREN est fausse (Luhn)", en="the SIREN's check digit is wrong (Luhn)"),
+}
+
+TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS}
