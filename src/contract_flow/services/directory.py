@@ -15,7 +15,7 @@ from contract_flow.adapters.passwords import HASHERS
 from contract_flow.adapters.tables import case_table, person_table, programme_table, token_table
 from contract_flow.domain.access import STAFF, Action, authorize_role
 from contract_flow.domain.case import RECORD_FACTS, Actor, Part, Role
-from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.errors import InvalidInput, NotFound, OutOfScope
 from contract_flow.domain.legal import missing_calendar
 from contract_flow.domain.machine import append_event
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError
@@ -161,8 +161,10 @@ def set_calendar(app: DirectoryDeps, code: str, calendar: ProgrammeCalendar, *,
         authorize_role(actor, Action.MANAGE_PROGRAMMES)
         found = uow.execute(sa.select(programme_table.c.id, programme_table.c.cfa_code)
                             .where(programme_table.c.code == code)).first()
-        if found is None or (actor.role is not Role.SYSTEM and found.cfa_code != actor.cfa_code):
+        if found is None:
             raise NotFound("programme", code)
+        if actor.role is not Role.SYSTEM and found.cfa_code != actor.cfa_code:
+            raise OutOfScope("programme", code)  # worded as a missing one
         programme_id = found.id
         uow.execute(sa.update(programme_table).where(programme_table.c.id == programme_id)
                     .values(school_calendar=document, calendar_version=version))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import sqlalchemy as sa
 
 from contract_flow.adapters.tables import case_table, programme_table
-from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.errors import InvalidInput, NotFound, OutOfScope
 from contract_flow.domain.states import SEAT_HOLDING_STATES
 from contract_flow.domain.values import parse_text
 from contract_flow.services.common import OPERATOR, Configured, Transactional, programme_code, resolve_actor
@@ -81,7 +81,9 @@ def _find(uow: UnitOfWork, actor: Actor, code: str, default: str) -> ProgrammeEn
     row = uow.execute(_query(sa.and_(programme_table.c.code == code, programmes_managed_by(actor, default))))
     found = row.mappings().first()
     if found is None:
-        raise NotFound("programme", code)
+        exists = uow.execute(sa.select(programme_table.c.id).where(programme_table.c.code == code)).first()
+        # Another CFA's programme reads as a missing one (OutOfScope is a NotFound: 404, the CLI's exit 1).
+        raise OutOfScope("programme", code) if exists else NotFound("programme", code)
     return _entry(found)
 
 
