@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from contract_flow import __version__, api, web
 from contract_flow.api.errors import json_error
 from contract_flow.bootstrap import App, bootstrap
-from contract_flow.http import errors
+from contract_flow.http import docs, errors
 from contract_flow.http.deps import ids_in_range
 from contract_flow.http.errors import HttpError
 from contract_flow.http.headers import SecurityHeaders
@@ -51,11 +51,13 @@ def create_app(services: App | None = None) -> FastAPI:
     """The application on `services` (built from the settings when None: `uvicorn --factory`)."""
     # ids_in_range: an id no row can have is "not found" on every route, API and pages, before any query.
     app = FastAPI(responses=api.DOCUMENTED, title="contract-flow", version=__version__, description=api.DESCRIPTION,
+                  openapi_tags=api.TAGS, docs_url=None, redoc_url=None,  # served offline by http.docs
                   dependencies=[Depends(ids_in_range)])
     app.state.services = services or bootstrap()
     errors.install(app, render_error)
     for router in api.ROUTERS:
         app.include_router(router)
+    docs.install(app)  # /docs and /redoc with their bundled assets (no CDN)
     app.add_middleware(BodyLimit, refuse=refuse_body, larger=web.BODY_LIMITS)
 
     # Added after the body limits so that the session wraps them: a refused page is a page, in its language.

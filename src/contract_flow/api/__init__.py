@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from contract_flow.api.document import DESCRIPTION, TAGS
 from contract_flow.api.errors import DOCUMENTED
 from contract_flow.api.routes import cases, dossier, dossier_downloads, filing, invoices, misc, reviews, rules
 from contract_flow.api.routes.amendments import router as amendments_router
 from contract_flow.api.routes.todo import router as todo_router
 
-DESCRIPTION = ("Apprenticeship cases from the first reflection to the signed contract and beyond. "
-               "Errors are JSON: {\"error\": code, \"message\": ..., \"field\": ...}.")
 #: The API's routers, under /api/v1, in the order they are included.
 ROUTERS: tuple[APIRouter, ...] = (misc.router, cases.router, dossier.router, dossier_downloads.router,
                                    filing.router, reviews.router, rules.router,
                                    invoices.router, amendments_router, todo_router)
 
-__all__ = ["DESCRIPTION", "DOCUMENTED", "ROUTERS"]
+__all__ = ["DESCRIPTION", "DOCUMENTED", "ROUTERS", "TAGS"]

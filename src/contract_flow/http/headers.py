@@ -5,7 +5,8 @@
   everything comes from this origin; no frame may embed them (`frame-ancestors 'none'`, and X-Frame-Options for
   older browsers), forms post only here, and no <base> or plugin can redirect them. The API's answers are data,
   never documents: `default-src 'none'`. The interactive documents (/docs, /redoc) load Swagger UI and ReDoc
-  from their CDN with inline scripts: they keep no policy but the framing one.
+  from this origin (contract_flow.http.docs) and start them with an inline script and style: they may run those,
+  and nothing from another host.
 - Every answer: `X-Content-Type-Options: nosniff` (a JSON answer is never sniffed as HTML), `Referrer-Policy:
   same-origin` (case ids in URLs do not leave the site), `X-Frame-Options: DENY`.
 - `Cache-Control: no-store` on every answer but the static files: pages and API answers carry personal data
@@ -23,11 +24,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 PAGE_POLICY = ("default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
                "object-src 'none'")
 API_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-#: Swagger UI and ReDoc load their scripts from a CDN and start with an inline script.
+#: Swagger UI and ReDoc: their files from this origin, started by an inline script (ReDoc: styles, a blob worker).
 DOCUMENTS = ("/docs", "/redoc")
-DOCUMENTS_POLICY = "frame-ancestors 'none'"
-#: Static files (CSS, htmx) hold no personal data: browsers may cache them (their URLs carry the version).
-CACHEABLE = ("/static/",)
+DOCUMENTS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; base-uri 'none'; "
+                    "form-action 'self'; frame-ancestors 'none'; object-src 'none'")
+#: Static files (CSS, htmx; the documents' Swagger UI and ReDoc) hold no personal data: browsers may cache them
+#: (their URLs carry the version).
+CACHEABLE = ("/static/", "/docs/assets/")
 
 EVERY_ANSWER = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
 
