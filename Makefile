@@ -15,15 +15,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --no-deps 'openfisca-france>=176.1.8'
 	touch $(STAMP)
 
-## run: the embedded default (SQLite file, no server): schema, demo data, the board, then the API with a
-## reminder worker and beat (Ctrl-C stops them); the demo users' tokens are printed. Its files (the database
-## var/contract-flow.sqlite, the broker's queue, caught emails) stay in the checkout's var/, not the user's data dir.
+## run: the embedded default (SQLite file, no server): schema, demo data, the board, then the pages and the API
+## with a reminder worker and beat (Ctrl-C stops them), after how to start: the pages' URL, a demo login per role
+## and the password, then a fresh API token per demo user. Another port: `make run PORT=8001` (a port in use is
+## said in one line). Its files (the database var/contract-flow.sqlite, the broker's queue, caught emails) stay
+## in the checkout's var/, not the user's data dir.
+PORT ?= $(or $(CONTRACT_FLOW_PORT),8000)
 run: export CONTRACT_FLOW_DATA_DIR ?= $(CURDIR)/var
 run: $(STAMP)
 	$(BIN)/contract-flow db upgrade
-	$(BIN)/contract-flow demo --tokens
+	$(BIN)/contract-flow demo
 	$(BIN)/contract-flow board
-	$(BIN)/contract-flow up
+	$(BIN)/contract-flow up --port $(PORT) --welcome
 
 ## test: system packages if missing, throwaway PostgreSQL and Redis, the whole suite
 test: $(STAMP)

@@ -1,7 +1,9 @@
 """`contract-flow up`: the whole embedded default in one command (what `make run` starts).
 
 The HTTP API in this process; a reminder worker and a beat as child processes (the filesystem broker needs no
-server); a local mail catcher keeping emails in <data_dir>/mail. Ctrl-C stops them all.
+server); a local mail catcher keeping emails in <data_dir>/mail. Ctrl-C stops them all. The port is taken first
+(cli/welcome.py): one already in use is one line naming it and the setting to change, before anything starts;
+with --welcome (`make run`) how to start is printed then: the pages' URL and logins, the API's tokens.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from typing import Annotated
 import typer
 
 from contract_flow.bootstrap import App
+from contract_flow.cli import runtime
 from contract_flow.cli.output import console, errors
 from contract_flow.cli.runtime import get_app
+from contract_flow.cli.welcome import PORT_SETTING, base_url, listening_socket, welcome_lines
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.settings import DEVELOPMENT_SECRET, Settings
 
@@ -71,11 +75,16 @@ def refuse_public_secret(settings: Settings, host: str) -> None:
 
 def up(
     host: Annotated[str, typer.Option(help="Address the API listens on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port of the API.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port of the pages and the API.", envvar=PORT_SETTING,
+                                      min=1, max=65535)] = 8000,
     mail: Annotated[bool, typer.Option(help="Keep emails in <data_dir>/mail (a local SMTP server) instead of "
                                              "sending them.")] = True,
+    welcome: Annotated[bool, typer.Option(help="Print how to start: the pages' URL and a demo login per role "
+                                               "with the password, then a fresh API token per demo user.")]
+    = False,
 ) -> None:
-    """Serve the API with a reminder worker and beat, on the configured (embedded by default) setup."""
+    """Serve the pages and the API with a reminder worker and beat, on the configured (embedded by default)
+    setup."""
     import uvicorn
 
     from contract_flow.adapters.mailcatcher import MailCatcher
@@ -83,21 +92,31 @@ def up(
 
     app = get_app()
     refuse_public_secret(app.settings, host)
+    listening = listening_socket(host, port)  # a port in use: one line, exit 2, nothing started
     warn_if_rules_lag(app)
     children = [
-        # preexec_fn runs before any thread of ours exists here (the mail catcher's is started after).
-        subprocess.Popen([CONTRACT_FLOW, *args], start_new_session=True, preexec_fn=_die_with_parent)  # noqa: PLW1509
+        # preexec_fn runs before any thread of ours exists here (the mail catcher's is started after). Their
+        # banners (stdout) would bury how to start; their logs (stderr) still show.
+        subprocess.Popen([CONTRACT_FLOW, *args], start_new_session=True, preexec_fn=_die_with_parent,  # noqa: PLW1509
+                         stdout=subprocess.DEVNULL)
         for args in (["worker", "--loglevel", "WARNING"], ["beat", "--loglevel", "WARNING"])
     ]
     catcher = None
     if mail:
         catcher = MailCatcher(app.settings.data_dir / "mail", app.settings.smtp_host, app.settings.smtp_port)
         catcher.start()
-    console.print(f"API on http://{host}:{port}/docs (OpenAPI: /openapi.json); a worker and a beat deliver the "
-                  f"reminders{f'; emails are kept in {catcher.folder}' if catcher else ''}. Ctrl-C stops everything.")
+    if welcome:
+        # Plain print: Rich would wrap the tokens at the terminal's width.
+        print("\n".join(welcome_lines(app, base_url(host, port), runtime.language(),
+                                      catcher.folder if catcher else None)), flush=True)
+    else:
+        console.print(f"API on {base_url(host, port)}/docs (OpenAPI: /openapi.json); a worker and a beat deliver "
+                      f"the reminders{f'; emails are kept in {catcher.folder}' if catcher else ''}. Ctrl-C stops "
+                      "everything.")
     try:
-        uvicorn.run(create_app(app), host=host, port=port, log_level="warning")
+        uvicorn.Server(uvicorn.Config(create_app(app), log_level="warning")).run(sockets=[listening])
     finally:
+        listening.close()
         for child in children:
             try:
                 os.killpg(child.pid, signal.SIGTERM)
