@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from contract_flow.domain.dossier import SECTION_LABELS
 from contract_flow.domain.todo import MoveDate, TodoItem, TodoKind
 from contract_flow.formatting import format_day
+from contract_flow.wording import reason_text
 
 #: What each kind asks, `{day}` the review's day, `{section}` the dossier's part, `{count}` its missing fields.
 WHAT: dict[str, dict[str, str]] = {
@@ -122,9 +123,9 @@ def worded(item: TodoItem, language: str) -> Worded:
 
 
 def reason_words(reason: str, language: str) -> str:
-    """A guard's reason in the reader's language when it carries its words (domain.reasons), else as it is."""
-    text = getattr(reason, "text", None)
-    return str(text(language)) if callable(text) else str(reason)
+    """A guard's reason in the reader's language (its days and amounts as people write them: contract_flow.wording);
+    its English when it has no other words."""
+    return reason_text(reason, language)
 
 
 def as_data(item: TodoItem, language: str) -> dict[str, object]:

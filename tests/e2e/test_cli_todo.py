@@ -46,10 +46,14 @@ def test_the_advisor_s_list_in_french_in_english_and_as_json(app: App, database_
     assert f"- Inès Leroy (dossier n° {search}) · Compléter ce qui manque pour : les candidatures · à faire pour " \
            "le 30/11/2026" in lines
     assert "    clos sans contrat à partir du 01/12/2026" in lines
+    assert any(line.startswith("    il faut un projet professionnel (brochure, étape 1 « Réfléchir »)")
+               for line in lines)  # the guard's reason, in French
 
     english = cf("todo", "--as", people.advisor, "--lang", "en").stdout
     assert english.splitlines()[0] == f"My actions ({people.advisor}): 4"
     assert "Record the contract’s filing with the OPCO · overdue: due on 07/09/2026" in english
+    assert "    needs a professional project (brochure, step 1 «Réfléchir»): target job (fact project.target_job), " \
+           "mobility area (fact project.mobility_area)" in english.splitlines()
 
     data = json.loads(cf("todo", "--as", people.advisor, "--json").stdout)
     assert (data[0]["kind"], data[0]["case_id"], data[0]["overdue"]) == ("file_contract", signed, True)
