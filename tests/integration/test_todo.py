@@ -81,7 +81,7 @@ def test_the_advisor_supplies_what_each_case_lacks_and_records_its_filings(app: 
     assert [blocker.rule for blocker in supply.blockers] == ["project"]
     assert supply.due == date(2026, 11, 30)  # the last day of the 3 months from the training start (L6222-12-1)
     assert supply.moves == (MoveDate(Trigger.START_APPLYING, None), MoveDate(Trigger.LAPSE, date(2026, 12, 1)))
-    assert supply.link == f"/cases/{cfa.search}#record-facts"
+    assert supply.link == f"/cases/{cfa.search}#form-project"  # the case page's form of the project
     # The job project is the lead's to validate; the advisor fills the dossier's staff sections (the mentor is named:
     # the employer's and the mentors' are theirs).
     assert {item.section for item in items if item.case_id == cfa.decide} == {
@@ -92,7 +92,7 @@ def test_the_advisor_supplies_what_each_case_lacks_and_records_its_filings(app: 
     assert section.link == f"/cases/{cfa.decide}/dossier#section-contract"
     for case_id in (cfa.signed, cfa.trial):
         assert one(items, TodoKind.FILE_CONTRACT, case_id).due == OPCO_DUE
-        assert one(items, TodoKind.MEDICAL_VISIT, case_id).link == f"/cases/{case_id}#record-facts"
+        assert one(items, TodoKind.MEDICAL_VISIT, case_id).link == f"/cases/{case_id}#form-followup"
     assert one(items, TodoKind.ASSIGN_TUTOR, cfa.signed).due == date(2026, 11, 1)  # the first review's due day
     assert not [item for item in items if item.kind is TodoKind.ASSIGN_TUTOR and item.case_id == cfa.trial]
     assert one(items, TodoKind.FILE_CONTRACT, cfa.signed).moves == (MoveDate(Trigger.START_CONTRACT, START),)
@@ -158,7 +158,7 @@ def test_the_lead_validates_and_the_mentor_and_the_apprentice_fill_their_parts(a
     assert todo(app, actor_email=people.lead) == []
     # In `sign`, the advisor's sign is blocked by what the dossier and the contract lack, rule by rule.
     supply = one(todo(app, actor_email=people.advisor), TodoKind.SUPPLY, cfa.decide)
-    assert supply.trigger is Trigger.SIGN
+    assert (supply.trigger, supply.link) == (Trigger.SIGN, f"/cases/{cfa.decide}/dossier")
     assert {"contract_terms", "dossier"} <= {blocker.rule for blocker in supply.blockers}
 
 

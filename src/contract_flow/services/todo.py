@@ -23,7 +23,7 @@ from contract_flow.domain.context import PARIS
 from contract_flow.domain.dossier.completeness import missing
 from contract_flow.domain.dossier.model import Section
 from contract_flow.domain.errors import InvalidInput
-from contract_flow.domain.states import CONTRACT_STATES, ENDED_CONTRACT_STATES, CaseState
+from contract_flow.domain.states import CONTRACT_STATES, ENDED_CONTRACT_STATES, CaseState, Trigger
 from contract_flow.domain.todo import DOSSIER_STATES, Situation, TodoItem, TodoKind, items_for, parts_for, urgency
 from contract_flow.services.access import Principal, case_scope
 from contract_flow.services.common import Engine, Planned, resolve_actor, transition_context
@@ -90,10 +90,10 @@ def _candidates(actor: Actor) -> sa.Select[tuple[int]]:
 #: The page (and the place on it) of each kind of item: `{case}` its case's page, `{review}` its review's id,
 #: `{section}` its dossier section, `{home}` the person's own page (where a review's report is acknowledged).
 LINKS: dict[TodoKind, str] = {
-    TodoKind.SUPPLY: "{case}#record-facts",
+    TodoKind.SUPPLY: "{case}{supply}",
     TodoKind.MOVE: "{case}#moves",
-    TodoKind.ASSIGN_TUTOR: "{case}#record-facts",
-    TodoKind.MEDICAL_VISIT: "{case}#record-facts",
+    TodoKind.ASSIGN_TUTOR: "{case}#form-candidate",
+    TodoKind.MEDICAL_VISIT: "{case}#form-followup",
     TodoKind.DOSSIER_SECTION: "{case}/dossier#section-{section}",
     TodoKind.PLAN_REVIEW: "{case}/reviews/new",
     TodoKind.LOG_REVIEW: "/reviews/{review}/log",
@@ -104,11 +104,17 @@ LINKS: dict[TodoKind, str] = {
     TodoKind.OPCO_ANSWER: "{case}#filing",
     TodoKind.FILE_AGAIN: "{case}#filing",
 }
+#: Where the facts each move asks for are recorded: the case page's forms, the contract's terms in its dossier.
+SUPPLY_LINKS: dict[Trigger, str] = {
+    Trigger.START_APPLYING: "#form-project", Trigger.SHORTLIST: "#form-applications",
+    Trigger.RECEIVE_OFFER: "#form-offer", Trigger.CHOOSE: "#form-offer", Trigger.SIGN: "/dossier",
+}
 _HOMES = {Role.MENTOR: "/mentor#case-{case_id}", Role.APPRENTICE: "/me#review", Role.TUTOR: "/tutor#case-{case_id}"}
 
 
 def link_of(item: TodoItem, role: Role) -> str:
     """The page (and the place on it) where the person does it."""
     home = _HOMES.get(role, "/cases/{case_id}").format(case_id=item.case_id)
+    supply = SUPPLY_LINKS.get(item.trigger, "#moves") if item.trigger is not None else "#moves"
     return LINKS[item.kind].format(case=f"/cases/{item.case_id}", case_id=item.case_id, review=item.review_id,
-                                   section=item.section.value if item.section else "", home=home)
+                                   section=item.section.value if item.section else "", home=home, supply=supply)
