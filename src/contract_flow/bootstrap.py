@@ -25,7 +25,12 @@ from contract_flow.domain.events import (
 )
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.reminders import ReminderPolicies
-from contract_flow.rulefiles import load_programme_funding, load_reminder_policies, load_ruleset
+from contract_flow.rulefiles import (
+    load_programme_funding,
+    load_programme_skills,
+    load_reminder_policies,
+    load_ruleset,
+)
 from contract_flow.services import cases, dossier_versions, reminders, reviews
 from contract_flow.services.messagebus import MessageBus
 from contract_flow.services.unit_of_work import Connections, UnitOfWork
@@ -101,7 +106,8 @@ def load_legal_rules(settings: Settings) -> LegalRules:
     """The rule set of `settings.rules_file`. Programme calendars are not files any more: each is stored with
     its programme and read with its cases (`adapters.calendars`); a programme without one cannot sign (issue
     10: the former default, every weekday a company day, ended trials two months early)."""
-    return LegalRules(load_ruleset(settings.rules_file), funding_for=load_programme_funding)
+    return LegalRules(load_ruleset(settings.rules_file), funding_for=load_programme_funding,
+                      skills_for=load_programme_skills)
 
 
 def bootstrap(

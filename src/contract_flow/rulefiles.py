@@ -1,5 +1,5 @@
-"""Reading the rule files: `rules/fr.toml`, `programmes/<code>.toml` (its calendar, its dossier training) and
-`reminders.toml`.
+"""Reading the rule files: `rules/fr.toml`, `programmes/<code>.toml` (its calendar, its dossier training, its
+reviews' skill list) and `reminders.toml`.
 
 Where they are (the package's `configs/`, or a site's `CONTRACT_FLOW_CONFIG_DIR`) is `contract_flow.configfiles`.
 
@@ -22,6 +22,7 @@ from contract_flow.domain.dossier import Training, parse_training
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.invoices import ProgrammeFunding
 from contract_flow.domain.reminders import ReminderPolicies, parse_policies
+from contract_flow.domain.reviews import parse_skill_list
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSet, RuleSetError, parse_calendar, parse_ruleset
 
 #: The rule set shipped with the package (a site's own is `settings.rules_file`).
@@ -142,6 +143,27 @@ def load_programme_funding(code: str) -> ProgrammeFunding | None:
     programme has no file or the file no `[funding]`."""
     path = configfiles.programme_file(code) if _PROGRAMME_CODE.fullmatch(code) else None
     return None if path is None else _funding_in(path)
+
+
+@lru_cache(maxsize=32)
+def _skills_in(path: Path) -> tuple[str, ...] | None:
+    listed = read_toml(path).get("skills")
+    if listed is None:
+        return None
+    if not isinstance(listed, list) or not listed or not all(isinstance(name, str) for name in listed):
+        raise RuleSetError(f"{path}: skills: a list of the skills a review assesses (skills = [\"...\", ...])")
+    try:
+        return parse_skill_list(listed)
+    except InvalidInput as error:
+        raise RuleSetError(f"{path}: skills: {error.rule}") from None
+
+
+def load_programme_skills(code: str) -> tuple[str, ...] | None:
+    """The skills a tripartite review of the programme assesses (`programmes/<code>.toml`'s `skills`, the site's
+    file first), in the file's order; None when the programme has no file or the file no list (any skill is then
+    typed freely). A blank, overlong or repeated name is refused naming the file."""
+    path = configfiles.programme_file(code) if _PROGRAMME_CODE.fullmatch(code) else None
+    return None if path is None else _skills_in(path)
 
 
 def load_reminder_policies(path: Path | str) -> ReminderPolicies:

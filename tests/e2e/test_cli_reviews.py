@@ -84,8 +84,8 @@ def test_a_tutor_plans_logs_and_the_three_parties_acknowledge(case_id: int) -> N
     assert planned["participants"] == {"apprentice": P.apprentice, "mentor": P.mentor, "tutor": P.tutor}
     review = str(planned["id"])
 
-    out = cf("log", review, "--attended", "apprentice,mentor,tutor", "--skill", "soudage=acquired",
-             "--skill", "lecture de plans=2", "--observations", "Progrès nets.", "--mentor-observations",
+    out = cf("log", review, "--attended", "apprentice,mentor,tutor", "--skill", "Prototypage=acquired",
+             "--skill", "Modélisation=2", "--observations", "Progrès nets.", "--mentor-observations",
              "Bonne implication.", "--next-steps", "Autonomie sur la cellule.", "--as", P.tutor, "--version", "1",
              now=AFTER)
     assert f"review {review} of case {case_id} held (version 2)" in out
@@ -96,7 +96,7 @@ def test_a_tutor_plans_logs_and_the_three_parties_acknowledge(case_id: int) -> N
     [shown] = json.loads(cf("list", str(case_id), "--json"))
     assert shown["state"] == "held"
     assert shown["attended"] == ["apprentice", "mentor", "tutor"]
-    assert shown["skills"] == {"soudage": "acquired", "lecture de plans": "in_progress"}
+    assert shown["skills"] == {"Prototypage": "acquired", "Modélisation": "in_progress"}
     assert (shown["tutor_observations"], shown["mentor_observations"], shown["next_steps"]) == (
         "Progrès nets.", "Bonne implication.", "Autonomie sur la cellule.")
     assert set(shown["acknowledged"]) == {"apprentice", "mentor", "tutor"}
@@ -141,11 +141,11 @@ def test_a_missed_review_is_rescheduled_and_a_planned_one_cancelled(case_id: int
      "planning a review is for advisor or programme lead or tutor; you are mentor"),
     (["ack", "{review}", "--as", P.advisor], AFTER,
      "acknowledging a review is for apprentice or mentor or tutor; you are advisor"),
-    (["log", "{review}", "--attended", "apprentice", "--skill", "soudage=3", "--as", P.tutor], BEFORE,
+    (["log", "{review}", "--attended", "apprentice", "--skill", "Prototypage=3", "--as", P.tutor], BEFORE,
      "it is planned for 2026-10-20 14:00 (Paris): log it once it took place"),
     (["reschedule", "{review}", "--date", "2026-10-29", "--as", P.tutor], AFTER,
      "reschedule is not allowed in state planned; allowed now: log, miss, cancel"),
-    (["log", "{review}", "--attended", "apprentice", "--skill", "soudage=3", "--as", P.tutor, "--version", "4"],
+    (["log", "{review}", "--attended", "apprentice", "--skill", "Prototypage=3", "--as", P.tutor, "--version", "4"],
      AFTER, "review 1 was changed by someone else since version 4"),
 ])
 def test_a_refused_move_exits_1_with_one_line_saying_why(case_id: int, args: list[str], now: str,
@@ -161,13 +161,13 @@ def test_a_refused_move_exits_1_with_one_line_saying_why(case_id: int, args: lis
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["log", "{review}", "--attended", "apprentice", "--skill", "soudage=expert", "--as", P.tutor],
-     "skill: soudage: 'expert' is not a level"),
-    (["log", "{review}", "--attended", "apprentice", "--skill", "soudage", "--as", P.tutor],
-     "skill: 'soudage' is not NAME=LEVEL"),
-    (["log", "{review}", "--attended", "apprentice,boss", "--skill", "soudage=3", "--as", P.tutor],
+    (["log", "{review}", "--attended", "apprentice", "--skill", "Prototypage=expert", "--as", P.tutor],
+     "skill: Prototypage: 'expert' is not a level"),
+    (["log", "{review}", "--attended", "apprentice", "--skill", "Prototypage", "--as", P.tutor],
+     "skill: 'Prototypage' is not NAME=LEVEL"),
+    (["log", "{review}", "--attended", "apprentice,boss", "--skill", "Prototypage=3", "--as", P.tutor],
      "attended: 'boss' is not one of apprentice, mentor, tutor"),
-    (["log", "{review}", "--attended", "mentor,tutor", "--skill", "soudage=3", "--as", P.tutor],
+    (["log", "{review}", "--attended", "mentor,tutor", "--skill", "Prototypage=3", "--as", P.tutor],
      "attended: the apprentice must attend"),
     (["plan", "{case}", "--date", "2026-08-25", "--as", P.tutor], "date: 2026-08-25 is before the contract start"),
     (["plan", "{case}", "--date", "20/10/2026", "--as", P.tutor], "--date: '20/10/2026' is not a date"),

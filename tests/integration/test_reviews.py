@@ -125,7 +125,7 @@ def test_logging_a_review_cancels_its_pending_invitations_and_the_unlogged_remin
     clock.set(paris(2026, 10, 20, 16))
 
     log_review(app, review.id or 0, attended={Party.APPRENTICE, Party.MENTOR, Party.TUTOR},
-               skills={"soudage": SkillLevel.ACQUIRED}, actor_email=people.tutor)
+               skills={"Prototypage": SkillLevel.ACQUIRED}, actor_email=people.tutor)
 
     pending = of_review(rows(app, case_id, "review_invitation") + rows(app, case_id, "review_reminder")
                         + rows(app, case_id, "review_unlogged"), review.id)
@@ -141,8 +141,8 @@ def test_a_review_is_planned_logged_and_acknowledged_by_each_of_the_three_partie
     clock.set(paris(2026, 10, 20, 16))
 
     held = log_review(app, review.id, attended=["apprentice", "tutor"],
-                      skills={"soudage": "acquired", "lecture de plans": "2", "sécurité": SkillLevel.MASTERED},
-                      mentor_observations="Bonne implication.", tutor_observations="Progrès nets en soudage.",
+                      skills={"Prototypage": "acquired", "Modélisation": "2", "Intégration": SkillLevel.MASTERED},
+                      mentor_observations="Bonne implication.", tutor_observations="Progrès nets en Prototypage.",
                       next_steps="Autonomie sur la cellule robotisée.", actor_email=people.tutor,
                       expected_version=review.version)
     assert held.state is ReviewState.HELD
@@ -154,10 +154,10 @@ def test_a_review_is_planned_logged_and_acknowledged_by_each_of_the_three_partie
     [stored] = list_reviews(app, case_id)
     assert stored.state is ReviewState.HELD
     assert stored.attended == {Party.APPRENTICE: True, Party.MENTOR: False, Party.TUTOR: True}
-    assert stored.skills == {"soudage": SkillLevel.ACQUIRED, "lecture de plans": SkillLevel.IN_PROGRESS,
-                             "sécurité": SkillLevel.MASTERED}
+    assert stored.skills == {"Prototypage": SkillLevel.ACQUIRED, "Modélisation": SkillLevel.IN_PROGRESS,
+                             "Intégration": SkillLevel.MASTERED}
     assert (stored.mentor_observations, stored.tutor_observations, stored.next_steps) == (
-        "Bonne implication.", "Progrès nets en soudage.", "Autonomie sur la cellule robotisée.")
+        "Bonne implication.", "Progrès nets en Prototypage.", "Autonomie sur la cellule robotisée.")
     assert stored.acknowledged == {Party.APPRENTICE: paris(2026, 10, 21, 9), Party.MENTOR: paris(2026, 10, 22, 9),
                                    Party.TUTOR: paris(2026, 10, 23, 9)}
     assert stored.fully_acknowledged
@@ -262,7 +262,7 @@ def test_a_stale_review_version_is_a_conflict(app: App, people: People, clock: F
     before = snapshot(app)
 
     with pytest.raises(ConflictError, match="review 1 was changed by someone else since version 7"):
-        log_review(app, review.id or 0, attended=ALL_THREE, skills={"soudage": "3"}, actor_email=people.tutor,
+        log_review(app, review.id or 0, attended=ALL_THREE, skills={"Prototypage": "3"}, actor_email=people.tutor,
                    expected_version=7)
 
     assert snapshot(app) == before
@@ -325,7 +325,7 @@ def world(app: App, people: People, clock: FixedClock) -> World:
     clock.set(paris(2026, 10, 21, 9))
     assert held.id is not None
     assert planned.id is not None
-    log_review(app, held.id, attended=ALL_THREE, skills={"soudage": "3"}, actor_email=people.tutor)
+    log_review(app, held.id, attended=ALL_THREE, skills={"Prototypage": "3"}, actor_email=people.tutor)
     acknowledge_review(app, held.id, actor_email=people.apprentice)
     return World(trial, held.id, planned.id, signing, untutored)
 
@@ -337,7 +337,7 @@ BAD: list[tuple[str, Attempt, type[DomainError], str]] = [
         app, w.trial, planned_at=LATER, place="B12", actor_email=p.mentor),
      Forbidden, "planning a review is for advisor or programme lead or tutor; you are mentor"),
     ("not the tutor logs", lambda app, p, w: log_review(
-        app, w.planned, attended=ALL_THREE, skills={"soudage": "3"}, actor_email=p.apprentice),
+        app, w.planned, attended=ALL_THREE, skills={"Prototypage": "3"}, actor_email=p.apprentice),
      Forbidden, "logging a review is for advisor or programme lead or tutor; you are apprentice"),
     ("a non-participant acknowledges", lambda app, p, w: acknowledge_review(app, w.held, actor_email=p.advisor),
      Forbidden, "acknowledging a review is for apprentice or mentor or tutor; you are advisor"),
@@ -346,27 +346,27 @@ BAD: list[tuple[str, Attempt, type[DomainError], str]] = [
     ("a planned review acknowledged", lambda app, p, w: acknowledge_review(app, w.planned, actor_email=p.mentor),
      InvalidInput, "review 2 is planned: only a held review is acknowledged"),
     ("unknown skill level", lambda app, p, w: log_review(
-        app, w.planned, attended=ALL_THREE, skills={"soudage": "expert"}, actor_email=p.tutor),
-     InvalidInput, "skill: soudage: 'expert' is not a level; levels: not_acquired (1), in_progress (2), "
+        app, w.planned, attended=ALL_THREE, skills={"Prototypage": "expert"}, actor_email=p.tutor),
+     InvalidInput, "skill: Prototypage: 'expert' is not a level; levels: not_acquired (1), in_progress (2), "
                    "acquired (3), mastered (4)"),
     ("skill level out of the scale", lambda app, p, w: log_review(
-        app, w.planned, attended=ALL_THREE, skills={"soudage": "5"}, actor_email=p.tutor),
-     InvalidInput, "skill: soudage: '5' is not a level"),
+        app, w.planned, attended=ALL_THREE, skills={"Prototypage": "5"}, actor_email=p.tutor),
+     InvalidInput, "skill: Prototypage: '5' is not a level"),
     ("no skill assessed", lambda app, p, w: log_review(
         app, w.planned, attended=ALL_THREE, skills={}, actor_email=p.tutor),
      InvalidInput, "skill: a held review assesses at least one skill"),
     ("the apprentice absent", lambda app, p, w: log_review(
-        app, w.planned, attended={Party.MENTOR, Party.TUTOR}, skills={"soudage": "3"}, actor_email=p.tutor),
+        app, w.planned, attended={Party.MENTOR, Party.TUTOR}, skills={"Prototypage": "3"}, actor_email=p.tutor),
      InvalidInput, "attended: the apprentice must attend for the review to be held"),
     ("an unknown party attended", lambda app, p, w: log_review(
-        app, w.planned, attended=["apprentice", "boss"], skills={"soudage": "3"}, actor_email=p.tutor),
+        app, w.planned, attended=["apprentice", "boss"], skills={"Prototypage": "3"}, actor_email=p.tutor),
      InvalidInput, "attended: 'boss' is not one of apprentice, mentor, tutor"),
     ("logged before it took place", lambda app, p, w: log_review(
-        app, w.planned, attended=ALL_THREE, skills={"soudage": "3"}, actor_email=p.tutor),
+        app, w.planned, attended=ALL_THREE, skills={"Prototypage": "3"}, actor_email=p.tutor),
      TransitionRefused, "log review 2 refused: it is planned for 2027-04-20 14:00 (Paris): log it once it took "
                         "place"),
     ("logged twice", lambda app, p, w: log_review(
-        app, w.held, attended=ALL_THREE, skills={"soudage": "3"}, actor_email=p.tutor),
+        app, w.held, attended=ALL_THREE, skills={"Prototypage": "3"}, actor_email=p.tutor),
      TriggerNotAllowed, "review 1 of case 1: log is not allowed in state held; allowed now: none (final state)"),
     ("a planned review rescheduled", lambda app, p, w: reschedule_review(
         app, w.planned, planned_at=LATER, actor_email=p.tutor),
@@ -396,7 +396,7 @@ BAD: list[tuple[str, Attempt, type[DomainError], str]] = [
         app, w.untutored, planned_at=LATER, place="B12", actor_email=p.advisor),
      TransitionRefused, "plan review refused: needs the tutor (fact tutor)"),
     ("an unknown review", lambda app, p, w: log_review(
-        app, 99, attended=ALL_THREE, skills={"soudage": "3"}, actor_email=p.tutor),
+        app, 99, attended=ALL_THREE, skills={"Prototypage": "3"}, actor_email=p.tutor),
      NotFound, "review 99 not found"),
     ("an unknown case", lambda app, p, w: plan_review(
         app, 99, planned_at=LATER, place="B12", actor_email=p.tutor),

@@ -102,7 +102,7 @@ def test_a_contract_lived_day_by_day_gets_exactly_the_reminders_the_policies_say
                 assert review_id is not None
                 clock.set(at(day, 17))
                 log_review(app, review_id, attended={Party.APPRENTICE, Party.MENTOR, Party.TUTOR},
-                           skills={"diagnostic": SkillLevel.ACQUIRED}, mentor_observations="Bonne autonomie.",
+                           skills={"Optimisation": SkillLevel.ACQUIRED}, mentor_observations="Bonne autonomie.",
                            tutor_observations="Progrès nets.", next_steps="Mission 2.", actor_email=people.tutor)
             day += timedelta(days=1)
         sink.wait_for(len([d for d in delivered if d[3] == "email"]), timeout=10)

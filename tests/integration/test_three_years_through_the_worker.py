@@ -206,7 +206,7 @@ def test_three_years_through_the_worker_tell_nobody_the_same_thing_twice(
     def log(name: str) -> Callable[[], None]:
         def logged() -> None:
             log_review(app, reviews[name], attended={Party.APPRENTICE, Party.MENTOR, Party.TUTOR},
-                       skills={"diagnostic": SkillLevel.ACQUIRED}, mentor_observations="Bonne autonomie.",
+                       skills={"Optimisation": SkillLevel.ACQUIRED}, mentor_observations="Bonne autonomie.",
                        tutor_observations="Progrès nets.", next_steps="Mission suivante.", actor_email=people.tutor)
         return logged
 

@@ -170,7 +170,7 @@ def build_world(app: App, clock: FixedClock) -> World:
         # API tokens expire (api_token_days, 90 by default): those issued in March would be refused in October.
         one.users = {role: User(user.email, role, issue_token(app, user.email)) for role, user in one.users.items()}
         log_review(app, one.held_review_id, attended=["apprentice", "mentor", "tutor"],
-                   skills={"soudage": "acquired"}, tutor_observations="Bon début.",
+                   skills={"Prototypage": "acquired"}, tutor_observations="Bon début.",
                    actor_email=one.users["tutor"].email)
         planned = plan_review(app, one.case_id, planned_at=paris(2027, 4, 20), place="Salle B12",
                               actor_email=one.users["tutor"].email)

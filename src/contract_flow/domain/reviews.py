@@ -10,6 +10,8 @@ planned -> cancelled. Like the case's, it is data run by one shared `transitions
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -17,6 +19,7 @@ from typing import Any, cast
 
 from transitions import EventData, Machine
 
+from contract_flow.domain.context import paris_date
 from contract_flow.domain.dates import add_months
 from contract_flow.domain.errors import InvalidInput, TriggerNotAllowed
 
@@ -79,6 +82,11 @@ class Review:
     scheduled_at: datetime | None = None
 
     @property
+    def day(self) -> date:
+        """The day it takes (or took) place, in Paris."""
+        return paris_date(self.planned_at)
+
+    @property
     def fully_acknowledged(self) -> bool:
         return all(party in self.acknowledged for party in Party)
 
@@ -97,6 +105,36 @@ def review_schedule(contract_start: date, contract_end: date, *, first_within_mo
         step += 1
         day = add_months(contract_start, first_within_months + step * cadence_months)
     return due
+
+
+#: A skill's name as people write it in a review (the review table's skills are keyed by it).
+SKILL_NAME_MAX = 100
+
+
+def skill_key(name: str) -> str:
+    """How two spellings of a skill are compared: case, accents and spaces aside («modelisation» is
+    «Modélisation»)."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def parse_skill_list(names: Iterable[str]) -> tuple[str, ...]:
+    """A programme's skill list: each name non-blank, at most 100 characters, once (compared as `skill_key`)."""
+    found: dict[str, str] = {}
+    for raw in names:
+        name = " ".join(raw.split())
+        if not name or len(name) > SKILL_NAME_MAX:
+            raise InvalidInput("skills", f"{raw!r}: a skill's name has 1 to {SKILL_NAME_MAX} characters")
+        if skill_key(name) in found:
+            raise InvalidInput("skills", f"{name!r} is listed twice")
+        found[skill_key(name)] = name
+    return tuple(found.values())
+
+
+def listed_skill(name: str, listed: Iterable[str]) -> str | None:
+    """The programme's spelling of `name` if its list has it, else None."""
+    key = skill_key(name)
+    return next((skill for skill in listed if skill_key(skill) == key), None)
 
 
 def _record(event: EventData) -> None:

@@ -30,6 +30,7 @@ from contract_flow.domain.reviews import (
     SkillLevel,
     acknowledge,
     fire_review,
+    listed_skill,
 )
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_text
@@ -164,6 +165,61 @@ def _checked_moment(planned_at: datetime, terms: ContractTerms, now: datetime) -
     return planned_at
 
 
+def _past_moment(held_at: datetime, terms: ContractTerms, now: datetime) -> datetime:
+    """A review recorded after the fact: held while the contract ran, and no later than now."""
+    if held_at.tzinfo is None or held_at.utcoffset() is None:
+        raise InvalidInput("date", f"{held_at.isoformat()} has no time zone")
+    assert terms.start_date is not None
+    assert terms.end_date is not None
+    try:
+        day = held_at.astimezone(PARIS).date()
+    except OverflowError:
+        raise InvalidInput("date", f"{held_at.isoformat()} is outside the contract ({terms.start_date.isoformat()}"
+                                   f" to {terms.end_date.isoformat()}): a review is held while it runs") from None
+    if day < terms.start_date:
+        raise InvalidInput("date", f"{day.isoformat()} is before the contract start ({terms.start_date.isoformat()})")
+    if held_at > now:
+        raise InvalidInput("date", f"{_paris(held_at)} (Paris) is to come: a review not held yet is planned")
+    return held_at
+
+
+def _assessed(app: ReviewDeps, case: Case, skills: Mapping[str, SkillLevel | str]) -> dict[str, SkillLevel]:
+    """The skills assessed, at least one; with a programme's skill list (programmes/<code>.toml), only listed
+    skills, each under the list's spelling."""
+    assessed = parse_skills(skills)
+    if not assessed:
+        raise InvalidInput("skill", "a held review assesses at least one skill (NAME=LEVEL)")
+    listed = app.rules.skills(case.programme)
+    if listed is None:
+        return assessed
+    named: dict[str, SkillLevel] = {}
+    for name, level in assessed.items():
+        found = listed_skill(name, listed)
+        if found is None:
+            raise InvalidInput("skill", f"{name} is not in the skill list of programme {case.programme.code} "
+                                        f"({', '.join(listed)})")
+        if found in named:
+            raise InvalidInput("skill", f"{found} is assessed twice")
+        named[found] = level
+    return named
+
+
+def _report(attended: Iterable[Party | str], assessed: dict[str, SkillLevel], mentor_observations: str | None,
+            tutor_observations: str | None, next_steps: str | None) -> dict[str, object]:
+    """What a held review records: who attended (the apprentice at least), the skills, the observations."""
+    present = parse_parties("attended", attended)
+    if Party.APPRENTICE not in present:
+        raise InvalidInput("attended", "the apprentice must attend for the review to be held; "
+                                       "record it as missed otherwise")
+    return {
+        "attended": {party: party in present for party in Party},
+        "skills": assessed,
+        "mentor_observations": _note("mentor_observations", mentor_observations),
+        "tutor_observations": _note("observations", tutor_observations),
+        "next_steps": _note("next_steps", next_steps),
+    }
+
+
 def _checked_review_version(review: Review, expected: int | None) -> None:
     if expected is not None and review.version != expected:
         assert review.id is not None
@@ -252,19 +308,8 @@ def log_review(app: ReviewDeps, review_id: int, *, attended: Iterable[Party | st
         actor = resolve_actor(uow, actor_email)
         review, case = _open_review(uow, review_id, actor, Action.LOG_REVIEW)  # who may, before what they typed
         present = parse_parties("attended", attended)
-        if Party.APPRENTICE not in present:
-            raise InvalidInput("attended", "the apprentice must attend for the review to be held; "
-                                           "record it as missed otherwise")
-        assessed = parse_skills(skills)
-        if not assessed:
-            raise InvalidInput("skill", "a held review assesses at least one skill (NAME=LEVEL)")
-        changes = {
-            "attended": {party: party in present for party in Party},
-            "skills": assessed,
-            "mentor_observations": _note("mentor_observations", mentor_observations),
-            "tutor_observations": _note("observations", tutor_observations),
-            "next_steps": _note("next_steps", next_steps),
-        }
+        changes = _report(present, _assessed(app, case, skills), mentor_observations, tutor_observations,
+                          next_steps)
         _checked_review_version(review, expected_version)
         what = f"log review {review_id}"
         _authorised(case, actor, what)
@@ -273,6 +318,55 @@ def log_review(app: ReviewDeps, review_id: int, *, attended: Iterable[Party | st
                 f"it is planned for {_paris(review.planned_at)} (Paris): log it once it took place"])
         _move(review, ReviewTrigger.LOG, **changes)
         return _save(uow, review, case)
+
+
+def record_held_review(app: ReviewDeps, case_id: int, *, held_at: datetime, place: str | None = None,
+                       attended: Iterable[Party | str], skills: Mapping[str, SkillLevel | str],
+                       mentor_observations: str | None = None, tutor_observations: str | None = None,
+                       next_steps: str | None = None, actor_email: str | Actor) -> Review:
+    """A review already held, recorded after the fact: planned and logged at once on its past date, covering the
+    earliest due date nobody planned yet, with the same report a log records (the three parties then acknowledge
+    it). The case's tutor or CFA staff, while the signed contract runs."""
+    what = "record a held review"
+    with app.uow() as uow:
+        actor = resolve_actor(uow, actor_email)
+        authorize_on(uow, actor, Action.LOG_REVIEW, uow.cases.get(case_id, {Part.CONTRACT}))
+        _lock_case(uow, case_id)
+        case = uow.cases.get(case_id, {Part.CONTRACT})  # read again under the lock
+        changes = _report(attended, _assessed(app, case, skills), mentor_observations, tutor_observations,
+                          next_steps)
+        _authorised(case, actor, what)
+        _contract_running(case, what)
+        terms = case.contract
+        missing = [need for need, known in (("needs the tutor (fact tutor)", case.tutor_email),
+                                            ("needs the mentor's email (fact contract.mentor_email)",
+                                             terms.mentor_email)) if not known]
+        if missing:
+            raise TransitionRefused(case_id, what, missing)
+        assert case.tutor_email is not None
+        assert terms.mentor_email is not None
+        if place is None or not place.strip():
+            if not terms.employer_name:
+                raise InvalidInput("place", "needs a room or a link (the contract names no employer to meet at)")
+            place = terms.employer_name
+        where = parse_text("place", place, 300)
+        when = _past_moment(held_at, terms, app.clock.now())
+        covered = covering(uow.reviews.for_case(case_id))
+        due = due_dates(app, case)
+        free = [day for day in due if day not in covered]
+        if not free:
+            dates = ", ".join(d.isoformat() for d in due) or "none"
+            raise TransitionRefused(case_id, what, [
+                f"every review due under the contract is already planned, held or missed (due by: {dates}); "
+                "log the planned one instead"])
+        review = Review(case_id=case_id, due_by=free[0], planned_at=when, place=where, scheduled_at=app.clock.now(),
+                        participants={Party.APPRENTICE: case.candidate.email, Party.MENTOR: terms.mentor_email,
+                                      Party.TUTOR: case.tutor_email})
+        _move(review, ReviewTrigger.LOG, **changes)
+        uow.reviews.add(review)
+        uow.publish(ReviewsChanged(case_id))
+        uow.commit()
+    return review
 
 
 def miss_review(app: ReviewDeps, review_id: int, *, reason: str, actor_email: str | Actor,

@@ -126,7 +126,7 @@ ROUTES = (
           bugs={(role, "own"): ROLE_AS_422 for role in ("mentor", "apprentice")}),
     Route("GET", "/api/v1/reviews/{review_id}", ALL, resource="review"),
     Route("POST", "/api/v1/reviews/{review_id}/log", only(("advisor", "programme_lead", "tutor"), 422),
-          _fixed({"attended": ["apprentice", "tutor"], "skills": {"soudage": "acquired"}}), "review",
+          _fixed({"attended": ["apprentice", "tutor"], "skills": {"Prototypage": "acquired"}}), "review",
           bugs={(role, "own"): ROLE_AS_422 for role in ("mentor", "apprentice")}),
     Route("POST", "/api/v1/reviews/{review_id}/miss", only(("advisor", "programme_lead", "tutor"), 200),
           _fixed({"reason": "maître d'apprentissage absent"}), "review",

@@ -234,7 +234,7 @@ def test_a_tutor_sees_only_their_apprentices_and_plans_and_logs_a_review(
     clock.set(paris(2027, 10, 20, 16))
     # A year on, the tutor's token has expired (api_token_days): they use a new one.
     tutor = {"Authorization": f"Bearer {issue_token(app, world.one.user('tutor').email)}"}
-    log = {"attended": ["apprentice", "tutor"], "skills": {"soudage": "acquired", "lecture de plans": "2"},
+    log = {"attended": ["apprentice", "tutor"], "skills": {"Prototypage": "acquired", "Modélisation": "2"},
            "tutor_observations": "Progrès nets.", "next_steps": "Autonomie sur la cellule."}
     stale = client.post(f"/api/v1/reviews/{planned['id']}/log", json=log,
                         headers={**tutor, "If-Match": f'"{planned["version"] + 1}"'})
@@ -244,7 +244,7 @@ def test_a_tutor_sees_only_their_apprentices_and_plans_and_logs_a_review(
                           headers={**tutor, "If-Match": f'"{planned["version"]}"'}))
     assert held["state"] == "held"
     assert held["attended"] == {"apprentice": True, "mentor": False, "tutor": True}
-    assert held["skills"] == {"soudage": "acquired", "lecture de plans": "in_progress"}
+    assert held["skills"] == {"Prototypage": "acquired", "Modélisation": "in_progress"}
     assert ok(client.get(f"/api/v1/reviews/{planned['id']}", headers=tutor)) == held
 
 

@@ -172,18 +172,11 @@ def test_a_tutor_plans_a_review_then_logs_one_with_skills_and_levels(
         expect(page.get_by_label(party, exact=True)).to_be_checked()
     shot(page, "log-form")
     page.get_by_label("Maître d'apprentissage", exact=True).uncheck()
-    page.get_by_label("Compétence 1", exact=True).fill("soudage")
-    page.get_by_label("Niveau de la compétence 1", exact=True).select_option(label="Maîtrisé")
-    page.get_by_label("Compétence 2", exact=True).fill("lecture de plans")
-    page.get_by_label("Niveau de la compétence 2", exact=True).select_option(label="En cours d'acquisition")
+    # The programme's skill list (configs/programmes/mecatronique.toml), each skill with its level select.
+    page.get_by_label("Prototypage", exact=True).select_option(label="Maîtrisé")
+    page.get_by_label("Modélisation", exact=True).select_option(label="En cours d'acquisition")
     page.get_by_label("Observations du tuteur").fill("Progrès nets.")
-    page.get_by_role("button", name="Ajouter une ligne").click()  # one more row, nothing typed lost
-    expect(page.get_by_label("Compétence 6", exact=True)).to_be_visible()
-    expect(page.get_by_label("Compétence 1", exact=True)).to_have_value("soudage")
-    expect(page.get_by_label("Niveau de la compétence 2", exact=True)).to_have_value("in_progress")
-    expect(page.get_by_label("Maître d'apprentissage", exact=True)).not_to_be_checked()
-    page.get_by_label("Compétence 6", exact=True).fill("câblage")
-    page.get_by_label("Niveau de la compétence 6", exact=True).select_option(label="Acquis")
+    page.get_by_label("Intégration", exact=True).select_option(label="Acquis")
     page.get_by_label("Prochaines étapes").fill("Autonomie sur la cellule.")
     shot(page, "log-filled")
     page.get_by_role("button", name="Enregistrer le compte rendu").click()
@@ -194,7 +187,7 @@ def test_a_tutor_plans_a_review_then_logs_one_with_skills_and_levels(
     shot(page, "logged")
     held = next(review for review in list_reviews(app, one.case_id) if review.id == one.planned_review_id)
     assert held.state == "held"
-    assert held.skills == {"soudage": "mastered", "lecture de plans": "in_progress", "câblage": "acquired"}
+    assert held.skills == {"Prototypage": "mastered", "Modélisation": "in_progress", "Intégration": "acquired"}
     assert held.attended == {"apprentice": True, "mentor": False, "tutor": True}
     assert (held.tutor_observations, held.next_steps) == ("Progrès nets.", "Autonomie sur la cellule.")
 

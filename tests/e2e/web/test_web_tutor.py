@@ -74,8 +74,8 @@ def test_a_past_date_is_shown_next_to_the_field_with_every_value_kept_and_nothin
 
 
 def test_a_tutor_logs_the_planned_review_with_skills(site: Site, clock: FixedClock) -> None:
-    one = site.world.one
-    client = site.as_("tutor")
+    one = site.world.two  # its programme lists no skills: the free rows
+    client = site.as_("tutor", 2)
     clock.set(paris(2027, 4, 20, 17))
     assert f'href="/reviews/{one.planned_review_id}/log"' in client.get("/tutor").text
     form = client.get(f"/reviews/{one.planned_review_id}/log")
@@ -102,8 +102,8 @@ def test_a_tutor_logs_the_planned_review_with_skills(site: Site, clock: FixedClo
 
 def test_a_skill_without_a_level_is_refused_next_to_its_field_and_nothing_is_lost(
         site: Site, clock: FixedClock) -> None:
-    one = site.world.one
-    client = site.as_("tutor")
+    one = site.world.two  # its programme lists no skills: the free rows
+    client = site.as_("tutor", 2)
     clock.set(paris(2027, 4, 20, 17))
     token = csrf_of(client.get(f"/reviews/{one.planned_review_id}/log").text)
     before = snapshot(site.app)
@@ -125,8 +125,8 @@ def test_a_skill_without_a_level_is_refused_next_to_its_field_and_nothing_is_los
 
 
 def test_add_a_row_gives_one_more_row_keeping_what_was_typed(site: Site) -> None:
-    one = site.world.one
-    client = site.as_("tutor")
+    one = site.world.two  # its programme lists no skills: the free rows
+    client = site.as_("tutor", 2)
     token = csrf_of(client.get(f"/reviews/{one.planned_review_id}/log").text)
     answer = client.post(f"/reviews/{one.planned_review_id}/log", data={
         "csrf_token": token, "version": "1", "rows": "5", "add_row": "1", "skill_name_4": "soudage",
@@ -144,7 +144,7 @@ def test_a_review_not_yet_held_or_changed_meanwhile_is_refused_with_its_reason(
     client = site.as_("tutor")
     token = csrf_of(client.get(f"/reviews/{one.planned_review_id}/log").text)
     data = {"csrf_token": token, "version": "1", "rows": "5", "attended_apprentice": "on",
-            "skill_name_0": "soudage", "skill_level_0": "acquired"}
+            "skill_name_0": "Prototypage", "skill_level_0": "acquired"}
     before = snapshot(site.app)
     assert "une fois qu&#39;il aura eu lieu" in client.get(f"/reviews/{one.planned_review_id}/log").text
     early = client.post(f"/reviews/{one.planned_review_id}/log", data=data)

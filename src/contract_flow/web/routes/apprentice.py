@@ -14,6 +14,7 @@ from contract_flow.services.access import require_role
 from contract_flow.services.inbox import inbox_by_case, mark_all_read, mark_read
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.render import flash, page, take_flash, translator
+from contract_flow.web.routes.reviews import reports_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,8 +28,9 @@ def me(request: Request, user: User, app: Services) -> Response:
     ok, error = take_flash(request)
     case_id = people.own_case_id(app, user)
     journey = people.path_of(app, case_id, user.email) if case_id is not None else None
+    reports = reports_for(app, user, [review.id for review in journey.awaiting] if journey else [])
     return page(request, "apprentice/me.html", user, title_key="me.title", journey=journey, steps=SEARCH_STEPS,
-                flash=ok, flash_error=error)
+                flash=ok, flash_error=error, review_reports=reports)
 
 
 @router.get("/inbox")

@@ -39,6 +39,7 @@ from contract_flow.web.i18n import Translator
 from contract_flow.web.render import flash, page, take_flash, translator
 from contract_flow.web.routes.dossier_files import dossier_files_panel
 from contract_flow.web.routes.lead import lead_page
+from contract_flow.web.routes.reviews import reviews_panel
 
 router = APIRouter(include_in_schema=False)
 
@@ -132,6 +133,7 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
         set_aside=[row for row in rows if row.status in SET_ASIDE], problems=problems or {}, typed=typed or {},
         facts_form=facts_form or FormState(), flash=take_flash(request)[0],
         dossier_files=dossier_files_panel(app, user, case_id),
+        reviews_panel=reviews_panel(app, user, case_id),
         money=money_of(view),
         step=SEARCH_STEPS.index(view.case.state) + 1 if view.case.state in SEARCH_STEPS else None)
 

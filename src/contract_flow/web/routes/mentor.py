@@ -19,7 +19,7 @@ from contract_flow.services import reviews as review_services
 from contract_flow.services.access import permit, require_role
 from contract_flow.services.cases import record_absence
 from contract_flow.web.auth import Csrf, User
-from contract_flow.web.forms import FormState, text
+from contract_flow.web.forms import FormState, local_path, text
 from contract_flow.web.render import flash, home_of, page, take_flash, translator
 from contract_flow.web.routes.people import (
     back_to,
@@ -27,6 +27,7 @@ from contract_flow.web.routes.people import (
     form_version,
     paging,
 )
+from contract_flow.web.routes.reviews import people_reviews
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,7 +42,8 @@ def mentor_home(request: Request, user: User, app: Services,
     require_role(user, {Role.MENTOR}, "the mentor's page")
     found = people.apprentices(app, user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     ok, error = take_flash(request)
-    return page(request, "mentor/home.html", user, title_key="mentor.title", apprentices=found, flash=ok,
+    reviews = people_reviews(app, user, found.items)
+    return page(request, "mentor/home.html", user, title_key="mentor.title", apprentices=found, **reviews, flash=ok,
                 flash_error=error, pages=paging(page_number, PAGE_SIZE, found.total))
 
 
@@ -87,7 +89,9 @@ async def absence(request: Request, case_id: int, user: User, app: Services) -> 
 
 
 @router.post("/reviews/{review_id}/ack", dependencies=[Csrf])
-def acknowledge(request: Request, review_id: int, user: User, app: Services) -> Response:
+async def acknowledge(request: Request, review_id: int, user: User, app: Services) -> Response:
+    """Back to the page the report was read on (the review's, the case's), else the person's own page."""
+    back = (await request.form()).get("back")
     permit(app, user, Action.ACKNOWLEDGE_REVIEW, review_id=review_id)
     t = translator(request, user)
     try:
@@ -98,4 +102,5 @@ def acknowledge(request: Request, review_id: int, user: User, app: Services) -> 
         flash(request, "; ".join(refused.reasons), "error")
     else:
         flash(request, t("mentor.acknowledged", date=t.date(paris_date(review.planned_at))))
-    return RedirectResponse(home_of(user.role), status_code=303)
+    return RedirectResponse(local_path(back if isinstance(back, str) else None) or home_of(user.role),
+                            status_code=303)

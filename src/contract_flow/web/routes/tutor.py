@@ -18,7 +18,6 @@ from contract_flow.services import reviews as review_services
 from contract_flow.services.access import permit, require_role
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState, text
-from contract_flow.web.i18n import Translator
 from contract_flow.web.render import flash, page, take_flash, translator
 from contract_flow.web.routes.people import (
     back_to,
@@ -26,6 +25,7 @@ from contract_flow.web.routes.people import (
     form_version,
     paging,
 )
+from contract_flow.web.routes.reviews import form_skills, people_reviews, skill_rows
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,7 +45,8 @@ def tutor_home(request: Request, user: User, app: Services,
     require_role(user, {Role.TUTOR}, "the tutor's page")
     found = people.apprentices(app, user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     ok, error = take_flash(request)
-    return page(request, "tutor/home.html", user, title_key="tutor.title", apprentices=found, flash=ok,
+    return page(request, "tutor/home.html", user, title_key="tutor.title", apprentices=found,
+                **people_reviews(app, user, found.items, late=True), flash=ok,
                 flash_error=error, pages=paging(page_number, PAGE_SIZE, found.total), now=app.clock.now())
 
 
@@ -97,19 +98,13 @@ def _first_values(review: Review) -> FormState:
     return FormState(values)
 
 
-def _rows(form: FormState) -> int:
-    try:
-        count = int(form.get("rows", str(SKILL_ROWS)))
-    except ValueError:
-        count = SKILL_ROWS
-    return max(1, min(count, MAX_SKILL_ROWS))
-
-
 def _log_form(request: Request, user: User, app: Services, review_id: int, form: FormState, rows: int,
               status: int = 200) -> Response:
     review, case = people.review_and_case(app, review_id)
+    listed = app.rules.skills(case.programme)  # the programme's skill list, each skill with a level select
     return page(request, "tutor/log.html", user, status=status, title_key="log_review.title", review=review,
-                case=case, form=form, rows=rows, parties=list(Party), levels=list(SkillLevel),
+                case=case, form=form, rows=len(listed) if listed else rows, listed=listed, parties=list(Party),
+                levels=list(SkillLevel),
                 loggable=review.state is ReviewState.PLANNED, early=app.clock.now() < review.planned_at)
 
 
@@ -120,41 +115,16 @@ def log_form(request: Request, review_id: int, user: User, app: Services) -> Res
     return _log_form(request, user, app, review_id, _first_values(review), SKILL_ROWS)
 
 
-def _skills(form: FormState, rows: int, t: Translator) -> dict[str, str]:
-    """Each row with a name needs a level and the other way round; a name once. Errors go on the row's field."""
-    skills: dict[str, str] = {}
-    for row in range(rows):
-        name = form.get(f"skill_name_{row}").strip()
-        level = form.get(f"skill_level_{row}").strip()
-        if not name and not level:
-            continue
-        if not name:
-            form.errors[f"skill_name_{row}"] = t("log_review.error_no_name")
-        elif not level:
-            form.errors[f"skill_level_{row}"] = t("log_review.error_no_level", skill=name)
-        elif name in skills:
-            form.errors[f"skill_name_{row}"] = t("log_review.error_twice", skill=name)
-        else:
-            try:
-                review_services.parse_skill_level(name, level)
-            except InvalidInput:
-                form.errors[f"skill_level_{row}"] = t("log_review.error_level", skill=name)
-                continue
-            skills[name] = level
-    if not skills and not form.errors:
-        form.errors["skill_name_0"] = t("log_review.error_no_skill")
-    return skills
-
-
 @router.post("/reviews/{review_id}/log", dependencies=[Csrf])
 async def log(request: Request, review_id: int, user: User, app: Services) -> Response:
     case_id = permit(app, user, Action.LOG_REVIEW, review_id=review_id)
     form = await FormState.of(request)
-    rows = _rows(form)
-    if "add_row" in form.values:
+    listed = app.rules.skills(people.review_and_case(app, review_id)[1].programme)
+    rows = skill_rows(form, listed)
+    if "add_row" in form.values and not listed:
         return _log_form(request, user, app, review_id, form, min(rows + 1, MAX_SKILL_ROWS))
     t = translator(request, user)
-    skills = _skills(form, rows, t)
+    skills = form_skills(form, rows, t, listed)
     if form.errors:
         return _log_form(request, user, app, review_id, form, rows, 422)
     posted = await request.form()
