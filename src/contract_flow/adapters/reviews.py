@@ -54,6 +54,16 @@ class ReviewRepository:
         rows = self.connection.execute(sa.select(T).where(T.c.case_id == case_id).order_by(T.c.due_by, T.c.id))
         return [_review(r) for r in rows.mappings()]
 
+    def for_cases(self, case_ids: list[int]) -> dict[int, list[Review]]:
+        """The reviews of each of these cases (one query), as `for_case` orders them."""
+        found: dict[int, list[Review]] = {}
+        for start in range(0, len(case_ids), 500):  # bound the IN list (SQLite's variable limit)
+            rows = self.connection.execute(sa.select(T).where(T.c.case_id.in_(case_ids[start:start + 500]))
+                                           .order_by(T.c.case_id, T.c.due_by, T.c.id))
+            for row in rows.mappings():
+                found.setdefault(row["case_id"], []).append(_review(row))
+        return found
+
     def all(self) -> list[Review]:
         rows = self.connection.execute(sa.select(T).order_by(T.c.case_id, T.c.due_by, T.c.id))
         return [_review(r) for r in rows.mappings()]

@@ -176,6 +176,34 @@ def _start(case: Case) -> date | None:
     return None
 
 
+def advises(viewer: Actor, case: Case) -> bool:
+    """Whether the case's moves and follow-up are this staff member's: its advisor's; nobody's, every advisor's."""
+    return viewer.role in STAFF and (case.advisor_email == viewer.email or
+                                     (case.advisor_email is None and viewer.role is Role.ADVISOR))
+
+
+def sections_for(viewer: Actor, case: Case) -> frozenset[Section]:
+    """The dossier's sections this person is asked to fill on the case (none outside the dossier's steps): the
+    advisor the staff's (and the employer's while no mentor is named), the mentor theirs, the apprentice theirs."""
+    if case.state not in DOSSIER_STATES:
+        return frozenset()
+    mine: set[Section] = set()
+    if advises(viewer, case):
+        mine.update(STAFF_SECTIONS)
+        if not case.contract.mentor_email:  # no mentor to fill the employer's part: the advisor does
+            mine |= DOSSIER_SECTIONS_BY_ROLE[Role.MENTOR]
+    if viewer.role is Role.MENTOR and case.contract.mentor_email == viewer.email:
+        mine |= DOSSIER_SECTIONS_BY_ROLE[Role.MENTOR]
+    if viewer.role is Role.APPRENTICE:
+        mine |= DOSSIER_SECTIONS_BY_ROLE[Role.APPRENTICE]
+    return frozenset(mine)
+
+
+def reads_dossier(viewer: Actor, case: Case) -> bool:
+    """Whether this person's items on the case need its dossier: sections to fill, or `sign`'s guard."""
+    return bool(sections_for(viewer, case)) or (case.state is S.SIGN and advises(viewer, case))
+
+
 def items_for(viewer: Actor, s: Situation) -> list[TodoItem]:
     """Everything `viewer` has to do on the case, in no order (`urgency` sorts them)."""
     case = s.case
@@ -189,21 +217,18 @@ def items_for(viewer: Actor, s: Situation) -> list[TodoItem]:
                         **more)  # type: ignore[arg-type]
 
     found: list[TodoItem] = []
-    if viewer.role in STAFF and (case.advisor_email == viewer.email or
-                                 (case.advisor_email is None and viewer.role is Role.ADVISOR)):
+    if advises(viewer, case):
         found += _advisor(s, item)
     if viewer.role is Role.PROGRAMME_LEAD and case.state is S.DECIDE:
         found.append(item(TodoKind.MOVE, _start(case), trigger=T.VALIDATE))
     if viewer.role is Role.TUTOR and case.tutor_email == viewer.email:
         found += _tutor(s, item)
     if viewer.role is Role.MENTOR and case.contract.mentor_email == viewer.email:
-        found += _sections(s, item, DOSSIER_SECTIONS_BY_ROLE[Role.MENTOR])
         trial_end = case.contract.trial_end
         if case.state is S.TRIAL and trial_end is not None and \
                 today >= trial_end - timedelta(days=s.absences_days_before):
             found.append(item(TodoKind.REPORT_ABSENCES, trial_end))
-    if viewer.role is Role.APPRENTICE:
-        found += _sections(s, item, DOSSIER_SECTIONS_BY_ROLE[Role.APPRENTICE])
+    found += _sections(s, item, sections_for(viewer, case))
     if viewer.role in (Role.TUTOR, Role.MENTOR, Role.APPRENTICE):
         for review in s.reviews:
             if review.state is ReviewState.HELD and any(
@@ -234,11 +259,6 @@ def _advisor(s: Situation, item: _Maker) -> list[TodoItem]:
             found.append(item(TodoKind.SUPPLY, due, trigger=move, blockers=blocked))
         elif not blocked and move in ACTS:
             found.append(item(TodoKind.MOVE, due, trigger=move))
-    if state in DOSSIER_STATES:
-        mine = set(STAFF_SECTIONS)
-        if not terms.mentor_email:  # no mentor to fill the employer's part: the advisor does
-            mine |= DOSSIER_SECTIONS_BY_ROLE[Role.MENTOR]
-        found += _sections(s, item, frozenset(mine))
     if state in ENDED_CONTRACT_STATES and not blockers_by_rule(case, T.RESUME_SEARCH, ctx, with_role=False) \
             and terms.ended_on is not None and ctx.rules is not None:
         found.append(item(TodoKind.MOVE, ctx.rules.resume_window_end(terms.ended_on), trigger=T.RESUME_SEARCH))
@@ -286,12 +306,24 @@ def _tutor(s: Situation, item: _Maker) -> list[TodoItem]:
 
 
 def _sections(s: Situation, item: _Maker, sections: frozenset[Section]) -> list[TodoItem]:
-    if s.case.state not in DOSSIER_STATES:
-        return []
     due = _start(s.case)
     return [item(TodoKind.DOSSIER_SECTION, due, section=section, missing=tuple(s.dossier_missing[section]))
             for section in Section if section in sections and s.dossier_missing.get(section)]
 
 
-__all__ = ["ACKNOWLEDGE_WITHIN_DAYS", "FORWARD", "Blocker", "MoveDate", "Situation", "TodoItem", "TodoKind",
-           "items_for", "moves_of", "parts_for", "urgency"]
+__all__ = [
+    "ACKNOWLEDGE_WITHIN_DAYS",
+    "FORWARD",
+    "Blocker",
+    "MoveDate",
+    "Situation",
+    "TodoItem",
+    "TodoKind",
+    "advises",
+    "items_for",
+    "moves_of",
+    "parts_for",
+    "reads_dossier",
+    "sections_for",
+    "urgency",
+]

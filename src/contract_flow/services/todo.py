@@ -12,23 +12,35 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time
-from typing import Protocol
+from functools import partial
+from typing import TYPE_CHECKING, Protocol
 
 import sqlalchemy as sa
 
 from contract_flow.adapters.tables import case_table, programme_table
 from contract_flow.domain.access import STAFF, sees
-from contract_flow.domain.case import Actor, Part, Role
+from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.dossier.completeness import missing
-from contract_flow.domain.dossier.model import Section
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.states import CONTRACT_STATES, ENDED_CONTRACT_STATES, CaseState, Trigger
-from contract_flow.domain.todo import DOSSIER_STATES, Situation, TodoItem, TodoKind, items_for, parts_for, urgency
+from contract_flow.domain.todo import (
+    Situation,
+    TodoItem,
+    TodoKind,
+    items_for,
+    parts_for,
+    reads_dossier,
+    sections_for,
+    urgency,
+)
 from contract_flow.services.access import Principal, case_scope
 from contract_flow.services.common import Engine, Planned, resolve_actor, transition_context
-from contract_flow.services.dossier_assembly import assemble
+from contract_flow.services.dossier_assembly import assemble, refusals_of
 from contract_flow.services.review_schedule import due_dates
+
+if TYPE_CHECKING:
+    from contract_flow.services.unit_of_work import UnitOfWork
 
 __all__ = ["TodoDeps", "TodoItem", "TodoKind", "link_of", "todo"]
 
@@ -51,30 +63,42 @@ def todo(app: TodoDeps, *, actor_email: str | Actor, today: date | None = None) 
         if actor.role is Role.SYSTEM:
             raise InvalidInput("as", "the operator has no to-do list: name a person (--as EMAIL)")
         now = app.clock.now() if today is None else datetime.combine(today, time(12), tzinfo=PARIS)
-        ids = list(uow.execute(_candidates(actor)).scalars())
+        found = [(int(row.id), CaseState(row.state)) for row in uow.execute(_candidates(actor))]
+        reviews = uow.reviews.for_cases([case_id for case_id, state in found if state in _WITH_REVIEWS])
+        seats: dict[str, int] = {}
         items: list[TodoItem] = []
-        for case_id in ids:
-            case = uow.cases.get(case_id, (Part.CONTRACT,))
+        for case_id, state in found:
+            case = uow.cases.get(case_id, parts_for(state))
             if not sees(actor, case):  # the SQL scope says the same; the one policy decides
                 continue
-            uow.cases.load_parts(case, parts_for(CaseState(case.state)) - case.loaded)
             ctx = transition_context(app, uow, case, actor, at=now)
-            reviews = uow.reviews.for_case(case_id) if case.state in _WITH_REVIEWS else []
+            ctx = replace(ctx, seats_taken=partial(_seats, uow, seats, case.programme.code))
             dues = due_dates(app, case) if case.state in CONTRACT_STATES and case.contract.signed else []
             sections = {}
-            if case.state in DOSSIER_STATES:
-                dossier = assemble(uow, case, app.rules).dossier
-                sections = {section: missing(section, dossier.section(section)) for section in Section}
-            situation = Situation(case, ctx, reviews, dues, sections, app.policies.trial_days_before)
+            if reads_dossier(actor, case):
+                assembled = assemble(uow, case, app.rules)
+                sections = {section: missing(section, assembled.dossier.section(section))
+                            for section in sections_for(actor, case)}
+                # the dossier read once for its sections and for `sign`'s guard
+                ctx = replace(ctx, dossier_refusals=partial(refusals_of, uow, case, app.rules, assembled))
+            situation = Situation(case, ctx, reviews.get(case_id, ()), dues, sections,
+                                  app.policies.trial_days_before)
             items += [replace(item, link=link_of(item, actor.role)) for item in items_for(actor, situation)]
     return sorted(items, key=urgency)
 
 
-def _candidates(actor: Actor) -> sa.Select[tuple[int]]:
+def _seats(uow: UnitOfWork, seats: dict[str, int], code: str) -> int:
+    """The seats taken in the programme, counted once per list rather than once per case."""
+    if code not in seats:
+        seats[code] = uow.cases.seats_taken(code)
+    return seats[code]
+
+
+def _candidates(actor: Actor) -> sa.Select[tuple[int, str]]:
     """The ids of the cases where the person may have something to do, in the scope of what they see."""
     principal = Principal(actor.person_id or 0, actor.email, actor.email, actor.role, actor.cfa_code,
                           actor.case_id)
-    query = (sa.select(case_table.c.id)
+    query = (sa.select(case_table.c.id, case_table.c.state)
              .join(programme_table, programme_table.c.id == case_table.c.programme_id)
              .where(case_scope(principal)))
     if actor.role in STAFF:
