@@ -46,6 +46,8 @@ TAGS: list[dict[str, Any]] = [
     {"name": "board", "description": "Counts per programme and state, and the cases at risk."},
     {"name": "programmes", "description": "The CFA's programmes: seats, dates, school calendar."},
     {"name": "inbox", "description": "Your in-app messages (the reminders sent to you)."},
+    {"name": "me", "description": "Your to-do list («Mes actions»): what you must supply or do on your cases, by "
+                                  "when, and when each case moves on."},
     {"name": "rules", "description": "The legal rule set in force and what a new one would change."},
     {"name": "health", "description": "Whether the service and its database answer (no token needed)."},
 ]
