@@ -41,7 +41,9 @@ def cli(app: App, database_url: str, people: People, monkeypatch: pytest.MonkeyP
 
 def test_user_list_and_edit_in_french_and_scoped_to_the_leads_cfa(app: App, cli: People) -> None:
     listed = cf("user", "list").stdout
-    assert "6 utilisateur(s)" in listed and "responsable" in listed and "actif" in listed
+    assert "6 utilisateur(s)" in listed
+    assert "responsable" in listed
+    assert "actif" in listed
     mine = json.loads(cf("user", "list", "--as", cli.lead, "--json").stdout)
     assert {user["email"] for user in mine} == {cli.advisor, cli.lead, cli.tutor, cli.mentor, cli.apprentice}
     found = json.loads(cf("user", "list", "--search", "thomas", "--json").stdout)
@@ -49,7 +51,8 @@ def test_user_list_and_edit_in_french_and_scoped_to_the_leads_cfa(app: App, cli:
     assert "is for programme lead" in cf("user", "list", "--as", cli.advisor, code=1).output
     edited = cf("user", "edit", cli.tutor, "--name", "Thomas Tuteur-Martin", "--language", "en", "--as",
                 cli.lead).stdout
-    assert "Thomas Tuteur-Martin" in edited and "langue en" in edited
+    assert "Thomas Tuteur-Martin" in edited
+    assert "langue en" in edited
     before = snapshot(app)
     assert "not found" in cf("user", "edit", cli.tutor, "--name", "X", "--as", "autre@ailleurs.example",
                              code=1).output
@@ -69,7 +72,8 @@ def test_a_login_link_is_emailed_and_shown_only_when_asked(app: App, cli: People
         monkeypatch.setenv("CONTRACT_FLOW_SMTP_PORT", str(sink.port))
         monkeypatch.setenv("CONTRACT_FLOW_PUBLIC_URL", "https://cfa.example")
         said = cf("user", "login-link", cli.tutor).stdout
-        assert "lien de connexion envoyé à thomas.tuteur@cfa.example" in said and "token=" not in said
+        assert "lien de connexion envoyé à thomas.tuteur@cfa.example" in said
+        assert "token=" not in said
         shown = cf("user", "login-link", cli.tutor, "--show").stdout
         assert re.search(r"^https://cfa\.example/login/link\?token=\S+$", shown, re.MULTILINE)
         assert len(sink.wait_for(2)) == 2
@@ -94,7 +98,8 @@ def test_programme_edit_show_and_calendar_preview(app: App, cli: People, tmp_pat
     assert "année 1 (01/09/2026 – 31/08/2027) : 50 semaines en entreprise, 3 à l'école" in preview
     assert f"dossier {case_id} : fin de période d'essai" in preview
     data = json.loads(cf("programme", "calendar", "mecatronique", str(calendar), "--preview", "--json").stdout)
-    assert data["saved"] is False and [m["case_id"] for m in data["moved"]] == [case_id]
+    assert data["saved"] is False
+    assert [m["case_id"] for m in data["moved"]] == [case_id]
     assert snapshot(app) == before
     edited = json.loads(cf("programme", "edit", "mecatronique", "--seats", "30", "--name", "Mécatronique FISA",
                            "--as", cli.lead, "--json").stdout)

@@ -17,6 +17,7 @@ from contract_flow.adapters.tables import person_table
 from contract_flow.asgi import create_app
 from contract_flow.bootstrap import App
 from contract_flow.domain.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from contract_flow.domain.rules import parse_calendar
 from contract_flow.services.access import authenticate, principal_of
 from contract_flow.services.directory import (
     activate_user,
@@ -137,8 +138,6 @@ def test_a_programme_is_edited_within_what_its_cases_allow(app: App, people: Peo
 
 
 def test_a_calendar_preview_says_which_trial_ends_move_and_saves_nothing(app: App, people: People) -> None:
-    from contract_flow.domain.rules import parse_calendar
-
     case_id = open_candidate(app)
     walk(app, case_id, "signed", advisor=people.advisor, lead=people.lead)
     three_weeks = parse_calendar({"school": [{"from": "2026-09-14", "to": "2026-10-02"}]})
@@ -165,7 +164,8 @@ def test_a_new_user_chooses_their_password_through_the_emailed_link_once(app: Ap
     assert message["Subject"] == "Votre accès à contract-flow"
     body = message.get_body(("plain",)).get_content()
     url = re.search(r"https://cfa\.example/login/link\?token=\S+", body)
-    assert url is not None and url.group(0) == sent.url
+    assert url is not None
+    assert url.group(0) == sent.url
     token = url.group(0).split("token=")[1]
     assert link_holder(app, token).email == "nouveau@cfa.example"
     assert log_in(app, "nouveau@cfa.example", PASSWORD, "127.0.0.1") is None

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 import sqlalchemy as sa
 
 from contract_flow.adapters.calendars import programme_calendar, stored_form
-from contract_flow.adapters.passwords import HASHERS
 from contract_flow.adapters.tables import case_table, person_table, programme_table, token_table
 from contract_flow.domain.access import STAFF, Action, authorize_role
 from contract_flow.domain.case import RECORD_FACTS, Actor, Part, Role
@@ -34,6 +33,13 @@ from contract_flow.services.common import (
     transition_context,
 )
 from contract_flow.services.common import code as code_of
+from contract_flow.services.directory_rules import (  # noqa: F401  (MIN_PASSWORD, MAX_PASSWORD: read from here)
+    DIPLOMA_LEVELS,
+    MAX_PASSWORD,
+    MAX_PROGRAMME_YEARS,
+    MIN_PASSWORD,
+    hash_password,
+)
 from contract_flow.services.user_scope import check_manages, not_oneself
 
 if TYPE_CHECKING:
@@ -45,7 +51,6 @@ class DirectoryDeps(Engine, Configured, Protocol):
 
 
 #: Brochure: 40 seats in year 1; a CFA sets its own, but never zero.
-MAX_PROGRAMME_YEARS = 4  # L6222-7-1: a contract lasts between 6 months and 3 years, 4 for a disabled apprentice.
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,6 @@ def read_calendar_file(path: Path | str, field: str = "calendar", *,
     return _checked_calendar(for_code.strip().lower(), calendar, field) if for_code is not None else calendar
 
 
-#: Décret n° 2019-14 (cadre national des certifications professionnelles): apprenticeship prepares diplomas and
-#: titles of levels 3 (CAP) to 8 (doctorate).
-DIPLOMA_LEVELS = range(3, 9)
 
 
 #: The CFA of a programme or a staff user when none is named: the setting default_cfa (this by default).
@@ -477,18 +479,6 @@ def _manages(app: DirectoryDeps, uow: UnitOfWork, actor_email: str | Actor, pers
         check_manages(uow, actor, int(person.id), person.email, app.settings.default_cfa)
 
 
-#: ANSSI's guide on passwords (2021) asks 12+ characters for a password protecting ordinary data and no upper
-#: bound; 256 keeps a form from making the server hash megabytes.
-MIN_PASSWORD, MAX_PASSWORD = 12, 256
-
-
-def hash_password(app: DirectoryDeps, password: str) -> str:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidInput("password", f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters "
-                                       f"(this one has {len(password)})")
-    if password != password.strip() or "\x00" in password:
-        raise InvalidInput("password", "a password does not start or end with a space, nor hold a NUL")
-    return HASHERS[app.settings.password_hash_cost].hash(password)
 
 
 def set_password(app: DirectoryDeps, email: str, password: str) -> None:

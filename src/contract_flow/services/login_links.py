@@ -23,7 +23,7 @@ from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.values import parse_email
 from contract_flow.mime import compose
 from contract_flow.services.common import OPERATOR, Configured, Engine, Mailing, resolve_actor
-from contract_flow.services.directory import hash_password
+from contract_flow.services.directory_rules import hash_password
 from contract_flow.services.user_scope import check_manages
 
 #: A week to open the email and choose a password (a lead may send a new link at any time).

@@ -16,7 +16,7 @@ from contract_flow.domain.errors import InvalidInput, NotFound, OutOfScope
 from contract_flow.domain.states import SEAT_HOLDING_STATES
 from contract_flow.domain.values import parse_text
 from contract_flow.services.common import OPERATOR, Configured, Transactional, programme_code, resolve_actor
-from contract_flow.services.directory import DIPLOMA_LEVELS, MAX_PROGRAMME_YEARS
+from contract_flow.services.directory_rules import DIPLOMA_LEVELS, MAX_PROGRAMME_YEARS
 from contract_flow.services.user_scope import programmes_managed_by
 
 if TYPE_CHECKING:

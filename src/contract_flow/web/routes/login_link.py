@@ -31,6 +31,8 @@ def link_form(request: Request, app: Services, token: Annotated[str, Query(max_l
         holder = link_holder(app, token)
     except InvalidInput:
         return _page(request, token, None, FormState(), 410)
+    # The page speaks the language the lead chose for them, unless they chose one on this browser.
+    request.session.setdefault("language", holder.language)
     return _page(request, token, holder, FormState())
 
 
