@@ -214,7 +214,7 @@ def pages(stage: Stage, _browsers: _Browsers) -> dict[str, TestClient]:
 
 PAGE_ID_ROUTES = (("advisor", "GET", "/cases/{huge}"), ("tutor", "GET", "/cases/{huge}/reviews/new"),
                   ("tutor", "GET", "/reviews/{huge}/log"), ("mentor", "GET", "/cases/{huge}/absences/new"),
-                  ("advisor", "POST", "/cases/{huge}/move"), ("advisor", "POST", "/cases/{huge}/facts"),
+                  ("advisor", "POST", "/cases/{huge}/move"), ("advisor", "POST", "/cases/{huge}/record/project"),
                   ("mentor", "POST", "/reviews/{huge}/ack"), ("apprentice", "POST", "/inbox/{huge}/read"))
 
 
@@ -244,7 +244,7 @@ ODD_FORM_VERSIONS = ("²", "١٢", "9" * 4300, "9" * 5000, "2147483648", "1_000"
 @pytest.mark.parametrize("version", ODD_FORM_VERSIONS, ids=lambda v: v[:12])
 @pytest.mark.parametrize(("action", "data"), [
     ("/cases/{case}/move", {"trigger": "pass_trial"}),
-    ("/cases/{case}/facts", {"facts": "project.mobility_area=Gard"}),
+    ("/cases/{case}/record/project", {"project.mobility_area": "Gard"}),
 ], ids=["move", "facts"])
 def test_an_odd_version_in_a_form_is_refused_naming_the_field(stage: Stage, pages: dict[str, TestClient],
                                                               version: str, action: str,
@@ -257,8 +257,8 @@ def test_an_odd_version_in_a_form_is_refused_naming_the_field(stage: Stage, page
 
 
 @pytest.mark.parametrize(("action", "data", "named"), [
-    ("/cases/{case}/facts", {"facts": "project.target_job=sou\x00deur"}, "facts"),
-    ("/cases/{case}/facts", {"facts": "project.mobility_area=Gard", "reason": "a\x00b"}, "reason"),
+    ("/cases/{case}/record/project", {"project.target_job": "sou\x00deur"}, "project.target_job"),
+    ("/cases/{case}/record/project", {"project.mobility_area": "Gard", "reason": "a\x00b"}, "reason"),
     ("/cases/{case}/move", {"trigger": "pass_trial", "reason": "a\x00b"}, "reason"),
 ], ids=["fact", "facts-reason", "move-reason"])
 def test_a_nul_in_form_text_is_refused_with_a_page_naming_the_field(stage: Stage, pages: dict[str, TestClient],

@@ -89,6 +89,8 @@ class ApplicationStatus(StrEnum):
     SENT = "sent"
     SHORTLISTED = "shortlisted"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the candidate withdrew it
+    CLOSED = "closed"  # the contract that followed the search broke: a resumed search starts anew
 
 
 @dataclass

@@ -37,6 +37,9 @@ class TransitionContext:
     #: Every reason the case's contract dossier (CERFA FA13) may not be signed yet, each naming the field and the
     #: article; called only by the `sign` guard that needs it. None: no dossier (tests of the chart alone).
     dossier_refusals: Callable[[], Sequence[Refusal]] | None = None
+    #: The application a `shortlist` names (its id): the company whose selection the candidate enters; None: the
+    #: latest application sent (domain.applications.open_application).
+    application_id: int | None = None
 
     @cached_property
     def today(self) -> date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from contract_flow.domain import applications
 from contract_flow.domain.case import (
     ApplicationStatus,
     Case,
@@ -19,8 +20,8 @@ Effect = Callable[[Case, TransitionContext], None]
 
 
 def _shortlist(case: Case, ctx: TransitionContext) -> None:
-    # The company whose selection the candidate enters is the most recent open application.
-    application = case.open_applications[-1]
+    """The company whose selection the candidate enters: the application the move names, else the latest sent."""
+    application = applications.open_application(case, ctx.application_id)
     application.status = ApplicationStatus.SHORTLISTED
     application.dirty = True
 
@@ -105,16 +106,24 @@ def _end_contract(case: Case, ctx: TransitionContext) -> None:
     case.contract.dirty = True
 
 
+def _broken(case: Case, ctx: TransitionContext) -> None:
+    """Cancelled or broken: the contract ends today and the applications of the search before it are closed."""
+    _end_contract(case, ctx)
+    applications.close_open(case)
+
+
 def _break_trial(case: Case, ctx: TransitionContext) -> None:
     """Broken during the trial: the employer participation is recomputed on the days done (R6332-25-1)."""
-    _end_contract(case, ctx)
+    _broken(case, ctx)
     if ctx.rules is not None:
         ctx.rules.note_trial_break(case, ctx.today)
 
 
 def _resume_search(case: Case, ctx: TransitionContext) -> None:
-    """The ended contract and its offer stay in the records; the new search starts with a blank contract."""
+    """The ended contract and its offer stay in the records; the new search starts with a blank contract and no
+    application of the old search still open (a case broken before they were closed at the break)."""
     _set_offer_status(OfferStatus.CLOSED)(case, ctx)
+    applications.close_open(case)
     previous_end = case.contract.ended_on
     case.contract = ContractTerms(dirty=True)
     case.previous_contract_end = previous_end
@@ -128,9 +137,9 @@ EFFECTS: dict[Trigger, Effect] = {
     Trigger.VALIDATE: _validate,
     Trigger.REFUSE: _refuse,
     Trigger.SIGN: _sign,
-    Trigger.CANCEL_BEFORE_START: _end_contract,
+    Trigger.CANCEL_BEFORE_START: _broken,
     Trigger.BREAK_TRIAL: _break_trial,
-    Trigger.TERMINATE: _end_contract,
+    Trigger.TERMINATE: _broken,
     Trigger.COMPLETE: _end_contract,
     Trigger.RESUME_SEARCH: _resume_search,
 }

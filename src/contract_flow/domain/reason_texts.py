@@ -239,4 +239,89 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "siren_key": Label(fr="la clé du SIREN est fausse (Luhn)", en="the SIREN's check digit is wrong (Luhn)"),
 }
 
-TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS}
+#: The domain's errors (domain/errors.py): the English is str(error), as the API and the CLI's --lang en give it.
+ERROR_TEXTS: dict[str, Label] = {
+    "not_found": Label(fr="{kind} {key} introuvable", en="{kind} {key} not found"),
+    "transition_refused": Label(fr="dossier {case} : « {trigger} » refusé : {reasons}",
+                                en="case {case}: {trigger} refused: {reasons}"),
+    "not_allowed": Label(
+        fr="{kind} {case} : « {trigger} » n'est pas possible à l'étape « {state} » ; possible maintenant : {choices}",
+        en="{kind} {case}: {trigger} is not allowed in state {state}; allowed now: {choices}"),
+    "not_allowed_final": Label(
+        fr="{kind} {case} : « {trigger} » n'est pas possible à l'étape « {state} » ; possible maintenant : aucun "
+           "mouvement (étape finale)",
+        en="{kind} {case}: {trigger} is not allowed in state {state}; allowed now: none (final state)"),
+    "conflict": Label(
+        fr="{kind} {case} a été modifié par quelqu'un d'autre depuis la version {expected} : rechargez-le et "
+           "réessayez",
+        en="{kind} {case} was changed by someone else since version {expected}: reload it and try again"),
+    "conflict_now": Label(
+        fr="{kind} {case} a été modifié par quelqu'un d'autre depuis la version {expected} (il est maintenant à la "
+           "version {actual}) : rechargez-le et réessayez",
+        en="{kind} {case} was changed by someone else since version {expected} (it is now at version {actual}): "
+           "reload it and try again"),
+}
+
+#: What the access policy refuses (domain/access.py's RULES, services' require_role), English to French; what is
+#: not here reads «cette action» in French.
+FORBIDDEN_WHAT: Mapping[str, str] = {
+    "acknowledging a review": "accuser réception d'un compte rendu d'entretien",
+    "amending a signed contract": "modifier un contrat signé (avenant)",
+    "cancelling a review": "annuler un entretien",
+    "filling in the contract dossier": "remplir le dossier du contrat",
+    "logging a review": "enregistrer le compte rendu d'un entretien",
+    "managing the CFA's programmes": "gérer les formations du CFA",
+    "managing the CFA's users": "gérer les utilisateurs du CFA",
+    "managing the CFA's users and programmes": "gérer les utilisateurs et les formations du CFA",
+    "moving a case": "faire avancer un dossier",
+    "reading a case": "consulter un dossier",
+    "reading the contract dossier": "consulter le dossier du contrat",
+    "recording a missed review": "enregistrer un entretien manqué",
+    "recording an absence": "enregistrer une absence",
+    "recording facts": "enregistrer des informations",
+    "recording the OPCO's decision": "enregistrer la décision de l'OPCO",
+    "recording the contract's filing with the OPCO": "enregistrer le dépôt du contrat auprès de l'OPCO",
+    "rescheduling a review": "déplacer un entretien",
+    "the CFA's invoice lines": "les lignes de facturation du CFA",
+    "the contract's amendments": "les avenants du contrat",
+    "the reminder ledger": "le journal des rappels",
+    "adding a programme": "ajouter une formation",
+    "importing cases": "importer des dossiers",
+    "opening a case": "ouvrir un dossier",
+    "setting a programme's calendar": "fixer le calendrier d'une formation",
+    "the apprentice's page": "la page de l'apprenti",
+    "the board": "le tableau des dossiers",
+    "the cases at risk": "les dossiers à risque",
+    "the mentor's page": "la page du maître d'apprentissage",
+    "the rule set's check": "la vérification des règles",
+    "the rule set's impact": "l'effet des règles",
+    "the tutor's page": "la page du tuteur",
+    "validating job projects": "valider les projets professionnels",
+    "every review of every case": "tous les entretiens de tous les dossiers",
+}
+#: Who an action is for, when it is not a role (contract_flow.labels names the roles).
+FORBIDDEN_WHO: Mapping[str, str] = {"CFA staff": "l'équipe du CFA", "the operator": "l'opérateur"}
+ERROR_TEXTS["either"] = Label(fr="{first} ou {rest}", en="{first} or {rest}")
+ERROR_TEXTS["forbidden"] = Label(fr="{what} : réservé à {allowed} ; vous êtes {role}",
+                                 en="{what} is for {allowed}; you are {role}")
+
+#: The applications as a list (domain/applications.py): which one, in what status, when.
+APPLICATION_TEXTS: Mapping[str, Label] = {
+    "not_an_application": Label(fr="{number} n'est pas une candidature de ce dossier",
+                                en="{number} is not an application of this case"),
+    "application_not_sent": Label(
+        fr="la candidature chez {company} est {status}, elle n'attend plus de réponse : choisissez une candidature "
+           "envoyée", en="the application to {company} is {status}, not waiting for an answer: choose an application "
+                         "sent"),
+    "application_kept": Label(fr="la candidature chez {company} est {status} : elle reste telle quelle",
+                              en="the application to {company} is {status}: it is kept as it was"),
+    "application_future": Label(fr="le {day} est dans le futur : une candidature s'enregistre une fois envoyée",
+                                en="{day} is in the future: an application is recorded once sent"),
+    "application_unchanged": Label(fr="rien n'a changé", en="nothing changed"),
+    "application_shortlist_only": Label(fr="désigne la candidature d'une présélection, pas d'un « {trigger} »",
+                                        en="names the application a shortlist is about, not a {trigger}"),
+    "application_field": Label(fr="champ inconnu ; une candidature a : {fields}",
+                               en="unknown field; an application has {fields}"),
+}
+
+TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from contract_flow.adapters.calendars import programme_calendar
 from contract_flow.adapters.tables import case_table, programme_table
+from contract_flow.domain import applications
 from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.access import Action
 from contract_flow.domain.case import (
@@ -32,6 +33,7 @@ from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.events import CaseOpened, ContractSigned, OpenCase, PassTrial, StartContract
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
+from contract_flow.domain.reasons import Code, Reason
 from contract_flow.domain.rules.dates import contract_end
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import check_birth_date, parse_email, parse_text
@@ -202,18 +204,20 @@ def set_facts(app: Engine, case_id: int, pairs: Sequence[str] | Mapping[str, str
 
 def advance(app: Engine, case_id: int, trigger: str, *, actor_email: str | Actor, reason: str | None = None,
             facts: Sequence[str] | Mapping[str, str] | None = None,
-            expected_version: int | None = None) -> CaseEvent:
-    """Fire `trigger` on the case; facts given with it are recorded in the same transaction."""
+            expected_version: int | None = None, application_id: int | None = None) -> CaseEvent:
+    """Fire `trigger` on the case; facts given with it are recorded in the same transaction. `application_id`: the
+    application a `shortlist` names (the company whose selection the candidate enters; None: the latest sent)."""
     with app.uow() as uow:
         event = advance_in(app, uow, case_id, trigger, actor=actor_email, reason=reason, facts=facts,
-                           expected_version=expected_version)
+                           expected_version=expected_version, application_id=application_id)
         uow.commit()
     return event
 
 
 def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, actor: str | Actor,
                reason: str | None = None, facts: Sequence[str] | Mapping[str, str] | None = None,
-               expected_version: int | None = None, at: datetime | None = None) -> CaseEvent:
+               expected_version: int | None = None, at: datetime | None = None,
+               application_id: int | None = None) -> CaseEvent:
     """`advance` inside a unit of work the caller commits (the reminder sender marks its row in it); `at` is
     the time of the move when it is not the clock's (a sweep run for a given moment)."""
     name = _TRIGGERS.get(trigger)
@@ -228,7 +232,9 @@ def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, acto
     if parsed:
         uow.cases.load_parts(case, fact_specs.parts_touched(parsed))
     version = checked_version(case, expected_version)
-    ctx = transition_context(app, uow, case, acting, reason, given, at)
+    if application_id is not None:
+        given = {**given, **_named_application(case, name, application_id)}
+    ctx = replace(transition_context(app, uow, case, acting, reason, given, at), application_id=application_id)
     if parsed:
         _check_people(app, uow, case, parsed, ctx.today)
         _check_previous_contract_end(app, case, parsed, ctx.today)
@@ -239,6 +245,14 @@ def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, acto
 
 
 _TRIGGERS: dict[str, Trigger] = {trigger.value: trigger for trigger in Trigger}
+
+
+def _named_application(case: Case, trigger: Trigger, application_id: int) -> dict[str, str]:
+    """The application a move names, checked (one of the case's, still sent) and as its history entry says it."""
+    if trigger is not Trigger.SHORTLIST:
+        raise InvalidInput("application", Reason("application_shortlist_only", trigger=Code("trigger", trigger)))
+    chosen = applications.open_application(case, application_id)
+    return {"application.shortlisted": f"{chosen.company} (n° {chosen.id})"}
 
 
 def start_contract(app: Engine, command: StartContract, uow: UnitOfWork) -> CaseEvent:

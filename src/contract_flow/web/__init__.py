@@ -15,6 +15,7 @@ from contract_flow.web.routes import (
     advisor,
     apprentice,
     case,
+    case_forms,
     dossier,
     dossier_files,
     filing,
@@ -37,9 +38,8 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 #: The paths whose bodies may be over the API's 64 KiB (contract_flow.http.limits), and their limit.
 BODY_LIMITS = {"/import": MAX_IMPORT_BYTES}
 #: The pages' routers, in the order they are included.
-ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case.router, dossier.router, dossier_files.router,
-                                  filing.router, lead.router, reviews.router,
-                                  tutor.router, mentor.router, apprentice.router,
-                                  invoices.router, amendments_router, todo.router)
+ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case_forms.router, case.router, dossier.router,
+                                  dossier_files.router, filing.router, lead.router, reviews.router, tutor.router,
+                                  mentor.router, apprentice.router, invoices.router, amendments_router, todo.router)
 ROUTERS += (imports.router,)  # the import of candidates (CSV, .xlsx): preview, then confirm
 ROUTERS += (admin_router, login_link_router)  # the programme lead's users and programmes; a new user's login link

@@ -47,8 +47,8 @@ def test_staff_see_the_moves_allowed_now_and_why_the_others_are_blocked(site: Si
     assert "needs a professional project" in page.text  # start_applying is blocked, with the guard's words
     # ... under the rule, worded in the page's language
     assert "Le projet professionnel doit être précisé (métier visé, zone de mobilité)." in page.text
-    assert "project.target_job" in page.text  # and the facts form names what to record
-    assert f'action="/cases/{case_id}/facts"' in page.text
+    assert "project.target_job" in page.text  # and the project's form is there to record it
+    assert f'action="/cases/{case_id}/record/project"' in page.text
     assert "Relances" in page.text  # the reminder ledger
 
 
@@ -61,7 +61,7 @@ def test_an_apprentice_gets_404_for_another_case_and_sees_no_actions_on_their_ow
     assert "Période d&#39;essai" in own.text
     assert "Historique" in own.text
     assert "/move" not in own.text
-    assert "/facts" not in own.text
+    assert "/record/" not in own.text
     assert "Relances" not in own.text
 
 
@@ -71,7 +71,7 @@ def test_a_mentor_sees_the_case_but_no_buttons_nor_ledger(site: Site) -> None:
     assert page.status_code == 200
     assert 'aria-current="step"' in page.text
     assert "/move" not in page.text
-    assert "/facts" not in page.text
+    assert "/record/" not in page.text
     assert "Relances" not in page.text
     # A move posted by hand is refused by role, and nothing changes.
     before = snapshot(site.app)
@@ -151,25 +151,25 @@ def test_withdrawing_asks_for_a_confirmation_and_a_reason_first(site: Site) -> N
     assert "Motif : a trouvé un CDI" in client.get(f"/cases/{case_id}").text
 
 
-def test_the_facts_form_names_the_fact_at_fault_keeps_the_text_and_records_nothing(site: Site) -> None:
+def test_the_project_form_names_the_field_at_fault_keeps_the_text_and_records_nothing(site: Site) -> None:
+    """The form that replaced the `key=value` text area: a refused value next to its field, what was typed kept."""
     case_id = site.world.one.neighbour_id
     client = site.as_("advisor")
     before = snapshot(site.app)
-    typed = "project.target_job=soudeur\noffer.siret=123"
-    answer = post(client, case_id, "facts", {"facts": typed})
+    long_job = "x" * 201
+    answer = post(client, case_id, "record/project", {"project.target_job": long_job,
+                                                      "project.mobility_area": "Occitanie"})
     assert answer.status_code == 422  # type: ignore[attr-defined]
     text = answer.text  # type: ignore[attr-defined]
-    assert 'id="e-facts"' in text
-    assert "offer.siret" in text.split('id="e-facts"', 1)[1][:300]
-    assert ">project.target_job=soudeur\noffer.siret=123</textarea>" in text
+    assert 'id="project-project-target_job-error"' in text
+    assert "dépasse 200 caractères" in text.split('id="project-project-target_job-error"', 1)[1][:300]
+    assert f'value="{long_job}"' in text
+    assert 'value="Occitanie"' in text
     assert snapshot(site.app) == before
-    unknown = post(client, case_id, "facts", {"facts": "no equals sign"})
-    assert unknown.status_code == 422  # type: ignore[attr-defined]
-    assert "is not key=value" in unknown.text  # type: ignore[attr-defined]
-    done = post(client, case_id, "facts", {"facts": "\n".join(f"{k}={v}" for k, v in PROJECT.items())})
+    done = post(client, case_id, "record/project", PROJECT)
     assert done.status_code == 303  # type: ignore[attr-defined]
     page = client.get(f"/cases/{case_id}")
-    assert "2 fait(s) enregistré(s)." in page.text
+    assert "2 information(s) enregistrée(s)." in page.text
     assert "Faits enregistrés" in page.text
     assert show(site.app, case_id).case.project.target_job == PROJECT["project.target_job"]
     assert '>Passer aux candidatures</button>' in page.text  # no longer blocked

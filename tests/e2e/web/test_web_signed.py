@@ -60,19 +60,19 @@ def test_the_apprentice_reads_that_her_contract_is_signed_and_starts_on_its_day(
     assert re.search(r"<dt>Début du contrat</dt>\s*<dd>16/11/2026", page)
 
 
-def test_a_contract_is_cancelled_before_its_start_from_the_page_once_who_and_why_are_recorded(site: Site) -> None:
+def test_a_contract_is_cancelled_before_its_start_from_the_page_with_who_and_why_in_its_form(site: Site) -> None:
     case_id = signed_for_november(site)
     client = site.as_("advisor")
-    recorded = post(client, case_id, "facts", {
-        "facts": "contract.ended_by=apprentice\ncontract.cancellation_reason=une place en école d'ingénieurs"})
-    assert recorded.status_code == 303  # type: ignore[attr-defined]
-    first = post(client, case_id, "move", {"trigger": "cancel_before_start"})
+    # Who asked and why are the move's own fields (its form), carried by the confirmation.
+    why = {"contract.ended_by": "apprentice", "contract.cancellation_reason": "une place en école d'ingénieurs"}
+    first = post(client, case_id, "move", {"trigger": "cancel_before_start", **why})
     confirm = first.text  # type: ignore[attr-defined]
     assert "Confirmer : Annuler avant le début" in confirm
+    assert 'name="contract.ended_by" value="apprentice"' in confirm
     assert show(site.app, case_id).case.state == "signed"  # nothing moved yet
     done = client.post(f"/cases/{case_id}/move", follow_redirects=False, data={
         "csrf_token": csrf_of(confirm), "version": version_of(confirm), "trigger": "cancel_before_start",
-        "confirm": "yes"})
+        "confirm": "yes", **why})
     assert done.status_code == 303
     case = show(site.app, case_id).case
     assert (case.state, case.contract.ended_by, case.contract.cancellation_reason) == (

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,7 +13,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from contract_flow.adapters.ledger import CANCELLED, EXPIRED
-from contract_flow.domain import facts as fact_specs
 from contract_flow.domain.access import STAFF, Action
 from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
@@ -48,11 +46,16 @@ IRREVERSIBLE = frozenset(spec.trigger for spec in TRANSITIONS if spec.dest in FI
 #: Sending a job project back, or a candidate leaving the programme, is a decision people will ask about.
 REASON_REQUIRED = frozenset({Trigger.REFUSE, Trigger.WITHDRAW})
 MAX_REASON_CHARS = 2000
+#: The facts a move records as it fires, chosen in its own form (who ended the contract, on what ground).
+MOVE_FACTS: dict[Trigger, tuple[str, ...]] = {
+    Trigger.CANCEL_BEFORE_START: ("contract.ended_by", "contract.cancellation_reason"),
+    Trigger.BREAK_TRIAL: ("contract.ended_by",),
+    Trigger.TERMINATE: ("contract.termination_reason",),
+}
 #: The chart as the page draws it: the six steps, the contract, the ways out.
 CHART = (("search", SEARCH_STEPS), ("contract", (*CONTRACT_STATES, CaseState.COMPLETED)),
          ("exits", (CaseState.WITHDRAWN, *ENDED_CONTRACT_STATES, CaseState.NO_CONTRACT)))
-_FACT_KEY = re.compile(r"[a-z_]+(?:\.[a-z_]+)?")
-_HIDDEN = frozenset({"id", "dirty", "pay_schedule"})
+_HIDDEN = frozenset({"id", "dirty", "pay_schedule", "legal_sources"})  # sources: the dates' own rows
 #: Ledger rows that will never be sent: behind a toggle, so the rows that matter are not lost among 50 cancelled.
 SET_ASIDE = frozenset({CANCELLED, EXPIRED})
 
@@ -104,15 +107,8 @@ def fact_sections(t: Translator, facts: dict[str, Any]) -> list[tuple[str, int, 
     return [section for section in sections if section[2]]
 
 
-def asked_facts(moves: list[Move]) -> list[str]:
-    """The fact keys the blocked moves' reasons name: what to record next."""
-    text = " ".join(reason for move in moves for reason in move.reasons)
-    return [key for key in fact_specs.SPECS if key in set(_FACT_KEY.findall(text))]
-
-
 def case_page(request: Request, app: Any, user: Principal, case_id: int, *, status: int = 200,
-              problems: dict[str, list[str]] | None = None, typed: dict[str, str] | None = None,
-              facts_form: FormState | None = None) -> HTMLResponse:
+              problems: dict[str, list[str]] | None = None, typed: dict[str, str] | None = None) -> HTMLResponse:
     """The page of one case as `user` may see it; `problems` by trigger (a refused move, a missing reason)."""
     permit(app, user, Action.READ, case_id=case_id)
     view = case_services.show(app, case_id, actor_email=user.actor)
@@ -128,10 +124,10 @@ def case_page(request: Request, app: Any, user: Principal, case_id: int, *, stat
         title_values={"name": f"{candidate.first_name} {candidate.last_name}"},
         case=view.case, staff=staff, chart=CHART, sections=fact_sections(t, case_facts(view.case)),
         allowed=[move for move in moves if not move.reasons], blocked=[move for move in moves if move.reasons],
-        asked=asked_facts(moves), history=view.history, records=(RECORD_FACTS, RECORD_ABSENCE),
+        history=view.history, records=(RECORD_FACTS, RECORD_ABSENCE),
         reminders=[row for row in rows if row.status not in SET_ASIDE],
         set_aside=[row for row in rows if row.status in SET_ASIDE], problems=problems or {}, typed=typed or {},
-        facts_form=facts_form or FormState(), flash=take_flash(request)[0],
+        move_facts=MOVE_FACTS, move_form=getattr(request.state, "move_form", None), flash=take_flash(request)[0],
         dossier_files=dossier_files_panel(app, user, case_id),
         reviews_panel=reviews_panel(app, user, case_id),
         money=money_of(view),
@@ -172,9 +168,14 @@ def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormS
     version = _version(form)
     reason = _reason(form)
     spec = SPEC_BY_TRIGGER[trigger]
+    facts = {key: form.get(key).strip() for key in MOVE_FACTS.get(trigger, ()) if form.get(key).strip()}
+    application = form.get("application").strip() if trigger is Trigger.SHORTLIST else ""
+    if application and not (application.isascii() and application.isdigit() and len(application) < 10):
+        raise InvalidInput("application", f"{application!r} is not an application's number")
     confirmed = form.get("confirm") == "yes"
 
     def refuse(status: int, messages: list[str]) -> Response:
+        request.state.move_form = FormState(dict(form.values))
         if back == "/lead":
             return lead_page(request, app, user, status=status, problems={case_id: messages},
                              typed={case_id: form.get("reason")})
@@ -190,9 +191,10 @@ def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormS
         return refuse(422, [t("case.reason_required")])
     try:
         case_services.advance(app, case_id, trigger, actor_email=user.actor, reason=reason,
-                              expected_version=version)
-    except TransitionRefused as exc:
-        return refuse(422, list(exc.reasons))
+                              expected_version=version, facts=facts or None,
+                              application_id=int(application) if application else None)
+    except (InvalidInput, TransitionRefused) as exc:  # a move's own field, or a guard
+        return refuse(422, list(exc.reasons) if isinstance(exc, TransitionRefused) else [exc.rule])
     except (ConflictError, TriggerNotAllowed) as exc:
         return refuse(409, [t("case.conflict"), str(exc)])
     flash(request, t("case.moved", state=t(f"state.{spec.dest.value}")))
@@ -210,33 +212,7 @@ def confirm_page(request: Request, app: Any, user: Principal, case_id: int, trig
                 case=view.case, name=f"{candidate.first_name} {candidate.last_name}", trigger=trigger,
                 dest=SPEC_BY_TRIGGER[trigger].dest, needs_reason=trigger in REASON_REQUIRED, form=shown,
                 return_to=local_path(form.get("return_to")) or "",
-                blocked_now=view.blocked.get(trigger))
-
-
-@router.post("/cases/{case_id}/facts", dependencies=[Csrf])
-async def record_facts(request: Request, case_id: int, app: Services, user: User) -> Response:
-    form = await FormState.of(request)
-    return await run_in_threadpool(_record_facts, request, app, user, case_id, form)
-
-
-def _record_facts(request: Request, app: Any, user: Principal, case_id: int, form: FormState) -> Response:
-    permit(app, user, Action.RECORD_FACTS, case_id=case_id)
-    t = translator(request, user)
-    try:
-        lines = [line.strip() for line in form.get("facts").splitlines() if line.strip()]
-        if not lines:
-            raise InvalidInput("facts", t("case.facts.empty"))
-        if sum(len(line) for line in lines) > 10_000:
-            raise InvalidInput("facts", "is longer than 10000 characters")
-        reason = _reason(form)
-        case_services.set_facts(app, case_id, lines, actor_email=user.actor, expected_version=_version(form),
-                                reason=reason)
-    except InvalidInput as exc:
-        # The error names the fact at fault ("offer.siret: ..."); it is shown next to the text area.
-        form.errors["reason" if exc.field == "reason" else "facts"] = str(exc)
-        return case_page(request, app, user, case_id, status=422, facts_form=form)
-    except ConflictError as exc:
-        form.errors["facts"] = f"{t('case.conflict')} {exc}"
-        return case_page(request, app, user, case_id, status=409, facts_form=form)
-    flash(request, t("case.facts.recorded", count=len(lines)))
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+                move_facts=[key for key in MOVE_FACTS.get(trigger, ()) if form.get(key).strip()],
+                # With the move's own facts given, what blocks it now may be what they record: the POST will say.
+                blocked_now=None if any(form.get(key).strip() for key in MOVE_FACTS.get(trigger, ()))
+                else view.blocked.get(trigger))
