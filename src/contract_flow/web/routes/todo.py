@@ -11,6 +11,7 @@ from contract_flow.services.todo import todo
 from contract_flow.todo_words import reason_words, worded
 from contract_flow.web.auth import User
 from contract_flow.web.render import page, translator
+from contract_flow.wording import is_worded
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,7 +21,7 @@ def my_todo(request: Request, user: User, app: Services) -> Response:
     language = translator(request, user).language
     items = todo(app, actor_email=user.actor)
     rows = [(item, worded(item, language),
-             [(blocker.rule, [reason_words(reason, language) for reason in blocker.reasons])
+             [(blocker.rule, [(reason_words(reason, language), is_worded(reason)) for reason in blocker.reasons])
               for blocker in item.blockers]) for item in items]
     overdue = sum(1 for item in items if item.overdue)
     return page(request, "todo/todo.html", user, title_key="todo.title", rows=rows, overdue=overdue)
