@@ -156,7 +156,7 @@ def import_job(request: Request, app: Services, user: User, job_id: JobId) -> Re
     """An import job: its progress bar, polled by htmx until it is checked or done; then its preview with the
     confirm button, or its report."""
     context = _job_context(request, app, user, job_id)
-    title = "import.preview_title" if context["job"].preview else "import.title"
+    title = "imports.preview_title" if context["job"].preview else "import.title"
     return page(request, "advisor/import_job.html", user, title_key=title, **context)
 
 
