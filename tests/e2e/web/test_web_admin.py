@@ -190,6 +190,9 @@ def test_a_lead_adds_a_programme_and_previews_its_calendar_before_saving_it(
                  {"name": "Ingénieur Mécatronique", "start": "2026-09-01", "years": "3", "seats": "0", "level": "7"})
     assert fewer.status_code == 422
     assert 'id="e-seats"' in fewer.text
+    skills = unescape(lead.get("/admin/programmes/mecatronique").text)  # its file's review skills, read-only
+    assert "Compétences évaluées aux entretiens" in skills
+    assert "<li>Modélisation</li>" in skills
     listed = lead.get("/admin/programmes")
     assert "40 places : 1 prises, 39 libres" in listed.text
     lead.post("/language", data={"lang": "en", "next": "/admin/programmes", "csrf_token": token})

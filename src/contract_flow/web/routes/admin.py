@@ -21,7 +21,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import UploadFile
 
-from contract_flow import rulefiles
 from contract_flow.domain.access import ADMINISTRATORS
 from contract_flow.domain.calendar_weeks import calendar_weeks, year_summaries
 from contract_flow.domain.case import Role
@@ -29,6 +28,7 @@ from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError, parse_calendar
 from contract_flow.domain.values import parse_date
 from contract_flow.http.deps import Services
+from contract_flow.rulefiles import load_programme_skills
 from contract_flow.services.access import Principal, require_role
 from contract_flow.services.directory import (
     activate_user,
@@ -263,15 +263,12 @@ def _programme_page(request: Request, app: Any, user: Principal, found: Programm
 
 
 def _skills(code: str) -> tuple[str, ...] | None:
-    """The reviews' skill list of the programme's file (programmes/<code>.toml), when the installation has one."""
-    load = getattr(rulefiles, "load_programme_skills", None)
-    if load is None:
-        return None
+    """The reviews' skill list of the programme's file (programmes/<code>.toml, the site's first), read-only here:
+    the CFA edits it in that file. None when there is none, or the file is wrong (`rules check` says why)."""
     try:
-        found = load(code)
+        return load_programme_skills(code) or None
     except RuleSetError:
         return None
-    return tuple(found) if found else None
 
 
 @router.get("/admin/programmes/{code}")
