@@ -108,11 +108,6 @@ def _no_skills(code: str) -> tuple[str, ...] | None:
     return None
 
 
-def _no_skills(code: str) -> tuple[str, ...] | None:
-    """Without a lookup no programme lists its skills: a review assesses any skill typed."""
-    return None
-
-
 @dataclass(frozen=True)
 class LegalRules:
     ruleset: RuleSet
@@ -125,19 +120,12 @@ class LegalRules:
     #: The skills a programme's reviews assess: `programmes/<code>.toml`'s `skills` for the engine
     #: (rulefiles.load_programme_skills); None, any skill, without a list.
     skills_for: Callable[[str], tuple[str, ...] | None] = _no_skills
-    #: The skills a programme's reviews assess: `programmes/<code>.toml`'s `skills` for the engine
-    #: (rulefiles.load_programme_skills); None, any skill, without a list.
-    skills_for: Callable[[str], tuple[str, ...] | None] = _no_skills
 
     def known_calendar(self, programme: ProgrammeTerms) -> ProgrammeCalendar | None:
         """The programme's school periods, or None when it has no calendar yet."""
         if programme.calendar is not None:
             return programme.calendar
         return self.calendar_for(programme.code)
-
-    def skills(self, programme: ProgrammeTerms) -> tuple[str, ...] | None:
-        """The skill list a review of the programme's cases assesses, or None when it has none."""
-        return self.skills_for(programme.code)
 
     def skills(self, programme: ProgrammeTerms) -> tuple[str, ...] | None:
         """The skill list a review of the programme's cases assesses, or None when it has none."""
