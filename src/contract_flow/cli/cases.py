@@ -151,12 +151,15 @@ def case_show(
 def case_list(
     state: Annotated[str | None, typer.Option(help="Only cases in this state.")] = None,
     programme: Annotated[str | None, typer.Option(help="Only cases of this programme.")] = None,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-q", help="Words of the name or email, accents and case ignored («ines» finds «Inès»).")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """List cases."""
+    from contract_flow.services.case_filters import parse_filter
     from contract_flow.services.queries import list_cases
 
-    rows = list_cases(get_app(), state=state, programme=programme)
+    rows = list_cases(get_app(), state=state, programme=programme, q=parse_filter(q=search).q)
     if json_output:
         print_json(rows)
         return

@@ -104,8 +104,10 @@ def _brief(row: sa.RowMapping) -> ReviewBrief:
                        row["place"], row["version"], dict(row["participants"]), frozenset(row["acknowledged"]))
 
 
-def apprentices(app: PeopleDeps, principal: Principal, *, limit: int = 50, offset: int = 0) -> Apprentices:
-    """The cases in the principal's scope (a tutor's, a mentor's), by name, with their reviews not cancelled."""
+def apprentices(app: PeopleDeps, principal: Principal, *, limit: int = 50, offset: int = 0,
+                narrowed_by: sa.ColumnElement[bool] | None = None) -> Apprentices:
+    """The cases in the principal's scope (a tutor's, a mentor's), by name, with their reviews not cancelled;
+    `narrowed_by`, a list's filters (services/case_filters.py)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput("limit", f"{limit} is not between 1 and {MAX_PAGE}")
     if offset < 0:
@@ -116,6 +118,8 @@ def apprentices(app: PeopleDeps, principal: Principal, *, limit: int = 50, offse
         # contract (the scope's EXISTS): 10,000 cases cost a scan of the contracts, not 10,000 subqueries.
         named = sa.select(contract_table.c.case_id).where(contract_table.c.mentor_email == principal.email)
         scope = sa.and_(case_table.c.id.in_(named), scope)
+    if narrowed_by is not None:
+        scope = sa.and_(scope, narrowed_by)
     # A case may have had several contracts (a search resumed after a break): the latest one is its contract.
     # An alias, so that a scope testing the contract table (a mentor's) keeps its own subquery.
     contract = contract_table.alias("latest_contract")

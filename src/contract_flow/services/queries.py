@@ -9,9 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from contract_flow.adapters.tables import case_table, offer_table, programme_table
+from contract_flow.adapters.tables import case_table, offer_table, person_table, programme_table
+from contract_flow.domain.case import Role
 from contract_flow.domain.errors import InvalidInput
-from contract_flow.domain.states import CaseState
+from contract_flow.domain.states import SEAT_HOLDING_STATES, CaseState
+from contract_flow.services.case_filters import filter_condition, parse_filter
 from contract_flow.services.common import Transactional, programme_code
 
 MAX_PAGE = 500  # a page of cases is for people to read: more is an export
@@ -53,14 +55,15 @@ def programmes_in_scope(app: Transactional, scope: sa.ColumnElement[bool]) -> se
 
 
 def list_cases(app: Transactional, *, state: str | None = None, programme: str | None = None,
-               limit: int | None = None, offset: int = 0) -> list[CaseSummary]:
-    return find_cases(app, state=state, programme=programme, limit=limit, offset=offset).items
+               limit: int | None = None, offset: int = 0, q: str | None = None) -> list[CaseSummary]:
+    return find_cases(app, state=state, programme=programme, limit=limit, offset=offset, q=q).items
 
 
 def find_cases(app: Transactional, *, scope: sa.ColumnElement[bool] | None = None, state: str | None = None,
                programme: str | None = None, advisor: str | None = None, case_ids: list[int] | None = None,
-               limit: int | None = None, offset: int = 0) -> Page:
-    """Cases in `scope` matching the filters, a page at a time (in id order), with the total."""
+               limit: int | None = None, offset: int = 0, q: str | None = None) -> Page:
+    """Cases in `scope` matching the filters, a page at a time (in id order), with the total; `q` searches
+    the names and the email, accents and case ignored (services/case_filters.py)."""
     if offset < 0:
         raise InvalidInput("offset", f"{offset} is negative")
     if limit is not None and not 1 <= limit <= MAX_PAGE:
@@ -74,6 +77,8 @@ def find_cases(app: Transactional, *, scope: sa.ColumnElement[bool] | None = Non
         conditions.append(case_table.c.advisor_email == advisor.strip().lower())
     if case_ids is not None:
         conditions.append(case_table.c.id.in_(case_ids))
+    if q is not None and q.strip():
+        conditions.append(filter_condition(parse_filter(q=q)))
     joined = case_table.join(programme_table, programme_table.c.id == case_table.c.programme_id)
     query = (
         sa.select(case_table.c.id, programme_table.c.code, case_table.c.first_name, case_table.c.last_name,
@@ -130,18 +135,19 @@ class Card:
     programme: str
     state: CaseState
     state_since: datetime
+    email: str = ""
 
 
-def _cards_query(scope: sa.ColumnElement[bool] | None, state: CaseState,
+def _cards_query(scope: sa.ColumnElement[bool] | None, state: CaseState | None,
                  programme: str | None) -> tuple[sa.Select[Any], list[sa.ColumnElement[bool]]]:
-    conditions: list[sa.ColumnElement[bool]] = [case_table.c.state == state.value]
+    conditions: list[sa.ColumnElement[bool]] = [] if state is None else [case_table.c.state == state.value]
     if scope is not None:
         conditions.append(scope)
     if programme is not None:
         conditions.append(programme_table.c.code == programme_code(programme))
     query = (
         sa.select(case_table.c.id, case_table.c.first_name, case_table.c.last_name, programme_table.c.code,
-                  case_table.c.state, case_table.c.state_since)
+                  case_table.c.state, case_table.c.state_since, case_table.c.email)
         .join(programme_table, programme_table.c.id == case_table.c.programme_id)
         .where(*conditions)
         # The most recently moved first: what changed lately is what an advisor looks at.
@@ -151,7 +157,7 @@ def _cards_query(scope: sa.ColumnElement[bool] | None, state: CaseState,
 
 
 def _card(row: Any) -> Card:
-    return Card(row.id, row.first_name, row.last_name, row.code, CaseState(row.state), row.state_since)
+    return Card(row.id, row.first_name, row.last_name, row.code, CaseState(row.state), row.state_since, row.email)
 
 
 def board_cards(app: Transactional, scope: sa.ColumnElement[bool] | None, states: tuple[CaseState, ...], *,
@@ -165,9 +171,10 @@ def board_cards(app: Transactional, scope: sa.ColumnElement[bool] | None, states
     return found
 
 
-def cards(app: Transactional, scope: sa.ColumnElement[bool] | None, state: CaseState, *, programme: str | None = None,
-          limit: int = 50, offset: int = 0) -> tuple[list[Card], int]:
-    """One state's cases, a page at a time (most recently moved first), with their total."""
+def cards(app: Transactional, scope: sa.ColumnElement[bool] | None, state: CaseState | None, *,
+          programme: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Card], int]:
+    """One state's cases (every state's: None), a page at a time (most recently moved first), with their
+    total."""
     if offset < 0:
         raise InvalidInput("offset", f"{offset} is negative")
     if not 1 <= limit <= MAX_PAGE:
@@ -235,3 +242,41 @@ def awaiting_validation(app: Transactional, scope: sa.ColumnElement[bool] | None
             gross_monthly_pay=offer.gross_monthly_pay if offer else None,
             start_date=offer.start_date if offer else None, weekly_hours=offer.weekly_hours if offer else None))
     return items, total
+
+
+@dataclass(frozen=True)
+class Seats:
+    """A programme's seats: how many, how many a contract holds (signed, in its trial, running)."""
+
+    programme: str
+    name: str
+    seats: int
+    used: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.seats - self.used)
+
+
+def seats(app: Transactional, cfa_code: str | None) -> list[Seats]:
+    """Each programme of the CFA (every programme: None) with its seats used and free, in one query: the same
+    count as the free-seat guard's (adapters/repository.seats_taken), whatever a list's filters."""
+    used = (sa.select(case_table.c.programme_id, sa.func.count().label("used"))
+            .where(case_table.c.state.in_([state.value for state in SEAT_HOLDING_STATES]))
+            .group_by(case_table.c.programme_id).subquery("used"))
+    query = (sa.select(programme_table.c.code, programme_table.c.name, programme_table.c.seats,
+                       sa.func.coalesce(used.c.used, 0).label("used"))
+             .outerjoin(used, used.c.programme_id == programme_table.c.id).order_by(programme_table.c.code))
+    if cfa_code is not None:
+        query = query.where(programme_table.c.cfa_code == cfa_code)
+    with app.uow(write=False) as uow:
+        return [Seats(row.code, row.name, row.seats, int(row.used)) for row in uow.execute(query)]
+
+
+def advisors(app: Transactional, cfa_code: str | None) -> list[tuple[str, str]]:
+    """The CFA's advisors (email, name), by name: the choices of a list's advisor filter."""
+    query = (sa.select(person_table.c.email, person_table.c.name)
+             .where(person_table.c.role == Role.ADVISOR.value, person_table.c.cfa_code == cfa_code)
+             .order_by(person_table.c.name, person_table.c.email))
+    with app.uow(write=False) as uow:
+        return [(row.email, row.name) for row in uow.execute(query)]

@@ -56,22 +56,21 @@ def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime
                                  sa.literal(detail, sa.String).label("detail"), due.label("due"))
 
     base = _cases(scope)
-    contracts = base.join(contract_table, contract_table.c.case_id == case_table.c.id)
-    # The running contract of a case (its newest; an earlier one was broken before the search resumed).
-    current = contracts.where(case_table.c.state.in_(CONTRACT_STATES), contract_table.c.id.in_(
-        sa.select(sa.func.max(contract_table.c.id)).group_by(contract_table.c.case_id)))
+    # The running contract of a case (its newest; an earlier one was broken before the search resumed): only its
+    # deadlines are the case's risks, never an old contract's that nobody will file or end a trial of any more.
+    current = (base.join(contract_table, contract_table.c.case_id == case_table.c.id)
+               .where(case_table.c.state.in_(CONTRACT_STATES), contract_table.c.id.in_(
+                   sa.select(sa.func.max(contract_table.c.id)).group_by(contract_table.c.case_id))))
     # No DISTINCT (IN ignores duplicates): with it SQLite scans the whole ledger in case_id order instead of
     # seeking the failed rows by status (130 ms against 0.1 ms with 10,000 cases).
     failed = sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed").scalar_subquery()
     parts = [
         kind(base.where(case_table.c.state.in_(SEARCH_STEPS), case_table.c.state_since < stale_before),
              "stale", f"no move for {app.policies.stale_apprentice_days} days or more", no_date),
-        kind(contracts.where(case_table.c.state == CaseState.TRIAL,
-                             contract_table.c.trial_end.between(today, horizon)),
+        kind(current.where(case_table.c.state == CaseState.TRIAL, contract_table.c.trial_end.between(today, horizon)),
              "deadline", "trial ends", contract_table.c.trial_end),
         # A contract signed and not started yet is filed within 5 working days of its start too.
-        kind(contracts.where(case_table.c.state.in_(CONTRACT_STATES),
-                             contract_table.c.opco_filed_on.is_(None), contract_table.c.opco_filing_due <= horizon),
+        kind(current.where(contract_table.c.opco_filed_on.is_(None), contract_table.c.opco_filing_due <= horizon),
              "deadline", "OPCO filing due (D6224-1)", contract_table.c.opco_filing_due),
         # D6224-2: a contract the OPCO refused, or left unanswered past its 20th day (CRPA L231-4: a refusal), is not
         # funded until it is filed again (which clears the answer) or accepted.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response, status
 
 from contract_flow.api.errors import ErrorOut
@@ -32,6 +33,7 @@ from contract_flow.labels import labelled
 from contract_flow.services import cases as case_services
 from contract_flow.services import reminders as reminder_services
 from contract_flow.services.access import Principal, case_scope, require_role
+from contract_flow.services.case_filters import needs_condition, parse_filter
 from contract_flow.services.common import programme_code
 from contract_flow.services.directory import list_programmes
 from contract_flow.services.queries import find_cases
@@ -51,12 +53,19 @@ def list_cases(app: Services, principal: CurrentPrincipal,
                programme: Annotated[str | None, Query(max_length=40)] = None,
                advisor: Annotated[str | None, Query(max_length=254)] = None,
                at_risk_only: Annotated[bool, Query(alias="at_risk")] = False,
+               q: Annotated[str | None, Query(max_length=200, description=(
+                   "Words of the candidate's name or email, each found anywhere, accents and case ignored "
+                   "(«ines» finds «Inès»)"))] = None,
+               needs_me: Annotated[bool, Query(description=(
+                   "Only the cases where you have something to do now (services/case_filters.py)"))] = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 50,
                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Any:
     scope = case_scope(principal)
+    if needs_me:
+        scope = sa.and_(scope, needs_condition(principal, app.clock.now()))
     ids = sorted({risk.case_id for risk in at_risk(app, scope)}) if at_risk_only else None
     page = find_cases(app, scope=scope, state=state, programme=programme, advisor=advisor, case_ids=ids,
-                      limit=limit, offset=offset)
+                      limit=limit, offset=offset, q=parse_filter(q=q).q)
     return jsonable(page)
 
 

@@ -9,18 +9,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from contract_flow.domain.access import STAFF
+from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import NotFound
 from contract_flow.domain.rules import RuleSetError
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.http.deps import Services
 from contract_flow.reference import RulesCheck, check_once
 from contract_flow.services.access import Principal, case_scope, require_role
-from contract_flow.services.common import programme_code
+from contract_flow.services.deadlines import next_deadlines
 from contract_flow.services.directory import list_programmes
 from contract_flow.services.queries import board as build_board
-from contract_flow.services.queries import board_cards, cards, parse_state
+from contract_flow.services.queries import board_cards, cards, seats
 from contract_flow.services.risk import at_risk_page
 from contract_flow.web.auth import User
+from contract_flow.web.finding import STAFF_FIELDS, Filters, finder, scoped
 from contract_flow.web.render import page, translator
 from contract_flow.web.routes.invoices import board_invoices
 
@@ -37,35 +39,35 @@ def _pages(total: int) -> int:
 
 
 @router.get("/board")
-def board(request: Request, app: Services, user: User,
-          state: Annotated[str | None, Query(max_length=20)] = None,
-          programme: Annotated[str | None, Query(max_length=40)] = None, page_number: Page = 1) -> Response:
+def board(request: Request, app: Services, user: User, chosen: Filters, page_number: Page = 1) -> Response:
+    """The board: a column per search step. A search or a state lists the matching cases instead (every state's
+    for a search), a page at a time; the other filters narrow the columns and their counts."""
     require_role(user, STAFF, "the board")
-    scope = case_scope(user)
-    counts = build_board(app, scope, user.cfa_code or "")
-    programme = programme_code(programme) if programme else None
-    if programme is not None and programme not in counts.counts:
-        raise NotFound("programme", programme)
-    per_state = counts.counts.get(programme, {}) if programme else None
-
-    def count(of: CaseState) -> int:
-        return per_state.get(of, 0) if per_state is not None else counts.total(of)
-
-    common: dict[str, Any] = {"programmes": list(counts.counts), "programme": programme}
-    if state:
-        chosen = parse_state(state)
-        items, total = cards(app, scope, chosen, programme=programme, limit=PAGE_SIZE,
-                             offset=(page_number - 1) * PAGE_SIZE)
-        return page(request, "advisor/state.html", user, title_key="board.state_title",
-                    title_values={"state": _state_name(request, user, chosen)}, state=chosen, cards=items,
-                    total=total, page_number=page_number, pages=_pages(total), **common)
-    columns = board_cards(app, scope, SEARCH_STEPS, programme=programme, per_state=PER_COLUMN)
+    counts = build_board(app, case_scope(user), user.cfa_code or "")
+    if chosen.programme is not None and chosen.programme not in counts.counts:
+        raise NotFound("programme", chosen.programme)
+    scope = scoped(app, user, case_scope(user), chosen)
+    if chosen.narrowing:
+        counts = build_board(app, scope, user.cfa_code or "")
+    common: dict[str, Any] = {
+        "programmes": list(counts.counts), "programme": chosen.programme, "chosen": chosen,
+        "finder": finder(app, user, chosen, "/board", list(counts.counts), fields=STAFF_FIELDS)}
+    if chosen.state or chosen.q:
+        items, total = cards(app, scope, None, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+        title = ({"title_key": "board.state_title",
+                  "title_values": {"state": _state_name(request, user, chosen.state)}} if chosen.state
+                 else {"title_key": "find.results_title"})
+        return page(request, "advisor/state.html", user, **title, state=chosen.state, cards=items, total=total,
+                    page_number=page_number, pages=_pages(total), deadlines=next_deadlines(app, [c.id for c in items]),
+                    **common)
+    columns = board_cards(app, scope, SEARCH_STEPS, per_state=PER_COLUMN)
     rules_check, rules_problem = _rules_check(app.settings.rules_file)
     return page(request, "advisor/board.html", user, title_key="board.title",
-                columns=[(step, count(step), columns[step]) for step in SEARCH_STEPS],
-                others=[(other, count(other)) for other in CaseState if other not in SEARCH_STEPS],
+                columns=[(step, counts.total(step), columns[step]) for step in SEARCH_STEPS],
+                others=[(other, counts.total(other)) for other in CaseState if other not in SEARCH_STEPS],
                 rules_check=rules_check, rules_problem=rules_problem,
-                invoices=board_invoices(request, app, user), **common)
+                invoices=board_invoices(request, app, user), seats=seats(app, user.cfa_code or ""),
+                deadlines=next_deadlines(app, [card.id for cards in columns.values() for card in cards]), **common)
 
 
 def _rules_check(rules_file: Path) -> tuple[RulesCheck | None, str | None]:
@@ -89,15 +91,23 @@ _DETAILS = (("trial ends", "risk.details.trial_end"), ("OPCO filing", "risk.deta
 
 
 @router.get("/risk")
-def risk(request: Request, app: Services, user: User, page_number: Page = 1) -> Response:
+def risk(request: Request, app: Services, user: User, chosen: Filters, page_number: Page = 1) -> Response:
     require_role(user, STAFF, "the cases at risk")
-    found = at_risk_page(app, case_scope(user), limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    programmes = sorted(programmes_of_cfa(app, user))
+    found = at_risk_page(app, scoped(app, user, case_scope(user), chosen), limit=PAGE_SIZE,
+                         offset=(page_number - 1) * PAGE_SIZE)
     shown = found.risks
     details = {risk.detail: next((key for start, key in _DETAILS if risk.detail.startswith(start)), None)
                for risk in shown}
     return page(request, "advisor/risk.html", user, title_key="risk.title", risks=shown, total=found.total,
                 details=details, stale_days=app.policies.stale_apprentice_days, page_number=page_number,
-                pages=_pages(found.total))
+                pages=_pages(found.total), chosen=chosen, today=paris_date(app.clock.now()),
+                finder=finder(app, user, chosen, "/risk", programmes, fields=STAFF_FIELDS))
+
+
+def programmes_of_cfa(app: Any, user: Principal) -> set[str]:
+    """The codes of the programmes of the user's CFA."""
+    return _own_programmes(app, user)
 
 
 def _own_programmes(app: Any, user: Principal) -> set[str]:

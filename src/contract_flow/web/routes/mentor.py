@@ -17,8 +17,10 @@ from contract_flow.http.deps import Services
 from contract_flow.services import people
 from contract_flow.services import reviews as review_services
 from contract_flow.services.access import permit, require_role
+from contract_flow.services.case_filters import filter_condition
 from contract_flow.services.cases import record_absence
 from contract_flow.web.auth import Csrf, User
+from contract_flow.web.finding import Filters, people_finding
 from contract_flow.web.forms import FormState, local_path, text
 from contract_flow.web.render import flash, home_of, page, take_flash, translator
 from contract_flow.web.routes.people import (
@@ -37,14 +39,17 @@ ABSENCE_FIELDS = {"from": "first_day", "to": "last_day", "reason": "reason", "ve
 
 
 @router.get("/mentor")
-def mentor_home(request: Request, user: User, app: Services,
+def mentor_home(request: Request, user: User, app: Services, chosen: Filters,
                 page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> Response:
     require_role(user, {Role.MENTOR}, "the mentor's page")
-    found = people.apprentices(app, user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    found = people.apprentices(app, user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
+                               narrowed_by=filter_condition(chosen, user, app.clock.now()) if chosen.narrowing
+                               else None)
     ok, error = take_flash(request)
     reviews = people_reviews(app, user, found.items)
     return page(request, "mentor/home.html", user, title_key="mentor.title", apprentices=found, **reviews, flash=ok,
-                flash_error=error, pages=paging(page_number, PAGE_SIZE, found.total))
+                flash_error=error, pages=paging(page_number, PAGE_SIZE, found.total),
+                **people_finding(app, user, chosen, "/mentor", [one.case_id for one in found.items]))
 
 
 def _absence_form(request: Request, user: User, app: Services, case_id: int, form: FormState,

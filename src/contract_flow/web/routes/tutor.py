@@ -16,7 +16,9 @@ from contract_flow.http.deps import Services
 from contract_flow.services import people
 from contract_flow.services import reviews as review_services
 from contract_flow.services.access import permit, require_role
+from contract_flow.services.case_filters import filter_condition
 from contract_flow.web.auth import Csrf, User
+from contract_flow.web.finding import Filters, people_finding
 from contract_flow.web.forms import FormState, text
 from contract_flow.web.render import flash, page, take_flash, translator
 from contract_flow.web.routes.people import (
@@ -40,14 +42,17 @@ LOG_FIELDS = {"attended": "attended", "skill": "skills", "mentor_observations": 
 
 
 @router.get("/tutor")
-def tutor_home(request: Request, user: User, app: Services,
+def tutor_home(request: Request, user: User, app: Services, chosen: Filters,
                page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> Response:
     require_role(user, {Role.TUTOR}, "the tutor's page")
-    found = people.apprentices(app, user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    found = people.apprentices(app, user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
+                               narrowed_by=filter_condition(chosen, user, app.clock.now()) if chosen.narrowing
+                               else None)
     ok, error = take_flash(request)
     return page(request, "tutor/home.html", user, title_key="tutor.title", apprentices=found,
                 **people_reviews(app, user, found.items, late=True), flash=ok,
-                flash_error=error, pages=paging(page_number, PAGE_SIZE, found.total), now=app.clock.now())
+                flash_error=error, pages=paging(page_number, PAGE_SIZE, found.total), now=app.clock.now(),
+                **people_finding(app, user, chosen, "/tutor", [one.case_id for one in found.items]))
 
 
 # -- plan ---------------------------------------------------------------------------------------------------------
