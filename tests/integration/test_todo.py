@@ -180,7 +180,7 @@ def test_the_tutor_plans_logs_and_everyone_acknowledges_the_review(app: App, peo
                actor_email=people.tutor)
     for email in (people.tutor, people.mentor):
         ack = one(todo(app, actor_email=email), TodoKind.ACKNOWLEDGE_REVIEW, cfa.trial)
-        assert (ack.review_on, ack.due) == (date(2026, 10, 20), date(2026, 10, 27))
+        assert (ack.review_on, ack.due, ack.link) == (date(2026, 10, 20), date(2026, 10, 27), f"/reviews/{review.id}")
         acknowledge_review(app, int(review.id or 0), actor_email=email)
         assert (TodoKind.ACKNOWLEDGE_REVIEW, cfa.trial) not in listed(todo(app, actor_email=email))
     assert (TodoKind.LOG_REVIEW, cfa.trial) not in listed(todo(app, actor_email=people.tutor))

@@ -83,7 +83,7 @@ def todo(app: TodoDeps, *, actor_email: str | Actor, today: date | None = None) 
                 ctx = replace(ctx, dossier_refusals=partial(refusals_of, uow, case, app.rules, assembled))
             situation = Situation(case, ctx, reviews.get(case_id, ()), dues, sections,
                                   app.policies.trial_days_before)
-            items += [replace(item, link=link_of(item, actor.role)) for item in items_for(actor, situation)]
+            items += [replace(item, link=link_of(item)) for item in items_for(actor, situation)]
     return sorted(items, key=urgency)
 
 
@@ -112,7 +112,7 @@ def _candidates(actor: Actor) -> sa.Select[tuple[int, str]]:
 
 
 #: The page (and the place on it) of each kind of item: `{case}` its case's page, `{review}` its review's id,
-#: `{section}` its dossier section, `{home}` the person's own page (where a review's report is acknowledged).
+#: `{section}` its dossier section, `{supply}` where the facts its move asks for are recorded (SUPPLY_LINKS).
 LINKS: dict[TodoKind, str] = {
     TodoKind.SUPPLY: "{case}{supply}",
     TodoKind.MOVE: "{case}#moves",
@@ -122,7 +122,7 @@ LINKS: dict[TodoKind, str] = {
     TodoKind.PLAN_REVIEW: "{case}/reviews/new",
     TodoKind.LOG_REVIEW: "/reviews/{review}/log",
     TodoKind.RESCHEDULE_REVIEW: "/tutor#case-{case_id}",
-    TodoKind.ACKNOWLEDGE_REVIEW: "{home}",
+    TodoKind.ACKNOWLEDGE_REVIEW: "/reviews/{review}",
     TodoKind.REPORT_ABSENCES: "{case}/absences/new",
     TodoKind.FILE_CONTRACT: "{case}#filing",
     TodoKind.OPCO_ANSWER: "{case}#filing",
@@ -133,12 +133,10 @@ SUPPLY_LINKS: dict[Trigger, str] = {
     Trigger.START_APPLYING: "#form-project", Trigger.SHORTLIST: "#form-applications",
     Trigger.RECEIVE_OFFER: "#form-offer", Trigger.CHOOSE: "#form-offer", Trigger.SIGN: "/dossier",
 }
-_HOMES = {Role.MENTOR: "/mentor#case-{case_id}", Role.APPRENTICE: "/me#review", Role.TUTOR: "/tutor#case-{case_id}"}
 
 
-def link_of(item: TodoItem, role: Role) -> str:
+def link_of(item: TodoItem) -> str:
     """The page (and the place on it) where the person does it."""
-    home = _HOMES.get(role, "/cases/{case_id}").format(case_id=item.case_id)
     supply = SUPPLY_LINKS.get(item.trigger, "#moves") if item.trigger is not None else "#moves"
     return LINKS[item.kind].format(case=f"/cases/{item.case_id}", case_id=item.case_id, review=item.review_id,
-                                   section=item.section.value if item.section else "", home=home, supply=supply)
+                                   section=item.section.value if item.section else "", supply=supply)

@@ -54,6 +54,8 @@ def test_the_reviews_report_waits_for_each_party_until_they_acknowledge_it(site:
         page = client.get("/me/todo").text
         assert ("acknowledge_review", one.case_id) in kinds(page), role
         assert "Lire et signer le compte rendu de l’entretien du 20/10/2026" in page
+        assert f'href="/reviews/{one.held_review_id}"' in page
+        assert client.get(f"/reviews/{one.held_review_id}").status_code == 200  # the report, then acknowledge
         acknowledge_review(site.app, one.held_review_id, actor_email=one.user(role).email)
         assert ("acknowledge_review", one.case_id) not in kinds(client.get("/me/todo").text), role
 
