@@ -51,6 +51,8 @@ PROBLEMS: Mapping[str, Mapping[str, str]] = {
         "email_other_role": "{email} est un utilisateur dont le rôle est {role}, pas apprenti",
         "unknown_columns": "colonne(s) inconnue(s) : {columns}. Colonnes reconnues : {expected}",
         "missing_columns": "colonne(s) manquante(s) : {columns}. Colonnes attendues : {expected}",
+        "missing_unknown_columns": "colonne(s) manquante(s) : {columns} ; colonne(s) inconnue(s) : {unknown}. "
+                                   "Colonnes attendues : {expected}",
         "twice": "colonne(s) présente(s) deux fois : {columns}",
         "encoding": "le fichier n'est pas en UTF-8 (il semble enregistré en {encoding}, comme le « CSV (séparateur : "
                     "point-virgule) » d'Excel). Enregistrez-le en UTF-8 : {save}",
@@ -65,7 +67,7 @@ PROBLEMS: Mapping[str, Mapping[str, str]] = {
     "en": {
         "empty": "is empty: this column is required",
         "date": "«{value}» is not a date: write it DD/MM/YYYY (04/03/2005) or YYYY-MM-DD",
-        "no_such_day": "«{value}» is not a day that exists",
+        "no_such_day": "«{value}» is not a date: no such day",
         "track": "«{value}» is not a track: excellence or standard",
         "programme": "programme «{value}» does not exist (or is not your CFA's)",
         "email": "«{value}» is not an email address",
@@ -81,6 +83,8 @@ PROBLEMS: Mapping[str, Mapping[str, str]] = {
         "email_other_role": "{email} is a user whose role is {role}, not apprentice",
         "unknown_columns": "unknown column(s): {columns}. Columns read: {expected}",
         "missing_columns": "missing column(s): {columns}. Columns expected: {expected}",
+        "missing_unknown_columns": "missing column(s): {columns}; unknown column(s): {unknown}. Columns expected: "
+                                   "{expected}",
         "twice": "column(s) named twice: {columns}",
         "encoding": "the file is not UTF-8 (it looks like {encoding}, as Excel's «CSV (semicolon delimited)»). Save "
                     "it as UTF-8: {save}",

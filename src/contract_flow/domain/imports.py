@@ -69,16 +69,20 @@ def map_header(names: Sequence[str]) -> list[str | None]:
         if column is None and name.strip():
             unknown.append(name.strip())
         columns.append(column)
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing and unknown:  # most often a column misspelt: both said
+        raise RowRefused("header", "missing_unknown_columns", f"missing column(s) {', '.join(missing)}; unknown "
+                         f"column(s) {', '.join(unknown)}; expected {', '.join(COLUMNS)}",
+                         columns=", ".join(missing), unknown=", ".join(unknown))
+    if missing:
+        raise RowRefused("header", "missing_columns", f"missing column(s) {', '.join(missing)}; expected "
+                         f"{', '.join(COLUMNS)}", columns=", ".join(missing))
     if unknown:
         raise RowRefused("header", "unknown_columns", f"unknown column(s) {', '.join(unknown)}; expected "
                          f"{', '.join(COLUMNS)}", columns=", ".join(unknown))
     twice = sorted({column for column in columns if column is not None and columns.count(column) > 1})
     if twice:
         raise RowRefused("header", "twice", f"column(s) named twice: {', '.join(twice)}", columns=", ".join(twice))
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    if missing:
-        raise RowRefused("header", "missing_columns", f"missing column(s) {', '.join(missing)}; expected "
-                         f"{', '.join(COLUMNS)}", columns=", ".join(missing))
     return columns
 
 
@@ -97,5 +101,5 @@ def parse_day(field: str, text: str) -> date:
         if day_first:
             return date(int(day_first[4]), int(day_first[3]), int(day_first[1]))
     except ValueError:
-        raise RowRefused(field, "no_such_day", f"{text!r} is not a day that exists", value=value) from None
+        raise RowRefused(field, "no_such_day", f"{text!r} is not a date: no such day", value=value) from None
     raise RowRefused(field, "date", f"{text!r} is not a date (expected DD/MM/YYYY or YYYY-MM-DD)", value=value)

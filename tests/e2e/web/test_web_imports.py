@@ -101,5 +101,5 @@ def test_the_preview_speaks_english_on_request(site: Site) -> None:
     preview = upload(site, client, "admis.csv", FRENCH_EXCEL.encode())
     text = preview.text  # type: ignore[attr-defined]
     assert "1 case(s) to open, 2 row(s) already there, 1 row(s) refused. Nothing is imported yet." in text
-    assert "Birth date: «31/02/2005» is not a day that exists" in text
+    assert "Birth date: «31/02/2005» is not a date: no such day" in text
     assert "Import 1 case(s)" in text
