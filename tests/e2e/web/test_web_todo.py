@@ -45,6 +45,14 @@ def test_the_advisor_sees_the_filing_and_the_neighbours_missing_project(site: Si
     assert f'href="/cases/{one.case_id}#filing"' in page
     assert "Le projet professionnel doit être précisé" in page  # the rule's words (guards.toml)
     assert "fin de l’essai : contrat en cours le" in page
+    # Each link leads to the form that records what is asked, on the case page.
+    client = site.as_("advisor")
+    assert f'href="/cases/{one.neighbour_id}#form-project"' in page
+    assert 'id="form-project"' in client.get(f"/cases/{one.neighbour_id}").text
+    assert f'href="/cases/{one.case_id}#form-followup"' in page
+    case_page = client.get(f"/cases/{one.case_id}").text
+    assert 'id="form-followup"' in case_page
+    assert 'id="filing"' in case_page
 
 
 def test_the_reviews_report_waits_for_each_party_until_they_acknowledge_it(site: Site) -> None:
