@@ -48,7 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/reminders.py
 	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/api.py
-	$(BIN)/python bench/web.py
+	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/web.py
 	$(BIN)/python bench/login_flood.py
 	$(BIN)/python bench/dossier.py
 
