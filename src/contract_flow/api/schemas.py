@@ -39,6 +39,18 @@ class TransitionIn(Strict):
     reason: Annotated[str, Field(max_length=2000, description="Why, kept in the case's history")] | None = None
     facts: Annotated[dict[Annotated[str, Field(max_length=60)], FactValue],
                      Field(max_length=40, description=FACTS_DESCRIPTION)] = {}
+    application: Annotated[int, Field(ge=1, le=2**31 - 1, description=(
+        "shortlist only: the id of the application (facts.applications[].id) whose company takes the candidate "
+        "into its selection; the latest application sent when left out"))] | None = None
+
+
+class ApplicationChange(Strict):
+    """What changes in one application: the fields given (the others stay); a SIRET given empty is cleared."""
+
+    company: Text | None = None
+    siret: Annotated[str, Field(max_length=20)] | None = None
+    applied_on: date | None = None
+    reason: Annotated[str, Field(max_length=2000, description="Why, kept in the case's history")] | None = None
 
 
 class FactsIn(Strict):

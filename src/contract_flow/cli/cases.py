@@ -90,17 +90,50 @@ def case_advance(
     reason: Annotated[str | None, typer.Option(help="Why, for the history.")] = None,
     fact: Annotated[list[str] | None, typer.Option(help="KEY=VALUE recorded with the move (repeatable).")] = None,
     version: Annotated[int | None, typer.Option(help="Refuse if the case is no longer at this version.")] = None,
+    application: Annotated[int | None, typer.Option(
+        help="shortlist: the application (its id, case show --json) whose company takes the candidate into its "
+             "selection; the latest one sent by default.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Fire a trigger on a case."""
     from contract_flow.services.cases import advance
 
     event = advance(get_app(), case_id, trigger, actor_email=acting(as_, operator), reason=reason, facts=fact or [],
-                    expected_version=version)
+                    expected_version=version, application_id=application)
     if json_output:
         print_json(event)
     else:
         console.print(f"case {case_id}: {event.from_state} → {event.to_state} ({event.trigger} by {event.actor})")
+
+
+@case_app.command("application")
+def case_application(
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    application_id: Annotated[int, typer.Argument(metavar="APPLICATION",
+                                                  help="The application's id (case show --json).")],
+    company: Annotated[str | None, typer.Option(help="The company's name, corrected.")] = None,
+    siret: Annotated[str | None, typer.Option(help="The company's SIRET (\"\" clears it).")] = None,
+    applied_on: Annotated[str | None, typer.Option("--date", help="The day it was sent, YYYY-MM-DD.")] = None,
+    withdraw: Annotated[bool, typer.Option("--withdraw", help="The candidate withdraws it.")] = False,
+    as_: AsOption = None,
+    operator: OperatorOption = False,
+    reason: Annotated[str | None, typer.Option(help="Why, for the history.")] = None,
+    version: Annotated[int | None, typer.Option(help="Refuse if the case is no longer at this version.")] = None,
+) -> None:
+    """Correct an application (company, SIRET, date) or withdraw it (a new one: case set ID application.company=X)."""
+    from contract_flow.services.applications import edit_application, withdraw_application
+
+    actor = acting(as_, operator)
+    if withdraw:
+        case = withdraw_application(get_app(), case_id, application_id, actor_email=actor, expected_version=version,
+                                    reason=reason)
+    else:
+        changes = {key: value for key, value in (("company", company), ("siret", siret), ("applied_on", applied_on))
+                   if value is not None}
+        case = edit_application(get_app(), case_id, application_id, changes, actor_email=actor,
+                                expected_version=version, reason=reason)
+    console.print(f"case {case_id}: application {application_id} {'withdrawn' if withdraw else 'changed'} "
+                  f"(version {case.version})")
 
 
 @case_app.command("absence")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from contract_flow.api.errors import ErrorOut
 from contract_flow.api.schemas import (
     AbsenceIn,
+    ApplicationChange,
     ApplicationIn,
     CaseDetail,
     CaseIn,
@@ -33,6 +34,7 @@ from contract_flow.labels import labelled
 from contract_flow.services import cases as case_services
 from contract_flow.services import reminders as reminder_services
 from contract_flow.services.access import Principal, case_scope, require_role
+from contract_flow.services.applications import edit_application, withdraw_application
 from contract_flow.services.case_filters import needs_condition, parse_filter
 from contract_flow.services.common import programme_code
 from contract_flow.services.directory import list_programmes
@@ -110,7 +112,7 @@ def history(case_id: int, app: Services, principal: CurrentPrincipal) -> Any:
 def transition(case_id: int, body: TransitionIn, app: Services, principal: CurrentPrincipal, version: IfMatch,
                response: Response) -> Any:
     event = case_services.advance(app, case_id, body.trigger, actor_email=principal.actor, reason=body.reason,
-                                  facts=body.facts, expected_version=version)
+                                  facts=body.facts, expected_version=version, application_id=body.application)
     new_version = _current_version(app, case_id)
     _etag(response, new_version)
     return {"event": jsonable(event), "version": new_version}
@@ -147,6 +149,28 @@ def add_application(case_id: int, body: ApplicationIn, app: Services, principal:
     values = body.model_dump()
     values["date"] = values.pop("applied_on")
     return _set(app, principal, case_id, _texts("application.", values), version, response)
+
+
+@router.patch("/{case_id}/applications/{application_id}", response_model=VersionOut,
+               summary="Correct an application's company, SIRET or date (the history says old → new)")
+def change_application(case_id: int, application_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                       body: ApplicationChange, app: Services, principal: CurrentPrincipal, version: IfMatch,
+                       response: Response) -> Any:
+    changes = {key: "" if value is None else jsonable(value) if not isinstance(value, str) else value
+               for key, value in body.model_dump(exclude_unset=True, exclude={"reason"}).items()}
+    case = edit_application(app, case_id, application_id, changes, actor_email=principal.actor,
+                            expected_version=version, reason=body.reason)
+    _etag(response, case.version)
+    return {"id": case_id, "version": case.version, "state": case.state.value}
+
+
+@router.post("/{case_id}/applications/{application_id}/withdraw", response_model=VersionOut,
+             summary="The candidate withdraws an application still waiting for an answer")
+def withdraw(case_id: int, application_id: Annotated[int, Path(ge=1, le=2**31 - 1)], app: Services,
+             principal: CurrentPrincipal, version: IfMatch, response: Response) -> Any:
+    case = withdraw_application(app, case_id, application_id, actor_email=principal.actor, expected_version=version)
+    _etag(response, case.version)
+    return {"id": case_id, "version": case.version, "state": case.state.value}
 
 
 @router.put("/{case_id}/offer", response_model=VersionOut, summary="Record the current offer's terms")
