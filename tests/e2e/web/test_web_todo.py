@@ -10,6 +10,7 @@ import re
 import pytest
 
 from contract_flow.services.reviews import acknowledge_review
+from contract_flow.web.routes import todo as todo_page
 from tests.e2e.web.conftest import Site
 
 pytestmark = pytest.mark.postgres
@@ -76,3 +77,16 @@ def test_the_lead_has_nothing_to_validate_and_says_so_in_english(site: Site) -> 
     assert "<h1>My actions</h1>" in text, page
     assert "Nothing to do for now" in text
     assert kinds(text) == []
+
+
+def test_a_long_list_is_read_page_by_page_most_urgent_first(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(todo_page, "PAGE_SIZE", 2)
+    client = site.as_("advisor")
+    first, second = client.get("/me/todo").text, client.get("/me/todo?page=2").text
+    assert len(kinds(first)) == 2
+    assert kinds(first)[0] == ("file_contract", site.world.one.case_id)
+    assert 'id="todo-3"' in second
+    assert kinds(second)
+    assert 'href="/me/todo?page=2"' in first
+    assert 'href="/me/todo?page=1"' in second
+    assert set(kinds(first)).isdisjoint(kinds(second))

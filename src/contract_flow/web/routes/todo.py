@@ -4,24 +4,34 @@ The use case is `services.todo.todo`, as for `GET /api/v1/me/todo` and `contract
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from contract_flow.http.deps import Services
 from contract_flow.services.todo import todo
 from contract_flow.todo_words import reason_words, worded
 from contract_flow.web.auth import User
 from contract_flow.web.render import page, translator
+from contract_flow.web.routes.people import paging
 from contract_flow.wording import is_worded
 
 router = APIRouter(include_in_schema=False)
 
 
+#: The most urgent first, fifty to a page: an advisor may have hundreds of things to do.
+PAGE_SIZE = 50
+
+
 @router.get("/me/todo")
-def my_todo(request: Request, user: User, app: Services) -> Response:
+def my_todo(request: Request, user: User, app: Services,
+            page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> Response:
     language = translator(request, user).language
     items = todo(app, actor_email=user.actor)
+    start = (page_number - 1) * PAGE_SIZE
     rows = [(item, worded(item, language),
              [(blocker.rule, [(reason_words(reason, language), is_worded(reason)) for reason in blocker.reasons])
-              for blocker in item.blockers]) for item in items]
+              for blocker in item.blockers]) for item in items[start:start + PAGE_SIZE]]
     overdue = sum(1 for item in items if item.overdue)
-    return page(request, "todo/todo.html", user, title_key="todo.title", rows=rows, overdue=overdue)
+    return page(request, "todo/todo.html", user, title_key="todo.title", rows=rows, total=len(items),
+                overdue=overdue, offset=start, pages=paging(page_number, PAGE_SIZE, len(items)))
