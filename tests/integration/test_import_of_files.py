@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import codecs
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.spreadsheets import read_sheet, stored
-from contract_flow.adapters.tables import case_table
+from contract_flow.adapters.tables import case_table, import_job_table
 from contract_flow.bootstrap import App
 from contract_flow.services.importer import (
     BY_NAMES,
@@ -112,3 +112,19 @@ def test_a_checked_job_is_imported_only_once_confirmed_and_exactly_its_file(app:
     assert (done.status, done.imported, done.already, done.refused) == ("done", 1, 2, 3)
     assert case_count(app) == before + 1
     assert job_view(app, job_id).report.problems[0].code == "no_such_day"  # its words kept for the page
+
+
+def test_a_preview_left_unconfirmed_a_week_is_expired_its_file_and_rows_dropped(
+        app: App, world: World, clock: FixedClock) -> None:
+    job_id = start_job(app, stored(FRENCH_EXCEL.encode()), created_by="conseil@cfa.example",
+                       cfa_code=world.one.code, programmes={"mecatronique"}, enqueue=None, check=True)
+    run_job(app, job_id)
+    clock.set(clock.now() + timedelta(days=8))
+    start_job(app, stored(FRENCH_EXCEL.encode()), created_by="conseil@cfa.example", cfa_code=world.one.code,
+              programmes={"mecatronique"}, enqueue=None, check=True)
+    expired = job_view(app, job_id)
+    assert (expired.status, expired.finished, expired.report.values) == ("expired", True, {})
+    with app.engine.connect() as connection:
+        assert connection.execute(sa.select(import_job_table.c.content)
+                                  .where(import_job_table.c.id == job_id)).scalar_one() is None
+    assert not confirm_job(app, job_id, cfa_code=world.one.code, enqueue=None)  # nothing left to import

@@ -22,6 +22,7 @@ import dataclasses
 import io
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -245,8 +246,10 @@ def preview_cases(app: Transactional, source: Source, progress: Callable[[], Non
 # -- import jobs: a file checked, then imported, by a worker when it is large ----------------------------------
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-#: A job's preview: being checked (row by row, nothing opened), then checked and waiting for its confirmation.
-CHECKING, CHECKED = "checking", "checked"
+#: A job's preview: being checked (row by row, nothing opened), then checked and waiting for its confirmation;
+#: a preview left unconfirmed PREVIEW_KEPT long is expired, its file and rows dropped (names, emails, birth dates).
+CHECKING, CHECKED, EXPIRED = "checking", "checked", "expired"
+PREVIEW_KEPT = timedelta(days=7)
 #: Progress is committed with the outcomes of the rows processed since the last commit, about a hundred times per
 #: job and at least every PROGRESS_EVERY rows: a page polling it moves, and a job resumed re-runs few rows.
 PROGRESS_EVERY = 50
@@ -269,7 +272,7 @@ class JobView:
 
     @property
     def finished(self) -> bool:
-        return self.status in (DONE, FAILED, CHECKED)
+        return self.status in (DONE, FAILED, CHECKED, EXPIRED)
 
     @property
     def preview(self) -> bool:
@@ -289,6 +292,9 @@ def start_job(app: Store, text: str, *, created_by: str, cfa_code: str | None,
     `run_job`). `check`: the job previews the file first (run_job checks it; confirm_job then imports it)."""
     total = count_rows(read_stored(text))
     with app.uow() as uow:
+        uow.execute(sa.update(import_job_table).where(
+            import_job_table.c.status == CHECKED, import_job_table.c.created_at < app.clock.now() - PREVIEW_KEPT,
+        ).values(status=EXPIRED, content=None, report=[]))
         job_id = int(uow.execute(sa.insert(import_job_table).values(
             cfa_code=cfa_code, programmes=sorted(programmes) if programmes is not None else None,
             created_by=created_by, created_at=app.clock.now(), status=CHECKING if check else QUEUED, total=total,
@@ -385,7 +391,7 @@ def run_job(app: Store, job_id: int) -> JobView:
                           .with_for_update()).mappings().first()
         if job is None:
             raise NotFound("import", job_id)
-        if job["status"] in (DONE, FAILED, CHECKED):
+        if job["status"] in (DONE, FAILED, CHECKED, EXPIRED):
             return _view(job)
         check = job["status"] == CHECKING
         uow.execute(sa.update(import_job_table).where(import_job_table.c.id == job_id).values(

@@ -93,7 +93,7 @@ def test_a_csv_import_reports_each_row(site: Site) -> None:
     assert "Importée" in rows[1][1]  # 04/03/2005: a day as people write it
     assert "Refusée" in rows[2][1]
     # Another CFA's programme is "not found", as everywhere else: said in French, the column named.
-    assert "<code>programme</code>" in rows[2][1]
+    assert "<td>Formation</td>" in rows[2][1]
     assert "la formation « autre » n&#39;existe pas" in rows[2][1]
     imported = find_cases(site.app, programme="mecatronique").items
     assert [case.email for case in imported].count("alice.dupont@example.org") == 1
