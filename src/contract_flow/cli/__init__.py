@@ -25,6 +25,7 @@ from contract_flow.cli import (
     filing,  # noqa: F401  (registers `dossier file`, `decision` and `filing` on the dossier group)
     invoices,
     reminders,
+    review_records,  # noqa: F401  (registers `review record` and `review skills` on the review group)
     reviews,
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)
     runtime,
