@@ -105,3 +105,17 @@ def test_programme_edit_show_and_calendar_preview(app: App, cli: People, tmp_pat
                            "--as", cli.lead, "--json").stdout)
     assert (edited["seats"], edited["seats_free"], edited["name"]) == (30, 29, "Mécatronique FISA")
     assert programme_entry(app, "mecatronique").seats == 30
+
+
+def test_a_single_cfa_installation_names_no_cfa_on_the_command_line(app: App, database_url: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The setting default_cfa is the CFA of the users and programmes added without --cfa: its staff manage them."""
+    monkeypatch.setenv("CONTRACT_FLOW_DATABASE_URL", database_url)
+    monkeypatch.setenv("CONTRACT_FLOW_DEFAULT_CFA", "cfa-du-sud")
+    added = json.loads(cf("programme", "add", "mkx", "--name", "Mécatronique X", "--start", "2026-09-01",
+                          "--json").stdout)
+    lead = json.loads(cf("user", "add", "lead@cfa.example", "--name", "Paule Responsable", "--role",
+                         "programme_lead", "--json").stdout)
+    assert (added["cfa_code"], lead["cfa_code"]) == ("cfa-du-sud", "cfa-du-sud")
+    shown = json.loads(cf("programme", "show", "mkx", "--as", "lead@cfa.example", "--json").stdout)
+    assert shown["seats_free"] == 40

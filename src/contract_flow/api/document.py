@@ -45,6 +45,8 @@ TAGS: list[dict[str, Any]] = [
     {"name": "invoices", "description": "The employer participation to invoice, one line per contract."},
     {"name": "board", "description": "Counts per programme and state, and the cases at risk."},
     {"name": "programmes", "description": "The CFA's programmes: seats, dates, school calendar."},
+    {"name": "users", "description": "The CFA's users, as its programme lead manages them: added with a login link "
+                                     "by email, renamed, given another role, deactivated."},
     {"name": "inbox", "description": "Your in-app messages (the reminders sent to you)."},
     {"name": "me", "description": "Your to-do list («Mes actions»): what you must supply or do on your cases, by "
                                   "when, and when each case moves on."},

@@ -213,7 +213,8 @@ def programme_add(
     start: Annotated[str, typer.Option(help="Training start, YYYY-MM-DD.")],
     years: Annotated[int, typer.Option(help="Length of the programme, and so of its contracts.")] = 3,
     seats: Annotated[int, typer.Option(help="Seats (brochure: 40 in year 1).")] = 40,
-    cfa: Annotated[str, typer.Option(help="Code of the CFA running it.")] = "default",
+    cfa: Annotated[str | None, typer.Option(help="Code of the CFA running it (default: the setting default_cfa; "
+                                                 "a single-CFA installation names none).")] = None,
     calendar: Annotated[Path | None, typer.Option(
         "--calendar", help="Its school periods: a TOML file of [[school]] from/to (a configs/programmes file "
                            "will do). Without one no contract of it can be signed.")] = None,
