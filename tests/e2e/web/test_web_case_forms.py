@@ -233,3 +233,54 @@ def test_no_key_value_text_area_is_left_on_the_case_page(site: Site) -> None:
     assert "<textarea" not in page.split('id="forms"', 1)[1].split("</section>", 1)[0]
     assert "clé=valeur" not in page
     assert f'href="/cases/{site.world.one.case_id}/dossier"' in page
+
+
+def test_every_form_refuses_a_stale_version_keeping_what_was_typed_and_saving_nothing(site: Site) -> None:
+    """Each form of the case page read, then the case changed by someone else: 409, the form again as typed."""
+    case_id = site.world.one.case_id  # in its trial: the candidate, applications and follow-up forms are there
+    client = site.as_("advisor")
+    application = show(site.app, case_id).case.applications[0].id
+    forms = (("record/candidate", {"candidate.first_name": "Léonie"}, 'value="Léonie"'),
+             ("record/followup", {"contract.medical_visit_on": "2026-10-15"}, 'value="2026-10-15"'),
+             ("applications", {"company": "Gamma SAS", "applied_on": "2026-10-01"}, 'value="Gamma SAS"'),
+             (f"applications/{application}", {"company": "Industrie SA bis", "siret": VALID_SIRET,
+                                               "applied_on": "2026-02-01", "action": "edit"},
+              'value="Industrie SA bis"'))
+    for action, typed, kept in forms:
+        page = client.get(f"/cases/{case_id}").text
+        set_facts(site.app, case_id, {"tutor": site.world.one.user("tutor").email, "derogation": "athlete"
+                                      if "athlete" not in page else "rqth"},
+                  actor_email=site.world.one.user("programme_lead").email)
+        before = snapshot(site.app)
+        answer = _post(client, case_id, action, typed, page)
+        assert answer.status_code == 409, (action, answer.text[:300])
+        assert "Quelqu&#39;un d&#39;autre a modifié ce dossier" in answer.text
+        assert kept in answer.text
+        assert snapshot(site.app) == before
+
+
+def test_the_candidate_form_refuses_an_email_next_to_it(site: Site) -> None:
+    case_id = site.world.one.neighbour_id
+    client = site.as_("advisor")
+    before = snapshot(site.app)
+    answer = _post(client, case_id, "record/candidate", {"candidate.email": "nina@", "programme_year": "1"})
+    assert answer.status_code == 422
+    assert "n&#39;est pas une adresse électronique" in _error_after(answer.text, "candidate-candidate-email-error")
+    assert 'value="nina@"' in answer.text
+    assert '<details class="record" id="form-candidate" open>' in answer.text
+    assert snapshot(site.app) == before
+
+
+def test_the_forms_speak_english(site: Site) -> None:
+    client = site.as_("advisor")
+    page = client.get("/cases/new")
+    client.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf_of(page.text)})
+    new = client.get("/cases/new").text
+    assert "<h1>New case</h1>" in new
+    assert "Open the case" in new
+    case = client.get(f"/cases/{site.world.one.case_id}").text
+    for words in ("Candidate and follow-up", "Professional project", "Applications (1)", "Contract follow-up",
+                  "Medical visit done on", "At the request of", "the employer"):
+        assert words in case, words
+    assert "[caseforms." not in case
+    assert "[caseforms." not in new
