@@ -10,9 +10,11 @@ import io
 import re
 from datetime import date
 
+import pytest
 from openpyxl import Workbook
 
 from contract_flow.services.queries import find_cases
+from contract_flow.web.routes import imports
 from tests.conftest import snapshot
 from tests.e2e.web.conftest import Site, csrf_of
 
@@ -103,3 +105,12 @@ def test_the_preview_speaks_english_on_request(site: Site) -> None:
     assert "1 case(s) to open, 2 row(s) already there, 1 row(s) refused. Nothing is imported yet." in text
     assert "Birth date: «31/02/2005» is not a date: no such day" in text
     assert "Import 1 case(s)" in text
+
+
+def test_a_preview_too_long_to_list_lists_its_refused_rows_first(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(imports, "LISTED_ROWS", 2)
+    client = site.as_("advisor")
+    text = upload(site, client, "admis.csv", FRENCH_EXCEL.encode()).text  # type: ignore[attr-defined]
+    lines = re.findall(r"<tr(?: class=\"failed\")?><td>(\d)</td>", text)
+    assert lines == ["4", "2"]  # the refused row, then the first ones
+    assert "… et 2 autre(s) ligne(s) non listée(s)." in text

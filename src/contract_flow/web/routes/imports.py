@@ -136,6 +136,8 @@ def _job_context(request: Request, app: Any, user: Principal, job_id: int) -> di
     job: JobView = job_view(app, job_id, cfa_code=user.cfa_code or "")  # another CFA's job is "not found"
     language = translator(request, user).language
     rows = report_rows(job.report) if job.finished else []
+    if len(rows) > LISTED_ROWS:  # too many to list: the refused rows first, those one must read
+        rows.sort(key=lambda row: (row[1] != "refused", row[0]))
     problems = {problem.line: problem_text(problem.field, problem.message, problem.code, problem.values, language)
                 for problem in job.report.problems}
     return {"job": job, "report": job.report, "rows": rows[:LISTED_ROWS], "more": max(0, len(rows) - LISTED_ROWS),
