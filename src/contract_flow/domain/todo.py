@@ -248,7 +248,7 @@ def _advisor(s: Situation, item: _Maker) -> list[TodoItem]:
     if state in WINDOW_STATES and ctx.rules is not None:
         lapses_on = ctx.rules.search_window_end(case)
         due: date | None = lapses_on - timedelta(days=1)
-        if not blockers_by_rule(case, T.LAPSE, ctx, with_role=False):
+        if ctx.today >= lapses_on:  # the `lapse` guard's own test (search_window_over), without its words
             found.append(item(TodoKind.MOVE, lapses_on, trigger=T.LAPSE))
     else:
         due = _start(case) if state in SEARCH_STEPS else terms.end_date if state is S.ACTIVE else None
