@@ -142,6 +142,7 @@ def test_a_lead_changes_a_role_and_deactivates_a_user_whose_session_and_tokens_e
     assert advisor.get("/admin/programmes").status_code == 403
     other = add_user(app, "autre@ailleurs.example", name="Autre", role="advisor", cfa_code="ailleurs")
     assert lead.get(f"/admin/users/{other.id}").status_code == 404
+    assert lead.get(f"/admin/users/{2**63}").status_code == 404  # no user, no server error
 
 
 def test_a_lead_adds_a_programme_and_previews_its_calendar_before_saving_it(

@@ -16,7 +16,7 @@ import tomllib
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import UploadFile
@@ -52,6 +52,8 @@ router = APIRouter(include_in_schema=False)
 NAVIGATION[Role.PROGRAMME_LEAD] = (*NAVIGATION[Role.PROGRAMME_LEAD], ("/admin/users", "nav.users"),
                                    ("/admin/programmes", "nav.programmes"))
 
+#: A user's id in a path: a database integer (a larger one is no user, not a server error).
+PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 #: The roles a lead gives, in the order the select offers them.
 ROLES = (Role.ADVISOR, Role.PROGRAMME_LEAD, Role.TUTOR, Role.MENTOR, Role.APPRENTICE)
 #: A calendar file is a few dozen lines; the pages' bodies are at most 64 KiB (contract_flow.http.limits).
@@ -143,7 +145,7 @@ def _link_message(request: Request, app: Any, user: Principal, email: str, befor
 
 
 @router.get("/admin/users/{person_id}")
-def user_page(request: Request, person_id: int, app: Services, user: User) -> Response:
+def user_page(request: Request, person_id: PersonId, app: Services, user: User) -> Response:
     _lead(user)
     found = user_entry(app, person_id, actor_email=user.actor)
     return _user_page(request, user, found, FormState({"name": found.name, "language": found.language,
@@ -157,7 +159,7 @@ def _user_page(request: Request, user: Principal, found: UserEntry, form: FormSt
 
 
 @router.post("/admin/users/{person_id}", dependencies=[Csrf])
-async def edit_user_post(request: Request, person_id: int, app: Services, user: User) -> Response:
+async def edit_user_post(request: Request, person_id: PersonId, app: Services, user: User) -> Response:
     form = await FormState.of(request)
     return await run_in_threadpool(_edit_user, request, app, user, person_id, form)
 
@@ -180,7 +182,7 @@ def _edit_user(request: Request, app: Any, user: Principal, person_id: int, form
 
 
 @router.post("/admin/users/{person_id}/{action}", dependencies=[Csrf])
-def user_action(request: Request, person_id: int, action: str, app: Services, user: User) -> Response:
+def user_action(request: Request, person_id: PersonId, action: str, app: Services, user: User) -> Response:
     _lead(user)
     found = user_entry(app, person_id, actor_email=user.actor)
     t = translator(request, user)
