@@ -34,7 +34,7 @@ def render_error(request: Request, error: HttpError) -> Response:
     """An error raised while answering: a page on a page's path, the API's JSON anywhere else."""
     if is_page(request.url.path):
         return page_errors.page_error(request, error.status, error.message)
-    return json_error(error)
+    return json_error(error, request)
 
 
 def refuse_body(request: Request, error: HttpError) -> Response:
@@ -44,7 +44,7 @@ def refuse_body(request: Request, error: HttpError) -> Response:
         if error.limit is not None:
             return page_errors.too_big_page(request, error.limit)
         return page_errors.page_error(request, error.status, error.message)
-    return json_error(error)
+    return json_error(error, request)
 
 
 def create_app(services: App | None = None) -> FastAPI:

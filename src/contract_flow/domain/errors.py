@@ -4,9 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from contract_flow.domain.reason_texts import FORBIDDEN_WHAT, FORBIDDEN_WHO
+from contract_flow.domain.reasons import Code, Label, Reason
+
+#: The names of what an error is about, in both languages (an unknown kind is shown as it is).
+KINDS: dict[str, Label] = {
+    "case": Label(fr="dossier", en="case"), "review": Label(fr="entretien", en="review"),
+    "user": Label(fr="utilisateur", en="user"), "programme": Label(fr="formation", en="programme"),
+    "dossier": Label(fr="dossier du contrat", en="dossier"), "amendment": Label(fr="avenant", en="amendment"),
+}
+
+
+def _kind(kind: str) -> Label | str:
+    return KINDS.get(kind, kind)
+
 
 class DomainError(Exception):
     """Base of every error the engine raises on purpose."""
+
+    @property
+    def said(self) -> str:
+        """The message, as a Reason when it has words in every language (pages and the CLI word it in theirs;
+        the API keeps its English, str(error))."""
+        return str(self)
 
 
 class InvalidInput(DomainError):
@@ -16,6 +36,10 @@ class InvalidInput(DomainError):
         super().__init__(f"{field}: {rule}")
         self.field = field
         self.rule = rule
+
+    @property
+    def said(self) -> str:
+        return Reason("input", field=self.field, rule=self.rule) if isinstance(self.rule, Reason) else str(self)
 
 
 class NotNow(InvalidInput):
@@ -32,6 +56,10 @@ class NotFound(DomainError):
         self.kind = kind
         self.key = key
 
+    @property
+    def said(self) -> str:
+        return Reason("not_found", kind=_kind(self.kind), key=str(self.key))
+
 
 class OutOfScope(NotFound):
     """A case (or review) that exists but is not the actor's to see: worded and answered exactly as one that does not
@@ -47,6 +75,11 @@ class TransitionRefused(DomainError):
         self.reasons = tuple(reasons)
         super().__init__(f"case {case_id}: {trigger} refused: " + "; ".join(self.reasons))
 
+    @property
+    def said(self) -> str:
+        return Reason("transition_refused", case=str(self.case_id), trigger=Code("trigger", self.trigger),
+                      reasons=self.reasons)
+
 
 class TriggerNotAllowed(DomainError):
     """The trigger does not leave the case's current state; the message lists the ones that do."""
@@ -60,6 +93,14 @@ class TriggerNotAllowed(DomainError):
         self.kind = kind
         choices = ", ".join(self.allowed) if self.allowed else "none (final state)"
         super().__init__(f"{kind} {case_id}: {trigger} is not allowed in state {state}; allowed now: {choices}")
+
+    @property
+    def said(self) -> str:
+        kind, case, trigger = _kind(self.kind), str(self.case_id), Code("trigger", self.trigger)
+        if not self.allowed:
+            return Reason("not_allowed_final", kind=kind, case=case, trigger=trigger, state=Code("state", self.state))
+        return Reason("not_allowed", kind=kind, case=case, trigger=trigger, state=Code("state", self.state),
+                      choices=tuple(Code("trigger", choice) for choice in self.allowed))
 
 
 class ConflictError(DomainError):
@@ -77,6 +118,13 @@ class ConflictError(DomainError):
             "reload it and try again"
         )
 
+    @property
+    def said(self) -> str:
+        values = {"kind": _kind(self.kind), "case": str(self.case_id), "expected": str(self.expected_version)}
+        if self.actual_version is None:
+            return Reason("conflict", **values)
+        return Reason("conflict_now", **values, actual=str(self.actual_version))
+
 
 class NotAuthenticated(DomainError):
     """No valid credentials: the HTTP API answers 401."""
@@ -92,3 +140,18 @@ class Forbidden(DomainError):
         super().__init__(f"{what} is for {allowed}; you are {role}")
         self.what = what
         self.role = role
+        self.allowed = allowed
+
+    @property
+    def said(self) -> str:
+        what = Label(fr=FORBIDDEN_WHAT.get(self.what, "cette action"), en=self.what)
+        who = tuple(Label(fr=FORBIDDEN_WHO[name], en=name) if name in FORBIDDEN_WHO
+                    else Code("role", name.replace(" ", "_"), name) for name in self.allowed.split(" or "))
+        return Reason("forbidden", what=what, allowed=_either(who), role=Code("role", self.role))
+
+
+def _either(who: tuple[Label | Code, ...]) -> Reason | Label | Code:
+    """«advisor or programme lead»: the names joined by «or», in each language."""
+    if len(who) == 1:
+        return who[0]
+    return Reason("either", first=who[0], rest=_either(who[1:]))

@@ -223,6 +223,10 @@ INPUT_TEXTS: Mapping[str, Label] = {
                                  en="{day} is before the contract start ({start})"),
     "review_after_end": Label(fr="le {day} est après la fin du contrat ({end})",
                               en="{day} is after the contract end ({end})"),
+    "ack_not_held": Label(fr="l'entretien {review} est « {state} » : seul un entretien tenu fait l'objet d'un visa",
+                          en="review {review} is {state}: only a held review is acknowledged"),
+    "ack_twice": Label(fr="le compte rendu de l'entretien {review} est déjà visé ({party})",
+                       en="the {party} already acknowledged review {review}"),
     "review_past": Label(fr="le {moment} (heure de Paris) est passé : un entretien se planifie à l'avance",
                          en="{moment} (Paris) is past: a review is planned ahead"),
     "review_to_come": Label(

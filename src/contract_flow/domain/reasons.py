@@ -8,7 +8,7 @@ joining a Reason to other text is plain English again, so a reason is made whole
 Values: a day (`date`), an amount (a `Decimal` whose name ends in `_eur`), a rate (`_pct`), a number, a text (a
 fact's key, a SIRET, an email: the same in both languages), a `Label` (words of both languages), a `Code` (an
 engine's code people read by its label: a trigger, a role, a state), another Reason, a dossier refusal's `Message`,
-or a tuple of them (a list, joined by ", ").
+or a tuple of them (a list, joined by ", "; `reasons`, sentences, by "; ").
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ class Code:
 
     group: str
     code: str
+    #: How the API's English writes it when not as the code ("programme lead").
+    english: str | None = None
 
     def __str__(self) -> str:
-        return self.code
+        return self.code if self.english is None else self.english
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,9 @@ def _format(key: str, values: tuple[tuple[str, object], ...], language: str, wri
 def _put(name: str, value: object, language: str, write: Writer) -> str:
     if isinstance(value, Reason):
         return value.text(language, write)
-    if isinstance(value, tuple):
-        return ", ".join(_put(name, part, language, write) for part in value)
+    if isinstance(value, tuple):  # a list; a refusal's reasons are sentences, joined by «;»
+        joint = ("; " if language == "en" else " ; ") if name == "reasons" else ", "
+        return joint.join(_put(name, part, language, write) for part in value)
     if callable(getattr(value, "in_language", None)):  # a Label, here or the dossier's
         words: _Words = value  # type: ignore[assignment]
         return words.in_language(language)

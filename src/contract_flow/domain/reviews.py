@@ -22,6 +22,7 @@ from transitions import EventData, Machine
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.dates import add_months
 from contract_flow.domain.errors import InvalidInput, TriggerNotAllowed
+from contract_flow.domain.reasons import Code, Reason
 
 
 class ReviewState(StrEnum):
@@ -176,7 +177,8 @@ def fire_review(review: Review, trigger: ReviewTrigger | str, **changes: Any) ->
 def acknowledge(review: Review, party: Party, at: datetime) -> None:
     """Each of the three parties acknowledges the record of a held review, once."""
     if review.state is not ReviewState.HELD:
-        raise InvalidInput("review", f"review {review.id} is {review.state}: only a held review is acknowledged")
+        raise InvalidInput("review", Reason("ack_not_held", review=str(review.id),
+                                            state=Code("review_state", review.state)))
     if party in review.acknowledged:
-        raise InvalidInput("as", f"the {party} already acknowledged review {review.id}")
+        raise InvalidInput("as", Reason("ack_twice", party=Code("role", party), review=str(review.id)))
     review.acknowledged[party] = at

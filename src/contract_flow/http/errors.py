@@ -35,6 +35,7 @@ class HttpError:
 
     status: int
     code: str
+    #: In English, as the API's `message` (a domain.reasons.Reason also has the words of each language).
     message: str
     field: str | None = None
     details: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -64,15 +65,16 @@ HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 404: "not_found", 405:
 def from_domain(exc: DomainError) -> HttpError:
     status, code = next(((status, code) for kind, status, code in DOMAIN_ERRORS if isinstance(exc, kind)),
                         (400, "refused"))
+    # The message is the error's `said`: its English as ever (str), and its words for the reader's language.
     if isinstance(exc, InvalidInput):
-        return HttpError(status, code, str(exc), exc.field)
+        return HttpError(status, code, exc.said, exc.field)
     if isinstance(exc, TransitionRefused):
-        return HttpError(status, code, str(exc), "trigger", {"reasons": list(exc.reasons)})
+        return HttpError(status, code, exc.said, "trigger", {"reasons": list(exc.reasons)})
     if isinstance(exc, TriggerNotAllowed):
-        return HttpError(status, code, str(exc), "trigger", {"allowed": list(exc.allowed)})
+        return HttpError(status, code, exc.said, "trigger", {"allowed": list(exc.allowed)})
     if isinstance(exc, ConflictError):
-        return HttpError(status, code, str(exc), "If-Match", {"version": exc.actual_version})
-    return HttpError(status, code, str(exc))
+        return HttpError(status, code, exc.said, "If-Match", {"version": exc.actual_version})
+    return HttpError(status, code, exc.said)
 
 
 def _field(location: tuple[Any, ...]) -> str:

@@ -168,18 +168,18 @@ def _checked_moment(planned_at: datetime, terms: ContractTerms, now: datetime) -
 def _past_moment(held_at: datetime, terms: ContractTerms, now: datetime) -> datetime:
     """A review recorded after the fact: held while the contract ran, and no later than now."""
     if held_at.tzinfo is None or held_at.utcoffset() is None:
-        raise InvalidInput("date", f"{held_at.isoformat()} has no time zone")
+        raise InvalidInput("date", Reason("no_time_zone", moment=held_at.isoformat()))
     assert terms.start_date is not None
     assert terms.end_date is not None
     try:
         day = held_at.astimezone(PARIS).date()
     except OverflowError:
-        raise InvalidInput("date", f"{held_at.isoformat()} is outside the contract ({terms.start_date.isoformat()}"
-                                   f" to {terms.end_date.isoformat()}): a review is held while it runs") from None
+        raise InvalidInput("date", Reason("review_outside", moment=held_at.isoformat(), start=terms.start_date,
+                                          end=terms.end_date)) from None
     if day < terms.start_date:
-        raise InvalidInput("date", f"{day.isoformat()} is before the contract start ({terms.start_date.isoformat()})")
+        raise InvalidInput("date", Reason("review_before_start", day=day, start=terms.start_date))
     if held_at > now:
-        raise InvalidInput("date", f"{_paris(held_at)} (Paris) is to come: a review not held yet is planned")
+        raise InvalidInput("date", Reason("review_to_come", moment=held_at.astimezone(PARIS)))
     return held_at
 
 

@@ -21,6 +21,8 @@ def page_error(request: Request, status: int, message: str) -> Response:
         user = current_user(request)
     except LoginRequired:
         user = None
+    # a domain error's message has the words of every language (domain.reasons); others are as they came
+    message = translator(request, user).reason(message)
     return page(request, "error.html", user, status=status, title_key=f"error.{status}", message=message)
 
 

@@ -63,7 +63,7 @@ class FormState:
         return cls({key: value for key, value in form.multi_items() if isinstance(value, str)})
 
     def fail(self, error: InvalidInput) -> None:
-        self.errors[error.field or "form"] = str(error)
+        self.errors[error.field or "form"] = error.said  # a page words it in its language (t.reason)
 
     def get(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)

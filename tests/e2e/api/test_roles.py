@@ -126,7 +126,8 @@ def test_an_advisor_opens_a_case_and_moves_it_with_if_match(app: App, world: Wor
     stale = client.post(f"{created.headers['Location']}/transitions", json={"trigger": "start_applying"},
                         headers={**advisor, "If-Match": fetched.headers["ETag"]})
     assert stale.status_code == 409
-    assert stale.json() | {"message": "-"} == {"error": "conflict", "message": "-", "field": "If-Match", "version": 2}
+    assert stale.json() | {"message": "-", "message_text": "-"} == {
+        "error": "conflict", "message": "-", "message_text": "-", "field": "If-Match", "version": 2}
     assert snapshot(app) == before
 
     moved = client.post(f"{created.headers['Location']}/transitions", json={"trigger": "start_applying"},
@@ -321,7 +322,8 @@ def test_an_apprentice_cannot_read_another_case_which_looks_missing(world: World
     for other in (world.one.neighbour_id, world.two.case_id):
         response = client.get(f"/api/v1/cases/{other}", headers=apprentice)
         assert response.status_code == 404
-        assert response.json() == {"error": "not_found", "message": f"case {other} not found", "field": None}
+        assert response.json() == {"error": "not_found", "message": f"case {other} not found",
+                                   "message_text": f"dossier {other} introuvable", "field": None}  # French by default
         assert missing.json()["message"] == f"case {MISSING} not found"
     tutors_message = world.one.messages["tutor"]
     assert client.post(f"/api/v1/inbox/{tutors_message}/read", headers=apprentice).status_code == 404

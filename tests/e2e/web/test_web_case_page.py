@@ -44,7 +44,7 @@ def test_staff_see_the_moves_allowed_now_and_why_the_others_are_blocked(site: Si
     assert "Dossier de Nina Voisin" in page.text
     assert re.search(r'<li class="current" aria-current="step">\s*1\. Réfléchir', page.text)
     assert '>Abandonner</button>' in page.text  # withdraw is allowed from any search step
-    assert "needs a professional project" in page.text  # start_applying is blocked, with the guard's words
+    assert "il faut un projet professionnel" in page.text  # start_applying is blocked, the guard's words in French
     # ... under the rule, worded in the page's language
     assert "Le projet professionnel doit être précisé (métier visé, zone de mobilité)." in page.text
     assert "project.target_job" in page.text  # and the project's form is there to record it
@@ -108,8 +108,8 @@ def test_a_guard_refusal_is_shown_with_its_reason_and_changes_nothing(site: Site
     assert answer.status_code == 422  # type: ignore[attr-defined]
     text = answer.text  # type: ignore[attr-defined]
     assert "« Passer aux candidatures » refusé" in text
-    assert "needs a professional project" in text
-    assert "target job (fact project.target_job)" in text
+    assert "il faut un projet professionnel" in text  # the guard's reason in the page's language
+    assert "métier visé (fait project.target_job)" in text
     assert snapshot(site.app) == before
 
 

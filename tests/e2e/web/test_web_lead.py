@@ -67,11 +67,11 @@ def test_the_lead_page_is_the_programme_leads_and_the_move_is_theirs_too(site: S
     advisor = site.as_("advisor")
     page = advisor.get(f"/cases/{first}")
     assert "Valider le projet" in page.text
-    assert "may only be done by a programme lead" in page.text
+    assert "revient au responsable de formation" in page.text  # the role guard, in French
     before = snapshot(site.app)
     refused = advisor.post(f"/cases/{first}/move", data={"csrf_token": csrf_of(page.text), "trigger": "validate"})
     assert refused.status_code == 422
-    assert "may only be done by a programme lead" in refused.text
+    assert "revient au responsable de formation" in refused.text
     assert snapshot(site.app) == before
     # CFA two's lead does not see CFA one's projects, and cannot move them.
     other = site.as_("programme_lead", 2)

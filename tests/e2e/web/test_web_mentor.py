@@ -81,7 +81,7 @@ def test_a_mentor_acknowledges_the_held_review_once(site: Site) -> None:
     held = next(r for r in list_reviews(site.app, one.case_id) if r.id == one.held_review_id)
     assert set(held.acknowledged) == {"mentor"}
     again = client.post(f"/reviews/{one.held_review_id}/ack", data={"csrf_token": csrf_of(page.text)})
-    assert 'class="error" role="alert">the mentor already acknowledged' in again.text
+    assert 'class="error" role="alert">le compte rendu de l&#39;entretien' in again.text  # in French
 
 
 def test_absences_are_for_the_mentor_and_staff_on_cases_they_see(site: Site) -> None:

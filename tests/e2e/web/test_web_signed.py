@@ -38,7 +38,7 @@ def test_a_contract_signed_for_a_later_start_says_when_it_starts_and_is_not_coun
     # The engine's move, blocked until the day, in the page's words and the guard's.
     assert "<strong>Commencer le contrat</strong>" in page
     assert "Le contrat n&#39;a pas encore commencé : la période d&#39;essai débutera à sa date de début." in page
-    assert "the contract starts on 2026-11-16: its trial begins that day (L6222-18)" in page
+    assert "le contrat commence le 16/11/2026 : sa période d" in page  # the guard's reason in French
     assert "Il faut indiquer qui demande l&#39;annulation du contrat avant son début." in page
     assert "<dt>Lieu de signature</dt><dd>Alès</dd>" in page
     board = client.get("/board").text

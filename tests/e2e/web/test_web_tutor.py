@@ -153,7 +153,7 @@ def test_a_review_not_yet_held_or_changed_meanwhile_is_refused_with_its_reason(
     clock.set(paris(2027, 4, 20, 17))
     stale = client.post(f"/reviews/{one.planned_review_id}/log", data={**data, "version": "7"})
     assert stale.status_code == 409
-    assert "reload it" in stale.text
+    assert "rechargez-le et réessayez" in stale.text  # the conflict in French
     assert snapshot(site.app) == before
 
 

@@ -196,7 +196,7 @@ def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormS
     except (InvalidInput, TransitionRefused) as exc:  # a move's own field, or a guard
         return refuse(422, list(exc.reasons) if isinstance(exc, TransitionRefused) else [exc.rule])
     except (ConflictError, TriggerNotAllowed) as exc:
-        return refuse(409, [t("case.conflict"), str(exc)])
+        return refuse(409, [t("case.conflict"), exc.said])
     flash(request, t("case.moved", state=t(f"state.{spec.dest.value}")))
     return RedirectResponse(back or f"/cases/{case_id}", status_code=303)
 

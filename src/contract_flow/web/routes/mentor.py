@@ -81,7 +81,7 @@ async def absence(request: Request, case_id: int, user: User, app: Services) -> 
         form.errors[ABSENCE_FIELDS.get(error.field, error.field)] = error.rule
         return _absence_form(request, user, app, case_id, form, 422)
     except ConflictError as conflict:
-        form.errors["form"] = str(conflict)
+        form.errors["form"] = conflict.said
         return _absence_form(request, user, app, case_id, form, 409)
     t = translator(request, user)
     if "trial_end" in event.facts:  # recorded as "old → new" when the absence moved the trial's end
@@ -102,9 +102,9 @@ async def acknowledge(request: Request, review_id: int, user: User, app: Service
     try:
         review = review_services.acknowledge_review(app, review_id, actor_email=user.actor)
     except InvalidInput as error:
-        flash(request, error.rule, "error")
+        flash(request, t.reason(error.rule), "error")  # worded now: the session keeps text, not reasons
     except TransitionRefused as refused:
-        flash(request, "; ".join(refused.reasons), "error")
+        flash(request, "; ".join(t.reason(reason) for reason in refused.reasons), "error")
     else:
         flash(request, t("mentor.acknowledged", date=t.date(paris_date(review.planned_at))))
     return RedirectResponse(local_path(back if isinstance(back, str) else None) or home_of(user.role),

@@ -146,7 +146,7 @@ async def log(request: Request, review_id: int, user: User, app: Services) -> Re
         form.errors["form"] = "; ".join(refused.reasons)
         return _log_form(request, user, app, review_id, form, rows, 422)
     except (ConflictError, TriggerNotAllowed) as conflict:
-        form.errors["form"] = str(conflict)
+        form.errors["form"] = conflict.said
         return _log_form(request, user, app, review_id, form, rows, 409)
     flash(request, t("log_review.done", skills=len(skills)))
     return RedirectResponse(back_to(user, case_id), status_code=303)

@@ -1,0 +1,120 @@
+"""No English on a French page (issue 15, items 6 and 10): every page of every role, read in French, shows none of
+the English catalogue's words (web/locales/en/*.toml, labels/en.toml, the engine's reasons in English) where the
+French say something else. Text marked lang="en" (what only exists in English, such as a rule set's own sentence)
+and code (fact keys, article numbers) are set aside: a screen reader says them in English on purpose."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+
+from contract_flow import labels
+from contract_flow.domain.reason_texts import TEXTS
+from contract_flow.web.i18n import catalogue
+from tests.e2e.web.conftest import Site
+
+#: The elements whose text is no page's words.
+_SKIPPED = {"script", "style", "code", "template", "title"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _VisibleText(HTMLParser):
+    """The text a person reads in French: outside scripts, code and anything marked lang="en"."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []  # for each open element: is its text set aside?
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        inside = bool(self.stack) and self.stack[-1]
+        marked = tag != "html" and dict(attrs).get("lang") == "en"  # the page's own language is not a mark
+        self.stack.append(inside or tag in _SKIPPED or marked)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1]):
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    reader = _VisibleText()
+    reader.feed(html)
+    return " ".join(" ".join(reader.parts).split())
+
+
+def _fragments(english: str) -> list[str]:
+    """The words of an English text between its placeholders, those long enough to be English and not a name."""
+    return [part for part in (" ".join(piece.split()) for piece in re.split(r"\{[^}]*\}", english))
+            if " " in part and len(part) >= 12]
+
+
+@cache
+def english_only() -> frozenset[str]:
+    """Every fragment of the English catalogues whose French differs, and which no French text also contains."""
+    french_pages, english_pages = catalogue("fr"), catalogue("en")
+    pairs = [(english_pages[key], french_pages.get(key, "")) for key in english_pages]
+    pairs += [(words.en, words.fr) for words in TEXTS.values()]
+    french_all = " ".join([*french_pages.values(), *labels.catalogue("fr").values(),
+                           *(words.fr for words in TEXTS.values())])
+    return frozenset(fragment for english, french in pairs if english != french
+                     for fragment in _fragments(english) if fragment not in french_all)
+
+
+def english_on(client: TestClient, path: str) -> list[str]:
+    answer = client.get(path)
+    assert answer.status_code < 500, (path, answer.status_code)
+    text = visible_text(answer.text)
+    return sorted(fragment for fragment in english_only() if fragment in text)
+
+
+def test_the_english_catalogue_is_long_enough_to_catch_a_page_left_in_english() -> None:
+    """The test is not vacuous: the catalogue yields hundreds of fragments, a guard's reason among them."""
+    assert len(english_only()) > 200
+    assert "may only be done by a programme lead" in " ".join(english_only())
+
+
+def test_the_same_scan_finds_english_on_a_page_read_in_english(site: Site) -> None:
+    """The scan reads the pages' words: a case page whose moves are blocked, switched to English, is caught."""
+    client = site.as_("advisor")
+    path = f"/cases/{site.world.one.neighbour_id}"
+    assert english_on(client, path) == []
+    site.post_form(client, path, "/language", {"lang": "en", "next": path})
+    assert english_on(client, path) != []
+
+
+def test_no_page_of_any_role_shows_english_in_french(site: Site) -> None:
+    one, two = site.world.one, site.world.two
+    pages = {
+        "advisor": ["/board", "/board?state=reflect", "/board?state=trial", "/risk", "/inbox", "/me/todo",
+                    f"/cases/{one.case_id}", f"/cases/{one.neighbour_id}", f"/cases/{one.case_id}/absences/new",
+                    f"/cases/{one.case_id}/dossier", "/cases/new", "/import", "/invoices", "/admin/users",
+                    "/admin/programmes", f"/reviews/{one.held_review_id}", f"/cases/{two.case_id}"],
+        "programme_lead": ["/lead", "/board", "/risk", "/inbox", "/me/todo", f"/cases/{one.case_id}"],
+        "tutor": ["/tutor", "/inbox", "/me/todo", f"/cases/{one.case_id}", f"/cases/{one.case_id}/reviews/new",
+                  f"/reviews/{one.planned_review_id}/log", f"/reviews/{one.held_review_id}/log",
+                  f"/reviews/{one.held_review_id}"],
+        "mentor": ["/mentor", "/inbox", "/me/todo", f"/cases/{one.case_id}", f"/cases/{one.case_id}/absences/new",
+                   f"/cases/{one.case_id}/dossier", f"/reviews/{one.held_review_id}"],
+        "apprentice": ["/me", "/inbox", f"/inbox?open={one.message_id}", "/me/todo", f"/cases/{one.case_id}",
+                       f"/cases/{two.case_id}", "/board"],
+    }
+    found: dict[str, list[str]] = {}
+    for role, paths in pages.items():
+        client = site.as_(role)
+        for path in paths:
+            english = english_on(client, path)
+            if english:
+                found[f"{role} {path}"] = english
+    login = english_on(site.anonymous(), "/login")
+    if login:
+        found["/login"] = login
+    assert found == {}, "\n".join(f"{page}: {english}" for page, english in found.items())
