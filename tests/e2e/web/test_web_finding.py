@@ -8,9 +8,10 @@ import re
 from datetime import date
 
 from contract_flow.adapters.clock import FixedClock
-from contract_flow.services.cases import OpenCase, open_case, set_facts
+from contract_flow.services.cases import OpenCase, open_case
 from contract_flow.services.reviews import acknowledge_review
 from tests.e2e.web.conftest import Site
+from tests.support.cases import walk
 from tests.support.world import paris
 
 
@@ -130,8 +131,6 @@ def test_the_leads_list_searches_its_projects(site: Site) -> None:
     for first, last in (("Éric", "Projet"), ("Paul", "Autre")):
         case_id = open_case(site.app, OpenCase("mecatronique", first, last, date(2004, 1, 1),
                                                f"{first.lower()}@example.org"))
-        from tests.support.cases import walk
-
         walk(site.app, case_id, "decide", advisor=advisor, lead=site.world.one.user("programme_lead").email)
     lead = site.as_("programme_lead")
     everyone = lead.get("/lead")
