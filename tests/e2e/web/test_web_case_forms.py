@@ -284,3 +284,21 @@ def test_the_forms_speak_english(site: Site) -> None:
         assert words in case, words
     assert "[caseforms." not in case
     assert "[caseforms." not in new
+
+
+def test_the_forms_are_cfa_staffs_of_the_case_only(site: Site) -> None:
+    """Another CFA's advisor gets «not found» (the case is not theirs to see), the case's tutor «forbidden»."""
+    case_id = site.world.one.case_id
+    application = show(site.app, case_id).case.applications[0].id
+    before = snapshot(site.app)
+    for role, cfa, status in (("advisor", 2, 404), ("tutor", 1, 403), ("mentor", 1, 403)):
+        client = site.as_(role, cfa)
+        token = csrf_of(client.get("/").text if role == "advisor" else client.get(f"/cases/{case_id}").text)
+        for action, data in (("record/project", {"project.target_job": "x"}),
+                             ("applications", {"company": "X"}),
+                             (f"applications/{application}", {"action": "withdraw"}),
+                             ("record/followup", {"contract.medical_visit_on": "2026-10-15"})):
+            answer = client.post(f"/cases/{case_id}/{action}", data={**data, "csrf_token": token},
+                                 follow_redirects=False)
+            assert answer.status_code == status, (role, action, answer.status_code)
+    assert snapshot(site.app) == before
