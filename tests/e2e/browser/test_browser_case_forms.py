@@ -151,3 +151,28 @@ def test_the_project_form_with_the_keyboard_alone_and_the_forms_fit_a_phone_and_
     fits(page, "#forms")
     fits(page, "#moves")
     shot(page, "trial-desktop")
+
+
+def test_the_new_case_page_and_the_forms_in_english_at_a_phones_width(
+        app: App, world: World, visitor: Visitor, shot: Shot) -> None:
+    page = visitor.page
+    page.set_viewport_size(ViewportSize(width=PHONE["width"], height=PHONE["height"]))
+    visitor.log_in(world.one.user("advisor").email)
+    visitor.open("/cases/new")
+    page.get_by_role("button", name="EN", exact=True).click()
+    visitor.open("/cases/new")
+    expect(page.get_by_role("heading", name="New case")).to_be_visible()
+    page.get_by_label("Birth date").fill("2005-04-01")
+    page.get_by_role("button", name="Open the case").click()  # names and email left out
+    expect(page.locator("#e-first_name")).to_contain_text("required")
+    expect(page.locator("#e-email")).to_contain_text("required")  # every field left empty, at once
+    expect(page.get_by_label("Birth date")).to_have_value("2005-04-01")
+    fits(page, "main")
+    shot(page, "new-en-375")
+    visitor.open(f"/cases/{world.one.case_id}")
+    expect(page.locator("#form-followup summary")).to_have_text("Contract follow-up")
+    for details in page.locator("#forms details").all():
+        details.evaluate("element => element.open = true")
+    expect(page.locator("#forms").get_by_label("Medical visit done on")).to_be_visible()
+    fits(page, "#forms")
+    shot(page, "forms-en-375")

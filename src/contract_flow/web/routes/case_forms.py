@@ -326,10 +326,12 @@ async def open_new_case(request: Request, app: Services, user: User) -> Response
 def _open(request: Request, app: Any, user: Principal, form: FormState) -> Response:
     require_role(user, STAFF, "opening a case")
     t = translator(request, user)
+    missing = [name for name in ("first_name", "last_name", "birth_date", "email", "programme")
+               if not form.get(name).strip()]
+    if missing:  # each field left empty said next to it at once
+        form.errors.update(dict.fromkeys(missing, t("caseforms.required")))
+        return new_case_page(request, app, user, form, status=422)
     try:
-        for name in ("first_name", "last_name", "birth_date", "email", "programme"):
-            if not form.get(name).strip():
-                raise InvalidInput(name, t("caseforms.required"))
         born = parse_date("birth_date", form.get("birth_date"))
         code = programme_code(form.get("programme"))
         if not any(p.code == code and p.cfa_code == user.cfa_code for p in list_programmes(app)):
