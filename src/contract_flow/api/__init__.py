@@ -12,11 +12,12 @@ from contract_flow.api.errors import DOCUMENTED
 from contract_flow.api.routes import cases, dossier, dossier_downloads, filing, invoices, misc, reviews, rules
 from contract_flow.api.routes.admin import router as admin_router
 from contract_flow.api.routes.amendments import router as amendments_router
+from contract_flow.api.routes.review_records import router as review_records_router
 from contract_flow.api.routes.todo import router as todo_router
 
 #: The API's routers, under /api/v1, in the order they are included.
 ROUTERS: tuple[APIRouter, ...] = (misc.router, cases.router, dossier.router, dossier_downloads.router,
-                                   filing.router, reviews.router, rules.router,
+                                   filing.router, reviews.router, review_records_router, rules.router,
                                    invoices.router, amendments_router, todo_router)
 ROUTERS += (admin_router,)  # the programme lead's users and programmes (issue 15, item 5)
 
