@@ -84,11 +84,16 @@ def search_condition(text: str) -> sa.ColumnElement[bool]:
     return matches_words(who, search_words(text))
 
 
+#: The reviews «needs me» looks into, under a name of their own: a list that joins the reviews itself (the cases
+#: at risk's overdue reviews) must not see its own rows correlated into these subqueries.
+_review = review_table.alias("needs_me_review")
+
+
 def _unacknowledged(party: str, email: str) -> sa.ColumnElement[bool]:
     return sa.exists().where(
-        review_table.c.case_id == case_table.c.id, review_table.c.state == ReviewState.HELD.value,
-        review_table.c.participants[party].as_string() == email,
-        review_table.c.acknowledged[party].as_string().is_(None))
+        _review.c.case_id == case_table.c.id, _review.c.state == ReviewState.HELD.value,
+        _review.c.participants[party].as_string() == email,
+        _review.c.acknowledged[party].as_string().is_(None))
 
 
 def needs_condition(principal: Principal, now: datetime) -> sa.ColumnElement[bool]:
@@ -105,8 +110,8 @@ def needs_condition(principal: Principal, now: datetime) -> sa.ColumnElement[boo
     unacknowledged = _unacknowledged(party, principal.email)
     if role is not Role.TUTOR:
         return unacknowledged
-    to_log = sa.exists().where(review_table.c.case_id == case_table.c.id,
-                               review_table.c.state == ReviewState.PLANNED.value, review_table.c.planned_at <= now)
+    to_log = sa.exists().where(_review.c.case_id == case_table.c.id,
+                               _review.c.state == ReviewState.PLANNED.value, _review.c.planned_at <= now)
     return sa.or_(to_log, unacknowledged)
 
 

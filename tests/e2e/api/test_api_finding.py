@@ -39,6 +39,9 @@ def test_needs_me_lists_the_cases_waiting_for_the_caller(app: App, world: World,
     acknowledge_review(app, one.held_review_id, actor_email=one.user("mentor").email)
     assert ids(client, world.as_("mentor"), needs_me="true") == []
     assert ids(client, world.as_("tutor"), needs_me="true") == [one.case_id]
+    # with the cases at risk, which read the reviews themselves
+    for role in ("advisor", "tutor", "mentor", "apprentice"):
+        ids(client, world.as_(role), needs_me="true", at_risk="true")
 
 
 def test_a_search_too_long_is_refused_naming_the_field(world: World, client: TestClient) -> None:
