@@ -143,7 +143,8 @@ def test_a_tutor_records_a_review_already_held_and_a_future_date_is_refused_next
     before = snapshot(site.app)
     future = client.post(f"/cases/{one.case_id}/reviews/held", data=data)
     assert future.status_code == 422
-    assert re.search(r'id="e-held_at" role="alert">[^<]*le 01/12/2027 10:00 \(heure de Paris\) est à venir', future.text)
+    assert re.search(r'id="e-held_at" role="alert">[^<]*le 01/12/2027 10:00 \(heure de Paris\) est à venir',
+                     future.text)
     assert 'value="2027-12-01T10:00"' in future.text
     assert 'value="Atelier 3"' in future.text
     assert '<option value="acquired" selected>' in future.text
