@@ -366,19 +366,23 @@ def measure(app: App, chosen: Plan, repeats: int) -> dict[tuple[str, str], Timin
     for who, paths in chosen.pages.items():
         with _client_for(app, who) as client:
             for path in paths:
-                timings[(who, path)] = Timing(who, path, _timed(partial(server_ms, client, path), repeats))
+                timings[(who, path)] = Timing(who, path, _timed(partial(server_ms, client, path), repeats,
+                                                                f"{who or 'anonymous'} {path}"))
     with TestClient(create_app(app)) as client:
         for who, paths in chosen.api.items():
             for path in paths:
                 timings[(who, path)] = Timing(who, path, _timed(partial(api_ms, client, path, chosen.tokens[who]),
-                                                                repeats))
+                                                                repeats, f"{who} {path}"))
     return timings
 
 
-def _timed(request: Callable[[], float], repeats: int) -> list[float]:
+def _timed(request: Callable[[], float], repeats: int, label: str) -> list[float]:
     for _ in range(3):
         request()
-    return [request() for _ in range(repeats)]
+    times = [request() for _ in range(repeats)]
+    # As it goes, on stderr: a run stopped early still tells what it measured.
+    print(f"  {label}: p95 {Timing('', '', times).p95:.1f} ms", file=sys.stderr, flush=True)
+    return times
 
 
 @contextmanager
