@@ -1,8 +1,8 @@
 """The names people read for the engine's codes, in French and English: reminder kinds, ledger statuses (and why
-a row expired), channels, roles, a case's states and its moves (triggers). One catalogue, `labels/<language>.toml`, read by the pages (merged
-into web.i18n's catalogue, keys `<group>.<code>`), the CLI's tables and the API, where codes stay codes and a
-`<field>_label` stands beside each (`labelled`). A test checks that every code of the enums has a name in both
-languages.
+a row expired), channels, roles, a case's states and its moves (triggers). One catalogue,
+`labels/<language>.toml`, read by the pages (merged into web.i18n's catalogue, keys `<group>.<code>`), the CLI's
+tables and the API, where codes stay codes and a `<field>_label` stands beside each (`labelled`). A test checks
+that every code of the enums has a name in both languages.
 
 Also here because every way in needs it: which language a person reads (`choose_language`).
 """
