@@ -106,11 +106,12 @@ def test_a_blocked_move_shows_why_and_a_refused_move_says_why_and_changes_nothin
     # A case at reflect with no project: "Passer aux candidatures" is blocked, and the page says why.
     visitor.open(f"/cases/{one.neighbour_id}")
     blocked = page.locator("ul.blocked > li").filter(has_text="Passer aux candidatures")
-    expect(blocked).to_contain_text("needs a professional project")
+    expect(blocked).to_contain_text("il faut un projet professionnel")
     expect(blocked).to_contain_text("project.target_job")
     expect(page.get_by_role("button", name="Passer aux candidatures")).to_have_count(0)
-    expect(page.get_by_label("Faits, un par ligne (clé=valeur)")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Demandés par les actions bloquées : .*project\.target_job"))).to_be_visible()
+    # the form that unblocks it is open at this step, its fields labelled
+    expect(page.get_by_label("Métier visé")).to_be_visible()
+    expect(page.get_by_label("Zone de mobilité")).to_be_visible()
     shot(page, "blocked-move")
 
     # The page was loaded once the trial was over; by the time the button is pressed, the guard says no.
@@ -127,7 +128,7 @@ def test_a_blocked_move_shows_why_and_a_refused_move_says_why_and_changes_nothin
 
     refusal = page.get_by_role("alert").filter(has_text="refusé")
     expect(refusal).to_contain_text("« Clore la période d'essai » refusé :")
-    expect(refusal).to_contain_text(f"the trial runs until {end.isoformat()} included")
+    expect(refusal).to_contain_text(f"l'essai court jusqu'au {end.strftime('%d/%m/%Y')} inclus")
     expect(page.locator(".case-status .badge")).to_have_text("Période d'essai")
     shot(page, "refused-move")
     assert show(app, one.case_id).case.state == "trial"
