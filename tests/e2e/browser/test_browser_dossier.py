@@ -105,7 +105,7 @@ def test_advisor_fills_mentor_completes_lead_validates_advisor_signs_and_downloa
     # The advisor: from the case page to the dossier, section by section.
     visitor.log_in(one.user("advisor").email)
     page = visitor.open(f"/cases/{case_id}")
-    page.get_by_role("link", name="Dossier du contrat (CERFA)").click()
+    page.get_by_role("link", name="Dossier du contrat (CERFA)", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossier du contrat · Zoé Dossier")
     save_shot(page, shot, "advisor-empty")
     labels = {"contract": "Le contrat", "apprentice": "L'apprenti(e)", "mentors": "Le maître d'apprentissage",

@@ -78,7 +78,7 @@ def test_filed_refused_shown_with_what_to_fix_filed_again_then_accepted(site: Si
     pytest.param("filing", {"filed_on": "2026-10-15", "opco": "O" * 101}, "filing-opco",
                  "opco: is longer than 100 characters", 422, id="an OPCO name too long"),
     pytest.param("filing", {"filed_on": "15/10/2026", "opco": "OPCO 2i"}, "filing-filed_on",
-                 "filed_on: &#39;15/10/2026&#39; is not a date", 422, id="a date as people write it"),
+                 "filed_on : «\u00a015/10/2026\u00a0» n&#39;est pas une date", 422, id="a date as people write it"),
     pytest.param("opco-decision", {"decision": "accepted", "decided_on": "2026-10-19", "deca_number": "02B2022"},
                  "decide-deca_number", "deca_number: &#39;02B2022&#39; is not a DECA contract number", 422,
                  id="a DECA number of the wrong format"),
