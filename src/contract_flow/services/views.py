@@ -4,8 +4,6 @@ in a terminal (Rich)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from contract_flow.domain.case import Case
@@ -15,7 +13,7 @@ from contract_flow.domain.dossier.form import form_field
 from contract_flow.domain.filing import filing_of
 from contract_flow.domain.invoices import contract_money
 from contract_flow.domain.states import step_number
-from contract_flow.formatting import format_day, format_money, format_number
+from contract_flow.wording import written
 
 if TYPE_CHECKING:
     from contract_flow.adapters.amendments import StoredAmendment
@@ -132,22 +130,11 @@ def dossier_as_dict(view: DossierView, language: str = "fr", section: Section | 
     }
 
 
-def _written(name: str, value: object, language: str) -> str:
-    """A value of a refusal's reason as people of `language` write it (Babel): a day, an amount, a number."""
-    if isinstance(value, date):
-        return format_day(value, language, "short")
-    if isinstance(value, Decimal) and name.endswith("_pct") and value == value.to_integral_value():
-        value = value.to_integral_value()  # a rate of 53.00 % reads 53 %
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return format_money(value, language) if name.endswith("_eur") else format_number(value, language)
-    return str(value)
-
-
 def refusal_text(refusal: Refusal, language: str) -> str:
     """Why the dossier may not be signed, in `language` (its English reason when the rule has no other words)."""
     if refusal.message is None:
         return refusal.reason
-    return refusal.message.text(language, _written)
+    return refusal.message.text(language, written)
 
 
 def dossier_document(view: DossierView) -> dict[str, Any]:
