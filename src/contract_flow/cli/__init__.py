@@ -29,6 +29,7 @@ from contract_flow.cli import (
     reviews,
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)
     runtime,
+    tdb,
     todo,
     up,
 )
@@ -115,6 +116,7 @@ app.add_typer(cases.import_app, name="import")
 app.add_typer(dossier.dossier_app, name="dossier")
 app.add_typer(invoices.invoices_app, name="invoices")
 app.add_typer(rules_app, name="rules")
+app.add_typer(tdb.tdb_app, name="tdb")
 app.command("board")(cases.board)
 app.command("diagram")(cases.diagram)
 app.command("demo")(admin.demo)
