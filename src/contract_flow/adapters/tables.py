@@ -421,6 +421,46 @@ class ImportJob(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=2000)
 
 
+class TdbPush(SQLModel, table=True):
+    """One push of a CFA's learners to the Tableau de bord (issue 16, item 1): when, by whom (a user's email, or
+    "beat"), of which day's feed, to which endpoint, how many items in how many batches, and what came back.
+    `month_key` ("<cfa>:<YYYY-MM>") is the monthly beat's claim: unique, so that one push a month is made whatever
+    the number of workers (a manual push has none). Status: running, then sent, partial (some items with errors),
+    failed (5xx or timeouts after the retries) or refused (a 4xx: a bad key)."""
+
+    __tablename__ = "tdb_push"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cfa_code: str = Field(max_length=40, index=True)
+    started_at: datetime = Field(sa_column=_aware())
+    finished_at: datetime | None = Field(default=None, sa_column=_aware(nullable=True))
+    as_of: date
+    trigger: str = Field(max_length=10)  # beat, cli, api, page
+    by: str = Field(max_length=254)
+    endpoint: str = Field(max_length=10)  # prod, test
+    status: str = Field(max_length=10)
+    items_sent: int = 0
+    items_with_errors: int = 0
+    batches: int = 0
+    answer: str | None = Field(default=None, max_length=2000)
+    month_key: str | None = Field(default=None, max_length=60, unique=True)
+
+
+class TdbPushError(SQLModel, table=True):
+    """An item of a push refused, by our own check before sending (source "local") or by the TDB's answer
+    ("tdb"): the case (no foreign key: an erased case keeps its push's count), the id sent, the field and why."""
+
+    __tablename__ = "tdb_push_error"
+
+    id: int | None = Field(default=None, primary_key=True)
+    push_id: int = Field(foreign_key="tdb_push.id", index=True)
+    case_id: int | None = Field(default=None, index=True)
+    id_erp_apprenant: str = Field(max_length=100)
+    field: str = Field(max_length=80)
+    message: str = Field(max_length=500)
+    source: str = Field(max_length=10)  # local, tdb
+
+
 programme_table = Programme.__table__  # type: ignore[attr-defined]
 person_table = Person.__table__  # type: ignore[attr-defined]
 case_table = CaseRecord.__table__  # type: ignore[attr-defined]
@@ -438,4 +478,6 @@ import_job_table = ImportJob.__table__  # type: ignore[attr-defined]
 dossier_section_table = DossierSectionRecord.__table__  # type: ignore[attr-defined]
 dossier_version_table = DossierVersionRecord.__table__  # type: ignore[attr-defined]
 amendment_table = AmendmentRecord.__table__  # type: ignore[attr-defined]
+tdb_push_table = TdbPush.__table__  # type: ignore[attr-defined]
+tdb_push_error_table = TdbPushError.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

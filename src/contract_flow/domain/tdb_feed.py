@@ -1,0 +1,318 @@
+"""The Tableau de bord de l'apprentissage's item for one learner (TDB API v3, PUBLIC-SYSTEMS.md §2; issue 16, item 1).
+
+A learner is a case from its training's start, with or without a contract, broken or ended. Its item is built from
+the case's facts, its contracts (up to four, with the break dates and causes in the TDB's words) and its programme's
+configuration (`programmes/<code>.toml`: the `[tdb]` establishments, the `[training]` RNCP and diploma codes), then
+checked field by field against the TDB's own formats before it is sent: an item the TDB would store with errors is
+recorded here with them instead, naming the field.
+
+The TDB computes the learner's status from the dates (INSCRIT, APPRENTI, RUPTURANT, ABANDON, FIN_DE_FORMATION): we
+send dates, not statuses. Pure: the caller reads the rows and the files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.identifiers import siret_problem, uai_problem
+from contract_flow.domain.rules.dates import contract_end
+
+#: The TDB v3 fields, in the order of the .xlsx file's columns (PUBLIC-SYSTEMS.md §2).
+CONTRACT_FIELDS = ("contrat_date_debut", "contrat_date_fin", "contrat_date_rupture", "cause_rupture_contrat",
+                   "siret_employeur")
+SUFFIXES = ("", "_2", "_3", "_4")
+FIELDS: tuple[str, ...] = (
+    "nom_apprenant", "prenom_apprenant", "date_de_naissance_apprenant", "annee_scolaire", "id_erp_apprenant",
+    "date_inscription_formation", "date_entree_formation", "date_fin_formation",
+    "etablissement_responsable_uai", "etablissement_responsable_siret",
+    "etablissement_formateur_uai", "etablissement_formateur_siret",
+    "statut_apprenant", "email_contact", "tel_apprenant", "adresse_apprenant", "code_postal_apprenant",
+    "sexe_apprenant", "nir_apprenant", "ine_apprenant", "code_commune_insee_apprenant",
+    "code_commune_insee_de_naissance_apprenant", "rqth_apprenant", "date_rqth_apprenant",
+    "responsable_apprenant_mail1", "responsable_apprenant_mail2",
+    "libelle_court_formation", "annee_formation", "formation_rncp", "formation_cfd",
+    "duree_theorique_formation_mois", "formation_presentielle", "obtention_diplome_formation",
+    "date_obtention_diplome_formation", "date_exclusion_formation", "cause_exclusion_formation",
+    *(f"{name}{suffix}" for suffix in SUFFIXES for name in CONTRACT_FIELDS),
+    "derniere_situation", "dernier_organisme_uai", "type_cfa",
+)
+REQUIRED = frozenset({
+    "nom_apprenant", "prenom_apprenant", "date_de_naissance_apprenant", "annee_scolaire", "id_erp_apprenant",
+    "date_inscription_formation", "date_entree_formation", "date_fin_formation",
+    "etablissement_responsable_uai", "etablissement_formateur_uai",
+    "etablissement_responsable_siret", "etablissement_formateur_siret",
+})
+#: At most this many learners in one request body (PUBLIC-SYSTEMS.md §2).
+MAX_BATCH = 2000
+
+#: The causes of a break as the TDB words them (PUBLIC-SYSTEMS.md §2).
+DEMISSION = "démission"
+RESILIATION = "résiliation"
+FORCE_MAJEURE = "force majeure"
+DIPLOME = "obtention du diplôme"
+FAUTE_LOURDE = "faute lourde"
+INAPTITUDE = "inaptitude constatée par la médecine du travail"
+CAUSES = (DEMISSION, RESILIATION, FORCE_MAJEURE, DIPLOME, FAUTE_LOURDE, INAPTITUDE)
+
+#: Our grounds for a break after the trial (domain.case.TerminationReason, L6222-18, L6222-18-1) in the TDB's words.
+#: The TDB has no word for the death of a sole-trader mentor nor for the exclusion from the CFA: both are dismissals
+#: by the employer's side (L6222-18 2°, L6222-18-1), so «résiliation».
+TERMINATION_CAUSES: Mapping[str, str] = {
+    "mutual_agreement": RESILIATION,  # L6222-18: résiliation amiable, signed by both parties
+    "dismissal_force_majeure": FORCE_MAJEURE,
+    "dismissal_serious_misconduct": FAUTE_LOURDE,
+    "dismissal_unfitness": INAPTITUDE,  # inaptitude found by the occupational physician (L6222-18 2°)
+    "dismissal_sole_mentor_death": RESILIATION,
+    "resignation_after_mediator": DEMISSION,  # D6222-21-1: the apprentice resigns after the mediator
+    "exclusion_from_cfa": RESILIATION,
+    "diploma_obtained": DIPLOME,  # L6222-19
+}
+#: A break during the trial (L6222-18, either party, no ground): the apprentice's is a resignation, the employer's a
+#: termination.
+TRIAL_CAUSES: Mapping[str, str] = {"apprentice": DEMISSION, "employer": RESILIATION}
+
+_DATE = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+_INSEE = r"([0-9]{2}|2A|2B)[0-9]{3}"
+#: Each field's format as the TDB checks it (PUBLIC-SYSTEMS.md §2), with the rule said when it is broken.
+FORMATS: dict[str, tuple[re.Pattern[str], str]] = {}
+
+
+def _format(names: Sequence[str], pattern: str, rule: str) -> None:
+    for name in names:
+        FORMATS[name] = (re.compile(pattern, re.ASCII), rule)
+
+
+_format([name for name in FIELDS if name.startswith(("date_", "contrat_date_"))], _DATE, "a date YYYY-MM-DD")
+_format(["annee_scolaire"], r"[0-9]{4}-[0-9]{4}", "YYYY-YYYY, two consecutive or equal years")
+_format(["etablissement_responsable_uai", "etablissement_formateur_uai", "dernier_organisme_uai"],
+        r"[0-9]{7}[A-Z]", "a UAI: 7 digits and a capital letter")
+_format(["etablissement_responsable_siret", "etablissement_formateur_siret",
+         *(f"siret_employeur{suffix}" for suffix in SUFFIXES)], r"[0-9]{14}", "a SIRET: 14 digits")
+_format(["email_contact", "responsable_apprenant_mail1", "responsable_apprenant_mail2"], _EMAIL, "an email address")
+_format(["code_postal_apprenant"], r"[0-9]{5}", "5 digits")
+_format(["sexe_apprenant"], r"[MF]", "M or F")
+_format(["nir_apprenant"], r"[0-9]{13}|[0-9]{15}", "13 or 15 digits")
+_format(["code_commune_insee_apprenant", "code_commune_insee_de_naissance_apprenant"], _INSEE,
+        "a commune's INSEE code: 2 digits (or 2A, 2B) then 3 digits")
+_format(["formation_rncp"], r"(RNCP)?[0-9]{2,5}", "an RNCP code: RNCP then 2 to 5 digits")
+_format(["formation_cfd"], r"[A-Z0-9]{8}", "a diploma code (CFD): 8 capital letters or digits")
+_format(["type_cfa"], r"0[1-9]|10", "\"01\" to \"10\"")
+_format([f"cause_rupture_contrat{suffix}" for suffix in SUFFIXES], "|".join(re.escape(c) for c in CAUSES),
+        "one of the TDB's causes: " + ", ".join(CAUSES))
+#: Fields whose value is a number in a range, or a boolean.
+RANGES: dict[str, tuple[int, int]] = {"statut_apprenant": (0, 3), "annee_formation": (0, 5),
+                                      "duree_theorique_formation_mois": (1, 48)}
+STATUSES = frozenset({0, 2, 3})
+BOOLEANS = frozenset({"rqth_apprenant", "formation_presentielle", "obtention_diplome_formation"})
+TEXTS = frozenset({"nom_apprenant", "prenom_apprenant", "id_erp_apprenant", "libelle_court_formation"})
+
+Item = dict[str, object]
+
+
+def field_problem(name: str, value: object) -> str | None:
+    """Why `value` is not what the TDB takes in field `name`, or None when it is."""
+    if value is None or value == "":
+        return "required" if name in REQUIRED else None
+    if name in RANGES:
+        return _number_problem(name, value)
+    if name in BOOLEANS:
+        return None if isinstance(value, bool) else "true or false"
+    if not isinstance(value, str):
+        return "text"
+    return _text_problem(name, value)
+
+
+def _number_problem(name: str, value: object) -> str | None:
+    low, high = RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return f"a whole number from {low} to {high}"
+    if name == "statut_apprenant" and value not in STATUSES:
+        return "0 (abandon), 2 (inscrit) or 3 (apprenti)"
+    return None
+
+
+def _text_problem(name: str, value: str) -> str | None:
+    if name in TEXTS:
+        if not value.strip():
+            return "required"
+        return "in capitals" if name == "nom_apprenant" and value != value.upper() else None
+    rule = FORMATS.get(name)
+    if rule is not None and not rule[0].fullmatch(value):
+        return rule[1]
+    if name == "annee_scolaire" and int(value[5:]) - int(value[:4]) not in (0, 1):
+        return "YYYY-YYYY, two consecutive or equal years"
+    return None
+
+
+def problems(item: Mapping[str, object], names: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """Each field of `item` (or of `names`) the TDB would refuse, with why; required fields missing included."""
+    found = []
+    for name in names if names is not None else (*REQUIRED, *(key for key in item if key not in REQUIRED)):
+        if name not in FIELDS:
+            found.append((name, "not a field of the TDB"))
+            continue
+        problem = field_problem(name, item.get(name))
+        if problem is not None:
+            found.append((name, problem))
+    return found
+
+
+# -- the programme's part ------------------------------------------------------------------------------------------
+
+#: The `[tdb]` settings of a programme file, each the TDB field it fills.
+ESTABLISHMENT_SETTINGS: Mapping[str, str] = {
+    "responsable_uai": "etablissement_responsable_uai",
+    "responsable_siret": "etablissement_responsable_siret",
+    "formateur_uai": "etablissement_formateur_uai",
+    "formateur_siret": "etablissement_formateur_siret",
+}
+
+
+@dataclass(frozen=True)
+class ProgrammeFeed:
+    """What every learner of a programme shares in the feed: its establishments and its training."""
+
+    code: str
+    start_date: date
+    years: int
+    fields: Mapping[str, object]
+
+
+def programme_feed(code: str, *, name: str, start_date: date, years: int, tdb: Mapping[str, object] | None,
+                   rncp_code: str | None, diploma_code: str | None, setting: str) -> ProgrammeFeed:
+    """The programme's part of each item, from its file's `[tdb]` table (the responsible and training
+    establishments' UAI and SIRET, optionally `type_cfa`) and its `[training]` RNCP and diploma codes. A missing
+    or wrong value is refused naming the setting (`setting` is the file), never replaced by a default: the TDB
+    files a learner under these establishments."""
+    table = dict(tdb or {})
+    fields: dict[str, object] = {}
+    for key, field in ESTABLISHMENT_SETTINGS.items():
+        value = table.get(key)
+        where = f"{setting}: tdb.{key}"
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput(where, f"required: the {field.replace('_', ' ')} the TDB files the learners under")
+        value = value.strip().upper().replace(" ", "")
+        problem = uai_problem(value) if key.endswith("uai") else siret_problem(value)
+        if problem is not None:
+            raise InvalidInput(where, str(problem))
+        fields[field] = value
+    for key, field, value in (("rncp_code", "formation_rncp", rncp_code),
+                              ("diploma_code", "formation_cfd", diploma_code)):
+        if not value:
+            raise InvalidInput(f"{setting}: training.{key}", f"required: the TDB's {field}")
+        problem = field_problem(field, value)
+        if problem is not None:
+            raise InvalidInput(f"{setting}: training.{key}", problem)
+        fields[field] = value
+    type_cfa = table.get("type_cfa")
+    if type_cfa is not None:
+        problem = field_problem("type_cfa", type_cfa)
+        if problem is not None:
+            raise InvalidInput(f"{setting}: tdb.type_cfa", problem)
+        fields["type_cfa"] = type_cfa
+    if not 1 <= years * 12 <= 48:
+        raise InvalidInput(f"{setting}: years", "the TDB takes a theoretical length of 1 to 48 months")
+    fields["duree_theorique_formation_mois"] = years * 12
+    fields["libelle_court_formation"] = name[:80]
+    fields["date_entree_formation"] = start_date.isoformat()
+    return ProgrammeFeed(code, start_date, years, fields)
+
+
+def school_year(day: date) -> str:
+    """The school year a day falls in, «YYYY-YYYY», from 1 August (the TDB's annee_scolaire)."""
+    first = day.year if day.month >= 8 else day.year - 1
+    return f"{first}-{first + 1}"
+
+
+def frame(programme: ProgrammeFeed, programme_year: int, on: date) -> Item:
+    """The fields all the programme's learners entering year `programme_year` share on `on`: the training's end (the
+    cycle's last day: a case entering year n has `years - n + 1` years left from the programme's start, as
+    LegalRules.training_cycle_end), the school year (within the training) and the year of the training reached."""
+    remaining = max(1, programme.years - programme_year + 1)
+    end = contract_end(programme.start_date, remaining)
+    within = min(max(on, programme.start_date), end)
+    elapsed = within.year - programme.start_date.year - (
+        (within.month, within.day) < (programme.start_date.month, programme.start_date.day))
+    fields = dict(programme.fields)
+    fields["date_fin_formation"] = end.isoformat()
+    fields["annee_scolaire"] = school_year(within)
+    fields["annee_formation"] = min(programme.years, max(1, programme_year) + max(0, elapsed))
+    return fields
+
+
+# -- the learner's part --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """A contract as the feed reads it: dates as ISO text; `termination_reason` and `ended_by` as stored."""
+
+    start: str
+    end: str | None = None
+    ended_on: str | None = None
+    termination_reason: str | None = None
+    ended_by: str | None = None
+    employer_siret: str | None = None
+
+
+def break_cause(termination_reason: str | None, ended_by: str | None) -> str | None:
+    """The TDB's word for why a contract broke; None for a contract that ended at its term (or runs on)."""
+    if termination_reason:
+        return TERMINATION_CAUSES.get(termination_reason, RESILIATION)
+    if ended_by:
+        return TRIAL_CAUSES.get(ended_by, RESILIATION)
+    return None
+
+
+#: What of a learner the feed checks itself (the programme's part was checked once, by programme_feed).
+LEARNER_FIELDS = ("nom_apprenant", "prenom_apprenant", "date_de_naissance_apprenant", "id_erp_apprenant",
+                  "date_inscription_formation")
+
+
+def learner_item(shared: Item, *, case_id: int, last_name: str, first_name: str, birth_date: str,
+                 registered_on: str, email: str | None, legal_representative_email: str | None,
+                 contracts: Sequence[ContractFacts], on: str) -> Item:
+    """The learner's whole item: the programme's `frame` plus the case's facts and its last four contracts (oldest
+    first; a break after `on` is not known yet on `on`)."""
+    item = dict(shared)
+    item["nom_apprenant"] = last_name.strip().upper()
+    item["prenom_apprenant"] = first_name.strip()
+    item["date_de_naissance_apprenant"] = birth_date
+    item["id_erp_apprenant"] = str(case_id)
+    item["date_inscription_formation"] = registered_on
+    if email:
+        item["email_contact"] = email
+    if legal_representative_email:
+        item["responsable_apprenant_mail1"] = legal_representative_email
+    for suffix, contract in zip(SUFFIXES, contracts[-4:], strict=False):
+        item["contrat_date_debut" + suffix] = contract.start
+        if contract.end:
+            item["contrat_date_fin" + suffix] = contract.end
+        if contract.ended_on and contract.ended_on <= on:
+            cause = break_cause(contract.termination_reason, contract.ended_by)
+            if cause is not None:
+                item["contrat_date_rupture" + suffix] = contract.ended_on
+                item["cause_rupture_contrat" + suffix] = cause
+        if contract.employer_siret:
+            item["siret_employeur" + suffix] = contract.employer_siret
+    return item
+
+
+def learner_problems(item: Item) -> list[tuple[str, str]]:
+    """The fields of a learner's own part the TDB would refuse (the shared part is the programme's, checked once)."""
+    found = []
+    for name in LEARNER_FIELDS:
+        problem = field_problem(name, item.get(name))
+        if problem is not None:
+            found.append((name, problem))
+    for name, value in item.items():
+        if name.startswith(("contrat_", "cause_", "siret_", "email_", "responsable_")):
+            problem = field_problem(name, value)
+            if problem is not None:
+                found.append((name, problem))
+    return found
+
