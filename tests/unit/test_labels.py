@@ -10,6 +10,7 @@ from contract_flow.domain.case import Role
 from contract_flow.domain.reminders.planner import BILLING, ENGINE, ReminderKind
 from contract_flow.domain.reminders.policies import CHANNELS
 from contract_flow.domain.states import CaseState, Trigger
+from contract_flow.domain.tdb_status import TdbStatus
 from contract_flow.labels import GROUPS, LANGUAGES, Group, catalogue, choose_language, label, labelled
 from contract_flow.web.i18n import Translator
 
@@ -23,6 +24,7 @@ CODES: dict[Group, set[str]] = {
     "role": {role.value for role in Role} | {"employer", BILLING, ENGINE},
     "state": {state.value for state in CaseState},
     "trigger": {trigger.value for trigger in Trigger},
+    "tdb_status": {status.value for status in TdbStatus},
 }
 
 

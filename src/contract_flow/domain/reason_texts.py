@@ -328,4 +328,65 @@ APPLICATION_TEXTS: Mapping[str, Label] = {
                                en="unknown field; an application has {fields}"),
 }
 
-TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS}
+#: The TDB's status of a case (domain/tdb_status.py): why the TDB computes it from the dates we send, and how it
+#: differs from the engine's state (PUBLIC-SYSTEMS.md §2; the TDB's own code, flux-retour-cfas buildEffectifStatus).
+TDB_STATUS_TEXTS: Mapping[str, Label] = {
+    "tdb_not_started": Label(
+        fr="la formation commence le {start} : d'ici là le Tableau de bord compte l'apprenant inscrit",
+        en="the training starts on {start}: until then the TDB counts the learner as enrolled"),
+    "tdb_apprenti": Label(fr="sous contrat du {start} au {end} (dates du contrat envoyées)",
+                          en="within the contract from {start} to {end} (the contract's dates sent)"),
+    "tdb_inscrit": Label(
+        fr="sans contrat depuis l'entrée en formation le {start} : inscrit pendant {days} jours, abandon à partir "
+           "du {abandon_on} sans contrat",
+        en="no contract since the training start on {start}: enrolled for {days} days, dropped out from "
+           "{abandon_on} without one"),
+    "tdb_abandon_no_contract": Label(
+        fr="aucun contrat dans les {days} jours suivant l'entrée en formation le {start} : abandon depuis le {since}",
+        en="no contract within {days} days of the training start on {start}: dropped out since {since}"),
+    "tdb_rupturant": Label(
+        fr="contrat rompu le {broken_on} : en rupture pendant {days} jours, abandon à partir du {abandon_on} sans "
+           "nouveau contrat",
+        en="contract broken on {broken_on}: after a break for {days} days, dropped out from {abandon_on} without a "
+           "new contract"),
+    "tdb_rupturant_ended": Label(
+        fr="contrat terminé le {end}, plus de {tolerance} jours avant la fin de la formation le {training_end} : le "
+           "Tableau de bord le compte comme une rupture, abandon à partir du {abandon_on} sans nouveau contrat "
+           "({days} jours)",
+        en="contract ended on {end}, more than {tolerance} days before the training end on {training_end}: the TDB "
+           "counts it as a break, dropped out from {abandon_on} without a new contract ({days} days)"),
+    "tdb_abandon_after_break": Label(
+        fr="aucun nouveau contrat dans les {days} jours suivant la rupture du {broken_on} : abandon depuis le {since}",
+        en="no new contract within {days} days of the break on {broken_on}: dropped out since {since}"),
+    "tdb_abandon_after_end": Label(
+        fr="aucun nouveau contrat dans les {days} jours suivant la fin du contrat le {end} : abandon depuis le "
+           "{since}",
+        en="no new contract within {days} days of the contract's end on {end}: dropped out since {since}"),
+    "tdb_abandon_excluded": Label(fr="exclu de la formation le {day} (date d'exclusion envoyée) : abandon",
+                                  en="excluded from the training on {day} (the exclusion date sent): dropped out"),
+    "tdb_end_contract": Label(
+        fr="contrat terminé normalement le {end}, au plus {days} jours avant la fin de la formation le "
+           "{training_end} : fin de formation",
+        en="contract ended normally on {end}, at most {days} days before the training end on {training_end}: end "
+           "of training"),
+    "tdb_end_training": Label(fr="la formation a pris fin le {training_end} : fin de formation",
+                              en="the training ended on {training_end}: end of training"),
+    "tdb_same": Label(fr="le moteur (« {state} ») et le Tableau de bord (« {status} ») disent la même chose",
+                      en="the engine ({state}) and the TDB ({status}) say the same"),
+    "tdb_abandon_followed": Label(
+        fr="le moteur suit encore ce dossier (« {state} ») mais le Tableau de bord le compte en abandon depuis le "
+           "{since} : {why} ; enregistrez le contrat signé, ou clôturez le dossier",
+        en="the engine still follows this case ({state}) but the TDB counts it as dropped out since {since}: {why}; "
+           "record the contract signed, or close the case"),
+    "tdb_closed_still_counted": Label(
+        fr="le moteur a clos ce dossier (« {state} ») mais le Tableau de bord le compte encore « {status} » jusqu'au "
+           "{abandon_on}, faute de date d'exclusion envoyée",
+        en="the engine closed this case ({state}) but the TDB still counts it {status} until {abandon_on}, no "
+           "exclusion date being sent"),
+    "tdb_differs": Label(
+        fr="le moteur dit « {state} », le Tableau de bord calcule « {status} » à partir des dates envoyées : {why}",
+        en="the engine says {state}, the TDB computes {status} from the dates sent: {why}"),
+}
+
+TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
+                              **TDB_STATUS_TEXTS}

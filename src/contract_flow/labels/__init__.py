@@ -21,9 +21,10 @@ __all__ = ["DEFAULT_LANGUAGE", "GROUPS", "LABELLED_FIELDS", "LANGUAGES", "Group"
            "label", "labelled"]
 DEFAULT_LANGUAGE = "fr"
 FILES = Path(__file__).resolve().parent
-Group = Literal["reminder_kind", "reminder_status", "reminder_reason", "channel", "role", "state", "trigger"]
+Group = Literal["reminder_kind", "reminder_status", "reminder_reason", "channel", "role", "state", "trigger",
+                "tdb_status"]
 GROUPS: tuple[Group, ...] = ("reminder_kind", "reminder_status", "reminder_reason", "channel", "role", "state",
-                             "trigger")
+                             "trigger", "tdb_status")
 #: The fields of a ledger row or an inbox message whose codes get a label beside them, and their group.
 LABELLED_FIELDS: dict[str, Group] = {"kind": "reminder_kind", "status": "reminder_status",
                                      "reason": "reminder_reason", "channel": "channel", "recipient_role": "role"}

@@ -1,0 +1,262 @@
+"""A learner's status in the Tableau de bord de l'apprentissage (TDB), as the TDB computes it from the dates we send
+(issue 16, item 3). Pure.
+
+The TDB takes no status as input: it computes one from the dates (PUBLIC-SYSTEMS.md §2; DOMAIN.md, «Status
+vocabulary»). Its own code (mission-apprentissage/flux-retour-cfas, `buildEffectifStatus`) walks the days from the
+training's entry (or an earlier contract's start) to the training's end:
+- a day inside a contract (its start to its end, or to the day before its break) is APPRENTI;
+- a day without a contract counts the days since the last contract day: after a contract, RUPTURANT up to 180 days,
+  then ABANDON (the 6 months a CFA keeps a learner after a break, L6222-18-2); never a contract, INSCRIT up to 90
+  days from the entry, then ABANDON (the 3 months without an employer, L6222-12-1);
+- from an exclusion date (date_exclusion_formation), ABANDON;
+- a contract that ended normally (not broken, no exclusion) at most 60 days before the training's end turns the
+  days after it into FIN_DE_FORMATION, and so does the training's last day when the learner is APPRENTI or INSCRIT
+  on it, or their last contract ended normally.
+After the training's end the status stays the last day's. Each result says why, with the dates it used (a Reason
+worded in French and English), and what it becomes on its own and when (INSCRIT and RUPTURANT run out).
+
+The dates are read the way the TDB feed sends them (`sent_contract`, `sent_dates`: domain/tdb_feed.py maps the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from contract_flow.domain.case import ContractTerms, ProgrammeTerms
+from contract_flow.domain.reasons import Code, Reason
+from contract_flow.domain.rules.dates import contract_end
+from contract_flow.domain.states import CONTRACT_STATES, SEARCH_STEPS, CaseState
+
+
+class TdbStatus(StrEnum):
+    """The TDB's statuses (PUBLIC-SYSTEMS.md §2); PRE_INSCRIT is never computed from a feed's dates."""
+
+    INSCRIT = "INSCRIT"
+    APPRENTI = "APPRENTI"
+    RUPTURANT = "RUPTURANT"
+    ABANDON = "ABANDON"
+    FIN_DE_FORMATION = "FIN_DE_FORMATION"
+
+
+#: PUBLIC-SYSTEMS.md §2 (INSCRIT becomes ABANDON after 90 days without a contract; L6222-12-1's 3 months).
+WITHOUT_CONTRACT_DAYS = 90
+#: PUBLIC-SYSTEMS.md §2 (RUPTURANT becomes ABANDON after 180 days without a new contract; L6222-18-2's 6 months).
+AFTER_BREAK_DAYS = 180
+#: The TDB's tolerance for a contract ended «near the session's end» (flux-retour-cfas,
+#: FIN_FORMATION_TOLERANCE_DAYS = 60).
+END_TOLERANCE_DAYS = 60
+#: The feed's optional statut_apprenant codes (PUBLIC-SYSTEMS.md §2: 0 abandon, 2 inscrit, 3 apprenti).
+FEED_CODES: dict[TdbStatus, int] = {TdbStatus.ABANDON: 0, TdbStatus.INSCRIT: 2, TdbStatus.APPRENTI: 3}
+
+
+@dataclass(frozen=True)
+class SentContract:
+    """A contract as the feed sends it: contrat_date_debut, contrat_date_fin, contrat_date_rupture."""
+
+    start: date
+    end: date | None = None
+    broken_on: date | None = None
+
+    def last_day(self, training_end: date) -> date:
+        """The contract's last day as the TDB counts it: the day before its break, else its end (the training's
+        end when it has none)."""
+        if self.broken_on is not None:
+            return self.broken_on - timedelta(days=1)
+        return self.end if self.end is not None else training_end
+
+
+@dataclass(frozen=True)
+class SentDates:
+    """What the feed sends that the TDB's status reads: date_inscription_formation, date_entree_formation,
+    date_fin_formation, the contracts (up to 4) and date_exclusion_formation."""
+
+    registered_on: date
+    training_start: date
+    training_end: date
+    contracts: tuple[SentContract, ...] = ()
+    excluded_on: date | None = None
+
+
+@dataclass(frozen=True)
+class TdbResult:
+    """The TDB's status on `on`, why (the dates it used), since when, and what it becomes on its own."""
+
+    status: TdbStatus
+    on: date
+    reason: Reason
+    #: The day the status began as far as the dates say (None before the training).
+    since: date | None = None
+    #: INSCRIT and RUPTURANT become ABANDON on `becomes_on` if nothing is sent in between.
+    becomes: TdbStatus | None = None
+    becomes_on: date | None = None
+
+    @property
+    def feed_code(self) -> int | None:
+        """The feed's statut_apprenant for this status (None: the feed has no code for it)."""
+        return FEED_CODES.get(self.status)
+
+
+def _terminal(dates: SentDates) -> SentContract | None:
+    """The contract whose last day is latest (a broken one on a tie), as the TDB picks it."""
+    found: SentContract | None = None
+    for contract in dates.contracts:
+        if found is None:
+            found = contract
+            continue
+        fin, best = contract.last_day(dates.training_end), found.last_day(dates.training_end)
+        if fin > best or (fin == best and contract.broken_on is not None):
+            found = contract
+    return found
+
+
+def tdb_status(dates: SentDates, on: date) -> TdbResult:
+    """The status the TDB computes for `dates` on `on` (its algorithm: see the module's docstring)."""
+    end = dates.training_end
+    first = min([dates.training_start, *(contract.start for contract in dates.contracts)])
+    if on < first or end < first:
+        return TdbResult(TdbStatus.INSCRIT, on, Reason("tdb_not_started", start=first), None,
+                         TdbStatus.ABANDON, first + timedelta(days=WITHOUT_CONTRACT_DAYS))
+    day = min(on, end)
+    raw = _raw(dates, day, first)
+    terminal = _terminal(dates)
+    natural = dates.excluded_on is None and terminal is not None and terminal.broken_on is None
+    if natural and terminal is not None:
+        fin = terminal.last_day(end)
+        if (end - fin).days <= END_TOLERANCE_DAYS and fin < day and raw.status in (TdbStatus.INSCRIT,
+                                                                                   TdbStatus.RUPTURANT):
+            return TdbResult(TdbStatus.FIN_DE_FORMATION, on, Reason("tdb_end_contract", end=fin, training_end=end,
+                                                                   days=END_TOLERANCE_DAYS), fin + timedelta(days=1))
+    if day == end and (raw.status in (TdbStatus.APPRENTI, TdbStatus.INSCRIT) or natural):
+        return TdbResult(TdbStatus.FIN_DE_FORMATION, on, Reason("tdb_end_training", training_end=end), end)
+    return TdbResult(raw.status, on, raw.reason, raw.since, raw.becomes, raw.becomes_on)
+
+
+def _raw(dates: SentDates, day: date, first: date) -> TdbResult:
+    """The day's status before the end of training's rules: an exclusion, a contract, or the days without one."""
+    end = dates.training_end
+    if dates.excluded_on is not None and dates.excluded_on <= day:
+        return TdbResult(TdbStatus.ABANDON, day, Reason("tdb_abandon_excluded", day=dates.excluded_on),
+                         max(dates.excluded_on, first))
+    covering = [contract for contract in dates.contracts if contract.start <= day <= contract.last_day(end)]
+    if covering:
+        contract = max(covering, key=lambda one: one.start)
+        return TdbResult(TdbStatus.APPRENTI, day, Reason("tdb_apprenti", start=contract.start,
+                                                         end=contract.last_day(end)), contract.start)
+    ended = [contract for contract in dates.contracts if contract.start <= contract.last_day(end) < day]
+    if not ended:
+        return _never_in_contract(day, first)
+    return _after_contract(dates, day, max(ended, key=lambda one: (one.last_day(end), one.broken_on is not None)))
+
+
+def _never_in_contract(day: date, first: date) -> TdbResult:
+    """No contract day yet: INSCRIT for 90 days from the first day, then ABANDON."""
+    abandon_on = first + timedelta(days=WITHOUT_CONTRACT_DAYS)
+    if day < abandon_on:
+        return TdbResult(TdbStatus.INSCRIT, day, Reason("tdb_inscrit", start=first, abandon_on=abandon_on,
+                                                        days=WITHOUT_CONTRACT_DAYS), first,
+                         TdbStatus.ABANDON, abandon_on)
+    return TdbResult(TdbStatus.ABANDON, day, Reason("tdb_abandon_no_contract", start=first, since=abandon_on,
+                                                    days=WITHOUT_CONTRACT_DAYS), abandon_on)
+
+
+def _after_contract(dates: SentDates, day: date, last: SentContract) -> TdbResult:
+    """Days after the last contract day (broken, or ended): RUPTURANT for 180 days, then ABANDON."""
+    end = dates.training_end
+    last_day = last.last_day(end)
+    abandon_on = last_day + timedelta(days=AFTER_BREAK_DAYS + 1)
+    if last.broken_on is not None:
+        if day < abandon_on:
+            return TdbResult(TdbStatus.RUPTURANT, day, Reason("tdb_rupturant", broken_on=last.broken_on,
+                                                              abandon_on=abandon_on, days=AFTER_BREAK_DAYS),
+                             last_day + timedelta(days=1), TdbStatus.ABANDON, abandon_on)
+        return TdbResult(TdbStatus.ABANDON, day, Reason("tdb_abandon_after_break", broken_on=last.broken_on,
+                                                        since=abandon_on, days=AFTER_BREAK_DAYS), abandon_on)
+    if day < abandon_on:
+        return TdbResult(TdbStatus.RUPTURANT, day, Reason("tdb_rupturant_ended", end=last_day, training_end=end,
+                                                          abandon_on=abandon_on, days=AFTER_BREAK_DAYS,
+                                                          tolerance=END_TOLERANCE_DAYS),
+                         last_day + timedelta(days=1), TdbStatus.ABANDON, abandon_on)
+    return TdbResult(TdbStatus.ABANDON, day, Reason("tdb_abandon_after_end", end=last_day, since=abandon_on,
+                                                    days=AFTER_BREAK_DAYS), abandon_on)
+
+
+# -- the dates we send, read from the case (the feed, domain/tdb_feed.py, reads them the same way) ----------------
+
+def sent_contract(terms: ContractTerms) -> SentContract | None:
+    """A contract as the feed sends it: a signed one with its start; None for one not signed, or cancelled before its
+    start (ended before it began: it never ran). Its break date (contrat_date_rupture) is the day it ended when it
+    was broken (in its trial: who broke it is recorded; after: the legal ground is); a contract completed has none."""
+    start = terms.start_date
+    if not terms.signed or start is None:
+        return None
+    ended = terms.ended_on
+    if ended is not None and ended < start:
+        return None
+    broken = ended is not None and (terms.termination_reason is not None or terms.ended_by is not None)
+    return SentContract(start, terms.end_date, ended if broken else None)
+
+
+def training_end(programme: ProgrammeTerms, programme_year: int) -> date:
+    """date_fin_formation: the last day of the case's training cycle (LegalRules.training_cycle_end: the years left
+    from the year the case enters, counted from the programme's start)."""
+    return contract_end(programme.start_date, max(1, programme.years - programme_year + 1))
+
+
+def sent_dates(*, registered_on: date, programme: ProgrammeTerms, programme_year: int,
+               contracts: Iterable[ContractTerms], excluded_on: date | None = None) -> SentDates:
+    """The dates the feed sends for a case: registered (date_inscription_formation: the day the case was opened),
+    the programme's start (date_entree_formation) and the cycle's end (date_fin_formation), its contracts that ran
+    or will, by start, at most 4 (the feed's `_2`, `_3`, `_4`: the latest four)."""
+    sent = sorted((one for one in map(sent_contract, contracts) if one is not None), key=lambda one: one.start)
+    return SentDates(registered_on, programme.start_date, training_end(programme, programme_year), tuple(sent[-4:]),
+                     excluded_on)
+
+
+# -- the engine's state beside the TDB's status ------------------------------------------------------------------
+
+#: What the TDB should say of a case in each of the engine's states when the dates sent are right.
+EXPECTED: dict[CaseState, frozenset[TdbStatus]] = {
+    **{state: frozenset({TdbStatus.INSCRIT, TdbStatus.RUPTURANT}) for state in (*SEARCH_STEPS, CaseState.SIGNED)},
+    **{state: frozenset({TdbStatus.APPRENTI}) for state in (CaseState.TRIAL, CaseState.ACTIVE)},
+    CaseState.COMPLETED: frozenset({TdbStatus.FIN_DE_FORMATION}),
+    CaseState.ENDED_IN_TRIAL: frozenset({TdbStatus.RUPTURANT}),
+    CaseState.TERMINATED: frozenset({TdbStatus.RUPTURANT}),
+    CaseState.CANCELLED: frozenset({TdbStatus.INSCRIT, TdbStatus.RUPTURANT}),
+    CaseState.WITHDRAWN: frozenset({TdbStatus.ABANDON}),
+    CaseState.NO_CONTRACT: frozenset({TdbStatus.ABANDON}),
+}
+#: States in which the engine still follows the learner (the search, a contract signed or running).
+FOLLOWED: frozenset[CaseState] = frozenset({*SEARCH_STEPS, *CONTRACT_STATES})
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The engine's state beside the TDB's status: whether they say the same, and if not, why they differ."""
+
+    state: CaseState
+    result: TdbResult
+    agrees: bool
+    explanation: Reason
+
+    @property
+    def abandon_while_followed(self) -> bool:
+        """The TDB counts the learner ABANDON while the engine still follows them (a reconciliation item)."""
+        return self.result.status is TdbStatus.ABANDON and self.state in FOLLOWED
+
+
+def compare(state: CaseState, result: TdbResult) -> Comparison:
+    """Whether the engine's `state` and the TDB's status agree, and the explanation people read."""
+    status, name = result.status, Code("state", state.value)
+    tdb = Code("tdb_status", status.value)
+    if status in EXPECTED[state]:
+        return Comparison(state, result, True, Reason("tdb_same", state=name, status=tdb))
+    if status is TdbStatus.ABANDON and state in FOLLOWED:
+        explanation = Reason("tdb_abandon_followed", state=name, since=result.since or result.on, why=result.reason)
+    elif state in (CaseState.WITHDRAWN, CaseState.NO_CONTRACT) and result.becomes_on is not None:
+        explanation = Reason("tdb_closed_still_counted", state=name, status=tdb, abandon_on=result.becomes_on)
+    else:
+        explanation = Reason("tdb_differs", state=name, status=tdb, why=result.reason)
+    return Comparison(state, result, False, explanation)
