@@ -1,0 +1,284 @@
+"""The TDB's status of the cases and the reconciliation with the public systems (issue 16, items 3 and 4).
+
+Read-only use cases, one unit of work each:
+- `case_tdb_status`: the status the Tableau de bord computes for one case from the dates we send
+  (domain/tdb_status.py), beside the engine's state and, where they differ, why (the case page, `contract-flow tdb
+  status`, GET /api/v1/cases/{id}/tdb-status);
+- `tdb_status_counts`: per programme, the cases by TDB status (the board, `contract-flow board`, GET
+  /api/v1/board);
+- `reconcile`: what to put right with the public systems (the advisor's page /tdb/reconciliation, `contract-flow tdb
+  reconcile`, GET /api/v1/tdb/reconciliation): a contract filed with its OPCO without a DECA number 30 days later
+  (the OPCO has not registered it: the CFA is not paid for it, PUBLIC-SYSTEMS.md §3), a case the TDB refused in the
+  CFA's latest push (the push ledger of helper "tdb": tdb_push, tdb_push_error, read here, use cases not calling
+  each other), a learner the TDB counts ABANDON while the engine still follows them.
+
+Every case's dates are read as the feed sends them (`domain.tdb_status.sent_dates`), its contracts from every
+contract row of the case (a broken one stays beside the next).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from contract_flow.adapters.tables import (
+    case_table,
+    contract_table,
+    programme_table,
+    tdb_push_error_table,
+    tdb_push_table,
+)
+from contract_flow.domain.access import Action, authorize_role
+from contract_flow.domain.case import Actor, BreakParty, ContractTerms, Part, ProgrammeTerms, Role, TerminationReason
+from contract_flow.domain.context import paris_date
+from contract_flow.domain.errors import NotFound
+from contract_flow.domain.filing import filing_of
+from contract_flow.domain.reasons import Reason, Typed
+from contract_flow.domain.states import CaseState
+from contract_flow.domain.tdb_status import Comparison, TdbStatus, compare, sent_dates, tdb_status
+from contract_flow.services.common import Store, Transactional, authorize_on, resolve_actor
+
+if TYPE_CHECKING:
+    from contract_flow.services.unit_of_work import UnitOfWork
+
+#: PUBLIC-SYSTEMS.md §3: a contract the OPCO accepted is in DECA with its number; still without one 30 days after
+#: its filing (the OPCO decides within 20 days, D6224-2, and DECA is fed weeks later), it is to chase.
+DECA_WAIT_DAYS = 30
+
+#: What the status reads of each contract row (ContractTerms' fields of the same names).
+_TERMS = ("signed", "start_date", "end_date", "ended_on", "ended_by", "termination_reason", "opco_filed_on",
+          "opco_name", "opco_decision", "opco_decided_on", "opco_decision_due", "deca_number", "opco_refusal_reason")
+_CASE = (case_table.c.id, case_table.c.first_name, case_table.c.last_name, case_table.c.state,
+         case_table.c.opened_at, case_table.c.programme_year, case_table.c.advisor_email, programme_table.c.code,
+         programme_table.c.cfa_code, programme_table.c.start_date, programme_table.c.years)
+
+
+@dataclass(frozen=True)
+class CaseTdbStatus:
+    """A case's status in the TDB on `on`, with the engine's state beside it."""
+
+    case_id: int
+    name: str
+    programme: str
+    comparison: Comparison
+    #: The dates the status used (as the feed sends them).
+    registered_on: date
+    training_start: date
+    training_end: date
+    contracts: tuple[tuple[date, date | None, date | None], ...] = ()
+
+
+@dataclass
+class _Loaded:
+    row: Any
+    contracts: list[ContractTerms] = field(default_factory=list)
+
+
+def _terms(row: Any) -> ContractTerms:
+    values = {name: row[name] for name in _TERMS}
+    values["ended_by"] = BreakParty(values["ended_by"]) if values["ended_by"] else None
+    values["termination_reason"] = TerminationReason(values["termination_reason"]) \
+        if values["termination_reason"] else None
+    return ContractTerms(**values)
+
+
+def _load(uow: UnitOfWork, condition: sa.ColumnElement[bool] | None) -> list[_Loaded]:
+    """The cases under `condition` (on the case joined to its programme) with all their contract rows: two
+    queries."""
+    cases = sa.select(*_CASE).join(programme_table, programme_table.c.id == case_table.c.programme_id)
+    if condition is not None:
+        cases = cases.where(condition)
+    loaded = {row.id: _Loaded(row) for row in uow.execute(cases.order_by(case_table.c.id))}
+    if not loaded:
+        return []
+    ids = sa.select(case_table.c.id).join(programme_table, programme_table.c.id == case_table.c.programme_id)
+    if condition is not None:
+        ids = ids.where(condition)
+    contracts = (sa.select(contract_table.c.case_id, *(contract_table.c[name] for name in _TERMS))
+                 .where(contract_table.c.case_id.in_(ids), contract_table.c.signed.is_(True))
+                 .order_by(contract_table.c.id))
+    for row in uow.execute(contracts).mappings():
+        found = loaded.get(row["case_id"])
+        if found is not None:
+            found.contracts.append(_terms(row))
+    return list(loaded.values())
+
+
+def _status(one: _Loaded, on: date) -> tuple[Comparison, Any]:
+    row = one.row
+    programme = ProgrammeTerms(row.code, row.years, 0, row.start_date, row.cfa_code)
+    dates = sent_dates(registered_on=paris_date(row.opened_at), programme=programme,
+                       programme_year=row.programme_year, contracts=one.contracts)
+    return compare(CaseState(row.state), tdb_status(dates, on)), dates
+
+
+def case_tdb_status(app: Store, case_id: int, *, actor_email: str | Actor, on: date | None = None) -> CaseTdbStatus:
+    """The status the TDB computes for the case on `on` (today by default) from the dates we send, beside the
+    engine's state; for whoever may read the case (out of scope: not found)."""
+    with app.uow(write=False) as uow:
+        actor = resolve_actor(uow, actor_email)
+        case = uow.cases.get(case_id, (Part.CONTRACT,))
+        authorize_on(uow, actor, Action.READ, case)
+        found = _load(uow, case_table.c.id == case_id)
+    day = on or paris_date(app.clock.now())
+    comparison, dates = _status(found[0], day)
+    row = found[0].row
+    return CaseTdbStatus(case_id, f"{row.first_name} {row.last_name}", row.code, comparison, dates.registered_on,
+                         dates.training_start, dates.training_end,
+                         tuple((one.start, one.end, one.broken_on) for one in dates.contracts))
+
+
+def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None = None, cfa_code: str | None = None,
+                      *, today: date) -> dict[str, dict[TdbStatus, int]]:
+    """Per programme (every programme of `cfa_code`, with zeros), its cases by the status the TDB computes on
+    `today`; the cases the engine closed before any contract (withdrawn, lapsed) are counted too, as the TDB
+    counts them (ABANDON once their 90 days are over)."""
+    programmes = sa.select(programme_table.c.code).order_by(programme_table.c.code)
+    if cfa_code is not None:
+        programmes = programmes.where(programme_table.c.cfa_code == cfa_code)
+    counts: dict[str, dict[TdbStatus, int]] = {}
+    with app.uow(write=False) as uow:
+        for code in uow.execute(programmes).scalars():
+            counts[code] = dict.fromkeys(TdbStatus, 0)
+        loaded = _load(uow, scope)
+    for one in loaded:
+        comparison, _ = _status(one, today)
+        per = counts.setdefault(one.row.code, dict.fromkeys(TdbStatus, 0))
+        per[comparison.result.status] += 1
+    return counts
+
+
+# -- the reconciliation -----------------------------------------------------------------------------------------
+
+DECA_MISSING, TDB_REJECTED, ABANDON_FOLLOWED = "deca_missing", "tdb_rejected", "abandon_followed"
+KINDS = (DECA_MISSING, TDB_REJECTED, ABANDON_FOLLOWED)
+
+
+@dataclass(frozen=True)
+class ReconciliationItem:
+    """One thing to put right with the public systems: its kind, the case, since when, and why."""
+
+    kind: str
+    case_id: int
+    name: str
+    programme: str
+    cfa_code: str
+    state: CaseState
+    advisor_email: str | None
+    since: date | None
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    on: date
+    items: tuple[ReconciliationItem, ...]
+
+    def of_kind(self, kind: str) -> list[ReconciliationItem]:
+        return [item for item in self.items if item.kind == kind]
+
+
+def _scope(actor: Actor, cfa_code: str | None) -> sa.ColumnElement[bool] | None:
+    """An advisor's cases (theirs, and those nobody advises), a programme lead's CFA, the operator's every CFA
+    (or `cfa_code`'s). Another CFA than one's own is not found, as everything out of scope."""
+    if actor.role is Role.SYSTEM:
+        return sa.and_(programme_table.c.cfa_code == cfa_code) if cfa_code is not None else None
+    own = actor.cfa_code or ""
+    if cfa_code is not None and cfa_code != own:
+        raise NotFound("cfa", cfa_code)
+    condition: sa.ColumnElement[bool] = sa.and_(programme_table.c.cfa_code == own)
+    if actor.role is Role.ADVISOR:
+        condition = sa.and_(condition, sa.or_(case_table.c.advisor_email == actor.email,
+                                              case_table.c.advisor_email.is_(None)))
+    return condition
+
+
+def _item(kind: str, one: _Loaded, since: date | None, reason: Reason) -> ReconciliationItem:
+    row = one.row
+    return ReconciliationItem(kind, row.id, f"{row.first_name} {row.last_name}", row.code, row.cfa_code,
+                              CaseState(row.state), row.advisor_email, since, reason)
+
+
+def _deca_missing(one: _Loaded, on: date) -> Iterable[ReconciliationItem]:
+    for terms in one.contracts:
+        filed = terms.opco_filed_on
+        if filed is None or terms.deca_number or (terms.ended_on is not None and terms.start_date is not None
+                                                  and terms.ended_on < terms.start_date):
+            continue
+        days = (on - filed).days
+        if days < DECA_WAIT_DAYS:
+            continue
+        filing = filing_of(terms, on)
+        yield _item(DECA_MISSING, one, filed, Reason(
+            "recon_deca_missing", opco=terms.opco_name or "OPCO", filed_on=filed, days=days,
+            status=Reason(f"recon_filing_{filing.status.value}")))
+
+
+def _rejections(uow: UnitOfWork, cfa_codes: Sequence[str]) -> dict[int, list[tuple[date, str, str, str]]]:
+    """Per case, the errors of the latest push of each CFA (its day, the field, the message, the source)."""
+    if not cfa_codes:
+        return {}
+    latest = (sa.select(tdb_push_table.c.cfa_code, sa.func.max(tdb_push_table.c.id).label("push_id"))
+              .where(tdb_push_table.c.cfa_code.in_(cfa_codes), tdb_push_table.c.finished_at.is_not(None))
+              .group_by(tdb_push_table.c.cfa_code).subquery())
+    query = (sa.select(tdb_push_error_table.c.case_id, tdb_push_table.c.started_at, tdb_push_error_table.c.field,
+                       tdb_push_error_table.c.message, tdb_push_error_table.c.source)
+             .join(tdb_push_table, tdb_push_table.c.id == tdb_push_error_table.c.push_id)
+             .join(latest, latest.c.push_id == tdb_push_table.c.id)
+             .where(tdb_push_error_table.c.case_id.is_not(None))
+             .order_by(tdb_push_error_table.c.id))
+    found: dict[int, list[tuple[date, str, str, str]]] = defaultdict(list)
+    for case_id, started, name, message, source in uow.execute(query):
+        found[int(case_id)].append((paris_date(started), name, message, source))
+    return found
+
+
+def reconcile(app: Store, *, actor_email: str | Actor, cfa_code: str | None = None,
+              on: date | None = None) -> Reconciliation:
+    """The three kinds of things to put right on `on` (today by default), by kind then case: DECA missing 30 days
+    after the filing, refused by the TDB in the CFA's latest push, ABANDON for the TDB while the engine follows.
+    CFA staff and the operator (Action.TDB_FEED); an advisor sees their cases, a programme lead their CFA."""
+    day = on or paris_date(app.clock.now())
+    with app.uow(write=False) as uow:
+        actor = resolve_actor(uow, actor_email)
+        authorize_role(actor, Action.TDB_FEED)
+        loaded = _load(uow, _scope(actor, cfa_code))
+        rejected = _rejections(uow, sorted({one.row.cfa_code for one in loaded}))
+    deca: list[ReconciliationItem] = []
+    refused: list[ReconciliationItem] = []
+    abandon: list[ReconciliationItem] = []
+    for one in loaded:
+        deca.extend(_deca_missing(one, day))
+        for pushed, name, message, source in rejected.get(one.row.id, ()):
+            refused.append(_item(TDB_REJECTED, one, pushed, Reason(
+                "recon_tdb_rejected" if source == "tdb" else "recon_tdb_not_sent", day=pushed, field=name,
+                message=Typed(message))))
+        comparison, _ = _status(one, day)
+        if comparison.abandon_while_followed:
+            abandon.append(_item(ABANDON_FOLLOWED, one, comparison.result.since, comparison.explanation))
+    return Reconciliation(day, (*deca, *refused, *abandon))
+
+
+def item_as_dict(item: ReconciliationItem) -> dict[str, object]:
+    """An item as the CLI's --json and the API give it (codes, ISO dates, the reason in English)."""
+    return {"kind": item.kind, "case_id": item.case_id, "name": item.name, "programme": item.programme,
+            "cfa_code": item.cfa_code, "state": item.state.value, "advisor_email": item.advisor_email,
+            "since": item.since, "reason": str(item.reason)}
+
+
+def status_as_dict(view: CaseTdbStatus) -> dict[str, object]:
+    """`case_tdb_status`'s answer as data (codes, ISO dates, the reasons in English)."""
+    result = view.comparison.result
+    return {"case_id": view.case_id, "on": result.on, "status": result.status.value, "since": result.since,
+            "becomes": result.becomes.value if result.becomes else None, "becomes_on": result.becomes_on,
+            "statut_apprenant": result.feed_code, "reason": str(result.reason), "state": view.comparison.state.value,
+            "agrees": view.comparison.agrees, "explanation": str(view.comparison.explanation),
+            "dates": {"date_inscription_formation": view.registered_on, "date_entree_formation": view.training_start,
+                      "date_fin_formation": view.training_end,
+                      "contracts": [{"contrat_date_debut": start, "contrat_date_fin": end,
+                                     "contrat_date_rupture": broken} for start, end, broken in view.contracts]}}
