@@ -461,6 +461,28 @@ class TdbPushError(SQLModel, table=True):
     source: str = Field(max_length=10)  # local, tdb
 
 
+class ExportLog(SQLModel, table=True):
+    """One nominative export of a list of cases (issue 16, item 5): who, when, which list and filter, in what
+    format, how many rows. Kept so that the CFA can say who took which names out of the engine (RGPD art. 5-2,
+    accountability; art. 30, the record of processing). `filter` may hold a searched name (`q`) and `by_email`
+    is a staff member's: both are personal data (adapters/export_log.py names them for the retention)."""
+
+    __tablename__ = "export_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_aware())
+    by_email: str = Field(max_length=254)
+    #: The exporter's CFA (None: the operator, every CFA's); staff read their CFA's exports.
+    cfa_code: str | None = Field(default=None, max_length=40, index=True)
+    kind: str = Field(max_length=10)  # cases, risk (domain.exports.ExportKind)
+    format: str = Field(max_length=4)  # csv, xlsx (domain.exports.ExportFormat)
+    via: str = Field(max_length=4)  # page, api, cli
+    language: str = Field(max_length=2)
+    #: The list's filter as chosen, `{"q", "programme", "advisor", "state", "needs_me"}`, only those given.
+    filter: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    rows: int
+
+
 programme_table = Programme.__table__  # type: ignore[attr-defined]
 person_table = Person.__table__  # type: ignore[attr-defined]
 case_table = CaseRecord.__table__  # type: ignore[attr-defined]
@@ -480,4 +502,5 @@ dossier_version_table = DossierVersionRecord.__table__  # type: ignore[attr-defi
 amendment_table = AmendmentRecord.__table__  # type: ignore[attr-defined]
 tdb_push_table = TdbPush.__table__  # type: ignore[attr-defined]
 tdb_push_error_table = TdbPushError.__table__  # type: ignore[attr-defined]
+export_log_table = ExportLog.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -54,6 +54,8 @@ class Action(StrEnum):
     READ_AMENDMENTS = "read_amendments"
     MANAGE_USERS = "manage_users"
     MANAGE_PROGRAMMES = "manage_programmes"
+    EXPORT_CASES = "export_cases"
+    READ_EXPORTS = "read_exports"
 
 
 #: The roles each action is for, and how a refusal names the action.
@@ -86,6 +88,10 @@ RULES: dict[Action, tuple[frozenset[Role], str]] = {
     # those of their own CFA only (services/user_scope.py); the operator (the CLI) every CFA's.
     Action.MANAGE_USERS: (ADMINISTRATORS, "managing the CFA's users"),
     Action.MANAGE_PROGRAMMES: (ADMINISTRATORS, "managing the CFA's programmes"),
+    # A list of cases with names taken out of the engine (CSV, .xlsx) is the CFA's staff's to take, and logged; the
+    # log of those exports is theirs to read (issue 16, item 5: RGPD art. 5-2, accountability).
+    Action.EXPORT_CASES: (STAFF, "exporting a list of cases"),
+    Action.READ_EXPORTS: (STAFF, "the log of exports"),
 }
 
 #: The sections of the contract dossier (CERFA FA13) each role fills, beside CFA staff who fill or correct all of
