@@ -388,6 +388,20 @@ TDB_STATUS_TEXTS: Mapping[str, Label] = {
     "tdb_differs": Label(
         fr="le moteur dit « {state} », le Tableau de bord calcule « {status} » à partir des dates envoyées : {why}",
         en="the engine says {state}, the TDB computes {status} from the dates sent: {why}"),
+    "recon_deca_missing": Label(
+        fr="contrat déposé le {filed_on} ({opco}), il y a {days} jours, sans numéro DECA enregistré ({status}) : "
+           "tant que l'OPCO ne l'a pas enregistré dans DECA, le CFA n'est pas payé pour ce contrat",
+        en="filed with {opco} on {filed_on}, {days} days ago, and no DECA number recorded ({status}): until the "
+           "OPCO registers it in DECA, the CFA is not paid for this contract"),
+    "recon_filing_not_filed": Label(fr="pas déposé", en="not filed"),
+    "recon_filing_waiting": Label(fr="décision de l'OPCO attendue", en="the OPCO's decision awaited"),
+    "recon_filing_accepted": Label(fr="accepté, numéro à enregistrer", en="accepted, its number to record"),
+    "recon_filing_refused": Label(fr="refusé par l'OPCO", en="refused by the OPCO"),
+    "recon_filing_refused_silence": Label(fr="refusé par le silence de l'OPCO", en="refused by the OPCO's silence"),
+    "recon_tdb_rejected": Label(fr="refusé par le Tableau de bord lors de l'envoi du {day} : {field} : {message}",
+                                en="refused by the TDB in the push of {day}: {field}: {message}"),
+    "recon_tdb_not_sent": Label(fr="pas envoyé au Tableau de bord le {day} : {field} : {message}",
+                                en="not sent to the TDB on {day}: {field}: {message}"),
 }
 
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
