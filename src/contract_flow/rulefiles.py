@@ -166,6 +166,24 @@ def load_programme_skills(code: str) -> tuple[str, ...] | None:
     return None if path is None else _skills_in(path)
 
 
+@lru_cache(maxsize=32)
+def _tdb_in(path: Path) -> tuple[dict[str, object] | None, Training | None]:
+    table = read_toml(path).get("tdb")
+    if table is not None and not isinstance(table, Mapping):
+        raise RuleSetError(f"{path}: tdb: a table of the Tableau de bord's establishments ([tdb])")
+    return (dict(table) if table is not None else None), _training_in(path)
+
+
+def load_programme_tdb(code: str) -> tuple[Path | None, dict[str, object] | None, Training | None]:
+    """What the Tableau de bord's feed reads of `programmes/<code>.toml` (the site's file first): the file, its
+    `[tdb]` table (the establishments' UAI and SIRET) and its `[training]` (the RNCP and diploma codes); Nones when
+    the programme has no file (domain.tdb_feed.programme_feed then refuses naming the setting missing)."""
+    path = configfiles.programme_file(code) if _PROGRAMME_CODE.fullmatch(code) else None
+    if path is None:
+        return None, None, None
+    return (path, *_tdb_in(path))
+
+
 def load_reminder_policies(path: Path | str) -> ReminderPolicies:
     """reminders.toml (`settings.reminders_file`), parsed; a wrong value is refused naming the file and the key."""
     data = read_toml(Path(path))

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -128,6 +128,31 @@ class Settings(BaseSettings):
     #: (about a millisecond a row: 2,000 rows answer within a couple of seconds, 37,000 took 33 s in a request).
     import_background_rows: int = Field(default=2000, ge=1)
 
+    # The Tableau de bord de l'apprentissage (TDB, PUBLIC-SYSTEMS.md §2; issue 16): the CFA's monthly feed of its
+    # learners (services/tdb.py). Without a URL and a key for a CFA, `tdb push` refuses naming these settings;
+    # `tdb export` (the file a CFA uploads by hand) needs neither.
+    #: The TDB's base URL (its host, e.g. https://cfas.apprentissage.beta.gouv.fr): it receives
+    #: POST /api/v3/dossiers-apprenants (or .../test, tdb_endpoint). None: no push.
+    tdb_url: str | None = None
+    #: Each CFA's key, generated on the CFA's TDB account, by CFA code: sent as `Authorization: Bearer`, never
+    #: printed nor logged. Environment: a JSON object, CONTRACT_FLOW_TDB_KEYS='{"imt-mines-ales": "..."}'.
+    tdb_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    #: "test": the TDB's test endpoint (it checks the same body and stores nothing).
+    tdb_endpoint: Literal["prod", "test"] = "prod"
+    #: One request's time limit (each batch of at most 2,000 learners).
+    tdb_timeout_seconds: float = Field(default=60.0, gt=0)
+    #: A batch answered 5xx or timed out is sent again this many times, after tdb_backoff_seconds, doubling;
+    #: a 4xx (a bad key, a body refused) never is.
+    tdb_retries: int = Field(default=3, ge=0, le=10)
+    tdb_backoff_seconds: float = Field(default=2.0, ge=0)
+    #: The monthly push's window: the TDB asks for the learners between the 1st and the 5th of each month. The beat
+    #: pushes each CFA once a month, on the first of these days it runs (a failed push is not retried by the beat:
+    #: staff see it and push again from the page).
+    tdb_push_first_day: int = Field(default=1, ge=1, le=28)
+    #: Learners a request (the TDB takes at most 2,000).
+    tdb_batch_size: int = Field(default=2000, ge=1, le=2000)
+    tdb_push_last_day: int = Field(default=5, ge=1, le=28)
+
     @model_validator(mode="before")
     @classmethod
     def _absolute_data_dir(cls, values: Any) -> Any:
@@ -147,6 +172,12 @@ class Settings(BaseSettings):
                              "is forgeable; it is refused in production")
         if self.environment == "production" and self.password_hash_cost != "standard":
             raise ValueError("password_hash_cost: only 'standard' is allowed in production")
+        return self
+
+    @model_validator(mode="after")
+    def _tdb_window(self) -> Settings:
+        if self.tdb_push_last_day < self.tdb_push_first_day:
+            raise ValueError("tdb_push_last_day: on or after tdb_push_first_day (the monthly push's window)")
         return self
 
     @model_validator(mode="after")

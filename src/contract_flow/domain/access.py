@@ -54,6 +54,7 @@ class Action(StrEnum):
     READ_AMENDMENTS = "read_amendments"
     MANAGE_USERS = "manage_users"
     MANAGE_PROGRAMMES = "manage_programmes"
+    TDB_FEED = "tdb_feed"
     EXPORT_CASES = "export_cases"
     READ_EXPORTS = "read_exports"
 
@@ -88,6 +89,8 @@ RULES: dict[Action, tuple[frozenset[Role], str]] = {
     # those of their own CFA only (services/user_scope.py); the operator (the CLI) every CFA's.
     Action.MANAGE_USERS: (ADMINISTRATORS, "managing the CFA's users"),
     Action.MANAGE_PROGRAMMES: (ADMINISTRATORS, "managing the CFA's programmes"),
+    # The CFA's learners sent to the Tableau de bord (issue 16): its staff export, push and read the pushes.
+    Action.TDB_FEED: (STAFF, "the CFA's Tableau de bord feed"),
     # A list of cases with names taken out of the engine (CSV, .xlsx) is the CFA's staff's to take, and logged; the
     # log of those exports is theirs to read (issue 16, item 5: RGPD art. 5-2, accountability).
     Action.EXPORT_CASES: (STAFF, "exporting a list of cases"),

@@ -287,6 +287,7 @@ FORBIDDEN_WHAT: Mapping[str, str] = {
     "recording the contract's filing with the OPCO": "enregistrer le dépôt du contrat auprès de l'OPCO",
     "rescheduling a review": "déplacer un entretien",
     "the CFA's invoice lines": "les lignes de facturation du CFA",
+    "the CFA's Tableau de bord feed": "le flux du CFA vers le Tableau de bord de l'apprentissage",
     "the contract's amendments": "les avenants du contrat",
     "the reminder ledger": "le journal des rappels",
     "adding a programme": "ajouter une formation",
