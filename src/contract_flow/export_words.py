@@ -4,11 +4,14 @@ contract_flow.formatting, in Paris time). The same for the pages, the API and th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.exports import ExportKind
 from contract_flow.formatting import format_day, format_moment
+from contract_flow.labels import label
 
 #: The columns of each list, in order; the headers below name them.
 CASE_COLUMNS = ("id", "last_name", "first_name", "email", "birth_date", "programme", "state", "state_since",
@@ -89,3 +92,35 @@ def csv_moment(moment: datetime, language: str) -> str:
     if language == "fr":
         return format_moment(moment, "fr", "short")
     return moment.astimezone(PARIS).strftime("%Y-%m-%d %H:%M")
+
+
+#: How a logged filter reads in the log (the pages, `contract-flow exports list`).
+FILTER_WORDS: dict[str, dict[str, str]] = {
+    "fr": {"q": "recherche « {value} »", "programme": "formation {value}", "advisor": "conseiller·ère {value}",
+           "state": "étape « {value} »", "needs_me": "à traiter par moi", "none": "aucun (toute la liste)"},
+    "en": {"q": "search “{value}”", "programme": "programme {value}", "advisor": "advisor {value}",
+           "state": "state “{value}”", "needs_me": "needs me", "none": "none (the whole list)"},
+}
+#: The lists, as the log names them.
+KIND_WORDS: dict[str, dict[str, str]] = {
+    "fr": {"cases": "Dossiers", "risk": "Dossiers à risque"},
+    "en": {"cases": "Cases", "risk": "Cases at risk"},
+}
+VIA_WORDS: dict[str, dict[str, str]] = {
+    "fr": {"page": "pages", "api": "API", "cli": "ligne de commande"},
+    "en": {"page": "pages", "api": "API", "cli": "command line"},
+}
+
+
+def describe_filter(stored: Mapping[str, Any], language: str) -> str:
+    """A logged filter in words: «recherche « dupont », étape « Réfléchir »»; none: the whole list."""
+    said = FILTER_WORDS[language]
+    parts = []
+    for key in ("q", "programme", "advisor", "state"):
+        value = stored.get(key)
+        if value:
+            shown = label("state", str(value), language) if key == "state" else str(value)
+            parts.append(said[key].format(value=shown))
+    if stored.get("needs_me"):
+        parts.append(said["needs_me"])
+    return ", ".join(parts) if parts else said["none"]

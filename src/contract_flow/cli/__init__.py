@@ -22,6 +22,7 @@ from contract_flow.cli import (
     cases,
     dossier,
     dossier_files,  # noqa: F401  (registers `dossier pdf` and `dossier versions` on the dossier group)
+    exports,  # registers `case export` on the case group; the `risk` and `exports` groups
     filing,  # noqa: F401  (registers `dossier file`, `decision` and `filing` on the dossier group)
     invoices,
     reminders,
@@ -115,6 +116,8 @@ app.add_typer(cases.case_app, name="case")
 app.add_typer(cases.import_app, name="import")
 app.add_typer(dossier.dossier_app, name="dossier")
 app.add_typer(invoices.invoices_app, name="invoices")
+app.add_typer(exports.risk_app, name="risk")
+app.add_typer(exports.exports_app, name="exports")
 app.add_typer(rules_app, name="rules")
 app.add_typer(tdb.tdb_app, name="tdb")
 app.command("board")(cases.board)
