@@ -31,6 +31,7 @@ from contract_flow.cli import (
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)
     runtime,
     tdb,
+    tdb_reconcile,  # noqa: F401  (registers `tdb reconcile`, `tdb status` and `tdb statuses` on the tdb group)
     todo,
     up,
 )

@@ -222,9 +222,11 @@ def board(json_output: JsonOption = False) -> None:
     console.print(table)
     from contract_flow.cli.filing import print_filing_board
     from contract_flow.cli.invoices import print_board_line
+    from contract_flow.cli.tdb_reconcile import print_tdb_board
 
     print_board_line()
     print_filing_board()
+    print_tdb_board()
 
 
 def diagram(
