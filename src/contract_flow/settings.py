@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -44,6 +44,28 @@ def user_data_dir() -> Path:
 
 def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / DATABASE_FILE}"
+
+
+class RetentionSettings(BaseModel):
+    """How long a case's personal data is kept once it is no longer needed (issue 16, item 6; domain/retention.py
+    decides what is due on a day, services/retention.py anonymises it). The reasoning and sources of each default
+    are in docs/architecture.md, "Retention and the data subject's rights"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: A candidate who never signed a contract (the case withdrawn or closed without one): kept this many months
+    #: after leaving, then anonymised. 24: the CNIL's recruitment guidance (référentiel « gestion du personnel »,
+    #: candidates not retained: at most 2 years after the last contact), a CFA's admission being a selection.
+    candidate_months: int = Field(default=24, ge=1, le=120)
+    #: A case whose contract was signed: its people kept this many years after the contract's end (its last
+    #: day, or the day it was broken or cancelled). 5: the employer's and the CFA's legal and financial
+    #: obligations on the contract (Code civil 2224: actions prescribed after 5 years) and the funding audits
+    #: (the OPCO's control of the costs it paid, L6332-1 and following); contracts signed from 1 July 2020 to
+    #: 31 December 2023 are kept at least until 31 December 2031 whatever this says (the CERFA FA13's notice
+    #: 51649#08: NextGenerationEU funding, EU financial regulation 2018/1046 art. 132).
+    contract_years: int = Field(default=5, ge=1, le=30)
+    #: The daily job anonymises at most this many cases a run (one unit of work each); the rest the next day.
+    batch: int = Field(default=500, ge=1, le=100_000)
 
 
 class Settings(BaseSettings):
@@ -152,6 +174,9 @@ class Settings(BaseSettings):
     #: Learners a request (the TDB takes at most 2,000).
     tdb_batch_size: int = Field(default=2000, ge=1, le=2000)
     tdb_push_last_day: int = Field(default=5, ge=1, le=28)
+    #: The retention periods (the [retention] table of the settings file; environment:
+    #: CONTRACT_FLOW_RETENTION='{"candidate_months": 24, "contract_years": 5}').
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -483,6 +483,31 @@ class ExportLog(SQLModel, table=True):
     rows: int
 
 
+class AnonymisationRecord(SQLModel, table=True):
+    """The anonymisation log (issue 16, item 6): one row per case or person anonymised, when, why (`retention`:
+    its period ran out; `request`: the person asked), by whom and by which rule, and how many rows of each table
+    were changed. It holds no personal value: the case's id, the person's id, counts."""
+
+    __tablename__ = "anonymisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_aware())
+    #: "case" or "person".
+    subject: str = Field(max_length=10)
+    case_id: int | None = Field(default=None, index=True)
+    person_id: int | None = None
+    #: "retention" or "request".
+    why: str = Field(max_length=10)
+    #: domain.retention.Rule: "candidate", "contract", "eu_funding" or "request".
+    rule: str = Field(max_length=20)
+    #: The day the case became due (None for a request).
+    due_on: date | None = None
+    #: Who: a staff member's email, "system" (the operator's CLI) or "beat" (the daily job).
+    by: str = Field(max_length=254)
+    #: Rows changed (or removed) per table.
+    tables: dict[str, int] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
 programme_table = Programme.__table__  # type: ignore[attr-defined]
 person_table = Person.__table__  # type: ignore[attr-defined]
 case_table = CaseRecord.__table__  # type: ignore[attr-defined]
@@ -503,4 +528,5 @@ amendment_table = AmendmentRecord.__table__  # type: ignore[attr-defined]
 tdb_push_table = TdbPush.__table__  # type: ignore[attr-defined]
 tdb_push_error_table = TdbPushError.__table__  # type: ignore[attr-defined]
 export_log_table = ExportLog.__table__  # type: ignore[attr-defined]
+anonymisation_table = AnonymisationRecord.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -55,6 +55,10 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_PROGRAMMES = "manage_programmes"
     TDB_FEED = "tdb_feed"
+    EXPORT_PERSON = "export_person"
+    ERASE_PERSON = "erase_person"
+    READ_RETENTION_LOG = "read_retention_log"
+    RUN_RETENTION = "run_retention"
     EXPORT_CASES = "export_cases"
     READ_EXPORTS = "read_exports"
 
@@ -91,6 +95,13 @@ RULES: dict[Action, tuple[frozenset[Role], str]] = {
     Action.MANAGE_PROGRAMMES: (ADMINISTRATORS, "managing the CFA's programmes"),
     # The CFA's learners sent to the Tableau de bord (issue 16): its staff export, push and read the pushes.
     Action.TDB_FEED: (STAFF, "the CFA's Tableau de bord feed"),
+    # The data subject's rights (RGPD art. 15, 17, 20) are answered by the CFA, the controller: its staff, for the
+    # people of their CFA (services/retention.py); the apprentice exports their own data. The retention job runs
+    # over every CFA: the operator and the daily job only.
+    Action.EXPORT_PERSON: (STAFF, "exporting a person's data"),
+    Action.ERASE_PERSON: (STAFF, "erasing a person's data"),
+    Action.READ_RETENTION_LOG: (STAFF, "the anonymisation log"),
+    Action.RUN_RETENTION: (frozenset(), "running the retention job"),
     # A list of cases with names taken out of the engine (CSV, .xlsx) is the CFA's staff's to take, and logged; the
     # log of those exports is theirs to read (issue 16, item 5: RGPD art. 5-2, accountability).
     Action.EXPORT_CASES: (STAFF, "exporting a list of cases"),

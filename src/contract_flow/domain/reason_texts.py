@@ -405,5 +405,15 @@ TDB_STATUS_TEXTS: Mapping[str, Label] = {
                                 en="not sent to the TDB on {day}: {field}: {message}"),
 }
 
+#: Retention and the data subject's rights (domain/retention.py, issue 16 item 6).
+RETENTION_TEXTS: Mapping[str, Label] = {
+    "erase_live_contract": Label(
+        fr="le contrat du cas {case} est en cours ({state}) : ses données sont nécessaires tant qu'il court "
+           "(obligations de l'employeur et du CFA) ; elles pourront être effacées une fois le contrat terminé",
+        en="the contract of case {case} is live ({state}): its data is needed while it runs (the employer's and the "
+           "CFA's obligations); it may be erased once the contract has ended"),
+    "nothing_held": Label(fr="aucune donnée n'est détenue sur {email}", en="no data is held about {email}"),
+}
+
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
-                              **TDB_STATUS_TEXTS}
+                              **TDB_STATUS_TEXTS, **RETENTION_TEXTS}

@@ -1,4 +1,4 @@
-"""retention: what was anonymised, when and why (issue 16, item 6)
+"""retention: what was anonymised, when and why (issue 16, item 6): the anonymisation log, without personal values
 
 Revision ID: 0016
 Revises: 0015
@@ -19,8 +19,24 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    pass  # filled by H-retention
+    op.create_table('anonymisation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', contract_flow.adapters.tables.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('why', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('rule', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('by', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('tables', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_anonymisation'))
+    )
+    with op.batch_alter_table('anonymisation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_anonymisation_case_id'), ['case_id'], unique=False)
 
 
 def downgrade() -> None:
-    pass  # filled by H-retention
+    with op.batch_alter_table('anonymisation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_anonymisation_case_id'))
+    op.drop_table('anonymisation')

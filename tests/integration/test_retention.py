@@ -1,0 +1,245 @@
+"""Retention and the data subject's rights (issue 16, item 6) on SQLite and PostgreSQL: a person erased on request,
+or a case anonymised by the daily job, leaves none of their personal values in any table of the metadata (every
+text, JSON and bytes column, the reminder ledger, the inbox, the kept dossier's PDF included: a table added later
+is read too); dates, states and counts stay (the statistics survive); an erasure while a live contract needs the
+data is refused, naming it, and changes nothing; a case is due from the day its period ends, not the day before;
+the export gives everything held as JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pypdf
+import pytest
+import sqlalchemy as sa
+
+from contract_flow.adapters.clock import FixedClock
+from contract_flow.adapters.tables import anonymisation_table, case_table, event_table, metadata, person_table
+from contract_flow.bootstrap import App
+from contract_flow.domain.errors import Forbidden, InvalidInput, NotFound, NotNow, OutOfScope
+from contract_flow.domain.retention import ERASED
+from contract_flow.services.cases import advance, set_facts
+from contract_flow.services.directory import add_programme, add_user, issue_token
+from contract_flow.services.dossier import set_section
+from contract_flow.services.reminders import run_once
+from contract_flow.services.retention import anonymisation_log, erase_person, export_person, run_retention
+from contract_flow.services.reviews import log_review, plan_review
+from tests.conftest import People, snapshot
+from tests.support.calendars import OTHER_CFA
+from tests.support.cases import open_candidate, walk
+from tests.support.world import paris
+
+pytestmark = pytest.mark.postgres
+
+EMAIL = "zoeline.quintavalle@example.org"
+ADDRESS = "17 impasse des Tilleuls"
+PHONE = "06 98 76 54 32"
+OBSERVATION = "Zoéline progresse vite sur le banc hydraulique"
+TARGET_JOB = "technicienne en robotique sous-marine"
+
+
+@dataclass(frozen=True)
+class Rich:
+    case_id: int
+    person_id: int
+    #: Every personal value of hers the engine was given, each looked for in every table.
+    values: tuple[str, ...]
+
+
+def rich_case(app: App, people: People, clock: FixedClock) -> Rich:
+    """Zoéline's case in its trial: her user (linked, with a token), her dossier (NIR, address, phone), a free
+    text, a review held with observations, the reminders sent (the inbox, the ledger)."""
+    case_id = open_candidate(app, first_name="Zoéline", last_name="Quintavalle", email=EMAIL)
+    user = add_user(app, EMAIL, name="Zoéline Quintavalle", role="apprentice", cfa_code="imt-mines-ales",
+                    case_id=case_id)
+    issue_token(app, EMAIL)
+    walk(app, case_id, "trial", advisor=people.advisor, lead=people.lead)
+    set_facts(app, case_id, {"project.target_job": TARGET_JOB, "advisor": people.advisor, "tutor": people.tutor},
+              actor_email=people.advisor)
+    view = set_section(app, case_id, "apprentice", {"address.street": ADDRESS, "phone": PHONE},
+                       actor_email=people.advisor)
+    data = view.sections["apprentice"].data  # type: ignore[index]
+    nir, phone = data["nir"], data["phone"]  # as stored (the phone's spaces taken out)
+    review = plan_review(app, case_id, planned_at=paris(2026, 10, 20), place="Atelier de Zoéline Quintavalle",
+                         actor_email=people.tutor)
+    run_once(app, paris(2026, 10, 6, 10))
+    clock.set(paris(2026, 10, 20, 16))
+    log_review(app, int(review.id or 0), attended=["apprentice", "mentor", "tutor"],
+               skills={"Prototypage": "acquired"}, tutor_observations=OBSERVATION, actor_email=people.tutor)
+    return Rich(case_id, user.id, ("Zoéline", "Quintavalle", EMAIL, nir, ADDRESS, phone, OBSERVATION, TARGET_JOB))
+
+
+def ended(app: App, people: People, clock: FixedClock, rich: Rich) -> None:
+    """The employer breaks the contract in its trial on 21 October 2026."""
+    clock.set(paris(2026, 10, 21, 10))
+    advance(app, rich.case_id, "break_trial", actor_email=people.advisor, facts={"contract.ended_by": "employer"})
+
+
+def _texts(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, bytes | memoryview):
+        raw = bytes(value)
+        found = [raw.decode("utf-8", "replace"), raw.decode("latin-1")]
+        if raw.startswith(b"%PDF"):
+            found += [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(raw)).pages]
+        return found
+    if isinstance(value, dict | list):
+        return [json.dumps(value, ensure_ascii=False)]
+    return [str(value)]
+
+
+def traces(app: App, values: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(table, column, value) wherever one of `values` still appears: every table of the metadata, every column
+    (text, JSON, bytes and the rest), whatever helper added it."""
+    found = []
+    with app.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for row in connection.execute(sa.select(table)).mappings():
+                for column, value in row.items():
+                    for text in _texts(value):
+                        for wanted in values:
+                            if wanted.lower() in text.lower():
+                                found.append((table.name, column, wanted))
+    return sorted(set(found))
+
+
+def shape(app: App) -> dict[str, object]:
+    """What the statistics read: cases per state, events per case and their moves, rows per table but the log."""
+    with app.engine.connect() as connection:
+        return {
+            "states": Counter(connection.execute(sa.select(case_table.c.state)).scalars()),
+            "moves": connection.execute(sa.select(event_table.c.case_id, event_table.c.seq, event_table.c.trigger,
+                                                  event_table.c.from_state, event_table.c.to_state, event_table.c.at)
+                                        .order_by(event_table.c.id)).all(),
+            "rows": {table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                     for table in metadata.sorted_tables if table.name not in ("anonymisation", "api_token")},
+        }
+
+
+def test_an_erasure_is_refused_while_the_contract_is_live_and_changes_nothing(
+        app: App, people: People, clock: FixedClock) -> None:
+    rich = rich_case(app, people, clock)
+    before = snapshot(app)
+    with pytest.raises(NotNow) as refused:
+        erase_person(app, EMAIL, actor_email=people.lead)
+    assert refused.value.field == "email"
+    assert f"the contract of case {rich.case_id} is live (trial)" in refused.value.rule
+    assert "est en cours" in refused.value.rule.text("fr")  # type: ignore[attr-defined]
+    # the mentor of the live contract neither
+    with pytest.raises(NotNow):
+        erase_person(app, people.mentor, actor_email=people.lead)
+    assert snapshot(app) == before
+
+
+def test_an_erased_person_leaves_no_personal_value_in_any_table(app: App, people: People, clock: FixedClock) -> None:
+    rich = rich_case(app, people, clock)
+    ended(app, people, clock, rich)
+    assert {value for _, _, value in traces(app, rich.values)} == set(rich.values)  # all there before
+    before = shape(app)
+
+    erasure = erase_person(app, EMAIL.upper(), actor_email=people.lead)
+
+    assert erasure.case_ids == (rich.case_id,)
+    assert erasure.person_ids == (rich.person_id,)
+    assert traces(app, rich.values) == []
+    assert shape(app) == before  # states, the history's moves and dates, rows: the statistics survive
+    with app.engine.connect() as connection:
+        case = connection.execute(sa.select(case_table).where(case_table.c.id == rich.case_id)).mappings().one()
+        user = connection.execute(sa.select(person_table).where(person_table.c.id == rich.person_id)).mappings().one()
+        log = connection.execute(sa.select(anonymisation_table).order_by(anonymisation_table.c.id)).mappings().all()
+    assert (case["first_name"], case["state"], case["birth_date"]) == (ERASED, "ended_in_trial", date(2004, 1, 1))
+    assert (user["active"], user["password_hash"]) == (False, None)
+    assert [(row["subject"], row["why"], row["by"]) for row in log] == [
+        ("case", "request", people.lead), ("person", "request", people.lead)]
+    assert [entry.subject for entry in anonymisation_log(app, actor_email=people.advisor)] == ["person", "case"]
+    # nothing held any more under that email: not found for staff; the operator is told nothing is held
+    with pytest.raises(NotFound):
+        erase_person(app, EMAIL, actor_email=people.lead)
+    with pytest.raises(NotNow) as nothing:
+        erase_person(app, EMAIL, actor_email="system")
+    assert nothing.value.rule == f"no data is held about {EMAIL}"
+
+
+def test_the_daily_job_anonymises_on_the_day_the_period_ends_and_not_before(
+        app: App, people: People, clock: FixedClock) -> None:
+    rich = rich_case(app, people, clock)
+    ended(app, people, clock, rich)
+    withdrawn = open_candidate(app, first_name="Aurélien", last_name="Brocéliande", email="aurelien.b@example.org")
+    clock.set(paris(2026, 11, 2, 10))
+    advance(app, withdrawn, "withdraw", actor_email=people.advisor, reason="a trouvé une autre voie")
+    before_shape = shape(app)
+
+    # the contract ended on 21 October 2026: kept 5 years, due on 21 October 2031; the candidate who withdrew on
+    # 2 November 2026: kept 24 months, due on 2 November 2028
+    early = run_retention(app, on=date(2028, 11, 1))
+    assert (early.due, early.anonymised) == ((), ())
+    dry = run_retention(app, on=date(2031, 10, 21), dry_run=True)
+    assert [(item.case_id, item.due_on, item.rule.value) for item in dry.due] == [
+        (withdrawn, date(2028, 11, 2), "candidate"), (rich.case_id, date(2031, 10, 21), "contract")]
+    assert traces(app, rich.values) != []  # a dry run changes nothing
+    on_the_day = run_retention(app, on=date(2031, 10, 20))
+    assert on_the_day.anonymised == (withdrawn,)
+    assert traces(app, ("Aurélien", "Brocéliande", "aurelien.b@example.org", "a trouvé une autre voie")) == []
+    assert traces(app, rich.values) != []
+    done = run_retention(app, on=date(2031, 10, 21))
+    assert done.anonymised == (rich.case_id,)
+    assert traces(app, rich.values) == []
+    assert shape(app) == before_shape
+    again = run_retention(app, on=date(2040, 1, 1))
+    assert again.due == ()  # each case once
+    entries = anonymisation_log(app, actor_email="system")
+    assert [(entry.case_id, entry.why, entry.rule, entry.due_on) for entry in entries] == [
+        (rich.case_id, "retention", "contract", date(2031, 10, 21)),
+        (withdrawn, "retention", "candidate", date(2028, 11, 2))]
+
+
+def test_the_export_gives_everything_held_and_only_to_whom_it_may(app: App, people: People,
+                                                                   clock: FixedClock) -> None:
+    rich = rich_case(app, people, clock)
+    exported = export_person(app, EMAIL, actor_email=people.advisor)
+    text = json.dumps(exported, ensure_ascii=False)
+    for value in rich.values:
+        assert value in text
+    [case] = exported["cases"]
+    assert case["case_id"] == rich.case_id
+    assert {"apprenticeship_case", "contract", "case_event", "review", "reminder", "inbox_message",
+            "dossier_section", "dossier_version"} <= set(case["tables"])
+    assert exported["users"][0]["password_hash"] is False  # said absent, never copied
+    # the apprentice their own; the mentor's export lists the rows naming her email
+    assert export_person(app, EMAIL, actor_email=EMAIL)["cases"][0]["case_id"] == rich.case_id
+    assert "contract" in export_person(app, people.mentor, actor_email=people.lead)["mentions"]
+    with pytest.raises(Forbidden):
+        export_person(app, people.mentor, actor_email=EMAIL)
+    with pytest.raises(Forbidden):
+        erase_person(app, EMAIL, actor_email=people.tutor)
+    with pytest.raises(InvalidInput) as bad:
+        export_person(app, "not-an-email", actor_email=people.advisor)
+    assert bad.value.field == "email"
+    # another CFA's staff: as if nobody by that email existed
+    add_programme(app, "autre", name="Autre", start_date=date(2026, 9, 1), years=2, seats=10, cfa_code="autre-cfa",
+                  calendar=OTHER_CFA)
+    add_user(app, "chef@autre.example", name="Chef Autre", role="programme_lead", cfa_code="autre-cfa")
+    before = snapshot(app)
+    with pytest.raises(OutOfScope):
+        erase_person(app, EMAIL, actor_email="chef@autre.example")
+    with pytest.raises(OutOfScope):
+        export_person(app, EMAIL, actor_email="chef@autre.example")
+    assert snapshot(app) == before
+
+
+def test_a_mentor_erased_once_the_contract_ended_is_gone_from_every_table(
+        app: App, people: People, clock: FixedClock) -> None:
+    rich = rich_case(app, people, clock)
+    ended(app, people, clock, rich)
+    erase_person(app, people.mentor, actor_email=people.lead)
+    assert traces(app, (people.mentor, "Marie Maître", "Marie Maitre")) == []
+    with app.engine.connect() as connection:
+        assert connection.execute(sa.select(case_table.c.first_name)
+                                  .where(case_table.c.id == rich.case_id)).scalar_one() == "Zoéline"
+
