@@ -58,6 +58,15 @@ class DossierRepository:
         return {Section(row["section"]): StoredSection(dict(row["data"]), row["version"], row["updated_at"],
                                                        row["updated_by"]) for row in rows}
 
+    def _naming(self, emails: list[str]) -> list[int]:
+        """The cases any contract of which names one of `emails` as its mentor, or whose dossier names one as
+        the second mentor (the mentors section's `2.email`), whatever the case of the letters."""
+        named = sa.select(contract_table.c.case_id).where(sa.func.lower(contract_table.c.mentor_email).in_(emails))
+        second = sa.select(T.c.case_id).where(
+            T.c.section == Section.MENTORS.value, sa.func.lower(T.c.data["2.email"].as_string()).in_(emails))
+        return sorted({int(case_id) for query in (named, second)
+                       for case_id in self.connection.execute(query).scalars()})
+
     def save(self, case_id: int, section: Section, data: Mapping[str, str], expected_version: int, *,
              at: datetime, by: str) -> int:
         """Write the section if it is still at `expected_version` (0: never saved); returns its new version.
@@ -86,10 +95,12 @@ class DossierRepository:
         return expected_version + 1
 
     def running_contracts(self, cfa_code: str | None, states: Iterable[str], *, other_than: int,
-                          sections: Collection[Section] = (Section.MENTORS, Section.CONTRACT)
-                          ) -> list[RunningContract]:
+                          sections: Collection[Section] = (Section.MENTORS, Section.CONTRACT),
+                          naming: Collection[str] | None = None) -> list[RunningContract]:
         """The current contract of every other case of the CFA in one of `states`, with the stored `sections` of
-        its dossier."""
+        its dossier. `naming` (emails in lower case): only the cases that may name one of them as a mentor, on a
+        contract or as the second mentor of their dossier (a superset the caller checks again), so that a
+        mentor's load reads their few cases, not every running contract of a network."""
         latest = (sa.select(contract_table.c.case_id, sa.func.max(contract_table.c.id).label("contract_id"))
                   .group_by(contract_table.c.case_id).subquery())
         query = (
@@ -102,6 +113,8 @@ class DossierRepository:
                    case_table.c.id != other_than)
             .order_by(case_table.c.id)
         )
+        if naming is not None:
+            query = query.where(case_table.c.id.in_(self._naming(sorted(naming))))
         found = list(self.connection.execute(query).mappings())
         stored: dict[int, dict[Section, Mapping[str, str]]] = {}
         if found:

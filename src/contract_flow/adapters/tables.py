@@ -158,8 +158,10 @@ class CaseRecord(SQLModel, table=True):
     previous_contract_same_employer: bool | None = None
     completed_lower_secondary: bool = False
     programme_year: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
-    advisor_email: str | None = Field(default=None, max_length=254)
-    tutor_email: str | None = Field(default=None, max_length=254)
+    #: Indexed: an advisor's lists, «needs me» and the to-do list find their cases by it (issue 15, item 11).
+    advisor_email: str | None = Field(default=None, max_length=254, index=True)
+    #: Indexed: a tutor's pages and to-do list find their cases by it.
+    tutor_email: str | None = Field(default=None, max_length=254, index=True)
     #: The `id` column of the CSV row that opened the case (the CFA's own admission number): a file imported
     #: again finds its rows by it (services.importer).
     import_id: str | None = Field(default=None, max_length=100, index=True)
@@ -204,7 +206,8 @@ class ContractRecord(SQLModel, table=True):
     employer_name: str | None = Field(default=None, max_length=200)
     employer_email: str | None = Field(default=None, max_length=254)
     mentor_name: str | None = Field(default=None, max_length=200)
-    mentor_email: str | None = Field(default=None, max_length=254)
+    #: Indexed: a mentor's pages (services.access.case_scope) and a mentor's load (R6223-6) find contracts by it.
+    mentor_email: str | None = Field(default=None, max_length=254, index=True)
     gross_monthly_pay: Decimal | None = Field(default=None, sa_type=MONEY)
     weekly_hours: Decimal | None = Field(default=None, sa_type=HOURS)
     signed: bool = False

@@ -162,7 +162,8 @@ def mentor_loads(uow: UnitOfWork, case: Case, dossier: Dossier) -> dict[str, Men
         return {}
     start = dossier.contract.start_date
     loads: dict[str, MentorLoad] = {}
-    for other in uow.dossiers.running_contracts(case.programme.cfa_code, CONTRACT_STATES, other_than=case.id):
+    for other in uow.dossiers.running_contracts(case.programme.cfa_code, CONTRACT_STATES, other_than=case.id,
+                                                naming=emails):
         if start is not None and other.end_date is not None and other.end_date < start:
             continue
         mentors = {email.lower() for email in (other.mentor_email,

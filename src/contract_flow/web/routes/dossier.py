@@ -7,6 +7,7 @@ their own identity); a refused value is shown next to its field, the form again 
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ _FORM_FIELD = "form.field"
 Shown = tuple[str, str, str, str]
 
 
+@functools.cache  # the same for every page: typing.get_type_hints costs about a millisecond a field
 def _kind(section: Section, key: str) -> str:
     """"code", "flag", "date", "whole", "amount", "email", "phone" or "text": how a field is typed in."""
     spec = form_field(section, key)
