@@ -21,7 +21,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
@@ -50,7 +50,7 @@ class SheetWriter(Protocol):
 class CsvWriter:
     """CSV: cells as text (days and moments by the given formatters), neutralised, quoted, UTF-8 with its BOM."""
 
-    def __init__(self, out: BinaryIO, *, delimiter: str, day: Callable[[date], str],
+    def __init__(self, out: IO[bytes], *, delimiter: str, day: Callable[[date], str],
                  moment: Callable[[datetime], str]) -> None:
         self._out = out
         self._day = day
@@ -83,7 +83,7 @@ class CsvWriter:
 class XlsxWriter:
     """An Excel workbook of one sheet: the first row the header (bold, frozen), days and moments as date cells."""
 
-    def __init__(self, out: BinaryIO, *, title: str, day_format: str, moment_format: str,
+    def __init__(self, out: IO[bytes], *, title: str, day_format: str, moment_format: str,
                  widths: Sequence[int] = ()) -> None:
         self._out = out
         self._book = Workbook(write_only=True)

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -86,7 +86,7 @@ def _run(kind: str, fmt_text: str, output: Path | None, as_: str | None, operato
                  highlight=False, soft_wrap=True)
 
 
-def _to_file(path: Path, write: Callable[[BinaryIO], Exported]) -> Exported:
+def _to_file(path: Path, write: Callable[[IO[bytes]], Exported]) -> Exported:
     """The export written to a temporary file beside `path`, which replaces it once whole: a refusal or a failure
     halfway leaves no file (nor half of one) behind."""
     folder = path.parent if str(path.parent) else Path()

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
 
 import sqlalchemy as sa
 
@@ -113,7 +113,7 @@ def _scope(app: ExportDeps, scope: sa.ColumnElement[bool] | None, principal: Pri
     return narrowed(scope if scope is not None else sa.true(), chosen, principal, now)
 
 
-def _writer(out: BinaryIO, fmt: ExportFormat, kind: ExportKind, language: str,
+def _writer(out: IO[bytes], fmt: ExportFormat, kind: ExportKind, language: str,
             columns: tuple[str, ...]) -> SheetWriter:
     if fmt is ExportFormat.CSV:
         return CsvWriter(out, delimiter=words.DELIMITERS[language], day=partial(words.csv_day, language=language),
@@ -123,7 +123,7 @@ def _writer(out: BinaryIO, fmt: ExportFormat, kind: ExportKind, language: str,
 
 
 def _export(app: ExportDeps, *, actor_email: str | Actor, kind: ExportKind, chosen: CaseFilter, fmt: ExportFormat,
-            language: str, via: Via, out: BinaryIO) -> Exported:
+            language: str, via: Via, out: IO[bytes]) -> Exported:
     if language not in LANGUAGES:
         raise InvalidInput("language", f"{language!r} is not a language of contract-flow: {' or '.join(LANGUAGES)}")
     if via not in VIAS:
@@ -152,14 +152,14 @@ def _export(app: ExportDeps, *, actor_email: str | Actor, kind: ExportKind, chos
 
 
 def export_cases(app: ExportDeps, *, actor_email: str | Actor, chosen: CaseFilter, fmt: ExportFormat,
-                 language: str, via: Via, out: BinaryIO) -> Exported:
+                 language: str, via: Via, out: IO[bytes]) -> Exported:
     """The cases of the list `chosen` narrows (in case number order), written to `out` as `fmt`, and logged."""
     return _export(app, actor_email=actor_email, kind=ExportKind.CASES, chosen=chosen, fmt=fmt, language=language,
                    via=via, out=out)
 
 
 def export_risks(app: ExportDeps, *, actor_email: str | Actor, chosen: CaseFilter, fmt: ExportFormat,
-                 language: str, via: Via, out: BinaryIO) -> Exported:
+                 language: str, via: Via, out: IO[bytes]) -> Exported:
     """The cases at risk of the list `chosen` narrows (in the page's order: soonest due first), written to `out`
     as `fmt`, and logged."""
     return _export(app, actor_email=actor_email, kind=ExportKind.RISK, chosen=chosen, fmt=fmt, language=language,
