@@ -8,8 +8,8 @@ from typing import Any
 from celery.signals import worker_process_init, worker_process_shutdown
 
 from contract_flow.bootstrap import App, bootstrap
-from contract_flow.services import importer, reminders
-from workers.app import IMPORT_CASES, SEND, SWEEP, celery_app
+from contract_flow.services import importer, reminders, retention
+from workers.app import IMPORT_CASES, RUN_RETENTION, SEND, SWEEP, celery_app
 
 _services: App | None = None
 
@@ -58,3 +58,11 @@ def import_cases(job_id: int) -> int:
     acknowledgement), it resumes after the rows it had recorded; a job done is not run again."""
     view = importer.run_job(services(), job_id)
     return view.processed
+
+
+@celery_app.task(name=RUN_RETENTION, ignore_result=True)
+def run_retention() -> int:
+    """The daily job: anonymise the cases whose retention period is over (services.retention.run_retention), each
+    in its own transaction and logged as done by the beat; run twice, a case already anonymised is not again."""
+    run = retention.run_retention(services(), by=retention.BEAT)
+    return len(run.anonymised)

@@ -12,13 +12,14 @@ from contract_flow.domain.reminders.policies import CHANNELS
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.tdb_status import TdbStatus
 from contract_flow.labels import GROUPS, LANGUAGES, Group, catalogue, choose_language, label, labelled
+from contract_flow.services.retention import ANONYMISED_REMINDER
 from contract_flow.web.i18n import Translator
 
 #: Every code each group must name: the enums and constants themselves, so a new one cannot be forgotten.
 CODES: dict[Group, set[str]] = {
     "reminder_kind": {kind.value for kind in ReminderKind},
     "reminder_status": set(STATUSES),
-    "reminder_reason": {EXPIRED_REASON, SUPERSEDED_REASON},
+    "reminder_reason": {EXPIRED_REASON, SUPERSEDED_REASON, ANONYMISED_REMINDER},
     "channel": {*CHANNELS, ENGINE},
     # the people reminders go to: users by role, the employer's contact, the CFA's billing office, the engine
     "role": {role.value for role in Role} | {"employer", BILLING, ENGINE},

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 
 from contract_flow.settings import Settings
 
@@ -19,6 +20,8 @@ SWEEP = "contract_flow.sweep_reminders"
 SEND = "contract_flow.send_reminders"
 #: An import job (services.importer.run_job), by its id.
 IMPORT_CASES = "contract_flow.import_cases"
+#: The daily retention job (services.retention.run_retention): the cases whose retention period is over, anonymised.
+RUN_RETENTION = "contract_flow.run_retention"
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -36,6 +39,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_hijack_root_logger": False,
         "beat_schedule": {
             "sweep-due-reminders": {"task": SWEEP, "schedule": settings.sweep_interval_seconds},
+            # once a day at night (Paris), when nobody works on the cases
+            "anonymise-what-is-due": {"task": RUN_RETENTION, "schedule": crontab(hour=3, minute=30)},
         },
     }
     if settings.broker_url.startswith("filesystem://"):

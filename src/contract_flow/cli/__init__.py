@@ -26,6 +26,7 @@ from contract_flow.cli import (
     filing,  # noqa: F401  (registers `dossier file`, `decision` and `filing` on the dossier group)
     invoices,
     reminders,
+    retention,
     review_records,  # noqa: F401  (registers `review record` and `review skills` on the review group)
     reviews,
     rules_impact,  # noqa: F401  (registers `rules impact` on the rules group)
@@ -121,6 +122,8 @@ app.add_typer(exports.risk_app, name="risk")
 app.add_typer(exports.exports_app, name="exports")
 app.add_typer(rules_app, name="rules")
 app.add_typer(tdb.tdb_app, name="tdb")
+app.add_typer(retention.person_app, name="person")
+app.add_typer(retention.retention_app, name="retention")
 app.command("board")(cases.board)
 app.command("diagram")(cases.diagram)
 app.command("demo")(admin.demo)

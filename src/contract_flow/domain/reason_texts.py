@@ -413,6 +413,8 @@ RETENTION_TEXTS: Mapping[str, Label] = {
         en="the contract of case {case} is live ({state}): its data is needed while it runs (the employer's and the "
            "CFA's obligations); it may be erased once the contract has ended"),
     "nothing_held": Label(fr="aucune donnée n'est détenue sur {email}", en="no data is held about {email}"),
+    "erase_confirm": Label(fr="l'effacement de {typed} est définitif : confirmez-le avec --yes",
+                           en="erasing {typed} cannot be undone: confirm it with --yes"),
 }
 
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
