@@ -443,6 +443,8 @@ class BoardOut(BaseModel):
     at_risk: list[RiskOut]
     #: Per programme, its running contracts signed / filed / accepted / refused / waiting (issue 14, item 6).
     filing: dict[str, FilingCountsOut] = {}
+    #: Per programme, its cases by the status the Tableau de bord computes today (issue 16, item 3).
+    tdb_status: dict[str, dict[str, int]] = {}
 
 
 class Health(BaseModel):

@@ -144,6 +144,8 @@ ROUTES = (
           neighbour=staff(409)),
     Route("POST", "/api/v1/cases/{case_id}/opco-decision", staff(409),
           _fixed({"decision": "accepted", "deca_number": "030202609000123"}), "case", neighbour=staff(409)),
+    Route("GET", "/api/v1/cases/{case_id}/tdb-status", ALL, resource="case", neighbour=staff(200)),
+    Route("GET", "/api/v1/tdb/reconciliation", staff(200)),
 )
 #: Who has a message of their own in the world (the review invitations went to the apprentice, mentor and tutor).
 WITH_MESSAGES = ("tutor", "mentor", "apprentice")

@@ -21,6 +21,7 @@ from contract_flow.services.filing import filing_board
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import programmes_in_scope
 from contract_flow.services.risk import at_risk
+from contract_flow.services.tdb_status import tdb_status_counts
 
 router = APIRouter(prefix="/api/v1")
 
@@ -59,9 +60,12 @@ def board(app: Services, principal: CurrentPrincipal) -> Any:
     require_role(principal, STAFF, "the board")
     scope = case_scope(principal)
     counts = build_board(app, scope, principal.cfa_code or "")
-    filings = filing_board(app, scope, principal.cfa_code or "", today=paris_date(app.clock.now()))
+    today = paris_date(app.clock.now())
+    filings = filing_board(app, scope, principal.cfa_code or "", today=today)
+    statuses = tdb_status_counts(app, scope, principal.cfa_code or "", today=today)
     return {"counts": {code: {state.value: n for state, n in per.items()} for code, per in counts.counts.items()},
-            "at_risk": jsonable(at_risk(app, scope)), "filing": jsonable(filings)}
+            "at_risk": jsonable(at_risk(app, scope)), "filing": jsonable(filings),
+            "tdb_status": {code: {status.value: n for status, n in per.items()} for code, per in statuses.items()}}
 
 
 @router.get("/inbox", response_model=list[InboxItemOut], tags=["inbox"],
