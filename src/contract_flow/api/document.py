@@ -49,6 +49,8 @@ TAGS: list[dict[str, Any]] = [
     {"name": "programmes", "description": "The CFA's programmes: seats, dates, school calendar."},
     {"name": "users", "description": "The CFA's users, as its programme lead manages them: added with a login link "
                                      "by email, renamed, given another role, deactivated."},
+    {"name": "privacy", "description": "A person's data exported (RGPD art. 15, 20) and erased (art. 17), refused "
+                                       "while a live contract needs it; the log of what was anonymised."},
     {"name": "inbox", "description": "Your in-app messages (the reminders sent to you)."},
     {"name": "me", "description": "Your to-do list («Mes actions»): what you must supply or do on your cases, by "
                                   "when, and when each case moves on."},
