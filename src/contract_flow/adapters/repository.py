@@ -233,25 +233,60 @@ class CaseRepository(_PreparedRepository):
             self.load_parts(case, parts)
         return case
 
+    def get_many(self, case_ids: Sequence[int], parts_of: Callable[[CaseState], Iterable[Part]]) -> list[Case]:
+        """The cases of `case_ids` that exist, in that order, each with the parts `parts_of(its state)` names: a
+        query for the cases and one per part for all of them (by 500 ids: SQLite's variable limit), where `get`
+        would run a query per case and part (a list of thousands of cases, the to-do list's, reads in a few)."""
+        cases: dict[int, Case] = {}
+        for start in range(0, len(case_ids), _BATCH):
+            cases.update(self._get_batch(case_ids[start:start + _BATCH], parts_of))
+        return [cases[case_id] for case_id in case_ids if case_id in cases]
+
+    def _get_batch(self, case_ids: Sequence[int], parts_of: Callable[[CaseState], Iterable[Part]]
+                   ) -> dict[int, Case]:
+        cases: dict[int, Case] = {}
+        wanted: dict[Part, list[Case]] = {}
+        for row in self.connection.execute(_SELECT_CASE.where(case_table.c.id.in_(case_ids))):
+            case = _case_from_values(row, programme_calendar(self.connection, row[_CODE], row[_CALENDAR_VERSION]))
+            assert case.id is not None
+            self._read[case.id] = tuple([row[position] for position in _CASE_ROW.stored])
+            earlier = self.seen.get(case.id)
+            if earlier is not None and earlier.events:
+                case.events[:0] = earlier.events
+            self.seen[case.id] = cases[case.id] = case
+            for part in parts_of(case.state):
+                wanted.setdefault(part, []).append(case)
+        for part, owners in wanted.items():
+            ids = [case.id for case in owners]
+            table = _PART_TABLES[part]
+            by_case: dict[int, list[Any]] = {}
+            for part_row in self.connection.execute(
+                    sa.select(table).where(table.c.case_id.in_(ids)).order_by(table.c.id)).mappings():
+                by_case.setdefault(part_row["case_id"], []).append(part_row)
+            for case in owners:
+                assert case.id is not None
+                self._set_part(case, part, by_case.get(case.id, []))
+        return cases
+
+    def _set_part(self, case: Case, part: Part, rows: Sequence[Mapping[str, Any]]) -> None:
+        """The part of the case from its rows (in id order), as `load_parts` reads it."""
+        if part is Part.APPLICATIONS:
+            case._applications = [
+                Application(company=r["company"], siret=r["siret"], applied_on=r["applied_on"],
+                            status=ApplicationStatus(r["status"]), id=r["id"], dirty=False) for r in rows]
+        elif part is Part.OFFERS:
+            case._offers = [
+                Offer(**{f: r[f] for f in _OFFER_FIELDS if f != "status"}, status=OfferStatus(r["status"]),
+                      id=r["id"], dirty=False) for r in rows]
+        elif part is Part.ABSENCES:
+            case._absences = [Absence(r["first_day"], r["last_day"], r["reason"], r["id"]) for r in rows]
+        else:  # the current contract: the latest
+            case._contract = _contract_from_row(dict(rows[-1])) if rows else ContractTerms()
+        case.loaded.add(part)
+
     def load_parts(self, case: Case, parts: Iterable[Part]) -> None:
         for part in set(parts) - case.loaded:
-            if part is Part.APPLICATIONS:
-                case._applications = [
-                    Application(company=r["company"], siret=r["siret"], applied_on=r["applied_on"],
-                                status=ApplicationStatus(r["status"]), id=r["id"], dirty=False)
-                    for r in self._rows("applications", case_id=case.id)]
-            elif part is Part.OFFERS:
-                case._offers = [
-                    Offer(**{f: r[f] for f in _OFFER_FIELDS if f != "status"}, status=OfferStatus(r["status"]),
-                          id=r["id"], dirty=False)
-                    for r in self._rows("offers", case_id=case.id)]
-            elif part is Part.ABSENCES:
-                case._absences = [Absence(r["first_day"], r["last_day"], r["reason"], r["id"])
-                                  for r in self._rows("absences", case_id=case.id)]
-            else:
-                found = self._rows("contract", case_id=case.id)
-                case._contract = _contract_from_row(found[0]) if found else ContractTerms()
-            case.loaded.add(part)
+            self._set_part(case, part, self._rows(_PART_STATEMENTS[part], case_id=case.id))
 
     def add_absence(self, case_id: int, absence: Absence, recorded_by: str) -> int:
         """Absences are only ever added: a correction is a new record, so the history stays true."""
@@ -339,6 +374,13 @@ class CaseRepository(_PreparedRepository):
         return row_id
 
 
+#: How many cases `get_many` reads a query (an IN list SQLite's variable limit allows).
+_BATCH = 500
+_PART_TABLES = {Part.APPLICATIONS: application_table, Part.OFFERS: offer_table, Part.ABSENCES: absence_table,
+                Part.CONTRACT: contract_table}
+#: The prepared statement reading each part of one case (the contract's: the latest, alone).
+_PART_STATEMENTS = {Part.APPLICATIONS: "applications", Part.OFFERS: "offers", Part.ABSENCES: "absences",
+                    Part.CONTRACT: "contract"}
 _EVERY_COLUMN = (True,) * len(_CASE_COLUMNS)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
 from itertools import pairwise
 from typing import Protocol
 
@@ -141,6 +142,7 @@ class _Maker(Protocol):
     def __call__(self, kind: TodoKind, due: date | None, **more: object) -> TodoItem: ...
 
 
+@cache  # one per state: a list reads thousands of cases
 def parts_for(state: CaseState) -> frozenset[Part]:
     """The parts of a case in `state` its items read: the contract, and what its next move's guards read."""
     move = FORWARD.get(state)

@@ -67,8 +67,9 @@ def todo(app: TodoDeps, *, actor_email: str | Actor, today: date | None = None) 
         reviews = uow.reviews.for_cases([case_id for case_id, state in found if state in _WITH_REVIEWS])
         seats: dict[str, int] = {}
         items: list[TodoItem] = []
-        for case_id, state in found:
-            case = uow.cases.get(case_id, parts_for(state))
+        # The cases with their parts in a few queries, not a few per case (a lead's list has thousands).
+        for case in uow.cases.get_many([case_id for case_id, _ in found], parts_for):
+            case_id = int(case.id or 0)
             if not sees(actor, case):  # the SQL scope says the same; the one policy decides
                 continue
             ctx = transition_context(app, uow, case, actor, at=now)
