@@ -415,6 +415,8 @@ RETENTION_TEXTS: Mapping[str, Label] = {
     "nothing_held": Label(fr="aucune donnée n'est détenue sur {email}", en="no data is held about {email}"),
     "erase_confirm": Label(fr="l'effacement de {typed} est définitif : confirmez-le avec --yes",
                            en="erasing {typed} cannot be undone: confirm it with --yes"),
+    "erase_confirm_page": Label(fr="cochez la case pour confirmer l'effacement de {typed} : il est définitif",
+                                en="tick the box to confirm erasing {typed}: it cannot be undone"),
 }
 
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,

@@ -32,6 +32,7 @@ from contract_flow.web.routes.admin import router as admin_router
 from contract_flow.web.routes.amendments import router as amendments_router
 from contract_flow.web.routes.exports import router as exports_router
 from contract_flow.web.routes.login_link import router as login_link_router
+from contract_flow.web.routes.privacy import router as privacy_router
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 #: The pages' CSV import (POST /import) takes a file: 2 MiB is some 20,000 rows.
@@ -45,3 +46,4 @@ ROUTERS: tuple[APIRouter, ...] = (home.router, advisor.router, case_forms.router
 ROUTERS += (imports.router,)  # the import of candidates (CSV, .xlsx): preview, then confirm
 ROUTERS += (admin_router, login_link_router)  # the programme lead's users and programmes; a new user's login link
 ROUTERS += (exports_router,)  # the lists as CSV or Excel, and the log of exports (issue 16, item 5)
+ROUTERS += (privacy_router,)  # a person's data found, downloaded, erased; the anonymisation log (issue 16, item 6)
