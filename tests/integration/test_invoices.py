@@ -17,7 +17,7 @@ from contract_flow.domain.errors import Forbidden, InvalidInput
 from contract_flow.domain.invoices import InvoiceStatus
 from contract_flow.services.cases import advance, show
 from contract_flow.services.directory import add_user
-from contract_flow.services.invoices import list_invoices
+from contract_flow.services.invoices import invoice_page, list_invoices
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
 
@@ -114,3 +114,32 @@ def test_a_month_not_written_yyyy_mm_is_refused_naming_it(app: App, people: Peop
     with pytest.raises(InvalidInput) as refused:
         list_invoices(app, actor_email=people.advisor, month=month)
     assert refused.value.field == "month"
+
+
+def test_a_page_of_lines_is_the_list_s_lines_in_its_order_with_the_count_and_total_of_all(
+        app: App, people: People, clock: FixedClock) -> None:
+    """The page and the API (issue 15, item 11) order, count and add up the lines in the database: the same lines
+    as the whole list, a due one, one recomputed on a break, one owing nothing, whatever the page's bounds."""
+    running = in_trial(app, people, clock, last_name="Durand")
+    broken = in_trial(app, people, clock, last_name="Martin")
+    clock.set(paris(BROKEN_ON))
+    advance(app, broken, "break_trial", actor_email=people.advisor, facts={"contract.ended_by": "employer"})
+    clock.set(paris(date(2026, 6, 1)))
+    cancelled = open_candidate(app, last_name="Petit")
+    walk(app, cancelled, "signed", advisor=people.advisor, lead=people.lead, signed_on=date(2026, 6, 1))
+    advance(app, cancelled, "cancel_before_start", actor_email=people.advisor,
+            facts={"contract.ended_by": "employer", "contract.cancellation_reason": "the workshop closes"})
+    clock.set(paris(date(2027, 2, 1)))
+    every = list_invoices(app, actor_email=people.advisor)
+    assert {line.case_id for line in every} == {running, broken, cancelled}
+    months = {f"{line.due_on.year}-{line.due_on.month:02d}" for line in every if line.due_on}
+    for month in (None, *sorted(months)):
+        whole = list_invoices(app, actor_email=people.advisor, month=month)
+        for limit, offset in ((100, 0), (1, 0), (1, 1), (2, 1), (1, 2), (5, 3)):
+            found = invoice_page(app, actor_email=people.advisor, month=month, limit=limit, offset=offset)
+            assert found.lines == whole[offset:offset + limit]
+            assert found.count == len(whole)
+            assert found.total == sum((line.amount or Decimal("0.00") for line in whole), Decimal("0.00"))
+    with pytest.raises(InvalidInput) as refused:
+        invoice_page(app, actor_email=people.advisor, offset=-1)
+    assert refused.value.field == "offset"

@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from contract_flow.domain.invoices import InvoiceStatus
 from contract_flow.http.deps import CurrentPrincipal, Services
 from contract_flow.jsonable import jsonable
-from contract_flow.services.invoices import list_invoices
+from contract_flow.services.invoices import invoice_page
 
 router = APIRouter(prefix="/api/v1", tags=["invoices"])
+#: A page of lines at most (a network's CFA has tens of thousands of contracts).
+MAX_LINES = 1000
 
 
 class InvoiceLineOut(BaseModel):
@@ -37,7 +39,13 @@ class InvoiceLineOut(BaseModel):
 
 @router.get("/invoices", response_model=list[InvoiceLineOut],
             summary="The employer participation to invoice, one line per contract (CFA staff: their CFA's)")
-def invoices(app: Services, principal: CurrentPrincipal,
+def invoices(app: Services, principal: CurrentPrincipal, response: Response,
              month: Annotated[str | None, Query(max_length=20, description="Only the lines due this month, "
-                                                                           "YYYY-MM")] = None) -> Any:
-    return jsonable(list_invoices(app, actor_email=principal.actor, month=month))
+                                                                           "YYYY-MM")] = None,
+             limit: Annotated[int, Query(ge=1, le=MAX_LINES, description="Lines at most (a page)")] = 500,
+             offset: Annotated[int, Query(ge=0, le=10_000_000, description="Lines skipped")] = 0) -> Any:
+    found = invoice_page(app, actor_email=principal.actor, month=month, limit=limit, offset=offset)
+    # How many lines in all: a client pages with offset until it has them (`contract-flow invoices list --csv`
+    # gives them all at once).
+    response.headers["X-Total-Count"] = str(found.count)
+    return jsonable(found.lines)
