@@ -25,6 +25,7 @@ from contract_flow.web.routes import (
     lead,
     mentor,
     reviews,
+    tdb_status,
     todo,
     tutor,
 )
@@ -47,3 +48,4 @@ ROUTERS += (imports.router,)  # the import of candidates (CSV, .xlsx): preview, 
 ROUTERS += (admin_router, login_link_router)  # the programme lead's users and programmes; a new user's login link
 ROUTERS += (exports_router,)  # the lists as CSV or Excel, and the log of exports (issue 16, item 5)
 ROUTERS += (privacy_router,)  # a person's data found, downloaded, erased; the anonymisation log (issue 16, item 6)
+ROUTERS += (tdb_status.router,)  # the TDB status block, the board's counts, the reconciliation (issue 16)

@@ -29,9 +29,9 @@ environment = Environment(
 #: Where each role lands after logging in, and the entries of its navigation bar (path, catalogue key).
 NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADVISOR: (("/board", "nav.board"), ("/me/todo", "nav.todo"), ("/risk", "nav.risk"),
-                   ("/import", "nav.import"), ("/inbox", "nav.inbox")),
+                   ("/tdb/reconciliation", "nav.tdb"), ("/import", "nav.import"), ("/inbox", "nav.inbox")),
     Role.PROGRAMME_LEAD: (("/lead", "nav.lead"), ("/me/todo", "nav.todo"), ("/board", "nav.board"),
-                          ("/risk", "nav.risk"), ("/inbox", "nav.inbox")),
+                          ("/risk", "nav.risk"), ("/tdb/reconciliation", "nav.tdb"), ("/inbox", "nav.inbox")),
     Role.TUTOR: (("/tutor", "nav.tutor"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
     Role.MENTOR: (("/mentor", "nav.mentor"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
     Role.APPRENTICE: (("/me", "nav.me"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
