@@ -16,6 +16,7 @@ from contract_flow.bootstrap import App
 from contract_flow.services.cases import advance, set_facts
 from contract_flow.services.directory import add_user, issue_token
 from contract_flow.services.dossier import set_section
+from contract_flow.services.logins import log_in
 from contract_flow.services.reminders import run_once
 from contract_flow.services.reviews import log_review, plan_review
 from tests.conftest import People
@@ -51,6 +52,7 @@ def rich_case(app: App, people: People, clock: FixedClock) -> Rich:
                        actor_email=people.advisor)
     data = view.sections["apprentice"].data  # type: ignore[index]
     nir, phone = data["nir"], data["phone"]  # as stored (the phone's spaces taken out)
+    log_in(app, EMAIL, "pas son mot de passe", "203.0.113.7")  # a failed login counted against her email
     review = plan_review(app, case_id, planned_at=paris(2026, 10, 20), place="Atelier de Zoéline Quintavalle",
                          actor_email=people.tutor)
     run_once(app, paris(2026, 10, 6, 10))

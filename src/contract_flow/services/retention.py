@@ -31,6 +31,7 @@ from contract_flow.adapters.tables import (
     case_table,
     contract_table,
     dossier_section_table,
+    login_failure_table,
     metadata,
     person_table,
     programme_table,
@@ -234,7 +235,10 @@ def _sweep_everywhere(uow: UnitOfWork, needles: tuple[str, ...], sweep: Sweep, *
             continue
         columns = _sweepable(table)
         searchable = [column for column in columns if not isinstance(_kind(column), sa.LargeBinary)]
-        binary = any(isinstance(_kind(column), sa.LargeBinary) for column in columns)
+        # the bytes of a case's rows are its rendered documents, emptied per case (`_clear_documents`, the case's
+        # own rewrite): read whole only in a table of no case, not the whole dossier_version table at each sweep
+        binary = "case_id" not in table.columns and any(isinstance(_kind(column), sa.LargeBinary)
+                                                        for column in columns)
         if not columns:
             continue
         chunks = [needles[start:start + 20] for start in range(0, len(needles), 20)]
@@ -322,6 +326,15 @@ def _anonymise_person(uow: UnitOfWork, person: dict[str, Any], at: datetime, swe
     sweep.count("person")
     removed = uow.execute(sa.delete(token_table).where(token_table.c.person_id == person_id)).rowcount
     sweep.count("api_token", removed or 0)
+    _forget_failures(uow, person["email"], sweep)
+
+
+def _forget_failures(uow: UnitOfWork, email: str, sweep: Sweep) -> None:
+    """The failed logins counted against the email (services/logins.py, kind "account"): removed, not rewritten
+    (their key is unique per kind: two erased people's would collide)."""
+    removed = uow.execute(sa.delete(login_failure_table).where(
+        login_failure_table.c.kind == "account", sa.func.lower(login_failure_table.c.key) == email.lower())).rowcount
+    sweep.count(login_failure_table.name, removed or 0)
 
 
 def _anonymise_case(uow: UnitOfWork, case_id: int, at: datetime, sweep: Sweep) -> tuple[str, ...]:
@@ -633,6 +646,7 @@ def erase_person(app: RetentionDeps, email: str, *, actor_email: str | Actor) ->
             current = uow.execute(sa.select(person_table).where(person_table.c.id == user["id"])).mappings().one()
             if current["email"].lower() == address:
                 _anonymise_person(uow, dict(current), at, person_sweep)
+        _forget_failures(uow, address, person_sweep)
         _sweep_everywhere(uow, _needles(values), person_sweep)
         _log(uow, at=at, subject="person", case_id=None, person_id=held.users[0]["id"] if held.users else None,
              why=Why.REQUEST, rule=Rule.REQUEST, due_on=None, by=actor.email, sweep=person_sweep)
