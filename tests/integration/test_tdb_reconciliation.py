@@ -18,7 +18,7 @@ from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import Forbidden, NotFound
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.tdb_status import TdbStatus
-from contract_flow.services.cases import set_facts
+from contract_flow.services.cases import advance, set_facts
 from contract_flow.services.directory import add_user
 from contract_flow.services.filing import file_contract, record_opco_decision
 from contract_flow.services.tdb_status import (
@@ -68,6 +68,8 @@ def world(app: App, people: People, clock: FixedClock) -> dict[str, int]:
     accepted = open_candidate(app, first_name="Noé", last_name="Bernard", email="noe@example.org")
     set_facts(app, accepted, {"advisor": OTHER_ADVISOR}, actor_email=people.advisor)
     walk(app, accepted, "trial", advisor=people.advisor, lead=people.lead)
+    left = open_candidate(app, first_name="Éva", last_name="Costa", email="eva@example.org")
+    advance(app, left, "withdraw", actor_email=people.advisor)  # 20 August: before the training started
     clock.set(paris(FILED_ON))
     file_contract(app, signed, filed_on=FILED_ON, actor_email=people.advisor)
     file_contract(app, accepted, filed_on=FILED_ON, actor_email=people.advisor)
@@ -77,7 +79,7 @@ def world(app: App, people: People, clock: FixedClock) -> dict[str, int]:
     _push(app, date(2026, 12, 3), [(accepted, "formation_rncp", "RNCP inconnu", "tdb"),
                                    (signed, "email_contact", "not an email", "local")])
     clock.set(paris(ON))
-    return {"searching": searching, "signed": signed, "accepted": accepted}
+    return {"searching": searching, "signed": signed, "accepted": accepted, "left": left}
 
 
 def test_the_three_kinds_listed_for_the_programme_lead(app: App, people: People, world: dict[str, int]) -> None:
@@ -131,6 +133,10 @@ def test_a_case_status_with_the_engine_beside_it(app: App, people: People, world
 
 def test_the_board_counts_per_tdb_status(app: App, people: People, world: dict[str, int]) -> None:
     counts = tdb_status_counts(app, None, "imt-mines-ales", today=ON)
-    assert counts["mecatronique"][TdbStatus.APPRENTI] == 2
-    assert counts["mecatronique"][TdbStatus.ABANDON] == 1
-    assert counts["mecatronique"][TdbStatus.INSCRIT] == 0
+    # Éva left before the training started: the feed does not send her, the TDB does not count her
+    assert counts["mecatronique"] == {TdbStatus.INSCRIT: 0, TdbStatus.APPRENTI: 2, TdbStatus.RUPTURANT: 0,
+                                      TdbStatus.ABANDON: 1, TdbStatus.FIN_DE_FORMATION: 0}
+    left = case_tdb_status(app, world["left"], actor_email=people.lead)
+    assert not left.sent
+    before = tdb_status_counts(app, None, "imt-mines-ales", today=date(2026, 8, 31))
+    assert sum(before["mecatronique"].values()) == 0  # nothing is sent before the training starts

@@ -190,13 +190,24 @@ def sent_contract(terms: ContractTerms) -> SentContract | None:
     start (ended before it began: it never ran). Its break date (contrat_date_rupture) is the day it ended when it
     was broken (in its trial: who broke it is recorded; after: the legal ground is); a contract completed has none."""
     start = terms.start_date
-    if not terms.signed or start is None:
+    if not terms.signed or start is None or terms.cancellation_reason is not None:
         return None
     ended = terms.ended_on
     if ended is not None and ended < start:
         return None
     broken = ended is not None and (terms.termination_reason is not None or terms.ended_by is not None)
     return SentContract(start, terms.end_date, ended if broken else None)
+
+
+#: A case closed in these states before its training started is not sent (the feed, services/tdb_rows.py).
+LEFT_BEFORE_START: frozenset[CaseState] = frozenset({CaseState.WITHDRAWN, CaseState.NO_CONTRACT})
+
+
+def is_sent(*, state: CaseState, state_since: date, registered_on: date, training_start: date, on: date) -> bool:
+    """Whether the feed of `on` sends the case (services/tdb_rows.feed_query: its programme started by then, the case
+    opened by then, and not closed without a contract before the training started): the TDB counts only those."""
+    left_early = state in LEFT_BEFORE_START and state_since < training_start
+    return training_start <= on and registered_on <= on and not left_early
 
 
 def training_end(programme: ProgrammeTerms, programme_year: int) -> date:

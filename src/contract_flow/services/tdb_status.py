@@ -40,7 +40,15 @@ from contract_flow.domain.errors import NotFound
 from contract_flow.domain.filing import filing_of
 from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.states import CaseState
-from contract_flow.domain.tdb_status import Comparison, TdbStatus, compare, sent_dates, tdb_status
+from contract_flow.domain.tdb_status import (
+    Comparison,
+    SentDates,
+    TdbStatus,
+    compare,
+    is_sent,
+    sent_dates,
+    tdb_status,
+)
 from contract_flow.services.common import Store, Transactional, authorize_on, resolve_actor
 
 if TYPE_CHECKING:
@@ -51,11 +59,12 @@ if TYPE_CHECKING:
 DECA_WAIT_DAYS = 30
 
 #: What the status reads of each contract row (ContractTerms' fields of the same names).
-_TERMS = ("signed", "start_date", "end_date", "ended_on", "ended_by", "termination_reason", "opco_filed_on",
-          "opco_name", "opco_decision", "opco_decided_on", "opco_decision_due", "deca_number", "opco_refusal_reason")
+_TERMS = ("signed", "start_date", "end_date", "ended_on", "ended_by", "termination_reason", "cancellation_reason",
+          "opco_filed_on", "opco_name", "opco_decision", "opco_decided_on", "opco_decision_due", "deca_number",
+          "opco_refusal_reason")
 _CASE = (case_table.c.id, case_table.c.first_name, case_table.c.last_name, case_table.c.state,
-         case_table.c.opened_at, case_table.c.programme_year, case_table.c.advisor_email, programme_table.c.code,
-         programme_table.c.cfa_code, programme_table.c.start_date, programme_table.c.years)
+         case_table.c.opened_at, case_table.c.state_since, case_table.c.programme_year, case_table.c.advisor_email,
+         programme_table.c.code, programme_table.c.cfa_code, programme_table.c.start_date, programme_table.c.years)
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,8 @@ class CaseTdbStatus:
     name: str
     programme: str
     comparison: Comparison
+    #: Whether the feed of that day sends the case (its programme started, not closed before the training started).
+    sent: bool
     #: The dates the status used (as the feed sends them).
     registered_on: date
     training_start: date
@@ -109,12 +120,18 @@ def _load(uow: UnitOfWork, condition: sa.ColumnElement[bool] | None) -> list[_Lo
     return list(loaded.values())
 
 
-def _status(one: _Loaded, on: date) -> tuple[Comparison, Any]:
+def _status(one: _Loaded, on: date) -> tuple[Comparison, SentDates, bool]:
+    """The case's comparison on `on`, the dates used (its contracts started by then, as the feed of that day sends
+    them) and whether that feed sends the case at all."""
     row = one.row
     programme = ProgrammeTerms(row.code, row.years, 0, row.start_date, row.cfa_code)
+    started = [terms for terms in one.contracts if terms.start_date is not None and terms.start_date <= on]
     dates = sent_dates(registered_on=paris_date(row.opened_at), programme=programme,
-                       programme_year=row.programme_year, contracts=one.contracts)
-    return compare(CaseState(row.state), tdb_status(dates, on)), dates
+                       programme_year=row.programme_year, contracts=started)
+    state = CaseState(row.state)
+    sent = is_sent(state=state, state_since=paris_date(row.state_since), registered_on=dates.registered_on,
+                   training_start=dates.training_start, on=on)
+    return compare(state, tdb_status(dates, on)), dates, sent
 
 
 def case_tdb_status(app: Store, case_id: int, *, actor_email: str | Actor, on: date | None = None) -> CaseTdbStatus:
@@ -126,18 +143,18 @@ def case_tdb_status(app: Store, case_id: int, *, actor_email: str | Actor, on: d
         authorize_on(uow, actor, Action.READ, case)
         found = _load(uow, case_table.c.id == case_id)
     day = on or paris_date(app.clock.now())
-    comparison, dates = _status(found[0], day)
+    comparison, dates, sent = _status(found[0], day)
     row = found[0].row
-    return CaseTdbStatus(case_id, f"{row.first_name} {row.last_name}", row.code, comparison, dates.registered_on,
-                         dates.training_start, dates.training_end,
+    return CaseTdbStatus(case_id, f"{row.first_name} {row.last_name}", row.code, comparison, sent,
+                         dates.registered_on, dates.training_start, dates.training_end,
                          tuple((one.start, one.end, one.broken_on) for one in dates.contracts))
 
 
 def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None = None, cfa_code: str | None = None,
                       *, today: date) -> dict[str, dict[TdbStatus, int]]:
-    """Per programme (every programme of `cfa_code`, with zeros), its cases by the status the TDB computes on
-    `today`; the cases the engine closed before any contract (withdrawn, lapsed) are counted too, as the TDB
-    counts them (ABANDON once their 90 days are over)."""
+    """Per programme (every programme of `cfa_code`, with zeros), its cases the feed of `today` sends by the status
+    the TDB computes; the cases the engine closed after the training started (withdrawn, lapsed) are counted too,
+    as the TDB counts them (ABANDON once their 90 days are over)."""
     programmes = sa.select(programme_table.c.code).order_by(programme_table.c.code)
     if cfa_code is not None:
         programmes = programmes.where(programme_table.c.cfa_code == cfa_code)
@@ -147,7 +164,9 @@ def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None =
             counts[code] = dict.fromkeys(TdbStatus, 0)
         loaded = _load(uow, scope)
     for one in loaded:
-        comparison, _ = _status(one, today)
+        comparison, _, sent = _status(one, today)
+        if not sent:
+            continue
         per = counts.setdefault(one.row.code, dict.fromkeys(TdbStatus, 0))
         per[comparison.result.status] += 1
     return counts
@@ -258,8 +277,8 @@ def reconcile(app: Store, *, actor_email: str | Actor, cfa_code: str | None = No
             refused.append(_item(TDB_REJECTED, one, pushed, Reason(
                 "recon_tdb_rejected" if source == "tdb" else "recon_tdb_not_sent", day=pushed, field=name,
                 message=Typed(message))))
-        comparison, _ = _status(one, day)
-        if comparison.abandon_while_followed:
+        comparison, _, sent = _status(one, day)
+        if sent and comparison.abandon_while_followed:
             abandon.append(_item(ABANDON_FOLLOWED, one, comparison.result.since, comparison.explanation))
     return Reconciliation(day, (*deca, *refused, *abandon))
 
@@ -277,7 +296,7 @@ def status_as_dict(view: CaseTdbStatus) -> dict[str, object]:
     return {"case_id": view.case_id, "on": result.on, "status": result.status.value, "since": result.since,
             "becomes": result.becomes.value if result.becomes else None, "becomes_on": result.becomes_on,
             "statut_apprenant": result.feed_code, "reason": str(result.reason), "state": view.comparison.state.value,
-            "agrees": view.comparison.agrees, "explanation": str(view.comparison.explanation),
+            "agrees": view.comparison.agrees, "explanation": str(view.comparison.explanation), "sent": view.sent,
             "dates": {"date_inscription_formation": view.registered_on, "date_entree_formation": view.training_start,
                       "date_fin_formation": view.training_end,
                       "contracts": [{"contrat_date_debut": start, "contrat_date_fin": end,

@@ -17,6 +17,7 @@ from contract_flow.domain.tdb_status import (
     SentDates,
     TdbStatus,
     compare,
+    is_sent,
     sent_contract,
     sent_dates,
     tdb_status,
@@ -144,6 +145,22 @@ def test_the_training_dates_are_the_programmes_and_the_cycle_left() -> None:
     dates = sent_dates(registered_on=date(2026, 6, 1), programme=programme, programme_year=2, contracts=[])
     assert (dates.registered_on, dates.training_start, dates.training_end) == (date(2026, 6, 1), START,
                                                                                  date(2028, 8, 31))
+
+
+def test_a_contract_cancelled_before_its_start_is_not_sent() -> None:
+    cancelled = ContractTerms(signed=True, start_date=START, end_date=END, cancellation_reason="accord des parties")
+    assert sent_contract(cancelled) is None
+
+
+def test_the_feed_sends_a_case_once_its_training_started_unless_closed_before() -> None:
+    def sent(state: CaseState, since: date, on: date) -> bool:
+        return is_sent(state=state, state_since=since, registered_on=date(2026, 5, 1), training_start=START, on=on)
+
+    assert not sent(CaseState.APPLY, date(2026, 6, 1), START - timedelta(days=1))
+    assert sent(CaseState.APPLY, date(2026, 6, 1), START)
+    assert not sent(CaseState.WITHDRAWN, START - timedelta(days=1), date(2026, 10, 1))
+    assert sent(CaseState.WITHDRAWN, START, date(2026, 10, 1))
+    assert sent(CaseState.NO_CONTRACT, date(2026, 12, 1), date(2026, 12, 2))
 
 
 # -- the engine beside the TDB -----------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ class TdbStatusOut(BaseModel):
     state: str
     state_label: str
     agrees: bool = Field(description="Whether the engine's state and the TDB's status say the same")
+    sent: bool = Field(description="Whether the feed of that day sends the case (its programme started, the case "
+                                   "not closed before the training started)")
     explanation: str
     explanation_text: str
     dates: SentDatesOut
