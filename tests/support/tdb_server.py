@@ -20,7 +20,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import signal
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -51,6 +53,7 @@ PATTERNS = {
     "email_contact": r"[^@\s]+@[^@\s]+\.[^@\s]+", "responsable_apprenant_mail1": r"[^@\s]+@[^@\s]+\.[^@\s]+",
     "responsable_apprenant_mail2": r"[^@\s]+@[^@\s]+\.[^@\s]+",
 }
+_COMPILED = {name: re.compile(pattern) for name, pattern in PATTERNS.items()}
 DATES = {"date_de_naissance_apprenant", "date_inscription_formation", "date_entree_formation", "date_fin_formation",
          "date_rqth_apprenant", "date_obtention_diplome_formation", "date_exclusion_formation",
          *(f"{name}{suffix}" for suffix in _SUFFIXES
@@ -93,7 +96,7 @@ def _problem(name: str, value: Any) -> str | None:  # noqa: PLR0911  (one rule p
         return None if _DATE.fullmatch(value) else "must be in iso format"
     if name.startswith("cause_rupture_contrat"):
         return None if value in _CAUSES else "is not a known cause"
-    if name in PATTERNS and not re.fullmatch(PATTERNS[name], value):
+    if name in _COMPILED and not _COMPILED[name].fullmatch(value):
         return "has a wrong format"
     if name == "annee_scolaire" and int(value[5:]) - int(value[:4]) not in (0, 1):
         return "must be two consecutive or equal years"
@@ -122,6 +125,9 @@ class TdbStandIn:
     #: id_erp_apprenant -> (field, message): learners the TDB refuses for what only it knows (its referentials).
     refuse: dict[str, tuple[str, str]] = field(default_factory=dict)
     slow_seconds: float = 0.0
+    #: False: the bodies are not kept (a benchmark pushes a million learners), only `accepted` counts them.
+    keep_bodies: bool = True
+    accepted: int = 0
     requests: list[Received] = field(default_factory=list)
     _failures: list[int] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -154,8 +160,10 @@ class TdbStandIn:
         headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
         status, answer = self._answer(scope["method"], scope["path"], headers, body)
         with self._lock:
-            self.requests.append(Received(scope["path"], headers.get("authorization"),
-                                          headers.get("content-type"), body, status))
+            if status == 200:
+                self.accepted += len(answer["data"])
+            self.requests.append(Received(scope["path"], headers.get("authorization"), headers.get("content-type"),
+                                          body if self.keep_bodies else b"[]", status))
         if self.slow_seconds:
             await asyncio.sleep(self.slow_seconds)
         payload = json.dumps(answer, ensure_ascii=False).encode()
@@ -226,3 +234,20 @@ class TdbStandIn:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.stop()
+
+
+def main() -> None:
+    """`python -m tests.support.tdb_server KEY PORT_FILE`: serve until SIGTERM, the bodies not kept (the bench's
+    stand-in, in its own process so that its checks do not share the pusher's interpreter)."""
+    stand_in = TdbStandIn(keys={sys.argv[1]}, keep_bodies=False).start()
+    with open(sys.argv[2], "w", encoding="utf-8") as port_file:
+        port_file.write(str(stand_in.port))
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    stopped.wait()
+    print(f"accepted={stand_in.accepted} requests={len(stand_in.requests)}", flush=True)
+    stand_in.stop()
+
+
+if __name__ == "__main__":
+    main()

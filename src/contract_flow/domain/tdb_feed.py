@@ -13,9 +13,10 @@ send dates, not statuses. Pure: the caller reads the rows and the files.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, NamedTuple
 
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.identifiers import siret_problem, uai_problem
@@ -247,8 +248,7 @@ def frame(programme: ProgrammeFeed, programme_year: int, on: date) -> Item:
 
 # -- the learner's part --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ContractFacts:
+class ContractFacts(NamedTuple):
     """A contract as the feed reads it: dates as ISO text; `termination_reason` and `ended_by` as stored."""
 
     start: str
@@ -268,51 +268,116 @@ def break_cause(termination_reason: str | None, ended_by: str | None) -> str | N
     return None
 
 
-#: What of a learner the feed checks itself (the programme's part was checked once, by programme_feed).
+#: The fields a learner's own part always has (the programme's part was checked once, by programme_feed).
 LEARNER_FIELDS = ("nom_apprenant", "prenom_apprenant", "date_de_naissance_apprenant", "id_erp_apprenant",
                   "date_inscription_formation")
 
 
-def learner_item(shared: Item, *, case_id: int, last_name: str, first_name: str, birth_date: str,
-                 registered_on: str, email: str | None, legal_representative_email: str | None,
-                 contracts: Sequence[ContractFacts], on: str) -> Item:
-    """The learner's whole item: the programme's `frame` plus the case's facts and its last four contracts (oldest
-    first; a break after `on` is not known yet on `on`)."""
-    item = dict(shared)
-    item["nom_apprenant"] = last_name.strip().upper()
-    item["prenom_apprenant"] = first_name.strip()
-    item["date_de_naissance_apprenant"] = birth_date
-    item["id_erp_apprenant"] = str(case_id)
-    item["date_inscription_formation"] = registered_on
+def learner_fields(*, case_id: int, last_name: str, first_name: str, birth_date: str, registered_on: str,
+                   email: str | None, legal_representative_email: str | None, contracts: Sequence[ContractFacts],
+                   on: str) -> Item:
+    """The learner's own part of the item: the case's facts and its last four contracts (oldest first; a break
+    after `on` is not known yet on `on`)."""
+    own: Item = {"nom_apprenant": last_name.strip().upper(), "prenom_apprenant": first_name.strip(),
+                 "date_de_naissance_apprenant": birth_date, "id_erp_apprenant": str(case_id),
+                 "date_inscription_formation": registered_on}
     if email:
-        item["email_contact"] = email
+        own["email_contact"] = email
     if legal_representative_email:
-        item["responsable_apprenant_mail1"] = legal_representative_email
+        own["responsable_apprenant_mail1"] = legal_representative_email
     for suffix, contract in zip(SUFFIXES, contracts[-4:], strict=False):
-        item["contrat_date_debut" + suffix] = contract.start
+        own["contrat_date_debut" + suffix] = contract.start
         if contract.end:
-            item["contrat_date_fin" + suffix] = contract.end
+            own["contrat_date_fin" + suffix] = contract.end
         if contract.ended_on and contract.ended_on <= on:
             cause = break_cause(contract.termination_reason, contract.ended_by)
             if cause is not None:
-                item["contrat_date_rupture" + suffix] = contract.ended_on
-                item["cause_rupture_contrat" + suffix] = cause
+                own["contrat_date_rupture" + suffix] = contract.ended_on
+                own["cause_rupture_contrat" + suffix] = cause
         if contract.employer_siret:
-            item["siret_employeur" + suffix] = contract.employer_siret
-    return item
+            own["siret_employeur" + suffix] = contract.employer_siret
+    return own
 
 
-def learner_problems(item: Item) -> list[tuple[str, str]]:
-    """The fields of a learner's own part the TDB would refuse (the shared part is the programme's, checked once)."""
+def learner_item(shared: Item, **facts: Any) -> Item:
+    """The learner's whole item: the programme's `frame`, then the learner's own part (`learner_fields`)."""
+    return {**shared, **learner_fields(**facts)}
+
+
+def _text_check(name: str) -> Callable[[object], bool]:
+    """A fast yes/no for a text field of the learner's own part: the same rule as field_problem's."""
+    rule = FORMATS.get(name)
+    if rule is not None:
+        match = rule[0].fullmatch
+        return lambda value: isinstance(value, str) and match(value) is not None
+    if name == "nom_apprenant":
+        return lambda value: isinstance(value, str) and bool(value.strip()) and value == value.upper()
+    return lambda value: isinstance(value, str) and bool(value.strip())
+
+
+#: One check per field a learner's own part may hold: the feed checks every learner with these (a dict lookup and
+#: one call a field: a million learners a run), and says why with field_problem when one fails.
+LEARNER_CHECKS: dict[str, Callable[[object], bool]] = {
+    name: _text_check(name) for name in (
+        *LEARNER_FIELDS, "email_contact", "responsable_apprenant_mail1",
+        *(f"{field}{suffix}" for suffix in SUFFIXES for field in CONTRACT_FIELDS))}
+
+
+def learner_problems(own: Item) -> list[tuple[str, str]]:
+    """The fields of a learner's own part (learner_fields) the TDB would refuse, with why; [] for most."""
+    checks = LEARNER_CHECKS
+    for name, value in own.items():
+        check = checks.get(name)
+        if check is None or not check(value):
+            break
+    else:
+        return []
     found = []
-    for name in LEARNER_FIELDS:
-        problem = field_problem(name, item.get(name))
+    for name, value in own.items():
+        problem = field_problem(name, value) if name in FIELDS else "not a field of the TDB"
         if problem is not None:
             found.append((name, problem))
-    for name, value in item.items():
-        if name.startswith(("contrat_", "cause_", "siret_", "email_", "responsable_")):
-            problem = field_problem(name, value)
-            if problem is not None:
-                found.append((name, problem))
     return found
 
+
+#: Each field's format over a whole column of values joined by newlines (none of the formats takes a newline), so
+#: that a batch of 2,000 learners is checked a field at a time by one regular expression; a column that fails is
+#: then checked learner by learner to say which and why.
+_COLUMN_FORMATS: dict[str, re.Pattern[str]] = {
+    name: re.compile(f"(?:{pattern.pattern})(?:\n(?:{pattern.pattern}))*", re.ASCII)
+    for name, (pattern, _) in FORMATS.items()}
+
+
+def _column_ok(name: str, values: list[object]) -> bool:
+    try:
+        joined = "\n".join(values)  # type: ignore[arg-type]  # a value that is not text: TypeError, checked below
+    except TypeError:
+        return False
+    pattern = _COLUMN_FORMATS.get(name)
+    if pattern is not None:
+        return pattern.fullmatch(joined) is not None
+    if name not in LEARNER_FIELDS:
+        return False
+    # texts: none blank; the last names in capitals (a column is in capitals when each of its values is)
+    return all(map(str.strip, values)) and (name != "nom_apprenant" or joined == joined.upper())  # type: ignore[arg-type]
+
+
+def batch_problems(owns: Sequence[Item]) -> dict[int, list[tuple[str, str]]]:
+    """The learners' own parts (learner_fields) the TDB would refuse, by position, each with its fields and why:
+    each field checked over the whole batch at once, then, only for a field that fails, learner by learner."""
+    columns: dict[str, list[object]] = {}
+    for own in owns:
+        for name, value in own.items():
+            column = columns.get(name)
+            if column is None:
+                columns[name] = [value]
+            else:
+                column.append(value)
+    if all(_column_ok(name, values) for name, values in columns.items()):
+        return {}
+    found = {}
+    for position, own in enumerate(owns):
+        problems_of = learner_problems(own)
+        if problems_of:
+            found[position] = problems_of
+    return found

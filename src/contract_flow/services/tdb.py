@@ -12,9 +12,9 @@ beats or workers racing for it, one wins, the other finds it taken.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -28,7 +28,7 @@ from contract_flow.domain.access import Action, authorize_role
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import InvalidInput, NotFound, NotNow, OutOfScope
-from contract_flow.domain.tdb_feed import FIELDS, MAX_BATCH, Item
+from contract_flow.domain.tdb_feed import FIELDS, MAX_BATCH
 from contract_flow.services.common import Configured, Store, resolve_actor
 from contract_flow.services.tdb_rows import Batch, ItemError, batches, programme_feeds
 
@@ -123,10 +123,10 @@ def export_feed(app: TdbDeps, request: FeedRequest, out: IO[bytes], fmt: str = "
 def _write_json(app: TdbDeps, request: FeedRequest, out: IO[bytes], counts: ExportCounts) -> None:
     out.write(b"[")
     for batch in feed_batches(app, request):
-        for item in batch.items:
+        if batch.entries:
             out.write(b",\n" if counts.items else b"\n")
-            out.write(json.dumps(item, ensure_ascii=False).encode())
-            counts.items += 1
+            out.write(batch.body()[1:-1])
+            counts.items += len(batch)
         counts.refused += batch.refused
         counts.errors.extend(batch.errors)
     out.write(b"\n]\n")
@@ -243,17 +243,27 @@ def _push(app: TdbDeps, push_id: int, request: FeedRequest, url: str, key: str,
     status = SENT
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "Accept": "application/json"}
     try:
-        with httpx.Client(timeout=settings.tdb_timeout_seconds, headers=headers) as client:
+        # One batch on the wire while the next is read and written (the database and the TDB work side by side);
+        # never more than one: the TDB takes them in order, and a refusal stops the push.
+        with httpx.Client(timeout=settings.tdb_timeout_seconds, headers=headers) as client, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="tdb-push") as sender:
+            in_flight: tuple[Future[Any], list[str]] | None = None
             for batch in feed_batches(app, request, settings.tdb_batch_size):
                 errors.extend(batch.errors)
                 local_refused += batch.refused
-                if not batch.items:
+                if not batch.entries:
                     continue
-                body = json.dumps(batch.items, ensure_ascii=False).encode()
-                answer = _send(client, url, body, settings.tdb_retries, settings.tdb_backoff_seconds, sleep)
-                sent += len(batch.items)
+                body, ids = batch.body(), batch.ids()
+                if in_flight is not None:
+                    errors.extend(_answer_errors(in_flight[0].result(), in_flight[1]))
+                    sent += len(in_flight[1])
+                    sent_batches += 1
+                in_flight = (sender.submit(_send, client, url, body, settings.tdb_retries,
+                                           settings.tdb_backoff_seconds, sleep), ids)
+            if in_flight is not None:
+                errors.extend(_answer_errors(in_flight[0].result(), in_flight[1]))
+                sent += len(in_flight[1])
                 sent_batches += 1
-                errors.extend(_answer_errors(answer, batch.items))
             answers.append(f"200 OK: {sent} learners in {sent_batches} batches")
     except _Stop as stop:
         status = stop.status
@@ -292,7 +302,7 @@ def _send(client: httpx.Client, url: str, body: bytes, retries: int, backoff: fl
     raise _Stop(FAILED, last)
 
 
-def _answer_errors(answer: Any, items: list[Item]) -> list[ItemError]:
+def _answer_errors(answer: Any, ids: list[str]) -> list[ItemError]:
     """The TDB's per-item validation errors (`data[i].validation_errors[j]`: {message, path: [field]}), each
     tied to the case it came from by `id_erp_apprenant` (else by its position in the batch)."""
     found: list[ItemError] = []
@@ -302,8 +312,7 @@ def _answer_errors(answer: Any, items: list[Item]) -> list[ItemError]:
     for position, entry in enumerate(data):
         if not isinstance(entry, dict) or not entry.get("validation_errors"):
             continue
-        erp = str(entry.get("id_erp_apprenant") or (items[position].get("id_erp_apprenant")
-                                                     if position < len(items) else ""))
+        erp = str(entry.get("id_erp_apprenant") or (ids[position] if position < len(ids) else ""))
         case_id = int(erp) if erp.isdigit() else None
         for problem in entry["validation_errors"]:
             path = problem.get("path") if isinstance(problem, dict) else None

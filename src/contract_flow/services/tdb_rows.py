@@ -11,6 +11,7 @@ errors, named by case and field, and not sent.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,9 +30,9 @@ from contract_flow.domain.tdb_feed import (
     ContractFacts,
     Item,
     ProgrammeFeed,
+    batch_problems,
     frame,
-    learner_item,
-    learner_problems,
+    learner_fields,
     programme_feed,
 )
 
@@ -47,13 +48,72 @@ class ItemError:
     source: str = "local"
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What all the learners of a programme entering the same year share on the day: their item's programme part,
+    as a dict and as a JSON fragment written once (a body is then each learner's own part and this fragment)."""
+
+    fields: Item
+    fragment: str
+
+
 @dataclass
 class Batch:
     """Up to MAX_BATCH items to send, and the errors of the learners set aside while reading them."""
 
-    items: list[Item] = field(default_factory=list)
+    entries: list[tuple[Shared, Item]] = field(default_factory=list)
     errors: list[ItemError] = field(default_factory=list)
     refused: int = 0
+
+    @property
+    def items(self) -> list[Item]:
+        """Each item whole: the programme's part, then the learner's."""
+        return [{**shared.fields, **own} for shared, own in self.entries]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def body(self) -> bytes:
+        """The JSON array of the items, exactly as `json.dumps(self.items, ensure_ascii=False)` writes it (a test
+        holds it to that). json.dumps of a million dicts spends most of its time writing the same keys again: here
+        each layout of keys (the programme's part, then the learner's fields present) is written once as a template,
+        and a learner's values are escaped by the json module's own string writer into it."""
+        templates, text = _TEMPLATES, _json_string
+        if len(templates) > _MAX_TEMPLATES:
+            templates.clear()
+        parts = []
+        for shared, own in self.entries:
+            layout = (shared.fragment, tuple(own))
+            template = templates.get(layout)
+            if template is None:
+                template = templates[layout] = _template(*layout)
+            try:
+                parts.append(template % tuple(map(text, own.values())))  # type: ignore[arg-type]
+            except TypeError:  # a value that is not text (none is, today): json.dumps writes the item
+                parts.append(_dumps({**shared.fields, **own}))
+        return ("[" + ", ".join(parts) + "]").encode()
+
+    def ids(self) -> list[str]:
+        """Each item's id_erp_apprenant, in order."""
+        return [str(own["id_erp_apprenant"]) for _, own in self.entries]
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+#: The json module's string writer (its C one when there is one): a str -> its JSON text, quotes included.
+_json_string = json.encoder.encode_basestring
+_TEMPLATES: dict[tuple[str, tuple[str, ...]], str] = {}
+_MAX_TEMPLATES = 4096
+
+
+def _template(fragment: str, names: tuple[str, ...]) -> str:
+    """`{<the programme's part>, "name": %s, ...}`: an item's JSON with a hole for each of the learner's values."""
+    keys = ", ".join(_dumps(name).replace("%", "%%") + ": %s" for name in names)
+    return "{" + fragment.replace("%", "%%") + keys + "}"
+
+
+def _shared(fields: Item) -> Shared:
+    """The programme's part and its fragment: `"key": value, ` for each field, ready to precede a learner's."""
+    return Shared(fields, _dumps(fields)[1:-1] + ", ")
 
 
 def programme_feeds(connection: sa.Connection, cfa_code: str, on: date) -> dict[int, ProgrammeFeed]:
@@ -144,7 +204,7 @@ def batches(connection: sa.Connection, cfa_code: str, feeds: Mapping[int, Progra
         return
     sqlite = is_sqlite(connection.engine)
     on_text = on.isoformat()
-    frames: dict[tuple[int, int], Item] = {}
+    frames: dict[tuple[int, int], Shared] = {}
     batch = Batch()
     current: tuple[Any, ...] | None = None
     contracts: list[ContractFacts] = []
@@ -152,31 +212,38 @@ def batches(connection: sa.Connection, cfa_code: str, feeds: Mapping[int, Progra
         if current is None or row[0] != current[0]:
             if current is not None:
                 _add(batch, current, contracts, feeds, frames, on, on_text, sqlite)
-                if len(batch.items) >= size:
-                    yield batch
+                if len(batch.entries) >= size:
+                    yield _checked(batch)
                     batch = Batch()
             current, contracts = row, []
         if row[9] is not None:
             contracts.append(ContractFacts(row[9], row[10], row[11], row[12], row[13], row[14]))
     if current is not None:
         _add(batch, current, contracts, feeds, frames, on, on_text, sqlite)
-    if batch.items or batch.errors:
-        yield batch
+    if batch.entries:
+        yield _checked(batch)
+
+
+def _checked(batch: Batch) -> Batch:
+    """The batch without the learners the TDB would refuse, set aside with their errors."""
+    refused = batch_problems([own for _, own in batch.entries])
+    if refused:
+        for position in sorted(refused):
+            own = batch.entries[position][1]
+            erp = str(own["id_erp_apprenant"])
+            batch.errors.extend(ItemError(int(erp), erp, name, message) for name, message in refused[position])
+        batch.refused += len(refused)
+        batch.entries = [entry for position, entry in enumerate(batch.entries) if position not in refused]
+    return batch
 
 
 def _add(batch: Batch, row: tuple[Any, ...], contracts: list[ContractFacts], feeds: Mapping[int, ProgrammeFeed],
-         frames: dict[tuple[int, int], Item], on: date, on_text: str, sqlite: bool) -> None:
+         frames: dict[tuple[int, int], Shared], on: date, on_text: str, sqlite: bool) -> None:
     key = (row[6], row[7])
     shared = frames.get(key)
     if shared is None:
-        shared = frames[key] = frame(feeds[row[6]], row[7], on)
-    item = learner_item(shared, case_id=row[0], last_name=row[1], first_name=row[2], birth_date=row[3],
-                        registered_on=_paris_day(row[5]) if sqlite else row[5], email=row[4],
-                        legal_representative_email=row[8], contracts=contracts, on=on_text)
-    found = learner_problems(item)
-    if found:
-        erp = str(row[0])
-        batch.errors.extend(ItemError(row[0], erp, name, message) for name, message in found)
-        batch.refused += 1
-    else:
-        batch.items.append(item)
+        shared = frames[key] = _shared(frame(feeds[row[6]], row[7], on))
+    own = learner_fields(case_id=row[0], last_name=row[1], first_name=row[2], birth_date=row[3],
+                         registered_on=_paris_day(row[5]) if sqlite else row[5], email=row[4],
+                         legal_representative_email=row[8], contracts=contracts, on=on_text)
+    batch.entries.append((shared, own))
