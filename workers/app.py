@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from celery import Celery
 
-from contract_flow.adapters.queue import IMPORT_CASES, RUN_RETENTION, SEND, SWEEP, celery_config
+from contract_flow.adapters.queue import IMPORT_CASES, PUSH_TDB, RUN_RETENTION, SEND, SWEEP, celery_config
 from contract_flow.settings import Settings, get_settings
 
-__all__ = ["IMPORT_CASES", "RUN_RETENTION", "SEND", "SWEEP", "celery_app", "celery_config", "make_celery"]
+__all__ = ["IMPORT_CASES", "PUSH_TDB", "RUN_RETENTION", "SEND", "SWEEP", "celery_app", "celery_config",
+           "make_celery"]
 
 
 def make_celery(settings: Settings | None = None) -> Celery:

@@ -8,8 +8,8 @@ from typing import Any
 from celery.signals import worker_process_init, worker_process_shutdown
 
 from contract_flow.bootstrap import App, bootstrap
-from contract_flow.services import importer, reminders, retention
-from workers.app import IMPORT_CASES, RUN_RETENTION, SEND, SWEEP, celery_app
+from contract_flow.services import importer, reminders, retention, tdb
+from workers.app import IMPORT_CASES, PUSH_TDB, RUN_RETENTION, SEND, SWEEP, celery_app
 
 _services: App | None = None
 
@@ -66,3 +66,10 @@ def run_retention() -> int:
     in its own transaction and logged as done by the beat; run twice, a case already anonymised is not again."""
     run = retention.run_retention(services(), by=retention.BEAT)
     return len(run.anonymised)
+
+
+@celery_app.task(name=PUSH_TDB, ignore_result=True)
+def push_tdb() -> int:
+    """The Tableau de bord's monthly push (services.tdb.push_due): each CFA with a key, once a month, its month
+    claimed in the ledger first; run again (another beat, a redelivery, the next hour), it finds the month taken."""
+    return len(tdb.push_due(services()))

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from celery.schedules import crontab
 from openpyxl import load_workbook
 from pydantic import SecretStr
 
 from contract_flow import rulefiles
 from contract_flow.adapters.clock import FixedClock
+from contract_flow.adapters.queue import PUSH_TDB, celery_config
 from contract_flow.adapters.tables import case_table, contract_table, tdb_push_error_table, tdb_push_table
 from contract_flow.bootstrap import App
 from contract_flow.domain.context import PARIS
@@ -36,9 +38,11 @@ from contract_flow.services.tdb import (
     push_due,
     push_feed,
 )
+from contract_flow.settings import Settings
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
 from tests.support.tdb_server import TdbStandIn, item_errors
+from workers import tasks
 
 KEY = "imt-secret-key"
 CFA = "imt-mines-ales"
@@ -263,3 +267,16 @@ def test_staff_see_their_own_cfa_only_and_others_are_refused(app: App, people: P
         feed_request(app, actor_email=people.mentor)
     with app.uow(write=False) as uow:
         assert uow.execute(sa.select(sa.func.count()).select_from(case_table)).scalar_one() == 4
+
+
+def test_the_beat_runs_the_monthly_push_hourly_within_its_window_and_the_task_pushes_once(
+        app: App, people: People, clock: FixedClock, tdb: TdbStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = celery_config(Settings(environment="test"))["beat_schedule"]["push-the-tdb-feed"]
+    assert entry["task"] == PUSH_TDB == tasks.push_tdb.name
+    assert entry["schedule"] == crontab(minute=20, hour="7-19", day_of_month="1-5")
+    learners(app, people, clock)
+    monkeypatch.setattr(tasks, "services", lambda: app)
+    clock.set(paris(date(2026, 12, 1)))
+    assert tasks.push_tdb() == 1
+    assert tasks.push_tdb() == 0  # the next hour: the month is taken
+    assert len(tdb.batches) == 1

@@ -22,6 +22,8 @@ SEND = "contract_flow.send_reminders"
 IMPORT_CASES = "contract_flow.import_cases"
 #: The daily retention job (services.retention.run_retention): the cases whose retention period is over, anonymised.
 RUN_RETENTION = "contract_flow.run_retention"
+#: The monthly push of each CFA's learners to the Tableau de bord (services.tdb.push_due).
+PUSH_TDB = "contract_flow.push_tdb"
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -41,6 +43,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "sweep-due-reminders": {"task": SWEEP, "schedule": settings.sweep_interval_seconds},
             # once a day at night (Paris), when nobody works on the cases
             "anonymise-what-is-due": {"task": RUN_RETENTION, "schedule": crontab(hour=3, minute=30)},
+            # the Tableau de bord's monthly push: hourly in the day within its window (the 1st to the 5th by default);
+            # the ledger's claim of the CFA's month makes it one push, whichever beat, worker or hour runs it first
+            "push-the-tdb-feed": {"task": PUSH_TDB, "schedule": crontab(
+                minute=20, hour="7-19", day_of_month=f"{settings.tdb_push_first_day}-{settings.tdb_push_last_day}")},
         },
     }
     if settings.broker_url.startswith("filesystem://"):
