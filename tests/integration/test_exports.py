@@ -201,6 +201,9 @@ def test_bad_input_names_the_field_and_logs_nothing(app: App, people: People, cl
                      via="cli", out=io.BytesIO())
     with pytest.raises(InvalidInput, match="limit"):
         exports_log(app, actor_email=people.advisor, limit=0)
+    with pytest.raises(InvalidInput, match="needs_me"):
+        export_cases(app, actor_email="system", chosen=CaseFilter(needs_me=True), fmt=ExportFormat.CSV,
+                     language="fr", via="cli", out=io.BytesIO())
     assert _log_rows(app) == []
 
 

@@ -132,6 +132,9 @@ def _export(app: ExportDeps, *, actor_email: str | Actor, kind: ExportKind, chos
     columns = words.CASE_COLUMNS if kind is ExportKind.CASES else words.RISK_COLUMNS
     with app.uow() as uow:
         actor, scope, principal = _exporter(app, uow, actor_email, Action.EXPORT_CASES)
+        if principal is None and chosen.needs_me:
+            # «needs me» is a person's to-do: the operator has none, and the file would be empty for no reason
+            raise InvalidInput("needs_me", "the operator has nothing to do: «needs me» is for a user (--as EMAIL)")
         where = _scope(app, scope, principal, chosen, now)
         rows = _case_rows(uow, where, language) if kind is ExportKind.CASES else _risk_rows(
             app, uow, where, now, language)
