@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
@@ -213,45 +214,77 @@ def _rewrite_rows(uow: UnitOfWork, table: sa.Table, where: sa.ColumnElement[bool
         _update_row(uow, table, row, new, sweep)
 
 
-def _needle_filter(column: sa.Column[Any], needles: tuple[str, ...]) -> sa.ColumnElement[bool]:
-    """Rows whose column holds a needle (JSON as stored: its non-ASCII escaped)."""
+#: Patterns one search statement holds per column (a needle counts two: as typed, and as JSON stores it); the
+#: needles are searched a few at a time, SQLite bounding a statement's depth.
+PATTERNS = 24
+#: What fills a search's unused patterns: no text is exactly this.
+_NO_PATTERN = "\u2063no value is this\u2063"
+
+
+def _patterns(needles: Iterable[str]) -> list[str]:
+    """The LIKE patterns finding the needles in a text or a JSON as stored (its non-ASCII escaped)."""
     forms = set()
     for needle in needles:
         forms.add(needle)
         forms.add(json.dumps(needle)[1:-1])
-    text = sa.cast(column, sa.Text)
-    return sa.or_(*(text.ilike("%" + form.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
-                               escape="\\") for form in sorted(forms)))
+    return ["%" + form.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            for form in sorted(forms)]
+
+
+#: The sizes of the search statements: the smallest that holds a chunk's patterns is used.
+_SIZES = (2, 8, PATTERNS)
+
+
+@cache
+def _search(name: str, size: int) -> sa.Select[Any] | None:
+    """The rows of table `name` whose text or JSON holds one of `size` bound patterns (`p0`...): built once per
+    table and size, so each search is a cached statement and its parameters (None: nothing in it to search)."""
+    table = metadata.tables[name]
+    searchable = [column for column in _sweepable(table) if not isinstance(_kind(column), sa.LargeBinary)]
+    if not searchable:
+        return None
+    return sa.select(table).where(sa.or_(*(
+        sa.cast(column, sa.Text).ilike(sa.bindparam(f"p{index}", type_=sa.Text), escape="\\")
+        for column in searchable for index in range(size))))
+
+
+def _found(uow: UnitOfWork, table: sa.Table, needles: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The rows of `table` holding one of the needles in a text or JSON column, each once."""
+    patterns = _patterns(needles)
+    seen: set[tuple[Any, ...]] = set()
+    keys = [column.name for column in table.primary_key.columns]
+    for start in range(0, len(patterns), PATTERNS):
+        chunk = patterns[start:start + PATTERNS]
+        size = next(size for size in _SIZES if size >= len(chunk))
+        search = _search(table.name, size)
+        if search is None:
+            return
+        chunk += [_NO_PATTERN] * (size - len(chunk))
+        for mapping in uow.execute(search, {f"p{index}": pattern for index, pattern in enumerate(chunk)}).mappings():
+            key = tuple(mapping[name] for name in keys)
+            if key not in seen:
+                seen.add(key)
+                yield dict(mapping)
 
 
 def _sweep_everywhere(uow: UnitOfWork, needles: tuple[str, ...], sweep: Sweep, *,
                       skip: Callable[[sa.Table], bool] = lambda table: False) -> None:
-    """The needles replaced in every table of the metadata, rows found by a text search (bytes read whole); the
-    needles searched a few at a time (SQLite bounds a statement's depth)."""
+    """The needles replaced in every table of the metadata, rows found by a text search (bytes read whole)."""
     if not needles:
         return
     for table in metadata.sorted_tables:
         if skip(table):
             continue
         columns = _sweepable(table)
-        searchable = [column for column in columns if not isinstance(_kind(column), sa.LargeBinary)]
         # the bytes of a case's rows are its rendered documents, emptied per case (`_clear_documents`, the case's
         # own rewrite): read whole only in a table of no case, not the whole dossier_version table at each sweep
         binary = "case_id" not in table.columns and any(isinstance(_kind(column), sa.LargeBinary)
                                                         for column in columns)
-        if not columns:
-            continue
-        chunks = [needles[start:start + 20] for start in range(0, len(needles), 20)]
-        for chunk in chunks:
-            conditions = [_needle_filter(column, chunk) for column in searchable]
-            if binary:
-                conditions = [sa.true()]  # bytes are not searched in SQL: read whole
-            for mapping in uow.execute(sa.select(table).where(sa.or_(*conditions))).mappings().all():
-                row = dict(mapping)
-                new = {column.name: _replace(row[column.name], needles) for column in columns}
-                _update_row(uow, table, row, new, sweep)
-            if binary:
-                break
+        rows = ([dict(row) for row in uow.execute(sa.select(table)).mappings()] if binary
+                else list(_found(uow, table, needles)))
+        for row in rows:
+            new = {column.name: _replace(row[column.name], needles) for column in columns}
+            _update_row(uow, table, row, new, sweep)
 
 
 def _needles(values: Iterable[object]) -> tuple[str, ...]:
@@ -528,11 +561,14 @@ _SECRETS = {("person", "password_hash"), ("api_token", "token_hash"), ("reminder
 
 def _rows(uow: UnitOfWork, table: sa.Table, where: sa.ColumnElement[bool]) -> list[dict[str, Any]]:
     keys = list(table.primary_key.columns)
-    found = []
-    for mapping in uow.execute(sa.select(table).where(where).order_by(*keys)).mappings():
-        found.append({name: (value is not None if (table.name, name) in _SECRETS else _jsonable(value))
-                      for name, value in mapping.items()})
-    return found
+    return [_public(table, dict(mapping))
+            for mapping in uow.execute(sa.select(table).where(where).order_by(*keys)).mappings()]
+
+
+def _public(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    """A row as the export gives it: JSON-ready, its secrets said present, not copied."""
+    return {name: (value is not None if (table.name, name) in _SECRETS else _jsonable(value))
+            for name, value in row.items()}
 
 
 def export_person(app: RetentionDeps, email: str, *, actor_email: str | Actor) -> dict[str, Any]:
@@ -566,8 +602,7 @@ def export_person(app: RetentionDeps, email: str, *, actor_email: str | Actor) -
             columns = [column for column in _sweepable(table) if not isinstance(_kind(column), sa.LargeBinary)]
             if not columns or table.name == anonymisation_table.name:
                 continue
-            rows = [row for row in _rows(uow, table, sa.or_(*(_needle_filter(column, (address,))
-                                                              for column in columns)))
+            rows = [_public(table, row) for row in _found(uow, table, (address,))
                     if (table.name, row.get("id")) not in listed]
             if rows:
                 mentions[table.name] = rows
