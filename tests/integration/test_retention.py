@@ -172,3 +172,28 @@ def test_a_mentor_erased_once_the_contract_ended_is_gone_from_every_table(
                                   .where(case_table.c.id == rich.case_id)).scalar_one() == "Zoéline"
     erase_person(app, EMAIL, actor_email=people.lead)  # a second person erased: no key of theirs collides
     assert traces(app, rich.values) == []
+
+
+def test_a_table_added_later_is_swept_too(app: App, people: People, clock: FixedClock) -> None:
+    """Two tables the retention code has never heard of, one with a case_id, one without: an erasure leaves none
+    of the person's values in them (the sweep walks the metadata, not a list of tables)."""
+    later = sa.Table("zz_later_notes", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("case_id", sa.Integer), sa.Column("note", sa.Text), sa.Column("extra", sa.JSON))
+    elsewhere = sa.Table("zz_later_log", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                         sa.Column("who", sa.String(254)), sa.Column("what", sa.JSON))
+    try:
+        later.create(app.engine)
+        elsewhere.create(app.engine)
+        rich = rich_case(app, people, clock)
+        ended(app, people, clock, rich)
+        with app.engine.begin() as connection:
+            connection.execute(sa.insert(later).values(case_id=rich.case_id, note=f"Appel de {rich.values[0]} "
+                                                       f"{rich.values[1]} au {rich.values[5]}",
+                                                       extra={"to": EMAIL, "nir": rich.values[3]}))
+            connection.execute(sa.insert(elsewhere).values(who=EMAIL.upper(), what={"name": "Zoéline Quintavalle"}))
+        assert {table for table, _, _ in traces(app, rich.values)} >= {"zz_later_notes", "zz_later_log"}
+        erase_person(app, EMAIL, actor_email=people.lead)
+        assert traces(app, rich.values) == []
+    finally:
+        metadata.remove(later)
+        metadata.remove(elsewhere)
