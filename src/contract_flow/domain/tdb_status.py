@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from contract_flow.domain.case import ContractTerms, ProgrammeTerms
 from contract_flow.domain.reasons import Code, Reason
@@ -80,18 +81,42 @@ class SentDates:
     excluded_on: date | None = None
 
 
+class _Why:
+    """A reason's key and values, made a Reason (its English formatted) only when someone reads it: the board
+    counts the statuses of every case and reads none."""
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key, self.values = key, values
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Why) and (self.key, self.values) == (other.key, other.values)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def reason(self) -> Reason:
+        return Reason(self.key, **self.values)
+
+
 @dataclass(frozen=True)
 class TdbResult:
     """The TDB's status on `on`, why (the dates it used), since when, and what it becomes on its own."""
 
     status: TdbStatus
     on: date
-    reason: Reason
+    why: _Why
     #: The day the status began as far as the dates say (None before the training).
     since: date | None = None
     #: INSCRIT and RUPTURANT become ABANDON on `becomes_on` if nothing is sent in between.
     becomes: TdbStatus | None = None
     becomes_on: date | None = None
+
+    @property
+    def reason(self) -> Reason:
+        """Why, with the dates used, in both languages."""
+        return self.why.reason()
 
     @property
     def feed_code(self) -> int | None:
@@ -117,7 +142,7 @@ def tdb_status(dates: SentDates, on: date) -> TdbResult:
     end = dates.training_end
     first = min([dates.training_start, *(contract.start for contract in dates.contracts)])
     if on < first or end < first:
-        return TdbResult(TdbStatus.INSCRIT, on, Reason("tdb_not_started", start=first), None,
+        return TdbResult(TdbStatus.INSCRIT, on, _Why("tdb_not_started", start=first), None,
                          TdbStatus.ABANDON, first + timedelta(days=WITHOUT_CONTRACT_DAYS))
     day = min(on, end)
     raw = _raw(dates, day, first)
@@ -127,23 +152,23 @@ def tdb_status(dates: SentDates, on: date) -> TdbResult:
         fin = terminal.last_day(end)
         if (end - fin).days <= END_TOLERANCE_DAYS and fin < day and raw.status in (TdbStatus.INSCRIT,
                                                                                    TdbStatus.RUPTURANT):
-            return TdbResult(TdbStatus.FIN_DE_FORMATION, on, Reason("tdb_end_contract", end=fin, training_end=end,
+            return TdbResult(TdbStatus.FIN_DE_FORMATION, on, _Why("tdb_end_contract", end=fin, training_end=end,
                                                                    days=END_TOLERANCE_DAYS), fin + timedelta(days=1))
     if day == end and (raw.status in (TdbStatus.APPRENTI, TdbStatus.INSCRIT) or natural):
-        return TdbResult(TdbStatus.FIN_DE_FORMATION, on, Reason("tdb_end_training", training_end=end), end)
-    return TdbResult(raw.status, on, raw.reason, raw.since, raw.becomes, raw.becomes_on)
+        return TdbResult(TdbStatus.FIN_DE_FORMATION, on, _Why("tdb_end_training", training_end=end), end)
+    return TdbResult(raw.status, on, raw.why, raw.since, raw.becomes, raw.becomes_on)
 
 
 def _raw(dates: SentDates, day: date, first: date) -> TdbResult:
     """The day's status before the end of training's rules: an exclusion, a contract, or the days without one."""
     end = dates.training_end
     if dates.excluded_on is not None and dates.excluded_on <= day:
-        return TdbResult(TdbStatus.ABANDON, day, Reason("tdb_abandon_excluded", day=dates.excluded_on),
+        return TdbResult(TdbStatus.ABANDON, day, _Why("tdb_abandon_excluded", day=dates.excluded_on),
                          max(dates.excluded_on, first))
     covering = [contract for contract in dates.contracts if contract.start <= day <= contract.last_day(end)]
     if covering:
         contract = max(covering, key=lambda one: one.start)
-        return TdbResult(TdbStatus.APPRENTI, day, Reason("tdb_apprenti", start=contract.start,
+        return TdbResult(TdbStatus.APPRENTI, day, _Why("tdb_apprenti", start=contract.start,
                                                          end=contract.last_day(end)), contract.start)
     ended = [contract for contract in dates.contracts if contract.start <= contract.last_day(end) < day]
     if not ended:
@@ -155,10 +180,10 @@ def _never_in_contract(day: date, first: date) -> TdbResult:
     """No contract day yet: INSCRIT for 90 days from the first day, then ABANDON."""
     abandon_on = first + timedelta(days=WITHOUT_CONTRACT_DAYS)
     if day < abandon_on:
-        return TdbResult(TdbStatus.INSCRIT, day, Reason("tdb_inscrit", start=first, abandon_on=abandon_on,
+        return TdbResult(TdbStatus.INSCRIT, day, _Why("tdb_inscrit", start=first, abandon_on=abandon_on,
                                                         days=WITHOUT_CONTRACT_DAYS), first,
                          TdbStatus.ABANDON, abandon_on)
-    return TdbResult(TdbStatus.ABANDON, day, Reason("tdb_abandon_no_contract", start=first, since=abandon_on,
+    return TdbResult(TdbStatus.ABANDON, day, _Why("tdb_abandon_no_contract", start=first, since=abandon_on,
                                                     days=WITHOUT_CONTRACT_DAYS), abandon_on)
 
 
@@ -169,17 +194,17 @@ def _after_contract(dates: SentDates, day: date, last: SentContract) -> TdbResul
     abandon_on = last_day + timedelta(days=AFTER_BREAK_DAYS + 1)
     if last.broken_on is not None:
         if day < abandon_on:
-            return TdbResult(TdbStatus.RUPTURANT, day, Reason("tdb_rupturant", broken_on=last.broken_on,
+            return TdbResult(TdbStatus.RUPTURANT, day, _Why("tdb_rupturant", broken_on=last.broken_on,
                                                               abandon_on=abandon_on, days=AFTER_BREAK_DAYS),
                              last_day + timedelta(days=1), TdbStatus.ABANDON, abandon_on)
-        return TdbResult(TdbStatus.ABANDON, day, Reason("tdb_abandon_after_break", broken_on=last.broken_on,
+        return TdbResult(TdbStatus.ABANDON, day, _Why("tdb_abandon_after_break", broken_on=last.broken_on,
                                                         since=abandon_on, days=AFTER_BREAK_DAYS), abandon_on)
     if day < abandon_on:
-        return TdbResult(TdbStatus.RUPTURANT, day, Reason("tdb_rupturant_ended", end=last_day, training_end=end,
+        return TdbResult(TdbStatus.RUPTURANT, day, _Why("tdb_rupturant_ended", end=last_day, training_end=end,
                                                           abandon_on=abandon_on, days=AFTER_BREAK_DAYS,
                                                           tolerance=END_TOLERANCE_DAYS),
                          last_day + timedelta(days=1), TdbStatus.ABANDON, abandon_on)
-    return TdbResult(TdbStatus.ABANDON, day, Reason("tdb_abandon_after_end", end=last_day, since=abandon_on,
+    return TdbResult(TdbStatus.ABANDON, day, _Why("tdb_abandon_after_end", end=last_day, since=abandon_on,
                                                     days=AFTER_BREAK_DAYS), abandon_on)
 
 
@@ -213,7 +238,12 @@ def is_sent(*, state: CaseState, state_since: date, registered_on: date, trainin
 def training_end(programme: ProgrammeTerms, programme_year: int) -> date:
     """date_fin_formation: the last day of the case's training cycle (LegalRules.training_cycle_end: the years left
     from the year the case enters, counted from the programme's start)."""
-    return contract_end(programme.start_date, max(1, programme.years - programme_year + 1))
+    return _cycle_end(programme.start_date, max(1, programme.years - programme_year + 1))
+
+
+@lru_cache(maxsize=256)
+def _cycle_end(start: date, years: int) -> date:
+    return contract_end(start, years)  # the same few programmes for every case of a list
 
 
 def sent_dates(*, registered_on: date, programme: ProgrammeTerms, programme_year: int,
@@ -250,24 +280,27 @@ class Comparison:
     state: CaseState
     result: TdbResult
     agrees: bool
-    explanation: Reason
 
     @property
     def abandon_while_followed(self) -> bool:
         """The TDB counts the learner ABANDON while the engine still follows them (a reconciliation item)."""
         return self.result.status is TdbStatus.ABANDON and self.state in FOLLOWED
 
+    @property
+    def explanation(self) -> Reason:
+        """The same, or why they differ (a case followed but ABANDON, a case closed but still counted, else what
+        the TDB computes and why)."""
+        result, name = self.result, Code("state", self.state.value)
+        tdb = Code("tdb_status", result.status.value)
+        if self.agrees:
+            return Reason("tdb_same", state=name, status=tdb)
+        if self.abandon_while_followed:
+            return Reason("tdb_abandon_followed", state=name, since=result.since or result.on, why=result.reason)
+        if self.state in LEFT_BEFORE_START and result.becomes_on is not None:
+            return Reason("tdb_closed_still_counted", state=name, status=tdb, abandon_on=result.becomes_on)
+        return Reason("tdb_differs", state=name, status=tdb, why=result.reason)
+
 
 def compare(state: CaseState, result: TdbResult) -> Comparison:
-    """Whether the engine's `state` and the TDB's status agree, and the explanation people read."""
-    status, name = result.status, Code("state", state.value)
-    tdb = Code("tdb_status", status.value)
-    if status in EXPECTED[state]:
-        return Comparison(state, result, True, Reason("tdb_same", state=name, status=tdb))
-    if status is TdbStatus.ABANDON and state in FOLLOWED:
-        explanation = Reason("tdb_abandon_followed", state=name, since=result.since or result.on, why=result.reason)
-    elif state in (CaseState.WITHDRAWN, CaseState.NO_CONTRACT) and result.becomes_on is not None:
-        explanation = Reason("tdb_closed_still_counted", state=name, status=tdb, abandon_on=result.becomes_on)
-    else:
-        explanation = Reason("tdb_differs", state=name, status=tdb, why=result.reason)
-    return Comparison(state, result, False, explanation)
+    """Whether the engine's `state` and the TDB's status agree (its explanation is worded when read)."""
+    return Comparison(state, result, result.status in EXPECTED[state])

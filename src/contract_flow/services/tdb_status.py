@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -43,6 +44,7 @@ from contract_flow.domain.states import CaseState
 from contract_flow.domain.tdb_status import (
     Comparison,
     SentDates,
+    TdbResult,
     TdbStatus,
     compare,
     is_sent,
@@ -131,7 +133,14 @@ def _status(one: _Loaded, on: date) -> tuple[Comparison, SentDates, bool]:
     state = CaseState(row.state)
     sent = is_sent(state=state, state_since=paris_date(row.state_since), registered_on=dates.registered_on,
                    training_start=dates.training_start, on=on)
-    return compare(state, tdb_status(dates, on)), dates, sent
+    return compare(state, _status_on(dates, on)), dates, sent
+
+
+@lru_cache(maxsize=4096)
+def _status_on(dates: SentDates, on: date) -> TdbResult:
+    """domain.tdb_status.tdb_status, kept for the cases of a list that send the same dates (a cohort signed on the
+    same days): a pure function of hashable values, so a board of thousands computes each distinct one once."""
+    return tdb_status(dates, on)
 
 
 def case_tdb_status(app: Store, case_id: int, *, actor_email: str | Actor, on: date | None = None) -> CaseTdbStatus:
