@@ -34,6 +34,7 @@ from contract_flow.web.routes.amendments import router as amendments_router
 from contract_flow.web.routes.exports import router as exports_router
 from contract_flow.web.routes.login_link import router as login_link_router
 from contract_flow.web.routes.privacy import router as privacy_router
+from contract_flow.web.routes.tdb_pushes import router as tdb_pushes_router
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 #: The pages' CSV import (POST /import) takes a file: 2 MiB is some 20,000 rows.
@@ -49,3 +50,4 @@ ROUTERS += (admin_router, login_link_router)  # the programme lead's users and p
 ROUTERS += (exports_router,)  # the lists as CSV or Excel, and the log of exports (issue 16, item 5)
 ROUTERS += (privacy_router,)  # a person's data found, downloaded, erased; the anonymisation log (issue 16, item 6)
 ROUTERS += (tdb_status.router,)  # the TDB status block, the board's counts, the reconciliation (issue 16)
+ROUTERS += (tdb_pushes_router,)  # the TDB's pushes, push now, the feed's files (issue 16, item 1)

@@ -29,9 +29,11 @@ environment = Environment(
 #: Where each role lands after logging in, and the entries of its navigation bar (path, catalogue key).
 NAVIGATION: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADVISOR: (("/board", "nav.board"), ("/me/todo", "nav.todo"), ("/risk", "nav.risk"),
-                   ("/tdb/reconciliation", "nav.tdb"), ("/import", "nav.import"), ("/inbox", "nav.inbox")),
+                   ("/tdb/reconciliation", "nav.tdb"), ("/tdb/pushes", "nav.tdb_pushes"),
+                   ("/import", "nav.import"), ("/inbox", "nav.inbox")),
     Role.PROGRAMME_LEAD: (("/lead", "nav.lead"), ("/me/todo", "nav.todo"), ("/board", "nav.board"),
-                          ("/risk", "nav.risk"), ("/tdb/reconciliation", "nav.tdb"), ("/inbox", "nav.inbox")),
+                          ("/risk", "nav.risk"), ("/tdb/reconciliation", "nav.tdb"),
+                          ("/tdb/pushes", "nav.tdb_pushes"), ("/inbox", "nav.inbox")),
     Role.TUTOR: (("/tutor", "nav.tutor"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
     Role.MENTOR: (("/mentor", "nav.mentor"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
     Role.APPRENTICE: (("/me", "nav.me"), ("/me/todo", "nav.todo"), ("/inbox", "nav.inbox")),
