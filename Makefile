@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/web.py
 	$(BIN)/python bench/login_flood.py
 	$(BIN)/python bench/dossier.py
+	$(BIN)/python -m tests.support.servers -- $(BIN)/python bench/tdb.py
 
 diagram: $(STAMP)
 	$(BIN)/contract-flow diagram --markdown > docs/state-chart.md
