@@ -15,7 +15,15 @@ import pytest
 import sqlalchemy as sa
 
 from contract_flow.adapters.clock import FixedClock
-from contract_flow.adapters.tables import anonymisation_table, case_table, event_table, metadata, person_table
+from contract_flow.adapters.tables import (
+    anonymisation_table,
+    case_table,
+    contract_table,
+    event_table,
+    metadata,
+    person_table,
+    reminder_table,
+)
 from contract_flow.bootstrap import App
 from contract_flow.domain.errors import Forbidden, InvalidInput, NotFound, NotNow, OutOfScope
 from contract_flow.domain.retention import ERASED
@@ -23,7 +31,7 @@ from contract_flow.services.cases import advance
 from contract_flow.services.directory import add_programme, add_user
 from contract_flow.services.logins import log_in
 from contract_flow.services.retention import anonymisation_log, erase_person, export_person, run_retention
-from tests.conftest import People, snapshot
+from tests.conftest import VALID_SIRET, People, snapshot
 from tests.support.calendars import OTHER_CFA
 from tests.support.cases import open_candidate
 from tests.support.retention import EMAIL, ended, rich_case, traces
@@ -81,6 +89,14 @@ def test_an_erased_person_leaves_no_personal_value_in_any_table(app: App, people
         user = connection.execute(sa.select(person_table).where(person_table.c.id == rich.person_id)).mappings().one()
         log = connection.execute(sa.select(anonymisation_table).order_by(anonymisation_table.c.id)).mappings().all()
     assert (case["first_name"], case["state"], case["birth_date"]) == (ERASED, "ended_in_trial", date(2004, 1, 1))
+    with app.engine.connect() as connection:  # the codes and the companies stay, for the statistics
+        contract = connection.execute(sa.select(contract_table).where(contract_table.c.case_id == rich.case_id)
+                                      ).mappings().one()
+        roles = set(connection.execute(sa.select(reminder_table.c.recipient_role)).scalars())
+    assert (case["track"], contract["ended_by"], contract["employer_name"], contract["employer_siret"]) == (
+        "excellence", "employer", "Industrie SA", VALID_SIRET)
+    assert contract["gross_monthly_pay"] is not None
+    assert roles <= {"apprentice", "mentor", "tutor", "advisor", "programme_lead", "employer", "engine", "billing"}
     assert (user["active"], user["password_hash"]) == (False, None)
     assert [(row["subject"], row["why"], row["by"]) for row in log] == [
         ("case", "request", people.lead), ("person", "request", people.lead)]

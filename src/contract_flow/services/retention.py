@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -324,15 +325,48 @@ _TYPED = {"contract": ("signature_place", "employer_email", "mentor_name", "ment
 _FREE_TEXT = 12
 
 
+def _distinctive(value: object) -> bool:
+    """A value typed about someone that can be looked for in other texts without hitting the engine's codes (a
+    single word alone, «employer», «excellence», a town, may be a code or anyone's): several words, an email, or
+    something with digits (an address, a phone, a NIR, an admission number)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return (any(character.isspace() for character in text) or "@" in text
+            or any(character.isdigit() for character in text) or len(text) >= _FREE_TEXT)
+
+
+#: A company's identifiers (SIREN, SIRET, a school's UAI): not a person's, kept with the companies' names.
+_COMPANY_CODE = re.compile(r"\d{9}|\d{14}|\d{7}[A-Z]")
+
+
+def _companies(uow: UnitOfWork, case_id: int) -> set[str]:
+    """The companies of the case (applications, offers, contracts): legal persons, kept for the statistics."""
+    found: set[str] = set()
+    for table, columns in ((metadata.tables["application"], ("company", "siret")),
+                           (metadata.tables["offer"], ("company", "siret")),
+                           (contract_table, ("employer_name", "employer_siret"))):
+        for row in uow.execute(sa.select(*(table.c[column] for column in columns))
+                               .where(table.c.case_id == case_id)).all():
+            found.update(value.strip().lower() for value in row if isinstance(value, str))
+    return found
+
+
 def _case_values(uow: UnitOfWork, case: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The personal values a case's rows hold (replaced in those rows), and those that name its candidate (looked
-    for everywhere else: their names, emails, the apprentice's own section of the dossier, the free texts about
-    them)."""
+    for everywhere else: their full name, emails, the apprentice's own section of the dossier (address, phone,
+    NIR), the free texts about them). The first and last names alone are replaced in the case's rows only; values
+    typed elsewhere on the case only when distinctive; the companies' names and identifiers are kept."""
     case_id = case["id"]
-    names = [case["first_name"], case["last_name"], f"{case['first_name']} {case['last_name']}",
-             f"{case['last_name']} {case['first_name']}"]
-    own: list[object] = [*names, case["email"], case["legal_representative_email"], case["import_id"]]
-    free: list[object] = [case["target_job"], case["mobility_area"]]
+    full = [f"{case['first_name']} {case['last_name']}", f"{case['last_name']} {case['first_name']}"]
+    own: list[object] = [*full, case["email"], case["legal_representative_email"], case["import_id"]]
+    typed: list[object] = [case["target_job"], case["mobility_area"]]
+    for data in uow.execute(sa.select(dossier_section_table.c.data).where(
+            dossier_section_table.c.case_id == case_id, dossier_section_table.c.section == "apprentice")).scalars():
+        typed += list(_strings(data))
+    for row in uow.execute(sa.select(person_table.c.name, person_table.c.email)
+                           .where(person_table.c.case_id == case_id)).all():
+        own += [row.name, row.email]
     values: list[object] = []
     for name, columns in _TYPED.items():
         table = metadata.tables[name]
@@ -340,14 +374,14 @@ def _case_values(uow: UnitOfWork, case: dict[str, Any]) -> tuple[tuple[str, ...]
                                .where(table.c.case_id == case_id)).all():
             for value in row:
                 values += list(_strings(value))
-    for data in uow.execute(sa.select(dossier_section_table.c.data).where(
-            dossier_section_table.c.case_id == case_id, dossier_section_table.c.section == "apprentice")).scalars():
-        own += list(_strings(data))
-    for row in uow.execute(sa.select(person_table.c.name, person_table.c.email)
-                           .where(person_table.c.case_id == case_id)).all():
-        own += [row.name, row.email]
-    identity = _needles([*own, *(text for text in free if isinstance(text, str) and len(text) >= _FREE_TEXT)])
-    return _needles([*own, *free, *values]), identity
+    companies = _companies(uow, case_id)
+
+    def personal(found: Iterable[object]) -> list[object]:
+        return [value for value in found if _distinctive(value) and isinstance(value, str)
+                and value.strip().lower() not in companies and not _COMPANY_CODE.fullmatch(value.strip())]
+
+    identity = _needles([*own, *personal(typed)])
+    return _needles([case["first_name"], case["last_name"], *identity, *personal(values)]), identity
 
 
 def _anonymise_person(uow: UnitOfWork, person: dict[str, Any], at: datetime, sweep: Sweep) -> None:

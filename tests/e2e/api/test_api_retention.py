@@ -52,6 +52,15 @@ def test_export_and_erase_as_the_roles_may(client: TestClient, app: App, world: 
     assert erased.status_code == 200, erased.text
     assert erased.json()["case_ids"] == [one.case_id]
     assert traces(app, (apprentice, "Léa Martin")) == []
+    # the case is still there, its shape readable: its state, its history's moves, its dossier (emptied)
+    shown = client.get(f"/api/v1/cases/{one.case_id}", headers=world.as_("advisor"))
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["state"] == "ended_in_trial"
+    assert shown.json()["facts"]["candidate"]["first_name"] == "[anonymisé]"
+    history = client.get(f"/api/v1/cases/{one.case_id}/history", headers=world.as_("advisor"))
+    assert history.status_code == 200
+    assert history.json()[-1]["trigger"] == "break_trial"
+    assert client.get(f"/api/v1/cases/{one.case_id}/dossier", headers=world.as_("advisor")).status_code == 200
     log = client.get("/api/v1/retention/log", headers=world.as_("programme_lead"))
     assert log.status_code == 200, log.text
     assert [(entry["subject"], entry["why"], entry["rule"]) for entry in log.json()] == [

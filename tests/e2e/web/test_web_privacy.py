@@ -52,6 +52,9 @@ def test_staff_find_download_and_erase_after_the_confirmation(site: Site, app: A
     assert f"{apprentice} effacé : 1 dossier(s) anonymisé(s)" in done.text  # type: ignore[attr-defined]
     assert "demande de la personne" in done.text  # type: ignore[attr-defined]  # the log
     assert traces(app, (apprentice, "Léa Martin")) == []
+    case_page = lead.get(f"/cases/{one.case_id}")
+    assert case_page.status_code == 200
+    assert "[anonymisé]" in case_page.text
 
 
 def test_the_apprentice_downloads_their_own_data_and_others_are_refused(site: Site) -> None:
