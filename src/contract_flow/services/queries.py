@@ -280,3 +280,19 @@ def advisors(app: Transactional, cfa_code: str | None) -> list[tuple[str, str]]:
              .order_by(person_table.c.name, person_table.c.email))
     with app.uow(write=False) as uow:
         return [(row.email, row.name) for row in uow.execute(query)]
+
+
+#: A search matching more cases than this stays a condition of each query: a longer list of ids would cost more
+#: than the scans it saves (and SQLite bounds a statement's variables).
+MAX_SEARCHED = 1000
+
+
+def searched(app: Transactional, q: str) -> sa.ColumnElement[bool] | None:
+    """The cases whose names or email hold every word of `q` (case_filters.search_condition), found once and
+    given back as a condition on their ids, so that a list's several queries (its page, its count, each part of
+    the cases at risk, each board column) find them by id instead of matching every case's names again (a scan of
+    a network's cases each); None when more than MAX_SEARCHED match."""
+    query = sa.select(case_table.c.id).where(filter_condition(parse_filter(q=q))).limit(MAX_SEARCHED + 1)
+    with app.uow(write=False) as uow:
+        found = [int(case_id) for case_id in uow.execute(query).scalars()]
+    return case_table.c.id.in_(found) if len(found) <= MAX_SEARCHED else None

@@ -5,6 +5,7 @@ and the deadline."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from contract_flow.domain.states import CaseState
 from contract_flow.services.access import Principal, case_scope
 from contract_flow.services.case_filters import MAX_SEARCH, CaseFilter, narrowed, parse_filter
 from contract_flow.services.deadlines import next_deadlines
-from contract_flow.services.queries import advisors, programmes_in_scope
+from contract_flow.services.queries import advisors, programmes_in_scope, searched
 
 
 def case_filter(q: Annotated[str | None, Query(max_length=2 * MAX_SEARCH)] = None,
@@ -34,7 +35,12 @@ PEOPLE_FIELDS = ("programme", "state", "needs_me")
 
 
 def scoped(app: Any, user: Principal, scope: sa.ColumnElement[bool], chosen: CaseFilter) -> sa.ColumnElement[bool]:
-    """The user's scope narrowed by the filters."""
+    """The user's scope narrowed by the filters; a search's cases found once, by id in the page's queries."""
+    if chosen.q:
+        found = searched(app, chosen.q)
+        if found is not None:
+            scope = sa.and_(scope, found)
+            chosen = replace(chosen, q=None)
     return narrowed(scope, chosen, user, app.clock.now())
 
 
