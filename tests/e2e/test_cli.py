@@ -57,7 +57,7 @@ def test_an_advisor_opens_a_case_records_the_project_and_moves_it_to_apply(cfa: 
     cf("case", "set", str(case_id), "project.target_job=technicien mécatronique", "project.mobility_area=Occitanie",
        "--as", ADVISOR)
     out = cf("case", "advance", str(case_id), "start_applying", "--as", ADVISOR, "--reason", "projet prêt")
-    assert "reflect → apply" in out
+    assert "Réfléchir → Candidater (Passer aux candidatures" in out
     shown = json.loads(cf("case", "show", str(case_id), "--json"))
     assert shown["state"] == "apply"
     assert shown["step"] == 2
@@ -74,25 +74,36 @@ def test_a_guard_refusal_exits_1_with_one_line_saying_what_is_missing(cfa: None)
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("error: case 1: start_applying refused: needs a professional project")
+    assert lines[0].startswith("erreur : dossier 1 : « Passer aux candidatures » refusé : il faut un projet "
+                               "professionnel (brochure, étape 1 « Réfléchir »)")
+    english = runner.invoke(cli_app, ["--lang", "en", "case", "advance", str(case_id), "start_applying", "--as",
+                                      ADVISOR])
+    assert english.exit_code == 1
+    assert english.output.startswith("error: case 1: Start applying refused: needs a professional project")
 
 
 def test_a_trigger_not_allowed_now_exits_1_and_lists_the_allowed_ones(cfa: None) -> None:
     case_id = open_case()
     out = cf("case", "advance", str(case_id), "sign", "--as", ADVISOR, code=1)
-    assert "allowed now: start_applying, withdraw, lapse" in out
+    assert ("« Signer le contrat » n'est pas possible à l'étape « Réfléchir » ; possible maintenant : Passer aux "
+            "candidatures, Abandonner, Clore sans contrat") in out
+    english = cf("--lang", "en", "case", "advance", str(case_id), "sign", "--as", ADVISOR, code=1)
+    assert "allowed now: Start applying, Withdraw, Close without a contract" in english
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["case", "show", "42"], "case 42 not found"),
-    (["case", "advance", "1", "fly", "--as", ADVISOR], "unknown trigger 'fly'"),
-    (["case", "set", "1", "offer.siret=12345678901234", "--as", ADVISOR], "check digit is wrong (Luhn)"),
-    (["case", "set", "1", "contract.start_date=2026-02-30", "--as", ADVISOR], "is not a date"),
-    (["case", "set", "1", "nokey"], "'nokey' is not key=value"),
+    (["case", "show", "42"], "erreur : dossier 42 introuvable"),
+    (["--lang", "en", "case", "show", "42"], "error: case 42 not found"),
+    (["case", "advance", "1", "fly", "--as", ADVISOR], "mouvement inconnu «\u00a0fly\u00a0»"),
+    (["case", "set", "1", "offer.siret=12345678901234", "--as", ADVISOR], "la clé du SIRET est fausse (Luhn)"),
+    (["case", "set", "1", "contract.start_date=2026-02-30", "--as", ADVISOR],
+     "contract.start_date : «\u00a02026-02-30\u00a0» n'est pas une date"),
+    (["case", "set", "1", "nokey"], "«\u00a0nokey\u00a0» n'est pas de la forme clé=valeur"),
     (["case", "open", "--programme", "mecatronique", "--first-name", "A", "--last-name", "B",
-      "--birth-date", "2040-01-01", "--email", "a@b.fr"], "birth_date: 2040-01-01 is in the future"),
-    (["case", "list", "--state", "hired"], "state: 'hired' is not a state"),
-    (["case", "advance", "1", "start_applying"], "Missing option '--as'"),
+      "--birth-date", "2040-01-01", "--email", "a@b.fr"], "birth_date : le 01/01/2040 est dans le futur"),
+    (["case", "list", "--state", "hired"], "state : «\u00a0hired\u00a0» n'est pas une étape"),
+    (["case", "advance", "1", "start_applying"], "--as : option --as manquante"),
+    (["--lang", "en", "case", "advance", "1", "start_applying"], "Missing option '--as'"),
 ])
 def test_bad_input_exits_2_with_the_field_and_the_rule(cfa: None, args: list[str], message: str) -> None:
     open_case()
@@ -104,14 +115,15 @@ def test_bad_input_exits_2_with_the_field_and_the_rule(cfa: None, args: list[str
 def test_a_stale_version_exits_1_with_a_conflict(cfa: None) -> None:
     case_id = open_case()
     out = cf("case", "set", str(case_id), "project.target_job=technicien", "--version", "5", "--as", ADVISOR, code=1)
-    assert "changed by someone else since version 5" in out
+    assert "a été modifié par quelqu'un d'autre depuis la version 5" in out
 
 
 def test_the_board_counts_cases_per_state(cfa: None) -> None:
     open_case()
     data = json.loads(cf("board", "--json"))
     assert data == {"mecatronique": {"reflect": 1}}
-    assert "reflect" in cf("board")
+    assert "Réfléchir" in cf("board")
+    assert "Reflect" in cf("--lang", "en", "board")
 
 
 def test_import_reports_bad_rows_and_exits_2_but_keeps_the_good_ones(cfa: None, tmp_path: Path) -> None:
@@ -171,8 +183,8 @@ def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:
     out = cf("case", "absence", str(case_id), "--from", "2026-09-28", "--to", "2026-10-02", "--as", ADVISOR,
              "--reason", "arrêt maladie")
     # Five company days fewer; school from 11 to 29 January 2027 (mecatronique calendar) pushes it to February.
-    assert "the trial end moves 2027-01-07 → 2027-02-04" in out
-    assert "to: 2026-10-01 is before the first day 2026-10-02" in cf(
+    assert "la fin de la période d'essai passe du 07/01/2027 au 04/02/2027" in " ".join(out.split())
+    assert "to : le 01/10/2026 est avant le premier jour, le 02/10/2026" in cf(
         "case", "absence", str(case_id), "--from", "2026-10-02", "--to", "2026-10-01", "--as", ADVISOR, code=2)
 
 
@@ -192,5 +204,5 @@ def fill_the_dossier(case_id: int) -> None:
 
 def test_a_database_never_set_up_is_said_so(database: str) -> None:
     out = cf("case", "show", "1", code=2)
-    assert "it is not set up" in out
+    assert "elle n'est pas installée" in out
     assert "contract-flow db upgrade" in out

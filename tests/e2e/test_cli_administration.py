@@ -48,13 +48,13 @@ def test_user_list_and_edit_in_french_and_scoped_to_the_leads_cfa(app: App, cli:
     assert {user["email"] for user in mine} == {cli.advisor, cli.lead, cli.tutor, cli.mentor, cli.apprentice}
     found = json.loads(cf("user", "list", "--search", "thomas", "--json").stdout)
     assert [user["email"] for user in found] == [cli.tutor]
-    assert "is for programme lead" in cf("user", "list", "--as", cli.advisor, code=1).output
+    assert "réservé à responsable de formation" in cf("user", "list", "--as", cli.advisor, code=1).output
     edited = cf("user", "edit", cli.tutor, "--name", "Thomas Tuteur-Martin", "--language", "en", "--as",
                 cli.lead).stdout
     assert "Thomas Tuteur-Martin" in edited
     assert "langue en" in edited
     before = snapshot(app)
-    assert "not found" in cf("user", "edit", cli.tutor, "--name", "X", "--as", "autre@ailleurs.example",
+    assert "introuvable" in cf("user", "edit", cli.tutor, "--name", "X", "--as", "autre@ailleurs.example",
                              code=1).output
     cf("user", "edit", cli.tutor, "--language", "de", code=2)
     cf("user", "edit", cli.advisor, "--cfa", "ailleurs", "--as", cli.lead, code=2)
@@ -89,7 +89,7 @@ def test_programme_edit_show_and_calendar_preview(app: App, cli: People, tmp_pat
     before = snapshot(app)
     assert "seats" in cf("programme", "edit", "mecatronique", "--seats", "0", code=2).output
     assert "start_date" in cf("programme", "edit", "mecatronique", "--start", "2026-10-01", code=2).output
-    assert "not found" in cf("programme", "edit", "mecatronique", "--seats", "30", "--as",
+    assert "introuvable" in cf("programme", "edit", "mecatronique", "--seats", "30", "--as",
                              "autre@ailleurs.example", code=1).output
     calendar = tmp_path / "three.toml"
     calendar.write_text(THREE_WEEKS_TOML, encoding="utf-8")

@@ -72,7 +72,7 @@ def test_an_advisor_amends_the_contract_in_french_and_lists_its_amendments(
     (["--type", "36", "pay.1.rate=20"], 2, "pay.1.rate"),
     (["--type", "11", "contract.weekly_hours=36"], 2, "type_code"),
     (["--type", "36", "contract.start_date=2026-09-02"], 2, "contract.start_date"),
-    (["--type", "36", "contract.weekly_hours"], 2, "is not field=value"),
+    (["--type", "36", "contract.weekly_hours"], 2, "n'est pas de la forme champ=valeur"),
 ])
 def test_a_refused_amendment_names_the_field_exits_non_zero_and_saves_nothing(
         app: App, people: People, case_id: int, args: list[str], code: int, said: str) -> None:
@@ -87,7 +87,7 @@ def test_the_mentor_may_neither_amend_nor_list_amendments(app: App, people: Peop
     before = snapshot(app)
     refused = cf("dossier", "amend", str(case_id), "--type", "36", "--effective", "2026-10-01", "--reason", "x",
                  "contract.weekly_hours=36", "--as", people.mentor, code=1)
-    assert "amending a signed contract" in refused.output
+    assert "modifier un contrat signé (avenant) : réservé à" in refused.output
     cf("dossier", "amendments", str(case_id), "--as", people.mentor, code=1)
     assert snapshot(app) == before
     assert f"cas {case_id} : aucun avenant" in cf("dossier", "amendments", str(case_id)).stdout

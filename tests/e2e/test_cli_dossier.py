@@ -113,7 +113,7 @@ def test_the_dossier_as_json_to_a_file(cli: People, case_id: int, tmp_path: Path
     (["apprentice", "sex=F", "nir=204053000712399", "--as", "{advisor}"], 2,
      "error: apprentice.nir: the key 99 does not match the number (it should be"),
     (["employer", "idcc_code=ABCD", "--as", "{advisor}"], 2, "error: employer.idcc_code: 'ABCD' is not an IDCC code"),
-    (["employer", "siret", "--as", "{advisor}"], 2, "error: values: 'siret' is not key=value"),
+    (["employer", "siret", "--as", "{advisor}"], 2, "error: values: “siret” is not key=value"),
     (["employeur", "naf_code=28.99B", "--as", "{advisor}"], 2, "error: section: 'employeur' is not a section"),
     (["employer", "naf=28.99B", "--as", "{advisor}"], 2, "error: employer.naf: unknown field"),
     (["employer", "naf_code=28.99B", "--version", "3", "--as", "{advisor}"], 1,
@@ -126,7 +126,7 @@ def test_a_refused_change_names_the_field_exits_non_zero_and_saves_nothing(
         app: App, cli: People, case_id: int, args: list[str], code: int, message: str) -> None:
     before = snapshot(app)
     typed = [arg.format(advisor=cli.advisor, mentor=cli.mentor) for arg in args]
-    result = cf("dossier", "set", str(case_id), *typed, code=code)
+    result = cf("--lang", "en", "dossier", "set", str(case_id), *typed, code=code)
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert snapshot(app) == before

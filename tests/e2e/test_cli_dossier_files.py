@@ -104,7 +104,7 @@ def test_what_cannot_be_done_exits_non_zero_naming_it_and_writes_nothing(
         app: App, cli: People, case_id: int, tmp_path: Path) -> None:
     case = str(case_id)
     refused = cf("dossier", "pdf", case, "-o", str(tmp_path / "absent" / "cerfa.pdf"), code=2)
-    assert "error: --output: " in refused.stderr
+    assert "erreur : --output : " in refused.stderr
     assert "cannot be written" in refused.stderr
     refused = cf("dossier", "pdf", case, "--version", "2", code=2)
     assert f"error: dossier version 2 of case {case_id} not found" in refused.stderr

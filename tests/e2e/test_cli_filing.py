@@ -84,7 +84,7 @@ def test_twenty_days_of_silence_read_as_a_refusal(app: App, people: People, case
                  id="not a decision"),
     pytest.param(("file", "{case}", "--on", "2026-08-19"), 2, "filed_on: 2026-08-19 is before the contract was signed",
                  id="filed before the signature"),
-    pytest.param(("file", "{case}", "--on", "25/08/2026"), 2, "--on: '25/08/2026' is not a date",
+    pytest.param(("file", "{case}", "--on", "25/08/2026"), 2, "--on : «\u00a025/08/2026\u00a0» n'est pas une date",
                  id="a date as people write it"),
 ])
 def test_bad_input_exits_2_naming_the_field_and_saves_nothing(
@@ -103,6 +103,7 @@ def test_a_decision_before_the_filing_is_refused_exit_1_and_a_mentor_may_not_fil
     result = cf("dossier", "decision", str(case_id), "accepted", "--deca", DECA, "--as", people.advisor, code=1)
     assert "decision: the contract is not filed with its OPCO yet: record the filing first" in result.output
     denied = cf("dossier", "file", str(case_id), "--on", "2026-08-25", "--as", people.mentor, code=1)
-    assert "recording the contract's filing with the OPCO is for advisor or programme lead" in denied.output
+    assert ("enregistrer le dépôt du contrat auprès de l'OPCO : réservé à conseiller·ère ou responsable de formation"
+            in denied.output)
     assert snapshot(app) == before
     assert show(app, case_id).case.contract.opco_filed_on is None

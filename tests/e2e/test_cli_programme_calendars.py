@@ -104,9 +104,11 @@ def test_a_programme_without_a_calendar_cannot_sign_and_the_refusal_says_how_to_
     fill_dossier(app, case_id, advisor=cli.advisor)
     refused = cf("case", "advance", str(case_id), "sign", "--as", cli.advisor, code=1).output.strip().splitlines()
     assert len(refused) == 1
-    assert refused[0].startswith(f"error: case {case_id}: sign refused: the programme mkx has no school calendar")
-    assert "add one with `contract-flow programme calendar mkx FILE`" in refused[0]
-    no_answer = cf("rules", "trial-end", "--contract-start", "2026-09-01", "--programme", "MKX", code=2).output
+    assert refused[0].startswith(f"erreur : dossier {case_id} : « Signer le contrat » refusé : la formation mkx n'a "
+                                 "pas de calendrier des périodes au CFA")
+    assert "ajoutez-le avec `contract-flow programme calendar mkx FICHIER`" in refused[0]
+    no_answer = cf("--lang", "en", "rules", "trial-end", "--contract-start", "2026-09-01", "--programme", "MKX",
+                   code=2).output
     assert no_answer.startswith("error: programme: the programme mkx has no school calendar")
     cf("programme", "calendar", "MKX", a_file(tmp_path, "other.toml", OTHER_CFA_TOML))
     cf("case", "advance", str(case_id), "sign", "--as", cli.advisor)
@@ -171,7 +173,7 @@ def test_a_bad_calendar_file_exits_2_with_one_line_naming_the_option_and_changes
         args = ["programme", "add", "mkx", "--name", "X", "--start", "2026-09-01", "--calendar", bad]
         option = "--calendar"
     before = snapshot(app)
-    lines = cf(*args, code=2).output.strip().splitlines()
+    lines = cf("--lang", "en", *args, code=2).output.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"error: {option}: ")
     assert rule in lines[0]
@@ -182,8 +184,8 @@ def test_a_missing_calendar_file_or_programme_exits_2_naming_it(app: App, cli: P
     add_mkx()
     good = a_file(tmp_path, "other.toml", OTHER_CFA_TOML)
     before = snapshot(app)
-    out = cf("programme", "calendar", "MKX", str(tmp_path / "nowhere.toml"), code=2).output
+    out = cf("--lang", "en", "programme", "calendar", "MKX", str(tmp_path / "nowhere.toml"), code=2).output
     assert out.startswith("error: file: ")
     assert "nowhere.toml: file not found" in out
     assert snapshot(app) == before
-    assert "programme nope not found" in cf("programme", "calendar", "nope", good, code=2).output
+    assert "programme nope not found" in cf("--lang", "en", "programme", "calendar", "nope", good, code=2).output

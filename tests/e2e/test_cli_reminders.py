@@ -72,8 +72,8 @@ def test_the_ledger_table_speaks_french_by_default_and_english_on_request(sink: 
         assert "planned" in english
         assert "16/03/2026, 09:00" in english
         assert "prévue" not in english
-    assert "--lang: 'de' is not a language of contract-flow" in cf("--lang", "de", "reminders", "ledger", "1",
-                                                                  code=2)
+    assert "--lang : «\u00a0de\u00a0» n'est pas une langue de contract-flow" in cf(
+        "--lang", "de", "reminders", "ledger", "1", code=2)
 
 
 def test_due_then_run_delivers_by_email_and_to_the_inbox(sink: SmtpSink) -> None:
@@ -128,7 +128,7 @@ def test_inbox_read_all_marks_every_message_of_that_person_read(sink: SmtpSink) 
     assert "1 message(s) marqué(s) comme lu(s)" in cf("inbox", "lea.martin@example.org", "--read-all")
     assert json.loads(cf("inbox", "lea.martin@example.org", "--unread", "--json")) == []
     assert json.loads(cf("inbox", "lea.martin@example.org", "--read-all", "--json"))["marked"] == 0
-    assert "give --read ID or --read-all, not both" in cf("inbox", "lea.martin@example.org", "--read", "1",
+    assert "indiquez --read ID ou --read-all, pas les deux" in cf("inbox", "lea.martin@example.org", "--read", "1",
                                                           "--read-all", code=2)
 
 
@@ -137,7 +137,8 @@ def test_replanning_a_case_reports_what_changed(sink: SmtpSink) -> None:
 
 
 def test_bad_input_exits_2(sink: SmtpSink) -> None:
-    assert "case 7 not found" in cf("reminders", "ledger", "7", code=2)
-    assert "--now: 'tomorrow' is not an ISO date" in cf("reminders", "run", "--now", "tomorrow", code=2)
-    assert "message 99 not found" in cf("inbox", "lea.martin@example.org", "--read", "99", code=2)
-    assert "is not an email address" in cf("inbox", "lea", code=2)
+    assert "dossier 7 introuvable" in cf("reminders", "ledger", "7", code=2)
+    assert "--now : «\u00a0tomorrow\u00a0» n'est pas une date ou une date et heure ISO" in cf(
+        "reminders", "run", "--now", "tomorrow", code=2)
+    assert "message 99 introuvable" in cf("inbox", "lea.martin@example.org", "--read", "99", code=2)
+    assert "n'est pas une adresse électronique" in cf("inbox", "lea", code=2)

@@ -78,8 +78,10 @@ def test_the_skill_list_is_printed_and_an_unknown_skill_or_a_date_to_come_is_ref
         (["--date", "2026-10-20", "--skill", "soudage=3"], 2,
          "skill: soudage is not in the skill list of programme mecatronique (Modélisation, "),
         (["--date", "2026-11-05", "--time", "10:00", "--skill", "Prototypage=3"], 2,
-         "date: 2026-11-05 10:00 (Paris) is to come: a review not held yet is planned"),
-        (["--date", "2026-10-20", "--skill", "Prototypage=3", "--as", P.mentor], 1, "logging a review"),
+         "date : le 05/11/2026 10:00 (heure de Paris) est à venir : un entretien qui n'a pas encore eu lieu se "
+         "planifie"),
+        (["--date", "2026-10-20", "--skill", "Prototypage=3", "--as", P.mentor], 1,
+         "enregistrer le compte rendu d'un entretien"),
     ):
         extra = [] if "--as" in args else ["--as", P.tutor]
         out = cf("record", str(case_id), "--attended", "apprentice", *args, *extra, code=code)

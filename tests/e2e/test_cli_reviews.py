@@ -138,9 +138,9 @@ def test_a_missed_review_is_rescheduled_and_a_planned_one_cancelled(case_id: int
 
 @pytest.mark.parametrize(("args", "now", "message"), [
     (["plan", "{case}", "--date", "2026-10-20", "--place", "B12", "--as", P.mentor], BEFORE,
-     "planning a review is for advisor or programme lead or tutor; you are mentor"),
+     "planning a review is for advisor or programme lead or academic tutor; you are company mentor"),
     (["ack", "{review}", "--as", P.advisor], AFTER,
-     "acknowledging a review is for apprentice or mentor or tutor; you are advisor"),
+     "acknowledging a review is for apprentice or company mentor or academic tutor; you are advisor"),
     (["log", "{review}", "--attended", "apprentice", "--skill", "Prototypage=3", "--as", P.tutor], BEFORE,
      "it is planned for 2026-10-20 14:00 (Paris): log it once it took place"),
     (["reschedule", "{review}", "--date", "2026-10-29", "--as", P.tutor], AFTER,
@@ -151,7 +151,7 @@ def test_a_missed_review_is_rescheduled_and_a_planned_one_cancelled(case_id: int
 def test_a_refused_move_exits_1_with_one_line_saying_why(case_id: int, args: list[str], now: str,
                                                          message: str) -> None:
     review = plan(case_id)["id"]
-    result = runner.invoke(CLI, ["--now", now, "review",
+    result = runner.invoke(CLI, ["--lang", "en", "--now", now, "review",
                                  *[a.format(case=case_id, review=review) for a in args]])
     assert result.exit_code == 1, result.output
     lines = result.output.strip().splitlines()
@@ -169,10 +169,11 @@ def test_a_refused_move_exits_1_with_one_line_saying_why(case_id: int, args: lis
      "attended: 'boss' is not one of apprentice, mentor, tutor"),
     (["log", "{review}", "--attended", "mentor,tutor", "--skill", "Prototypage=3", "--as", P.tutor],
      "attended: the apprentice must attend"),
-    (["plan", "{case}", "--date", "2026-08-25", "--as", P.tutor], "date: 2026-08-25 is before the contract start"),
-    (["plan", "{case}", "--date", "20/10/2026", "--as", P.tutor], "--date: '20/10/2026' is not a date"),
-    (["plan", "{case}", "--date", "2026-10-20T25:00", "--as", P.tutor], "--date: '2026-10-20T25:00' is not an ISO"),
-    (["plan", "{case}", "--date", "2026-10-20", "--time", "2pm", "--as", P.tutor], "--time: '2pm' is not a time"),
+    (["plan", "{case}", "--date", "2026-08-25", "--as", P.tutor],
+     "date: 25/08/2026 is before the contract start (01/09/2026)"),
+    (["plan", "{case}", "--date", "20/10/2026", "--as", P.tutor], "--date: “20/10/2026” is not a date"),
+    (["plan", "{case}", "--date", "2026-10-20T25:00", "--as", P.tutor], "--date: “2026-10-20T25:00” is not an ISO"),
+    (["plan", "{case}", "--date", "2026-10-20", "--time", "2pm", "--as", P.tutor], "--time: “2pm” is not a time"),
     (["plan", "{case}", "--date", "2026-10-20T14:00", "--time", "15:00", "--as", P.tutor],
      "--time: --date 2026-10-20T14:00 already gives the time"),
     (["ack", "{review}", "--as", P.apprentice], "review 1 is planned: only a held review is acknowledged"),
@@ -182,9 +183,24 @@ def test_a_refused_move_exits_1_with_one_line_saying_why(case_id: int, args: lis
 ])
 def test_bad_input_exits_2_naming_the_field(case_id: int, args: list[str], message: str) -> None:
     review = plan(case_id)["id"]
-    result = runner.invoke(CLI, ["--now", AFTER, "review", *[a.format(case=case_id, review=review) for a in args]])
+    result = runner.invoke(CLI, ["--lang", "en", "--now", AFTER, "review",
+                                 *[a.format(case=case_id, review=review) for a in args]])
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_a_refusal_is_said_in_french_by_default(case_id: int) -> None:
+    """The same refusals as above, in French when no language is asked for: the line and its values."""
+    review = plan(case_id)["id"]
+    for args, code, message in (
+            (["plan", str(case_id), "--date", "2026-08-25", "--as", P.tutor], 2,
+             "erreur : date : le 25/08/2026 est avant le début du contrat (01/09/2026)"),
+            (["plan", str(case_id), "--date", "2026-10-20", "--place", "B12", "--as", P.mentor], 1,
+             "erreur : planifier un entretien : réservé à conseiller·ère ou responsable de formation ou "
+             "tuteur·rice académique ; vous êtes maître d'apprentissage"),
+            (["ack", "99", "--as", P.apprentice], 2, "erreur : entretien 99 introuvable")):
+        result = runner.invoke(CLI, ["--now", AFTER, "review", *args])
+        assert (result.exit_code, result.output.strip()) == (code, message), review
 
 
 def test_without_arguments_the_group_shows_its_commands() -> None:

@@ -90,7 +90,7 @@ def test_tokens_are_listed_and_one_is_revoked(database: str) -> None:
 REFUSED = [
     (["user", "token", EMAIL, "--revoke", "99"], "token 99 of conseil@cfa.example", 2),
     (["user", "token", "personne@cfa.example", "--list"], "personne@cfa.example", 2),
-    (["user", "token", EMAIL, "--list", "--revoke", "1"], "--revoke: give --list or --revoke ID, not both", 2),
+    (["user", "token", EMAIL, "--list", "--revoke", "1"], "--revoke : indiquez --list ou --revoke ID, pas les deux", 2),
     (["user", "sessions", "personne@cfa.example", "--revoke"], "personne@cfa.example", 2),
     (["user", "deactivate", "pas-un-email"], "email", 2),
     (["user", "role", EMAIL, "system"], "role: system is the engine itself", 2),
@@ -120,7 +120,7 @@ def test_sessions_revoke_deactivate_activate_and_role_say_what_they_did(database
                            "deactivated_at": "2026-03-02T09:00:00+00:00", "done": "deactivated"}
     assert [t["state"] for t in data("user", "token", EMAIL, "--list")] == ["revoked"]  # type: ignore[attr-defined,index]
     code, output = cli("user", "token", EMAIL)
-    assert (code, output.strip()) == (2, "error: email: user conseil@cfa.example is deactivated: "
+    assert (code, output.strip()) == (2, "erreur : email: user conseil@cfa.example is deactivated: "
                                          "`contract-flow user activate` first")
     code, output = cli("user", "activate", EMAIL)
     assert (code, output.strip()) == (0, f"{EMAIL}: active, session version 4; reactivated")

@@ -47,6 +47,7 @@ from contract_flow.domain.errors import (
     TransitionRefused,
     TriggerNotAllowed,
 )
+from contract_flow.domain.reasons import Reason
 from contract_flow.labels import DEFAULT_LANGUAGE
 
 REFUSED = 1
@@ -75,17 +76,24 @@ class _DomainErrorsToExitCodes(TyperGroup):
         try:
             return super().invoke(ctx)
         except DomainError as exc:
-            error(str(exc))
+            _say(exc.said)
             raise typer.Exit(exit_code_for(exc)) from None
         except FileNotFoundError as exc:
-            error(str(exc))
+            _say(Reason("no_such_file", file=str(exc.filename)) if exc.filename else str(exc))
             raise typer.Exit(BAD_INPUT) from None
         except (sqlalchemy.exc.DBAPIError, sqlite3.DatabaseError, psycopg.Error) as exc:
             if not _missing_schema(exc):
                 raise
-            error(f"database: {getattr(exc, 'orig', exc)}: it is not set up (or an older version set it up); "
-                  "run `contract-flow db upgrade`")
+            _say(Reason("database_not_set_up", problem=str(getattr(exc, "orig", exc))))
             raise typer.Exit(BAD_INPUT) from None
+
+
+def _say(reason: str) -> None:
+    """The error's line in the language of the command (`--lang`, French by default): every failure of every
+    command is worded here, in one place."""
+    from contract_flow.wording import reason_text  # Babel is read only when something is to be said
+
+    error(reason_text(reason, runtime.options.language), runtime.options.language)
 
 
 app = typer.Typer(

@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL
 
 from contract_flow.cli.output import console, errors, print_json
 from contract_flow.cli.runtime import get_app
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.values import parse_date
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def user_token(
     from contract_flow.services.directory import new_api_token, revoke_token
 
     if list_tokens and revoke is not None:
-        raise InvalidInput("--revoke", "give --list or --revoke ID, not both")
+        raise InvalidInput("--revoke", Reason("one_of_options", first="--list", second="--revoke ID"))
     app = get_app()
     if revoke is not None:
         revoked = revoke_token(app, email, revoke)

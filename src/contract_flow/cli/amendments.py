@@ -15,6 +15,7 @@ from contract_flow.cli.dossier import CaseArgument, JsonOption, ReadAsOption, do
 from contract_flow.cli.output import console, print_json
 from contract_flow.cli.runtime import AsOption, LangOption, OperatorOption, acting, get_app, language
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.formatting import format_day, format_moment
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ def _pairs(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise InvalidInput("changes", f"{pair!r} is not field=value (e.g. mentors.1.last_name=Dupont, "
-                                          "contract.end_date=2030-08-31)")
+            raise InvalidInput("changes", Reason("not_field_value", typed=Typed(pair), example=(
+                "mentors.1.last_name=Dupont, contract.end_date=2030-08-31")))
         found[key.strip()] = value
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -9,15 +10,46 @@ import typer
 from rich.table import Table
 
 from contract_flow.cli.output import console, print_json
-from contract_flow.cli.runtime import AsOption, OperatorOption, acting, get_app
+from contract_flow.cli.runtime import AsOption, OperatorOption, acting, get_app, language
 from contract_flow.domain.case import Track
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.states import CaseState, step_number
 from contract_flow.domain.values import parse_date
+from contract_flow.formatting import format_day
+from contract_flow.labels import label
+
+#: What the case commands print for people, in each language (`--lang`, French by default).
+WORDS = {
+    "fr": {"recorded": "dossier {case} : informations enregistrées (version {version})",
+           "moved": "dossier {case} : {before} → {after} ({trigger}, par {actor})",
+           "changed": "dossier {case} : candidature {application} modifiée (version {version})",
+           "withdrawn": "dossier {case} : candidature {application} retirée (version {version})",
+           "absence": "dossier {case} : absence enregistrée",
+           "trial_moves": "dossier {case} : absence enregistrée ; la fin de la période d'essai passe du {old} au {new}",
+           "key": "clé", "what": "quoi", "programme": "formation", "name": "nom", "state": "étape",
+           "step": "n°", "all": "total", "pipeline": "Dossiers par étape"},
+    "en": {"recorded": "case {case}: facts recorded (version {version})",
+           "moved": "case {case}: {before} → {after} ({trigger}, by {actor})",
+           "changed": "case {case}: application {application} changed (version {version})",
+           "withdrawn": "case {case}: application {application} withdrawn (version {version})",
+           "absence": "case {case}: absence recorded",
+           "trial_moves": "case {case}: absence recorded; the trial end moves from {old} to {new}",
+           "key": "key", "what": "what", "programme": "programme", "name": "name", "state": "state",
+           "step": "step", "all": "all", "pipeline": "Pipeline"},
+}
 
 case_app = typer.Typer(help="Apprenticeship cases.", no_args_is_help=True)
 import_app = typer.Typer(help="Bulk imports.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _day(text: str, lang: str) -> str:
+    """An ISO day of the history as people write it (what is not one is shown as it is)."""
+    try:
+        return format_day(date.fromisoformat(text.strip()), lang, "short")
+    except ValueError:
+        return text
 
 
 @case_app.command("open")
@@ -38,7 +70,8 @@ def case_open(
     try:
         chosen_track = Track(track)
     except ValueError:
-        raise InvalidInput("track", f"{track!r} is not one of excellence, standard") from None
+        raise InvalidInput("track", Reason("not_one_of", typed=Typed(track),
+                                           choices=("excellence", "standard"))) from None
     case_id = open_case(get_app(), OpenCase(
         programme_code=programme, first_name=first_name, last_name=last_name,
         birth_date=parse_date("birth_date", birth_date), email=email, track=chosen_track, advisor_email=advisor,
@@ -67,7 +100,7 @@ def case_set(
     if json_output:
         print_json({"id": case.id, "version": case.version, "state": case.state})
     else:
-        console.print(f"case {case.id} facts recorded (version {case.version})")
+        console.print(WORDS[language()]["recorded"].format(case=case.id, version=case.version), markup=False)
 
 
 @case_app.command("facts")
@@ -75,7 +108,8 @@ def case_facts() -> None:
     """List the facts `case set` records."""
     from contract_flow.domain.facts import SPECS
 
-    table = Table("key", "what")
+    words = WORDS[language()]
+    table = Table(words["key"], words["what"])
     for spec in SPECS.values():
         table.add_row(spec.key, spec.help)
     console.print(table)
@@ -103,7 +137,10 @@ def case_advance(
     if json_output:
         print_json(event)
     else:
-        console.print(f"case {case_id}: {event.from_state} → {event.to_state} ({event.trigger} by {event.actor})")
+        lang = language()
+        console.print(WORDS[lang]["moved"].format(
+            case=case_id, before=label("state", event.from_state, lang), after=label("state", event.to_state, lang),
+            trigger=label("trigger", event.trigger, lang), actor=event.actor), markup=False)
 
 
 @case_app.command("application")
@@ -132,8 +169,8 @@ def case_application(
                    if value is not None}
         case = edit_application(get_app(), case_id, application_id, changes, actor_email=actor,
                                 expected_version=version, reason=reason)
-    console.print(f"case {case_id}: application {application_id} {'withdrawn' if withdraw else 'changed'} "
-                  f"(version {case.version})")
+    console.print(WORDS[language()]["withdrawn" if withdraw else "changed"].format(
+        case=case_id, application=application_id, version=case.version), markup=False)
 
 
 @case_app.command("absence")
@@ -156,9 +193,12 @@ def case_absence(
     if json_output:
         print_json(event)
     elif "trial_end" in event.facts:
-        console.print(f"case {case_id}: absence recorded; the trial end moves {event.facts['trial_end']}")
+        old, _, new = str(event.facts["trial_end"]).partition(" → ")  # the history's «old → new», ISO days
+        lang = language()
+        console.print(WORDS[lang]["trial_moves"].format(case=case_id, old=_day(old, lang), new=_day(new, lang)),
+                      markup=False)
     else:
-        console.print(f"case {case_id}: absence recorded")
+        console.print(WORDS[language()]["absence"].format(case=case_id), markup=False)
 
 
 @case_app.command("show")
@@ -177,7 +217,7 @@ def case_show(
     if json_output:
         print_json(case_as_dict(view))
     else:
-        print_case(view)
+        print_case(view, language())
 
 
 @case_app.command("list")
@@ -196,10 +236,12 @@ def case_list(
     if json_output:
         print_json(rows)
         return
-    table = Table("id", "programme", "name", "state", "version")
+    lang = language()
+    words = WORDS[lang]
+    table = Table("id", words["programme"], words["name"], words["state"], "version")
     for row in rows:
-        table.add_row(str(row.id), row.programme, f"{row.first_name} {row.last_name}", row.state.value,
-                      str(row.version))
+        table.add_row(str(row.id), row.programme, f"{row.first_name} {row.last_name}",
+                      label("state", row.state.value, lang), str(row.version))
     console.print(table)
 
 
@@ -213,10 +255,12 @@ def board(json_output: JsonOption = False) -> None:
         return
     # States down the side (the chart reads top to bottom), programmes across: it fits a terminal.
     codes = list(result.counts)
-    table = Table("step", "state", *codes, "all", title="Pipeline")
+    lang = language()
+    words = WORDS[lang]
+    table = Table(words["step"], words["state"], *codes, words["all"], title=words["pipeline"])
     for state in CaseState:
         step = step_number(state)
-        table.add_row(str(step) if step else "", state.value,
+        table.add_row(str(step) if step else "", label("state", state.value, lang),
                       *[str(result.counts[code].get(state, 0) or "·") for code in codes],
                       f"[b]{result.total(state)}[/b]")
     console.print(table)

@@ -21,6 +21,7 @@ from contract_flow.domain.dossier import SECTION_LABELS, Section
 from contract_flow.domain.dossier.form import form_field
 from contract_flow.domain.dossier.parse import section_named
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.formatting import format_day, format_money, format_percent
 
 if TYPE_CHECKING:
@@ -153,7 +154,8 @@ def _pairs(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise InvalidInput("values", f"{pair!r} is not key=value (e.g. siret=73282932000074, 1.rate=53)")
+            raise InvalidInput("values", Reason("not_key_value", typed=Typed(pair),
+                                                example="siret=73282932000074, 1.rate=53"))
         found[key.strip()] = value
     return found
 
@@ -245,6 +247,6 @@ def dossier_json(
     try:
         output.write_text(to_json(document) + "\n", encoding="utf-8")
     except OSError as problem:
-        raise InvalidInput("--output", f"{output}: cannot be written ({problem.strerror})") from None
+        raise InvalidInput("--output", Reason("cannot_write", file=str(output), problem=problem.strerror)) from None
     console.print(WORDS[chosen_language]["written"].format(case=case_id, file=output), markup=False,
                   highlight=False, soft_wrap=True)

@@ -14,6 +14,7 @@ from contract_flow.cli.dossier import CaseArgument, JsonOption, ReadAsOption, do
 from contract_flow.cli.output import console, print_json
 from contract_flow.cli.runtime import LangOption, get_app, language
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.formatting import format_moment
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def dossier_pdf_command(
     try:
         target.write_bytes(pdf)
     except OSError as problem:
-        raise InvalidInput("--output", f"{target}: cannot be written ({problem.strerror})") from None
+        raise InvalidInput("--output", Reason("cannot_write", file=str(target), problem=problem.strerror)) from None
     words = WORDS[chosen_language]
     said = words["written"].format(case=case_id, file=target)
     console.print(said + (words["kept"].format(version=version) if version is not None else ""), markup=False,

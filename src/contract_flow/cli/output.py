@@ -22,5 +22,10 @@ def print_json(data: Any) -> None:
     print(to_json(data))
 
 
-def error(message: str) -> None:
-    errors.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+#: The word before an error's line, in the reader's language (French puts a space before the colon).
+ERROR_WORD = {"fr": "erreur :", "en": "error:"}
+
+
+def error(message: str, language: str = "en") -> None:
+    errors.print(f"{ERROR_WORD.get(language, ERROR_WORD['en'])} {message}", markup=False, highlight=False,
+                 soft_wrap=True)

@@ -16,6 +16,7 @@ from rich.table import Table
 from contract_flow.cli.output import console, print_json
 from contract_flow.cli.runtime import LangOption, get_app, language, parse_moment
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.formatting import format_moment
 from contract_flow.jsonable import jsonable
 from contract_flow.labels import label, labelled
@@ -143,7 +144,7 @@ def inbox_command(
 
     app, chosen = get_app(), language(lang)
     if read is not None and read_all:
-        raise InvalidInput("--read", "give --read ID or --read-all, not both")
+        raise InvalidInput("--read", Reason("one_of_options", first="--read ID", second="--read-all"))
     if read is not None:
         _print_message(mark_read(app, email, read), chosen, json_output)
         return

@@ -12,6 +12,7 @@ from contract_flow.cli.output import console, print_json
 from contract_flow.cli.runtime import AsOption, OperatorOption, acting, get_app, parse_moment
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.values import parse_date
 
 if TYPE_CHECKING:
@@ -30,12 +31,12 @@ def _moment(date_text: str, time_text: str | None) -> datetime:
     """`--date` as a day at `--time` (14:00 by default), or a date-time (naive: Paris)."""
     if len(date_text.strip()) != 10:
         if time_text is not None:
-            raise InvalidInput("--time", f"--date {date_text} already gives the time")
+            raise InvalidInput("--time", Reason("time_twice", typed=date_text))
         return parse_moment("--date", date_text.strip())
     try:
         at = time.fromisoformat(time_text) if time_text is not None else DEFAULT_TIME
     except ValueError:
-        raise InvalidInput("--time", f"{time_text!r} is not a time (HH:MM)") from None
+        raise InvalidInput("--time", Reason("not_a_time", typed=Typed(time_text or ""))) from None
     day = parse_date("--date", date_text)
     return parse_moment("--date", f"{day.isoformat()}T{at.isoformat(timespec='minutes')}")
 

@@ -14,6 +14,7 @@ import typer
 from contract_flow.bootstrap import App, bootstrap
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.values import parse_date
 from contract_flow.labels import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -45,19 +46,21 @@ def configure(config: Path | None, now: str | None) -> None:
                 del os.environ["CONTRACT_FLOW_CONFIG"]
             else:
                 os.environ["CONTRACT_FLOW_CONFIG"] = previous
-            raise InvalidInput("--config", f"{config} is not a file")
+            raise InvalidInput("--config", Reason("not_a_file", file=str(config)))
     # One command, one reading of the settings (a process normally runs one command; tests run many).
     get_settings.cache_clear()
 
 
 def set_language(text: str) -> None:
-    """The root command's `--lang`: what every command prints for people is in it (JSON keeps the codes)."""
+    """The root command's `--lang`: what every command prints for people is in it (JSON keeps the codes). A
+    language refused is refused in French, the default, not in an earlier command's language."""
+    options.language = DEFAULT_LANGUAGE
     options.language = parse_language(text)
 
 
 def parse_language(text: str) -> str:
     if text not in LANGUAGES:
-        raise InvalidInput("--lang", f"{text!r} is not a language of contract-flow: {' or '.join(LANGUAGES)}")
+        raise InvalidInput("--lang", Reason("not_a_language", typed=Typed(text), choices=LANGUAGES))
     return text
 
 
@@ -77,7 +80,7 @@ def parse_moment(field: str, text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not an ISO date or date-time") from None
+        raise InvalidInput(field, Reason("not_a_moment", typed=Typed(text))) from None
     if len(text) == 10:
         moment = moment.replace(hour=12)
     if moment.tzinfo is None:
@@ -111,10 +114,9 @@ def acting(as_email: str | None, operator: bool) -> str:
     from contract_flow.services.common import OPERATOR
 
     if operator and as_email is not None:
-        raise InvalidInput("--operator", "give --as EMAIL or --operator, not both")
+        raise InvalidInput("--operator", Reason("one_of_options", first="--as EMAIL", second="--operator"))
     if operator:
         return OPERATOR
     if as_email is None:
-        raise InvalidInput("--as", "Missing option '--as': the email of the user acting (or --operator for a "
-                                   "trusted batch job)")
+        raise InvalidInput("--as", Reason("as_missing"))
     return as_email

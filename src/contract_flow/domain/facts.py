@@ -133,16 +133,16 @@ SPECS: dict[str, FactSpec] = {spec.key: spec for spec in (
 def parse_pairs(items: Mapping[str, str]) -> dict[str, Any]:
     """Typed values from raw texts by key, every key known and every value valid."""
     if not items:
-        raise InvalidInput("facts", "give at least one key=value")
+        raise InvalidInput("facts", Reason("no_pairs"))
     parsed: dict[str, Any] = {}
     for key, text in items.items():
         spec = SPECS.get(key)
         if spec is None:
-            raise InvalidInput(key, "unknown fact; known facts: " + ", ".join(SPECS))
+            raise InvalidInput(key, Reason("unknown_fact", choices=tuple(SPECS)))
         parsed[key] = spec.parse(key, text)
     for key in ("application.siret", "application.date"):
         if key in parsed and "application.company" not in parsed:
-            raise InvalidInput(key, "goes with application.company in the same command (a new application)")
+            raise InvalidInput(key, Reason("with_company"))
     return parsed
 
 
@@ -154,7 +154,7 @@ def split_pairs(pairs: Sequence[str] | Mapping[str, str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, text = pair.partition("=")
         if not sep or not key.strip():
-            raise InvalidInput("facts", f"{pair!r} is not key=value")
+            raise InvalidInput("facts", Reason("pair", typed=Typed(pair)))
         items[key.strip()] = text
     return items
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.values import DAY_FIRST
 
 REQUIRED_COLUMNS = ("programme", "first_name", "last_name", "birth_date", "email")
 OPTIONAL_COLUMNS = ("track", "advisor", "id")
@@ -87,7 +88,7 @@ def map_header(names: Sequence[str]) -> list[str | None]:
 
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?", re.ASCII)
-_DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})", re.ASCII)
+_DAY_FIRST = DAY_FIRST  # the pages read days the same way (values.parse_written_date)
 
 
 def parse_day(field: str, text: str) -> date:

@@ -165,6 +165,9 @@ GUARD_TEXTS: Mapping[str, Label] = {
 #: Rules of values people type (InvalidInput's `rule`): dates, SIRET, amounts, reviews.
 INPUT_TEXTS: Mapping[str, Label] = {
     "input": Label(fr="{field} : {rule}", en="{field}: {rule}"),
+    "not_a_written_date": Label(
+        fr="{typed} n'est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ, un jour qui existe)",
+        en="{typed} is not a date (expected DD/MM/YYYY or YYYY-MM-DD, a day that exists)"),
     "not_a_date": Label(fr="{typed} n'est pas une date (attendu : AAAA-MM-JJ, un jour qui existe)",
                         en="{typed} is not a date (expected YYYY-MM-DD, a day that exists)"),
     "not_an_amount": Label(fr="{typed} n'est pas un montant en euros (par exemple 1234,56)",
@@ -278,6 +281,7 @@ FORBIDDEN_WHAT: Mapping[str, str] = {
     "managing the CFA's users": "gérer les utilisateurs du CFA",
     "managing the CFA's users and programmes": "gérer les utilisateurs et les formations du CFA",
     "moving a case": "faire avancer un dossier",
+    "planning a review": "planifier un entretien",
     "reading a case": "consulter un dossier",
     "reading the contract dossier": "consulter le dossier du contrat",
     "recording a missed review": "enregistrer un entretien manqué",
@@ -329,6 +333,46 @@ APPLICATION_TEXTS: Mapping[str, Label] = {
                                         en="names the application a shortlist is about, not a {trigger}"),
     "application_field": Label(fr="champ inconnu ; une candidature a : {fields}",
                                en="unknown field; an application has {fields}"),
+}
+
+#: What the command line itself refuses (its options, files, a database not set up).
+CLI_TEXTS: Mapping[str, Label] = {
+    "no_such_file": Label(fr="{file} : fichier introuvable", en="{file}: no such file"),
+    "not_a_file": Label(fr="{file} n'est pas un fichier", en="{file} is not a file"),
+    "database_not_set_up": Label(
+        fr="base de données : {problem} : elle n'est pas installée (ou une version plus ancienne l'a installée) ; "
+           "lancez `contract-flow db upgrade`",
+        en="database: {problem}: it is not set up (or an older version set it up); run `contract-flow db upgrade`"),
+    "not_a_language": Label(fr="{typed} n'est pas une langue de contract-flow : {choices}",
+                            en="{typed} is not a language of contract-flow: {choices}"),
+    "not_a_moment": Label(fr="{typed} n'est pas une date ou une date et heure ISO (AAAA-MM-JJ[THH:MM])",
+                          en="{typed} is not an ISO date or date-time"),
+    "not_a_time": Label(fr="{typed} n'est pas une heure (HH:MM)", en="{typed} is not a time (HH:MM)"),
+    "time_twice": Label(fr="--date {typed} donne déjà l'heure", en="--date {typed} already gives the time"),
+    "one_of_options": Label(fr="indiquez {first} ou {second}, pas les deux", en="give {first} or {second}, not both"),
+    "as_missing": Label(
+        fr="option --as manquante : l'adresse de l'utilisateur qui agit (ou --operator pour un traitement par lot "
+           "de confiance)",
+        en="Missing option '--as': the email of the user acting (or --operator for a trusted batch job)"),
+    "not_key_value": Label(fr="{typed} n'est pas de la forme clé=valeur (par exemple {example})",
+                           en="{typed} is not key=value (e.g. {example})"),
+    "not_field_value": Label(fr="{typed} n'est pas de la forme champ=valeur (par exemple {example})",
+                             en="{typed} is not field=value (e.g. {example})"),
+    "cannot_write": Label(fr="{file} : écriture impossible ({problem})", en="{file}: cannot be written ({problem})"),
+}
+
+#: Retention and the data subject's rights (domain/retention.py, issue 16 item 6).
+RETENTION_TEXTS: Mapping[str, Label] = {
+    "erase_live_contract": Label(
+        fr="le contrat du cas {case} est en cours ({state}) : ses données sont nécessaires tant qu'il court "
+           "(obligations de l'employeur et du CFA) ; elles pourront être effacées une fois le contrat terminé",
+        en="the contract of case {case} is live ({state}): its data is needed while it runs (the employer's and the "
+           "CFA's obligations); it may be erased once the contract has ended"),
+    "nothing_held": Label(fr="aucune donnée n'est détenue sur {email}", en="no data is held about {email}"),
+    "erase_confirm": Label(fr="l'effacement de {typed} est définitif : confirmez-le avec --yes",
+                           en="erasing {typed} cannot be undone: confirm it with --yes"),
+    "erase_confirm_page": Label(fr="cochez la case pour confirmer l'effacement de {typed} : il est définitif",
+                                en="tick the box to confirm erasing {typed}: it cannot be undone"),
 }
 
 #: The TDB's status of a case (domain/tdb_status.py): why the TDB computes it from the dates we send, and how it
@@ -405,19 +449,22 @@ TDB_STATUS_TEXTS: Mapping[str, Label] = {
                                 en="not sent to the TDB on {day}: {field}: {message}"),
 }
 
-#: Retention and the data subject's rights (domain/retention.py, issue 16 item 6).
-RETENTION_TEXTS: Mapping[str, Label] = {
-    "erase_live_contract": Label(
-        fr="le contrat du cas {case} est en cours ({state}) : ses données sont nécessaires tant qu'il court "
-           "(obligations de l'employeur et du CFA) ; elles pourront être effacées une fois le contrat terminé",
-        en="the contract of case {case} is live ({state}): its data is needed while it runs (the employer's and the "
-           "CFA's obligations); it may be erased once the contract has ended"),
-    "nothing_held": Label(fr="aucune donnée n'est détenue sur {email}", en="no data is held about {email}"),
-    "erase_confirm": Label(fr="l'effacement de {typed} est définitif : confirmez-le avec --yes",
-                           en="erasing {typed} cannot be undone: confirm it with --yes"),
-    "erase_confirm_page": Label(fr="cochez la case pour confirmer l'effacement de {typed} : il est définitif",
-                                en="tick the box to confirm erasing {typed}: it cannot be undone"),
+#: What a case's facts, moves and lists refuse in what was typed (domain/facts.py, services).
+FACT_TEXTS: Mapping[str, Label] = {
+    "no_pairs": Label(fr="indiquez au moins une paire clé=valeur", en="give at least one key=value"),
+    "unknown_fact": Label(fr="information inconnue ; les informations connues : {choices}",
+                          en="unknown fact; known facts: {choices}"),
+    "with_company": Label(fr="va avec application.company dans la même commande (une nouvelle candidature)",
+                          en="goes with application.company in the same command (a new application)"),
+    "pair": Label(fr="{typed} n'est pas de la forme clé=valeur", en="{typed} is not key=value"),
+    "unknown_trigger": Label(fr="mouvement inconnu {typed} ; les mouvements : {choices}",
+                             en="unknown trigger {typed}; triggers: {choices}"),
+    "unknown_trigger_plain": Label(fr="mouvement inconnu {typed}", en="unknown trigger {typed}"),
+    "not_a_state": Label(fr="{typed} n'est pas une étape ; les étapes : {choices}",
+                         en="{typed} is not a state; states: {choices}"),
+    "before_first_day": Label(fr="le {last} est avant le premier jour, le {first}",
+                              en="{last} is before the first day {first}"),
 }
 
-TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
-                              **TDB_STATUS_TEXTS, **RETENTION_TEXTS}
+TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS, **CLI_TEXTS,
+                              **FACT_TEXTS, **RETENTION_TEXTS, **TDB_STATUS_TEXTS}

@@ -31,6 +31,25 @@ def parse_date(field: str, text: str) -> date:
         raise InvalidInput(field, Reason("not_a_date", typed=Typed(text))) from None
 
 
+#: A day as French people write it, day first: 04/03/2005, 4/3/2005, 04.03.2005, 04-03-2005; never a two-digit year.
+DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})", re.ASCII)
+
+
+def parse_written_date(field: str, text: str) -> date:
+    """A day typed on a page: as the browser's date field sends it (YYYY-MM-DD) or as French people write it
+    (DD/MM/YYYY, day first), the one reading of every date the pages' forms take."""
+    value = text.strip()
+    day_first = DAY_FIRST.fullmatch(value)
+    if day_first is None:
+        if _ISO_DAY.match(value):
+            return parse_date(field, value)
+        raise InvalidInput(field, Reason("not_a_written_date", typed=Typed(text)))
+    try:
+        return date(int(day_first[4]), int(day_first[3]), int(day_first[1]))
+    except ValueError:
+        raise InvalidInput(field, Reason("not_a_written_date", typed=Typed(text))) from None
+
+
 def parse_amount(field: str, text: str) -> Decimal:
     """A sum in euros: at most two decimals, never negative ("1 234,56" and "1234.56" both read)."""
     cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")

@@ -25,6 +25,7 @@ from contract_flow.adapters.search import matches_words, search_words
 from contract_flow.adapters.tables import case_table, programme_table, review_table
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.reviews import ReviewState
 from contract_flow.domain.states import SEARCH_STEPS, CaseState
 from contract_flow.services.access import Principal
@@ -72,7 +73,8 @@ def parse_filter(*, q: str | None = None, programme: str | None = None, advisor:
         try:
             chosen_state = CaseState(state.strip())
         except ValueError:
-            raise InvalidInput("state", f"{state!r} is not a state; states: {', '.join(CaseState)}") from None
+            raise InvalidInput("state", Reason("not_a_state", typed=Typed(state),
+                                              choices=tuple(str(each.value) for each in CaseState))) from None
     return CaseFilter(q=text or None, programme=programme_code(programme) if programme and programme.strip()
                       else None, advisor=advisor.strip().lower() if advisor and advisor.strip() else None,
                       state=chosen_state, needs_me=needs_me)

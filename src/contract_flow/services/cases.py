@@ -33,7 +33,7 @@ from contract_flow.domain.errors import InvalidInput, NotFound
 from contract_flow.domain.events import CaseOpened, ContractSigned, OpenCase, PassTrial, StartContract
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
-from contract_flow.domain.reasons import Code, Reason
+from contract_flow.domain.reasons import Code, Reason, Typed
 from contract_flow.domain.rules.dates import contract_end
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.values import check_birth_date, parse_email, parse_text
@@ -225,7 +225,8 @@ def advance_in(app: Engine, uow: UnitOfWork, case_id: int, trigger: str, *, acto
     case = uow.cases.get(case_id, parts_needed(name) if name is not None else ())
     authorize_on(uow, acting, Action.MOVE, case)  # who may move it, before what they asked is read
     if name is None:
-        raise InvalidInput("trigger", f"unknown trigger {trigger!r}; triggers: {', '.join(Trigger)}")
+        raise InvalidInput("trigger", Reason("unknown_trigger", typed=Typed(trigger),
+                                            choices=tuple(str(each.value) for each in Trigger)))
     # Most moves come without facts: skip parsing nothing (this runs at every transition).
     given = fact_specs.split_pairs(facts) if facts else {}
     parsed = fact_specs.parse_pairs(given) if given else {}
@@ -332,7 +333,7 @@ def record_absence(app: Engine, case_id: int, first: date, last: date, *, actor_
         case = uow.cases.get(case_id, {Part.CONTRACT, Part.ABSENCES})
         authorize_on(uow, actor, Action.RECORD_ABSENCE, case)
         if last < first:
-            raise InvalidInput("to", f"{last.isoformat()} is before the first day {first.isoformat()}")
+            raise InvalidInput("to", Reason("before_first_day", last=last, first=first))
         note = parse_text("reason", reason) if reason else None
         version = checked_version(case, expected_version)
         terms = case.contract

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from contract_flow.adapters.tables import case_table, offer_table, person_table, programme_table
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.states import SEAT_HOLDING_STATES, CaseState
 from contract_flow.services.case_filters import filter_condition, parse_filter
 from contract_flow.services.common import Transactional, programme_code
@@ -35,7 +36,8 @@ def parse_state(text: str) -> CaseState:
     try:
         return CaseState(text)
     except ValueError:
-        raise InvalidInput("state", f"{text!r} is not a state; states: {', '.join(CaseState)}") from None
+        raise InvalidInput("state", Reason("not_a_state", typed=Typed(text),
+                                          choices=tuple(str(each.value) for each in CaseState))) from None
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,9 @@ def test_filed_refused_shown_with_what_to_fix_filed_again_then_accepted(site: Si
                  "filed_on: 2026-10-21 is in the future", 422, id="filed in the future"),
     pytest.param("filing", {"filed_on": "2026-10-15", "opco": "O" * 101}, "filing-opco",
                  "opco: is longer than 100 characters", 422, id="an OPCO name too long"),
-    pytest.param("filing", {"filed_on": "15/10/2026", "opco": "OPCO 2i"}, "filing-filed_on",
-                 "filed_on : «\u00a015/10/2026\u00a0» n&#39;est pas une date", 422, id="a date as people write it"),
+    pytest.param("filing", {"filed_on": "31/02/2026", "opco": "OPCO 2i"}, "filing-filed_on",
+                 "filed_on : «\u00a031/02/2026\u00a0» n&#39;est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ",
+                 422, id="no such day as people write it"),
     pytest.param("opco-decision", {"decision": "accepted", "decided_on": "2026-10-19", "deca_number": "02B2022"},
                  "decide-deca_number", "deca_number: &#39;02B2022&#39; is not a DECA contract number", 422,
                  id="a DECA number of the wrong format"),
@@ -122,3 +123,10 @@ def test_a_decision_on_a_contract_not_filed_is_409_next_to_the_decision(site: Si
         "csrf_token": csrf_of(page), "filed_on": "2026-10-15", "opco": "OPCO 2i"})
     assert refused.status_code == 403
     assert snapshot(site.app) == before
+
+
+def test_the_filing_date_is_read_as_french_people_write_it(site: Site) -> None:
+    """15/10/2026 is the 15th of October, as the ISO 2026-10-15 the browser's date field sends."""
+    case_id, client = site.world.one.case_id, site.as_("advisor")
+    assert post(client, case_id, "filing", {"filed_on": "15/10/2026", "opco": "OPCO 2i"}).status_code == 303  # type: ignore[attr-defined]
+    assert show(site.app, case_id).case.contract.opco_filed_on.isoformat() == "2026-10-15"  # type: ignore[union-attr]

@@ -57,7 +57,7 @@ def test_a_wrong_absence_is_shown_next_to_the_field_and_nothing_changes(site: Si
     token = csrf_of(client.get(f"/cases/{one.case_id}/absences/new").text)
     before = snapshot(site.app)
     for first, last, field in (("2026-10-14", "2026-10-12", "last_day"), ("2026-08-01", "2026-08-02", "first_day"),
-                               ("", "2026-10-12", "first_day"), ("12/10/2026", "2026-10-12", "first_day")):
+                               ("", "2026-10-12", "first_day"), ("31/02/2026", "2026-10-12", "first_day")):
         answer = client.post(f"/cases/{one.case_id}/absences",
                              data={"first_day": first, "last_day": last, "reason": "congé", "csrf_token": token})
         assert answer.status_code == 422, (first, last)

@@ -26,7 +26,7 @@ from contract_flow.domain.calendar_weeks import calendar_weeks, year_summaries
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError, parse_calendar
-from contract_flow.domain.values import parse_date
+from contract_flow.domain.values import parse_written_date
 from contract_flow.http.deps import Services
 from contract_flow.rulefiles import load_programme_skills
 from contract_flow.services.access import Principal, require_role
@@ -236,7 +236,7 @@ def _add_programme(request: Request, app: Any, user: Principal, form: FormState)
     _lead(user)
     t = translator(request, user)
     try:
-        start = parse_date("start", form.get("start"))
+        start = parse_written_date("start", form.get("start"))
         added = add_programme(app, form.get("code"), name=form.get("name"), start_date=start,
                               years=_whole(form, "years"), seats=_whole(form, "seats"), cfa_code=user.cfa_code,
                               level=_number(form, "level"))
@@ -292,7 +292,7 @@ def _edit_programme(request: Request, app: Any, user: Principal, code: str, form
     try:
         edited = edit_programme(app, found.code, name=form.get("name"), seats=_whole(form, "seats"),
                                 level=_number(form, "level"),
-                                start_date=parse_date("start", form.get("start")), years=_whole(form, "years"),
+                                start_date=parse_written_date("start", form.get("start")), years=_whole(form, "years"),
                                 actor_email=user.actor)
     except InvalidInput as error:
         form.fail(error)

@@ -16,6 +16,7 @@ from contract_flow.adapters.ledger import CANCELLED, EXPIRED
 from contract_flow.domain.access import STAFF, Action
 from contract_flow.domain.case import RECORD_ABSENCE, RECORD_FACTS
 from contract_flow.domain.errors import ConflictError, InvalidInput, TransitionRefused, TriggerNotAllowed
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.states import (
     CONTRACT_STATES,
     ENDED_CONTRACT_STATES,
@@ -164,7 +165,7 @@ def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormS
     try:
         trigger = Trigger(form.get("trigger"))
     except ValueError:
-        raise InvalidInput("trigger", f"unknown trigger {form.get('trigger')!r}") from None
+        raise InvalidInput("trigger", Reason("unknown_trigger_plain", typed=Typed(str(form.get("trigger"))))) from None
     version = _version(form)
     reason = _reason(form)
     spec = SPEC_BY_TRIGGER[trigger]

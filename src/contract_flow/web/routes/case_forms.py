@@ -27,7 +27,7 @@ from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
 from contract_flow.domain.events import OpenCase
 from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.states import CaseState
-from contract_flow.domain.values import parse_date, parse_text
+from contract_flow.domain.values import parse_text, parse_written_date
 from contract_flow.http.deps import Services, version_number
 from contract_flow.services import cases as case_services
 from contract_flow.services.access import Principal, permit, require_role
@@ -255,7 +255,7 @@ _APPLICATION_FIELDS = {"application.company": "company", "application.siret": "s
 
 def _not_future(text: str, app: Any) -> None:
     if text.strip():
-        day = parse_date("applied_on", text)
+        day = parse_written_date("applied_on", text)
         if day > paris_date(app.clock.now()):
             raise InvalidInput("applied_on", Reason("application_future", day=day))
 
@@ -332,7 +332,7 @@ def _open(request: Request, app: Any, user: Principal, form: FormState) -> Respo
         form.errors.update(dict.fromkeys(missing, t("caseforms.required")))
         return new_case_page(request, app, user, form, status=422)
     try:
-        born = parse_date("birth_date", form.get("birth_date"))
+        born = parse_written_date("birth_date", form.get("birth_date"))
         code = programme_code(form.get("programme"))
         if not any(p.code == code and p.cfa_code == user.cfa_code for p in list_programmes(app)):
             raise InvalidInput("programme", t("caseforms.new.unknown_programme"))

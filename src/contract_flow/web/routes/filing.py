@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse
 from contract_flow.domain.access import Action
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import ConflictError, InvalidInput, NotNow
-from contract_flow.domain.values import parse_date
+from contract_flow.domain.values import parse_written_date
 from contract_flow.http.deps import Services, version_number
 from contract_flow.services.access import Principal, case_scope, permit
 from contract_flow.services.filing import (
@@ -93,7 +93,7 @@ def _file(request: Request, app: Any, user: Principal, case_id: int, form: FormS
     permit(app, user, Action.FILE_CONTRACT, case_id=case_id)
     t = translator(request, user)
     try:
-        filed_on = parse_date("filed_on", form.get("filed_on"))
+        filed_on = parse_written_date("filed_on", form.get("filed_on"))
         file_contract(app, case_id, filed_on=filed_on, opco=form.get("opco").strip() or None,
                       actor_email=user.actor, expected_version=_version(form))
     except (InvalidInput, ConflictError) as error:
@@ -115,7 +115,7 @@ def _decide(request: Request, app: Any, user: Principal, case_id: int, form: For
     try:
         if not decision:
             raise InvalidInput("decision", t("filing.decision.choose"))
-        decided_on = parse_date("decided_on", form.get("decided_on"))
+        decided_on = parse_written_date("decided_on", form.get("decided_on"))
         accepted = decision == "accepted"
         record_opco_decision(app, case_id, decision=decision, decided_on=decided_on,
                              deca_number=form.get("deca_number") if accepted else None,

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from contract_flow.domain.case import Role
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
+from contract_flow.domain.values import parse_written_date
 from contract_flow.http.deps import version_number
 from contract_flow.services.access import Principal
 
@@ -24,12 +26,10 @@ def back_to(user: Principal, case_id: int) -> str:
 
 
 def form_date(field: str, text: str | None) -> date:
+    """A day typed on a page, ISO or day first (values.parse_written_date)."""
     if not text:
-        raise InvalidInput(field, "must not be empty")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInput(field, Reason("empty"))
+    return parse_written_date(field, text)
 
 
 def form_moment(field: str, text: str | None) -> datetime:
