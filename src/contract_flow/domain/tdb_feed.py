@@ -224,16 +224,12 @@ def programme_feed(code: str, *, name: str, start_date: date, years: int, tdb: M
     return ProgrammeFeed(code, start_date, years, fields)
 
 
-def school_year(day: date) -> str:
-    """The school year a day falls in, «YYYY-YYYY», from 1 August (the TDB's annee_scolaire)."""
-    first = day.year if day.month >= 8 else day.year - 1
-    return f"{first}-{first + 1}"
-
-
 def frame(programme: ProgrammeFeed, programme_year: int, on: date) -> Item:
     """The fields all the programme's learners entering year `programme_year` share on `on`: the training's end (the
     cycle's last day: a case entering year n has `years - n + 1` years left from the programme's start, as
-    LegalRules.training_cycle_end), the school year (within the training) and the year of the training reached."""
+    LegalRules.training_cycle_end), the school year and the year of the training reached on `on` (within the
+    training: before its start, its first; after its end, its last), its years counted from its start's day (a
+    training starting on 1 September runs its school years from September to August)."""
     remaining = max(1, programme.years - programme_year + 1)
     end = contract_end(programme.start_date, remaining)
     within = min(max(on, programme.start_date), end)
@@ -241,7 +237,8 @@ def frame(programme: ProgrammeFeed, programme_year: int, on: date) -> Item:
         (within.month, within.day) < (programme.start_date.month, programme.start_date.day))
     fields = dict(programme.fields)
     fields["date_fin_formation"] = end.isoformat()
-    fields["annee_scolaire"] = school_year(within)
+    first = programme.start_date.year + max(0, elapsed)
+    fields["annee_scolaire"] = f"{first}-{first + 1}"
     fields["annee_formation"] = min(programme.years, max(1, programme_year) + max(0, elapsed))
     return fields
 

@@ -113,7 +113,7 @@ def _template(fragment: str, names: tuple[str, ...]) -> str:
 
 def _shared(fields: Item) -> Shared:
     """The programme's part and its fragment: `"key": value, ` for each field, ready to precede a learner's."""
-    return Shared(fields, _dumps(fields)[1:-1] + ", ")
+    return Shared(fields, _dumps(fields)[1:-1] + ", " if fields else "")
 
 
 def programme_feeds(connection: sa.Connection, cfa_code: str, on: date) -> dict[int, ProgrammeFeed]:
