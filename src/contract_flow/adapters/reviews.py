@@ -50,6 +50,14 @@ class ReviewRepository:
             raise NotFound("review", review_id)
         return _review(row)
 
+    def get_many(self, review_ids: list[int]) -> dict[int, Review]:
+        """The reviews of these ids that exist, by id (one query per 500)."""
+        found: dict[int, Review] = {}
+        for start in range(0, len(review_ids), 500):  # bound the IN list (SQLite's variable limit)
+            rows = self.connection.execute(sa.select(T).where(T.c.id.in_(review_ids[start:start + 500])))
+            found.update((int(row["id"]), _review(row)) for row in rows.mappings())
+        return found
+
     def for_case(self, case_id: int) -> list[Review]:
         rows = self.connection.execute(sa.select(T).where(T.c.case_id == case_id).order_by(T.c.due_by, T.c.id))
         return [_review(r) for r in rows.mappings()]

@@ -21,7 +21,7 @@ from contract_flow.domain.errors import NotFound
 from contract_flow.domain.reviews import Review, ReviewState
 from contract_flow.domain.states import CaseState
 from contract_flow.services.common import Store, authorize_on, resolve_actor
-from contract_flow.services.review_schedule import DueReview, ScheduleDeps, due_reviews
+from contract_flow.services.review_schedule import DueReview, ScheduleDeps, covering, due_dates, due_reviews
 
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
@@ -115,15 +115,21 @@ def review_reports(app: ReportDeps, review_ids: Iterable[int], *, actor_email: s
     readable: dict[int, bool] = {}  # by case
     with app.uow(write=False) as uow:
         actor = resolve_actor(uow, actor_email)
+        # The reviews and their cases in a few queries, not two per review (gone ones are simply not there).
+        reviews = uow.reviews.get_many(wanted)
+        cases = {case.id: case for case in uow.cases.get_many(
+            sorted({review.case_id for review in reviews.values()}), lambda state: {Part.CONTRACT})}
         for review_id in wanted:
-            try:
-                review = uow.reviews.get(review_id)
-                if review.case_id not in readable:
-                    readable[review.case_id] = False
-                    authorize_on(uow, actor, Action.READ, uow.cases.get(review.case_id, {Part.CONTRACT}))
-                    readable[review.case_id] = True
-            except NotFound:  # gone, or out of scope (which is "not found" too)
+            review = reviews.get(review_id)
+            if review is None or review.case_id not in cases:
                 continue
+            if review.case_id not in readable:
+                readable[review.case_id] = False
+                try:
+                    authorize_on(uow, actor, Action.READ, cases[review.case_id])
+                    readable[review.case_id] = True
+                except NotFound:  # out of scope, which is "not found" too
+                    pass
             if readable[review.case_id]:
                 found[review_id] = review
     return found
@@ -136,15 +142,20 @@ def late_by_case(app: ReportDeps, case_ids: Iterable[int], *, actor_email: str |
     late: dict[int, list[Late]] = {}
     with app.uow(write=False) as uow:
         actor = resolve_actor(uow, actor_email)
-        for case_id in sorted(set(case_ids))[:MAX_CASES]:
+        # The cases and the reviews of those whose contract runs in a few queries, not a few per case.
+        cases = uow.cases.get_many(sorted(set(case_ids))[:MAX_CASES], lambda state: {Part.CONTRACT})
+        reviews = uow.reviews.for_cases([int(case.id or 0) for case in cases if _running(case)])
+        for case in cases:
+            assert case.id is not None
             try:
-                case = uow.cases.get(case_id, {Part.CONTRACT})
                 authorize_on(uow, actor, Action.READ, case)
             except NotFound:
                 continue
-            found = late_reviews(_schedule(app, uow, case), now)
+            covered = covering(reviews.get(case.id, ()))
+            schedule = [DueReview(due, covered.get(due)) for due in due_dates(app, case)] if _running(case) else []
+            found = late_reviews(schedule, now)
             if found:
-                late[case_id] = found
+                late[case.id] = found
     return late
 
 
