@@ -18,10 +18,10 @@ contract row of the case (a broken one stays beside the next).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -36,18 +36,21 @@ from contract_flow.adapters.tables import (
 )
 from contract_flow.domain.access import Action, authorize_role
 from contract_flow.domain.case import Actor, BreakParty, ContractTerms, Part, ProgrammeTerms, Role, TerminationReason
-from contract_flow.domain.context import paris_date
+from contract_flow.domain.context import PARIS, paris_date
 from contract_flow.domain.errors import NotFound
 from contract_flow.domain.filing import filing_of
 from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.tdb_status import (
+    LEFT_BEFORE_START,
     Comparison,
+    SentContract,
     SentDates,
     TdbResult,
     TdbStatus,
     compare,
     is_sent,
+    sent_contract,
     sent_dates,
     tdb_status,
 )
@@ -90,6 +93,8 @@ class CaseTdbStatus:
 class _Loaded:
     row: Any
     contracts: list[ContractTerms] = field(default_factory=list)
+    #: The contracts as the feed sends them (domain.tdb_status.sent_contract), once read.
+    sent: tuple[SentContract, ...] | None = None
 
 
 def _terms(row: Any) -> ContractTerms:
@@ -126,21 +131,29 @@ def _status(one: _Loaded, on: date) -> tuple[Comparison, SentDates, bool]:
     """The case's comparison on `on`, the dates used (its contracts started by then, as the feed of that day sends
     them) and whether that feed sends the case at all."""
     row = one.row
-    programme = ProgrammeTerms(row.code, row.years, 0, row.start_date, row.cfa_code)
-    started = [terms for terms in one.contracts if terms.start_date is not None and terms.start_date <= on]
-    dates = sent_dates(registered_on=paris_date(row.opened_at), programme=programme,
-                       programme_year=row.programme_year, contracts=started)
+    if one.sent is None:
+        one.sent = tuple(found for found in map(sent_contract, one.contracts) if found is not None)
+    started = tuple(contract for contract in one.sent if contract.start <= on)
+    result, dates = _status_on(row.start_date, row.years, row.programme_year, started, on)
+    registered = paris_date(row.opened_at)
     state = CaseState(row.state)
-    sent = is_sent(state=state, state_since=paris_date(row.state_since), registered_on=dates.registered_on,
-                   training_start=dates.training_start, on=on)
-    return compare(state, _status_on(dates, on)), dates, sent
+    since = paris_date(row.state_since) if state in LEFT_BEFORE_START else on
+    sent = is_sent(state=state, state_since=since, registered_on=registered, training_start=dates.training_start,
+                   on=on)
+    return compare(state, result), replace(dates, registered_on=registered), sent
 
 
 @lru_cache(maxsize=4096)
-def _status_on(dates: SentDates, on: date) -> TdbResult:
-    """domain.tdb_status.tdb_status, kept for the cases of a list that send the same dates (a cohort signed on the
-    same days): a pure function of hashable values, so a board of thousands computes each distinct one once."""
-    return tdb_status(dates, on)
+def _status_on(start: date, years: int, programme_year: int, contracts: tuple[SentContract, ...],
+               on: date) -> tuple[TdbResult, SentDates]:
+    """domain.tdb_status.tdb_status over the dates the feed sends (sent_dates: the latest four contracts), kept for
+    the cases of a list that send the same ones (a cohort signed on the same days; the registration day plays no
+    part in the status): a pure function of hashable values, so a board of thousands computes each distinct one
+    once."""
+    dates = sent_dates(registered_on=start, programme=ProgrammeTerms("", years, 0, start),
+                       programme_year=programme_year, contracts=())
+    dates = replace(dates, contracts=tuple(sorted(contracts, key=lambda one: one.start)[-4:]))
+    return tdb_status(dates, on), dates
 
 
 def case_tdb_status(app: Store, case_id: int, *, actor_email: str | Actor, on: date | None = None) -> CaseTdbStatus:
@@ -163,22 +176,59 @@ def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None =
                       *, today: date) -> dict[str, dict[TdbStatus, int]]:
     """Per programme (every programme of `cfa_code`, with zeros), its cases the feed of `today` sends by the status
     the TDB computes; the cases the engine closed after the training started (withdrawn, lapsed) are counted too,
-    as the TDB counts them (ABANDON once their 90 days are over)."""
+    as the TDB counts them (ABANDON once their 90 days are over).
+
+    The cases are grouped by what their status reads (the programme's dates, whether the feed sends them, their
+    contracts' dates) before any status is computed: each distinct group once, however many cases it holds (two
+    queries, plain tuples)."""
     programmes = sa.select(programme_table.c.code).order_by(programme_table.c.code)
     if cfa_code is not None:
         programmes = programmes.where(programme_table.c.cfa_code == cfa_code)
+    c, k, p = case_table.c, contract_table.c, programme_table.c
+    # The next midnight in Paris: a case opened before it is registered by `today`; closed without a contract
+    # before the training started, it is never sent (as services/tdb_rows.feed_query, in SQL: no row converted).
+    until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=PARIS)
+    registered = sa.and_(c.opened_at < sa.bindparam("until", until, type_=c.opened_at.type),
+                         sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)))
+    cases = sa.select(c.id, p.code, p.start_date, p.years, c.programme_year, registered) \
+        .join(programme_table, p.id == c.programme_id)
+    ids = sa.select(c.id).join(programme_table, p.id == c.programme_id)
+    if scope is not None:
+        cases, ids = cases.where(scope), ids.where(scope)
+    contracts = (sa.select(k.case_id, k.start_date, k.end_date, k.ended_on, k.ended_by, k.termination_reason,
+                           k.cancellation_reason)
+                 .where(k.case_id.in_(ids), k.signed.is_(True), k.start_date <= today).order_by(k.id))
     counts: dict[str, dict[TdbStatus, int]] = {}
+    groups: Counter[tuple[Any, ...]] = Counter()
     with app.uow(write=False) as uow:
         for code in uow.execute(programmes).scalars():
             counts[code] = dict.fromkeys(TdbStatus, 0)
-        loaded = _load(uow, scope)
-    for one in loaded:
-        comparison, _, sent = _status(one, today)
-        if not sent:
-            continue
-        per = counts.setdefault(one.row.code, dict.fromkeys(TdbStatus, 0))
-        per[comparison.result.status] += 1
+        of_case: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for case_id, *dates in uow.execute(contracts):
+            of_case[case_id].append(tuple(dates))
+        for case_id, code, start, years, year, sent_then in uow.execute(cases):
+            groups[(code, start, years, year, bool(sent_then), tuple(of_case.get(case_id, ())))] += 1
+    for (code, start, years, year, registered, contract_dates), number in groups.items():
+        per = counts.setdefault(code, dict.fromkeys(TdbStatus, 0))
+        if not registered or start > today:
+            continue  # not sent by the feed of `today`
+        sent = tuple(found for found in (sent_contract(_terms_of(*one)) for one in contract_dates)
+                     if found is not None)
+        result, _ = _status_on(start, years, year, sent, today)
+        per[result.status] += number
     return counts
+
+
+_LEFT = frozenset(state.value for state in LEFT_BEFORE_START)
+
+
+def _terms_of(start: date, end: date | None, ended_on: date | None, ended_by: str | None,
+              termination_reason: str | None, cancellation_reason: str | None) -> ContractTerms:
+    """What sent_contract reads of a contract row."""
+    return ContractTerms(signed=True, start_date=start, end_date=end, ended_on=ended_on,
+                         ended_by=BreakParty(ended_by) if ended_by else None,
+                         termination_reason=TerminationReason(termination_reason) if termination_reason else None,
+                         cancellation_reason=cancellation_reason)
 
 
 # -- the reconciliation -----------------------------------------------------------------------------------------
