@@ -70,12 +70,12 @@ def item_errors(item: Any) -> list[dict[str, Any]]:
     """The TDB's validation errors of one learner: [{"message", "path": [field]}]."""
     if not isinstance(item, dict):
         return [{"message": "an object", "path": []}]
-    errors = []
-    for name in REQUIRED:
-        if item.get(name) in (None, ""):
-            errors.append({"message": f'"{name}" is required', "path": [name]})
+    errors = [{"message": f'"{name}" is required', "path": [name]}
+              for name in REQUIRED if item.get(name) in (None, "")]
+    checks = _CHECKS
     for name, value in item.items():
-        problem = _problem(name, value)
+        check = checks.get(name)
+        problem = "is not allowed" if check is None else check(value)
         if problem:
             errors.append({"message": f'"{name}" {problem}', "path": [name]})
     return errors
@@ -103,6 +103,18 @@ def _problem(name: str, value: Any) -> str | None:  # noqa: PLR0911  (one rule p
     if name == "nom_apprenant" and value != value.upper():
         return "must be uppercase"
     return None
+
+
+def _check_of(name: str) -> Any:
+    """The field's check, the common case (a well-formed text) answered by one regular expression."""
+    pattern = _DATE if name in DATES else _COMPILED.get(name)
+    if pattern is None or name == "annee_scolaire":
+        return lambda value: _problem(name, value)
+    match = pattern.fullmatch
+    return lambda value: None if value.__class__ is str and match(value) else _problem(name, value)
+
+
+_CHECKS = {name: _check_of(name) for name in KNOWN}
 
 
 @dataclass
