@@ -15,6 +15,7 @@ from contract_flow.api.routes.amendments import router as amendments_router
 from contract_flow.api.routes.exports import router as exports_router
 from contract_flow.api.routes.retention import router as retention_router
 from contract_flow.api.routes.review_records import router as review_records_router
+from contract_flow.api.routes.tdb import router as tdb_router
 from contract_flow.api.routes.tdb_status import router as tdb_status_router
 from contract_flow.api.routes.todo import router as todo_router
 
@@ -23,6 +24,7 @@ ROUTERS: tuple[APIRouter, ...] = (misc.router, cases.router, dossier.router, dos
                                    filing.router, reviews.router, review_records_router, rules.router,
                                    invoices.router, amendments_router, todo_router)
 ROUTERS += (admin_router,)  # the programme lead's users and programmes (issue 15, item 5)
+ROUTERS += (tdb_router,)  # the Tableau de bord's feed and pushes (issue 16, item 1)
 ROUTERS += (retention_router,)  # a person's data exported and erased, the anonymisation log (issue 16, item 6)
 ROUTERS += (tdb_status_router,)  # the TDB's status of a case and the reconciliation (issue 16, items 3 and 4)
 # the nominative exports (issue 16, item 5), first: GET /cases/export is not /cases/{case_id}

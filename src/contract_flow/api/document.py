@@ -43,6 +43,8 @@ TAGS: list[dict[str, Any]] = [
     {"name": "filing", "description": "The signed contract's filing with its OPCO and the OPCO's answer."},
     {"name": "amendments", "description": "Amendments to a signed contract."},
     {"name": "invoices", "description": "The employer participation to invoice, one line per contract."},
+    {"name": "tdb", "description": "The Tableau de bord de l'apprentissage: the CFA's learners as it takes "
+                              "them (a file), pushed to it, and the pushes with their errors."},
     {"name": "board", "description": "Counts per programme and state, and the cases at risk."},
     {"name": "exports", "description": "Lists of cases (any filter of the lists, the cases at risk) as CSV or .xlsx "
                                        "for CFA staff, each export logged; the log."},
