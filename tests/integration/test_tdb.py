@@ -280,3 +280,22 @@ def test_the_beat_runs_the_monthly_push_hourly_within_its_window_and_the_task_pu
     assert tasks.push_tdb() == 1
     assert tasks.push_tdb() == 0  # the next hour: the month is taken
     assert len(tdb.batches) == 1
+
+
+def test_a_monthly_push_refused_by_a_programme_s_settings_is_recorded_as_failed_naming_the_setting(
+        app: App, people: People, clock: FixedClock, tdb: TdbStandIn, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    learners(app, people, clock)
+    site = tmp_path / "site" / "programmes"
+    site.mkdir(parents=True)
+    text = (rulefiles.PROGRAMMES_DIR / "mecatronique.toml").read_text(encoding="utf-8")
+    (site / "mecatronique.toml").write_text(text.replace('responsable_siret = "18009202500055"\n', ""),
+                                            encoding="utf-8")
+    monkeypatch.setenv("CONTRACT_FLOW_CONFIG_DIR", str(tmp_path / "site"))
+    clock.set(paris(date(2026, 12, 1)))
+    assert push_due(app) == []
+    [view] = list_pushes(app, actor_email=people.advisor)
+    assert (view.status, view.trigger, view.items_sent) == ("failed", "beat", 0)
+    assert view.answer is not None
+    assert "tdb.responsable_siret" in view.answer
+    assert tdb.requests == []

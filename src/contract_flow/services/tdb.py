@@ -203,8 +203,12 @@ def push_due(app: TdbDeps, sleep: Callable[[float], None] = time.sleep) -> list[
         except NotNow:
             continue
         push_id = _claim(app, request, "beat", "beat", f"{cfa_code}:{today:%Y-%m}")
-        if push_id is not None:
+        if push_id is None:
+            continue
+        try:
             results.append(_push(app, push_id, request, url, key, sleep))
+        except InvalidInput:  # a programme's TDB settings: recorded as the push's failure, the next CFA goes on
+            continue
     return results
 
 
@@ -237,7 +241,7 @@ class _Stop(Exception):
 def _push(app: TdbDeps, push_id: int, request: FeedRequest, url: str, key: str,
           sleep: Callable[[float], None]) -> PushResult:
     settings = app.settings
-    sent = sent_batches = local_refused = 0
+    sent = sent_batches = 0
     errors: list[ItemError] = []
     answers: list[str] = []
     status = SENT
@@ -250,7 +254,6 @@ def _push(app: TdbDeps, push_id: int, request: FeedRequest, url: str, key: str,
             in_flight: tuple[Future[Any], list[str]] | None = None
             for batch in feed_batches(app, request, settings.tdb_batch_size):
                 errors.extend(batch.errors)
-                local_refused += batch.refused
                 if not batch.entries:
                     continue
                 body, ids = batch.body(), batch.ids()
