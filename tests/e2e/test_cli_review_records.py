@@ -76,7 +76,8 @@ def test_the_skill_list_is_printed_and_an_unknown_skill_or_a_date_to_come_is_ref
     assert json.loads(cf("skills", str(case_id), "--json", "--as", P.mentor))["skills"][-1] == "Stratégie d'entreprise"
     for args, code, words in (
         (["--date", "2026-10-20", "--skill", "soudage=3"], 2,
-         "skill: soudage is not in the skill list of programme mecatronique (Modélisation, "),
+         "skill : soudage n'est pas dans la liste des compétences de la formation mecatronique "
+         "(Modélisation, "),
         (["--date", "2026-11-05", "--time", "10:00", "--skill", "Prototypage=3"], 2,
          "date : le 05/11/2026 10:00 (heure de Paris) est à venir : un entretien qui n'a pas encore eu lieu se "
          "planifie"),

@@ -162,11 +162,11 @@ def test_a_refused_move_exits_1_with_one_line_saying_why(case_id: int, args: lis
 
 @pytest.mark.parametrize(("args", "message"), [
     (["log", "{review}", "--attended", "apprentice", "--skill", "Prototypage=expert", "--as", P.tutor],
-     "skill: Prototypage: 'expert' is not a level"),
+     "skill: Prototypage: “expert” is not a level"),
     (["log", "{review}", "--attended", "apprentice", "--skill", "Prototypage", "--as", P.tutor],
-     "skill: 'Prototypage' is not NAME=LEVEL"),
+     "skill: “Prototypage” is not NAME=LEVEL"),
     (["log", "{review}", "--attended", "apprentice,boss", "--skill", "Prototypage=3", "--as", P.tutor],
-     "attended: 'boss' is not one of apprentice, mentor, tutor"),
+     "attended: “boss” is not one of apprentice, mentor, tutor"),
     (["log", "{review}", "--attended", "mentor,tutor", "--skill", "Prototypage=3", "--as", P.tutor],
      "attended: the apprentice must attend"),
     (["plan", "{case}", "--date", "2026-08-25", "--as", P.tutor],

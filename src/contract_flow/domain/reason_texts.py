@@ -449,6 +449,69 @@ TDB_STATUS_TEXTS: Mapping[str, Label] = {
                                 en="not sent to the TDB on {day}: {field}: {message}"),
 }
 
+#: Age eligibility (domain/rules/eligibility.py, L6222-1, L6222-2 and D6222-1): said whether it holds or not.
+ELIGIBILITY_TEXTS: Mapping[str, Label] = {
+    "elig_on_start": Label(fr="{age} ans au début du contrat, le {start}", en="{age} on the contract start {start}"),
+    "elig_at_conclusion": Label(fr="{age} ans à la conclusion, le {signed}", en="{age} at the conclusion {signed}"),
+    "elig_derogation": Label(fr="la dérogation {code} ({description})", en="the {code} derogation ({description})"),
+    "elig_within": Label(fr="{on_start} : dans les limites d'âge de {minimum} à {maximum} ans (L6222-1)",
+                         en="{on_start}: within the age limits of {minimum} to {maximum} (L6222-1)"),
+    "elig_over": Label(
+        fr="{on_start} : au-delà de la limite de {maximum} ans (L6222-1) ; une dérogation ({codes}) peut la lever",
+        en="{on_start}: over the upper limit of {maximum} (L6222-1); a derogation ({codes}) may lift it"),
+    "elig_under_after_college": Label(
+        fr="{on_start} : sous l'âge minimum de {minimum} ans après le collège (L6222-1) ; le contrat peut commencer "
+           "à partir du {early}",
+        en="{on_start}: under the minimum age of {minimum} after lower secondary school (L6222-1); the contract "
+           "can start from {early}"),
+    "elig_under_at_once": Label(
+        fr="{on_start} : sous l'âge minimum de {minimum} ans (L6222-1) ; le contrat peut commencer à partir du "
+           "{start_from}, ou tout de suite une fois le collège terminé",
+        en="{on_start}: under the minimum age of {minimum} (L6222-1); the contract can start from {start_from}, "
+           "or at once once lower secondary school (collège) is completed"),
+    "elig_under": Label(
+        fr="{on_start} : sous l'âge minimum de {minimum} ans (L6222-1) ; le contrat peut commencer à partir du "
+           "{start_from}, ou à partir du {early} une fois le collège terminé",
+        en="{on_start}: under the minimum age of {minimum} (L6222-1); the contract can start from {start_from}, "
+           "or from {early} once lower secondary school (collège) is completed"),
+    "elig_lifts": Label(fr="{on_start} : {named} lève la limite d'âge",
+                        en="{on_start}: {named} lifts the upper age limit"),
+    "elig_over_derogation": Label(fr="{at_conclusion} : au-delà de la limite de {maximum} ans que permet {named}",
+                                  en="{at_conclusion}: over the limit of {maximum} that {named} allows"),
+    "elig_previous_needed": Label(
+        fr="{at_conclusion} : {named} ne vaut que pour un contrat conclu dans les {months} mois suivant la fin du "
+           "contrat précédent ; indiquez la date de fin du contrat précédent",
+        en="{at_conclusion}: {named} applies only to a contract concluded within {months} months of the end of the "
+           "previous contract; give the previous contract's end date"),
+    "elig_previous_after": Label(
+        fr="{on_start} : le contrat précédent finit le {previous}, pas avant le début de celui-ci",
+        en="{on_start}: the previous contract ends {previous}, not before this one starts"),
+    "elig_concluded_late": Label(
+        fr="conclu le {signed} : {named} demande un contrat conclu dans les {months} mois suivant la fin du contrat "
+           "précédent, le {previous}, donc au plus tard le {latest}",
+        en="concluded {signed}: {named} needs the contract concluded within {months} months of the previous "
+           "contract's end {previous}, so by {latest}"),
+    "elig_allows": Label(
+        fr="{at_conclusion} ({on_start}) : {named} permet jusqu'à {maximum} ans à la conclusion",
+        en="{at_conclusion} ({on_start}): {named} allows up to {maximum} at the conclusion"),
+}
+
+#: What a review's report refuses (services/reviews.py: log_review, record_held_review).
+REVIEW_TEXTS: Mapping[str, Label] = {
+    "not_a_level": Label(fr="{skill} : {typed} n'est pas un niveau ; les niveaux : {choices}",
+                         en="{skill}: {typed} is not a level; levels: {choices}"),
+    "not_name_level": Label(fr="{typed} n'est pas de la forme COMPÉTENCE=NIVEAU", en="{typed} is not NAME=LEVEL"),
+    "assessed_twice": Label(fr="{skill} est évaluée deux fois", en="{skill} is assessed twice"),
+    "no_skill": Label(fr="un entretien tenu évalue au moins une compétence (COMPÉTENCE=NIVEAU)",
+                      en="a held review assesses at least one skill (NAME=LEVEL)"),
+    "skill_not_listed": Label(
+        fr="{skill} n'est pas dans la liste des compétences de la formation {programme} ({choices})",
+        en="{skill} is not in the skill list of programme {programme} ({choices})"),
+    "apprentice_absent": Label(
+        fr="l'apprenti·e doit être présent·e pour que l'entretien soit tenu ; sinon enregistrez-le comme manqué",
+        en="the apprentice must attend for the review to be held; record it as missed otherwise"),
+}
+
 #: What a case's facts, moves and lists refuse in what was typed (domain/facts.py, services).
 FACT_TEXTS: Mapping[str, Label] = {
     "no_pairs": Label(fr="indiquez au moins une paire clé=valeur", en="give at least one key=value"),
@@ -467,4 +530,5 @@ FACT_TEXTS: Mapping[str, Label] = {
 }
 
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS, **CLI_TEXTS,
-                              **FACT_TEXTS, **RETENTION_TEXTS, **TDB_STATUS_TEXTS}
+                              **FACT_TEXTS, **ELIGIBILITY_TEXTS, **REVIEW_TEXTS, **RETENTION_TEXTS,
+                              **TDB_STATUS_TEXTS}

@@ -21,7 +21,7 @@ from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import ConflictError, Forbidden, InvalidInput, TransitionRefused, TriggerNotAllowed
 from contract_flow.domain.events import ContractBroken, ReviewsChanged
 from contract_flow.domain.guards import STAFF_OR_SYSTEM
-from contract_flow.domain.reasons import Code, Reason
+from contract_flow.domain.reasons import Code, Reason, Typed
 from contract_flow.domain.reviews import (
     Party,
     Review,
@@ -83,8 +83,8 @@ def parse_skill_level(skill: str, text: str | SkillLevel) -> SkillLevel:
     try:
         return SkillLevel(value)
     except ValueError:
-        choices = ", ".join(f"{level} ({n})" for n, level in LEVELS.items())
-        raise InvalidInput("skill", f"{skill}: {text!r} is not a level; levels: {choices}") from None
+        choices = tuple(f"{level} ({n})" for n, level in LEVELS.items())
+        raise InvalidInput("skill", Reason("not_a_level", skill=skill, typed=Typed(text), choices=choices)) from None
 
 
 def parse_skills(pairs: Sequence[str] | Mapping[str, str | SkillLevel]) -> dict[str, SkillLevel]:
@@ -96,13 +96,13 @@ def parse_skills(pairs: Sequence[str] | Mapping[str, str | SkillLevel]) -> dict[
         for pair in pairs:
             name, sign, level = pair.partition("=")
             if not sign:
-                raise InvalidInput("skill", f"{pair!r} is not NAME=LEVEL")
+                raise InvalidInput("skill", Reason("not_name_level", typed=Typed(pair)))
             items.append((name, level))
     skills: dict[str, SkillLevel] = {}
     for raw, level in items:
         name = parse_text("skill", raw, 100)
         if name in skills:
-            raise InvalidInput("skill", f"{name} is assessed twice")
+            raise InvalidInput("skill", Reason("assessed_twice", skill=name))
         skills[name] = parse_skill_level(name, level)
     return skills
 
@@ -113,7 +113,8 @@ def parse_parties(field: str, names: Iterable[str | Party]) -> set[Party]:
         try:
             parties.add(Party(str(name).strip().lower()))
         except ValueError:
-            raise InvalidInput(field, f"{name!r} is not one of {', '.join(Party)}") from None
+            raise InvalidInput(field, Reason("not_one_of", typed=Typed(str(name)),
+                                             choices=tuple(str(party.value) for party in Party))) from None
     return parties
 
 
@@ -188,7 +189,7 @@ def _assessed(app: ReviewDeps, case: Case, skills: Mapping[str, SkillLevel | str
     skills, each under the list's spelling."""
     assessed = parse_skills(skills)
     if not assessed:
-        raise InvalidInput("skill", "a held review assesses at least one skill (NAME=LEVEL)")
+        raise InvalidInput("skill", Reason("no_skill"))
     listed = app.rules.skills(case.programme)
     if listed is None:
         return assessed
@@ -196,10 +197,10 @@ def _assessed(app: ReviewDeps, case: Case, skills: Mapping[str, SkillLevel | str
     for name, level in assessed.items():
         found = listed_skill(name, listed)
         if found is None:
-            raise InvalidInput("skill", f"{name} is not in the skill list of programme {case.programme.code} "
-                                        f"({', '.join(listed)})")
+            raise InvalidInput("skill", Reason("skill_not_listed", skill=name, programme=case.programme.code,
+                                               choices=tuple(listed)))
         if found in named:
-            raise InvalidInput("skill", f"{found} is assessed twice")
+            raise InvalidInput("skill", Reason("assessed_twice", skill=found))
         named[found] = level
     return named
 
@@ -209,8 +210,7 @@ def _report(attended: Iterable[Party | str], assessed: dict[str, SkillLevel], me
     """What a held review records: who attended (the apprentice at least), the skills, the observations."""
     present = parse_parties("attended", attended)
     if Party.APPRENTICE not in present:
-        raise InvalidInput("attended", "the apprentice must attend for the review to be held; "
-                                       "record it as missed otherwise")
+        raise InvalidInput("attended", Reason("apprentice_absent"))
     return {
         "attended": {party: party in present for party in Party},
         "skills": assessed,

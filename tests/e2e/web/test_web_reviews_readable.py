@@ -114,8 +114,8 @@ def test_the_log_form_offers_the_programmes_skills_each_with_a_level(site: Site,
     before = snapshot(site.app)
     tampered = client.post(f"/reviews/{one.planned_review_id}/log", data={**data, "skill_name_3": "soudage"})
     assert tampered.status_code == 422
-    assert re.search(r'id="e-skills" role="alert">soudage is not in the skill list of programme mecatronique',
-                     tampered.text)
+    assert re.search(r'id="e-skills" role="alert">soudage n&#39;est pas dans la liste des compétences de la '
+                     r'formation mecatronique', tampered.text)
     assert snapshot(site.app) == before
     nothing = client.post(f"/reviews/{one.planned_review_id}/log",
                           data={**data, "skill_level_0": "", "skill_level_3": ""})

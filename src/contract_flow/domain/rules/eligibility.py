@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.rules.dates import add_months, age_on, anniversary
 from contract_flow.domain.rules.ruleset import AgeLimits, Derogation, RuleSet
 
@@ -65,44 +66,38 @@ def check_eligibility(
     rule = ruleset.derogation_on(derogation, contract_start) if derogation is not None else None
     age = age_on(birth_date, contract_start)
     age_signed = age_on(birth_date, signed)
-    on_start = f"{age} on the contract start {contract_start}"
+    on_start = Reason("elig_on_start", age=age, start=contract_start)
     minimum = limits.minimum_age_after_lower_secondary if completed_lower_secondary else limits.minimum_age
     if age < minimum:
         reason = _under_minimum(on_start, birth_date, contract_start, limits, completed_lower_secondary)
         return Eligibility(False, age, reason, limits.source, age_signed)
     if age <= limits.maximum_age_at_start:
-        reason = f"{on_start}: within the age limits of {minimum} to {limits.maximum_age_at_start} (L6222-1)"
+        reason = Reason("elig_within", on_start=on_start, minimum=minimum, maximum=limits.maximum_age_at_start)
         return Eligibility(True, age, reason, limits.source, age_signed)
     if rule is None:
-        codes = ", ".join(ruleset.derogation_codes)
-        reason = (
-            f"{on_start}: over the upper limit of {limits.maximum_age_at_start} (L6222-1); "
-            f"a derogation ({codes}) may lift it"
-        )
+        reason = Reason("elig_over", on_start=on_start, maximum=limits.maximum_age_at_start,
+                        codes=tuple(ruleset.derogation_codes))
         return Eligibility(False, age, reason, limits.source, age_signed)
     return _with_derogation(on_start, age, age_signed, contract_start, signed, rule, previous_contract_end)
 
 
 def _under_minimum(
-    on_start: str, birth_date: date, contract_start: date, limits: AgeLimits, completed_lower_secondary: bool
-) -> str:
+    on_start: Reason, birth_date: date, contract_start: date, limits: AgeLimits, completed_lower_secondary: bool
+) -> Reason:
     """Say from which birthday the contract could start, with or without lower secondary school completed."""
     early = anniversary(birth_date, limits.minimum_age_after_lower_secondary)
     if completed_lower_secondary:
-        return (
-            f"{on_start}: under the minimum age of {limits.minimum_age_after_lower_secondary} after lower "
-            f"secondary school (L6222-1); the contract can start from {early}"
-        )
-    otherwise = "at once" if early <= contract_start else f"from {early}"
-    return (
-        f"{on_start}: under the minimum age of {limits.minimum_age} (L6222-1); the contract can start from "
-        f"{anniversary(birth_date, limits.minimum_age)}, or {otherwise} once lower secondary school (collège) "
-        "is completed"
-    )
+        return Reason("elig_under_after_college", on_start=on_start,
+                      minimum=limits.minimum_age_after_lower_secondary, early=early)
+    if early <= contract_start:
+        return Reason("elig_under_at_once", on_start=on_start, minimum=limits.minimum_age,
+                      start_from=anniversary(birth_date, limits.minimum_age))
+    return Reason("elig_under", on_start=on_start, minimum=limits.minimum_age,
+                  start_from=anniversary(birth_date, limits.minimum_age), early=early)
 
 
 def _with_derogation(
-    on_start: str,
+    on_start: Reason,
     age: int,
     age_signed: int,
     contract_start: date,
@@ -115,30 +110,27 @@ def _with_derogation(
     `Derogation.maximum_age_at_start` (the rule file's key) holds D6222-1's limit, which applies at the
     conclusion: the start is only where L6222-1's own limit of 29 is read.
     """
-    named = f"the {rule.code} derogation ({rule.description})"
+    named = Reason("elig_derogation", code=rule.code, description=rule.description)
     if rule.maximum_age_at_start is None:
-        return Eligibility(True, age, f"{on_start}: {named} lifts the upper age limit", rule.source, age_signed)
-    at_conclusion = f"{age_signed} at the conclusion {signed}"
+        return Eligibility(True, age, Reason("elig_lifts", on_start=on_start, named=named), rule.source, age_signed)
+    at_conclusion = Reason("elig_at_conclusion", age=age_signed, signed=signed)
     if age_signed > rule.maximum_age_at_start:
-        reason = f"{at_conclusion}: over the limit of {rule.maximum_age_at_start} that {named} allows"
+        reason = Reason("elig_over_derogation", at_conclusion=at_conclusion, maximum=rule.maximum_age_at_start,
+                        named=named)
         return Eligibility(False, age, reason, rule.source, age_signed)
     months = rule.within_months_of_previous_contract_end
     if months is not None:
         if previous_contract_end is None:
-            reason = (
-                f"{at_conclusion}: {named} applies only to a contract concluded within {months} months of the "
-                "end of the previous contract; give the previous contract's end date"
-            )
+            reason = Reason("elig_previous_needed", at_conclusion=at_conclusion, named=named, months=months)
             return Eligibility(False, age, reason, rule.source, age_signed)
         if previous_contract_end >= contract_start:
-            reason = f"{on_start}: the previous contract ends {previous_contract_end}, not before this one starts"
+            reason = Reason("elig_previous_after", on_start=on_start, previous=previous_contract_end)
             return Eligibility(False, age, reason, rule.source, age_signed)
         latest = add_months(previous_contract_end, months)
         if signed > latest:
-            reason = (
-                f"concluded {signed}: {named} needs the contract concluded within {months} months of the "
-                f"previous contract's end {previous_contract_end}, so by {latest}"
-            )
+            reason = Reason("elig_concluded_late", signed=signed, named=named, months=months,
+                            previous=previous_contract_end, latest=latest)
             return Eligibility(False, age, reason, rule.source, age_signed)
-    reason = f"{at_conclusion} ({on_start}): {named} allows up to {rule.maximum_age_at_start} at the conclusion"
+    reason = Reason("elig_allows", at_conclusion=at_conclusion, on_start=on_start, named=named,
+                    maximum=rule.maximum_age_at_start)
     return Eligibility(True, age, reason, rule.source, age_signed)
