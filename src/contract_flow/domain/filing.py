@@ -16,6 +16,7 @@ from enum import StrEnum
 from contract_flow.domain.case import ContractTerms
 from contract_flow.domain.errors import InvalidInput, NotNow
 from contract_flow.domain.identifiers import deca_number_problem, normalise_deca_number
+from contract_flow.domain.reasons import Reason, Typed
 
 ACCEPTED = "accepted"
 REFUSED = "refused"
@@ -91,8 +92,7 @@ def filing_of(terms: ContractTerms, today: date) -> Filing:
 def _signed_on(terms: ContractTerms) -> date:
     signed = terms.signature_date or terms.start_date
     if not terms.signed or signed is None:
-        raise NotNow("filed_on", "the contract is not signed yet: the employer files a signed contract with its OPCO "
-                                 "(D6224-1)")
+        raise NotNow("filed_on", Reason("filing_not_signed"))
     return signed
 
 
@@ -103,19 +103,17 @@ def check_filing(terms: ContractTerms, filed_on: date, opco: str | None, today: 
     signed = _signed_on(terms)
     current = filing_of(terms, today)
     if not current.may_file:
-        raise NotNow("filed_on", f"the OPCO accepted the contract on {_iso(current.decided_on)} (DECA number "
-                                 f"{current.deca_number}): an accepted contract is not filed again")
+        raise NotNow("filed_on", Reason("filing_accepted", decided=_day(current.decided_on),
+                                        deca=str(current.deca_number)))
     if filed_on < signed:
-        raise InvalidInput("filed_on", f"{filed_on.isoformat()} is before the contract was signed "
-                                       f"({signed.isoformat()}): the employer files a signed contract (D6224-1)")
+        raise InvalidInput("filed_on", Reason("filed_before_signed", filed=filed_on, signed=signed))
     if filed_on > today:
-        raise InvalidInput("filed_on", f"{filed_on.isoformat()} is in the future: record the filing once it is done")
+        raise InvalidInput("filed_on", Reason("filed_in_future", filed=filed_on))
     name = " ".join((opco or "").split())
     if not name:
-        raise InvalidInput("opco", "name the OPCO the contract was filed with (the employer's, on the dossier's "
-                                   "employer section)")
+        raise InvalidInput("opco", Reason("opco_needed"))
     if len(name) > OPCO_NAME_CHARS:
-        raise InvalidInput("opco", f"is longer than {OPCO_NAME_CHARS} characters")
+        raise InvalidInput("opco", Reason("too_long", most=OPCO_NAME_CHARS))
     return name
 
 
@@ -148,39 +146,37 @@ def check_decision(terms: ContractTerms, decision: str, decided_on: date, today:
     in the future. Refused naming the field (InvalidInput; NotNow for what must happen first)."""
     chosen = decision.strip().lower()
     if chosen not in DECISIONS:
-        raise InvalidInput("decision", f"{decision!r} is not one of {', '.join(DECISIONS)}")
+        raise InvalidInput("decision", Reason("not_one_of", typed=Typed(str(decision)), choices=tuple(DECISIONS)))
     _signed_on(terms)
     current = filing_of(terms, today)
     if current.status is FilingStatus.NOT_FILED:
-        raise NotNow("decision", "the contract is not filed with its OPCO yet: record the filing first")
+        raise NotNow("decision", Reason("decision_not_filed"))
     if not current.may_decide:
-        raise NotNow("decision", f"the OPCO's answer to the filing of {_iso(current.filed_on)} is already recorded "
-                                 f"({current.status.value} on {_iso(current.decided_on)}): file the contract again "
-                                 "to record another")
+        raise NotNow("decision", Reason("decision_recorded", filed=_day(current.filed_on),
+                                        status=current.status.value, decided=_day(current.decided_on)))
     filed = current.filed_on
     assert filed is not None
     if decided_on < filed:
-        raise InvalidInput("decided_on", f"{decided_on.isoformat()} is before the filing ({filed.isoformat()})")
+        raise InvalidInput("decided_on", Reason("decided_before_filing", decided=decided_on, filed=filed))
     if decided_on > today:
-        raise InvalidInput("decided_on", f"{decided_on.isoformat()} is in the future")
+        raise InvalidInput("decided_on", Reason("decided_in_future", decided=decided_on))
     number = normalise_deca_number(deca_number) if deca_number and deca_number.strip() else None
     text = " ".join(reason.split()) if reason else None
     if chosen == ACCEPTED:
         if number is None:
-            raise InvalidInput("deca_number", "an acceptance comes with the contract's DECA number "
-                                              "(e.g. 02B202212000000)")
+            raise InvalidInput("deca_number", Reason("deca_needed"))
         problem = deca_number_problem(number)
         if problem:
             raise InvalidInput("deca_number", f"{number!r} is {problem}")
         if text:
-            raise InvalidInput("reason", "a reason goes with a refusal, not an acceptance")
+            raise InvalidInput("reason", Reason("reason_with_acceptance"))
         return Decision(ACCEPTED, decided_on, deca_number=number)
     if not text:
-        raise InvalidInput("reason", "a refusal comes with its reason: what the OPCO asks to fix")
+        raise InvalidInput("reason", Reason("refusal_reason_needed"))
     if len(text) > REASON_CHARS:
-        raise InvalidInput("reason", f"is longer than {REASON_CHARS} characters")
+        raise InvalidInput("reason", Reason("too_long", most=REASON_CHARS))
     if number is not None:
-        raise InvalidInput("deca_number", "a DECA number comes with an acceptance, not a refusal")
+        raise InvalidInput("deca_number", Reason("deca_with_refusal"))
     return Decision(REFUSED, decided_on, reason=text)
 
 
@@ -195,3 +191,8 @@ def decide(terms: ContractTerms, decision: Decision) -> None:
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day is not None else "?"
+
+
+def _day(day: date | None) -> date | str:
+    """A day of a reason, «?» when it is not known."""
+    return day if day is not None else "?"

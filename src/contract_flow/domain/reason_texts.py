@@ -512,6 +512,46 @@ REVIEW_TEXTS: Mapping[str, Label] = {
         en="the apprentice must attend for the review to be held; record it as missed otherwise"),
 }
 
+#: The OPCO filing and its answer (domain/filing.py, D6224-1 and D6224-2).
+FILING_TEXTS: Mapping[str, Label] = {
+    "filing_not_signed": Label(
+        fr="le contrat n'est pas encore signé : l'employeur dépose un contrat signé auprès de son OPCO (D6224-1)",
+        en="the contract is not signed yet: the employer files a signed contract with its OPCO (D6224-1)"),
+    "filing_accepted": Label(
+        fr="l'OPCO a accepté le contrat le {decided} (numéro DECA {deca}) : un contrat accepté ne se dépose pas à "
+           "nouveau",
+        en="the OPCO accepted the contract on {decided} (DECA number {deca}): an accepted contract is not filed "
+           "again"),
+    "filed_before_signed": Label(
+        fr="le {filed} est avant la signature du contrat ({signed}) : l'employeur dépose un contrat signé (D6224-1)",
+        en="{filed} is before the contract was signed ({signed}): the employer files a signed contract (D6224-1)"),
+    "filed_in_future": Label(fr="le {filed} est dans le futur : enregistrez le dépôt une fois fait",
+                             en="{filed} is in the future: record the filing once it is done"),
+    "opco_needed": Label(
+        fr="indiquez l'OPCO auprès duquel le contrat a été déposé (celui de l'employeur, dans la partie employeur "
+           "du dossier)",
+        en="name the OPCO the contract was filed with (the employer's, on the dossier's employer section)"),
+    "decision_not_filed": Label(
+        fr="le contrat n'est pas encore déposé auprès de son OPCO : enregistrez d'abord le dépôt",
+        en="the contract is not filed with its OPCO yet: record the filing first"),
+    "decision_recorded": Label(
+        fr="la réponse de l'OPCO au dépôt du {filed} est déjà enregistrée ({status} le {decided}) : déposez à "
+           "nouveau le contrat pour en enregistrer une autre",
+        en="the OPCO's answer to the filing of {filed} is already recorded ({status} on {decided}): file the "
+           "contract again to record another"),
+    "decided_before_filing": Label(fr="le {decided} est avant le dépôt ({filed})",
+                                   en="{decided} is before the filing ({filed})"),
+    "decided_in_future": Label(fr="le {decided} est dans le futur", en="{decided} is in the future"),
+    "deca_needed": Label(fr="une acceptation vient avec le numéro DECA du contrat (par exemple 02B202212000000)",
+                         en="an acceptance comes with the contract's DECA number (e.g. 02B202212000000)"),
+    "reason_with_acceptance": Label(fr="un motif va avec un refus, pas avec une acceptation",
+                                    en="a reason goes with a refusal, not an acceptance"),
+    "refusal_reason_needed": Label(fr="un refus vient avec son motif : ce que l'OPCO demande de corriger",
+                                   en="a refusal comes with its reason: what the OPCO asks to fix"),
+    "deca_with_refusal": Label(fr="un numéro DECA va avec une acceptation, pas avec un refus",
+                               en="a DECA number comes with an acceptance, not a refusal"),
+}
+
 #: What a case's facts, moves and lists refuse in what was typed (domain/facts.py, services).
 FACT_TEXTS: Mapping[str, Label] = {
     "no_pairs": Label(fr="indiquez au moins une paire clé=valeur", en="give at least one key=value"),
@@ -530,5 +570,5 @@ FACT_TEXTS: Mapping[str, Label] = {
 }
 
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS, **CLI_TEXTS,
-                              **FACT_TEXTS, **ELIGIBILITY_TEXTS, **REVIEW_TEXTS, **RETENTION_TEXTS,
-                              **TDB_STATUS_TEXTS}
+                              **FACT_TEXTS, **ELIGIBILITY_TEXTS, **REVIEW_TEXTS, **FILING_TEXTS,
+                              **RETENTION_TEXTS, **TDB_STATUS_TEXTS}

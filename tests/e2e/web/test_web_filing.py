@@ -74,9 +74,9 @@ def test_filed_refused_shown_with_what_to_fix_filed_again_then_accepted(site: Si
 
 @pytest.mark.parametrize(("action", "data", "field", "message", "status"), [
     pytest.param("filing", {"filed_on": "2026-10-21", "opco": "OPCO 2i"}, "filing-filed_on",
-                 "filed_on: 2026-10-21 is in the future", 422, id="filed in the future"),
+                 "filed_on : le 21/10/2026 est dans le futur", 422, id="filed in the future"),
     pytest.param("filing", {"filed_on": "2026-10-15", "opco": "O" * 101}, "filing-opco",
-                 "opco: is longer than 100 characters", 422, id="an OPCO name too long"),
+                 "opco : dépasse 100 caractères", 422, id="an OPCO name too long"),
     pytest.param("filing", {"filed_on": "31/02/2026", "opco": "OPCO 2i"}, "filing-filed_on",
                  "filed_on : «\u00a031/02/2026\u00a0» n&#39;est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ",
                  422, id="no such day as people write it"),
@@ -84,7 +84,7 @@ def test_filed_refused_shown_with_what_to_fix_filed_again_then_accepted(site: Si
                  "decide-deca_number", "deca_number: &#39;02B2022&#39; is not a DECA contract number", 422,
                  id="a DECA number of the wrong format"),
     pytest.param("opco-decision", {"decision": "refused", "decided_on": "2026-10-19", "reason": ""},
-                 "decide-reason", "reason: a refusal comes with its reason", 422, id="refused without a reason"),
+                 "decide-reason", "reason : un refus vient avec son motif", 422, id="refused without a reason"),
     pytest.param("opco-decision", {"decided_on": "2026-10-19"}, "decide-decision",
                  "decision: choisissez « Accepté » ou « Refusé »", 422, id="no decision chosen"),
 ])
