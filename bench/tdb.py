@@ -6,7 +6,7 @@ with a contract, 10 % whose contract was broken (a break date and cause), 5 % of
 rest still searching (no contract). Then, each in a fresh child process (so that its peak RSS is its own):
 
 - ours: `services.tdb.feed_batches` (the query on a server-side cursor, every item built and checked field by field
-  by domain.tdb_feed) and `json.dumps` of each batch of 2,000 items, the bodies a push sends;
+  by domain.tdb_feed) and each batch's JSON body (`Batch.body()`, json.dumps's bytes), what a push sends;
 - raw: the same SQL (`services.tdb_rows.feed_query`, compiled for PostgreSQL) on a psycopg server-side cursor, 2,000
   rows a fetch, and `json.dumps` of each fetch's rows: what reading and serialising the same rows costs at least.
 
@@ -189,8 +189,9 @@ def main() -> int:
         pg = Postgres(server_url)
         stack.callback(pg.drop_all)
         url = pg.url_of(pg.create("cf_bench_tdb"))
-        print(f"TDB feed: {args.learners:,} learners of one CFA on PostgreSQL; ours (feed_batches + json.dumps of "
-              f"each batch) vs raw (the same SQL on a server-side cursor + json.dumps of each fetch)", flush=True)
+        print(f"TDB feed: {args.learners:,} learners of one CFA on PostgreSQL; ours (feed_batches: each item built "
+              f"and checked, each batch's JSON body) vs raw (the same SQL on a server-side cursor + json.dumps of "
+              f"each fetch)", flush=True)
         build(url, args.learners)
         rows = feed_rows(url)
         ours: list[dict[str, float]] = []
