@@ -119,7 +119,7 @@ def test_the_dossier_as_json_to_a_file(cli: People, case_id: int, tmp_path: Path
     (["employer", "naf_code=28.99B", "--version", "3", "--as", "{advisor}"], 1,
      "was changed by someone else since version 3 (it is now at version 0)"),
     (["apprentice", "sex=F", "--as", "{mentor}"], 1,
-     "error: the dossier's apprentice section is for CFA staff or apprentice; you are mentor"),
+     "error: the dossier's apprentice section is for CFA staff or apprentice; you are company mentor"),
     (["employer", "naf_code=28.99B"], 2, "Missing option '--as'"),
 ])
 def test_a_refused_change_names_the_field_exits_non_zero_and_saves_nothing(
@@ -134,5 +134,5 @@ def test_a_refused_change_names_the_field_exits_non_zero_and_saves_nothing(
 
 def test_a_case_out_of_the_readers_scope_is_not_found(cli: People, case_id: int) -> None:
     out = cf("dossier", "show", str(case_id), "--as", "autre.maitre@industrie.example", code=2).output
-    assert "user autre.maitre@industrie.example not found" in out
-    assert f"case {case_id + 1} not found" in cf("dossier", "check", str(case_id + 1), code=2).output
+    assert "utilisateur autre.maitre@industrie.example introuvable" in out
+    assert f"dossier {case_id + 1} introuvable" in cf("dossier", "check", str(case_id + 1), code=2).output

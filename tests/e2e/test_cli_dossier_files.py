@@ -105,15 +105,18 @@ def test_what_cannot_be_done_exits_non_zero_naming_it_and_writes_nothing(
     case = str(case_id)
     refused = cf("dossier", "pdf", case, "-o", str(tmp_path / "absent" / "cerfa.pdf"), code=2)
     assert "erreur : --output : " in refused.stderr
-    assert "cannot be written" in refused.stderr
+    assert "écriture impossible" in refused.stderr
     refused = cf("dossier", "pdf", case, "--version", "2", code=2)
-    assert f"error: dossier version 2 of case {case_id} not found" in refused.stderr
+    assert refused.stderr.startswith("erreur : ")
+    assert "version 2" in refused.stderr
+    assert "introuvable" in refused.stderr
     refused = cf("dossier", "json", case, "--version", "7", code=2)
-    assert f"dossier version 7 of case {case_id} not found" in refused.stderr
+    assert "version 7" in refused.stderr
+    assert "introuvable" in refused.stderr
     for bad in ("0", str(2**31), "un"):
         assert "--version" in cf("dossier", "pdf", case, "--version", bad, code=2).stderr
-    assert "error: case 999999 not found" in cf("dossier", "pdf", "999999", code=2).stderr
+    assert "erreur : dossier 999999 introuvable" in cf("dossier", "pdf", "999999", code=2).stderr
     set_facts(app, case_id, {"tutor": cli.tutor}, actor_email=cli.advisor)
     refused = cf("dossier", "pdf", case, "--as", cli.tutor, code=1)
-    assert "reading the contract dossier is for" in refused.stderr
+    assert "consulter le dossier du contrat : réservé à" in refused.stderr
     assert list(tmp_path.rglob("*.pdf")) == []

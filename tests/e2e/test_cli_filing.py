@@ -78,11 +78,13 @@ def test_twenty_days_of_silence_read_as_a_refusal(app: App, people: People, case
 @pytest.mark.parametrize(("args", "code", "message"), [
     pytest.param(("decision", "{case}", "accepted", "--deca", "02B20221200000", "--on", "2026-09-01"), 2,
                  "deca_number: '02B20221200000' is not a DECA contract number", id="a DECA number of the wrong format"),
-    pytest.param(("decision", "{case}", "refused", "--on", "2026-09-01"), 2, "reason: a refusal comes with its reason",
+    pytest.param(("decision", "{case}", "refused", "--on", "2026-09-01"), 2, "reason : un refus vient avec son motif",
                  id="refused without a reason"),
-    pytest.param(("decision", "{case}", "maybe"), 2, "decision: 'maybe' is not one of accepted, refused",
+    pytest.param(("decision", "{case}", "maybe"), 2,
+                 "decision : «\u00a0maybe\u00a0» n'est pas l'un de : accepted, refused",
                  id="not a decision"),
-    pytest.param(("file", "{case}", "--on", "2026-08-19"), 2, "filed_on: 2026-08-19 is before the contract was signed",
+    pytest.param(("file", "{case}", "--on", "2026-08-19"), 2,
+                 "filed_on : le 19/08/2026 est avant la signature du contrat (20/08/2026)",
                  id="filed before the signature"),
     pytest.param(("file", "{case}", "--on", "25/08/2026"), 2, "--on : «\u00a025/08/2026\u00a0» n'est pas une date",
                  id="a date as people write it"),
@@ -101,7 +103,8 @@ def test_a_decision_before_the_filing_is_refused_exit_1_and_a_mentor_may_not_fil
         app: App, people: People, case_id: int) -> None:
     before = snapshot(app)
     result = cf("dossier", "decision", str(case_id), "accepted", "--deca", DECA, "--as", people.advisor, code=1)
-    assert "decision: the contract is not filed with its OPCO yet: record the filing first" in result.output
+    assert ("decision : le contrat n'est pas encore déposé auprès de son OPCO : enregistrez d'abord le dépôt"
+            in result.output)
     denied = cf("dossier", "file", str(case_id), "--on", "2026-08-25", "--as", people.mentor, code=1)
     assert ("enregistrer le dépôt du contrat auprès de l'OPCO : réservé à conseiller·ère ou responsable de formation"
             in denied.output)
