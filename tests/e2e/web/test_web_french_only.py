@@ -24,8 +24,9 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 class _VisibleText(HTMLParser):
     """The text a person reads in French: outside scripts, code and anything marked lang="en"."""
 
-    def __init__(self) -> None:
+    def __init__(self, aside: str = "en") -> None:
         super().__init__(convert_charrefs=True)
+        self.aside = aside  # the other language: text marked in it is said in it on purpose
         self.stack: list[bool] = []  # for each open element: is its text set aside?
         self.parts: list[str] = []
 
@@ -33,7 +34,7 @@ class _VisibleText(HTMLParser):
         if tag in _VOID:
             return
         inside = bool(self.stack) and self.stack[-1]
-        marked = tag != "html" and dict(attrs).get("lang") == "en"  # the page's own language is not a mark
+        marked = tag != "html" and dict(attrs).get("lang") == self.aside  # the page's own language is no mark
         self.stack.append(inside or tag in _SKIPPED or marked)
 
     def handle_endtag(self, tag: str) -> None:
@@ -45,8 +46,8 @@ class _VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    reader = _VisibleText()
+def visible_text(html: str, aside: str = "en") -> str:
+    reader = _VisibleText(aside)
     reader.feed(html)
     return " ".join(" ".join(reader.parts).split())
 
@@ -76,6 +77,25 @@ def english_on(client: TestClient, path: str) -> list[str]:
     return sorted(fragment for fragment in english_only() if fragment in text)
 
 
+@cache
+def french_only() -> frozenset[str]:
+    """Every fragment of the French catalogues whose English differs, and which no English text also contains."""
+    french_pages, english_pages = catalogue("fr"), catalogue("en")
+    pairs = [(french_pages[key], english_pages.get(key, "")) for key in french_pages]
+    pairs += [(words.fr, words.en) for words in TEXTS.values()]
+    english_all = " ".join([*english_pages.values(), *labels.catalogue("en").values(),
+                            *(words.en for words in TEXTS.values())])
+    return frozenset(fragment for french, english in pairs if french != english
+                     for fragment in _fragments(french) if fragment not in english_all)
+
+
+def french_on(client: TestClient, path: str) -> list[str]:
+    answer = client.get(path)
+    assert answer.status_code < 500, (path, answer.status_code)
+    text = visible_text(answer.text, aside="fr")
+    return sorted(fragment for fragment in french_only() if fragment in text)
+
+
 def test_the_english_catalogue_is_long_enough_to_catch_a_page_left_in_english() -> None:
     """The test is not vacuous: the catalogue yields hundreds of fragments, a guard's reason among them."""
     assert len(english_only()) > 200
@@ -91,9 +111,10 @@ def test_the_same_scan_finds_english_on_a_page_read_in_english(site: Site) -> No
     assert english_on(client, path) != []
 
 
-def test_no_page_of_any_role_shows_english_in_french(site: Site) -> None:
+def _pages(site: Site) -> dict[str, list[str]]:
+    """Every page of every role of the test world."""
     one, two = site.world.one, site.world.two
-    pages = {
+    return {
         "advisor": ["/board", "/board?state=reflect", "/board?state=trial", "/risk", "/inbox", "/me/todo",
                     f"/cases/{one.case_id}", f"/cases/{one.neighbour_id}", f"/cases/{one.case_id}/absences/new",
                     f"/cases/{one.case_id}/dossier", "/cases/new", "/import", "/invoices", "/admin/users",
@@ -107,8 +128,11 @@ def test_no_page_of_any_role_shows_english_in_french(site: Site) -> None:
         "apprentice": ["/me", "/inbox", f"/inbox?open={one.message_id}", "/me/todo", f"/cases/{one.case_id}",
                        f"/cases/{two.case_id}", "/board"],
     }
+
+
+def test_no_page_of_any_role_shows_english_in_french(site: Site) -> None:
     found: dict[str, list[str]] = {}
-    for role, paths in pages.items():
+    for role, paths in _pages(site).items():
         client = site.as_(role)
         for path in paths:
             english = english_on(client, path)
@@ -118,3 +142,19 @@ def test_no_page_of_any_role_shows_english_in_french(site: Site) -> None:
     if login:
         found["/login"] = login
     assert found == {}, "\n".join(f"{page}: {english}" for page, english in found.items())
+
+
+def test_no_page_of_any_role_shows_french_when_english_is_asked_for(site: Site) -> None:
+    """The same pages, each role having chosen English: none of the French catalogues' words are left. The inbox is
+    set aside: its messages are kept as they were written when sent (in the recipient's language then, French in
+    the test world), and a message row does not record its language for the page to mark it."""
+    assert french_on(site.as_("advisor"), "/board") != []  # the scan is not vacuous: it reads French where it is
+    found: dict[str, list[str]] = {}
+    for role, paths in _pages(site).items():
+        client = site.as_(role)
+        site.post_form(client, paths[0], "/language", {"lang": "en", "next": paths[0]})
+        for path in (path for path in paths if not path.startswith("/inbox")):
+            french = french_on(client, path)
+            if french:
+                found[f"{role} {path}"] = french
+    assert found == {}, "\n".join(f"{page}: {french}" for page, french in found.items())
