@@ -275,6 +275,8 @@ FORBIDDEN_WHAT: Mapping[str, str] = {
     "acknowledging a review": "accuser réception d'un compte rendu d'entretien",
     "amending a signed contract": "modifier un contrat signé (avenant)",
     "cancelling a review": "annuler un entretien",
+    "erasing a person's data": "effacer les données d'une personne",
+    "exporting a person's data": "exporter les données d'une personne",
     "filling in the contract dossier": "remplir le dossier du contrat",
     "logging a review": "enregistrer le compte rendu d'un entretien",
     "managing the CFA's programmes": "gérer les formations du CFA",
@@ -309,6 +311,8 @@ FORBIDDEN_WHAT: Mapping[str, str] = {
     "every review of every case": "tous les entretiens de tous les dossiers",
     "exporting a list of cases": "exporter une liste de dossiers",
     "the log of exports": "le journal des exports",
+    "running the retention job": "lancer l'anonymisation des données échues",
+    "the anonymisation log": "le journal des anonymisations",
 }
 #: Who an action is for, when it is not a role (contract_flow.labels names the roles).
 FORBIDDEN_WHO: Mapping[str, str] = {"CFA staff": "l'équipe du CFA", "the operator": "l'opérateur"}
