@@ -12,9 +12,11 @@ errors, named by case and field, and not sent.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -75,23 +77,26 @@ class Batch:
 
     def body(self) -> bytes:
         """The JSON array of the items, exactly as `json.dumps(self.items, ensure_ascii=False)` writes it (a test
-        holds it to that). json.dumps of a million dicts spends most of its time writing the same keys again: here
-        each layout of keys (the programme's part, then the learner's fields present) is written once as a template,
-        and a learner's values are escaped by the json module's own string writer into it."""
-        templates, text = _TEMPLATES, _json_string
+        holds it to that). json.dumps of a million dicts spends most of its time writing the same keys again, and a
+        loop over the items in Python more: here each layout of keys (the programme's fragment, then the learner's
+        fields present) is written once as a template with a hole for each of the learner's values, the batch's
+        format is its items' templates joined, and one `%` fills it with all the batch's values at once (in C).
+        When every value is text JSON writes as it is between quotes (no quote, backslash or control character:
+        checked once over the whole batch, the usual case), the templates hold the quotes and the values go in
+        untouched; otherwise each is escaped by the json module's own string writer."""
+        owns = [own for _, own in self.entries]
+        plain = _plain(owns)
+        templates = _PLAIN_TEMPLATES if plain else _TEMPLATES
         if len(templates) > _MAX_TEMPLATES:
             templates.clear()
-        parts = []
-        for shared, own in self.entries:
-            layout = (shared.fragment, tuple(own))
-            template = templates.get(layout)
-            if template is None:
-                template = templates[layout] = _template(*layout)
-            try:
-                parts.append(template % tuple(map(text, own.values())))  # type: ignore[arg-type]
-            except TypeError:  # a value that is not text (none is, today): json.dumps writes the item
-                parts.append(_dumps({**shared.fields, **own}))
-        return ("[" + ", ".join(parts) + "]").encode()
+        layouts = zip([shared.fragment for shared, _ in self.entries], map(tuple, owns), strict=True)
+        formats = [templates.get(layout) or _template(templates, layout, plain) for layout in layouts]
+        values = chain.from_iterable(map(dict.values, owns))
+        try:
+            filled = ", ".join(formats) % tuple(values if plain else map(_json_string, values))  # type: ignore[arg-type]
+        except TypeError:  # a value that is not text (none is, today): json.dumps writes the batch
+            return _dumps(self.items).encode()
+        return ("[" + filled + "]").encode()
 
     def ids(self) -> list[str]:
         """Each item's id_erp_apprenant, in order."""
@@ -102,13 +107,31 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 #: The json module's string writer (its C one when there is one): a str -> its JSON text, quotes included.
 _json_string = json.encoder.encode_basestring
 _TEMPLATES: dict[tuple[str, tuple[str, ...]], str] = {}
+_PLAIN_TEMPLATES: dict[tuple[str, tuple[str, ...]], str] = {}
 _MAX_TEMPLATES = 4096
+#: What the json module escapes in a string (ensure_ascii=False): a quote, a backslash, a control character.
+_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
-def _template(fragment: str, names: tuple[str, ...]) -> str:
-    """`{<the programme's part>, "name": %s, ...}`: an item's JSON with a hole for each of the learner's values."""
-    keys = ", ".join(_dumps(name).replace("%", "%%") + ": %s" for name in names)
-    return "{" + fragment.replace("%", "%%") + keys + "}"
+def _plain(owns: list[Item]) -> bool:
+    """Whether every learner's value is text JSON writes as it is between quotes. One join of all the values and
+    one search, in C: str.join refuses (TypeError) a value that is not text."""
+    try:
+        joined = "".join(map("".join, map(dict.values, owns)))  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return _ESCAPED.search(joined) is None
+
+
+def _template(templates: dict[tuple[str, tuple[str, ...]], str], layout: tuple[str, tuple[str, ...]],
+              plain: bool) -> str:
+    """`{<the programme's fragment>"name": %s, ...}`, kept in `templates`: an item's JSON with a hole for each of
+    the learner's values ("%s" for a value written by the json module, '"%s"' for text that needs no escaping)."""
+    fragment, names = layout
+    hole = '"%s"' if plain else "%s"
+    keys = ", ".join(_dumps(name).replace("%", "%%") + ": " + hole for name in names)
+    template = templates[layout] = "{" + fragment.replace("%", "%%") + keys + "}"
+    return template
 
 
 def _shared(fields: Item) -> Shared:
