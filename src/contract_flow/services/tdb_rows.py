@@ -82,21 +82,22 @@ class Batch:
         fields present) is written once as a template with a hole for each of the learner's values, the batch's
         format is its items' templates joined, and one `%` fills it with all the batch's values at once (in C).
         When every value is text JSON writes as it is between quotes (no quote, backslash or control character:
-        checked once over the whole batch, the usual case), the templates hold the quotes and the values go in
-        untouched; otherwise each is escaped by the json module's own string writer."""
+        one search over all the batch's values joined, the usual case), the templates hold the quotes and the
+        values go in untouched; otherwise each is escaped by the json module's own string writer."""
         owns = [own for _, own in self.entries]
-        plain = _plain(owns)
+        values = tuple(chain.from_iterable(map(dict.values, owns)))
+        try:
+            plain = _ESCAPED.search("".join(values)) is None  # type: ignore[arg-type]
+            if not plain:
+                values = tuple(map(_json_string, values))  # type: ignore[arg-type]
+        except TypeError:  # a value that is not text (none is, today): json.dumps writes the batch
+            return _dumps(self.items).encode()
         templates = _PLAIN_TEMPLATES if plain else _TEMPLATES
         if len(templates) > _MAX_TEMPLATES:
             templates.clear()
         layouts = zip([shared.fragment for shared, _ in self.entries], map(tuple, owns), strict=True)
         formats = [templates.get(layout) or _template(templates, layout, plain) for layout in layouts]
-        values = chain.from_iterable(map(dict.values, owns))
-        try:
-            filled = ", ".join(formats) % tuple(values if plain else map(_json_string, values))  # type: ignore[arg-type]
-        except TypeError:  # a value that is not text (none is, today): json.dumps writes the batch
-            return _dumps(self.items).encode()
-        return ("[" + filled + "]").encode()
+        return ("[" + ", ".join(formats) % values + "]").encode()
 
     def ids(self) -> list[str]:
         """Each item's id_erp_apprenant, in order."""
@@ -111,16 +112,6 @@ _PLAIN_TEMPLATES: dict[tuple[str, tuple[str, ...]], str] = {}
 _MAX_TEMPLATES = 4096
 #: What the json module escapes in a string (ensure_ascii=False): a quote, a backslash, a control character.
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')
-
-
-def _plain(owns: list[Item]) -> bool:
-    """Whether every learner's value is text JSON writes as it is between quotes. One join of all the values and
-    one search, in C: str.join refuses (TypeError) a value that is not text."""
-    try:
-        joined = "".join(map("".join, map(dict.values, owns)))  # type: ignore[arg-type]
-    except TypeError:
-        return False
-    return _ESCAPED.search(joined) is None
 
 
 def _template(templates: dict[tuple[str, tuple[str, ...]], str], layout: tuple[str, tuple[str, ...]],
