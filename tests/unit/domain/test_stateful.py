@@ -350,8 +350,10 @@ TestCaseLife = CaseLife.TestCase
 def test_random_lives_reach_every_state_of_the_chart() -> None:
     """The walks above are not stuck in the search: with a fixed seed they reach trial, active and every end."""
     REACHED.clear()
+    # 300 walks reached no_contract when this file ran alone but not within the whole of tests/unit (the same seed
+    # draws other walks once other test modules are collected): 600 reach every state either way.
     run_state_machine_as_test(CaseLife, settings=settings(
-        max_examples=300, stateful_step_count=50, deadline=None, database=None, derandomize=True,
+        max_examples=600, stateful_step_count=50, deadline=None, database=None, derandomize=True,
         suppress_health_check=[HealthCheck.too_slow],
     ))
     assert set(CaseState) == REACHED, f"never reached: {sorted(set(CaseState) - REACHED)}"
