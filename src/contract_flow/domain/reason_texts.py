@@ -573,6 +573,22 @@ FACT_TEXTS: Mapping[str, Label] = {
                               en="{last} is before the first day {first}"),
 }
 
+#: A push to the Tableau de bord that the installation's settings do not allow yet (services/tdb.py).
+TDB_PUSH_TEXTS: Mapping[str, Label] = {
+    "tdb_no_url": Label(
+        fr="aucune adresse du Tableau de bord n'est configurée : renseignez CONTRACT_FLOW_TDB_URL (ou tdb_url dans "
+           "le fichier de réglages) ; `tdb export` écrit le fichier à déposer à la main",
+        en="no Tableau de bord address is configured: set CONTRACT_FLOW_TDB_URL (or tdb_url in the settings "
+           "file); `tdb export` writes the file to upload by hand"),
+    "tdb_no_key": Label(
+        fr="aucune clé du Tableau de bord n'est configurée pour le CFA {cfa} : renseignez "
+           "CONTRACT_FLOW_TDB_KEYS='{{\"{cfa}\": \"<clé>\"}}' (ou tdb_keys dans le fichier de réglages) avec la clé "
+           "générée sur le compte TDB du CFA",
+        en="no Tableau de bord key is configured for the CFA {cfa}: set CONTRACT_FLOW_TDB_KEYS='{{\"{cfa}\": "
+           "\"<key>\"}}' (or tdb_keys in the settings file) with the key generated on the CFA's TDB account"),
+}
+
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS, **CLI_TEXTS,
                               **FACT_TEXTS, **ELIGIBILITY_TEXTS, **REVIEW_TEXTS, **FILING_TEXTS,
-                              **RETENTION_TEXTS, **TDB_STATUS_TEXTS}
+                              **RETENTION_TEXTS, **TDB_STATUS_TEXTS,
+                              **TDB_PUSH_TEXTS}

@@ -28,6 +28,7 @@ from contract_flow.domain.access import Action, authorize_role
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import InvalidInput, NotFound, NotNow, OutOfScope
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.tdb_feed import FIELDS, MAX_BATCH
 from contract_flow.services.common import Configured, Store, resolve_actor
 from contract_flow.services.tdb_rows import Batch, ItemError, batches, programme_feeds
@@ -165,13 +166,10 @@ def _target(app: TdbDeps, cfa_code: str) -> tuple[str, str]:
     """The TDB's URL and the CFA's key; NotNow naming the setting to set when either is missing."""
     settings = app.settings
     if not settings.tdb_url:
-        raise NotNow("tdb_url", "no Tableau de bord address is configured: set CONTRACT_FLOW_TDB_URL (or tdb_url "
-                                "in the settings file); `tdb export` writes the file to upload by hand")
+        raise NotNow("tdb_url", Reason("tdb_no_url"))
     key = settings.tdb_keys.get(cfa_code)
     if key is None or not key.get_secret_value():
-        raise NotNow("tdb_keys", f"no Tableau de bord key is configured for the CFA {cfa_code}: set "
-                                 f"CONTRACT_FLOW_TDB_KEYS='{{\"{cfa_code}\": \"<key>\"}}' (or tdb_keys in the "
-                                 "settings file) with the key generated on the CFA's TDB account")
+        raise NotNow("tdb_keys", Reason("tdb_no_key", cfa=cfa_code))
     return settings.tdb_url.rstrip("/") + PATHS[settings.tdb_endpoint], key.get_secret_value()
 
 
