@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -59,6 +59,20 @@ def _filter(q: str | None, programme: str | None, advisor: str | None, state: st
     return parse_filter(q=q, programme=programme, advisor=advisor, state=state, needs_me=needs_me)
 
 
+def _list_filter(
+    q: Annotated[str | None, Query(max_length=2 * MAX_SEARCH, description="Words of the name or email")] = None,
+    programme: Annotated[str | None, Query(max_length=40)] = None,
+    advisor: Annotated[str | None, Query(max_length=254)] = None,
+    state: Annotated[str | None, Query(max_length=20)] = None,
+    needs_me: Annotated[bool, Query(description="Only the cases where you have something to do now")] = False,
+) -> CaseFilter:
+    """The lists' filter from the query string: the same parameters as GET /cases and the board."""
+    return _filter(q, programme, advisor, state, needs_me)
+
+
+ListFilter = Annotated[CaseFilter, Depends(_list_filter)]
+
+
 def _send(file: IO[bytes], done: Exported) -> StreamingResponse:
     file.seek(0)
 
@@ -92,27 +106,19 @@ def _export(kind: Literal["cases", "risk"], request: Request, app: App, principa
 @router.get("/cases/export", response_class=StreamingResponse, responses=_FILE_RESPONSES,
             summary="The cases the filters select (those of GET /cases and the board), as CSV or .xlsx; logged")
 def export_case_list(
-    request: Request, app: Services, principal: CurrentPrincipal, fmt: FormatQuery = "csv", lang: LangQuery = None,
-    q: Annotated[str | None, Query(max_length=2 * MAX_SEARCH, description="Words of the name or email")] = None,
-    programme: Annotated[str | None, Query(max_length=40)] = None,
-    advisor: Annotated[str | None, Query(max_length=254)] = None,
-    state: Annotated[str | None, Query(max_length=20)] = None,
-    needs_me: Annotated[bool, Query(description="Only the cases where you have something to do now")] = False,
+    request: Request, app: Services, principal: CurrentPrincipal, chosen: ListFilter, fmt: FormatQuery = "csv",
+    lang: LangQuery = None,
 ) -> StreamingResponse:
-    return _export("cases", request, app, principal, fmt, lang, _filter(q, programme, advisor, state, needs_me))
+    return _export("cases", request, app, principal, fmt, lang, chosen)
 
 
 @router.get("/risk/export", response_class=StreamingResponse, responses=_FILE_RESPONSES,
             summary="The cases at risk the filters select (as the at-risk page lists them), as CSV or .xlsx; logged")
 def export_risk_list(
-    request: Request, app: Services, principal: CurrentPrincipal, fmt: FormatQuery = "csv", lang: LangQuery = None,
-    q: Annotated[str | None, Query(max_length=2 * MAX_SEARCH, description="Words of the name or email")] = None,
-    programme: Annotated[str | None, Query(max_length=40)] = None,
-    advisor: Annotated[str | None, Query(max_length=254)] = None,
-    state: Annotated[str | None, Query(max_length=20)] = None,
-    needs_me: Annotated[bool, Query(description="Only the cases where you have something to do now")] = False,
+    request: Request, app: Services, principal: CurrentPrincipal, chosen: ListFilter, fmt: FormatQuery = "csv",
+    lang: LangQuery = None,
 ) -> StreamingResponse:
-    return _export("risk", request, app, principal, fmt, lang, _filter(q, programme, advisor, state, needs_me))
+    return _export("risk", request, app, principal, fmt, lang, chosen)
 
 
 class ExportOut(BaseModel):
