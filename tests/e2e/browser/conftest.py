@@ -109,10 +109,10 @@ def shot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
     """Save a full-page screenshot as tests/artifacts/<test>-<name>.png."""
     test = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
 
-    def save(page: Page, name: str) -> Path:
+    def save(page: Page, name: str, *, full_page: bool = True) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{test}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return save
