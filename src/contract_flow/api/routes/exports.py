@@ -14,7 +14,6 @@ Registered before the cases' router: `/cases/export` is not `/cases/{case_id}`.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Annotated, Any, Literal
 
@@ -25,6 +24,7 @@ from pydantic import BaseModel, Field
 from contract_flow.api.errors import ErrorOut
 from contract_flow.bootstrap import App
 from contract_flow.http.deps import CurrentPrincipal, Services
+from contract_flow.http.files import stream_file
 from contract_flow.labels import choose_language
 from contract_flow.services.access import Principal
 from contract_flow.services.case_filters import MAX_SEARCH, CaseFilter, parse_filter
@@ -42,7 +42,6 @@ router = APIRouter(prefix="/api/v1", tags=["exports"])
 
 #: A file up to this size is kept in memory while it is written; a larger one goes to a temporary file.
 IN_MEMORY = 8 * 1024 * 1024
-CHUNK = 64 * 1024
 
 FormatQuery = Annotated[str, Query(alias="format", max_length=10, description="csv or xlsx")]
 LangQuery = Annotated[Literal["fr", "en"] | None, Query(description=(
@@ -74,18 +73,8 @@ ListFilter = Annotated[CaseFilter, Depends(_list_filter)]
 
 
 def _send(file: IO[bytes], done: Exported) -> StreamingResponse:
-    file.seek(0)
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while chunk := file.read(CHUNK):
-                yield chunk
-        finally:
-            file.close()
-
-    return StreamingResponse(chunks(), media_type=done.media_type, headers={
-        "Content-Disposition": f'attachment; filename="{done.filename}"', "X-Export-Id": str(done.log_id),
-        "X-Export-Rows": str(done.rows)})
+    return stream_file(file, media_type=done.media_type, filename=done.filename,
+                       headers={"X-Export-Id": str(done.log_id), "X-Export-Rows": str(done.rows)})
 
 
 def _export(kind: Literal["cases", "risk"], request: Request, app: App, principal: Principal, fmt: str,

@@ -11,7 +11,7 @@ of another site could only make a logged-in user download a file it cannot read 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import IO, Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -21,6 +21,7 @@ from contract_flow import export_words
 from contract_flow.bootstrap import App
 from contract_flow.domain.access import STAFF
 from contract_flow.http.deps import Services
+from contract_flow.http.files import stream_file
 from contract_flow.services.access import Principal, require_role
 from contract_flow.services.case_filters import CaseFilter
 from contract_flow.services.exports import (
@@ -38,23 +39,13 @@ from contract_flow.web.render import page, translator
 router = APIRouter(include_in_schema=False)
 
 IN_MEMORY = 8 * 1024 * 1024
-CHUNK = 64 * 1024
 PAGE_SIZE = 50
 FormatQuery = Annotated[str, Query(alias="format", max_length=10)]
 
 
 def _send(file: IO[bytes], done: Exported) -> StreamingResponse:
-    file.seek(0)
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while chunk := file.read(CHUNK):
-                yield chunk
-        finally:
-            file.close()
-
-    return StreamingResponse(chunks(), media_type=done.media_type, headers={
-        "Content-Disposition": f'attachment; filename="{done.filename}"', "X-Export-Rows": str(done.rows)})
+    return stream_file(file, media_type=done.media_type, filename=done.filename,
+                       headers={"X-Export-Rows": str(done.rows)})
 
 
 def _download(request: Request, app: App, user: Principal, chosen: CaseFilter, fmt: str,
