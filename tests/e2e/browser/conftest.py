@@ -95,6 +95,9 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def context(browser: Browser) -> Iterator[BrowserContext]:
     fresh = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     fresh.set_default_timeout(10_000)
+    # A page load waits for the app in this process's thread: near the end of a full run on two busy cores, one
+    # load once took over 10 s (CI, test_browser_finding). Loads get more room; expectations keep their 10 s.
+    fresh.set_default_navigation_timeout(30_000)
     yield fresh
     fresh.close()
 
