@@ -6,7 +6,7 @@ with a contract, 10 % whose contract was broken (a break date and cause), 5 % of
 rest still searching (no contract). Then, each in a fresh child process (so that its peak RSS is its own):
 
 - ours: `services.tdb.feed_batches` (the query on a server-side cursor, every item built and checked field by field
-  by domain.tdb_feed) and each batch's JSON body (`Batch.body()`, json.dumps's bytes), what a push sends;
+  by domain.tdb_feed) and each batch's JSON body (`Batch.parts()`: json.dumps's bytes in parts), what a push sends;
 - raw: the same SQL (`services.tdb_rows.feed_query`, compiled for PostgreSQL) on a psycopg server-side cursor, 2,000
   rows a fetch, and `json.dumps` of each fetch's rows: what reading and serialising the same rows costs at least.
 
@@ -110,7 +110,7 @@ def measure_ours(url: str) -> dict[str, float]:
     rows = size = refused = 0
     started = time.perf_counter()
     for batch in feed_batches(app, request, BATCH):
-        size += len(batch.body())
+        size += sum(map(len, batch.parts()))
         rows += len(batch)
         refused += batch.refused
     seconds = time.perf_counter() - started

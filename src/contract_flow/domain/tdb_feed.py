@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 from typing import Any, NamedTuple
 
 from contract_flow.domain.errors import InvalidInput
@@ -275,11 +276,21 @@ LEARNER_FIELDS = ("nom_apprenant", "prenom_apprenant", "date_de_naissance_appren
 _CONTRACT_KEYS = tuple(tuple(name + suffix for name in CONTRACT_FIELDS) for suffix in SUFFIXES)
 
 
+def contract_values(contract: ContractFacts, on: str) -> tuple[str | None, ...]:
+    """A contract's five fields (CONTRACT_FIELDS' order) on the day `on`, None where the field is left out: its end
+    when it has one, its break and the break's cause once the break is known (on or before `on`) and has a cause,
+    its employer's SIRET when known."""
+    start, end, ended_on, termination_reason, ended_by, employer_siret = contract
+    cause = break_cause(termination_reason, ended_by) if ended_on and ended_on <= on else None
+    return (start, end or None, ended_on if cause is not None else None, cause, employer_siret or None)
+
+
 def learner_fields(*, case_id: int, last_name: str, first_name: str, birth_date: str, registered_on: str,
                    email: str | None, legal_representative_email: str | None, contracts: Sequence[ContractFacts],
                    on: str) -> Item:
     """The learner's own part of the item: the case's facts and its last four contracts (oldest first; a break
-    after `on` is not known yet on `on`)."""
+    after `on` is not known yet on `on`). The feed builds many at once with learner_columns, which a test holds to
+    this."""
     own: Item = {"nom_apprenant": last_name.strip().upper(), "prenom_apprenant": first_name.strip(),
                  "date_de_naissance_apprenant": birth_date, "id_erp_apprenant": str(case_id),
                  "date_inscription_formation": registered_on}
@@ -288,19 +299,72 @@ def learner_fields(*, case_id: int, last_name: str, first_name: str, birth_date:
     if legal_representative_email:
         own["responsable_apprenant_mail1"] = legal_representative_email
     for keys, contract in zip(_CONTRACT_KEYS, contracts[-4:], strict=False):
-        start_key, end_key, break_key, cause_key, siret_key = keys
-        start, end, ended_on, termination_reason, ended_by, employer_siret = contract
-        own[start_key] = start
-        if end:
-            own[end_key] = end
-        if ended_on and ended_on <= on:
-            cause = break_cause(termination_reason, ended_by)
-            if cause is not None:
-                own[break_key] = ended_on
-                own[cause_key] = cause
-        if employer_siret:
-            own[siret_key] = employer_siret
+        for key, value in zip(keys, contract_values(contract, on), strict=True):
+            if value is not None:
+                own[key] = value
     return own
+
+
+#: The fields of a learner's own part, in the order learner_fields writes them.
+OWN_FIELDS: tuple[str, ...] = (*LEARNER_FIELDS, "email_contact", "responsable_apprenant_mail1",
+                               *(key for keys in _CONTRACT_KEYS for key in keys))
+_ALWAYS = frozenset(LEARNER_FIELDS)
+#: The learners' own parts as columns: a field -> each learner's value, None where the learner's part leaves the
+#: field out (learner_fields' `if`); a field no learner has is not a column.
+Columns = dict[str, list[Any]]
+
+
+def learner_columns(*, case_ids: Sequence[int], last_names: Sequence[str], first_names: Sequence[str],
+                    birth_dates: Sequence[str], registered_on: Sequence[str], emails: Sequence[str | None],
+                    legal_representative_emails: Sequence[str | None],
+                    first_contract: Sequence[Sequence[str | None]], several: Mapping[int, Sequence[ContractFacts]],
+                    on: str) -> Columns:
+    """learner_fields for many learners at once, a field at a time (the monthly feed makes a million: per learner,
+    the loop of learner_fields costs more than reading the rows). Each argument is a column, one value a learner;
+    `first_contract` is the six columns of ContractFacts of each learner's only contract (None where it has none),
+    and `several` the contracts, oldest first, of the few learners that have more than one, by position."""
+    count = len(case_ids)
+    columns: Columns = {
+        "nom_apprenant": list(map(str.upper, map(str.strip, last_names))),
+        "prenom_apprenant": list(map(str.strip, first_names)),
+        "date_de_naissance_apprenant": list(birth_dates),
+        "id_erp_apprenant": list(map(str, case_ids)),
+        "date_inscription_formation": list(registered_on),
+        "email_contact": _or_none(emails),
+        "responsable_apprenant_mail1": _or_none(legal_representative_emails),
+    }
+    starts, ends, ended_on, reasons, parties, sirets = first_contract
+    breaks: list[str | None] = [None] * count
+    causes: list[str | None] = [None] * count
+    for position in compress(range(count), ended_on):  # the few contracts that ended
+        _, _, breaks[position], causes[position], _ = contract_values(
+            ContractFacts(starts[position] or "", None, ended_on[position], reasons[position], parties[position]), on)
+    first_keys = _CONTRACT_KEYS[0]
+    for key, column in zip(first_keys, (starts, ends, breaks, causes, sirets), strict=True):
+        columns[key] = _or_none(column)
+    for position, contracts in several.items():
+        kept = contracts[-4:]
+        for index, keys in enumerate(_CONTRACT_KEYS):
+            if index >= len(kept) and keys[0] not in columns:
+                break  # no learner of the batch has this contract, nor the next ones
+            values = contract_values(kept[index], on) if index < len(kept) else (None,) * len(keys)
+            for key, value in zip(keys, values, strict=True):
+                if value is not None or key in columns:
+                    columns.setdefault(key, [None] * count)[position] = value
+    return {name: columns[name] for name in OWN_FIELDS if name in columns and (name in _ALWAYS or any(columns[name]))}
+
+
+def _or_none(values: Sequence[str | None]) -> list[str | None]:
+    """The values, None for an empty one (a field left out); the copy alone when none is empty, the usual case."""
+    return list(values) if "" not in values else [value or None for value in values]
+
+
+def column_owns(columns: Columns) -> list[Item]:
+    """The learners' own parts as learner_fields writes them (a field a learner has, the five it always has)."""
+    names = list(columns)
+    always = [name in _ALWAYS for name in names]
+    return [{name: value for name, value, kept in zip(names, values, always, strict=True) if kept or value}
+            for values in zip(*columns.values(), strict=True)]
 
 
 def learner_item(shared: Item, **facts: Any) -> Item:
@@ -379,6 +443,26 @@ def batch_problems(owns: Sequence[Item]) -> dict[int, list[tuple[str, str]]]:
                 column.append(value)
     if all(_column_ok(name, values) for name, values in columns.items()):
         return {}
+    return _each_learner(owns)
+
+
+def column_problems(columns: Columns) -> dict[int, list[tuple[str, str]]]:
+    """batch_problems of the learners held as columns (learner_columns): a field's column checked at once, the
+    values a learner leaves out aside."""
+    for name, values in columns.items():
+        try:
+            # each different value once: a column of dates or SIRETs has few (the contracts' starts, the employers)
+            distinct = set(values)
+        except TypeError:  # a value that cannot be one (none, from the feed): each learner is checked
+            return _each_learner(column_owns(columns))
+        if name not in _ALWAYS:
+            distinct.difference_update((None, ""))
+        if distinct and not _column_ok(name, list(distinct)):
+            return _each_learner(column_owns(columns))
+    return {}
+
+
+def _each_learner(owns: Sequence[Item]) -> dict[int, list[tuple[str, str]]]:
     found = {}
     for position, own in enumerate(owns):
         problems_of = learner_problems(own)

@@ -124,9 +124,11 @@ def export_feed(app: TdbDeps, request: FeedRequest, out: IO[bytes], fmt: str = "
 def _write_json(app: TdbDeps, request: FeedRequest, out: IO[bytes], counts: ExportCounts) -> None:
     out.write(b"[")
     for batch in feed_batches(app, request):
-        if batch.entries:
+        if len(batch):
             out.write(b",\n" if counts.items else b"\n")
-            out.write(batch.body()[1:-1])
+            parts = batch.parts()
+            for part in parts[1:-1]:  # the items without the batch's brackets
+                out.write(part)
             counts.items += len(batch)
         counts.refused += batch.refused
         counts.errors.extend(batch.errors)
@@ -252,9 +254,9 @@ def _push(app: TdbDeps, push_id: int, request: FeedRequest, url: str, key: str,
             in_flight: tuple[Future[Any], list[str]] | None = None
             for batch in feed_batches(app, request, settings.tdb_batch_size):
                 errors.extend(batch.errors)
-                if not batch.entries:
+                if not len(batch):
                     continue
-                body, ids = batch.body(), batch.ids()
+                body, ids = batch.parts(), batch.ids()
                 if in_flight is not None:
                     errors.extend(_answer_errors(in_flight[0].result(), in_flight[1]))
                     sent += len(in_flight[1])
@@ -278,14 +280,16 @@ def _push(app: TdbDeps, push_id: int, request: FeedRequest, url: str, key: str,
                    cfa_code=request.cfa_code)
 
 
-def _send(client: httpx.Client, url: str, body: bytes, retries: int, backoff: float,
+def _send(client: httpx.Client, url: str, body: list[bytes], retries: int, backoff: float,
           sleep: Callable[[float], None]) -> Any:
-    """One batch sent, retried on 5xx and timeouts (and lost connections) with a doubling delay; the answer's
-    JSON. _Stop on a 4xx (never retried) or when the retries are spent."""
+    """One batch sent (its body in parts, Batch.parts: written one after the other, with the whole's length, so
+    not chunked), retried on 5xx and timeouts (and lost connections) with a doubling delay; the answer's JSON.
+    _Stop on a 4xx (never retried) or when the retries are spent."""
     delay = backoff
+    length = {"Content-Length": str(sum(map(len, body)))}
     for attempt in range(retries + 1):
         try:
-            response = client.post(url, content=body)
+            response = client.post(url, content=body, headers=length)
         except httpx.TransportError as problem:  # timeouts included
             last = f"{type(problem).__name__} after {attempt + 1} attempts"
         else:

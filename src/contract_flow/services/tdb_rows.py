@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import chain
+from functools import partial
+from itertools import chain, compress, repeat
+from operator import gt, itemgetter, ne, sub
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,13 +31,16 @@ from contract_flow.adapters.tables import case_table, contract_table, programme_
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.tdb_feed import (
+    LEARNER_FIELDS,
     MAX_BATCH,
+    Columns,
     ContractFacts,
     Item,
     ProgrammeFeed,
-    batch_problems,
+    column_owns,
+    column_problems,
     frame,
-    learner_fields,
+    learner_columns,
     programme_feed,
 )
 
@@ -53,81 +59,168 @@ class ItemError:
 @dataclass(frozen=True)
 class Shared:
     """What all the learners of a programme entering the same year share on the day: their item's programme part,
-    as a dict and as a JSON fragment written once (a body is then each learner's own part and this fragment)."""
+    as a dict and as the JSON that opens each of their items (`{"key": value, ...` up to the learner's part)."""
 
     fields: Item
-    fragment: str
+    opening: str
 
 
 @dataclass
-class Batch:
-    """Up to MAX_BATCH items to send, and the errors of the learners set aside while reading them."""
+class Learners:
+    """A few hundred learners of a batch (PIECE at most): their own parts as columns
+    (domain.tdb_feed.learner_columns), and the errors of those set aside while reading them. A batch is made a
+    piece at a time so that what its learners' values pass through stays in the processor's cache: the same work
+    on 2,000 learners at once took a quarter longer (bench/tdb.py)."""
 
-    entries: list[tuple[Shared, Item]] = field(default_factory=list)
+    shared: list[Shared] = field(default_factory=list)
+    columns: Columns = field(default_factory=dict)
     errors: list[ItemError] = field(default_factory=list)
     refused: int = 0
+
+    @classmethod
+    def of(cls, shared: Shared, owns: list[Item]) -> Learners:
+        """Learners' own parts given as dicts (the columns in the order their fields first come)."""
+        names = list(dict.fromkeys(chain.from_iterable(owns)))
+        return cls([shared] * len(owns), {name: [own.get(name) for own in owns] for name in names})
 
     @property
     def items(self) -> list[Item]:
         """Each item whole: the programme's part, then the learner's."""
-        return [{**shared.fields, **own} for shared, own in self.entries]
+        return [{**shared.fields, **own} for shared, own in zip(self.shared, column_owns(self.columns), strict=True)]
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.shared)
 
-    def body(self) -> bytes:
-        """The JSON array of the items, exactly as `json.dumps(self.items, ensure_ascii=False)` writes it (a test
-        holds it to that). json.dumps of a million dicts spends most of its time writing the same keys again, and a
-        loop over the items in Python more: here each layout of keys (the programme's fragment, then the learner's
-        fields present) is written once as a template with a hole for each of the learner's values, the batch's
-        format is its items' templates joined, and one `%` fills it with all the batch's values at once (in C).
-        When every value is text JSON writes as it is between quotes (no quote, backslash or control character:
-        one search over all the batch's values joined, the usual case), the templates hold the quotes and the
-        values go in untouched; otherwise each is escaped by the json module's own string writer."""
-        owns = [own for _, own in self.entries]
-        values = tuple(chain.from_iterable(map(dict.values, owns)))
+    def text(self) -> str:
+        """The items in JSON separated by ", " (a JSON array's inside), as `json.dumps(self.items,
+        ensure_ascii=False)` writes them (a test holds it to that). json.dumps of a million dicts spends most of its
+        time writing the same keys again, and a loop over the learners in Python more: here the whole text is one
+        join of pieces taken a learner at a time across columns (zip, in C): each learner's programme opening, then
+        for each field its key and its value, each key written once for all. A field some learners leave out is
+        written beforehand for those who have it (`, "key": "value"`), nothing for the others. When every value is
+        text that JSON writes as it is between quotes (no quote, backslash or control character: one search over
+        all the values, the usual case), the values go in untouched between quotes; otherwise each is written by
+        the json module's own string writer. Learners with a value that is not text, or whose first field is left
+        out (the feed's is nom_apprenant, which every learner has), are written by json.dumps."""
+        columns = self.columns
+        count = len(self.shared)
+        if not columns or not count:
+            return _dumps(self.items)[1:-1]
         try:
-            plain = _ESCAPED.search("".join(values)) is None  # type: ignore[arg-type]
-            if not plain:
-                values = tuple(map(_json_string, values))  # type: ignore[arg-type]
-        except TypeError:  # a value that is not text (none is, today): json.dumps writes the batch
-            return _dumps(self.items).encode()
-        templates = _PLAIN_TEMPLATES if plain else _TEMPLATES
-        if len(templates) > _MAX_TEMPLATES:
-            templates.clear()
-        layouts = zip([shared.fragment for shared, _ in self.entries], map(tuple, owns), strict=True)
-        formats = [templates.get(layout) or _template(templates, layout, plain) for layout in layouts]
-        return ("[" + ", ".join(formats) % values + "]").encode()
+            joined = "".join(chain.from_iterable(
+                values if name in _ALWAYS else filter(None, values) for name, values in columns.items()))
+        except TypeError:
+            return _dumps(self.items)[1:-1]
+        first, first_values = next(iter(columns.items()))
+        if first not in _ALWAYS and not all(first_values):
+            return _dumps(self.items)[1:-1]
+        plain = _ESCAPED.search(joined) is None
+        quote = '"' if plain else ""
+        pieces: list[Iterable[str]] = [[shared.opening for shared in self.shared]]
+        for index, (name, column) in enumerate(columns.items()):
+            key = ("" if index == 0 else ", ") + _dumps(name) + ": " + quote
+            always = name in _ALWAYS
+            values: list[Any] = column if plain else [
+                _json_string(value) if always or value else None for value in column]
+            if always or all(values):
+                pieces += (repeat(key, count), values, repeat(quote, count))
+            else:
+                written = [""] * count
+                fill = (key.replace("%", "%%") + "%s" + quote).__mod__
+                for position in compress(range(count), values):
+                    written[position] = fill(values[position])
+                pieces.append(written)
+        pieces.append([*repeat("}, ", count - 1), "}"])
+        return "".join(chain.from_iterable(zip(*pieces, strict=True)))
 
     def ids(self) -> list[str]:
         """Each item's id_erp_apprenant, in order."""
-        return [str(own["id_erp_apprenant"]) for _, own in self.entries]
+        return list(map(str, self.columns["id_erp_apprenant"])) if self.shared else []
+
+
+@dataclass
+class Batch:
+    """Up to MAX_BATCH learners to send (read: the refused ones included), a piece at a time, and the errors of
+    the learners set aside while reading them."""
+
+    pieces: list[Learners] = field(default_factory=list)
+    errors: list[ItemError] = field(default_factory=list)
+    refused: int = 0
+    read: int = 0
+
+    @classmethod
+    def of(cls, shared: Shared, owns: list[Item]) -> Batch:
+        """A batch of learners' own parts given as dicts."""
+        batch = cls()
+        batch.add(Learners.of(shared, owns))
+        return batch
+
+    def add(self, piece: Learners) -> None:
+        if len(piece):
+            self.pieces.append(piece)
+        self.errors.extend(piece.errors)
+        self.refused += piece.refused
+        self.read += len(piece) + piece.refused
+
+    @property
+    def items(self) -> list[Item]:
+        """Each item whole: the programme's part, then the learner's."""
+        return [item for piece in self.pieces for item in piece.items]
+
+    def __len__(self) -> int:
+        return sum(map(len, self.pieces))
+
+    def parts(self) -> list[bytes]:
+        """The JSON array of the items in parts, as a push sends them and an export writes them: `[`, each piece's
+        text (Learners.text) encoded while it is still in the processor's cache, `, ` between them, `]`. Never
+        joined into one: a body of 2,000 learners is 2 MB, and copying it whole cost a tenth of the feed's time."""
+        parts = [b"["]
+        for piece in self.pieces:
+            if len(parts) > 1:
+                parts.append(b", ")
+            parts.append(piece.text().encode())
+        parts.append(b"]")
+        return parts
+
+    def body(self) -> bytes:
+        """The JSON array of the items, exactly as `json.dumps(self.items, ensure_ascii=False)` writes it (a test
+        holds it to that): the parts joined."""
+        return b"".join(self.parts())
+
+    def ids(self) -> list[str]:
+        """Each item's id_erp_apprenant, in order."""
+        return [erp for piece in self.pieces for erp in piece.ids()]
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
 #: The json module's string writer (its C one when there is one): a str -> its JSON text, quotes included.
 _json_string = json.encoder.encode_basestring
-_TEMPLATES: dict[tuple[str, tuple[str, ...]], str] = {}
-_PLAIN_TEMPLATES: dict[tuple[str, tuple[str, ...]], str] = {}
-_MAX_TEMPLATES = 4096
+_ALWAYS = frozenset(LEARNER_FIELDS)
+_FORMATS: dict[tuple[tuple[str, ...], tuple[bool, ...], bool], str] = {}
+_MAX_FORMATS = 4096
 #: What the json module escapes in a string (ensure_ascii=False): a quote, a backslash, a control character.
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
-def _template(templates: dict[tuple[str, tuple[str, ...]], str], layout: tuple[str, tuple[str, ...]],
-              plain: bool) -> str:
-    """`{<the programme's fragment>"name": %s, ...}`, kept in `templates`: an item's JSON with a hole for each of
-    the learner's values ("%s" for a value written by the json module, '"%s"' for text that needs no escaping)."""
-    fragment, names = layout
-    hole = '"%s"' if plain else "%s"
-    keys = ", ".join(_dumps(name).replace("%", "%%") + ": " + hole for name in names)
-    template = templates[layout] = "{" + fragment.replace("%", "%%") + keys + "}"
-    return template
+def _format(names: tuple[str, ...], layout: tuple[bool, ...], plain: bool) -> str:
+    """An item's JSON with a hole for the programme's opening and for each value a learner of this layout has
+    ('"%s"' for text that needs no escaping, "%s" for a value the json module wrote), kept for the next batches."""
+    key = (names, layout, plain)
+    written = _FORMATS.get(key)
+    if written is None:
+        if len(_FORMATS) > _MAX_FORMATS:
+            _FORMATS.clear()
+        present = iter(layout)
+        kept = [name for name in names if name in _ALWAYS or next(present)]
+        hole = '"%s"' if plain else "%s"
+        written = _FORMATS[key] = "%s" + ", ".join(
+            _dumps(name).replace("%", "%%") + ": " + hole for name in kept) + "}"
+    return written
 
 
 def _shared(fields: Item) -> Shared:
-    """The programme's part and its fragment: `"key": value, ` for each field, ready to precede a learner's."""
-    return Shared(fields, _dumps(fields)[1:-1] + ", " if fields else "")
+    """The programme's part and the JSON that opens its learners' items: `{"key": value, ` for each field."""
+    return Shared(fields, "{" + (_dumps(fields)[1:-1] + ", " if fields else ""))
 
 
 def programme_feeds(connection: sa.Connection, cfa_code: str, on: date) -> dict[int, ProgrammeFeed]:
@@ -197,67 +290,119 @@ def next_midnight(on: date) -> datetime:
 
 
 def rows(connection: sa.Connection, cfa_code: str, on: date) -> Iterator[tuple[Any, ...]]:
-    """The feed query's rows as the driver gives them, streamed (the benchmark's raw side reads the same)."""
+    """The feed query's rows as the driver gives them, streamed."""
+    for chunk in _fetches(connection, cfa_code, on):
+        yield from chunk
+
+
+def _fetches(connection: sa.Connection, cfa_code: str, on: date) -> Iterator[list[tuple[Any, ...]]]:
+    """The feed query's rows, MAX_BATCH a fetch (the benchmark's raw side reads the same query so). On PostgreSQL
+    the next fetch is read by a thread while the caller works on this one."""
     prepared = Prepared(feed_query(connection.dialect), connection.dialect)
-    cursor = _cursor(connection, is_sqlite(connection.engine))
+    sqlite = is_sqlite(connection.engine)
+    cursor = _cursor(connection, sqlite)
     try:
         cursor.execute(prepared.sql, prepared.parameters({"on": on, "until": next_midnight(on), "cfa": cfa_code}))
-        while True:
-            chunk = cursor.fetchmany(MAX_BATCH)
-            if not chunk:
-                return
-            yield from chunk
+        fetch = partial(cursor.fetchmany, MAX_BATCH)
+        # SQLite's connection belongs to its thread, and it finds the rows in this process anyway
+        yield from iter(fetch, []) if sqlite else _read_ahead(fetch)
     finally:
         cursor.close()
 
 
+def _read_ahead(fetch: Callable[[], list[tuple[Any, ...]]]) -> Iterator[list[tuple[Any, ...]]]:
+    """fetch()'s chunks until an empty one, the next read by a thread while the caller makes this one's items:
+    the server finding the next rows (psycopg waits for it without the GIL) and this process's work overlap. One
+    fetch ahead at most: memory stays that of two chunks. A caller that stops early waits for that fetch."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tdb-feed-read") as reader:
+        ahead = reader.submit(fetch)
+        while chunk := ahead.result():
+            ahead = reader.submit(fetch)
+            yield chunk
+
+
+#: Learners a piece of a batch (Learners): what fits in the processor's cache as they are made.
+PIECE = 256
+
+
 def batches(connection: sa.Connection, cfa_code: str, feeds: Mapping[int, ProgrammeFeed], on: date,
             size: int = MAX_BATCH) -> Iterator[Batch]:
-    """The items of the learners of `feeds`' programmes on `on`, `size` at most a batch, each checked."""
+    """The items of the learners of `feeds`' programmes on `on`, `size` at most a batch (read, before the refused
+    are set aside), each checked. The rows come a fetch at a time; a learner's rows (one per contract) are
+    consecutive, and the last learner of a fetch waits for the next, which may hold more of its contracts."""
     if not feeds:
         return
-    sqlite = is_sqlite(connection.engine)
-    on_text = on.isoformat()
-    frames: dict[tuple[int, int], Shared] = {}
+    reading = _Reading(feeds, on, is_sqlite(connection.engine))
+    pending: list[tuple[Any, ...]] = []
     batch = Batch()
-    current: tuple[Any, ...] | None = None
-    contracts: list[ContractFacts] = []
-    for row in rows(connection, cfa_code, on):
-        if current is None or row[0] != current[0]:
-            if current is not None:
-                _add(batch, current, contracts, feeds, frames, on, on_text, sqlite)
-                if len(batch.entries) >= size:
-                    yield _checked(batch)
-                    batch = Batch()
-            current, contracts = row, []
-        if row[9] is not None:
-            contracts.append(ContractFacts(row[9], row[10], row[11], row[12], row[13], row[14]))
-    if current is not None:
-        _add(batch, current, contracts, feeds, frames, on, on_text, sqlite)
-    if batch.entries:
-        yield _checked(batch)
+    fetches = _fetches(connection, cfa_code, on)
+    while True:
+        chunk = next(fetches, None)
+        if chunk is not None:
+            pending += chunk
+        starts = _starts(list(map(itemgetter(0), pending)))
+        whole = len(starts) if chunk is None else len(starts) - 1  # the last learner may go on in the next fetch
+        bounds = [*starts, len(pending)]
+        taken = 0
+        while taken < whole:
+            count = min(PIECE, size - batch.read, whole - taken)
+            batch.add(reading.piece(pending[bounds[taken]:bounds[taken + count]]))
+            taken += count
+            if batch.read >= size:
+                yield batch
+                batch = Batch()
+        del pending[:bounds[taken]]
+        if chunk is None:
+            break
+    if batch.read:
+        yield batch
 
 
-def _checked(batch: Batch) -> Batch:
+def _starts(ids: list[Any]) -> list[int]:
+    """Where each learner's rows start among rows in case order."""
+    return [0, *compress(range(1, len(ids)), map(ne, ids[1:], ids[:-1]))] if ids else []
+
+
+class _Reading:
+    """Rows -> checked pieces of batches for one feed: the programmes' parts made once for all the batches."""
+
+    def __init__(self, feeds: Mapping[int, ProgrammeFeed], on: date, sqlite: bool) -> None:
+        self.feeds, self.on, self.on_text, self.sqlite = feeds, on, on.isoformat(), sqlite
+        self.frames: dict[tuple[int, int], Shared] = {}
+
+    def piece(self, rows: list[tuple[Any, ...]]) -> Learners:
+        """The learners of `rows` (whole: every row of each), a column a field, checked."""
+        ids = list(map(itemgetter(0), rows))
+        several: dict[int, list[ContractFacts]] = {}
+        firsts = rows
+        if len(set(ids)) != len(rows):  # a few learners with several contracts: one row each, contracts aside
+            starts = _starts(ids)
+            firsts = [rows[start] for start in starts]
+            ends = [*starts[1:], len(rows)]
+            for position in compress(range(len(starts)), map(gt, map(sub, ends, starts), repeat(1))):
+                several[position] = [ContractFacts(*row[9:15]) for row in rows[starts[position]:ends[position]]]
+        columns = list(zip(*firsts, strict=True))
+        keys = list(zip(columns[6], columns[7], strict=True))  # programme and year: the item's shared part
+        for key in set(keys).difference(self.frames):
+            self.frames[key] = _shared(frame(self.feeds[key[0]], key[1], self.on))
+        registered = list(map(_paris_day, columns[5])) if self.sqlite else columns[5]
+        own = learner_columns(case_ids=columns[0], last_names=columns[1], first_names=columns[2],
+                              birth_dates=columns[3], registered_on=registered, emails=columns[4],
+                              legal_representative_emails=columns[8], first_contract=columns[9:15],
+                              several=several, on=self.on_text)
+        return _checked(Learners(list(map(self.frames.__getitem__, keys)), own))
+
+
+def _checked(batch: Learners) -> Learners:
     """The batch without the learners the TDB would refuse, set aside with their errors."""
-    refused = batch_problems([own for _, own in batch.entries])
+    refused = column_problems(batch.columns)
     if refused:
+        erps = batch.columns["id_erp_apprenant"]
         for position in sorted(refused):
-            own = batch.entries[position][1]
-            erp = str(own["id_erp_apprenant"])
+            erp = str(erps[position])
             batch.errors.extend(ItemError(int(erp), erp, name, message) for name, message in refused[position])
         batch.refused += len(refused)
-        batch.entries = [entry for position, entry in enumerate(batch.entries) if position not in refused]
+        kept = [position for position in range(len(batch)) if position not in refused]
+        batch.shared = [batch.shared[position] for position in kept]
+        batch.columns = {name: [values[position] for position in kept] for name, values in batch.columns.items()}
     return batch
-
-
-def _add(batch: Batch, row: tuple[Any, ...], contracts: list[ContractFacts], feeds: Mapping[int, ProgrammeFeed],
-         frames: dict[tuple[int, int], Shared], on: date, on_text: str, sqlite: bool) -> None:
-    key = (row[6], row[7])
-    shared = frames.get(key)
-    if shared is None:
-        shared = frames[key] = _shared(frame(feeds[row[6]], row[7], on))
-    own = learner_fields(case_id=row[0], last_name=row[1], first_name=row[2], birth_date=row[3],
-                         registered_on=_paris_day(row[5]) if sqlite else row[5], email=row[4],
-                         legal_representative_email=row[8], contracts=contracts, on=on_text)
-    batch.entries.append((shared, own))

@@ -20,8 +20,11 @@ from contract_flow.domain.tdb_feed import (
     ContractFacts,
     batch_problems,
     break_cause,
+    column_owns,
+    column_problems,
     field_problem,
     frame,
+    learner_columns,
     learner_fields,
     learner_item,
     learner_problems,
@@ -159,6 +162,43 @@ def test_any_item_our_check_takes_the_tdb_takes(item: dict[str, object]) -> None
 def test_a_batch_s_body_is_json_dumps_of_its_items(batch: list[dict], fields: dict) -> None:  # type: ignore[type-arg]
     """The programme's part and the learner's never share a field (as in the feed)."""
     shared: Shared = _shared(fields)
-    written = Batch(entries=[(shared, own) for own in batch])
+    written = Batch.of(shared, batch)
     assert written.body() == json.dumps(written.items, ensure_ascii=False).encode()
     assert json.loads(written.body()) == written.items
+
+
+dates = st.dates(date(2019, 1, 1), date(2031, 12, 31)).map(date.isoformat)
+contracts_of = st.builds(ContractFacts, dates, st.one_of(st.none(), st.just(""), dates),
+                         st.one_of(st.none(), dates), st.sampled_from([None, "", "mutual_agreement", "other"]),
+                         st.sampled_from([None, "apprentice", "employer"]),
+                         st.one_of(st.none(), st.just(""), st.just("73282932000074")))
+learners = st.fixed_dictionaries({
+    "case_id": st.integers(1, 10**12), "last_name": texts.filter(str.strip), "first_name": texts,
+    "birth_date": dates, "registered_on": dates, "email": st.one_of(st.none(), st.just(""), texts),
+    "legal_representative_email": st.one_of(st.none(), st.just(""), texts),
+    "contracts": st.lists(contracts_of, max_size=6)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(learners, max_size=12), dates)
+def test_the_columns_of_many_learners_are_each_learner_s_fields(many: list[dict], on: str) -> None:  # type: ignore[type-arg]
+    """learner_columns (the feed, a field at a time) writes what learner_fields writes for each learner, in the
+    same order, and its check finds the learners the field-by-field check refuses."""
+    one_each = [learner_fields(**facts, on=on) for facts in many]
+
+    def column(name: str) -> list[object]:
+        return [facts[name] for facts in many]
+
+    only = [facts["contracts"][0] if len(facts["contracts"]) == 1 else None for facts in many]
+    columns = learner_columns(
+        case_ids=column("case_id"), last_names=column("last_name"),  # type: ignore[arg-type]
+        first_names=column("first_name"), birth_dates=column("birth_date"),  # type: ignore[arg-type]
+        registered_on=column("registered_on"), emails=column("email"),  # type: ignore[arg-type]
+        legal_representative_emails=column("legal_representative_email"),  # type: ignore[arg-type]
+        first_contract=[[None if contract is None else contract[index] for contract in only] for index in range(6)],
+        several={position: facts["contracts"] for position, facts in enumerate(many)  # type: ignore[misc]
+                 if len(facts["contracts"]) > 1},
+        on=on)
+    assert [list(own.items()) for own in column_owns(columns)] == [list(own.items()) for own in one_each]
+    assert column_problems(columns) == {position: found for position, own in enumerate(one_each)
+                                        if (found := learner_problems(own))}
