@@ -106,6 +106,11 @@ _format(["formation_cfd"], r"[A-Z0-9]{8}", "a diploma code (CFD): 8 capital lett
 _format(["type_cfa"], r"0[1-9]|10", "\"01\" to \"10\"")
 _format([f"cause_rupture_contrat{suffix}" for suffix in SUFFIXES], "|".join(re.escape(c) for c in CAUSES),
         "one of the TDB's causes: " + ", ".join(CAUSES))
+#: The fields whose format admits no character JSON escapes (a quote, a backslash, a control character): codes,
+#: dates, the TDB's causes. A value that passed its check is written as it is between quotes (a test generates
+#: values from each format to hold this).
+PLAIN_FIELDS = frozenset(name for name in FORMATS if name not in (
+    "email_contact", "responsable_apprenant_mail1", "responsable_apprenant_mail2"))
 #: Fields whose value is a number in a range, or a boolean.
 RANGES: dict[str, tuple[int, int]] = {"statut_apprenant": (0, 3), "annee_formation": (0, 5),
                                       "duree_theorique_formation_mois": (1, 48)}
@@ -450,14 +455,17 @@ def column_problems(columns: Columns) -> dict[int, list[tuple[str, str]]]:
     """batch_problems of the learners held as columns (learner_columns): a field's column checked at once, the
     values a learner leaves out aside."""
     for name, values in columns.items():
-        try:
-            # each different value once: a column of dates or SIRETs has few (the contracts' starts, the employers)
-            distinct = set(values)
-        except TypeError:  # a value that cannot be one (none, from the feed): each learner is checked
-            return _each_learner(column_owns(columns))
-        if name not in _ALWAYS:
-            distinct.difference_update((None, ""))
-        if distinct and not _column_ok(name, list(distinct)):
+        if name in PLAIN_FIELDS:
+            try:
+                # each different value once: a column of dates or SIRETs has few (contracts' starts, employers)
+                present = set(values)
+            except TypeError:  # a value that cannot be one (none, from the feed): each learner is checked
+                return _each_learner(column_owns(columns))
+            if name not in _ALWAYS:
+                present.difference_update((None, ""))
+        else:  # names, ids, emails: each learner's own
+            present = values if name in _ALWAYS else list(filter(None, values))  # type: ignore[assignment]
+        if present and not _column_ok(name, list(present)):
             return _each_learner(column_owns(columns))
     return {}
 

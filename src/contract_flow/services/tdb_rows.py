@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from itertools import chain, compress, repeat
-from operator import gt, itemgetter, ne, sub
+from operator import gt, itemgetter, mod, ne, sub
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ from contract_flow.domain.states import CaseState
 from contract_flow.domain.tdb_feed import (
     LEARNER_FIELDS,
     MAX_BATCH,
+    PLAIN_FIELDS,
     Columns,
     ContractFacts,
     Item,
@@ -76,6 +77,8 @@ class Learners:
     columns: Columns = field(default_factory=dict)
     errors: list[ItemError] = field(default_factory=list)
     refused: int = 0
+    #: Every value passed its field's check (_checked): those of PLAIN_FIELDS need no escaping.
+    checked: bool = False
 
     @classmethod
     def of(cls, shared: Shared, owns: list[Item]) -> Learners:
@@ -99,21 +102,23 @@ class Learners:
         for each field its key and its value, each key written once for all. A field some learners leave out is
         written beforehand for those who have it (`, "key": "value"`), nothing for the others. When every value is
         text that JSON writes as it is between quotes (no quote, backslash or control character: one search over
-        all the values, the usual case), the values go in untouched between quotes; otherwise each is written by
-        the json module's own string writer. Learners with a value that is not text, or whose first field is left
-        out (the feed's is nom_apprenant, which every learner has), are written by json.dumps."""
+        all the values but those of PLAIN_FIELDS once checked, the usual case), the values go in untouched between
+        quotes; otherwise each is written by the json module's own string writer. Learners with a value that is not
+        text, or whose first field is left out (the feed's is nom_apprenant, which every learner has), are written
+        by json.dumps."""
         columns = self.columns
         count = len(self.shared)
         if not columns or not count:
-            return _dumps(self.items)[1:-1]
+            return self.by_json()
         try:
             joined = "".join(chain.from_iterable(
-                values if name in _ALWAYS else filter(None, values) for name, values in columns.items()))
+                values if name in _ALWAYS else filter(None, values) for name, values in columns.items()
+                if not (self.checked and name in PLAIN_FIELDS)))
         except TypeError:
-            return _dumps(self.items)[1:-1]
+            return self.by_json()
         first, first_values = next(iter(columns.items()))
         if first not in _ALWAYS and not all(first_values):
-            return _dumps(self.items)[1:-1]
+            return self.by_json()
         plain = _ESCAPED.search(joined) is None
         quote = '"' if plain else ""
         pieces: list[Iterable[str]] = [[shared.opening for shared in self.shared]]
@@ -124,14 +129,15 @@ class Learners:
                 _json_string(value) if always or value else None for value in column]
             if always or all(values):
                 pieces += (repeat(key, count), values, repeat(quote, count))
-            else:
-                written = [""] * count
-                fill = (key.replace("%", "%%") + "%s" + quote).__mod__
-                for position in compress(range(count), values):
-                    written[position] = fill(values[position])
-                pieces.append(written)
+            else:  # `, "key": "value"` where there is a value, "" where there is none ("%.0s" % None)
+                fills = {True: key.replace("%", "%%") + "%s" + quote, False: "%.0s"}
+                pieces.append(map(mod, map(fills.__getitem__, map(bool, values)), values))
         pieces.append([*repeat("}, ", count - 1), "}"])
         return "".join(chain.from_iterable(zip(*pieces, strict=True)))
+
+    def by_json(self) -> str:
+        """text() as json.dumps writes it, for the learners text() does not write itself."""
+        return _dumps(self.items)[1:-1]
 
     def ids(self) -> list[str]:
         """Each item's id_erp_apprenant, in order."""
@@ -405,4 +411,5 @@ def _checked(batch: Learners) -> Learners:
         kept = [position for position in range(len(batch)) if position not in refused]
         batch.shared = [batch.shared[position] for position in kept]
         batch.columns = {name: [values[position] for position in kept] for name, values in batch.columns.items()}
+    batch.checked = True
     return batch

@@ -16,7 +16,9 @@ from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.tdb_feed import (
     CAUSES,
     FIELDS,
+    FORMATS,
     LEARNER_CHECKS,
+    PLAIN_FIELDS,
     ContractFacts,
     batch_problems,
     break_cause,
@@ -31,7 +33,7 @@ from contract_flow.domain.tdb_feed import (
     problems,
     programme_feed,
 )
-from contract_flow.services.tdb_rows import Batch, Shared, _shared
+from contract_flow.services.tdb_rows import Batch, Learners, Shared, _shared
 from tests.support.tdb_server import item_errors
 
 TDB = {"responsable_uai": "0300063F", "responsable_siret": "18009202500055", "formateur_uai": "0300063F",
@@ -202,3 +204,45 @@ def test_the_columns_of_many_learners_are_each_learner_s_fields(many: list[dict]
     assert [list(own.items()) for own in column_owns(columns)] == [list(own.items()) for own in one_each]
     assert column_problems(columns) == {position: found for position, own in enumerate(one_each)
                                         if (found := learner_problems(own))}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_value_of_a_plain_field_that_passes_its_check_needs_no_json_escaping(data: st.DataObject) -> None:
+    """The feed writes the values of PLAIN_FIELDS between quotes as they are, once checked."""
+    name = data.draw(st.sampled_from(sorted(PLAIN_FIELDS)))
+    value = data.draw(st.from_regex(FORMATS[name][0], fullmatch=True))
+    if field_problem(name, value) is None:
+        assert json.dumps(value, ensure_ascii=False) == f'"{value}"'
+
+
+def _as_columns(many: list[dict], on: str) -> dict:  # type: ignore[type-arg]
+    only = [facts["contracts"][0] if len(facts["contracts"]) == 1 else None for facts in many]
+    return learner_columns(
+        case_ids=[facts["case_id"] for facts in many], last_names=[facts["last_name"] for facts in many],
+        first_names=[facts["first_name"] for facts in many], birth_dates=[facts["birth_date"] for facts in many],
+        registered_on=[facts["registered_on"] for facts in many], emails=[facts["email"] for facts in many],
+        legal_representative_emails=[facts["legal_representative_email"] for facts in many],
+        first_contract=[[None if contract is None else contract[index] for contract in only] for index in range(6)],
+        several={position: facts["contracts"] for position, facts in enumerate(many) if len(facts["contracts"]) > 1},
+        on=on)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(learners, min_size=1, max_size=12), dates, st.booleans(),
+       st.dictionaries(st.sampled_from([name for name in FIELDS if name not in LEARNER_CHECKS]), texts))
+def test_the_feed_s_learners_are_written_as_json_dumps_writes_them(many: list[dict], on: str, checked: bool,  # type: ignore[type-arg]
+                                                                    fields: dict) -> None:  # type: ignore[type-arg]
+    """The learners as the feed holds them (learner_columns), any text in their names and emails (quotes,
+    backslashes, control characters): written by Learners.text itself, never handed to json.dumps, and exactly
+    what json.dumps writes. Once checked (the feed's pieces), the checked plain fields are not searched."""
+    columns = _as_columns(many, on)
+    if checked and column_problems(columns):
+        return  # the feed sets these learners aside before writing
+    piece = Learners([_shared(fields)] * len(many), columns, checked=checked)
+
+    def refused() -> str:
+        raise AssertionError("handed to json.dumps")
+
+    piece.by_json = refused  # type: ignore[method-assign]
+    assert piece.text() == json.dumps(piece.items, ensure_ascii=False)[1:-1]
