@@ -29,6 +29,7 @@ from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import Forbidden, InvalidInput, NotNow, OutOfScope
 from contract_flow.domain.tdb_feed import FIELDS
 from contract_flow.services.cases import advance, set_facts
+from contract_flow.services.retention import erase_person
 from contract_flow.services.tdb import (
     ExportCounts,
     export_feed,
@@ -38,6 +39,7 @@ from contract_flow.services.tdb import (
     push_due,
     push_feed,
 )
+from contract_flow.services.tdb_status import case_tdb_status, tdb_status_counts
 from contract_flow.settings import Settings
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
@@ -299,3 +301,20 @@ def test_a_monthly_push_refused_by_a_programme_s_settings_is_recorded_as_failed_
     assert view.answer is not None
     assert "tdb.responsable_siret" in view.answer
     assert tdb.requests == []
+
+
+def test_an_anonymised_learner_is_no_longer_sent_nor_counted(app: App, people: People, clock: FixedClock) -> None:
+    """Retention (issue 16, item 6) and the feed: once a learner is anonymised, the feed never sends its
+    placeholders (they would overwrite the learner the TDB keeps), and our statuses agree: not sent, not counted."""
+    ids = learners(app, people, clock)
+    clock.set(paris(ON))
+    counted = tdb_status_counts(app, today=ON)["mecatronique"]
+    erase_person(app, "ines@example.org", actor_email=people.advisor)
+    items, _ = exported(app, people.advisor)
+    assert sorted(int(str(item["id_erp_apprenant"])) for item in items) == sorted([ids["trial"], ids["broken"]])
+    assert "ines@example.org" not in json.dumps(items)
+    assert "BENALI" not in json.dumps(items)
+    assert not case_tdb_status(app, ids["searching"], actor_email=people.advisor, on=ON).sent
+    assert case_tdb_status(app, ids["trial"], actor_email=people.advisor, on=ON).sent
+    after = tdb_status_counts(app, today=ON)["mecatronique"]
+    assert sum(after.values()) == sum(counted.values()) - 1

@@ -228,11 +228,14 @@ def sent_contract(terms: ContractTerms) -> SentContract | None:
 LEFT_BEFORE_START: frozenset[CaseState] = frozenset({CaseState.WITHDRAWN, CaseState.NO_CONTRACT})
 
 
-def is_sent(*, state: CaseState, state_since: date, registered_on: date, training_start: date, on: date) -> bool:
+def is_sent(*, state: CaseState, state_since: date, registered_on: date, training_start: date, on: date,
+            anonymised: bool = False) -> bool:
     """Whether the feed of `on` sends the case (services/tdb_rows.feed_query: its programme started by then, the case
-    opened by then, and not closed without a contract before the training started): the TDB counts only those."""
+    opened by then, not closed without a contract before the training started, and not anonymised): the TDB counts
+    only those. An anonymised case (domain.retention) is never sent again: its identity is gone, and sending its
+    placeholders would overwrite the learner the TDB keeps under its own rules."""
     left_early = state in LEFT_BEFORE_START and state_since < training_start
-    return training_start <= on and registered_on <= on and not left_early
+    return training_start <= on and registered_on <= on and not left_early and not anonymised
 
 
 def training_end(programme: ProgrammeTerms, programme_year: int) -> date:

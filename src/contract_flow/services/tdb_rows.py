@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from contract_flow import rulefiles
 from contract_flow.adapters.db import is_sqlite
 from contract_flow.adapters.prepared import Prepared
-from contract_flow.adapters.tables import case_table, contract_table, programme_table
+from contract_flow.adapters.tables import anonymisation_table, case_table, contract_table, programme_table
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.tdb_feed import (
@@ -257,10 +257,17 @@ def _text(column: Any) -> Any:
 _LEFT_BEFORE_START = (CaseState.WITHDRAWN.value, CaseState.NO_CONTRACT.value)
 
 
+def anonymised(case_id: sa.ColumnElement[Any]) -> sa.Exists:
+    """Whether the case was anonymised (the retention's log): the feed never sends it again (domain.tdb_status.
+    is_sent)."""
+    return sa.exists().where(anonymisation_table.c.subject == "case", anonymisation_table.c.case_id == case_id)
+
+
 def feed_query(dialect: sa.Dialect) -> sa.Select[Any]:
     """Every learner of the CFA `:cfa` on the day `:on`: a case of its programmes started by then, opened before
-    `:until` (the next day's midnight in Paris) and not left before its training started, with its contracts
-    started by then (signed, not cancelled before their start), oldest first; one row per case and contract."""
+    `:until` (the next day's midnight in Paris), not left before its training started and not anonymised, with its
+    contracts started by then (signed, not cancelled before their start), oldest first; one row per case and
+    contract."""
     c, k, p = case_table.c, contract_table.c, programme_table.c
     on = sa.bindparam("on", type_=sa.Date)
     opened = (c.opened_at if dialect.name == "sqlite"
@@ -275,7 +282,8 @@ def feed_query(dialect: sa.Dialect) -> sa.Select[Any]:
             .where(p.cfa_code == sa.bindparam("cfa", type_=sa.String), p.start_date <= on,
                    c.opened_at < sa.bindparam("until", type_=c.opened_at.type),
                    sa.not_(sa.and_(sa.or_(*(c.state == state for state in _LEFT_BEFORE_START)),
-                                   c.state_since < p.start_date)))
+                                   c.state_since < p.start_date)),
+                   ~anonymised(c.id))
             .order_by(c.id, k.start_date, k.id))
 
 

@@ -55,6 +55,7 @@ from contract_flow.domain.tdb_status import (
     tdb_status,
 )
 from contract_flow.services.common import Store, Transactional, authorize_on, resolve_actor
+from contract_flow.services.tdb_rows import anonymised
 
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
@@ -69,7 +70,8 @@ _TERMS = ("signed", "start_date", "end_date", "ended_on", "ended_by", "terminati
           "opco_refusal_reason")
 _CASE = (case_table.c.id, case_table.c.first_name, case_table.c.last_name, case_table.c.state,
          case_table.c.opened_at, case_table.c.state_since, case_table.c.programme_year, case_table.c.advisor_email,
-         programme_table.c.code, programme_table.c.cfa_code, programme_table.c.start_date, programme_table.c.years)
+         programme_table.c.code, programme_table.c.cfa_code, programme_table.c.start_date, programme_table.c.years,
+         anonymised(case_table.c.id).label("anonymised"))
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def _status(one: _Loaded, on: date) -> tuple[Comparison, SentDates, bool]:
     state = CaseState(row.state)
     since = paris_date(row.state_since) if state in LEFT_BEFORE_START else on
     sent = is_sent(state=state, state_since=since, registered_on=registered, training_start=dates.training_start,
-                   on=on)
+                   on=on, anonymised=bool(row.anonymised))
     return compare(state, result), replace(dates, registered_on=registered), sent
 
 
@@ -189,7 +191,8 @@ def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None =
     # before the training started, it is never sent (as services/tdb_rows.feed_query, in SQL: no row converted).
     until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=PARIS)
     registered = sa.and_(c.opened_at < sa.bindparam("until", until, type_=c.opened_at.type),
-                         sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)))
+                         sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)),
+                         ~anonymised(c.id))
     cases = sa.select(c.id, p.code, p.start_date, p.years, c.programme_year, registered) \
         .join(programme_table, p.id == c.programme_id)
     ids = sa.select(c.id).join(programme_table, p.id == c.programme_id)
