@@ -112,7 +112,7 @@ def test_the_dossier_as_json_to_a_file(cli: People, case_id: int, tmp_path: Path
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["apprentice", "sex=F", "nir=204053000712399", "--as", "{advisor}"], 2,
      "error: apprentice.nir: the key 99 does not match the number (it should be"),
-    (["employer", "idcc_code=ABCD", "--as", "{advisor}"], 2, "error: employer.idcc_code: 'ABCD' is not an IDCC code"),
+    (["employer", "idcc_code=ABCD", "--as", "{advisor}"], 2, "error: employer.idcc_code: “ABCD” is not an IDCC code"),
     (["employer", "siret", "--as", "{advisor}"], 2, "error: values: “siret” is not key=value"),
     (["employeur", "naf_code=28.99B", "--as", "{advisor}"], 2, "error: section: 'employeur' is not a section"),
     (["employer", "naf=28.99B", "--as", "{advisor}"], 2, "error: employer.naf: unknown field"),

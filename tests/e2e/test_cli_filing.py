@@ -77,7 +77,8 @@ def test_twenty_days_of_silence_read_as_a_refusal(app: App, people: People, case
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     pytest.param(("decision", "{case}", "accepted", "--deca", "02B20221200000", "--on", "2026-09-01"), 2,
-                 "deca_number: '02B20221200000' is not a DECA contract number", id="a DECA number of the wrong format"),
+                 "deca_number : «\u00a002B20221200000\u00a0» n'est pas un numéro de contrat DECA",
+                 id="a DECA number of the wrong format"),
     pytest.param(("decision", "{case}", "refused", "--on", "2026-09-01"), 2, "reason : un refus vient avec son motif",
                  id="refused without a reason"),
     pytest.param(("decision", "{case}", "maybe"), 2,

@@ -167,7 +167,7 @@ def check_decision(terms: ContractTerms, decision: str, decided_on: date, today:
             raise InvalidInput("deca_number", Reason("deca_needed"))
         problem = deca_number_problem(number)
         if problem:
-            raise InvalidInput("deca_number", f"{number!r} is {problem}")
+            raise InvalidInput("deca_number", Reason("typed_is", value=Typed(number), problem=problem))
         if text:
             raise InvalidInput("reason", Reason("reason_with_acceptance"))
         return Decision(ACCEPTED, decided_on, deca_number=number)

@@ -26,6 +26,7 @@ import re
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fr import nir
 
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.siret import normalise_siren, normalise_siret, siren_problem, siret_problem
 
 __all__ = [
@@ -60,16 +61,16 @@ def normalise_nir(value: str) -> str:
     return nir.compact(_compact(value))
 
 
-def nir_problem(value: str) -> str | None:
+def nir_problem(value: str) -> Reason | None:
     """Why `value` (normalised) is not a NIR with its key, or None when it is."""
     if not _NIR.fullmatch(value):
-        return "a NIR has 15 characters: 13 digits (2A or 2B for a birth in Corsica) and its 2-digit key"
+        return Reason("nir_format")
     try:
         nir.validate(value)
     except InvalidChecksum:
-        return "the NIR's key (last 2 digits) is wrong: it is 97 minus the first 13 digits modulo 97"
+        return Reason("nir_key")
     except ValidationError as problem:  # the format was checked above: a rule of a newer stdnum
-        return f"not a valid NIR ({problem})"
+        return Reason("nir_invalid", problem=str(problem))
     return None
 
 
@@ -85,13 +86,13 @@ def normalise_uai(value: str) -> str:
     return _compact(value)
 
 
-def uai_problem(value: str) -> str | None:
+def uai_problem(value: str) -> Reason | None:
     """Why `value` (normalised) is not a UAI, or None when it is."""
     if not _UAI.fullmatch(value):
-        return "a UAI has 7 digits and a check letter (e.g. 0750654D)"
+        return Reason("uai_format")
     expected = uai_check_letter(value[:7])
     if value[7] != expected:
-        return f"the UAI's check letter is wrong: {value[:7]} calls for {expected} (the 7 digits modulo 23)"
+        return Reason("uai_letter", digits=value[:7], expected=expected)
     return None
 
 
@@ -100,9 +101,8 @@ def normalise_deca_number(value: str) -> str:
     return _compact(value)
 
 
-def deca_number_problem(value: str) -> str | None:
+def deca_number_problem(value: str) -> Reason | None:
     """Why `value` (normalised) is not a DECA contract number, or None when it is."""
     if not DECA_NUMBER.fullmatch(value):
-        return ("not a DECA contract number: département, year, month, 2 characters and a 4-digit sequence "
-                "(e.g. 02B202212000000)")
+        return Reason("deca_format")
     return None

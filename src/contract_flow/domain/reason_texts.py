@@ -244,6 +244,48 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "siret_invalid": Label(fr="SIRET invalide ({problem})", en="not a valid SIRET ({problem})"),
     "siren_length": Label(fr="un SIREN a exactement 9 chiffres", en="a SIREN has exactly 9 digits"),
     "siren_key": Label(fr="la clé du SIREN est fausse (Luhn)", en="the SIREN's check digit is wrong (Luhn)"),
+    # What was typed and why it is refused (the dossier's and the filing's identifiers and codes)
+    "typed_refused": Label(fr="{value} : {problem}", en="{value}: {problem}"),
+    "typed_is": Label(fr="{value} {problem}", en="{value} is {problem}"),
+    "nir_format": Label(
+        fr="un NIR a 15 caractères : 13 chiffres (2A ou 2B pour une naissance en Corse) et sa clé de 2 chiffres",
+        en="a NIR has 15 characters: 13 digits (2A or 2B for a birth in Corsica) and its 2-digit key"),
+    "nir_key": Label(
+        fr="la clé du NIR (les 2 derniers chiffres) est fausse : c'est 97 moins les 13 premiers chiffres modulo 97",
+        en="the NIR's key (last 2 digits) is wrong: it is 97 minus the first 13 digits modulo 97"),
+    "nir_invalid": Label(fr="NIR invalide ({problem})", en="not a valid NIR ({problem})"),
+    "nir_key_expected": Label(
+        fr="la clé {key} ne correspond pas au numéro (ce devrait être {expected}) : vérifiez les 15 caractères",
+        en="the key {key} does not match the number (it should be {expected}): check the 15 characters"),
+    "uai_format": Label(fr="un UAI a 7 chiffres et une lettre de contrôle (par ex. 0750654D)",
+                        en="a UAI has 7 digits and a check letter (e.g. 0750654D)"),
+    "uai_letter": Label(
+        fr="la lettre de contrôle de l'UAI est fausse : {digits} appelle {expected} (les 7 chiffres modulo 23)",
+        en="the UAI's check letter is wrong: {digits} calls for {expected} (the 7 digits modulo 23)"),
+    "deca_format": Label(
+        fr="n'est pas un numéro de contrat DECA : département, année, mois, 2 caractères et un numéro d'ordre de "
+           "4 chiffres (par ex. 02B202212000000)",
+        en="not a DECA contract number: département, year, month, 2 characters and a 4-digit sequence "
+           "(e.g. 02B202212000000)"),
+    "idcc_format": Label(
+        fr="{value} n'est pas un code IDCC : 4 chiffres (9999 sans convention collective, 9998 pendant sa "
+           "négociation)",
+        en="{value} is not an IDCC code: 4 digits (9999 without a collective agreement, 9998 while one is being "
+           "negotiated)"),
+    "naf_format": Label(
+        fr="{value} n'est pas un code NAF : 2 chiffres, un point, 2 chiffres et une lettre (par ex. 28.99B)",
+        en="{value} is not a NAF code: 2 digits, a dot, 2 digits and a letter (e.g. 28.99B)"),
+    "rncp_format": Label(fr="{value} n'est pas un code RNCP : RNCP et 3 à 5 chiffres (RNCP37412)",
+                         en="{value} is not an RNCP code: RNCP and 3 to 5 digits (RNCP37412)"),
+    "diploma_code_format": Label(
+        fr="{value} n'est pas un code diplôme : 8 caractères, 2 chiffres, un chiffre ou une lettre, 5 chiffres "
+           "(par ex. 17025203)",
+        en="{value} is not a diploma code: 8 characters, 2 digits, a digit or letter, 5 digits (e.g. 17025203)"),
+    "percent_not_number": Label(fr="{value} n'est pas un pourcentage (par ex. 53 ou 61,5)",
+                                en="{value} is not a percentage (e.g. 53 or 61.5)"),
+    "percent_range": Label(fr="{value} : un taux est au-dessus de 0 % et d'au plus {highest} %",
+                           en="{value}: a rate is above 0 % and at most {highest} %"),
+    "percent_decimals": Label(fr="{value} a plus de deux décimales", en="{value} has more than two decimals"),
 }
 
 #: The domain's errors (domain/errors.py): the English is str(error), as the API and the CLI's --lang en give it.

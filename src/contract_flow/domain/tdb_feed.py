@@ -204,9 +204,9 @@ def programme_feed(code: str, *, name: str, start_date: date, years: int, tdb: M
         if not isinstance(value, str) or not value.strip():
             raise InvalidInput(where, f"required: the {field.replace('_', ' ')} the TDB files the learners under")
         value = value.strip().upper().replace(" ", "")
-        problem = uai_problem(value) if key.endswith("uai") else siret_problem(value)
-        if problem is not None:
-            raise InvalidInput(where, str(problem))
+        refused = uai_problem(value) if key.endswith("uai") else siret_problem(value)
+        if refused is not None:
+            raise InvalidInput(where, refused)
         fields[field] = value
     for key, field, value in (("rncp_code", "formation_rncp", rncp_code),
                               ("diploma_code", "formation_cfd", diploma_code)):

@@ -28,6 +28,7 @@ from contract_flow.domain.identifiers import (
     siret_problem,
     uai_problem,
 )
+from contract_flow.domain.reasons import Reason, Typed
 
 #: Dates of a dossier fall between these: a birth date after 1900, a contract before 2200; beyond them a date is a
 #: typing mistake (year 20026), and the rules' arithmetic would leave the calendar.
@@ -148,11 +149,11 @@ class Reader:
         try:
             rate = Decimal(text.strip().removesuffix("%").strip().replace(",", "."))
         except InvalidOperation:
-            raise InvalidInput(self.name(key), f"{text[:40]!r} is not a percentage (e.g. 53 or 61.5)") from None
+            raise InvalidInput(self.name(key), Reason("percent_not_number", value=Typed(text[:40]))) from None
         if not rate.is_finite() or not Decimal(0) < rate <= highest:
-            raise InvalidInput(self.name(key), f"{text[:40]!r}: a rate is above 0 % and at most {highest} %")
+            raise InvalidInput(self.name(key), Reason("percent_range", value=Typed(text[:40]), highest=highest))
         if rate != rate.quantize(_HUNDREDTH):
-            raise InvalidInput(self.name(key), f"{text[:40]!r} has more than two decimals")
+            raise InvalidInput(self.name(key), Reason("percent_decimals", value=Typed(text[:40])))
         return rate.quantize(_HUNDREDTH)
 
     def siret(self, key: str) -> str | None:
@@ -162,7 +163,7 @@ class Reader:
         return self._checked(key, normalise_uai, uai_problem)
 
     def _checked(self, key: str, normalise: Callable[[str], str],
-                 problem_of: Callable[[str], str | None]) -> str | None:
+                 problem_of: Callable[[str], Reason | None]) -> str | None:
         value = self.raw(key)
         if value is None:
             return None
@@ -170,7 +171,7 @@ class Reader:
         found = normalise(text[:100])
         problem = problem_of(found)
         if problem:
-            raise InvalidInput(self.name(key), f"{text[:40]!r}: {problem}")
+            raise InvalidInput(self.name(key), Reason("typed_refused", value=Typed(text[:40]), problem=problem))
         return found
 
     def nir(self, key: str) -> str | None:
@@ -187,11 +188,11 @@ class Reader:
             stdnum_nir.validate(found)
         except InvalidChecksum:
             expected = stdnum_nir.calc_check_digits(found)
-            raise InvalidInput(self.name(key), f"the key {found[13:]} does not match the number (it should be "
-                                               f"{expected}): check the 15 characters") from None
+            raise InvalidInput(self.name(key), Reason("nir_key_expected", key=found[13:],
+                                                      expected=expected)) from None
         except (ValidationError, ValueError):
             pass
-        raise InvalidInput(self.name(key), f"{text[:40]!r}: {problem}")
+        raise InvalidInput(self.name(key), Reason("typed_refused", value=Typed(text[:40]), problem=problem))
 
     def _compact(self, key: str) -> str | None:
         value = self.raw(key)
@@ -203,8 +204,7 @@ class Reader:
         if found is None:
             return None
         if not _IDCC.fullmatch(found) or int(found) == 0:
-            raise InvalidInput(self.name(key), f"{found!r} is not an IDCC code: 4 digits (9999 without a collective "
-                                               "agreement, 9998 while one is being negotiated)")
+            raise InvalidInput(self.name(key), Reason("idcc_format", value=Typed(found)))
         return found.zfill(4)
 
     def naf(self, key: str) -> str | None:
@@ -213,8 +213,7 @@ class Reader:
             return None
         match = _NAF.fullmatch(found)
         if match is None:
-            raise InvalidInput(self.name(key), f"{found!r} is not a NAF code: 2 digits, a dot, 2 digits and a letter "
-                                               "(e.g. 28.99B)")
+            raise InvalidInput(self.name(key), Reason("naf_format", value=Typed(found)))
         return f"{match[1]}.{match[2]}{match[3]}"
 
     def rncp(self, key: str) -> str | None:
@@ -223,21 +222,19 @@ class Reader:
             return None
         match = _RNCP.fullmatch(found)
         if match is None:
-            raise InvalidInput(self.name(key), f"{found!r} is not an RNCP code: RNCP and 3 to 5 digits (RNCP37412)")
+            raise InvalidInput(self.name(key), Reason("rncp_format", value=Typed(found)))
         return f"RNCP{match[1]}"
 
     def diploma_code(self, key: str) -> str | None:
         found = self._compact(key)
         if found is not None and not _DIPLOMA_CODE.fullmatch(found):
-            raise InvalidInput(self.name(key), f"{found!r} is not a diploma code: 8 characters, 2 digits, a digit or "
-                                               "letter, 5 digits (e.g. 17025203)")
+            raise InvalidInput(self.name(key), Reason("diploma_code_format", value=Typed(found)))
         return found
 
     def deca_number(self, key: str) -> str | None:
         found = self._compact(key)
         if found is not None and not DECA_NUMBER.fullmatch(found):
-            raise InvalidInput(self.name(key), f"{found!r} is not a DECA contract number: département, year, month, "
-                                               "2 characters and a 4-digit sequence (e.g. 02B202212000000)")
+            raise InvalidInput(self.name(key), Reason("typed_is", value=Typed(found), problem=Reason("deca_format")))
         return found
 
     def department(self, key: str) -> str | None:
