@@ -93,8 +93,8 @@ REFUSED = [
     (["user", "token", EMAIL, "--list", "--revoke", "1"], "--revoke : indiquez --list ou --revoke ID, pas les deux", 2),
     (["user", "sessions", "personne@cfa.example", "--revoke"], "personne@cfa.example", 2),
     (["user", "deactivate", "pas-un-email"], "email", 2),
-    (["user", "role", EMAIL, "system"], "role: system is the engine itself", 2),
-    (["user", "role", EMAIL, "chef"], "role: 'chef' is not one of", 2),
+    (["user", "role", EMAIL, "system"], "role : system est le moteur lui-même, pas un utilisateur", 2),
+    (["user", "role", EMAIL, "chef"], "role : «\u00a0chef\u00a0» n'est pas l'un de : advisor, programme_lead", 2),
 ]
 
 
@@ -120,8 +120,8 @@ def test_sessions_revoke_deactivate_activate_and_role_say_what_they_did(database
                            "deactivated_at": "2026-03-02T09:00:00+00:00", "done": "deactivated"}
     assert [t["state"] for t in data("user", "token", EMAIL, "--list")] == ["revoked"]  # type: ignore[attr-defined,index]
     code, output = cli("user", "token", EMAIL)
-    assert (code, output.strip()) == (2, "erreur : email: user conseil@cfa.example is deactivated: "
-                                         "`contract-flow user activate` first")
+    assert (code, output.strip()) == (2, "erreur : email : l'utilisateur conseil@cfa.example est désactivé : "
+                                         "`contract-flow user activate` d'abord")
     code, output = cli("user", "activate", EMAIL)
     assert (code, output.strip()) == (0, f"{EMAIL}: active, session version 4; reactivated")
     code, output = cli("user", "role", EMAIL, "programme_lead")

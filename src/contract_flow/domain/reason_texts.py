@@ -286,6 +286,57 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "percent_range": Label(fr="{value} : un taux est au-dessus de 0 % et d'au plus {highest} %",
                            en="{value}: a rate is above 0 % and at most {highest} %"),
     "percent_decimals": Label(fr="{value} a plus de deux décimales", en="{value} has more than two decimals"),
+    # The staff's administration: programmes, users, calendars
+    "programme_years": Label(fr="{years} n'est pas entre 1 et {most} (L6222-7-1)",
+                             en="{years} is not between 1 and {most} (L6222-7-1)"),
+    "programme_seats": Label(fr="{seats} : une formation a au moins une place",
+                             en="{seats}: a programme has at least one seat"),
+    "programme_level": Label(
+        fr="{level} n'est pas un niveau que prépare l'apprentissage (3 CAP à 8 doctorat ; décret n° 2019-14)",
+        en="{level} is not a level an apprenticeship prepares (3 CAP to 8 doctorate; décret n° 2019-14)"),
+    "programme_code_taken": Label(fr="{code} est déjà le code d'une formation : choisissez-en un autre",
+                                  en="{code} is already used as a programme code: choose another one"),
+    "programme_exists": Label(fr="la formation {code} existe déjà", en="programme {code} already exists"),
+    "calendar_of_other": Label(fr="le fichier est le calendrier de la formation {other}, pas de {code}",
+                               en="the file is the calendar of programme {other}, not of {code}"),
+    "seats_taken": Label(
+        fr="{seats} : {taken} places sont prises (une formation a au moins une place, et autant que les offres et "
+           "contrats qui en tiennent une)",
+        en="{seats}: {taken} seats are taken (a programme has at least one seat, and as many as the offers and "
+           "contracts holding one)"),
+    "programme_dated": Label(
+        fr="la formation {code} a {cases} dossiers : leurs contrats ont été datés d'après son début et sa durée",
+        en="programme {code} has {cases} cases: their contracts were dated from its start and length"),
+    "language_unknown": Label(fr="{typed} : les messages existent en fr et en",
+                              en="{typed}: messages exist in fr and en"),
+    "case_link_apprentice": Label(fr="seul un utilisateur apprenti est lié à un dossier",
+                                  en="only an apprentice user is linked to a case"),
+    "lead_adds_own_cfa": Label(fr="un responsable de formation ajoute des utilisateurs à son propre CFA",
+                               en="a programme lead adds users to their own CFA"),
+    "lead_keeps_own_cfa": Label(
+        fr="un responsable de formation garde ses utilisateurs dans son CFA (l'opérateur en déplace un : "
+           "`contract-flow user edit EMAIL --cfa CODE`)",
+        en="a programme lead keeps users in their own CFA (the operator moves one: "
+           "`contract-flow user edit EMAIL --cfa CODE`)"),
+    "user_exists": Label(fr="un utilisateur avec l'adresse {email} existe déjà",
+                         en="a user with email {email} already exists"),
+    "role_system": Label(fr="system est le moteur lui-même, pas un utilisateur",
+                         en="system is the engine itself, not a user"),
+    "not_a_role": Label(fr="{typed} n'est pas un rôle", en="{typed} is not a role"),
+    "user_deactivated": Label(fr="l'utilisateur {email} est désactivé : `contract-flow user activate` d'abord",
+                              en="user {email} is deactivated: `contract-flow user activate` first"),
+    "user_linked_case": Label(
+        fr="l'utilisateur {email} est lié au dossier {case} : seul un utilisateur apprenti est lié à un dossier",
+        en="user {email} is linked to case {case}: only an apprentice user is linked to a case"),
+    "search_too_long": Label(fr="une recherche fait au plus {most} caractères",
+                             en="a search is at most {most} characters"),
+    "not_whole_number": Label(fr="{typed} n'est pas un nombre entier", en="{typed} is not a whole number"),
+    "calendar_file_missing": Label(
+        fr="choisissez le fichier du calendrier (périodes [[school]] from/to, un fichier TOML)",
+        en="choose the calendar's file ([[school]] from/to periods, a TOML file)"),
+    "calendar_file_size": Label(fr="un fichier de calendrier fait au plus {most} caractères de texte",
+                                en="a calendar file is at most {most} characters of text"),
+    "calendar_not_toml": Label(fr="ce n'est pas un fichier TOML : {error}", en="not a TOML file: {error}"),
 }
 
 #: The domain's errors (domain/errors.py): the English is str(error), as the API and the CLI's --lang en give it.

@@ -17,6 +17,7 @@ from contract_flow.domain.case import RECORD_FACTS, Actor, Part, Role
 from contract_flow.domain.errors import InvalidInput, NotFound, OutOfScope
 from contract_flow.domain.legal import missing_calendar
 from contract_flow.domain.machine import append_event
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.values import parse_email, parse_text
@@ -95,12 +96,11 @@ def add_programme(app: DirectoryDeps, code: str, *, name: str, start_date: date,
     cfa_code = code_of("cfa", cfa_code or app.settings.default_cfa)
     name = parse_text("name", name)
     if not 1 <= years <= MAX_PROGRAMME_YEARS:
-        raise InvalidInput("years", f"{years} is not between 1 and {MAX_PROGRAMME_YEARS} (L6222-7-1)")
+        raise InvalidInput("years", Reason("programme_years", years=years, most=MAX_PROGRAMME_YEARS))
     if seats < 1:
-        raise InvalidInput("seats", f"{seats}: a programme has at least one seat")
+        raise InvalidInput("seats", Reason("programme_seats", seats=seats))
     if level is not None and level not in DIPLOMA_LEVELS:
-        raise InvalidInput("level", f"{level} is not a level an apprenticeship prepares (3 CAP to 8 doctorate; "
-                                    "décret n° 2019-14)")
+        raise InvalidInput("level", Reason("programme_level", level=level))
     document, version = stored_form(_checked_calendar(code, calendar)) if calendar is not None else (None, None)
     info = ProgrammeInfo(code, name, cfa_code, start_date, years, seats, version,
                          len(calendar.school) if calendar is not None else 0, level)
@@ -108,9 +108,9 @@ def add_programme(app: DirectoryDeps, code: str, *, name: str, start_date: date,
         exists = uow.execute(sa.select(programme_table.c.cfa_code).where(programme_table.c.code == code)).first()
         if exists and exists.cfa_code != cfa_code:
             # Codes are unique across CFAs: say the code is taken, not whose programme it is.
-            raise InvalidInput("code", f"{code} is already used as a programme code: choose another one")
+            raise InvalidInput("code", Reason("programme_code_taken", code=code))
         if exists:
-            raise InvalidInput("code", f"programme {code} already exists")
+            raise InvalidInput("code", Reason("programme_exists", code=code))
         uow.execute(sa.insert(programme_table).values(
             code=code, name=name, cfa_code=cfa_code, start_date=start_date, years=years, seats=seats,
             school_calendar=document, calendar_version=version, level=level))
@@ -121,7 +121,7 @@ def add_programme(app: DirectoryDeps, code: str, *, name: str, start_date: date,
 def _checked_calendar(code: str, calendar: ProgrammeCalendar, field: str = "calendar") -> ProgrammeCalendar:
     """A whole programme file names its programme: given for another one, it is a mistake, not a calendar."""
     if calendar.code is not None and calendar.code.strip().lower() != code:
-        raise InvalidInput(field, f"the file is the calendar of programme {calendar.code}, not of {code}")
+        raise InvalidInput(field, Reason("calendar_of_other", other=calendar.code, code=code))
     return calendar
 
 
@@ -245,17 +245,17 @@ def add_user(app: DirectoryDeps, email: str, *, name: str, role: str, cfa_code: 
     chosen = _user_role(role)
     cfa = _cfa_of(chosen, cfa_code, app.settings.default_cfa)
     if language not in ("fr", "en"):
-        raise InvalidInput("language", f"{language!r}: messages exist in fr and en")
+        raise InvalidInput("language", Reason("language_unknown", typed=Typed(language)))
     if case_id is not None and chosen is not Role.APPRENTICE:
-        raise InvalidInput("case", "only an apprentice user is linked to a case")
+        raise InvalidInput("case", Reason("case_link_apprentice"))
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         if actor.role is not Role.SYSTEM:
             authorize_role(actor, Action.MANAGE_USERS)
             if cfa is not None and cfa != actor.cfa_code:
-                raise InvalidInput("cfa", "a programme lead adds users to their own CFA")
+                raise InvalidInput("cfa", Reason("lead_adds_own_cfa"))
         if uow.execute(sa.select(person_table.c.id).where(person_table.c.email == email)).first():
-            raise InvalidInput("email", f"a user with email {email} already exists")
+            raise InvalidInput("email", Reason("user_exists", email=email))
         if case_id is not None:
             uow.cases.get(case_id, ())  # NotFound for an unknown case
         person_id = int(uow.execute(sa.insert(person_table).values(
@@ -272,9 +272,9 @@ def _user_role(role: str) -> Role:
         chosen = Role(role)
     except ValueError:
         roles = ", ".join(r for r in Role if r is not Role.SYSTEM)
-        raise InvalidInput("role", f"{role!r} is not one of {roles}") from None
+        raise InvalidInput("role", Reason("not_one_of", typed=Typed(role), choices=roles)) from None
     if chosen is Role.SYSTEM:
-        raise InvalidInput("role", "system is the engine itself, not a user")
+        raise InvalidInput("role", Reason("role_system"))
     return chosen
 
 
@@ -304,7 +304,7 @@ def new_api_token(app: DirectoryDeps, email: str) -> IssuedToken:
     with app.uow() as uow:
         person = _person(uow, email)
         if not person.active:
-            raise InvalidInput("email", f"user {person.email} is deactivated: `contract-flow user activate` first")
+            raise InvalidInput("email", Reason("user_deactivated", email=person.email))
         issued = _new_token(uow, int(person.id), app.clock.now(), app.settings.api_token_days)
         uow.commit()
     return issued
@@ -457,12 +457,10 @@ def change_role(app: DirectoryDeps, email: str, role: str, *, cfa_code: str | No
         if actor.role is not Role.SYSTEM:
             not_oneself(actor, int(person.id), "role", "change the role of")
             if cfa_code is not None and code_of("cfa", cfa_code) != actor.cfa_code:
-                raise InvalidInput("cfa", "a programme lead keeps users in their own CFA (the operator moves one: "
-                                          "`contract-flow user edit EMAIL --cfa CODE`)")
+                raise InvalidInput("cfa", Reason("lead_keeps_own_cfa"))
         cfa = _cfa_of(chosen, cfa_code or (person.cfa_code if chosen in STAFF else None), app.settings.default_cfa)
         if person.case_id is not None and chosen is not Role.APPRENTICE:
-            raise InvalidInput("role", f"user {person.email} is linked to case {person.case_id}: only an "
-                                       "apprentice user is linked to a case")
+            raise InvalidInput("role", Reason("user_linked_case", email=person.email, case=person.case_id))
         if (person.role, person.cfa_code) == (chosen.value, cfa):
             return SessionsState(person.email, person.active, person.session_version, person.deactivated_at)
         uow.execute(sa.update(person_table).where(person_table.c.id == person.id)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from contract_flow.adapters.tables import case_table, programme_table
 from contract_flow.domain.errors import InvalidInput, NotFound, OutOfScope
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.states import SEAT_HOLDING_STATES
 from contract_flow.domain.values import parse_text
 from contract_flow.services.common import OPERATOR, Configured, Transactional, programme_code, resolve_actor
@@ -97,24 +98,21 @@ def edit_programme(app: ProgrammesDeps, code: str, *, name: str | None = None, s
         values["name"] = parse_text("name", name)
     if level is not None:
         if level not in DIPLOMA_LEVELS:
-            raise InvalidInput("level", f"{level} is not a level an apprenticeship prepares (3 CAP to 8 "
-                                        "doctorate; décret n° 2019-14)")
+            raise InvalidInput("level", Reason("programme_level", level=level))
         values["level"] = level
     if years is not None and not 1 <= years <= MAX_PROGRAMME_YEARS:
-        raise InvalidInput("years", f"{years} is not between 1 and {MAX_PROGRAMME_YEARS} (L6222-7-1)")
+        raise InvalidInput("years", Reason("programme_years", years=years, most=MAX_PROGRAMME_YEARS))
     with app.uow() as uow:
         actor = resolve_actor(uow, actor_email)
         found = _find(uow, actor, programme_code(code), app.settings.default_cfa)
         if seats is not None:
             if seats < max(1, found.seats_taken):
-                raise InvalidInput("seats", f"{seats}: {found.seats_taken} seats are taken (a programme has at "
-                                            "least one seat, and as many as the offers and contracts holding one)")
+                raise InvalidInput("seats", Reason("seats_taken", seats=seats, taken=found.seats_taken))
             values["seats"] = seats
         for field, value, was in (("start_date", start_date, found.start_date), ("years", years, found.years)):
             if value is not None and value != was:
                 if found.cases:
-                    raise InvalidInput(field, f"programme {found.code} has {found.cases} cases: their contracts "
-                                              "were dated from its start and length")
+                    raise InvalidInput(field, Reason("programme_dated", code=found.code, cases=found.cases))
                 values[field] = value
         if values:
             uow.execute(sa.update(programme_table).where(programme_table.c.code == found.code).values(**values))

@@ -15,6 +15,7 @@ from contract_flow.adapters.tables import person_table
 from contract_flow.domain.access import Action
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.errors import InvalidInput, OutOfScope
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.values import parse_email, parse_text
 from contract_flow.services.common import OPERATOR, Configured, Transactional, resolve_actor
 from contract_flow.services.user_scope import managed_by, person_cfa
@@ -72,7 +73,7 @@ def list_users(app: UsersDeps, *, actor_email: str | Actor = OPERATOR, search: s
         wanted = (search or "").strip().lower()
         if wanted:
             if len(wanted) > 100:
-                raise InvalidInput("q", "a search is at most 100 characters")
+                raise InvalidInput("q", Reason("search_too_long", most=100))
             pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             query = query.where(sa.or_(sa.func.lower(person_table.c.name).like(pattern, escape="\\"),
                                        person_table.c.email.like(pattern, escape="\\")))
@@ -80,7 +81,7 @@ def list_users(app: UsersDeps, *, actor_email: str | Actor = OPERATOR, search: s
             try:
                 query = query.where(person_table.c.role == Role(role).value)
             except ValueError:
-                raise InvalidInput("role", f"{role!r} is not a role") from None
+                raise InvalidInput("role", Reason("not_a_role", typed=Typed(role))) from None
         return [_entry(row) for row in uow.execute(query)]
 
 
@@ -109,7 +110,7 @@ def edit_user(app: UsersDeps, email: str, *, name: str | None = None, language: 
         values["name"] = parse_text("name", name)
     if language is not None:
         if language not in ("fr", "en"):
-            raise InvalidInput("language", f"{language!r}: messages exist in fr and en")
+            raise InvalidInput("language", Reason("language_unknown", typed=Typed(language)))
         values["language"] = language
     default = app.settings.default_cfa
     with app.uow() as uow:

@@ -25,6 +25,7 @@ from contract_flow.domain.access import ADMINISTRATORS
 from contract_flow.domain.calendar_weeks import calendar_weeks, year_summaries
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSetError, parse_calendar
 from contract_flow.domain.values import parse_written_date
 from contract_flow.http.deps import Services
@@ -71,7 +72,7 @@ def _ok(request: Request) -> str | None:
 def _whole(form: FormState, name: str) -> int:
     found = _number(form, name)
     if found is None:
-        raise InvalidInput(name, "must not be empty")
+        raise InvalidInput(name, Reason("empty"))
     return found
 
 
@@ -80,7 +81,7 @@ def _number(form: FormState, name: str) -> int | None:
     if not text:
         return None
     if not text.isascii() or not text.isdigit() or len(text) > 4:
-        raise InvalidInput(name, f"{text!r} is not a whole number")
+        raise InvalidInput(name, Reason("not_whole_number", typed=Typed(text)))
     return int(text)
 
 
@@ -200,7 +201,8 @@ def user_action(request: Request, person_id: PersonId, action: str, app: Service
     elif action == "login-link":
         flash(request, _link_message(request, app, user, found.email))
     else:
-        raise InvalidInput("action", f"{action!r} is not deactivate, activate or login-link")
+        raise InvalidInput("action", Reason("not_one_of", typed=Typed(action),
+                                            choices="deactivate, activate, login-link"))
     return RedirectResponse(f"/admin/users/{person_id}", status_code=303)
 
 
@@ -317,13 +319,13 @@ async def calendar_post(request: Request, code: str, app: Services, user: User) 
 
 def _parsed_calendar(text: str) -> ProgrammeCalendar:
     if not text.strip():
-        raise InvalidInput("file", "choose the calendar's file ([[school]] from/to periods, a TOML file)")
+        raise InvalidInput("file", Reason("calendar_file_missing"))
     if len(text) > MAX_CALENDAR_CHARS or "\x00" in text:
-        raise InvalidInput("file", f"a calendar file is at most {MAX_CALENDAR_CHARS} characters of text")
+        raise InvalidInput("file", Reason("calendar_file_size", most=MAX_CALENDAR_CHARS))
     try:
         return parse_calendar(tomllib.loads(text))
     except tomllib.TOMLDecodeError as error:
-        raise InvalidInput("file", f"not a TOML file: {error}") from None
+        raise InvalidInput("file", Reason("calendar_not_toml", error=str(error))) from None
     except RuleSetError as error:
         raise InvalidInput("file", str(error)) from None
 
