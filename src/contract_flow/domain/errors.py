@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from contract_flow.domain.reason_texts import FORBIDDEN_WHAT, FORBIDDEN_WHO
 from contract_flow.domain.reasons import Code, Label, Reason
@@ -148,6 +148,12 @@ class Forbidden(DomainError):
         who = tuple(Label(fr=FORBIDDEN_WHO[name], en=name) if name in FORBIDDEN_WHO
                     else Code("role", name.replace(" ", "_"), name) for name in self.allowed.split(" or "))
         return Reason("forbidden", what=what, allowed=_either(who), role=Code("role", self.role))
+
+
+def roles_either(roles: Iterable[str]) -> Reason | Label | Code:
+    """Roles' codes as «advisor or programme lead», in each language (sorted by their English names)."""
+    return _either(tuple(Code("role", role, role.replace("_", " "))
+                         for role in sorted(roles, key=lambda role: role.replace("_", " "))))
 
 
 def _either(who: tuple[Label | Code, ...]) -> Reason | Label | Code:

@@ -209,29 +209,28 @@ def _check_against_case(case: Case, parsed: Mapping[str, Any], today: date, amen
         raise InvalidInput("candidate.birth_date", Reason("born_in_future", born=born))
     if "contract.opco_filed_on" in parsed and case.contract.opco_decision is not None:
         # A new filing clears the OPCO's answer: `dossier file` (services/filing.py) records it, with its OPCO.
-        raise InvalidInput("contract.opco_filed_on", f"the OPCO's answer ({case.contract.opco_decision}) is recorded: "
-                                                     "file the contract again with `contract-flow dossier file` or "
-                                                     "the case page, which clears it")
+        raise InvalidInput("contract.opco_filed_on",
+                           Reason("opco_answer_recorded", decision=case.contract.opco_decision))
     if any(key.startswith("contract.") for key in parsed) and case.contract.signed:
         changeable = AMENDABLE_AFTER_SIGNATURE | (CHANGED_BY_AMENDMENT if amendment is not None else frozenset())
         fixed = [key for key in parsed if key.startswith("contract.") and key.partition(".")[2] not in changeable]
         if fixed and amendment is not None:
-            raise InvalidInput(fixed[0], f"the contract is signed: an amendment (type {amendment}) changes its "
-                                         f"{', '.join(sorted(CHANGED_BY_AMENDMENT | AMENDABLE_AFTER_SIGNATURE))}, "
-                                         "not its signature nor its start")
+            raise InvalidInput(fixed[0], Reason(
+                "signed_amendment_changes", amendment=amendment,
+                fields=", ".join(sorted(CHANGED_BY_AMENDMENT | AMENDABLE_AFTER_SIGNATURE))))
         if fixed:
-            raise InvalidInput(fixed[0], "the contract is signed: only an amendment may change it "
-                                         f"({', '.join(sorted(AMENDABLE_AFTER_SIGNATURE))})")
+            raise InvalidInput(fixed[0], Reason("signed_only_amendment",
+                                                fields=", ".join(sorted(AMENDABLE_AFTER_SIGNATURE))))
     start = parsed.get("contract.start_date", case.contract.start_date if Part.CONTRACT in case.loaded else None)
     end = parsed.get("contract.end_date", case.contract.end_date if Part.CONTRACT in case.loaded else None)
     if start is not None and end is not None and end <= start:
-        raise InvalidInput("contract.end_date", f"{end.isoformat()} is not after the start {start.isoformat()}")
+        raise InvalidInput("contract.end_date", Reason("end_not_after_start", end=end, start=start))
     year = parsed.get("programme_year")
     if year is not None and year > case.programme.years:
-        raise InvalidInput("programme_year", f"{year}: the programme {case.programme.code} lasts "
-                                             f"{case.programme.years} years")
+        raise InvalidInput("programme_year", Reason("programme_year_over", year=year, code=case.programme.code,
+                                                    years=case.programme.years))
     if "offer.company" in parsed or any(k.startswith("offer.") for k in parsed):
         offer = case.current_offer
         company = parsed.get("offer.company")
         if offer is not None and company and offer.company and company != offer.company and offer.status == "accepted":
-            raise InvalidInput("offer.company", f"the offer from {offer.company} was chosen; decline it first")
+            raise InvalidInput("offer.company", Reason("offer_already_chosen", company=offer.company))

@@ -337,6 +337,52 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "calendar_file_size": Label(fr="un fichier de calendrier fait au plus {most} caractères de texte",
                                 en="a calendar file is at most {most} characters of text"),
     "calendar_not_toml": Label(fr="ce n'est pas un fichier TOML : {error}", en="not a TOML file: {error}"),
+    # A case's facts and people, absences, exports
+    "opco_answer_recorded": Label(
+        fr="la réponse de l'OPCO ({decision}) est enregistrée : déposez à nouveau le contrat avec "
+           "`contract-flow dossier file` ou depuis la page du dossier, ce qui l'efface",
+        en="the OPCO's answer ({decision}) is recorded: file the contract again with `contract-flow dossier file` "
+           "or the case page, which clears it"),
+    "signed_amendment_changes": Label(
+        fr="le contrat est signé : un avenant (type {amendment}) modifie ses {fields}, ni sa signature ni son début",
+        en="the contract is signed: an amendment (type {amendment}) changes its {fields}, not its signature nor "
+           "its start"),
+    "signed_only_amendment": Label(fr="le contrat est signé : seul un avenant peut le modifier ({fields})",
+                                   en="the contract is signed: only an amendment may change it ({fields})"),
+    "end_not_after_start": Label(fr="le {end} n'est pas après le début ({start})",
+                                 en="{end} is not after the start {start}"),
+    "programme_year_over": Label(fr="{year} : la formation {code} dure {years} ans",
+                                 en="{year}: the programme {code} lasts {years} years"),
+    "offer_already_chosen": Label(fr="l'offre de {company} a été choisie : déclinez-la d'abord",
+                          en="the offer from {company} was chosen; decline it first"),
+    "advisor_not_of_cfa": Label(fr="{email} n'est pas un utilisateur de {cfa} (le CFA de la formation)",
+                                en="{email} is not a user of {cfa} (the programme's CFA)"),
+    "previous_end_before_birth": Label(fr="le {end} n'est pas après la date de naissance du candidat ({born})",
+                                       en="{end} is not after the candidate's birth date ({born})"),
+    "previous_end_too_late": Label(
+        fr="le {end} est après le {latest} : un contrat en cours aujourd'hui finit dans les {years} ans (R6222-47)",
+        en="{end} is after {latest}: a contract running today ends within {years} years (R6222-47)"),
+    "user_other_cfa_case": Label(fr="{email} est un utilisateur d'un autre CFA, pas de {cfa} (celui du dossier)",
+                                 en="{email} is a user of another CFA, not of {cfa} (the case's)"),
+    "user_other_cfa_programme": Label(
+        fr="{email} est un utilisateur d'un autre CFA, pas de {cfa} (celui de la formation)",
+        en="{email} is a user of another CFA, not of {cfa} (the programme's)"),
+    "user_wrong_role": Label(fr="{email} est un utilisateur dont le rôle est {role}, pas {roles}",
+                             en="{email} is a user whose role is {role}, not {roles}"),
+    "absence_before_start": Label(fr="le {first} est avant le début du contrat ({start})",
+                                  en="{first} is before the contract start ({start})"),
+    "absence_no_start": Label(fr="le {first} est avant le début du contrat (pas encore fixé)",
+                              en="{first} is before the contract start (not set)"),
+    "absence_after_end": Label(
+        fr="le {last} est après la fin du contrat ({latest}) : les jours d'absence de l'entreprise sont des jours "
+           "du contrat",
+        en="{last} is after the contract's end ({latest}): days away from the company are days of the contract"),
+    "export_format": Label(fr="{typed} n'est pas un format d'export : csv ou xlsx",
+                           en="{typed} is not an export format: csv or xlsx"),
+    "needs_me_operator": Label(
+        fr="l'opérateur n'a rien à faire : « needs me » est pour un utilisateur (--as EMAIL)",
+        en="the operator has nothing to do: «needs me» is for a user (--as EMAIL)"),
+    "limit_range": Label(fr="{limit} n'est pas entre 1 et {most}", en="{limit} is not between 1 and {most}"),
 }
 
 #: The domain's errors (domain/errors.py): the English is str(error), as the API and the CLI's --lang en give it.

@@ -29,7 +29,7 @@ from contract_flow.domain.case import (
     Role,
 )
 from contract_flow.domain.context import paris_date
-from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.errors import InvalidInput, NotFound, roles_either
 from contract_flow.domain.events import CaseOpened, ContractSigned, OpenCase, PassTrial, StartContract
 from contract_flow.domain.guards import parts_needed
 from contract_flow.domain.machine import append_event, check_by_rule, fire, record_facts
@@ -77,7 +77,7 @@ def open_case_in(app: Engine, command: OpenCase, uow: UnitOfWork) -> int:
         # and another CFA's user get the same answer (staff of one CFA cannot probe another's people).
         person = uow.people.find(advisor)
         if person is None or _person_cfa(uow, person) not in (None, row["cfa_code"]):
-            raise InvalidInput("advisor", f"{advisor} is not a user of {row['cfa_code']} (the programme's CFA)")
+            raise InvalidInput("advisor", Reason("advisor_not_of_cfa", email=advisor, cfa=row["cfa_code"]))
         _check_person(uow, "advisor", advisor, _CFA_PEOPLE["advisor"], row["cfa_code"])
     _check_candidate_email(uow, email, row["cfa_code"])
     case = Case(
@@ -134,13 +134,12 @@ def _check_previous_contract_end(app: Engine, case: Case, parsed: Mapping[str, o
         return
     born = parsed.get("candidate.birth_date", case.candidate.birth_date)
     if isinstance(born, date) and end <= born:
-        raise InvalidInput("previous_contract_end", f"{end.isoformat()} is not after the candidate's birth date "
-                                                    f"({born.isoformat()})")
+        raise InvalidInput("previous_contract_end", Reason("previous_end_before_birth", end=end, born=born))
     longest = app.rules.ruleset.duration_on("contract_max_years_disability", today)
     latest = contract_end(today, longest.value)
     if end > latest:
-        raise InvalidInput("previous_contract_end", f"{end.isoformat()} is after {latest.isoformat()}: a contract "
-                                                    f"running today ends within {longest.value} years (R6222-47)")
+        raise InvalidInput("previous_contract_end", Reason("previous_end_too_late", end=end, latest=latest,
+                                                           years=longest.value))
 
 
 def _person_cfa(uow: UnitOfWork, person: Mapping[str, object]) -> str | None:
@@ -160,10 +159,10 @@ def _check_person(uow: UnitOfWork, key: str, email: str, roles: frozenset[Role],
     if person is None:
         return  # not a user (yet): nobody can log in as them
     if cfa is not None and _person_cfa(uow, person) not in (None, cfa):
-        raise InvalidInput(key, f"{email} is a user of another CFA, not of {cfa} (the case's)")
+        raise InvalidInput(key, Reason("user_other_cfa_case", email=email, cfa=cfa))
     if Role(person["role"]) not in roles:
-        names = " or ".join(sorted(role.value.replace("_", " ") for role in roles))
-        raise InvalidInput(key, f"{email} is a user whose role is {person['role']}, not {names}")
+        raise InvalidInput(key, Reason("user_wrong_role", email=email, role=Code("role", person["role"]),
+                                       roles=roles_either(role.value for role in roles)))
 
 
 def _check_candidate_email(uow: UnitOfWork, email: str, cfa: str, field: str = "email") -> None:
@@ -174,9 +173,10 @@ def _check_candidate_email(uow: UnitOfWork, email: str, cfa: str, field: str = "
     if person is None:
         return
     if _person_cfa(uow, person) not in (None, cfa):
-        raise InvalidInput(field, f"{email} is a user of another CFA, not of {cfa} (the programme's)")
+        raise InvalidInput(field, Reason("user_other_cfa_programme", email=email, cfa=cfa))
     if person["role"] != Role.APPRENTICE.value:
-        raise InvalidInput(field, f"{email} is a user whose role is {person['role']}, not apprentice")
+        raise InvalidInput(field, Reason("user_wrong_role", email=email, role=Code("role", person["role"]),
+                                         roles=roles_either([Role.APPRENTICE.value])))
 
 
 def set_facts(app: Engine, case_id: int, pairs: Sequence[str] | Mapping[str, str], *, actor_email: str | Actor,
@@ -338,12 +338,11 @@ def record_absence(app: Engine, case_id: int, first: date, last: date, *, actor_
         version = checked_version(case, expected_version)
         terms = case.contract
         if terms.start_date is None or first < terms.start_date:
-            start = terms.start_date.isoformat() if terms.start_date else "not set"
-            raise InvalidInput("from", f"{first.isoformat()} is before the contract start ({start})")
+            raise InvalidInput("from", Reason("absence_before_start", first=first, start=terms.start_date)
+                               if terms.start_date else Reason("absence_no_start", first=first))
         latest = _last_contract_day(app, terms)
         if last > latest:
-            raise InvalidInput("to", f"{last.isoformat()} is after the contract's end ({latest.isoformat()}): days "
-                                     "away from the company are days of the contract")
+            raise InvalidInput("to", Reason("absence_after_end", last=last, latest=latest))
         absence = Absence(first, last, note)
         given = {"absence.from": first.isoformat(), "absence.to": last.isoformat()}
         if case.state is CaseState.TRIAL and terms.trial_end is not None:

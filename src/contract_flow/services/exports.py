@@ -33,6 +33,7 @@ from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.exports import ExportFormat, ExportKind
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.states import CaseState
 from contract_flow.labels import LANGUAGES, label
 from contract_flow.services.access import Principal, case_scope
@@ -72,7 +73,7 @@ def parse_format(text: str | None, field: str = "format") -> ExportFormat:
     try:
         return ExportFormat((text or "").strip().lower())
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not an export format: csv or xlsx") from None
+        raise InvalidInput(field, Reason("export_format", typed=Typed(text or ""))) from None
 
 
 def stored_filter(chosen: CaseFilter) -> dict[str, Any]:
@@ -125,16 +126,17 @@ def _writer(out: IO[bytes], fmt: ExportFormat, kind: ExportKind, language: str,
 def _export(app: ExportDeps, *, actor_email: str | Actor, kind: ExportKind, chosen: CaseFilter, fmt: ExportFormat,
             language: str, via: Via, out: IO[bytes]) -> Exported:
     if language not in LANGUAGES:
-        raise InvalidInput("language", f"{language!r} is not a language of contract-flow: {' or '.join(LANGUAGES)}")
+        raise InvalidInput("language", Reason("not_a_language", typed=Typed(language),
+                                              choices=" or ".join(LANGUAGES)))
     if via not in VIAS:
-        raise InvalidInput("via", f"{via!r} is not one of {', '.join(VIAS)}")
+        raise InvalidInput("via", Reason("not_one_of", typed=Typed(via), choices=", ".join(VIAS)))
     now = app.clock.now()
     columns = words.CASE_COLUMNS if kind is ExportKind.CASES else words.RISK_COLUMNS
     with app.uow() as uow:
         actor, scope, principal = _exporter(app, uow, actor_email, Action.EXPORT_CASES)
         if principal is None and chosen.needs_me:
             # «needs me» is a person's to-do: the operator has none, and the file would be empty for no reason
-            raise InvalidInput("needs_me", "the operator has nothing to do: «needs me» is for a user (--as EMAIL)")
+            raise InvalidInput("needs_me", Reason("needs_me_operator"))
         where = _scope(app, scope, principal, chosen, now)
         rows = _case_rows(uow, where, language) if kind is ExportKind.CASES else _risk_rows(
             app, uow, where, now, language)
@@ -216,7 +218,7 @@ def exports_log(app: ExportDeps, *, actor_email: str | Actor, limit: int = 50, o
     """The exports of the reader's CFA (the operator: every CFA's), newest first, `limit` of them from `offset`,
     and how many in all. Forbidden to anyone but CFA staff."""
     if not 1 <= limit <= MAX_LOG_PAGE:
-        raise InvalidInput("limit", f"{limit} is not between 1 and {MAX_LOG_PAGE}")
+        raise InvalidInput("limit", Reason("limit_range", limit=limit, most=MAX_LOG_PAGE))
     if offset < 0:
         raise InvalidInput("offset", f"{offset} is negative")
     with app.uow(write=False) as uow:

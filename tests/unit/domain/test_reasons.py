@@ -3,16 +3,19 @@ kept as the API gives it, and every guard's reason worded in French, its days an
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import pickle
 import string
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from contract_flow.domain import machine
+from contract_flow.domain import machine, reason_texts
 from contract_flow.domain.case import Role
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.reason_texts import TEXTS
@@ -100,3 +103,14 @@ def test_every_reason_a_guard_gives_is_worded_in_french() -> None:
 ])
 def test_french_elides_de_and_que_before_a_vowel(word: str, name: str, expected: str) -> None:
     assert elide(word, name) == expected
+
+
+def test_no_reason_is_worded_twice() -> None:
+    """A key written twice in domain/reason_texts.py silently replaces the first words (a dict literal keeps the
+    last; TEXTS merges its parts): each key once, across all the parts."""
+    tree = ast.parse(Path(reason_texts.__file__).read_text(encoding="utf-8"))
+    keys = Counter(key.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
+                   for key in node.keys if isinstance(key, ast.Constant) and isinstance(key.value, str))
+    worded = {key for key, value in vars(reason_texts).items() if key.endswith("_TEXTS") and isinstance(value, dict)}
+    assert worded  # the parts are found
+    assert [key for key, count in keys.items() if count > 1 and key in reason_texts.TEXTS] == []
