@@ -383,6 +383,36 @@ INPUT_TEXTS: Mapping[str, Label] = {
         fr="l'opérateur n'a rien à faire : « needs me » est pour un utilisateur (--as EMAIL)",
         en="the operator has nothing to do: «needs me» is for a user (--as EMAIL)"),
     "limit_range": Label(fr="{limit} n'est pas entre 1 et {most}", en="{limit} is not between 1 and {most}"),
+    "negative": Label(fr="{value} est négatif", en="{value} is negative"),
+    # Amendments (avenants)
+    "not_an_amendment": Label(fr="{code} ({name}) n'est pas un avenant : son type est l'un de {codes}",
+                              en="{code} ({name}) is not an amendment: its type is one of {codes}"),
+    "amendment_reason_needed": Label(
+        fr="obligatoire : pourquoi le contrat est modifié (cela fait partie de l'avenant)",
+        en="required: why the contract is amended (it is part of the amendment)"),
+    "amendment_outside": Label(
+        fr="le {effective} est hors du contrat (du {start} au {end}) : un avenant prend effet pendant le contrat",
+        en="{effective} is outside the contract (from {start} to {end}): an amendment takes effect while the "
+           "contract runs"),
+    "amendment_no_change": Label(
+        fr="indiquez au moins un champ=valeur (par ex. mentors.1.last_name=Dupont, contract.end_date=2029-12-31)",
+        en="give at least one field=value (e.g. mentors.1.last_name=Dupont, contract.end_date=2029-12-31)"),
+    "not_a_dossier_field": Label(
+        fr="pas un champ du dossier : section.clé, la section l'une de {sections}",
+        en="not a field of the dossier: section.key, the section one of {sections}"),
+    "not_a_section_field": Label(fr="pas un champ de la section {section} du dossier",
+                                 en="not a field of the dossier's {section} section"),
+    "not_amendable": Label(
+        fr="un avenant ne change pas ce champ : c'est celui du contrat tel que signé, l'identité de l'apprenti ou "
+           "celui de l'avenant lui-même (son type et sa date d'effet)",
+        en="an amendment does not change this field: it is the contract's as signed, the apprentice's identity, "
+           "or the amendment's own (its type and effective date)"),
+    "too_long_or_not_text": Label(fr="dépasse {most} caractères, ou n'est pas du texte",
+                                  en="is longer than {most} characters, or not text"),
+    "choose_field": Label(fr="choisissez le champ de cette valeur", en="choose the field this value is for"),
+    "chosen_twice": Label(fr="{name} est choisi deux fois", en="{name} is chosen twice"),
+    "not_an_application_number": Label(fr="{typed} n'est pas un numéro de candidature",
+                                       en="{typed} is not an application's number"),
 }
 
 #: The domain's errors (domain/errors.py): the English is str(error), as the API and the CLI's --lang en give it.

@@ -67,7 +67,7 @@ def parse_filter(*, q: str | None = None, programme: str | None = None, advisor:
     """The filters as typed in a form or a URL; blank ones ignored; InvalidInput naming a bad one."""
     text = " ".join((q or "").split())
     if len(text) > MAX_SEARCH:
-        raise InvalidInput("q", f"a search is at most {MAX_SEARCH} characters")
+        raise InvalidInput("q", Reason("search_too_long", most=MAX_SEARCH))
     chosen_state = None
     if state and state.strip():
         try:

@@ -220,7 +220,7 @@ def exports_log(app: ExportDeps, *, actor_email: str | Actor, limit: int = 50, o
     if not 1 <= limit <= MAX_LOG_PAGE:
         raise InvalidInput("limit", Reason("limit_range", limit=limit, most=MAX_LOG_PAGE))
     if offset < 0:
-        raise InvalidInput("offset", f"{offset} is negative")
+        raise InvalidInput("offset", Reason("negative", value=offset))
     with app.uow(write=False) as uow:
         _, _, principal = _exporter(app, uow, actor_email, Action.READ_EXPORTS)
         condition = sa.true() if principal is None else export_log_table.c.cfa_code == principal.cfa_code

@@ -67,9 +67,9 @@ def find_cases(app: Transactional, *, scope: sa.ColumnElement[bool] | None = Non
     """Cases in `scope` matching the filters, a page at a time (in id order), with the total; `q` searches
     the names and the email, accents and case ignored (services/case_filters.py)."""
     if offset < 0:
-        raise InvalidInput("offset", f"{offset} is negative")
+        raise InvalidInput("offset", Reason("negative", value=offset))
     if limit is not None and not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput("limit", f"{limit} is not between 1 and {MAX_PAGE}")
+        raise InvalidInput("limit", Reason("limit_range", limit=limit, most=MAX_PAGE))
     conditions: list[sa.ColumnElement[bool]] = [] if scope is None else [scope]
     if state is not None:
         conditions.append(case_table.c.state == parse_state(state).value)
@@ -178,9 +178,9 @@ def cards(app: Transactional, scope: sa.ColumnElement[bool] | None, state: CaseS
     """One state's cases (every state's: None), a page at a time (most recently moved first), with their
     total."""
     if offset < 0:
-        raise InvalidInput("offset", f"{offset} is negative")
+        raise InvalidInput("offset", Reason("negative", value=offset))
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput("limit", f"{limit} is not between 1 and {MAX_PAGE}")
+        raise InvalidInput("limit", Reason("limit_range", limit=limit, most=MAX_PAGE))
     query, conditions = _cards_query(scope, state, programme)
     count = (sa.select(sa.func.count()).select_from(
         case_table.join(programme_table, programme_table.c.id == case_table.c.programme_id)).where(*conditions))

@@ -18,6 +18,7 @@ from contract_flow.domain.dossier.codes import AMENDMENTS, CONTRACT_TYPES, EXTEN
 from contract_flow.domain.dossier.form import FORM, MAX_MENTORS
 from contract_flow.domain.dossier.model import Section
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Label, Reason
 from contract_flow.domain.values import parse_text
 
 #: The sections an amendment may change whole: the employer (31, its legal situation; 37, the workplace), the
@@ -70,32 +71,32 @@ def parse_type(text: str) -> str:
     """The amendment's CERFA type: one of the amendments' codes (31-38)."""
     code = CONTRACT_TYPES.parse("type_code", str(text))
     if code not in AMENDMENTS:
-        raise InvalidInput("type_code", f"{code} ({CONTRACT_TYPES.label(code, 'en')}) is not an amendment: its type "
-                                        f"is one of {', '.join(sorted(AMENDMENTS))}")
+        raise InvalidInput("type_code", Reason(
+            "not_an_amendment", code=code,
+            name=Label(fr=CONTRACT_TYPES.label(code, "fr"), en=CONTRACT_TYPES.label(code, "en")),
+            codes=", ".join(sorted(AMENDMENTS))))
     return code
 
 
 def parse_reason(text: str) -> str:
     """Why the contract is amended: one line of text (control and format characters refused, values.parse_text)."""
     if not str(text).strip():
-        raise InvalidInput("reason", "required: why the contract is amended (it is part of the amendment)")
+        raise InvalidInput("reason", Reason("amendment_reason_needed"))
     return parse_text("reason", str(text), MAX_REASON_CHARS)
 
 
 def check_effective(effective: date, start: date | None, end: date | None) -> None:
     """The effective date falls within the contract as it stands: from its start to its end."""
     if (start is not None and effective < start) or (end is not None and effective > end):
-        span = f"from {start.isoformat() if start else '?'} to {end.isoformat() if end else '?'}"
-        raise InvalidInput("effective_on", f"{effective.isoformat()} is outside the contract ({span}): an amendment "
-                                           "takes effect while the contract runs")
+        raise InvalidInput("effective_on", Reason("amendment_outside", effective=effective,
+                                                  start=start or "?", end=end or "?"))
 
 
 def split_changes(changes: Mapping[str, str]) -> dict[Section, dict[str, str]]:
     """The changes ("mentors.1.last_name" -> "Dupont") by section, each field one an amendment may change
     (InvalidInput naming it otherwise); the values are checked with their section."""
     if not changes:
-        raise InvalidInput("changes", "give at least one field=value (e.g. mentors.1.last_name=Dupont, "
-                                      "contract.end_date=2029-12-31)")
+        raise InvalidInput("changes", Reason("amendment_no_change"))
     found: dict[Section, dict[str, str]] = {}
     for field, value in changes.items():
         name, _, key = str(field).strip().partition(".")
@@ -103,14 +104,13 @@ def split_changes(changes: Mapping[str, str]) -> dict[Section, dict[str, str]]:
         try:
             section = Section(name)
         except ValueError:
-            raise InvalidInput(shown or "changes", f"not a field of the dossier: section.key, the section one of "
-                                                   f"{', '.join(Section)}") from None
+            raise InvalidInput(shown or "changes", Reason("not_a_dossier_field",
+                                                          sections=", ".join(Section))) from None
         bare = _bare(section, key)
         if not key or all(spec.key != bare for spec in FORM[section]):
-            raise InvalidInput(shown, f"not a field of the dossier's {section} section")
+            raise InvalidInput(shown, Reason("not_a_section_field", section=section.value))
         if not amendable(section, key):
-            raise InvalidInput(shown, "an amendment does not change this field: it is the contract's as signed, the "
-                                      "apprentice's identity, or the amendment's own (its type and effective date)")
+            raise InvalidInput(shown, Reason("not_amendable"))
         found.setdefault(section, {})[key] = str(value)
     return found
 

@@ -24,6 +24,7 @@ from contract_flow.domain.dossier import SECTION_LABELS, Section
 from contract_flow.domain.dossier.amendment import MAX_REASON_CHARS, amendable_fields
 from contract_flow.domain.dossier.codes import AMENDMENTS, CONTRACT_TYPES
 from contract_flow.domain.errors import ConflictError, InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.states import CONTRACT_STATES
 from contract_flow.http.deps import Services, version_number
 from contract_flow.services.access import Principal, permit
@@ -108,13 +109,13 @@ def _changes(form: FormState) -> dict[str, str]:
     for row in range(1, ROWS + 1):
         name, value = form.get(f"field_{row}").strip(), form.get(f"value_{row}")
         if len(value) > MAX_FIELD_CHARS or "\x00" in value:
-            raise InvalidInput(f"value_{row}", f"is longer than {MAX_FIELD_CHARS} characters, or not text")
+            raise InvalidInput(f"value_{row}", Reason("too_long_or_not_text", most=MAX_FIELD_CHARS))
         if not name:
             if value.strip():
-                raise InvalidInput(f"field_{row}", "choose the field this value is for")
+                raise InvalidInput(f"field_{row}", Reason("choose_field"))
             continue
         if name in found:
-            raise InvalidInput(f"field_{row}", f"{name} is chosen twice")
+            raise InvalidInput(f"field_{row}", Reason("chosen_twice", name=name))
         found[name] = value
     if not found:
         raise InvalidInput("field_1", "choose at least one field to change, with its new value")
@@ -146,7 +147,7 @@ def _record(request: Request, app: Any, user: Principal, case_id: int, form: For
         version = version_number("version", text) if text else None
         changes = _changes(form)
         if len(form.get("reason")) > MAX_REASON_CHARS:
-            raise InvalidInput("reason", f"is longer than {MAX_REASON_CHARS} characters")
+            raise InvalidInput("reason", Reason("too_long", most=MAX_REASON_CHARS))
         amendment = amend_contract(app, case_id, type_code=form.get("type_code"),
                                    effective_on=form.get("effective_on"), reason=form.get("reason"),
                                    changes=changes, actor_email=user.actor, expected_version=version)

@@ -148,7 +148,7 @@ def _version(form: FormState) -> int | None:
 def _reason(form: FormState) -> str | None:
     text = form.get("reason").strip()
     if len(text) > MAX_REASON_CHARS:
-        raise InvalidInput("reason", f"is longer than {MAX_REASON_CHARS} characters")
+        raise InvalidInput("reason", Reason("too_long", most=MAX_REASON_CHARS))
     return text or None
 
 
@@ -172,7 +172,7 @@ def _move(request: Request, app: Any, user: Principal, case_id: int, form: FormS
     facts = {key: form.get(key).strip() for key in MOVE_FACTS.get(trigger, ()) if form.get(key).strip()}
     application = form.get("application").strip() if trigger is Trigger.SHORTLIST else ""
     if application and not (application.isascii() and application.isdigit() and len(application) < 10):
-        raise InvalidInput("application", f"{application!r} is not an application's number")
+        raise InvalidInput("application", Reason("not_an_application_number", typed=Typed(application)))
     confirmed = form.get("confirm") == "yes"
 
     def refuse(status: int, messages: list[str]) -> Response:
