@@ -20,4 +20,4 @@ def test_case_list_searches_names_and_emails_whatever_the_accents(cfa: None) -> 
     assert "Inès Leroy" in table
     assert "Martin" not in table
     refused = cf("case", "list", "--search", "x" * 101, code=2)  # bad input, as every InvalidInput
-    assert "q: a search is at most 100 characters" in refused
+    assert "q : une recherche fait au plus 100 caractères" in refused

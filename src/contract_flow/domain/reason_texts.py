@@ -410,6 +410,8 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "too_long_or_not_text": Label(fr="dépasse {most} caractères, ou n'est pas du texte",
                                   en="is longer than {most} characters, or not text"),
     "choose_field": Label(fr="choisissez le champ de cette valeur", en="choose the field this value is for"),
+    "amendment_choose_field": Label(fr="choisissez au moins un champ à modifier, avec sa nouvelle valeur",
+                                    en="choose at least one field to change, with its new value"),
     "chosen_twice": Label(fr="{name} est choisi deux fois", en="{name} is chosen twice"),
     "not_an_application_number": Label(fr="{typed} n'est pas un numéro de candidature",
                                        en="{typed} is not an application's number"),

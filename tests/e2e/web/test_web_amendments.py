@@ -66,10 +66,10 @@ def test_staff_record_an_amendment_from_the_case_page_and_find_its_dossier_versi
     ({"value_3": "pas une adresse"}, "value_3", "mentors.1.email"),
     ({"reason": ""}, "reason", "reason"),
     ({"type_code": ""}, "type_code", "type_code"),
-    ({"effective_on": "2026-08-01"}, "effective_on", "outside the contract"),
-    ({"field_4": "", "value_4": "orpheline"}, "field_4", "choose the field"),
+    ({"effective_on": "2026-08-01"}, "effective_on", "est hors du contrat (du 01/09/2026 au "),
+    ({"field_4": "", "value_4": "orpheline"}, "field_4", "choisissez le champ de cette valeur"),
     ({"field_1": "", "value_1": "", "field_2": "", "value_2": "", "field_3": "", "value_3": ""}, "field_1",
-     "at least one field"),
+     "choisissez au moins un champ à modifier, avec sa nouvelle valeur"),
 ])
 def test_a_refused_amendment_shows_the_error_next_to_its_field_keeps_what_was_typed_and_saves_nothing(
         site: Site, given: dict[str, str], where: str, said: str) -> None:

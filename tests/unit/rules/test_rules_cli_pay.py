@@ -137,8 +137,10 @@ def test_bad_input_exits_2_with_one_line_naming_the_option(args: list[str], mess
 
 
 def test_the_schedule_table_names_the_rule_of_each_period(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the console is made once per process: its width is whatever the first test to print left it at
-    monkeypatch.setattr(console, "width", 160)
+    # The console is made once per process. Its private width, not the `width` property: monkeypatch would undo a
+    # property by setting it to what it read (80), fixing every later test's tables at 80 columns whatever COLUMNS
+    # they give (test_cli_exports failed after this test).
+    monkeypatch.setattr(console, "_width", 160)
     result = runner.invoke(root, ["rules", "pay-schedule", *APPRENTICE, "--years", "1", "--previous-contract-end",
                                   "2026-08-31", "--previous-contract-year", "3"], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.stderr

@@ -192,7 +192,7 @@ def user_action(request: Request, person_id: PersonId, action: str, app: Service
             deactivate_user(app, found.email, actor_email=user.actor)
         except InvalidInput as error:
             form = FormState({"name": found.name, "language": found.language, "role": found.role.value})
-            form.errors["form"] = str(error)
+            form.errors["form"] = error.said
             return _user_page(request, user, found, form, 422)
         flash(request, t("admin.users.deactivated", name=found.name))
     elif action == "activate":

@@ -118,7 +118,7 @@ def _changes(form: FormState) -> dict[str, str]:
             raise InvalidInput(f"field_{row}", Reason("chosen_twice", name=name))
         found[name] = value
     if not found:
-        raise InvalidInput("field_1", "choose at least one field to change, with its new value")
+        raise InvalidInput("field_1", Reason("amendment_choose_field"))
     return found
 
 
@@ -152,7 +152,7 @@ def _record(request: Request, app: Any, user: Principal, case_id: int, form: For
                                    effective_on=form.get("effective_on"), reason=form.get("reason"),
                                    changes=changes, actor_email=user.actor, expected_version=version)
     except InvalidInput as error:
-        form.errors[_where(error, form)] = str(error)
+        form.errors[_where(error, form)] = error.said  # the field and the rule, worded in the reader's language
         return _again(request, app, user, case_id, form, 422)
     except ConflictError as error:
         form.errors["form"] = f"{t('case.conflict')} {error}"
