@@ -337,6 +337,57 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "calendar_file_size": Label(fr="un fichier de calendrier fait au plus {most} caractères de texte",
                                 en="a calendar file is at most {most} characters of text"),
     "calendar_not_toml": Label(fr="ce n'est pas un fichier TOML : {error}", en="not a TOML file: {error}"),
+    # The dossier's sections checked as a whole (domain/dossier/parse.py)
+    "employer_type_public": Label(fr="{kind} ne convient pas à un employeur public : son type est l'un de 21 à 29",
+                                  en="{kind} does not fit a public employer: its type is one of 21 to 29"),
+    "employer_type_private": Label(fr="{kind} ne convient pas à un employeur privé : son type est l'un de 11 à 16",
+                                   en="{kind} does not fit a private employer: its type is one of 11 to 16"),
+    "adult_not_emancipated": Label(
+        fr="seul un mineur peut être non émancipé (l'apprenti est déclaré majeur : apprentice.minor)",
+        en="only a minor can be not emancipated (the apprentice is declared an adult: apprentice.minor)"),
+    "adult_signs_alone": Label(
+        fr="un apprenti majeur signe seul : un représentant légal est pour un mineur non émancipé",
+        en="an adult apprentice signs alone: a legal representative is for a non-emancipated minor"),
+    "born_in_france_99": Label(
+        fr="99 est pour une naissance à l'étranger, mais l'apprenti est né en France (apprentice.born_in_france)",
+        en="99 is for a birth abroad, but the apprentice was born in France (apprentice.born_in_france)"),
+    "born_abroad_not_99": Label(fr="{department} : pour une naissance à l'étranger, le département est 99",
+                                en="{department}: for a birth abroad the département is 99"),
+    "nir_sex_man": Label(fr="le NIR commence par {digit} (un homme) mais le sexe est {sex} : vérifiez l'un ou l'autre",
+                         en="the NIR starts with {digit} (a man) but the sex is {sex}: check one or the other"),
+    "nir_sex_woman": Label(
+        fr="le NIR commence par {digit} (une femme) mais le sexe est {sex} : vérifiez l'un ou l'autre",
+        en="the NIR starts with {digit} (a woman) but the sex is {sex}: check one or the other"),
+    "nir_year": Label(
+        fr="les chiffres 2-3 du NIR ({digits}) sont l'année de naissance, qui finit par {year} ({born})",
+        en="digits 2-3 of the NIR ({digits}) are the birth year, which ends with {year} ({born})"),
+    "nir_month": Label(fr="les chiffres 4-5 du NIR ({digits}) sont le mois de naissance, {month} ({born})",
+                       en="digits 4-5 of the NIR ({digits}) are the birth month, {month} ({born})"),
+    "numbered_fields": Label(fr="les champs sont numérotés de 1 à {most} : {example}",
+                             en="fields are numbered from 1 to {most}: {example}"),
+    "numbered_gap": Label(fr="le numéro {gap} est vide mais le {filled} est rempli : numérotez-les depuis 1 sans trou",
+                          en="number {gap} is empty but {filled} is filled: number them from 1 without a gap"),
+    "first_contract_no_previous": Label(fr="un premier contrat (type 11) n'a pas de contrat précédent",
+                                        en="a first contract (type 11) has no previous contract"),
+    "effective_date_amendment_only": Label(
+        fr="seul un avenant (types 31 à 38) a une date d'effet ; celui-ci est de type {type_code}",
+        en="only an amendment (types 31-38) has an effective date; this is type {type_code}"),
+    "effective_outside": Label(fr="le {effective} est hors du contrat", en="{effective} is outside the contract"),
+    "hours_with_minutes": Label(fr="indiquez les heures avec les minutes (0 pour moins d'une heure)",
+                                en="give the hours with the minutes (0 for under an hour)"),
+    "weekly_time_zero": Label(fr="la durée hebdomadaire du travail est de plus de 0",
+                              en="the weekly working time is more than 0"),
+    "weekly_time_over": Label(fr="48 h {minutes} min : au plus 48 heures par semaine (L3121-20)",
+                              en="48 h {minutes} min: at most 48 hours a week (L3121-20)"),
+    "pay_line_end_before": Label(fr="le {end} est avant le début de la ligne ({start})",
+                                 en="{end} is before the line's start {start}"),
+    "pay_line_overlap": Label(fr="le {start} n'est pas après la fin de la ligne {line} ({end})",
+                              en="{start} is not after the end of line {line} ({end})"),
+    "exams_before_training": Label(fr="le {end} n'est pas après le début de la formation ({start})",
+                                   en="{end} is not after the training start {start}"),
+    "remote_over_total": Label(
+        fr="{remote} heures de formation à distance, c'est plus que les {hours} heures de toute la formation",
+        en="{remote} hours of remote training are more than the {hours} hours of the whole training"),
     # A case's facts and people, absences, exports
     "opco_answer_recorded": Label(
         fr="la réponse de l'OPCO ({decision}) est enregistrée : déposez à nouveau le contrat avec "

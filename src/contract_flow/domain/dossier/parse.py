@@ -50,6 +50,7 @@ from contract_flow.domain.dossier.model import (
 )
 from contract_flow.domain.dossier.reading import Reader
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 
 _MAX_WEEKLY_HOURS = 48  # L3121-20
 _MAX_RATE = Decimal("999.99")  # the employer may pay more than the reference: never below the minimum
@@ -72,9 +73,8 @@ def parse_employer(data: Mapping[str, object]) -> Employer:
     )
     kind = employer.employer_type
     if employer.public is not None and kind is not None and (kind in PRIVATE_EMPLOYER_TYPES) == employer.public:
-        sector, expected = ("public", "21 to 29") if employer.public else ("private", "11 to 16")
-        raise InvalidInput("employer.employer_type", f"{kind} does not fit a {sector} employer: its type is one of "
-                                                     f"{expected}")
+        raise InvalidInput("employer.employer_type", Reason(
+            "employer_type_public" if employer.public else "employer_type_private", kind=kind))
     return employer
 
 
@@ -100,11 +100,9 @@ def parse_apprentice(data: Mapping[str, object]) -> Apprentice:
     )
     _check_birth_place(apprentice)
     if apprentice.minor is False and apprentice.not_emancipated:
-        raise InvalidInput("apprentice.not_emancipated", "only a minor can be not emancipated (the apprentice is "
-                                                         "declared an adult: apprentice.minor)")
+        raise InvalidInput("apprentice.not_emancipated", Reason("adult_not_emancipated"))
     if apprentice.minor is False and not apprentice.legal_representative.is_empty:
-        raise InvalidInput("apprentice.legal_representative.name", "an adult apprentice signs alone: a legal "
-                                                                   "representative is for a non-emancipated minor")
+        raise InvalidInput("apprentice.legal_representative.name", Reason("adult_signs_alone"))
     _check_nir(apprentice)
     return apprentice
 
@@ -114,10 +112,9 @@ def _check_birth_place(apprentice: Apprentice) -> None:
     if department is None or in_france is None:
         return
     if in_france and department == BORN_ABROAD:
-        raise InvalidInput("apprentice.birth_department", "99 is for a birth abroad, but the apprentice was born in "
-                                                          "France (apprentice.born_in_france)")
+        raise InvalidInput("apprentice.birth_department", Reason("born_in_france_99"))
     if not in_france and department != BORN_ABROAD:
-        raise InvalidInput("apprentice.birth_department", f"{department}: for a birth abroad the département is 99")
+        raise InvalidInput("apprentice.birth_department", Reason("born_abroad_not_99", department=department))
 
 
 def _check_nir(apprentice: Apprentice) -> None:
@@ -127,17 +124,16 @@ def _check_nir(apprentice: Apprentice) -> None:
     if number is None:
         return
     if sex is not None and number[0] in "12" and number[0] != ("1" if sex == "M" else "2"):
-        person = "a man" if number[0] == "1" else "a woman"
-        raise InvalidInput("apprentice.nir", f"the NIR starts with {number[0]} ({person}) but the sex is {sex}: "
-                                             "check one or the other")
+        raise InvalidInput("apprentice.nir", Reason("nir_sex_man" if number[0] == "1" else "nir_sex_woman",
+                                                    digit=number[0], sex=sex))
     if born is None:
         return
     if number[1:3] != f"{born.year % 100:02d}":
-        raise InvalidInput("apprentice.nir", f"digits 2-3 of the NIR ({number[1:3]}) are the birth year, which ends "
-                                             f"with {born.year % 100:02d} ({born.isoformat()})")
+        raise InvalidInput("apprentice.nir", Reason("nir_year", digits=number[1:3], year=f"{born.year % 100:02d}",
+                                                    born=born))
     if "01" <= number[3:5] <= "12" and number[3:5] != f"{born.month:02d}":
-        raise InvalidInput("apprentice.nir", f"digits 4-5 of the NIR ({number[3:5]}) are the birth month, "
-                                             f"{born.month:02d} ({born.isoformat()})")
+        raise InvalidInput("apprentice.nir", Reason("nir_month", digits=number[3:5], month=f"{born.month:02d}",
+                                                    born=born))
 
 
 def parse_mentor(data: Mapping[str, object], number: int = 1) -> Mentor:
@@ -158,14 +154,13 @@ def _numbered(section: str, data: Mapping[str, object], most: int, example: str)
     for key, value in data.items():
         number, dot, rest = key.partition(".")
         if not (dot and number.isascii() and number.isdigit() and len(number) <= 2 and 1 <= int(number) <= most):
-            raise InvalidInput(f"{section}.{key}"[:120], f"fields are numbered from 1 to {most}: {example}")
+            raise InvalidInput(f"{section}.{key}"[:120], Reason("numbered_fields", most=most, example=example))
         groups.setdefault(int(number), {})[rest] = value
     filled = [number for number in sorted(groups) if any(
         value is not None and not (isinstance(value, str) and not value.strip()) for value in groups[number].values())]
     if filled != list(range(1, len(filled) + 1)):
         gap = next(number for number in range(1, most + 1) if number not in filled)
-        raise InvalidInput(f"{section}.{gap}", f"number {gap} is empty but {filled[-1]} is filled: number them "
-                                               "from 1 without a gap")
+        raise InvalidInput(f"{section}.{gap}", Reason("numbered_gap", gap=gap, filled=filled[-1]))
     return [groups[number] for number in filled]
 
 
@@ -193,16 +188,16 @@ def parse_contract(data: Mapping[str, object]) -> ContractSection:
     )
     start, end = contract.start_date, contract.end_date
     if start is not None and end is not None and end <= start:
-        raise InvalidInput("contract.end_date", f"{end.isoformat()} is not after the start {start.isoformat()}")
+        raise InvalidInput("contract.end_date", Reason("end_not_after_start", end=end, start=start))
     if contract.contract_type == FIRST_CONTRACT and contract.previous_contract_number is not None:
-        raise InvalidInput("contract.previous_contract_number", "a first contract (type 11) has no previous contract")
+        raise InvalidInput("contract.previous_contract_number", Reason("first_contract_no_previous"))
     effective = contract.amendment_effective_date
     if effective is not None:
         if contract.contract_type is not None and not contract.is_amendment:
-            raise InvalidInput("contract.amendment_effective_date", "only an amendment (types 31-38) has an effective "
-                                                                    f"date; this is type {contract.contract_type}")
+            raise InvalidInput("contract.amendment_effective_date",
+                               Reason("effective_date_amendment_only", type_code=contract.contract_type))
         if (start is not None and effective < start) or (end is not None and effective > end):
-            raise InvalidInput("contract.amendment_effective_date", f"{effective.isoformat()} is outside the contract")
+            raise InvalidInput("contract.amendment_effective_date", Reason("effective_outside", effective=effective))
     _check_weekly_time(contract)
     return contract
 
@@ -211,12 +206,12 @@ def _check_weekly_time(contract: ContractSection) -> None:
     hours, minutes = contract.weekly_hours, contract.weekly_minutes
     if hours is None:
         if minutes is not None:
-            raise InvalidInput("contract.weekly_hours", "give the hours with the minutes (0 for under an hour)")
+            raise InvalidInput("contract.weekly_hours", Reason("hours_with_minutes"))
         return
     if hours == 0 and not minutes:
-        raise InvalidInput("contract.weekly_hours", "the weekly working time is more than 0")
+        raise InvalidInput("contract.weekly_hours", Reason("weekly_time_zero"))
     if hours == _MAX_WEEKLY_HOURS and minutes:
-        raise InvalidInput("contract.weekly_minutes", f"48 h {minutes} min: at most 48 hours a week (L3121-20)")
+        raise InvalidInput("contract.weekly_minutes", Reason("weekly_time_over", minutes=minutes))
 
 
 def parse_pay_line(data: Mapping[str, object], number: int = 1) -> PayLine:
@@ -228,8 +223,7 @@ def parse_pay_line(data: Mapping[str, object], number: int = 1) -> PayLine:
         monthly_gross=read.amount("monthly_gross"),
     )
     if line.start is not None and line.end is not None and line.end < line.start:
-        raise InvalidInput(f"pay.{number}.end", f"{line.end.isoformat()} is before the line's start "
-                                                f"{line.start.isoformat()}")
+        raise InvalidInput(f"pay.{number}.end", Reason("pay_line_end_before", end=line.end, start=line.start))
     return line
 
 
@@ -239,8 +233,8 @@ def parse_pay_lines(data: Mapping[str, object]) -> PayLines:
     lines = tuple(parse_pay_line(item, number) for number, item in enumerate(items, start=1))
     for number, (before, line) in enumerate(pairwise(lines), start=2):
         if before.end is not None and line.start is not None and line.start <= before.end:
-            raise InvalidInput(f"pay.{number}.start", f"{line.start.isoformat()} is not after the end of line "
-                                                      f"{number - 1} ({before.end.isoformat()})")
+            raise InvalidInput(f"pay.{number}.start", Reason("pay_line_overlap", start=line.start, line=number - 1,
+                                                             end=before.end))
     return lines
 
 
@@ -258,12 +252,10 @@ def parse_training(data: Mapping[str, object]) -> Training:
     )
     start, end = training.training_start, training.exams_end
     if start is not None and end is not None and end <= start:
-        raise InvalidInput("training.exams_end", f"{end.isoformat()} is not after the training start "
-                                                 f"{start.isoformat()}")
+        raise InvalidInput("training.exams_end", Reason("exams_before_training", end=end, start=start))
     hours, remote = training.training_hours, training.remote_hours
     if hours is not None and remote is not None and remote > hours:
-        raise InvalidInput("training.remote_hours", f"{remote} hours of remote training are more than the "
-                                                    f"{hours} hours of the whole training")
+        raise InvalidInput("training.remote_hours", Reason("remote_over_total", remote=remote, hours=hours))
     return training
 
 
