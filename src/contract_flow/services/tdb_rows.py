@@ -205,26 +205,8 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 #: The json module's string writer (its C one when there is one): a str -> its JSON text, quotes included.
 _json_string = json.encoder.encode_basestring
 _ALWAYS = frozenset(LEARNER_FIELDS)
-_FORMATS: dict[tuple[tuple[str, ...], tuple[bool, ...], bool], str] = {}
-_MAX_FORMATS = 4096
 #: What the json module escapes in a string (ensure_ascii=False): a quote, a backslash, a control character.
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')
-
-
-def _format(names: tuple[str, ...], layout: tuple[bool, ...], plain: bool) -> str:
-    """An item's JSON with a hole for the programme's opening and for each value a learner of this layout has
-    ('"%s"' for text that needs no escaping, "%s" for a value the json module wrote), kept for the next batches."""
-    key = (names, layout, plain)
-    written = _FORMATS.get(key)
-    if written is None:
-        if len(_FORMATS) > _MAX_FORMATS:
-            _FORMATS.clear()
-        present = iter(layout)
-        kept = [name for name in names if name in _ALWAYS or next(present)]
-        hole = '"%s"' if plain else "%s"
-        written = _FORMATS[key] = "%s" + ", ".join(
-            _dumps(name).replace("%", "%%") + ": " + hole for name in kept) + "}"
-    return written
 
 
 def _shared(fields: Item) -> Shared:
@@ -304,12 +286,6 @@ def _cursor(connection: sa.Connection, sqlite: bool) -> Any:
 def next_midnight(on: date) -> datetime:
     """The first moment after the day `on` in Paris, in UTC."""
     return datetime.combine(date.fromordinal(on.toordinal() + 1), datetime.min.time(), PARIS).astimezone(UTC)
-
-
-def rows(connection: sa.Connection, cfa_code: str, on: date) -> Iterator[tuple[Any, ...]]:
-    """The feed query's rows as the driver gives them, streamed."""
-    for chunk in _fetches(connection, cfa_code, on):
-        yield from chunk
 
 
 def _fetches(connection: sa.Connection, cfa_code: str, on: date) -> Iterator[list[tuple[Any, ...]]]:
