@@ -184,3 +184,15 @@ def test_the_case_page_speaks_english(site: Site) -> None:
     assert ">Withdraw</button>" in english.text
     assert "[case." not in english.text
     assert "[state." not in english.text
+
+
+def test_the_window_title_names_the_candidate_like_the_heading(site: Site) -> None:
+    """The <title> (a browser tab, a screen reader's first words) said «Dossier de {name}»: its placeholder was
+    never filled, while the <h1> was."""
+    page = site.as_("advisor").get(f"/cases/{site.world.one.case_id}").text
+    title = re.search(r"<title>([^<]*)</title>", page)
+    heading = re.search(r"<h1>([^<]*)</h1>", page)
+    assert title is not None
+    assert heading is not None
+    assert "{" not in title.group(1)
+    assert title.group(1) == f"{heading.group(1)} · contract-flow"
