@@ -416,16 +416,60 @@ def count_rows(app: App) -> str:
     return ", ".join(f"{count:,} {name}" for name, count in counts.items())
 
 
+def only(chosen: Plan, pattern: str | None) -> Plan:
+    """The plan with only the paths `pattern` finds (all of them without one)."""
+    if pattern is None:
+        return chosen
+    keep = re.compile(pattern)
+    return Plan({who: [path for path in paths if keep.search(path)] for who, paths in chosen.pages.items()},
+                {who: [path for path in paths if keep.search(path)] for who, paths in chosen.api.items()},
+                chosen.tokens, chosen.broken)
+
+
+def template_of(app: App) -> Template:
+    """The template's cases and reviews found again in a database a --keep run left."""
+    with app.engine.connect() as connection:
+        trial = int(connection.execute(sa.text("SELECT case_id FROM person WHERE email = :email"),
+                                       {"email": APPRENTICE}).scalar_one())
+        search = int(connection.execute(sa.text(
+            "SELECT min(id) FROM apprenticeship_case WHERE state = 'apply'")).scalar_one())
+        reviews = dict(connection.execute(sa.text(
+            "SELECT state, min(id) FROM review WHERE case_id = :case GROUP BY state"), {"case": trial}).all())
+    return Template(trial, search, int(reviews["planned"]), int(reviews["held"]))
+
+
+def measure_again(database: str, repeats: int, pattern: str | None) -> int:
+    url = os.environ.get(ENV_POSTGRES_URL)
+    if not url:
+        raise SystemExit(f"--reuse needs ${ENV_POSTGRES_URL}: the server the --keep run used")
+    app = services(Postgres(url).url_of(database), FixedClock(datetime(2026, 11, 24, 9, tzinfo=UTC)))
+    try:
+        timings = measure(app, only(plan(app, template_of(app)), pattern), repeats)
+        report(f"measured again: {count_cases(app):,} cases", timings)
+    finally:
+        app.close()
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=499, help="copies of the 200-case template (499: 100,000 "
                                                                  "cases)")
     parser.add_argument("--repeats", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end (its name is printed) "
+                                                              "for --reuse")
+    parser.add_argument("--reuse", metavar="DATABASE", help="measure a database a --keep run left (on "
+                                                           f"${ENV_POSTGRES_URL}'s server): no building, no "
+                                                           "baseline, no ratio")
+    parser.add_argument("--only", metavar="REGEX", help="measure only the paths this regular expression finds")
     args = parser.parse_args()
+    if args.reuse:
+        return measure_again(args.reuse, args.repeats, args.only)
     with tempfile.TemporaryDirectory(prefix="contract-flow-bench-web-") as folder, ExitStack() as stack:
         url = os.environ.get(ENV_POSTGRES_URL) or stack.enter_context(start_postgres(Path(folder))).url
         postgres = Postgres(url)
-        stack.callback(postgres.drop_all)
+        if not args.keep:
+            stack.callback(postgres.drop_all)
         clock = FixedClock(START)
         app = services(postgres.url_of(postgres.create("cf_bench_web")), clock)
         stack.callback(app.close)
@@ -433,7 +477,7 @@ def main() -> int:
         started = time.perf_counter()
         template = build_template(app, clock)
         print(f"template: {count_cases(app)} cases through the use cases in {time.perf_counter() - started:.1f} s")
-        chosen = plan(app, template)
+        chosen = only(plan(app, template), args.only)
         small = measure(app, chosen, args.repeats)
         started = time.perf_counter()
         copy_template(app, args.copies)
@@ -441,6 +485,8 @@ def main() -> int:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
         print(f"copied: {count_cases(app):,} cases ({count_rows(app)}) in {time.perf_counter() - started:.1f} s")
         large = measure(app, chosen, args.repeats)
+        if args.keep:
+            print(f"kept: --reuse {postgres.made[-1]}")
     cases = TEMPLATE_CASES * (args.copies + 1)
     report(f"baseline, same run: {TEMPLATE_CASES} cases", small)
     report(f"measured: {cases:,} cases on PostgreSQL", large)
