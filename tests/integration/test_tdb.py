@@ -318,3 +318,28 @@ def test_an_anonymised_learner_is_no_longer_sent_nor_counted(app: App, people: P
     assert case_tdb_status(app, ids["trial"], actor_email=people.advisor, on=ON).sent
     after = tdb_status_counts(app, today=ON)["mecatronique"]
     assert sum(after.values()) == sum(counted.values()) - 1
+
+
+def test_the_board_s_counts_are_each_case_s_status_with_several_contracts_on_one_case(
+        app: App, people: People, clock: FixedClock) -> None:
+    """The counts group the cases in the database by what their status reads, and a case with several contracts
+    started apart: whatever the grouping, each case counts once, under the status its own page gives."""
+    ids = learners(app, people, clock)
+    with app.uow() as uow:  # hired again on 5 October, after the break of 20 September: the case's second contract
+        broken = uow.execute(sa.select(contract_table).where(
+            contract_table.c.case_id == ids["broken"])).mappings().one()
+        uow.execute(sa.insert(contract_table).values(
+            {**{key: value for key, value in broken.items() if key != "id"}, "start_date": date(2026, 10, 5),
+             "ended_on": None, "ended_by": None, "termination_reason": None}))
+        uow.commit()
+    for on in (date(2026, 10, 1), ON, date(2027, 6, 1)):
+        expected: dict[str, int] = {}
+        for case_id in ids.values():
+            status = case_tdb_status(app, case_id, actor_email=people.lead, on=on)
+            if status.sent:
+                name = status.comparison.result.status.value
+                expected[name] = expected.get(name, 0) + 1
+        counts = tdb_status_counts(app, None, CFA, today=on)["mecatronique"]
+        assert {status.value: number for status, number in counts.items() if number} == expected, on
+    assert case_tdb_status(app, ids["broken"], actor_email=people.lead, on=ON).comparison.result.status.value == \
+        "APPRENTI"

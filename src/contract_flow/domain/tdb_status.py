@@ -214,14 +214,20 @@ def sent_contract(terms: ContractTerms) -> SentContract | None:
     """A contract as the feed sends it: a signed one with its start; None for one not signed, or cancelled before its
     start (ended before it began: it never ran). Its break date (contrat_date_rupture) is the day it ended when it
     was broken (in its trial: who broke it is recorded; after: the legal ground is); a contract completed has none."""
-    start = terms.start_date
-    if not terms.signed or start is None or terms.cancellation_reason is not None:
+    if not terms.signed or terms.start_date is None:
         return None
-    ended = terms.ended_on
-    if ended is not None and ended < start:
+    return contract_as_sent(terms.start_date, terms.end_date, terms.ended_on,
+                            broken=terms.termination_reason is not None or terms.ended_by is not None,
+                            cancelled=terms.cancellation_reason is not None)
+
+
+def contract_as_sent(start: date, end: date | None, ended_on: date | None, *, broken: bool,
+                     cancelled: bool) -> SentContract | None:
+    """`sent_contract` from a signed contract's dates and two flags (who broke it or why is recorded; a
+    cancellation reason is): what the board's counts read of each contract, grouped in the database."""
+    if cancelled or (ended_on is not None and ended_on < start):
         return None
-    broken = ended is not None and (terms.termination_reason is not None or terms.ended_by is not None)
-    return SentContract(start, terms.end_date, ended if broken else None)
+    return SentContract(start, end, ended_on if ended_on is not None and broken else None)
 
 
 #: A case closed in these states before its training started is not sent (the feed, services/tdb_rows.py).

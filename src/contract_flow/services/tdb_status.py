@@ -49,6 +49,7 @@ from contract_flow.domain.tdb_status import (
     TdbResult,
     TdbStatus,
     compare,
+    contract_as_sent,
     is_sent,
     sent_contract,
     sent_dates,
@@ -180,9 +181,12 @@ def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None =
     the TDB computes; the cases the engine closed after the training started (withdrawn, lapsed) are counted too,
     as the TDB counts them (ABANDON once their 90 days are over).
 
-    The cases are grouped by what their status reads (the programme's dates, whether the feed sends them, their
-    contracts' dates) before any status is computed: each distinct group once, however many cases it holds (two
-    queries, plain tuples)."""
+    The cases are grouped by what their status reads (the programme's dates, their contracts' dates) before any
+    status is computed, each distinct group once however many cases it holds. Only the cases the feed of `today`
+    sends are read (registered by then, not closed before the training started, not anonymised, their programme
+    started), and the grouping is the database's: the cases with no contract started, then those with one (nearly
+    all: a network's 100,000 cases come back as a few hundred groups); the few with several are read case by
+    case."""
     programmes = sa.select(programme_table.c.code).order_by(programme_table.c.code)
     if cfa_code is not None:
         programmes = programmes.where(programme_table.c.cfa_code == cfa_code)
@@ -190,48 +194,52 @@ def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None =
     # The next midnight in Paris: a case opened before it is registered by `today`; closed without a contract
     # before the training started, it is never sent (as services/tdb_rows.feed_query, in SQL: no row converted).
     until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=PARIS)
-    registered = sa.and_(c.opened_at < sa.bindparam("until", until, type_=c.opened_at.type),
-                         sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)),
-                         ~anonymised(c.id))
-    cases = sa.select(c.id, p.code, p.start_date, p.years, c.programme_year, registered) \
-        .join(programme_table, p.id == c.programme_id)
-    ids = sa.select(c.id).join(programme_table, p.id == c.programme_id)
+    sent = sa.and_(c.opened_at < sa.bindparam("until", until, type_=c.opened_at.type),
+                   sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)),
+                   ~anonymised(c.id), p.start_date <= today)
     if scope is not None:
-        cases, ids = cases.where(scope), ids.where(scope)
-    contracts = (sa.select(k.case_id, k.start_date, k.end_date, k.ended_on, k.ended_by, k.termination_reason,
-                           k.cancellation_reason)
-                 .where(k.case_id.in_(ids), k.signed.is_(True), k.start_date <= today).order_by(k.id))
+        sent = sa.and_(sent, scope)
+    programme = (p.code, p.start_date, p.years, c.programme_year)
+    joined = case_table.join(programme_table, p.id == c.programme_id)
+
+    def started(contract: sa.TableClause) -> sa.ColumnElement[bool]:
+        return sa.and_(contract.c.case_id == c.id, contract.c.signed.is_(True), contract.c.start_date <= today)
+
+    other = contract_table.alias("other_contract")
+    another = sa.exists().where(started(other), other.c.id != k.id)
+    # What `contract_as_sent` reads of a contract: its dates, whether it was broken, whether it was cancelled.
+    contract = (k.start_date, k.end_date, k.ended_on,
+                sa.case((sa.or_(k.termination_reason.is_not(None), k.ended_by.is_not(None)), 1), else_=0),
+                sa.case((k.cancellation_reason.is_not(None), 1), else_=0))
+    none = sa.select(*programme, sa.func.count()).select_from(joined) \
+        .where(sent, ~sa.exists().where(started(contract_table))).group_by(*programme)
+    one = sa.select(*programme, *contract, sa.func.count()).select_from(joined.join(contract_table, started(
+        contract_table))).where(sent, ~another).group_by(*programme, *contract)
+    several = sa.select(c.id, *programme, *contract).select_from(joined.join(contract_table, started(
+        contract_table))).where(sent, another).order_by(c.id, k.id)
     counts: dict[str, dict[TdbStatus, int]] = {}
     groups: Counter[tuple[Any, ...]] = Counter()
     with app.uow(write=False) as uow:
         for code in uow.execute(programmes).scalars():
             counts[code] = dict.fromkeys(TdbStatus, 0)
-        of_case: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-        for case_id, *dates in uow.execute(contracts):
-            of_case[case_id].append(tuple(dates))
-        for case_id, code, start, years, year, sent_then in uow.execute(cases):
-            groups[(code, start, years, year, bool(sent_then), tuple(of_case.get(case_id, ())))] += 1
-    for (code, start, years, year, registered, contract_dates), number in groups.items():
-        per = counts.setdefault(code, dict.fromkeys(TdbStatus, 0))
-        if not registered or start > today:
-            continue  # not sent by the feed of `today`
-        sent = tuple(found for found in (sent_contract(_terms_of(*one)) for one in contract_dates)
-                     if found is not None)
-        result, _ = _status_on(start, years, year, sent, today)
-        per[result.status] += number
+        for *head, number in uow.execute(none):
+            groups[(*head, ())] += number
+        for code, start, years, year, *dates, number in uow.execute(one):
+            groups[(code, start, years, year, (tuple(dates),))] += number
+        of_case: dict[int, tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
+        for case_id, code, start, years, year, *dates in uow.execute(several):
+            of_case.setdefault(case_id, ((code, start, years, year), []))[1].append(tuple(dates))
+        for head, contracts in of_case.values():
+            groups[(*head, tuple(contracts))] += 1
+    for (code, start, years, year, contract_dates), number in groups.items():
+        found = (contract_as_sent(first, end, ended_on, broken=bool(broken), cancelled=bool(cancelled))
+                 for first, end, ended_on, broken, cancelled in contract_dates)
+        result, _ = _status_on(start, years, year, tuple(one for one in found if one is not None), today)
+        counts.setdefault(code, dict.fromkeys(TdbStatus, 0))[result.status] += number
     return counts
 
 
 _LEFT = frozenset(state.value for state in LEFT_BEFORE_START)
-
-
-def _terms_of(start: date, end: date | None, ended_on: date | None, ended_by: str | None,
-              termination_reason: str | None, cancellation_reason: str | None) -> ContractTerms:
-    """What sent_contract reads of a contract row."""
-    return ContractTerms(signed=True, start_date=start, end_date=end, ended_on=ended_on,
-                         ended_by=BreakParty(ended_by) if ended_by else None,
-                         termination_reason=TerminationReason(termination_reason) if termination_reason else None,
-                         cancellation_reason=cancellation_reason)
 
 
 # -- the reconciliation -----------------------------------------------------------------------------------------
