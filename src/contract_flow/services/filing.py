@@ -187,7 +187,10 @@ def filing_board(app: Transactional, scope: sa.ColumnElement[bool] | None = None
     decision, filed, due = contract_table.c.opco_decision, contract_table.c.opco_filed_on, \
         contract_table.c.opco_decision_due
     unanswered = sa.and_(filed.is_not(None), decision.is_(None))
-    current = sa.select(sa.func.max(contract_table.c.id)).group_by(contract_table.c.case_id)
+    # The case's current contract: none newer (an anti-join on the case's contracts; the max id of every case's
+    # contracts, grouped over a network's 45,000, took 250 ms).
+    newer = contract_table.alias("newer_contract")
+    current = ~sa.exists().where(newer.c.case_id == contract_table.c.case_id, newer.c.id > contract_table.c.id)
     query = (
         sa.select(programme_table.c.code, sa.func.count(), sa.func.count(filed), _count(decision == ACCEPTED),
                   _count(sa.or_(decision == REFUSED, sa.and_(unanswered, due < today))),
@@ -195,7 +198,7 @@ def filing_board(app: Transactional, scope: sa.ColumnElement[bool] | None = None
         .select_from(case_table)
         .join(programme_table, programme_table.c.id == case_table.c.programme_id)
         .join(contract_table, contract_table.c.case_id == case_table.c.id)
-        .where(case_table.c.state.in_([state.value for state in CONTRACT_STATES]), contract_table.c.id.in_(current))
+        .where(case_table.c.state.in_([state.value for state in CONTRACT_STATES]), current)
         .group_by(programme_table.c.code)
     )
     if scope is not None:
