@@ -39,7 +39,7 @@ from contract_flow.services.tdb import (
     push_due,
     push_feed,
 )
-from contract_flow.services.tdb_status import case_tdb_status, tdb_status_counts
+from contract_flow.services.tdb_status import ABANDON_FOLLOWED, case_tdb_status, reconcile, tdb_status_counts
 from contract_flow.settings import Settings
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
@@ -343,3 +343,43 @@ def test_the_board_s_counts_are_each_case_s_status_with_several_contracts_on_one
         assert {status.value: number for status, number in counts.items() if number} == expected, on
     assert case_tdb_status(app, ids["broken"], actor_email=people.lead, on=ON).comparison.result.status.value == \
         "APPRENTI"
+
+
+def test_the_reconciliation_finds_the_abandon_of_a_broken_contract_and_of_a_search_among_the_groups(
+        app: App, people: People, clock: FixedClock) -> None:
+    """The reconciliation reads only the cases of the groups the TDB counts ABANDON: one searching since the
+    training started (no contract), one searching again after a contract broken in its trial (one contract, 181
+    days after its last day), one hired again (two contracts: APPRENTI, never listed)."""
+    ids = learners(app, people, clock)
+    hired_again = open_candidate(app, first_name="Paul", last_name="Girard", email="paul@example.org")
+    clock.set(paris(date(2026, 8, 10)))
+    walk(app, hired_again, "trial", advisor=people.advisor, lead=people.lead)
+    with app.uow() as uow:  # its first contract broken on 20 September, its second from 5 October
+        first = uow.execute(sa.select(contract_table).where(contract_table.c.case_id == hired_again)).mappings().one()
+        uow.execute(sa.update(contract_table).where(contract_table.c.id == first["id"]).values(
+            ended_on=date(2026, 9, 20), ended_by="apprentice"))
+        uow.execute(sa.insert(contract_table).values(
+            {**{key: value for key, value in first.items() if key != "id"}, "start_date": date(2026, 10, 5)}))
+        uow.commit()
+    clock.set(paris(date(2026, 9, 25)))
+    advance(app, ids["broken"], "resume_search", actor_email=people.advisor)
+
+    def abandoned(on: date) -> list[int]:
+        return [item.case_id for item in reconcile(app, actor_email=people.lead, on=on).of_kind(ABANDON_FOLLOWED)]
+
+    def judged_one_by_one(on: date) -> list[int]:
+        found = []
+        for case_id in sorted([*ids.values(), hired_again]):
+            status = case_tdb_status(app, case_id, actor_email=people.lead, on=on)
+            if status.sent and status.comparison.abandon_while_followed:
+                found.append(case_id)
+        return found
+
+    days = [date(2026, 11, 29), date(2026, 11, 30), date(2027, 3, 18), date(2027, 3, 19), date(2027, 3, 20),
+            date(2027, 9, 1)]
+    for on in days:
+        assert abandoned(on) == judged_one_by_one(on), on
+    assert abandoned(days[0]) == []  # 89 days after the training's start
+    assert abandoned(days[1]) == [ids["searching"]]
+    assert abandoned(days[-1]) == [ids["broken"], ids["searching"]]  # 180 days after the break, too
+    assert case_tdb_status(app, hired_again, actor_email=people.lead, on=days[-1]).comparison.agrees

@@ -42,6 +42,7 @@ from contract_flow.domain.filing import filing_of
 from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.states import CaseState
 from contract_flow.domain.tdb_status import (
+    FOLLOWED,
     LEFT_BEFORE_START,
     Comparison,
     SentContract,
@@ -179,64 +180,127 @@ def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None =
                       *, today: date) -> dict[str, dict[TdbStatus, int]]:
     """Per programme (every programme of `cfa_code`, with zeros), its cases the feed of `today` sends by the status
     the TDB computes; the cases the engine closed after the training started (withdrawn, lapsed) are counted too,
-    as the TDB counts them (ABANDON once their 90 days are over).
-
-    The cases are grouped by what their status reads (the programme's dates, their contracts' dates) before any
-    status is computed, each distinct group once however many cases it holds. Only the cases the feed of `today`
-    sends are read (registered by then, not closed before the training started, not anonymised, their programme
-    started), and the grouping is the database's: the cases with no contract started, then those with one (nearly
-    all: a network's 100,000 cases come back as a few hundred groups); the few with several are read case by
-    case."""
+    as the TDB counts them (ABANDON once their 90 days are over). Each distinct group of cases (`_Groups`) is
+    computed once, however many cases it holds."""
     programmes = sa.select(programme_table.c.code).order_by(programme_table.c.code)
     if cfa_code is not None:
         programmes = programmes.where(programme_table.c.cfa_code == cfa_code)
-    c, k, p = case_table.c, contract_table.c, programme_table.c
-    # The next midnight in Paris: a case opened before it is registered by `today`; closed without a contract
-    # before the training started, it is never sent (as services/tdb_rows.feed_query, in SQL: no row converted).
-    until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=PARIS)
-    sent = sa.and_(c.opened_at < sa.bindparam("until", until, type_=c.opened_at.type),
-                   sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)),
-                   ~anonymised(c.id), p.start_date <= today)
-    if scope is not None:
-        sent = sa.and_(sent, scope)
-    programme = (p.code, p.start_date, p.years, c.programme_year)
-    joined = case_table.join(programme_table, p.id == c.programme_id)
-
-    def started(contract: sa.TableClause) -> sa.ColumnElement[bool]:
-        return sa.and_(contract.c.case_id == c.id, contract.c.signed.is_(True), contract.c.start_date <= today)
-
-    other = contract_table.alias("other_contract")
-    another = sa.exists().where(started(other), other.c.id != k.id)
-    # What `contract_as_sent` reads of a contract: its dates, whether it was broken, whether it was cancelled.
-    contract = (k.start_date, k.end_date, k.ended_on,
-                sa.case((sa.or_(k.termination_reason.is_not(None), k.ended_by.is_not(None)), 1), else_=0),
-                sa.case((k.cancellation_reason.is_not(None), 1), else_=0))
-    none = sa.select(*programme, sa.func.count()).select_from(joined) \
-        .where(sent, ~sa.exists().where(started(contract_table))).group_by(*programme)
-    one = sa.select(*programme, *contract, sa.func.count()).select_from(joined.join(contract_table, started(
-        contract_table))).where(sent, ~another).group_by(*programme, *contract)
-    several = sa.select(c.id, *programme, *contract).select_from(joined.join(contract_table, started(
-        contract_table))).where(sent, another).order_by(c.id, k.id)
     counts: dict[str, dict[TdbStatus, int]] = {}
-    groups: Counter[tuple[Any, ...]] = Counter()
     with app.uow(write=False) as uow:
         for code in uow.execute(programmes).scalars():
             counts[code] = dict.fromkeys(TdbStatus, 0)
-        for *head, number in uow.execute(none):
-            groups[(*head, ())] += number
-        for code, start, years, year, *dates, number in uow.execute(one):
-            groups[(code, start, years, year, (tuple(dates),))] += number
-        of_case: dict[int, tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
-        for case_id, code, start, years, year, *dates in uow.execute(several):
-            of_case.setdefault(case_id, ((code, start, years, year), []))[1].append(tuple(dates))
-        for head, contracts in of_case.values():
-            groups[(*head, tuple(contracts))] += 1
-    for (code, start, years, year, contract_dates), number in groups.items():
-        found = (contract_as_sent(first, end, ended_on, broken=bool(broken), cancelled=bool(cancelled))
-                 for first, end, ended_on, broken, cancelled in contract_dates)
-        result, _ = _status_on(start, years, year, tuple(one for one in found if one is not None), today)
-        counts.setdefault(code, dict.fromkeys(TdbStatus, 0))[result.status] += number
+        groups = _Groups.read(uow, scope, today)
+    for group, number in groups.sizes.items():
+        counts.setdefault(group.code, dict.fromkeys(TdbStatus, 0))[group.status(today).status] += number
     return counts
+
+
+@dataclass(frozen=True)
+class _Group:
+    """What the TDB's status of a case reads: its programme's dates, the year it entered, its contracts started by
+    the day (each: start, end, day it ended, broken, cancelled)."""
+
+    code: str
+    start: date
+    years: int
+    year: int
+    contracts: tuple[tuple[Any, ...], ...]
+
+    def status(self, today: date) -> TdbResult:
+        found = (contract_as_sent(first, end, ended_on, broken=bool(broken), cancelled=bool(cancelled))
+                 for first, end, ended_on, broken, cancelled in self.contracts)
+        return _status_on(self.start, self.years, self.year, tuple(one for one in found if one is not None),
+                          today)[0]
+
+
+@dataclass
+class _Groups:
+    """The cases the feed of `today` sends (registered by then, not closed before the training started, not
+    anonymised, their programme started) grouped by what their status reads, the grouping being the database's:
+    the cases with no contract started, then those with one (nearly all: a network's 100,000 cases come back as a
+    few hundred groups); the few with several are read case by case (`several`: their ids by group)."""
+
+    today: date
+    sizes: Counter[_Group] = field(default_factory=Counter)
+    several: dict[_Group, list[int]] = field(default_factory=dict)
+
+    @staticmethod
+    def sent(today: date) -> sa.ColumnElement[bool]:
+        c, p = case_table.c, programme_table.c
+        # The next midnight in Paris: a case opened before it is registered by `today`; closed without a contract
+        # before the training started, it is never sent (as services/tdb_rows.feed_query).
+        until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=PARIS)
+        return sa.and_(c.opened_at < sa.bindparam("until", until, type_=c.opened_at.type),
+                       sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)),
+                       ~anonymised(c.id), p.start_date <= today)
+
+    def started(self, contract: Any) -> sa.ColumnElement[bool]:
+        return sa.and_(contract.c.case_id == case_table.c.id, contract.c.signed.is_(True),
+                       contract.c.start_date <= self.today)
+
+    def another(self, contract: Any) -> sa.Exists:
+        """Another contract of the case started by the day than `contract`'s row."""
+        other = contract_table.alias("other_contract")
+        # by `contract`'s case, not the case table's: nested in cases_of's EXISTS, the case is two levels out
+        return sa.exists().where(other.c.case_id == contract.c.case_id, other.c.signed.is_(True),
+                                 other.c.start_date <= self.today, other.c.id != contract.c.id)
+
+    @staticmethod
+    def contract(contract: Any) -> tuple[sa.ColumnElement[Any], ...]:
+        """What `contract_as_sent` reads of a contract: its dates, whether it was broken, whether it was
+        cancelled."""
+        k = contract.c
+        return (k.start_date, k.end_date, k.ended_on,
+                sa.case((sa.or_(k.termination_reason.is_not(None), k.ended_by.is_not(None)), 1), else_=0),
+                sa.case((k.cancellation_reason.is_not(None), 1), else_=0))
+
+    PROGRAMME = (programme_table.c.code, programme_table.c.start_date, programme_table.c.years,
+                 case_table.c.programme_year)
+
+    @classmethod
+    def read(cls, uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, today: date) -> _Groups:
+        groups = cls(today)
+        sent = cls.sent(today) if scope is None else sa.and_(cls.sent(today), scope)
+        joined = case_table.join(programme_table, programme_table.c.id == case_table.c.programme_id)
+        with_contract = joined.join(contract_table, groups.started(contract_table))
+        none = (sa.select(*cls.PROGRAMME, sa.func.count()).select_from(joined)
+                .where(sent, ~sa.exists().where(groups.started(contract_table))).group_by(*cls.PROGRAMME))
+        dates = cls.contract(contract_table)
+        one = (sa.select(*cls.PROGRAMME, *dates, sa.func.count()).select_from(with_contract)
+               .where(sent, ~groups.another(contract_table)).group_by(*cls.PROGRAMME, *dates))
+        several = (sa.select(case_table.c.id, *cls.PROGRAMME, *dates).select_from(with_contract)
+                   .where(sent, groups.another(contract_table)).order_by(case_table.c.id, contract_table.c.id))
+        for code, start, years, year, number in uow.execute(none):
+            groups.sizes[_Group(code, start, years, year, ())] += number
+        for code, start, years, year, *contract, number in uow.execute(one):
+            groups.sizes[_Group(code, start, years, year, (tuple(contract),))] += number
+        of_case: dict[int, tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
+        for case_id, code, start, years, year, *contract in uow.execute(several):
+            of_case.setdefault(case_id, ((code, start, years, year), []))[1].append(tuple(contract))
+        for case_id, ((code, start, years, year), contracts) in of_case.items():
+            group = _Group(code, start, years, year, tuple(contracts))
+            groups.sizes[group] += 1
+            groups.several.setdefault(group, []).append(case_id)
+        return groups
+
+    def cases_of(self, chosen: Iterable[_Group]) -> sa.ColumnElement[bool]:
+        """The SQL condition selecting the cases of the `chosen` groups (on the case joined to its programme). Its
+        contracts are an alias: the condition may sit in a query on `contract` itself (services' `_load`)."""
+        c, p = case_table.c, programme_table.c
+        k = contract_table.alias("grouped_contract")
+        conditions: list[sa.ColumnElement[bool]] = []
+        for group in chosen:
+            head = sa.and_(p.code == group.code, c.programme_year == group.year)
+            if group in self.several:
+                conditions.append(c.id.in_(self.several[group]))
+            elif not group.contracts:
+                conditions.append(sa.and_(head, ~sa.exists().where(self.started(k))))
+            else:
+                conditions.append(sa.and_(head, sa.exists().where(
+                    self.started(k), ~self.another(k),
+                    *(column.is_not_distinct_from(value) for column, value in zip(
+                        self.contract(k), group.contracts[0], strict=True)))))
+        return sa.or_(sa.false(), *conditions)
 
 
 _LEFT = frozenset(state.value for state in LEFT_BEFORE_START)
@@ -327,6 +391,36 @@ def _rejections(uow: UnitOfWork, cfa_codes: Sequence[str]) -> dict[int, list[tup
     return found
 
 
+def _cfa_codes(uow: UnitOfWork, actor: Actor, cfa_code: str | None) -> list[str]:
+    """The CFAs whose pushes the reconciliation reads: staff their own CFA's, the operator `cfa_code`'s or every
+    CFA's (the scope, `_scope`, then keeps the actor's cases)."""
+    if actor.role is not Role.SYSTEM:
+        return [actor.cfa_code or ""]
+    if cfa_code is not None:
+        return [cfa_code]
+    query = sa.select(programme_table.c.cfa_code).distinct().where(programme_table.c.cfa_code.is_not(None))
+    return sorted(uow.execute(query).scalars())
+
+
+def _candidates(uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, day: date,
+                rejected: dict[int, list[tuple[date, str, str, str]]]) -> sa.ColumnElement[bool]:
+    """The cases that may have an item on `day`, in SQL, before each is read and judged: a contract filed 30 days
+    ago or more without a DECA number, an error in the CFA's latest push, or the TDB's status ABANDON while the
+    engine follows the case (the groups of `_Groups` whose status is ABANDON: a network's 100,000 cases are judged
+    a few hundred groups at a time, and only the cases of the few ABANDON groups are read)."""
+    k = contract_table.alias("filed_contract").c  # an alias: the condition sits in `_load`'s query on `contract`
+    followed = case_table.c.state.in_(sorted(state.value for state in FOLLOWED))
+    groups = _Groups.read(uow, followed if scope is None else sa.and_(followed, scope), day)
+    abandon = [group for group in groups.sizes if group.status(day).status is TdbStatus.ABANDON]
+    chosen = sa.or_(
+        sa.exists().where(k.case_id == case_table.c.id, k.signed.is_(True), k.opco_filed_on.is_not(None),
+                          k.opco_filed_on <= day - timedelta(days=DECA_WAIT_DAYS),
+                          sa.or_(k.deca_number.is_(None), k.deca_number == "")),
+        case_table.c.id.in_(sorted(rejected)),
+        sa.and_(followed, groups.cases_of(abandon)))
+    return chosen if scope is None else sa.and_(scope, chosen)
+
+
 def reconcile(app: Store, *, actor_email: str | Actor, cfa_code: str | None = None,
               on: date | None = None) -> Reconciliation:
     """The three kinds of things to put right on `on` (today by default), by kind then case: DECA missing 30 days
@@ -336,8 +430,9 @@ def reconcile(app: Store, *, actor_email: str | Actor, cfa_code: str | None = No
     with app.uow(write=False) as uow:
         actor = resolve_actor(uow, actor_email)
         authorize_role(actor, Action.TDB_FEED)
-        loaded = _load(uow, _scope(actor, cfa_code))
-        rejected = _rejections(uow, sorted({one.row.cfa_code for one in loaded}))
+        scope = _scope(actor, cfa_code)
+        rejected = _rejections(uow, _cfa_codes(uow, actor, cfa_code))
+        loaded = _load(uow, _candidates(uow, scope, day, rejected))
     deca: list[ReconciliationItem] = []
     refused: list[ReconciliationItem] = []
     abandon: list[ReconciliationItem] = []
