@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 
 from contract_flow.adapters.search import matches_words, search_words
-from contract_flow.adapters.tables import case_table, programme_table, review_table
+from contract_flow.adapters.tables import case_table, contract_table, programme_table, review_table
 from contract_flow.domain.case import Role
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.reasons import Reason, Typed
@@ -140,3 +140,11 @@ def narrowed(scope: sa.ColumnElement[bool], chosen: CaseFilter, principal: Princ
     if not chosen.narrowing:
         return scope
     return sa.and_(scope, filter_condition(chosen, principal, now))
+
+
+def current_contract() -> sa.ColumnElement[bool]:
+    """That `contract`'s row is its case's current contract: the newest (an earlier one was broken before the search
+    resumed). No newer contract of the case, which the index on contract.case_id answers for each row kept: `id IN
+    (SELECT max(id) ... GROUP BY case_id)` aggregated every contract of a network (250 ms for 45,000)."""
+    newer = contract_table.alias("newer_contract")
+    return ~sa.exists().where(newer.c.case_id == contract_table.c.case_id, newer.c.id > contract_table.c.id)

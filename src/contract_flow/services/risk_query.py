@@ -13,6 +13,7 @@ from contract_flow.adapters.tables import case_table, contract_table, programme_
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.dates import add_months
 from contract_flow.domain.states import CONTRACT_STATES, SEARCH_STEPS, CaseState
+from contract_flow.services.case_filters import current_contract
 from contract_flow.services.common import Planned, Store
 
 if TYPE_CHECKING:
@@ -49,14 +50,10 @@ def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime
                                  sa.literal(detail, sa.String).label("detail"), due.label("due"))
 
     base = _cases(scope)
-    # The running contract of a case (its newest; an earlier one was broken before the search resumed): only its
-    # deadlines are the case's risks, never an old contract's that nobody will file or end a trial of any more.
-    # (No newer contract of the case, which the index on contract.case_id answers for the few rows each part
-    # keeps: `id IN (SELECT max(id) ... GROUP BY case_id)` aggregated every contract of a network in each part.)
-    newer = contract_table.alias("newer_contract")
+    # The running contract of a case: only its deadlines are the case's risks, never an old contract's that nobody
+    # will file or end a trial of any more.
     current = (base.join(contract_table, contract_table.c.case_id == case_table.c.id)
-               .where(case_table.c.state.in_(CONTRACT_STATES), ~sa.exists().where(
-                   newer.c.case_id == contract_table.c.case_id, newer.c.id > contract_table.c.id)))
+               .where(case_table.c.state.in_(CONTRACT_STATES), current_contract()))
     # No DISTINCT (IN ignores duplicates): with it SQLite scans the whole ledger in case_id order instead of
     # seeking the failed rows by status (130 ms against 0.1 ms with 10,000 cases).
     failed = sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed").scalar_subquery()

@@ -234,16 +234,15 @@ class _Groups:
                        sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)),
                        ~anonymised(c.id), p.start_date <= today)
 
-    def started(self, contract: Any) -> sa.ColumnElement[bool]:
-        return sa.and_(contract.c.case_id == case_table.c.id, contract.c.signed.is_(True),
-                       contract.c.start_date <= self.today)
+    def started(self, contract: Any, of: sa.ColumnElement[Any] = case_table.c.id) -> sa.ColumnElement[bool]:
+        """`contract`'s row is a contract of the case `of` (the case table's row by default) started by the day."""
+        return sa.and_(contract.c.case_id == of, contract.c.signed.is_(True), contract.c.start_date <= self.today)
 
     def another(self, contract: Any) -> sa.Exists:
         """Another contract of the case started by the day than `contract`'s row."""
         other = contract_table.alias("other_contract")
         # by `contract`'s case, not the case table's: nested in cases_of's EXISTS, the case is two levels out
-        return sa.exists().where(other.c.case_id == contract.c.case_id, other.c.signed.is_(True),
-                                 other.c.start_date <= self.today, other.c.id != contract.c.id)
+        return sa.exists().where(self.started(other, of=contract.c.case_id), other.c.id != contract.c.id)
 
     @staticmethod
     def contract(contract: Any) -> tuple[sa.ColumnElement[Any], ...]:
