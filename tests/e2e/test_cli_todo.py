@@ -63,10 +63,16 @@ def test_the_advisor_s_list_in_french_in_english_and_as_json(app: App, database_
     # Before the start: the same contract is not overdue yet, and waits for its first day.
     before = json.loads(cf("todo", "--as", people.advisor, "--json", "--on", "2026-08-25").stdout)
     assert ("file_contract", False) in [(item["kind"], item["overdue"]) for item in before]
+    # A part of the list: --limit items from --offset, the title still counting the whole list.
+    second = json.loads(cf("todo", "--as", people.advisor, "--json", "--offset", "1", "--limit", "2").stdout)
+    assert second == data[1:3]
+    title = cf("todo", "--as", people.advisor, "--limit", "1").stdout.splitlines()[0]
+    assert title == f"Mes actions ({people.advisor}) : {len(data)}"
+    assert "--limit" in cf("todo", "--as", people.advisor, "--limit", "0", code=2).output
 
     assert cf("todo", "--as", people.lead).stdout.splitlines() == [
         f"Mes actions ({people.lead}) : 0", "Rien à faire pour l’instant."]
-    assert "the operator has no to-do list" in cf("todo", "--as", "system", code=2).output
+    assert "l'opérateur n'a pas de liste d'actions" in cf("todo", "--as", "system", code=2).output
     cf("todo", "--as", "personne@example.org", code=2)
 
 

@@ -21,7 +21,7 @@ from contract_flow.services.cases import advance, set_facts, show
 from contract_flow.services.dossier import set_section, show_dossier
 from contract_flow.services.filing import file_contract
 from contract_flow.services.reviews import acknowledge_review, log_review, plan_review
-from contract_flow.services.todo import todo
+from contract_flow.services.todo import todo as todo_page
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
 from tests.support.dossier import APPRENTICE, a_nir
@@ -30,6 +30,11 @@ pytestmark = pytest.mark.postgres
 
 START = date(2026, 9, 1)  # PATH's contract start
 OPCO_DUE = date(2026, 9, 7)  # 5 working days after it (D6224-1)
+
+
+def todo(app: App, **asked: object) -> list[TodoItem]:
+    """The whole list (every page)."""
+    return todo_page(app, **asked).items  # type: ignore[arg-type]
 
 
 def paris(day: date, hour: int = 12) -> datetime:
@@ -201,3 +206,37 @@ def test_the_operator_and_strangers_have_no_list(app: App, people: People, cfa: 
     assert refused.value.field == "as"
     with pytest.raises(NotFound):
         todo(app, actor_email="nobody@example.org")
+
+
+def test_a_page_of_the_lead_s_list_is_that_part_of_the_whole_list(app: App, people: People, cfa: Cfa) -> None:
+    """The lead's job projects to validate are placed by their contract's start without reading their cases, and
+    read only when on the page (services/todo.py): page after page, the list is the whole list, cut."""
+    starts = [date(2026, 8, 20), date(2026, 10, 1), date(2026, 9, 30), date(2026, 8, 20), START]
+    opened = [cfa.decide]
+    for number, start in enumerate(starts):
+        case_id = open_candidate(app, first_name=f"Cas{number}", email=f"cas{number}@example.org")
+        opened.append(case_id)
+        # the lead advises the first one: all of their items on it are read, not only the validation
+        walk(app, case_id, "decide", advisor=people.lead if number == 0 else people.advisor, lead=people.lead)
+        if start != START:
+            set_facts(app, case_id, {"contract.start_date": start.isoformat()},
+                      actor_email=people.advisor)
+    for day in (date(2026, 8, 1), date(2026, 9, 10)):
+        whole = todo_page(app, actor_email=people.lead, today=day)
+        assert whole.total == len(whole.items)
+        assert {item.case_id for item in whole.items} == set(opened)
+        assert whole.overdue == sum(1 for item in whole.items if item.overdue)
+        dues = [item.due for item in whole.items if item.kind is TodoKind.MOVE]
+        assert dues == sorted(dues, key=lambda due: (due is None or due >= day, due))
+        for size in (1, 2, 3, 5):
+            pages = [todo_page(app, actor_email=people.lead, today=day, offset=offset, limit=size)
+                     for offset in range(0, whole.total + size, size)]
+            assert [item for page in pages for item in page.items] == whole.items, (day, size)
+            assert {(page.total, page.overdue) for page in pages} == {(whole.total, whole.overdue)}
+
+
+def test_a_page_out_of_bounds_is_refused_by_name(app: App, people: People, cfa: Cfa) -> None:
+    for asked, field in (({"offset": -1}, "offset"), ({"limit": 0}, "limit"), ({"limit": 501}, "limit")):
+        with pytest.raises(InvalidInput) as refused:
+            todo_page(app, actor_email=people.lead, **asked)  # type: ignore[arg-type]
+        assert refused.value.field == field

@@ -30,6 +30,9 @@ def todo(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON (codes, ISO dates, with the sentences).")] = False,
     on: Annotated[str | None, typer.Option("--on", metavar="YYYY-MM-DD",
                                            help="See the list as it will be that day (default: today).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=500,
+                                              help="Print only this many items (default: all of them).")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many items first.")] = 0,
     lang: LangOption = None,
 ) -> None:
     """What this person must supply or do on their cases, overdue first, then by the day due."""
@@ -37,12 +40,14 @@ def todo(
     from contract_flow.todo_words import as_data, reason_words, worded
 
     chosen = language(lang)
-    items = todo_of(get_app(), actor_email=as_, today=parse_date("--on", on) if on else None)
+    found = todo_of(get_app(), actor_email=as_, today=parse_date("--on", on) if on else None, offset=offset,
+                    limit=limit)
+    items = found.items
     if json_:
         print_json([as_data(item, chosen) for item in items])
         return
     words = HEADINGS[chosen]
-    say(words["title"].format(email=as_.strip().lower(), count=len(items)))
+    say(words["title"].format(email=as_.strip().lower(), count=found.total))
     if not items:
         say(words["none"])
     for item in items:

@@ -433,6 +433,8 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "needs_me_operator": Label(
         fr="l'opérateur n'a rien à faire : « needs me » est pour un utilisateur (--as EMAIL)",
         en="the operator has nothing to do: «needs me» is for a user (--as EMAIL)"),
+    "todo_operator": Label(fr="l'opérateur n'a pas de liste d'actions : nommez une personne (--as EMAIL)",
+                           en="the operator has no to-do list: name a person (--as EMAIL)"),
     "limit_range": Label(fr="{limit} n'est pas entre 1 et {most}", en="{limit} is not between 1 and {most}"),
     "negative": Label(fr="{value} est négatif", en="{value} is negative"),
     # Amendments (avenants)

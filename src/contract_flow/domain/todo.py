@@ -121,6 +121,20 @@ def urgency(item: TodoItem) -> tuple[int, date, int, str]:
             item.kind.value)
 
 
+def validation_only(viewer: Actor, state: CaseState, advisor_email: str | None) -> bool:
+    """Whether the person's one item on a case in `state` is to validate its job project: a programme lead's, on a
+    case at «Décider» they do not advise (items_for: no advisor's item, no dossier section, no review of theirs).
+    Its place in the list (`validation_urgency`) needs only the case's contract start, not the case: a lead's list
+    holds every such case of the CFA, thousands in a network."""
+    return viewer.role is Role.PROGRAMME_LEAD and state is S.DECIDE and advisor_email != viewer.email
+
+
+def validation_urgency(case_id: int, start: date | None, today: date) -> tuple[int, date, int, str]:
+    """`urgency` of that item: a move (validate) due on the contract's start (_start: in «Décider», parts_for reads
+    the contract and not the offers)."""
+    return urgency(TodoItem(case_id, "", S.DECIDE, TodoKind.MOVE, start, (), today, trigger=T.VALIDATE))
+
+
 @dataclass(frozen=True)
 class Situation:
     """What a case's items are built from, read by the use case: the case (its contract and the parts its next

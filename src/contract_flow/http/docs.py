@@ -50,14 +50,17 @@ def install(app: FastAPI) -> None:
 
     app.mount(ASSETS_URL, StaticFiles(directory=assets_dir()), name="docs-assets")
 
+    # The pages read the app from the request, never from this function's closure: FastAPI keeps each endpoint
+    # in a module-level cache of 4,096 callables (fastapi/dependencies/models.py), and an endpoint closing over its
+    # app would keep every app ever built alive with it (the test suite builds thousands: gigabytes).
     def _root(request: Request) -> str:
         return str(request.scope.get("root_path", ""))
 
     @app.get(SWAGGER_URL, include_in_schema=False)
     def swagger_ui(request: Request) -> HTMLResponse:
-        root = _root(request)
+        root, served = _root(request), request.app
         return get_swagger_ui_html(
-            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title}: API (Swagger UI)",
+            openapi_url=f"{root}{served.openapi_url}", title=f"{served.title}: API (Swagger UI)",
             oauth2_redirect_url=f"{root}{OAUTH2_REDIRECT_URL}",
             swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
@@ -72,8 +75,8 @@ def install(app: FastAPI) -> None:
 
     @app.get(REDOC_URL, include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
-        root = _root(request)
+        root, served = _root(request), request.app
         return get_redoc_html(
-            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title}: API (ReDoc)",
+            openapi_url=f"{root}{served.openapi_url}", title=f"{served.title}: API (ReDoc)",
             redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
             redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png", with_google_fonts=False)

@@ -10,19 +10,20 @@ that resolves it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 import sqlalchemy as sa
 
-from contract_flow.adapters.tables import case_table, programme_table
+from contract_flow.adapters.tables import case_table, contract_table, programme_table
 from contract_flow.domain.access import STAFF, sees
 from contract_flow.domain.case import Actor, Role
-from contract_flow.domain.context import PARIS
+from contract_flow.domain.context import PARIS, paris_date
 from contract_flow.domain.dossier.completeness import missing
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.states import CONTRACT_STATES, ENDED_CONTRACT_STATES, CaseState, Trigger
 from contract_flow.domain.todo import (
     Situation,
@@ -33,8 +34,11 @@ from contract_flow.domain.todo import (
     reads_dossier,
     sections_for,
     urgency,
+    validation_only,
+    validation_urgency,
 )
 from contract_flow.services.access import Principal, case_scope
+from contract_flow.services.case_filters import current_contract
 from contract_flow.services.common import Engine, Planned, resolve_actor, transition_context
 from contract_flow.services.dossier_assembly import assemble, refusals_of
 from contract_flow.services.review_schedule import due_dates
@@ -42,38 +46,80 @@ from contract_flow.services.review_schedule import due_dates
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
 
-__all__ = ["TodoDeps", "TodoItem", "TodoKind", "link_of", "todo"]
+__all__ = ["TodoDeps", "TodoItem", "TodoKind", "TodoPage", "link_of", "todo"]
 
 
 class TodoDeps(Engine, Planned, Protocol):
     """A database, the time, the law (the guards, the review schedule) and the reminder policies (the cadence)."""
 
 
+#: The most items a page holds (the page /me/todo shows 50, the API 50 unless asked for more).
+MAX_PAGE = 500
 #: Cases of these states ask nothing of anyone any more.
 _DONE = (CaseState.COMPLETED, CaseState.WITHDRAWN, CaseState.NO_CONTRACT)
 #: Where a review's due dates and reviews matter: a contract signed (running or broken: a report to acknowledge).
 _WITH_REVIEWS = frozenset({*CONTRACT_STATES, *ENDED_CONTRACT_STATES, CaseState.COMPLETED})
 
 
-def todo(app: TodoDeps, *, actor_email: str | Actor, today: date | None = None) -> list[TodoItem]:
-    """What `actor_email` has to do on the cases they see, most urgent first. `today` (a day in Paris) stands for
-    the clock's day, to see the list as it will be."""
+@dataclass(frozen=True)
+class TodoPage:
+    """A page of the list (`items`, most urgent first) and the whole list's counts."""
+
+    items: list[TodoItem]
+    total: int
+    overdue: int
+
+
+def todo(app: TodoDeps, *, actor_email: str | Actor, today: date | None = None, offset: int = 0,
+         limit: int | None = None) -> TodoPage:
+    """What `actor_email` has to do on the cases they see, most urgent first: `limit` items from `offset` (None:
+    all of them). `today` (a day in Paris) stands for the clock's day, to see the list as it will be.
+
+    A case is read whole (its parts, its dossier, its guards) when its items are on the page, or when where they
+    go depends on it. A programme lead's job projects to validate go by their contract's start alone
+    (domain.todo.validation_only): they are placed in the list from one query and read only when on the page."""
+    if offset < 0:
+        raise InvalidInput("offset", Reason("negative", value=offset))
+    if limit is not None and not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput("limit", Reason("limit_range", limit=limit, most=MAX_PAGE))
     with app.uow(write=False) as uow:
         actor = resolve_actor(uow, actor_email)
         if actor.role is Role.SYSTEM:
-            raise InvalidInput("as", "the operator has no to-do list: name a person (--as EMAIL)")
+            raise InvalidInput("as", Reason("todo_operator"))
         now = app.clock.now() if today is None else datetime.combine(today, time(12), tzinfo=PARIS)
-        found = [(int(row.id), CaseState(row.state)) for row in uow.execute(_candidates(actor))]
+        day = paris_date(now)
+        found = uow.execute(_candidates(actor)).all()
+        to_validate = {int(row.id): row.start_date for row in found
+                       if validation_only(actor, CaseState(row.state), row.advisor_email)}
+        read = _Reader(app, uow, actor, now)
+        items = read([(int(row.id), CaseState(row.state)) for row in found if int(row.id) not in to_validate])
+        placed: list[tuple[tuple[int, date, int, str], TodoItem | int]] = [(urgency(item), item) for item in items]
+        placed += [(validation_urgency(case_id, start, day), case_id) for case_id, start in to_validate.items()]
+        placed.sort(key=lambda entry: entry[0])
+        window = [entry for _, entry in placed[offset:None if limit is None else offset + limit]]
+        validated = read([(entry, CaseState.DECIDE) for entry in window if isinstance(entry, int)])
+        page = [entry for entry in window if isinstance(entry, TodoItem)] + validated
+    return TodoPage(sorted(page, key=urgency), len(placed), sum(1 for key, _ in placed if key[0] == 0))
+
+
+class _Reader:
+    """The items of cases read whole: each with the parts its next move's guards need, its reviews, its dossier."""
+
+    def __init__(self, app: TodoDeps, uow: UnitOfWork, actor: Actor, now: datetime) -> None:
+        self.app, self.uow, self.actor, self.now = app, uow, actor, now
+        self.seats: dict[str, int] = {}
+
+    def __call__(self, found: list[tuple[int, CaseState]]) -> list[TodoItem]:
+        app, uow, actor = self.app, self.uow, self.actor
         reviews = uow.reviews.for_cases([case_id for case_id, state in found if state in _WITH_REVIEWS])
-        seats: dict[str, int] = {}
         items: list[TodoItem] = []
-        # The cases with their parts in a few queries, not a few per case (a lead's list has thousands).
+        # The cases with their parts in a few queries, not a few per case (an advisor's list has hundreds).
         for case in uow.cases.get_many([case_id for case_id, _ in found], parts_for):
             case_id = int(case.id or 0)
             if not sees(actor, case):  # the SQL scope says the same; the one policy decides
                 continue
-            ctx = transition_context(app, uow, case, actor, at=now)
-            ctx = replace(ctx, seats_taken=partial(_seats, uow, seats, case.programme.code))
+            ctx = transition_context(app, uow, case, actor, at=self.now)
+            ctx = replace(ctx, seats_taken=partial(_seats, uow, self.seats, case.programme.code))
             dues = due_dates(app, case) if case.state in CONTRACT_STATES and case.contract.signed else []
             sections = {}
             if reads_dossier(actor, case):
@@ -85,7 +131,7 @@ def todo(app: TodoDeps, *, actor_email: str | Actor, today: date | None = None) 
             situation = Situation(case, ctx, reviews.get(case_id, ()), dues, sections,
                                   app.policies.trial_days_before)
             items += [replace(item, link=link_of(item)) for item in items_for(actor, situation)]
-    return sorted(items, key=urgency)
+        return items
 
 
 def _seats(uow: UnitOfWork, seats: dict[str, int], code: str) -> int:
@@ -95,12 +141,14 @@ def _seats(uow: UnitOfWork, seats: dict[str, int], code: str) -> int:
     return seats[code]
 
 
-def _candidates(actor: Actor) -> sa.Select[tuple[int, str]]:
-    """The ids of the cases where the person may have something to do, in the scope of what they see."""
+def _candidates(actor: Actor) -> sa.Select[tuple[int, str, str | None, date | None]]:
+    """The cases where the person may have something to do, in the scope of what they see: each one's id, state,
+    advisor and current contract's start."""
     principal = Principal(actor.person_id or 0, actor.email, actor.email, actor.role, actor.cfa_code,
                           actor.case_id)
-    query = (sa.select(case_table.c.id, case_table.c.state)
+    query = (sa.select(case_table.c.id, case_table.c.state, case_table.c.advisor_email, contract_table.c.start_date)
              .join(programme_table, programme_table.c.id == case_table.c.programme_id)
+             .outerjoin(contract_table, sa.and_(contract_table.c.case_id == case_table.c.id, current_contract()))
              .where(case_scope(principal)))
     if actor.role in STAFF:
         query = query.where(case_table.c.state.not_in([state.value for state in _DONE]))

@@ -16,7 +16,10 @@ from tests.e2e.api.conftest import ROLES, World
 def my_todo(client: TestClient, world: World, role: str, cfa: int = 1, **headers: str) -> list[dict[str, object]]:
     answer = client.get("/api/v1/me/todo", headers={**world.as_(role, cfa), **headers})
     assert answer.status_code == 200, answer.text
-    items = answer.json()
+    found = answer.json()
+    items = found["items"]
+    assert found["total"] == len(items)
+    assert found["overdue"] == sum(1 for item in items if item["overdue"])
     for item in items:
         TodoItemOut.model_validate(item)  # the documented shape, field by field
     return items
@@ -67,3 +70,16 @@ def test_the_review_to_acknowledge_leaves_the_list_once_acknowledged(app: App, c
 
 def test_without_a_token_it_is_401(client: TestClient) -> None:
     assert client.get("/api/v1/me/todo").status_code == 401
+
+
+def test_the_list_comes_a_page_at_a_time(client: TestClient, world: World) -> None:
+    whole = my_todo(client, world, "advisor")
+    assert len(whole) >= 2
+    answer = client.get("/api/v1/me/todo?limit=1&offset=1", headers=world.as_("advisor"))
+    assert answer.status_code == 200, answer.text
+    page = answer.json()
+    assert (page["items"], page["total"], page["limit"], page["offset"]) == (whole[1:2], len(whole), 1, 1)
+    for query in ("limit=0", "limit=501", "offset=-1"):
+        refused = client.get(f"/api/v1/me/todo?{query}", headers=world.as_("advisor"))
+        assert refused.status_code == 422, query
+        assert query.split("=")[0] in refused.text

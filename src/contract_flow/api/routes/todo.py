@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.domain.todo import TodoKind
 from contract_flow.http.deps import CurrentPrincipal, Language, Services
-from contract_flow.services.todo import todo
+from contract_flow.services.todo import MAX_PAGE, todo
 from contract_flow.todo_words import as_data
 
 router = APIRouter(prefix="/api/v1")
@@ -49,9 +49,21 @@ class TodoItemOut(BaseModel):
     link: str = Field(description="The page (path) where it is done")
 
 
-@router.get("/me/todo", response_model=list[TodoItemOut], tags=["me"],
-            summary="Your to-do list: what you must supply or do on your cases, overdue first, then by the day due")
+class TodoPageOut(BaseModel):
+    items: list[TodoItemOut] = Field(description="The page's items, most urgent first")
+    total: int = Field(description="How many items the whole list holds")
+    overdue: int = Field(description="How many of them are overdue")
+    limit: int
+    offset: int
+
+
+@router.get("/me/todo", response_model=TodoPageOut, tags=["me"],
+            summary="Your to-do list: what you must supply or do on your cases, overdue first, then by the day due, "
+                    "a page at a time")
 def my_todo(app: Services, principal: CurrentPrincipal, language: Language,
-            on: Annotated[date | None, Query(description="See the list as it will be that day (Paris)")] = None
-            ) -> Any:
-    return [as_data(item, language) for item in todo(app, actor_email=principal.actor, today=on)]
+            on: Annotated[date | None, Query(description="See the list as it will be that day (Paris)")] = None,
+            limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+            offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Any:
+    found = todo(app, actor_email=principal.actor, today=on, offset=offset, limit=limit)
+    return {"items": [as_data(item, language) for item in found.items], "total": found.total,
+            "overdue": found.overdue, "limit": limit, "offset": offset}

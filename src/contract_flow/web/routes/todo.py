@@ -27,11 +27,10 @@ PAGE_SIZE = 50
 def my_todo(request: Request, user: User, app: Services,
             page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> Response:
     language = translator(request, user).language
-    items = todo(app, actor_email=user.actor)
     start = (page_number - 1) * PAGE_SIZE
+    found = todo(app, actor_email=user.actor, offset=start, limit=PAGE_SIZE)
     rows = [(item, worded(item, language),
              [(blocker.rule, [(reason_words(reason, language), is_worded(reason)) for reason in blocker.reasons])
-              for blocker in item.blockers]) for item in items[start:start + PAGE_SIZE]]
-    overdue = sum(1 for item in items if item.overdue)
-    return page(request, "todo/todo.html", user, title_key="todo.title", rows=rows, total=len(items),
-                overdue=overdue, offset=start, pages=paging(page_number, PAGE_SIZE, len(items)))
+              for blocker in item.blockers]) for item in found.items]
+    return page(request, "todo/todo.html", user, title_key="todo.title", rows=rows, total=found.total,
+                overdue=found.overdue, offset=start, pages=paging(page_number, PAGE_SIZE, found.total))
