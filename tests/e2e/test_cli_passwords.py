@@ -51,7 +51,7 @@ def test_a_short_password_is_refused_naming_the_field_and_adds_no_user(database:
     result = runner.invoke(cli_app, ["user", "add", "tuteur@cfa.example", "--name", "Thomas Tuteur", "--role",
                                      "tutor", "--password-stdin"], input="court\n")
     assert result.exit_code == 2
-    assert "password: a password has 12 to 256 characters (this one has 5)" in result.output
+    assert "password : un mot de passe a de 12 à 256 caractères (celui-ci en a 5)" in result.output
     listed = runner.invoke(cli_app, ["user", "add", "tuteur@cfa.example", "--name", "Thomas Tuteur", "--role",
                                      "tutor"])
     assert listed.exit_code == 0, "the refused command left no user behind"

@@ -152,9 +152,9 @@ def test_a_version_never_kept_is_not_found_naming_it(app: App, people: People) -
             dossier_pdf(app, case_id, actor_email=people.advisor, version=version)
         with pytest.raises(NotFound, match=rf"dossier version {version} of case {case_id}"):
             dossier_json_of(app, case_id, actor_email=people.advisor, version=version)
-    with pytest.raises(InvalidInput, match="language: the dossier is written in fr or en, not 'de'"):
+    with pytest.raises(InvalidInput, match="language: 'de' is not one of fr, en"):
         dossier_pdf(app, case_id, actor_email=people.advisor, language="de")
-    with pytest.raises(InvalidInput, match="language: a kept version is given as it was kept, in 'fr'"):
+    with pytest.raises(InvalidInput, match="language: a kept version is given as it was kept, in fr"):
         dossier_pdf(app, case_id, actor_email=people.advisor, version=1, language="en")
 
 

@@ -468,6 +468,50 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "chosen_twice": Label(fr="{name} est choisi deux fois", en="{name} is chosen twice"),
     "not_an_application_number": Label(fr="{typed} n'est pas un numéro de candidature",
                                        en="{typed} is not an application's number"),
+    "not_a_code": Label(fr="{typed} : un code a de 1 à 40 lettres, chiffres, « - » ou « _ »",
+                        en="{typed}: a code is 1 to 40 letters, digits, '-' or '_'"),
+    "login_link_deactivated": Label(fr="l'utilisateur {email} est désactivé : réactivez-le d'abord",
+                                    en="user {email} is deactivated: activate them first"),
+    "tdb_name_the_cfa": Label(fr="nommez le CFA dont les apprentis sont à envoyer : {codes}",
+                              en="name the CFA whose learners to send: {codes}"),
+    "tdb_no_cfa_yet": Label(fr="nommez le CFA dont les apprentis sont à envoyer : aucun n'a encore de formation",
+                            en="name the CFA whose learners to send: none has a programme yet"),
+    "json_or_xlsx": Label(fr="{typed} : json ou xlsx", en="{typed}: json or xlsx"),
+    "not_oneself_deactivate": Label(
+        fr="vous ne pouvez pas vous désactiver vous-même : un autre responsable de formation ou l'opérateur le peut",
+        en="you cannot deactivate yourself: another programme lead or the operator can"),
+    "not_oneself_role": Label(
+        fr="vous ne pouvez pas changer votre propre rôle : un autre responsable de formation ou l'opérateur le peut",
+        en="you cannot change the role of yourself: another programme lead or the operator can"),
+    "review_place_needed": Label(
+        fr="il faut une salle ou un lien (le contrat ne nomme aucun employeur chez qui se réunir)",
+        en="needs a room or a link (the contract names no employer to meet at)"),
+    "not_positive": Label(fr="{value} n'est pas un nombre positif", en="{value} is not a positive number"),
+    "password_length": Label(
+        fr="un mot de passe a de {least} à {most} caractères (celui-ci en a {length})",
+        en="a password has {least} to {most} characters (this one has {length})"),
+    "password_spaces": Label(
+        fr="un mot de passe ne commence ni ne finit par une espace et ne contient pas de caractère NUL",
+        en="a password does not start or end with a space, nor hold a NUL"),
+    "kept_version_language": Label(
+        fr="une version conservée est donnée telle qu'elle a été conservée, en {kept} ; le dossier tel qu'il est "
+           "peut être lu en {language}",
+        en="a kept version is given as it was kept, in {kept}; the dossier as it stands may be read in {language}"),
+    "not_a_version": Label(
+        fr="{typed} n'est pas un numéro de version (celui que la page ou l'ETag a donné, par exemple {example} ; "
+           "au plus {most} chiffres)",
+        en="{typed} is not a version number (the one the page or the ETag gave, e.g. {example}; at most {most} "
+           "digits)"),
+    "amend_unsigned": Label(
+        fr="le dossier {case} est à l'état « {state} » : seul un contrat signé (signé, en période d'essai, en "
+           "cours) fait l'objet d'un avenant ; avant la signature, son dossier se remplit tel quel",
+        en="case {case} is {state}: only a signed contract (signed, trial, active) is amended; before the "
+           "signature its dossier is filled as it is"),
+    "changes_nothing": Label(fr="ne change rien : chaque valeur donnée est déjà celle du contrat",
+                             en="changes nothing: every value given is the contract's already"),
+    "nul_is_not_text": Label(fr="un caractère NUL n'est pas du texte", en="a NUL character is not text"),
+    "not_a_form_moment": Label(fr="{typed} n'est pas une date et une heure (AAAA-MM-JJTHH:MM)",
+                               en="{typed} is not a date and time (YYYY-MM-DDTHH:MM)"),
 }
 
 #: The domain's errors (domain/errors.py): the English is str(error), as the API and the CLI's --lang en give it.

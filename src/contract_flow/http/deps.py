@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from contract_flow.bootstrap import App
 from contract_flow.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.labels import choose_language
 from contract_flow.services.access import Principal, authenticate
 
@@ -56,8 +57,8 @@ def version_number(field: str, text: str, example: str = "3") -> int:
     "١٢", " 1" or "1_000"), at most MAX_VERSION_DIGITS of them (a longer one fits no INTEGER column)."""
     if not (text.isascii() and text.isdigit()) or len(text) > MAX_VERSION_DIGITS:
         shown = text if len(text) <= 20 else f"{text[:17]}..."
-        raise InvalidInput(field, f"{shown!r} is not a version number (the one the page or the ETag gave, e.g. "
-                                  f"{example}; at most {MAX_VERSION_DIGITS} digits)")
+        raise InvalidInput(field, Reason("not_a_version", typed=Typed(shown), example=example,
+                                         most=MAX_VERSION_DIGITS))
     return int(text)
 
 

@@ -44,6 +44,7 @@ from contract_flow.domain.effects import store_contract_values
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.impact import ValueChange, changes
 from contract_flow.domain.machine import record_facts
+from contract_flow.domain.reasons import Code, Reason
 from contract_flow.domain.rules.ruleset import RuleSetError
 from contract_flow.domain.states import CONTRACT_STATES, CaseState, Trigger
 from contract_flow.domain.values import parse_date
@@ -93,8 +94,7 @@ def amend_contract(app: AmendmentDeps, case_id: int, *, type_code: str, effectiv
         version = checked_version(case, expected_version)
         terms = case.contract
         if case.state not in CONTRACT_STATES or not terms.signed:
-            raise InvalidInput("case", f"case {case_id} is {case.state.value}: only a signed contract (signed, trial, "
-                                       "active) is amended; before the signature its dossier is filled as it is")
+            raise InvalidInput("case", Reason("amend_unsigned", case=case_id, state=Code("state", case.state.value)))
         code = parse_type(type_code)
         effective = effective_on if isinstance(effective_on, date) else parse_date("effective_on", effective_on)
         check_effective(effective, terms.start_date, terms.end_date)
@@ -115,7 +115,7 @@ def amend_contract(app: AmendmentDeps, case_id: int, *, type_code: str, effectiv
                 made += _amend_section(uow, case, section, typed, assembled, ctx, code)
         if not made:
             first = next(f"{section}.{key}" for section, keys in given.items() for key in keys)
-            raise InvalidInput(first, "changes nothing: every value given is the contract's already")
+            raise InvalidInput(first, Reason("changes_nothing"))
         problem = extension_problem(code, _signed_end(uow, case_id, before_terms["end_date"]), terms.end_date)
         if problem is not None:
             raise InvalidInput("contract.end_date", problem)

@@ -17,6 +17,7 @@ from contract_flow.domain.access import Action, authorize, parts_to_judge
 from contract_flow.domain.case import Actor, Case, Part, Role
 from contract_flow.domain.context import TransitionContext
 from contract_flow.domain.errors import ConflictError, InvalidInput, NotFound
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.services.dossier_assembly import dossier_refusals
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def code(field: str, text: str) -> str:
     """A programme's or a CFA's code as stored: trimmed, in lower case, letters, digits, '-' or '_'."""
     value = text.strip().lower()
     if not value or len(value) > 40 or not all(c.isalnum() or c in "-_" for c in value):
-        raise InvalidInput(field, f"{text!r}: a code is 1 to 40 letters, digits, '-' or '_'")
+        raise InvalidInput(field, Reason("not_a_code", typed=Typed(text)))
     return value
 
 

@@ -455,7 +455,7 @@ def change_role(app: DirectoryDeps, email: str, role: str, *, cfa_code: str | No
         _manages(app, uow, actor_email, person)
         actor = resolve_actor(uow, actor_email)
         if actor.role is not Role.SYSTEM:
-            not_oneself(actor, int(person.id), "role", "change the role of")
+            not_oneself(actor, int(person.id), "role", "role")
             if cfa_code is not None and code_of("cfa", cfa_code) != actor.cfa_code:
                 raise InvalidInput("cfa", Reason("lead_keeps_own_cfa"))
         cfa = _cfa_of(chosen, cfa_code or (person.cfa_code if chosen in STAFF else None), app.settings.default_cfa)

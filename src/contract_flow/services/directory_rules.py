@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contract_flow.adapters.passwords import HASHERS
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.services.common import Configured
 
 #: L6222-7-1: a contract lasts between 6 months and 3 years, 4 for a disabled apprentice.
@@ -19,8 +20,8 @@ MIN_PASSWORD, MAX_PASSWORD = 12, 256
 
 def hash_password(app: Configured, password: str) -> str:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidInput("password", f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters "
-                                       f"(this one has {len(password)})")
+        raise InvalidInput("password", Reason("password_length", least=MIN_PASSWORD, most=MAX_PASSWORD,
+                                              length=len(password)))
     if password != password.strip() or "\x00" in password:
-        raise InvalidInput("password", "a password does not start or end with a space, nor hold a NUL")
+        raise InvalidInput("password", Reason("password_spaces"))
     return HASHERS[app.settings.password_hash_cost].hash(password)

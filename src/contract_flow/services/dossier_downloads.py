@@ -14,6 +14,7 @@ from contract_flow.adapters.dossier_versions import KeptVersion, StoredVersion
 from contract_flow.domain.access import Action
 from contract_flow.domain.case import Actor, Case, Part
 from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.formatting import LANGUAGES
 from contract_flow.services.common import Engine, authorize_on, resolve_actor
 from contract_flow.services.dossier_assembly import assemble
@@ -38,10 +39,9 @@ def dossier_pdf(app: DossierDownloadDeps, case_id: int, *, actor_email: str | Ac
     """The case's CERFA FA13 as a PDF and its file name: version `version` as it was kept (its bytes unchanged,
     in French, as filed), or, with None, the dossier as it stands now in `language` ("fr" or "en")."""
     if language not in LANGUAGES:
-        raise InvalidInput("language", f"the dossier is written in {' or '.join(LANGUAGES)}, not {language!r}")
+        raise InvalidInput("language", Reason("not_one_of", typed=Typed(language), choices=", ".join(LANGUAGES)))
     if version is not None and language != KEPT_LANGUAGE:
-        raise InvalidInput("language", f"a kept version is given as it was kept, in {KEPT_LANGUAGE!r}; the "
-                                       f"dossier as it stands may be read in {language!r}")
+        raise InvalidInput("language", Reason("kept_version_language", kept=KEPT_LANGUAGE, language=language))
     with app.uow(write=False) as uow:
         case = _readable(uow, case_id, actor_email)
         if version is not None:

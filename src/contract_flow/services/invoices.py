@@ -28,6 +28,7 @@ from contract_flow.domain.invoices import (
     next_month,
     parse_month,
 )
+from contract_flow.domain.reasons import Reason
 from contract_flow.services.common import Store, resolve_actor
 
 #: What a line reads of a contract (ContractTerms' fields of the same names).
@@ -109,9 +110,9 @@ def invoice_page(app: Store, *, actor_email: str | Actor, month: str | None = No
     """`list_invoices`' lines from `offset`, at most `limit`, with their count and total: the page and the API
     of a network's CFA (tens of thousands of contracts), where the CLI's CSV takes them all."""
     if offset < 0:
-        raise InvalidInput("offset", f"{offset} is negative")
+        raise InvalidInput("offset", Reason("negative", value=offset))
     if limit < 1:
-        raise InvalidInput("limit", f"{limit} is not a positive number of lines")
+        raise InvalidInput("limit", Reason("not_positive", value=limit))
     wanted = parse_month(month) if month is not None else None
     with app.uow(write=False) as uow:
         actor = resolve_actor(uow, actor_email)

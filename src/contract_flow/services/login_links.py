@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from contract_flow.adapters.tables import person_table
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.errors import InvalidInput, NotFound
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.values import parse_email
 from contract_flow.mime import compose
 from contract_flow.services.common import OPERATOR, Configured, Engine, Mailing, resolve_actor
@@ -64,7 +65,7 @@ def send_login_link(app: LinkDeps, email: str, *, base_url: str | None = None,
         if actor.role is not Role.SYSTEM:
             check_manages(uow, actor, int(person["id"]), address, app.settings.default_cfa)
         if not person["active"]:
-            raise InvalidInput("email", f"user {address} is deactivated: activate them first")
+            raise InvalidInput("email", Reason("login_link_deactivated", email=address))
     token = _serializer(app).dumps([int(person["id"]), int(person["session_version"])])
     url = f"{(base_url or app.settings.public_url).rstrip('/')}{PATH}?token={token}"
     message = _email(app, person, url)

@@ -17,6 +17,7 @@ from contract_flow.domain.case import ALL_PARTS, SYSTEM_ACTOR, Case, Part, Role
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import DomainError, InvalidInput
 from contract_flow.domain.guards import blockers_by_rule
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.reviews import Party, Review, ReviewState
 from contract_flow.domain.states import CONTRACT_STATES, SEARCH_STEPS, TRANSITIONS, CaseState, Trigger, step_number
 from contract_flow.services.access import Principal, case_scope
@@ -109,9 +110,9 @@ def apprentices(app: PeopleDeps, principal: Principal, *, limit: int = 50, offse
     """The cases in the principal's scope (a tutor's, a mentor's), by name, with their reviews not cancelled;
     `narrowed_by`, a list's filters (services/case_filters.py)."""
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput("limit", f"{limit} is not between 1 and {MAX_PAGE}")
+        raise InvalidInput("limit", Reason("limit_range", limit=limit, most=MAX_PAGE))
     if offset < 0:
-        raise InvalidInput("offset", f"{offset} is negative")
+        raise InvalidInput("offset", Reason("negative", value=offset))
     scope = case_scope(principal)
     if principal.role is Role.MENTOR:
         # The same cases, found from the contracts naming the mentor at once instead of testing every case's

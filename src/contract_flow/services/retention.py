@@ -750,7 +750,7 @@ def anonymisation_log(app: RetentionDeps, *, actor_email: str | Actor, limit: in
     """The latest anonymisations, newest first: staff and the operator. Logged cases keep no CFA-identifying
     personal value, and a staff member reads their CFA's (a person's row: those erased by their CFA's staff)."""
     if not 1 <= limit <= 1000:
-        raise InvalidInput("limit", "between 1 and 1000")
+        raise InvalidInput("limit", Reason("limit_range", limit=limit, most=1000))
     with app.uow(write=False) as uow:
         actor = resolve_actor(uow, actor_email)
         authorize_role(actor, Action.READ_RETENTION_LOG)

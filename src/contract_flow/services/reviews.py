@@ -277,7 +277,7 @@ def plan_review(app: ReviewDeps, case_id: int, *, planned_at: datetime, place: s
         assert terms.mentor_email is not None
         if place is None:
             if not terms.employer_name:
-                raise InvalidInput("place", "needs a room or a link (the contract names no employer to meet at)")
+                raise InvalidInput("place", Reason("review_place_needed"))
             place = terms.employer_name
         where = parse_text("place", place, 300)
         when = _checked_moment(planned_at, terms, app.clock.now())
@@ -347,7 +347,7 @@ def record_held_review(app: ReviewDeps, case_id: int, *, held_at: datetime, plac
         assert terms.mentor_email is not None
         if place is None or not place.strip():
             if not terms.employer_name:
-                raise InvalidInput("place", "needs a room or a link (the contract names no employer to meet at)")
+                raise InvalidInput("place", Reason("review_place_needed"))
             place = terms.employer_name
         where = parse_text("place", place, 300)
         when = _past_moment(held_at, terms, app.clock.now())

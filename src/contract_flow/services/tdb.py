@@ -28,7 +28,7 @@ from contract_flow.domain.access import Action, authorize_role
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import InvalidInput, NotFound, NotNow, OutOfScope
-from contract_flow.domain.reasons import Reason
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.tdb_feed import FIELDS, MAX_BATCH
 from contract_flow.services.common import Configured, Store, resolve_actor
 from contract_flow.services.tdb_rows import Batch, ItemError, batches, programme_feeds
@@ -66,8 +66,8 @@ def _cfa_of(uow: UnitOfWork, actor: Actor, cfa_code: str | None) -> str:
             raise NotFound("CFA", cfa_code)
         return cfa_code
     if len(known) != 1:
-        raise InvalidInput("cfa", "name the CFA whose learners to send: " + (", ".join(known) or "none has a "
-                                                                               "programme yet"))
+        raise InvalidInput("cfa", Reason("tdb_name_the_cfa", codes=", ".join(known)) if known
+                           else Reason("tdb_no_cfa_yet"))
     return str(known[0])
 
 
@@ -112,7 +112,7 @@ def export_feed(app: TdbDeps, request: FeedRequest, out: IO[bytes], fmt: str = "
     .xlsx a CFA uploads without an integration (the same fields as columns, PUBLIC-SYSTEMS.md §2). The learners
     whose item the TDB would refuse are left out and returned with their errors."""
     if fmt not in ("json", "xlsx"):
-        raise InvalidInput("format", f"{fmt!r}: json or xlsx")
+        raise InvalidInput("format", Reason("json_or_xlsx", typed=Typed(fmt)))
     counts = ExportCounts()
     if fmt == "json":
         _write_json(app, request, out, counts)
@@ -179,7 +179,7 @@ def push_feed(app: TdbDeps, *, actor_email: str | Actor, trigger: str, cfa_code:
               on: date | None = None, sleep: Callable[[float], None] = time.sleep) -> PushResult:
     """Push the CFA's feed of `on` to the TDB now (staff, or the operator), recorded in the ledger."""
     if trigger not in TRIGGERS:
-        raise InvalidInput("trigger", f"{trigger!r}: one of {', '.join(TRIGGERS)}")
+        raise InvalidInput("trigger", Reason("not_one_of", typed=Typed(trigger), choices=", ".join(TRIGGERS)))
     request = feed_request(app, actor_email=actor_email, cfa_code=cfa_code, on=on)
     url, key = _target(app, request.cfa_code)
     push_id = _claim(app, request, trigger, request.actor.email, None)
@@ -379,7 +379,7 @@ def list_pushes(app: TdbDeps, *, actor_email: str | Actor, cfa_code: str | None 
                 errors_shown: int = 200) -> list[PushView]:
     """The CFA's last pushes, newest first, each with its errors (the first `errors_shown`, by case)."""
     if not 1 <= limit <= 100:
-        raise InvalidInput("limit", "from 1 to 100")
+        raise InvalidInput("limit", Reason("limit_range", limit=limit, most=100))
     with app.uow(write=False) as uow:
         actor = resolve_actor(uow, actor_email)
         authorize_role(actor, Action.TDB_FEED)

@@ -9,7 +9,7 @@ to the single CFA of a single-CFA installation, which names no CFA anywhere.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 
@@ -17,6 +17,7 @@ from contract_flow.adapters.tables import case_table, person_table, programme_ta
 from contract_flow.domain.access import Action, authorize_role
 from contract_flow.domain.case import Actor, Role
 from contract_flow.domain.errors import InvalidInput, OutOfScope
+from contract_flow.domain.reasons import Reason
 
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
@@ -56,8 +57,8 @@ def check_manages(uow: UnitOfWork, actor: Actor, person_id: int, email: str, def
         raise OutOfScope("user", email)
 
 
-def not_oneself(actor: Actor, person_id: int, field: str, what: str) -> None:
+def not_oneself(actor: Actor, person_id: int, field: str, what: Literal["deactivate", "role"]) -> None:
     """A programme lead does not deactivate themselves nor change their own role: the CFA would be left without
     anyone to undo it (another lead or the operator does it)."""
     if actor.person_id is not None and actor.person_id == person_id:
-        raise InvalidInput(field, f"you cannot {what} yourself: another programme lead or the operator can")
+        raise InvalidInput(field, Reason(f"not_oneself_{what}"))

@@ -9,6 +9,7 @@ from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 
 #: A form's text fields are short; the CSV import's file is read in its own route.
 MAX_FIELD_CHARS = 10_000
@@ -18,15 +19,15 @@ def text(form: FormData, name: str, *, required: bool = False) -> str | None:
     value = form.get(name)
     if value is None or isinstance(value, UploadFile):
         if required:
-            raise InvalidInput(name, "must not be empty")
+            raise InvalidInput(name, Reason("empty"))
         return None
     if "\x00" in value:
-        raise InvalidInput(name, "a NUL character is not text")
+        raise InvalidInput(name, Reason("nul_is_not_text"))
     if len(value) > MAX_FIELD_CHARS:
-        raise InvalidInput(name, f"is longer than {MAX_FIELD_CHARS} characters")
+        raise InvalidInput(name, Reason("too_long", most=MAX_FIELD_CHARS))
     stripped = value.strip()
     if required and not stripped:
-        raise InvalidInput(name, "must not be empty")
+        raise InvalidInput(name, Reason("empty"))
     return stripped or None
 
 
@@ -34,7 +35,7 @@ def texts(form: FormData, name: str) -> list[str]:
     values = [value for value in form.getlist(name) if isinstance(value, str)]
     for value in values:
         if "\x00" in value:
-            raise InvalidInput(name, "a NUL character is not text")
+            raise InvalidInput(name, Reason("nul_is_not_text"))
     return [value.strip() for value in values if value.strip()]
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from contract_flow.domain.case import Role
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import InvalidInput
-from contract_flow.domain.reasons import Reason
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.values import parse_written_date
 from contract_flow.http.deps import version_number
 from contract_flow.services.access import Principal
@@ -35,11 +35,11 @@ def form_date(field: str, text: str | None) -> date:
 def form_moment(field: str, text: str | None) -> datetime:
     """A `datetime-local` field: a wall time in Paris, where the CFA is."""
     if not text:
-        raise InvalidInput(field, "must not be empty")
+        raise InvalidInput(field, Reason("empty"))
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
+        raise InvalidInput(field, Reason("not_a_form_moment", typed=Typed(text))) from None
     return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment
 
 
