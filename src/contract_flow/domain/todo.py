@@ -117,8 +117,11 @@ class TodoItem:
 
 def urgency(item: TodoItem) -> tuple[int, date, int, str]:
     """Overdue first, then by the day due, undated last; then by case and kind, so that the order is stable."""
-    return (0 if item.overdue else 1 if item.due is not None else 2, item.due or date.max, item.case_id,
-            item.kind.value)
+    return _urgency(item.due, item.today, item.case_id, item.kind)
+
+
+def _urgency(due: date | None, today: date, case_id: int, kind: TodoKind) -> tuple[int, date, int, str]:
+    return (2 if due is None else 0 if due < today else 1, due or date.max, case_id, kind.value)
 
 
 def validation_only(viewer: Actor, state: CaseState, advisor_email: str | None) -> bool:
@@ -132,7 +135,7 @@ def validation_only(viewer: Actor, state: CaseState, advisor_email: str | None) 
 def validation_urgency(case_id: int, start: date | None, today: date) -> tuple[int, date, int, str]:
     """`urgency` of that item: a move (validate) due on the contract's start (_start: in «Décider», parts_for reads
     the contract and not the offers)."""
-    return urgency(TodoItem(case_id, "", S.DECIDE, TodoKind.MOVE, start, (), today, trigger=T.VALIDATE))
+    return _urgency(start, today, case_id, TodoKind.MOVE)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ from contract_flow.domain.todo import (
     validation_urgency,
 )
 from contract_flow.services.access import Principal, case_scope
-from contract_flow.services.case_filters import current_contract
 from contract_flow.services.common import Engine, Planned, resolve_actor, transition_context
 from contract_flow.services.dossier_assembly import assemble, refusals_of
 from contract_flow.services.review_schedule import due_dates
@@ -88,11 +87,12 @@ def todo(app: TodoDeps, *, actor_email: str | Actor, today: date | None = None, 
             raise InvalidInput("as", Reason("todo_operator"))
         now = app.clock.now() if today is None else datetime.combine(today, time(12), tzinfo=PARIS)
         day = paris_date(now)
-        found = uow.execute(_candidates(actor)).all()
-        to_validate = {int(row.id): row.start_date for row in found
-                       if validation_only(actor, CaseState(row.state), row.advisor_email)}
+        found = [(int(case_id), CaseState(state), advisor, start)
+                 for case_id, state, advisor, start in uow.execute(_candidates(actor)).all()]
+        to_validate = {case_id: start for case_id, state, advisor, start in found
+                       if validation_only(actor, state, advisor)}
         read = _Reader(app, uow, actor, now)
-        items = read([(int(row.id), CaseState(row.state)) for row in found if int(row.id) not in to_validate])
+        items = read([(case_id, state) for case_id, state, _, _ in found if case_id not in to_validate])
         placed: list[tuple[tuple[int, date, int, str], TodoItem | int]] = [(urgency(item), item) for item in items]
         placed += [(validation_urgency(case_id, start, day), case_id) for case_id, start in to_validate.items()]
         placed.sort(key=lambda entry: entry[0])
@@ -146,9 +146,12 @@ def _candidates(actor: Actor) -> sa.Select[tuple[int, str, str | None, date | No
     advisor and current contract's start."""
     principal = Principal(actor.person_id or 0, actor.email, actor.email, actor.role, actor.cfa_code,
                           actor.case_id)
-    query = (sa.select(case_table.c.id, case_table.c.state, case_table.c.advisor_email, contract_table.c.start_date)
+    # The current contract (the newest) looked up by the index of contract.case_id for each case kept: a join
+    # with "no newer contract" read all the network's contracts twice (100 ms for 45,000).
+    start = (sa.select(contract_table.c.start_date).where(contract_table.c.case_id == case_table.c.id)
+             .order_by(contract_table.c.id.desc()).limit(1).scalar_subquery())
+    query = (sa.select(case_table.c.id, case_table.c.state, case_table.c.advisor_email, start)
              .join(programme_table, programme_table.c.id == case_table.c.programme_id)
-             .outerjoin(contract_table, sa.and_(contract_table.c.case_id == case_table.c.id, current_contract()))
              .where(case_scope(principal)))
     if actor.role in STAFF:
         query = query.where(case_table.c.state.not_in([state.value for state in _DONE]))
