@@ -180,6 +180,10 @@ def test_an_absence_during_the_trial_moves_its_end(cfa: None) -> None:
     assert json.loads(cf("case", "show", str(case_id), "--json"))["state"] == "signed"
     # The engine's sweep as 1 September begins: the signed contract starts, its trial with it.
     assert "sent 1" in cf("reminders", "run", "--now", "2026-09-01T00:10")
+    # The history says why the engine moved the case, in the reader's language (stored as its English).
+    # (a table's cell wraps its words over lines, the other columns' between them)
+    assert {"arrivée", "commence"} <= set(cf("case", "show", str(case_id)).split())
+    assert {"begins", "trial"} <= set(cf("--lang", "en", "case", "show", str(case_id)).split())
     out = cf("case", "absence", str(case_id), "--from", "2026-09-28", "--to", "2026-10-02", "--as", ADVISOR,
              "--reason", "arrêt maladie")
     # Five company days fewer; school from 11 to 29 January 2027 (mecatronique calendar) pushes it to February.

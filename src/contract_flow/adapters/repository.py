@@ -45,6 +45,7 @@ from contract_flow.domain.case import (
     Track,
 )
 from contract_flow.domain.errors import ConflictError, NotFound
+from contract_flow.domain.events import recorded_reason
 from contract_flow.domain.rules import ProgrammeCalendar
 from contract_flow.domain.states import SEAT_HOLDING_STATES, CaseState
 
@@ -300,7 +301,7 @@ class CaseRepository(_PreparedRepository):
         ).mappings()
         return [CaseEvent(case_id=r["case_id"], seq=r["seq"], from_state=CaseState(r["from_state"]),
                           to_state=CaseState(r["to_state"]), trigger=r["trigger"], actor=r["actor"],
-                          reason=r["reason"], at=r["at"], facts=dict(r["facts"])) for r in rows]
+                          reason=recorded_reason(r["reason"]), at=r["at"], facts=dict(r["facts"])) for r in rows]
 
     def seats_taken(self, programme_code: str) -> int:
         query = (

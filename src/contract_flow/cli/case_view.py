@@ -204,6 +204,7 @@ def print_case(view: CaseView, lang: str = "fr") -> None:
         else:
             move = (f"{label('state', event.from_state, lang)} → {label('state', event.to_state, lang)} "
                     f"({label('trigger', event.trigger, lang)})")
-        history.add_row(str(event.seq), format_moment(event.at, lang, "short"), move, event.actor,
-                        event.reason or "", ", ".join(f"{k}={shown(k, v, lang)}" for k, v in event.facts.items()))
+        reason = reason_text(event.reason, lang) if event.reason else ""
+        history.add_row(str(event.seq), format_moment(event.at, lang, "short"), move, event.actor, reason,
+                        ", ".join(f"{k}={shown(k, v, lang)}" for k, v in event.facts.items()))
     console.print(history)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from contract_flow.domain.case import Track
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.states import CaseState, Trigger
 
 
@@ -108,6 +109,18 @@ class OpenCase(Command):
     advisor_email: str | None = None
 
 
+#: The reasons the engine writes in a case's history when it moves the case itself: stored as their English (the
+#: history's column is text), read back as reasons (`recorded_reason`) so that each reader sees them in their language.
+TRIAL_BEGINS = Reason("engine_trial_begins")
+TRIAL_PASSED = Reason("engine_trial_passed")
+_ENGINE_REASONS: dict[str, Reason] = {str(reason): reason for reason in (TRIAL_BEGINS, TRIAL_PASSED)}
+
+
+def recorded_reason(text: str | None) -> str | None:
+    """A history entry's reason as stored: the engine's own as a reason, a person's as they wrote it."""
+    return _ENGINE_REASONS.get(text, text) if text is not None else None
+
+
 @dataclass(frozen=True)
 class StartContract(Command):
     """The contract's start date has come (the reminder ledger's engine row, or a signature on or after that
@@ -115,7 +128,7 @@ class StartContract(Command):
 
     case_id: int
     at: datetime
-    reason: str = "the contract's start date has come: its trial period begins (L6222-18)"
+    reason: str = TRIAL_BEGINS
 
 
 @dataclass(frozen=True)
@@ -124,4 +137,4 @@ class PassTrial(Command):
 
     case_id: int
     at: datetime
-    reason: str = "the 45 company days of trial have passed (L6222-18)"
+    reason: str = TRIAL_PASSED

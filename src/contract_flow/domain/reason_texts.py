@@ -510,6 +510,12 @@ INPUT_TEXTS: Mapping[str, Label] = {
     "changes_nothing": Label(fr="ne change rien : chaque valeur donnée est déjà celle du contrat",
                              en="changes nothing: every value given is the contract's already"),
     "nul_is_not_text": Label(fr="un caractère NUL n'est pas du texte", en="a NUL character is not text"),
+    "engine_trial_begins": Label(
+        fr="la date de début du contrat est arrivée : sa période d'essai commence (L6222-18)",
+        en="the contract's start date has come: its trial period begins (L6222-18)"),
+    "engine_trial_passed": Label(fr="les 45 jours de présence en entreprise de la période d'essai sont passés "
+                                    "(L6222-18)",
+                                 en="the 45 company days of trial have passed (L6222-18)"),
     "not_a_form_moment": Label(fr="{typed} n'est pas une date et une heure (AAAA-MM-JJTHH:MM)",
                                en="{typed} is not a date and time (YYYY-MM-DDTHH:MM)"),
 }
