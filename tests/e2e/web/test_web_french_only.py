@@ -158,3 +158,42 @@ def test_no_page_of_any_role_shows_french_when_english_is_asked_for(site: Site) 
             if french:
                 found[f"{role} {path}"] = french
     assert found == {}, "\n".join(f"{page}: {french}" for page, french in found.items())
+
+
+def _refused_forms(site: Site) -> list[tuple[str, str, str, dict[str, str | list[str]]]]:
+    """Forms sent wrong, each as its user would (role, the page holding the form, its action, what was typed)."""
+    one = site.world.one
+    case, dossier = f"/cases/{one.case_id}", f"/cases/{one.case_id}/dossier"
+    return [
+        ("advisor", "/cases/new", "/cases/new", {"first_name": "", "last_name": "", "email": "pas-une-adresse",
+                                                 "birth_date": "31/02/2004"}),
+        ("advisor", f"{case}/absences/new", f"{case}/absences", {"first_day": "2026-10-09", "last_day": "2026-10-05"}),
+        ("advisor", case, f"{case}/amendments", {"effective_on": "demain", "reason": ""}),
+        ("advisor", case, f"{case}/filing", {"filed_on": "hier", "opco_name": ""}),
+        ("advisor", case, f"{case}/opco-decision", {"decision": "peut-être", "decided_on": ""}),
+        ("advisor", dossier, f"{dossier}/apprentice", {"nir": "123", "birth_date": "32/01/2004"}),
+        ("advisor", "/admin/users/new", "/admin/users/new", {"email": "pas-une-adresse", "name": "",
+                                                             "role": "pape", "password": "court"}),
+        ("advisor", "/admin/programmes/new", "/admin/programmes/new", {"code": "é é", "name": "",
+                                                                       "start_date": "bientôt"}),
+        ("tutor", f"{case}/reviews/new", f"{case}/reviews", {"planned_at": "jamais", "place": ""}),
+        ("tutor", f"/reviews/{one.planned_review_id}/log", f"/reviews/{one.planned_review_id}/log",
+         {"held_at": "", "summary": ""}),
+        ("mentor", f"{case}/absences/new", f"{case}/absences", {"first_day": "", "last_day": ""}),
+    ]
+
+
+def test_no_refused_form_says_its_errors_in_english(site: Site) -> None:
+    """Each form sent wrong comes back with its errors, every one of them in French (issue 15, item 10)."""
+    found: dict[str, list[str]] = {}
+    for role, page, action, typed in _refused_forms(site):
+        client = site.as_(role)
+        answer = site.post_form(client, page, action, typed)
+        assert answer.status_code < 500, (action, answer.status_code)  # type: ignore[attr-defined]
+        html = answer.text  # type: ignore[attr-defined]
+        assert 'class="error"' in html or 'role="alert"' in html, (role, action, answer.status_code)  # type: ignore[attr-defined]
+        text = visible_text(html)
+        english = sorted(fragment for fragment in english_only() if fragment in text)
+        if english:
+            found[f"{role} POST {action}"] = english
+    assert found == {}, "\n".join(f"{form}: {english}" for form, english in found.items())
