@@ -424,12 +424,17 @@ def _candidates(uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, day: date
     followed = case_table.c.state.in_(sorted(state.value for state in FOLLOWED))
     groups = _Groups.read(uow, followed if scope is None else sa.and_(followed, scope), day)
     abandon = [group for group in groups.sizes if group.status(day).status is TdbStatus.ABANDON]
-    chosen = sa.or_(
-        sa.exists().where(k.case_id == case_table.c.id, k.signed.is_(True), k.opco_filed_on.is_not(None),
-                          k.opco_filed_on <= day - timedelta(days=DECA_WAIT_DAYS),
-                          sa.or_(k.deca_number.is_(None), k.deca_number == "")),
-        case_table.c.id.in_(sorted(rejected)),
-        sa.and_(followed, groups.cases_of(abandon)))
+    # Each kind's cases found by its own query, their union kept: an OR of the three, the contracts' EXISTS among
+    # them, was judged case by case over the whole network (0.9 s for 100,000 cases and no candidate).
+    kinds: list[sa.Select[Any]] = [
+        sa.select(k.case_id).where(k.signed.is_(True), k.opco_filed_on.is_not(None),
+                                   k.opco_filed_on <= day - timedelta(days=DECA_WAIT_DAYS),
+                                   sa.or_(k.deca_number.is_(None), k.deca_number == ""))]
+    if abandon:
+        kinds.append(sa.select(case_table.c.id)
+                     .join(programme_table, programme_table.c.id == case_table.c.programme_id)
+                     .where(followed, groups.cases_of(abandon)))
+    chosen = sa.or_(case_table.c.id.in_(sa.union(*kinds)), case_table.c.id.in_(sorted(rejected)))
     return chosen if scope is None else sa.and_(scope, chosen)
 
 
