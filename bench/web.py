@@ -18,9 +18,11 @@ its pages are found from the pages' routers (every GET route of contract_flow.we
 with the template's: a case in its trial and one searching, a planned review, a person, the programme) and kept
 when they answer that role 200 with HTML; the lists are also asked with `?q=` (a name, an email) and the board
 with `?needs_me=true`; the to-do list is `/me/todo` and `GET /api/v1/me/todo` (each role, with a token), the API's
-search `GET /api/v1/cases?q=`. Each is requested 3 times untimed, then `--repeats` times; a page's time is the
-`Server-Timing: app;dur=` header (the app's own middleware: request in to response out), an API call's the
-wall time around the in-process call (the API has no Server-Timing; this adds the test transport's little).
+search `GET /api/v1/cases?q=`. The app is the one a server process answers with (`create_served_app`: what is
+alive once it is built is kept out of the collector's walks, as `contract-flow serve` does). Each is requested 3
+times untimed, then `--repeats` times; a page's time is the `Server-Timing: app;dur=` header (the app's own
+middleware: request in to response out), an API call's the wall time around the in-process call (the API has no
+Server-Timing; this adds the test transport's little).
 Printed: per page, median, p95 and worst, the slowest first.
 
 The baseline, in the same run: the same pages on the template alone (200 cases), measured the same way before
@@ -59,7 +61,7 @@ from contract_flow import web  # noqa: E402
 from contract_flow.adapters.clock import FixedClock  # noqa: E402
 from contract_flow.adapters.smtp import SmtpMailer  # noqa: E402
 from contract_flow.adapters.tables import metadata  # noqa: E402
-from contract_flow.asgi import create_app  # noqa: E402
+from contract_flow.asgi import create_app, create_served_app  # noqa: E402
 from contract_flow.bootstrap import App, bootstrap  # noqa: E402
 from contract_flow.domain.case import Track  # noqa: E402
 from contract_flow.rulefiles import load_programme_calendar  # noqa: E402
@@ -234,7 +236,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @contextmanager
 def logged_in(app: App, email: str) -> Iterator[TestClient]:
-    with TestClient(create_app(app), raise_server_exceptions=False) as client:
+    with TestClient(create_served_app(app), raise_server_exceptions=False) as client:
         token = _CSRF.search(client.get("/login").text)
         assert token is not None
         answer = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)},
@@ -369,7 +371,7 @@ def measure(app: App, chosen: Plan, repeats: int) -> dict[tuple[str, str], Timin
             for path in paths:
                 timings[(who, path)] = Timing(who, path, _timed(partial(server_ms, client, path), repeats,
                                                                 f"{who or 'anonymous'} {path}"))
-    with TestClient(create_app(app)) as client:
+    with TestClient(create_served_app(app)) as client:
         for who, paths in chosen.api.items():
             for path in paths:
                 timings[(who, path)] = Timing(who, path, _timed(partial(api_ms, client, path, chosen.tokens[who]),
@@ -389,7 +391,7 @@ def _timed(request: Callable[[], float], repeats: int, label: str) -> list[float
 @contextmanager
 def _client_for(app: App, who: str) -> Iterator[TestClient]:
     if not who:
-        with TestClient(create_app(app)) as client:
+        with TestClient(create_served_app(app)) as client:
             yield client
     else:
         with logged_in(app, who) as client:

@@ -318,5 +318,5 @@ def serve(
     app = get_app()  # the settings are read (and refused if wrong) before the server starts
     refuse_public_secret(app.settings, host)
     warn_if_rules_lag(app)
-    uvicorn.run("contract_flow.asgi:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("contract_flow.asgi:create_served_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info", proxy_headers=False)

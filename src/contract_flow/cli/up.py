@@ -88,7 +88,7 @@ def up(
     import uvicorn
 
     from contract_flow.adapters.mailcatcher import MailCatcher
-    from contract_flow.asgi import create_app
+    from contract_flow.asgi import create_served_app
 
     app = get_app()
     refuse_public_secret(app.settings, host)
@@ -114,7 +114,7 @@ def up(
                       f"the reminders{f'; emails are kept in {catcher.folder}' if catcher else ''}. Ctrl-C stops "
                       "everything.")
     try:
-        uvicorn.Server(uvicorn.Config(create_app(app), log_level="warning")).run(sockets=[listening])
+        uvicorn.Server(uvicorn.Config(create_served_app(app), log_level="warning")).run(sockets=[listening])
     finally:
         listening.close()
         for child in children:

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from contract_flow.api import schemas
-from contract_flow.asgi import create_app
+from contract_flow.asgi import create_app, create_served_app
 from contract_flow.bootstrap import App
 from contract_flow.domain.states import CaseState, Trigger
 from contract_flow.http.docs import ASSETS, ASSETS_URL
@@ -131,3 +131,19 @@ def test_an_app_no_longer_used_is_freed() -> None:
     del app, served
     gc.collect()
     assert freed() is None
+
+
+def test_a_served_app_keeps_what_it_started_with_out_of_every_collection() -> None:
+    """A server's app (`contract-flow serve`, `up`) freezes the objects alive once it is built: a full collection
+    then no longer walks the modules, routes and rules at every tenth request. The suite's own apps
+    (`create_app`) freeze nothing: frozen objects are never collected."""
+    gc.unfreeze()
+    create_app(cast(App, SimpleNamespace(settings=Settings(environment="test"))))
+    assert gc.get_freeze_count() == 0
+    try:
+        app = create_served_app(cast(App, SimpleNamespace(settings=Settings(environment="test"))))
+        assert gc.get_freeze_count() > 10_000  # the modules, FastAPI's routes, the templates...
+        with TestClient(app) as served:
+            assert served.get("/openapi.json").status_code == 200
+    finally:
+        gc.unfreeze()

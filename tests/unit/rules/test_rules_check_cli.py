@@ -107,7 +107,7 @@ def test_serve_warns_in_one_line_when_the_rule_set_lags(tmp_path: Path, monkeypa
     assert result.exit_code == 1
     served = runner.invoke(cli_app, ["serve"])
     assert served.exit_code == 0, served.output
-    assert started == ["contract_flow.asgi:create_app"]
+    assert started == ["contract_flow.asgi:create_served_app"]
     [line] = served.stderr.splitlines()
     assert line.startswith(f"warning: rules check: {lagging} lags behind openfisca-france")
     assert "the SMIC from 2026-06-01 is 1867.02" in line

@@ -21,10 +21,13 @@ from contract_flow.services.directory import list_programmes
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import board_cards, cards, seats
 from contract_flow.services.risk import at_risk_page
+from contract_flow.web import alongside
 from contract_flow.web.auth import User
 from contract_flow.web.finding import STAFF_FIELDS, Filters, finder, scoped
 from contract_flow.web.render import page, translator
+from contract_flow.web.routes.filing import filing_counts
 from contract_flow.web.routes.invoices import board_invoices
+from contract_flow.web.routes.tdb_status import tdb_status_board
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,6 +46,10 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
     """The board: a column per search step. A search or a state lists the matching cases instead (every state's
     for a search), a page at a time; the other filters narrow the columns and their counts."""
     require_role(user, STAFF, "the board")
+    listing = bool(chosen.state or chosen.q)
+    # The board's two network-wide tables, read while the rest is (web/alongside.py); a list does not show them.
+    tdb_counts = None if listing else alongside.start(tdb_status_board, request, user)
+    filings = None if listing else alongside.start(filing_counts, request, user)
     counts = build_board(app, case_scope(user), user.cfa_code or "")
     if chosen.programme is not None and chosen.programme not in counts.counts:
         raise NotFound("programme", chosen.programme)
@@ -52,7 +59,7 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
     common: dict[str, Any] = {
         "programmes": list(counts.counts), "programme": chosen.programme, "chosen": chosen,
         "finder": finder(app, user, chosen, "/board", list(counts.counts), fields=STAFF_FIELDS)}
-    if chosen.state or chosen.q:
+    if listing or tdb_counts is None or filings is None:  # the latter two only for mypy: None when listing
         items, total = cards(app, scope, None, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
         title = ({"title_key": "board.state_title",
                   "title_values": {"state": _state_name(request, user, chosen.state)}} if chosen.state
@@ -67,7 +74,8 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
                 others=[(other, counts.total(other)) for other in CaseState if other not in SEARCH_STEPS],
                 rules_check=rules_check, rules_problem=rules_problem,
                 invoices=board_invoices(request, app, user), seats=seats(app, user.cfa_code or ""),
-                deadlines=next_deadlines(app, [card.id for cards in columns.values() for card in cards]), **common)
+                deadlines=next_deadlines(app, [card.id for cards in columns.values() for card in cards]),
+                filings=filings.result(), tdb_counts=tdb_counts.result(), **common)
 
 
 def _rules_check(rules_file: Path) -> tuple[RulesCheck | None, str | None]:

@@ -2,9 +2,10 @@
 filing panel (case/_filing.html, included by case/case.html for CFA staff) and the board's per-programme counts
 (advisor/_filing_board.html). The forms post here and call the same use cases as the API and the CLI.
 
-The two partials read their data through template globals (`filing_panel`, `filing_counts`) so the case page and
-the board include them with one line each: the panel is the use case `show_filing` for the user of the page, with
-what the person typed and the errors next to each field when the page is shown again after a refusal.
+The case page's panel reads its data through a template global (`filing_panel`) so the case page includes it with
+one line: the use case `show_filing` for the user of the page, with what the person typed and the errors next to
+each field when the page is shown again after a refusal. The board's route reads the counts (`filing_counts`)
+alongside its other blocks (web/alongside.py) and hands them to its partial.
 """
 
 from __future__ import annotations
@@ -62,7 +63,6 @@ def filing_counts(request: Request, user: Principal) -> dict[str, FilingCounts]:
 
 
 environment.globals["filing_panel"] = filing_panel
-environment.globals["filing_counts"] = filing_counts
 
 
 def _version(form: FormState) -> int | None:

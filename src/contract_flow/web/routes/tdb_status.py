@@ -3,8 +3,9 @@ au Tableau de bord» (case/_tdb_status.html, CFA staff), the board's counts per 
 and the advisor's reconciliation page /tdb/reconciliation (linked from the navigation). The same use cases as
 `contract-flow tdb status|statuses|reconcile` and the API (services/tdb_status.py).
 
-The two partials read their data through template globals (`tdb_status_block`, `tdb_status_board`), as the filing's
-do, so the case page and the board include them with one line each.
+The case page's partial reads its data through a template global (`tdb_status_block`), as the filing's panel does,
+so the case page includes it with one line; the board's route reads the counts (`tdb_status_board`) alongside its
+other blocks (web/alongside.py) and hands them to its partial.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ def tdb_status_board(request: Request, user: Principal) -> dict[str, dict[TdbSta
 
 
 environment.globals["tdb_status_block"] = tdb_status_block
-environment.globals["tdb_status_board"] = tdb_status_board
 environment.globals["tdb_statuses"] = tuple(TdbStatus)
 
 
