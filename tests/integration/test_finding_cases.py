@@ -23,7 +23,7 @@ from contract_flow.services.cases import advance, set_facts, show
 from contract_flow.services.deadlines import next_deadlines
 from contract_flow.services.directory import add_programme
 from contract_flow.services.queries import cards, find_cases, seats
-from contract_flow.services.risk import at_risk
+from contract_flow.services.risk import RiskPage, at_risk, at_risk_page
 from tests.conftest import People
 from tests.support.calendars import calendar_for
 from tests.support.cases import PATH, open_candidate, walk
@@ -238,3 +238,30 @@ def test_the_cases_at_risk_are_those_of_the_current_contract_only(
     assert next_deadlines(app, [case_id])[case_id].due <= second.opco_filing_due
     assert next_deadlines(app, [case_id])[case_id].due > first.opco_filing_due  # type: ignore[operator]
     assert timedelta(0) < second.opco_filing_due - date(2026, 10, 28) <= timedelta(days=14)
+
+
+def test_the_risks_a_page_at_a_time_are_the_whole_list_in_its_order(
+        app: App, people: People, clock: FixedClock) -> None:
+    """A page of the risks is read from each kind's first rows only (services/risk_query.ordered_risks): pages
+    one after another, of any size, are still the whole list in its order (due dates first, undated ones as due
+    today, then by case), and each page gives the whole count."""
+    clock.set(paris(date(2026, 6, 1)))
+    stale = [open_candidate(app, first_name=name, email=f"{name.lower()}@example.org")
+             for name in ("Inès", "Paul", "Léa", "Hugo")]
+    clock.set(paris(date(2026, 8, 20)))
+    in_trial = [open_candidate(app, first_name=name, email=f"{name.lower()}@example.org") for name in ("Zoé", "Noé")]
+    for case_id in in_trial:
+        walk(app, case_id, "trial", advisor=people.advisor, lead=people.lead)
+    trial_end = show(app, in_trial[0]).case.contract.trial_end
+    assert trial_end is not None
+    now = paris(trial_end - timedelta(days=3))
+    whole = at_risk(app, None, now=now)
+    assert {risk.case_id for risk in whole} >= {*stale, *in_trial}
+    assert {risk.kind for risk in whole} >= {"stale", "deadline"}
+    assert {risk.due is None for risk in whole} == {True, False}  # undated risks and dated ones
+    for size in (1, 2, 3, 5, len(whole) + 1):
+        pages = [at_risk_page(app, None, limit=size, offset=offset, now=now)
+                 for offset in range(0, len(whole), size)]
+        assert [risk for page in pages for risk in page.risks] == whole, size
+        assert {page.total for page in pages} == {len(whole)}
+    assert at_risk_page(app, None, limit=5, offset=len(whole), now=now) == RiskPage([], len(whole))

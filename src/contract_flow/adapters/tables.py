@@ -193,8 +193,20 @@ class OfferRecord(SQLModel, table=True):
     status: str = Field(max_length=20)
 
 
+def _partial(where: str) -> dict[str, Any]:
+    """A partial index's condition, the same on both databases."""
+    return {"postgresql_where": sa.text(where), "sqlite_where": sa.text(where)}
+
+
 class ContractRecord(SQLModel, table=True):
     __tablename__ = "contract"
+    # The board's risks (services/risk_query.py) seek the few contracts with a deadline near or an OPCO's refusal:
+    # without these, each kind read the whole table (its rows are wide: 64 MB for a network's 45,000 contracts).
+    __table_args__ = (sa.Index("ix_contract_trial_end", "trial_end"),
+                      sa.Index("ix_contract_unfiled", "opco_filing_due", **_partial("opco_filed_on IS NULL")),
+                      sa.Index("ix_contract_awaiting_decision", "opco_decision_due",
+                               **_partial("opco_filed_on IS NOT NULL AND opco_decision IS NULL")),
+                      sa.Index("ix_contract_refused", "case_id", **_partial("opco_decision = 'refused'")))
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)

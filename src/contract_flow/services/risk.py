@@ -35,11 +35,10 @@ def at_risk_page(app: RiskDeps, scope: sa.ColumnElement[bool] | None, *, limit: 
     of them from `offset`, and how many there are in all."""
     moment = now or app.clock.now()
     with app.uow(write=False) as uow:
-        risks, ordered = ordered_risks(app, uow, scope, moment)
+        count, ordered = ordered_risks(app, uow, scope, moment, first=None if limit is None else offset + limit)
         ordered = ordered.offset(offset)
         rows = uow.execute(ordered.limit(limit) if limit is not None else ordered).all()
-        total = len(rows) + offset if limit is None else int(
-            uow.execute(sa.select(sa.func.count()).select_from(risks)).scalar_one())
+        total = len(rows) + offset if limit is None else int(uow.execute(count).scalar_one())
     return RiskPage([Risk(row[0], f"{row[1]} {row[2]}", row[3], row[4], row[5], row[6]) for row in rows], total)
 
 

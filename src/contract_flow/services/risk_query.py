@@ -4,6 +4,8 @@ OPCO's refusals), shared by the use cases that read them: the board's list (serv
 
 from __future__ import annotations
 
+import functools
+import operator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,6 +26,9 @@ class RiskDeps(Store, Planned, Protocol):
     """A database, the time and the reminder policies."""
 
 
+#: A risk's row: case id, first name, last name, state, kind, detail, due.
+RiskRow = tuple[int, str, str, str, str, str, date | None]
+
 HORIZON_DAYS = 14  # issue 5: the board shows deadlines within 14 days
 WINDOW_STATES = (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE)
 
@@ -35,9 +40,9 @@ def _cases(scope: sa.ColumnElement[bool] | None) -> sa.Select[tuple[int, str, st
 
 
 def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime,
-           programmes: list[tuple[str, date]]) -> sa.CompoundSelect[tuple[int, str, str, str, str, str, date | None]]:
-    """Every risk as one UNION ALL of one query per kind, each row (case id, first name, last name, state, kind,
-    detail, due), so that a page of them and their count are read from the database, not built in Python."""
+           programmes: list[tuple[str, date]]) -> list[sa.Select[RiskRow]]:
+    """Every risk as one query per kind, each row (case id, first name, last name, state, kind, detail, due), so
+    that a page of them and their count are read from the database, not built in Python."""
     today = paris_date(moment)
     horizon = today + timedelta(days=HORIZON_DAYS)
     stale_before = moment - timedelta(days=app.policies.stale_apprentice_days)
@@ -45,7 +50,7 @@ def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime
     no_date = sa.null().cast(sa.Date)
 
     def kind(query: sa.Select[tuple[int, str, str, str]], name: str, detail: str,
-             due: sa.ColumnElement[Any]) -> sa.Select[tuple[int, str, str, str, str, str, date | None]]:
+             due: sa.ColumnElement[Any]) -> sa.Select[RiskRow]:
         return query.add_columns(sa.literal(name, sa.String).label("kind"),
                                  sa.literal(detail, sa.String).label("detail"), due.label("due"))
 
@@ -86,20 +91,29 @@ def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime
             parts.append(kind(base.where(programme_table.c.code == code, case_table.c.state.in_(WINDOW_STATES)),
                               "deadline", "3-month search window ends (L6222-12-1)",
                               sa.literal(window_end, sa.Date)))
-    return sa.union_all(*parts)
+    return parts
 
 
-#: A risk's row: case id, first name, last name, state, kind, detail, due.
-RiskRow = tuple[int, str, str, str, str, str, date | None]
+def ordered_risks(app: RiskDeps, uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, moment: datetime, *,
+                  first: int | None = None) -> tuple[sa.Select[tuple[int]], sa.Select[RiskRow]]:
+    """How many risks the scope has (a query) and a query of them soonest due first (undated ones as due today),
+    then by case and kind; the programmes' start dates are read in `uow`.
 
-
-def ordered_risks(app: RiskDeps, uow: UnitOfWork, scope: sa.ColumnElement[bool] | None,
-                  moment: datetime) -> tuple[sa.Subquery, sa.Select[RiskRow]]:
-    """Every risk in the scope as a subquery (to count them) and a query of them soonest due first (undated ones
-    as due today), then by case and kind; the programmes' start dates are read in `uow`."""
+    `first`: only the first `first` of that order are wanted (a page: its offset and its size). Each kind's query
+    is then ordered and cut to `first` rows before they are put together: the order of the whole is among them,
+    and a kind's query stops early on an index (a network's 100,000 cases held 137,500 risks, all sorted for a
+    page of 50: 134 ms). The count adds each kind's count instead of counting their rows put together."""
+    today = paris_date(moment)
     programmes = [(row.code, row.start_date) for row in
                   uow.execute(sa.select(programme_table.c.code, programme_table.c.start_date))]
-    risks = _risks(app, scope, moment, programmes).subquery("risk")
-    ordered = sa.select(risks).order_by(sa.func.coalesce(risks.c.due, paris_date(moment)), risks.c.id,
-                                        risks.c.kind, risks.c.detail)
-    return risks, ordered
+    parts = _risks(app, scope, moment, programmes)
+    counts = [sa.select(sa.func.count()).select_from(part.subquery()).scalar_subquery() for part in parts]
+    count = sa.select(functools.reduce(operator.add, counts))
+    if first is not None:
+        # kind and detail are the same on every row of a kind: its order is by due date and case only
+        parts = [sa.select(part.order_by(sa.func.coalesce(part.selected_columns.due, today),
+                                                case_table.c.id).limit(first).subquery()) for part in parts]
+    risks = sa.union_all(*parts).subquery("risk")
+    ordered = sa.select(risks).order_by(sa.func.coalesce(risks.c.due, today), risks.c.id, risks.c.kind,
+                                        risks.c.detail)
+    return count, ordered
