@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -28,6 +29,7 @@ from contract_flow.bootstrap import App
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import Forbidden, InvalidInput, NotNow, OutOfScope
 from contract_flow.domain.tdb_feed import FIELDS
+from contract_flow.domain.tdb_status import TdbStatus
 from contract_flow.services.cases import advance, set_facts
 from contract_flow.services.retention import erase_person
 from contract_flow.services.tdb import (
@@ -383,3 +385,18 @@ def test_the_reconciliation_finds_the_abandon_of_a_broken_contract_and_of_a_sear
     assert abandoned(days[1]) == [ids["searching"]]
     assert abandoned(days[-1]) == [ids["broken"], ids["searching"]]  # 180 days after the break, too
     assert case_tdb_status(app, hired_again, actor_email=people.lead, on=days[-1]).comparison.agrees
+
+
+def test_the_board_counts_are_the_cases_statuses_counted_one_by_one(
+        app: App, people: People, clock: FixedClock) -> None:
+    """The board reads the statuses by groups of cases, in one pass over the contracts (services/tdb_status.
+    _Groups); they are each case's status as its own page computes it, on days before and after the break."""
+    ids = learners(app, people, clock)
+    seen: set[TdbStatus] = set()
+    for day in (date(2026, 9, 1), date(2026, 9, 25), ON, date(2027, 1, 15), date(2027, 9, 1)):
+        views = [case_tdb_status(app, case_id, actor_email=people.advisor, on=day) for case_id in ids.values()]
+        one_by_one = Counter(view.comparison.result.status for view in views if view.sent)
+        counted = tdb_status_counts(app, today=day)["mecatronique"]
+        assert {status: number for status, number in counted.items() if number} == dict(one_by_one), day
+        seen |= set(one_by_one)
+    assert seen >= {TdbStatus.APPRENTI, TdbStatus.RUPTURANT, TdbStatus.INSCRIT}
