@@ -98,7 +98,8 @@ def test_the_search_is_the_databases_a_page_at_a_time(app: App, people: People) 
 
 
 @pytest.mark.parametrize("text", ["Inès", "ÉLODIE", "Œuvray", "Ægir", "Straße", "Łukasz", "Øster", "Ñuñez",
-                                  "Ÿvette", "L’Hôpital", "Çà-et-là", "Ğül", "josé.ÉMILE@Exemple.ORG"])
+                                  "Ÿvette", "L’Hôpital", "Çà-et-là", "Ğül", "josé.ÉMILE@Exemple.ORG",
+                                  "Émile+77@exemple.org", "N°123-45 06.12.34.56", "100%_Zoë\\x"])
 def test_the_database_folds_as_python_does(app: App, text: str) -> None:
     """The searched words are folded in Python, the names in SQL: both must agree, on either database."""
     written = sa.literal(text, sa.String)
@@ -115,6 +116,20 @@ def test_the_database_folds_as_python_does(app: App, text: str) -> None:
     assert found == [True] * len(words)
     assert upper == [True] * len(words)
     assert not missing
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), [
+    ("Émile+77@exemple.org", "emile+77@", True), ("Émile+77@exemple.org", "emile+78@", False),
+    ("Émile+77@exemple.org", "amile+77@", False),  # its digits and + @ are there, not its letters
+    ("N°123-45", "123-45", True), ("N°123-45", "123-4x", False), ("06.12.34", "6.12.3", True)])
+def test_a_word_s_parts_written_one_way_are_looked_for_first_without_changing_what_it_finds(
+        app: App, text: str, word: str, expected: bool) -> None:
+    """On PostgreSQL a word's digits and punctuation are looked for as they are before its regular expression
+    (adapters/search.written_one_way): a prefilter, which finds what the expression alone finds."""
+    with app.engine.connect() as connection:
+        assert connection.execute(sa.select(word_in(sa.literal(text, sa.String), word))).scalar_one() is expected
+        assert connection.execute(sa.select(word_in(sa.literal(text.upper(), sa.String), word))).scalar_one() \
+            is expected
 
 
 def test_a_too_long_search_or_an_unknown_state_is_refused_naming_the_field() -> None:

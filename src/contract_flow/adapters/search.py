@@ -4,7 +4,9 @@ off, lower case); `word_in(column, word)` finds a folded word in a column: on SQ
 this module's `fold` registered on each connection (adapters/db.py); on PostgreSQL as a regular expression of the
 word's spellings over the text as written ("ines": [iIìíîï...][nNñÑ][eEéèêë...][sS...]), without an extension and
 some fifty times faster than folding every row with translate() (`folded`, kept to check both agree).
-An index could make it faster still on a network's scale (pg_trgm over the names: a migration, not made here)."""
+A word's parts written one way only (digits, @ . +) are looked for first as they are (`written_one_way`): an
+email or a number is then matched by its regular expression on the few texts holding them. An index could make
+it faster still on a network's scale (pg_trgm over the names: a migration, not made here)."""
 
 from __future__ import annotations
 
@@ -121,6 +123,22 @@ def word_regex(word: str) -> str:
     return "".join(parts)
 
 
+def written_one_way(word: str) -> list[str]:
+    """The runs of a folded word written one way only (digits, and . @ + - ...), two characters or more: a text the
+    word's regular expression matches holds each of them as it is."""
+    runs: list[str] = []
+    current = ""
+    for character in f"{word} ":  # the space (never in a word) ends the last run
+        if character.isdigit() or (character.isascii() and not character.isalpha() and not character.isspace()
+                                   and _SPELLINGS.get(character, [character]) == [character]):
+            current += character
+            continue
+        if len(current) >= 2:
+            runs.append(current)
+        current = ""
+    return runs
+
+
 def like_pattern(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -135,12 +153,17 @@ class word_in(sa.sql.expression.ColumnElement[bool]):
     inherit_cache = True
     _traverse_internals = [("text", InternalTraversal.dp_clauseelement),  # noqa: RUF012 (SQLAlchemy's own)
                            ("pattern", InternalTraversal.dp_clauseelement),
-                           ("regex", InternalTraversal.dp_clauseelement)]
+                           ("regex", InternalTraversal.dp_clauseelement),
+                           ("literally", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, text: sa.ColumnElement[Any], word: str) -> None:
         self.text = text
         self.pattern = sa.literal(like_pattern(word), sa.String)
         self.regex = sa.literal(word_regex(word), sa.String)
+        # PostgreSQL: the parts written one way looked for first, as they are (strpos), the regular expression only
+        # on the texts holding them: an email or a number searched among 100,000 cases, 200 ms -> about 40.
+        self.literally = sa.and_(sa.true(), *(sa.func.strpos(text, sa.literal(run, sa.String)) > 0
+                                              for run in written_one_way(word)))
 
 
 @compiles(word_in)
@@ -151,7 +174,10 @@ def _word_in_sqlite(element: word_in, compiler: Any, **kw: Any) -> str:
 
 @compiles(word_in, "postgresql")
 def _word_in_postgresql(element: word_in, compiler: Any, **kw: Any) -> str:
-    return f"({compiler.process(element.text, **kw)} ~ {compiler.process(element.regex, **kw)})"
+    regex = f"{compiler.process(element.text, **kw)} ~ {compiler.process(element.regex, **kw)}"
+    # CASE, not AND: the planner orders a condition's parts by their cost, and strpos(...) > 0 (two calls) costs
+    # more than ~ (one): it ran the regular expression first on every row.
+    return f"(CASE WHEN {compiler.process(element.literally, **kw)} THEN {regex} ELSE false END)"
 
 
 def matches_words(text: sa.ColumnElement[Any], words: list[str]) -> sa.ColumnElement[bool]:
