@@ -3,8 +3,8 @@
 Neither package imports the other (tests/unit/test_entrypoints.py checks it); this module puts them together:
 the API's routers, the pages' routers and /static, the session cookie the pages log in with, Server-Timing on
 pages, the body limits, and the error handlers of `contract_flow.http.errors` answering JSON on the API's paths
-and a page on the pages'. `contract-flow serve` and `up` serve `create_served_app` (`create_app`, then the heap
-settled); the tests build `create_app`.
+and a page on the pages'. `contract-flow serve` and `up` serve `create_served_app` (`create_app`, then what is
+alive frozen); the tests build `create_app`.
 """
 
 from __future__ import annotations
@@ -86,11 +86,6 @@ def create_served_app(services: App | None = None) -> FastAPI:
     (the p95 of bench/web.py's to-do lists); frozen, 15-30 ms. Not in `create_app`: the suite builds thousands of
     apps in one process, and frozen objects are never collected (a cycle among them would stay for good)."""
     app = create_app(services)
-    settle_heap()
-    return app
-
-
-def settle_heap() -> None:
-    """Collect once, then freeze what survives (Python's `gc.freeze`: kept out of every later collection)."""
     gc.collect()
     gc.freeze()
+    return app

@@ -96,13 +96,17 @@ _SPELLINGS = _spellings()
 _TWO = {spelled: [letter for letter, two in _SPELLED.items() if two == spelled] for spelled in set(_SPELLED.values())}
 
 
+def _as_itself(character: str) -> bool:
+    """A folded character written one way only: a digit, or punctuation (. @ + -) with no other spelling."""
+    return character.isdigit() or (character.isascii() and not character.isalpha()
+                                   and _SPELLINGS.get(character, [character]) == [character])
+
+
 def _one(character: str) -> str:
     """A regular expression (PostgreSQL's) for one folded character as it may be written."""
     spellings = _SPELLINGS.get(character, [character])
-    if character.isdigit():
-        return character
-    if character.isascii() and not character.isalpha() and len(spellings) == 1:
-        return f"\\{character}"  # punctuation (. @ + -) as itself
+    if _as_itself(character):
+        return character if character.isdigit() else f"\\{character}"
     if character.upper() != character and character.upper() not in spellings and len(character.upper()) == 1:
         spellings = [*spellings, character.upper()]  # a letter outside the Latin ones: either case (Ψ, ψ)
     return "[" + "".join(spellings) + "]"
@@ -126,17 +130,8 @@ def word_regex(word: str) -> str:
 def written_one_way(word: str) -> list[str]:
     """The runs of a folded word written one way only (digits, and . @ + - ...), two characters or more: a text the
     word's regular expression matches holds each of them as it is."""
-    runs: list[str] = []
-    current = ""
-    for character in f"{word} ":  # the space (never in a word) ends the last run
-        if character.isdigit() or (character.isascii() and not character.isalpha() and not character.isspace()
-                                   and _SPELLINGS.get(character, [character]) == [character]):
-            current += character
-            continue
-        if len(current) >= 2:
-            runs.append(current)
-        current = ""
-    return runs
+    runs = "".join(character if _as_itself(character) else " " for character in word).split()
+    return [run for run in runs if len(run) >= 2]
 
 
 def like_pattern(word: str) -> str:

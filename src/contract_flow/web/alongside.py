@@ -3,8 +3,9 @@
 The board's blocks each read a whole network (issue 15, item 11: 100,000 cases): the status the Tableau de bord
 computes for every case (about 170 ms on PostgreSQL) and where every running contract stands with its OPCO (about
 70 ms) took as long as the rest of the page together. Each is its own read-only unit of work on its own
-connection, so nothing changes in what they read; started first, they run on the database while the request's
-thread reads the columns and renders, and the page waits for the slowest part instead of their sum.
+connection, so nothing changes in what they read; started before the columns, they run on the database while
+the request's thread reads the columns and renders, and the page waits for the slowest part instead of their
+sum.
 
 One pool for the process, small and bounded: under load a page's reads queue here rather than taking more
 database connections than the pool allows (SQLite keeps one per thread, services/unit_of_work.Connections).

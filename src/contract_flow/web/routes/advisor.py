@@ -46,10 +46,6 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
     """The board: a column per search step. A search or a state lists the matching cases instead (every state's
     for a search), a page at a time; the other filters narrow the columns and their counts."""
     require_role(user, STAFF, "the board")
-    listing = bool(chosen.state or chosen.q)
-    # The board's two network-wide tables, read while the rest is (web/alongside.py); a list does not show them.
-    tdb_counts = None if listing else alongside.start(tdb_status_board, request, user)
-    filings = None if listing else alongside.start(filing_counts, request, user)
     counts = build_board(app, case_scope(user), user.cfa_code or "")
     if chosen.programme is not None and chosen.programme not in counts.counts:
         raise NotFound("programme", chosen.programme)
@@ -59,7 +55,7 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
     common: dict[str, Any] = {
         "programmes": list(counts.counts), "programme": chosen.programme, "chosen": chosen,
         "finder": finder(app, user, chosen, "/board", list(counts.counts), fields=STAFF_FIELDS)}
-    if listing or tdb_counts is None or filings is None:  # the latter two only for mypy: None when listing
+    if chosen.state or chosen.q:
         items, total = cards(app, scope, None, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
         title = ({"title_key": "board.state_title",
                   "title_values": {"state": _state_name(request, user, chosen.state)}} if chosen.state
@@ -67,6 +63,9 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
         return page(request, "advisor/state.html", user, **title, state=chosen.state, cards=items, total=total,
                     page_number=page_number, pages=_pages(total), deadlines=next_deadlines(app, [c.id for c in items]),
                     **common)
+    # The two network-wide tables, read while the columns, seats and invoices are (web/alongside.py).
+    tdb_counts = alongside.start(tdb_status_board, request, user)
+    filings = alongside.start(filing_counts, request, user)
     columns = board_cards(app, scope, SEARCH_STEPS, per_state=PER_COLUMN)
     rules_check, rules_problem = _rules_check(app.settings.rules_file)
     return page(request, "advisor/board.html", user, title_key="board.title",
