@@ -201,12 +201,18 @@ def _partial(where: str) -> dict[str, Any]:
 class ContractRecord(SQLModel, table=True):
     __tablename__ = "contract"
     # The board's risks (services/risk_query.py) seek the few contracts with a deadline near or an OPCO's refusal:
-    # without these, each kind read the whole table (its rows are wide: 64 MB for a network's 45,000 contracts).
+    # without these, each kind read the whole table (its rows are wide: 64 MB for a network's 45,000 contracts);
+    # the last one is the board's counts'.
     __table_args__ = (sa.Index("ix_contract_trial_end", "trial_end"),
                       sa.Index("ix_contract_unfiled", "opco_filing_due", **_partial("opco_filed_on IS NULL")),
                       sa.Index("ix_contract_awaiting_decision", "opco_decision_due",
                                **_partial("opco_filed_on IS NOT NULL AND opco_decision IS NULL")),
-                      sa.Index("ix_contract_refused", "case_id", **_partial("opco_decision = 'refused'")))
+                      sa.Index("ix_contract_refused", "case_id", **_partial("opco_decision = 'refused'")),
+                      # The board's network-wide counts (services/tdb_status._Groups, services/filing.filing_board)
+                      # read these of every contract: an index-only scan on PostgreSQL (INCLUDE), not the rows.
+                      sa.Index("ix_contract_case_dates", "case_id", "id", postgresql_include=[
+                          "signed", "start_date", "end_date", "ended_on", "termination_reason", "ended_by",
+                          "cancellation_reason", "opco_filed_on", "opco_decision", "opco_decision_due"]))
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
