@@ -133,7 +133,10 @@ class CaseRecord(SQLModel, table=True):
     __tablename__ = "apprenticeship_case"
     __table_args__ = (sa.Index("ix_case_programme_state", "programme_id", "state"),
                       # an import finds the case a row names: same programme and birth date (then the names)
-                      sa.Index("ix_case_programme_birth_date", "programme_id", "birth_date"))
+                      sa.Index("ix_case_programme_birth_date", "programme_id", "birth_date"),
+                      # a board column: a state's most recently moved cases (services/queries.board_cards), read
+                      # in order from here rather than sorting the state's thousands
+                      sa.Index("ix_case_state_since", "state", "state_since", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id")
@@ -208,6 +211,8 @@ class ContractRecord(SQLModel, table=True):
                       sa.Index("ix_contract_awaiting_decision", "opco_decision_due",
                                **_partial("opco_filed_on IS NOT NULL AND opco_decision IS NULL")),
                       sa.Index("ix_contract_refused", "case_id", **_partial("opco_decision = 'refused'")),
+                      # a month's invoice lines: due on the trial's end (ix_contract_trial_end) or on a break
+                      sa.Index("ix_contract_ended_on", "ended_on"),
                       # The board's network-wide counts (services/tdb_status._Groups, services/filing.filing_board)
                       # read these of every contract: an index-only scan on PostgreSQL (INCLUDE), not the rows.
                       sa.Index("ix_contract_case_dates", "case_id", "id", postgresql_include=[
