@@ -135,7 +135,11 @@ def case_scope(principal: Principal) -> sa.ColumnElement[bool]:
         newer = contract_table.alias("newer_contract")
         latest = (sa.select(sa.func.max(newer.c.id)).where(newer.c.case_id == case_table.c.id)
                   .correlate(case_table).scalar_subquery())
-        return sa.and_(case_table.c.state.not_in([state.value for state in BROKEN]),
+        # The cases whose contracts name the mentor, found first from the contracts (indexed by mentor_email),
+        # and only those tested against their latest contract: the EXISTS alone was one subquery per case of the
+        # network (160 ms at 100,000 cases for the programmes of a mentor's filter).
+        named = sa.select(contract_table.c.case_id).where(contract_table.c.mentor_email == principal.email)
+        return sa.and_(case_table.c.id.in_(named), case_table.c.state.not_in([state.value for state in BROKEN]),
                        sa.exists().where(contract_table.c.id == latest,
                                          contract_table.c.mentor_email == principal.email))
     if principal.role is Role.APPRENTICE:

@@ -114,11 +114,6 @@ def apprentices(app: PeopleDeps, principal: Principal, *, limit: int = 50, offse
     if offset < 0:
         raise InvalidInput("offset", Reason("negative", value=offset))
     scope = case_scope(principal)
-    if principal.role is Role.MENTOR:
-        # The same cases, found from the contracts naming the mentor at once instead of testing every case's
-        # contract (the scope's EXISTS): 10,000 cases cost a scan of the contracts, not 10,000 subqueries.
-        named = sa.select(contract_table.c.case_id).where(contract_table.c.mentor_email == principal.email)
-        scope = sa.and_(case_table.c.id.in_(named), scope)
     if narrowed_by is not None:
         scope = sa.and_(scope, narrowed_by)
     # A case may have had several contracts (a search resumed after a break): the latest one is its contract.
