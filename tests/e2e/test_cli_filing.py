@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 from contract_flow.bootstrap import App
 from contract_flow.cli import app as cli_app
 from contract_flow.services.cases import show
+from contract_flow.services.dossier import set_section
 from tests.conftest import People, snapshot
 from tests.support.cases import open_candidate, walk
 
@@ -64,6 +65,23 @@ def test_refused_then_filed_again_the_refusal_s_reason_and_what_to_fix(app: App,
            "déposer à nouveau" in refused
     again = json.loads(cf("dossier", "file", case, "--on", "2026-09-02", "--as", people.advisor, "--json").stdout)
     assert (again["status"], again["decision_due"], again["refusal_reason"]) == ("waiting", "2026-09-22", None)
+
+
+def test_what_to_fix_names_each_field_by_its_label_in_the_chosen_language(app: App, people: People,
+                                                                         case_id: int) -> None:
+    case = str(case_id)
+    set_section(app, case_id, "employer", {"phone": ""}, actor_email=people.advisor)  # missing after signing
+    cf("dossier", "file", case, "--on", "2026-08-25", "--opco", "OPCO 2i", "--operator")
+    cf("dossier", "decision", case, "refused", "--reason", "téléphone manquant", "--on", "2026-09-01", "--as",
+       people.advisor)
+    french = cf("dossier", "filing", case, "--as", people.advisor).stdout
+    line = next(line for line in french.splitlines() if line.startswith("- Téléphone"))
+    assert line.startswith("- Téléphone : ")
+    assert "employer.phone" not in french
+    english = cf("--lang", "en", "dossier", "filing", case, "--as", people.advisor).stdout
+    line = next(line for line in english.splitlines() if line.startswith("- Phone"))
+    assert line.startswith("- Phone: ")
+    assert line != french
 
 
 def test_twenty_days_of_silence_read_as_a_refusal(app: App, people: People, case_id: int) -> None:

@@ -137,6 +137,7 @@ def dossier_filing(
 ) -> None:
     """Where the contract stands with its OPCO today, and on a refusal what the dossier's checks refuse."""
     from contract_flow.services.filing import show_filing, view_as_dict
+    from contract_flow.services.views import field_name_label, refusal_text
 
     chosen = language(lang)
     view = show_filing(get_app(), case_id, actor_email=as_)
@@ -146,10 +147,10 @@ def dossier_filing(
     _print(case_id, view.filing, chosen)
     if view.to_fix:
         console.print(WORDS[chosen]["to_fix"])
+        colon = " : " if chosen == "fr" else ": "  # French puts a space before the colon
         for refusal in view.to_fix:
-            console.print(f"- {refusal.field} : {refusal.reason} ({refusal.article})" if chosen == "fr" else
-                          f"- {refusal.field}: {refusal.reason} ({refusal.article})", markup=False, highlight=False,
-                          soft_wrap=True)
+            console.print(f"- {field_name_label(refusal.field, chosen)}{colon}{refusal_text(refusal, chosen)} "
+                          f"({refusal.article})", markup=False, highlight=False, soft_wrap=True)
 
 
 BOARD_WORDS = {

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from contract_flow.services.cases import show
+from contract_flow.services.dossier import set_section
 from tests.conftest import snapshot
 from tests.e2e.web.conftest import Site, csrf_of
 from tests.e2e.web.test_web_case_page import post
@@ -131,3 +132,25 @@ def test_the_filing_date_is_read_as_french_people_write_it(site: Site) -> None:
     case_id, client = site.world.one.case_id, site.as_("advisor")
     assert post(client, case_id, "filing", {"filed_on": "15/10/2026", "opco": "OPCO 2i"}).status_code == 303  # type: ignore[attr-defined]
     assert show(site.app, case_id).case.contract.opco_filed_on.isoformat() == "2026-10-15"  # type: ignore[union-attr]
+
+
+def test_what_to_fix_is_worded_in_the_page_s_language_with_each_field_s_label(site: Site) -> None:
+    """The dossier's refusals under «what to fix» name the field by its label and give the rule in French (no
+    English span marked lang="en" on a French page when the rule has French words)."""
+    case_id, client = site.world.one.case_id, site.as_("advisor")
+    advisor = site.world.cfa(1).user("advisor").email
+    # The employer's phone went missing after the signature: the OPCO refuses the file for it.
+    set_section(site.app, case_id, "employer", {"phone": ""}, actor_email=advisor)
+    assert post(client, case_id, "filing", {"filed_on": "2026-10-15", "opco": "OPCO 2i"}).status_code == 303  # type: ignore[attr-defined]
+    assert post(client, case_id, "opco-decision", {"decision": "refused", "decided_on": "2026-10-19",
+                                                   "reason": "téléphone manquant"}).status_code == 303  # type: ignore[attr-defined]
+    page = client.get(f"/cases/{case_id}").text
+    listed = re.search(r"à corriger avant un nouveau dépôt\) :</p>\s*<ul>(.*?)</ul>", page, re.S)
+    assert listed is not None, page
+    items = re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)
+    phone = next(item for item in items if item.startswith("Téléphone"))
+    assert phone.startswith("Téléphone : <span>"), phone  # the label, then the rule in French
+    assert "employer.phone" not in listed.group(1)
+    assert 'lang="en"' not in phone
+    assert " is " not in phone
+    assert "missing" not in phone
