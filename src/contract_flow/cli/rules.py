@@ -1,7 +1,9 @@
 """`contract-flow rules`: ask the legal rules a question (pay, eligibility, trial end, deadlines).
 
-Thin: parse the options, call `contract_flow.domain.rules`, print a table or JSON. Bad input prints one line
-"error: <field>: <what and why>" on stderr and exits with 2.
+Thin: parse the options, call `contract_flow.domain.rules`, print a table or JSON. The tables are in French by
+default (`--lang en`, before the command or after it): their words in `contract_flow.rules_words`, days, amounts
+and rates through the one formatter; JSON keeps the codes, ISO dates and plain numbers. Bad input prints one line
+"erreur : <champ> : <quoi et pourquoi>" ("error: <field>: ...") on stderr and exits with 2.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import typer
 from rich.table import Table
 
 from contract_flow.cli.output import console, error, print_json
+from contract_flow.cli.runtime import LangOption, language
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Label, Reason, Typed
 from contract_flow.domain.rules import (
     DateRange,
     PayPeriod,
@@ -34,12 +38,12 @@ from contract_flow.domain.rules import (
     trial_end,
 )
 from contract_flow.domain.values import parse_amount, parse_date
-from contract_flow.formatting import format_money, format_percent
+from contract_flow.formatting import format_day, format_money, format_number, format_percent
 from contract_flow.rulefiles import load_programme_calendar, load_ruleset
+from contract_flow.rules_words import MISSING, VALUE_NAMES, WORDS
+from contract_flow.wording import reason_text
 
 BAD_INPUT = 2
-#: Tables for people are in English, as the rest of the CLI (a --lang option is issue 15's).
-CLI_LANGUAGE = "en"
 
 app = typer.Typer(
     help="The legal rules (rules/fr.toml): minimum pay, age eligibility, trial end, deadlines.",
@@ -66,48 +70,64 @@ def _ruleset() -> RuleSet:
 def _birth_and_start(birth_text: str, start_text: str) -> tuple[date, date]:
     birth, start = parse_date("birth-date", birth_text), parse_date("contract-start", start_text)
     if birth >= start:
-        raise InvalidInput("birth-date", f"{birth} is not before the contract start {start}")
+        raise InvalidInput("birth-date", Reason("not_before_start", day=birth, start=start))
     return birth, start
 
 
 def _absence(text: str) -> DateRange:
     first_text, separator, last_text = text.partition(":")
     if not separator:
-        raise InvalidInput("absence", f"{text!r} is not FROM:TO (e.g. 2026-10-05:2026-10-09)")
+        raise InvalidInput("absence", Reason("not_from_to", typed=Typed(text), example="2026-10-05:2026-10-09"))
     first, last = parse_date("absence", first_text), parse_date("absence", last_text)
     if last < first:
-        raise InvalidInput("absence", f"{text!r} ends before it starts")
+        raise InvalidInput("absence", Reason("before_first_day", last=last, first=first))
     return DateRange(first, last)
 
 
 @contextmanager
-def _bad_input_exits() -> Iterator[None]:
-    """Bad input, an unknown derogation or a rule file that cannot answer: one line on stderr, exit code 2."""
+def _bad_input_exits(lang: str) -> Iterator[None]:
+    """Bad input, an unknown derogation or a rule file that cannot answer: one line on stderr in `lang`, exit code 2.
+
+    The root command says an InvalidInput the same way, but in the language given before the command, not in a
+    `--lang` given after it; and a ValueError of the domain (a rule set that cannot answer) is bad input here. The
+    domain's own messages are English only: they are said as they are, after the language's "erreur :".
+    """
     try:
         yield
     except (InvalidInput, ValueError) as problem:
-        error(str(problem))
+        said = problem.said if isinstance(problem, InvalidInput) else str(problem)
+        error(reason_text(said, lang), lang)
         raise typer.Exit(BAD_INPUT) from None
 
 
-def _show(data: dict[str, Any], as_json: bool, title: str) -> None:
-    """JSON with the result's own field names, or a two-column table for a person."""
+def _show(data: dict[str, Any], as_json: bool, title: str, lang: str) -> None:
+    """JSON with the result's own field names, or a two-column table for a person: each value named in `lang`."""
     if as_json:
         print_json(data)
         return
+    names = VALUE_NAMES[lang]
     table = Table(title=title, show_header=False)
     for key, value in data.items():
-        shown = "\n".join(value) if isinstance(value, list | tuple) else value
-        table.add_row(key.replace("_", " "), _for_people(key, shown))
+        table.add_row(names.get(key, key.replace("_", " ")), _for_people(key, value, lang))
     console.print(table)
 
 
-def _for_people(key: str, value: object) -> str:
-    """A rule's Decimal is a percentage when its name says so (percent, percent_of_smic...), else euros: written
-    by the one formatter, in English (the CLI's language); JSON keeps the machine value ("989.52")."""
-    if not isinstance(value, Decimal):
-        return str(value)
-    return format_percent(value, CLI_LANGUAGE) if "percent" in key else format_money(value, CLI_LANGUAGE)
+def _for_people(key: str, value: object, lang: str) -> str:
+    """A value as people of `lang` write it, by the one formatter: a day 01/09/2024, a Decimal a rate when its name
+    says so (percent, percent_of_smic...) else euros ("1 112,05 €"), a number, oui/non, "—" for none, a list one
+    per line; a reason worded in both languages in `lang`, a source as the rule file gives it. JSON keeps the
+    machine values ("989.52", "2024-09-01", null)."""
+    if isinstance(value, list | tuple):
+        return "\n".join(_for_people(key, part, lang) for part in value)
+    if value is None or isinstance(value, bool):  # before int: a bool is one
+        return MISSING if value is None else WORDS[lang]["yes" if value else "no"]
+    if isinstance(value, Decimal):
+        return format_percent(value, lang) if "percent" in key else format_money(value, lang)
+    if isinstance(value, date):
+        return format_day(value, lang, "short")
+    if isinstance(value, int):
+        return format_number(value, lang)
+    return reason_text(value, lang) if isinstance(value, str) else str(value)
 
 
 # The options of `pay`, `pay-schedule` and `eligibility` for contracts that are not a whole first contract.
@@ -149,8 +169,7 @@ def _concluded(text: str | None, start: date) -> date | None:
         return None
     signed = parse_date("concluded", text)
     if signed > start:
-        raise InvalidInput("concluded", f"{signed} is after the contract start {start}; a contract is concluded "
-                           "(signed) before or on its start")
+        raise InvalidInput("concluded", Reason("concluded_after_start", signed=signed, start=start))
     return signed
 
 
@@ -159,16 +178,14 @@ def _contract_end_and_cycle(end_text: str | None, cycle_years: int | None, start
     if end_text is None and cycle_years is None:
         return None
     if cycle_years is None:
-        raise InvalidInput("cycle-years", "needed with --contract-end (D6222-28-1 compares the contract with its "
-                           "training cycle)")
+        raise InvalidInput("cycle-years", Reason("needed_with_cycle", option="--contract-end"))
     if end_text is None:
-        raise InvalidInput("contract-end", "needed with --cycle-years (D6222-28-1 compares the contract with its "
-                           "training cycle)")
+        raise InvalidInput("contract-end", Reason("needed_with_cycle", option="--cycle-years"))
     end = parse_date("contract-end", end_text)
     if end <= start:
-        raise InvalidInput("contract-end", f"{end} is not after the contract start {start}")
+        raise InvalidInput("contract-end", Reason("not_after_start", day=end, start=start))
     if cycle_years < 1:
-        raise InvalidInput("cycle-years", f"{cycle_years}: a training cycle lasts at least one year")
+        raise InvalidInput("cycle-years", Reason("cycle_at_least_a_year", years=cycle_years))
     return end
 
 
@@ -179,24 +196,21 @@ def _previous_contract(
     if end_text is None and year is None and pay_text is None and not same_employer and not no_diploma:
         return None
     if end_text is None:
-        raise InvalidInput("previous-contract-end", "needed with the other --previous-* options (D6222-29)")
+        raise InvalidInput("previous-contract-end", Reason("previous_end_needed"))
     if year is None:
-        raise InvalidInput("previous-contract-year", "needed with --previous-contract-end: the previous contract's "
-                           "year on its last day (D6222-29 reads its last year)")
+        raise InvalidInput("previous-contract-year", Reason("previous_year_needed"))
     end = parse_date("previous-contract-end", end_text)
     if end >= start:
-        raise InvalidInput("previous-contract-end", f"{end} is not before the contract start {start}")
+        raise InvalidInput("previous-contract-end", Reason("not_before_start", day=end, start=start))
     if year < 1:
-        raise InvalidInput("previous-contract-year", f"{year} must be at least 1")
+        raise InvalidInput("previous-contract-year", Reason("not_positive", value=year))
     if same_employer and pay_text is None:
-        raise InvalidInput("previous-pay", "needed with --previous-same-employer: D6222-29 keeps the pay received "
-                           "in the previous contract's last year")
+        raise InvalidInput("previous-pay", Reason("previous_pay_needed"))
     if not same_employer and pay_text is not None:
-        raise InvalidInput("previous-pay", "only with --previous-same-employer: with another employer D6222-29 "
-                           "guarantees the minimum the apprentice could claim in that year, computed from the grid")
+        raise InvalidInput("previous-pay", Reason("previous_pay_other_employer"))
     received = parse_amount("previous-pay", pay_text) if pay_text is not None else None
     if received is not None and received == 0:
-        raise InvalidInput("previous-pay", "must be more than 0")
+        raise InvalidInput("previous-pay", Reason("not_positive", value=Typed(pay_text or "")))
     return PreviousContract(same_employer, end, year, received, led_to_diploma=not no_diploma)
 
 
@@ -216,24 +230,26 @@ def pay(
     previous_same_employer: PreviousSameEmployer = False,
     previous_no_diploma: PreviousNoDiploma = False,
     json_output: JsonOption = False,
+    lang: LangOption = None,
 ) -> None:
     """Legal minimum monthly gross pay on a day (D6222-26; D6222-28-1 for a contract shorter than its cycle,
     D6222-29 after a previous contract) and the contribution exemption ceiling."""
-    with _bad_input_exits():
+    chosen = language(lang)
+    with _bad_input_exits(chosen):
         birth, start = _birth_and_start(birth_date, contract_start)
         day = parse_date("on", on)
         if day < start:
-            raise InvalidInput("on", f"{day} is before the contract start {start}")
+            raise InvalidInput("on", Reason("review_before_start", day=day, start=start))
         amount = parse_amount("smc", smc) if smc is not None else None
         signed = _concluded(concluded, start)
         end = _contract_end_and_cycle(contract_end, cycle_years, start)
         if end is not None and day > end:
-            raise InvalidInput("on", f"{day} is after the contract end {end}")
+            raise InvalidInput("on", Reason("review_after_end", day=day, end=end))
         previous = _previous_contract(start, previous_contract_end, previous_contract_year, previous_pay,
                                       previous_same_employer, previous_no_diploma)
         result = minimum_pay(_ruleset(), birth, start, day, smc=amount, concluded=signed, contract_end=end,
                              cycle_years=cycle_years, previous_contract=previous)
-    _show(asdict(result), json_output, f"Minimum pay on {day}")
+    _show(asdict(result), json_output, WORDS[chosen]["pay_title"].format(day=format_day(day, chosen)), chosen)
 
 
 @app.command("pay-schedule")
@@ -252,16 +268,18 @@ def pay_schedule_command(
     previous_same_employer: PreviousSameEmployer = False,
     previous_no_diploma: PreviousNoDiploma = False,
     json_output: JsonOption = False,
+    lang: LangOption = None,
 ) -> None:
     """The minimum over the whole contract, one line per period (anniversary, age band, SMIC change); the
     contract ends the day before its --years-th anniversary, or on --contract-end."""
-    with _bad_input_exits():
+    chosen = language(lang)
+    with _bad_input_exits(chosen):
         birth, start = _birth_and_start(birth_date, contract_start)
         if years is not None and years < 1:
-            raise InvalidInput("years", f"{years}: a contract lasts at least one year")
+            raise InvalidInput("years", Reason("contract_at_least_a_year", years=years))
         end = _contract_end_and_cycle(contract_end, cycle_years, start)
         if years is not None and end is not None:
-            raise InvalidInput("years", "give either --years or --contract-end, not both")
+            raise InvalidInput("years", Reason("one_of_options", first="--years", second="--contract-end"))
         amount = parse_amount("smc", smc) if smc is not None else None
         previous = _previous_contract(start, previous_contract_end, previous_contract_year, previous_pay,
                                       previous_same_employer, previous_no_diploma)
@@ -270,12 +288,14 @@ def pay_schedule_command(
     if json_output:
         print_json({"periods": [dict(zip(_PERIOD_KEYS, period, strict=True)) for period in periods]})
         return
-    table = Table("from", "to", "year", "age band", "%", "reference", "minimum monthly gross", "rule",
-                  title=f"Minimum pay from {start}")
+    words = WORDS[chosen]
+    table = Table(*(words[column] for column in ("from", "to", "year", "age_band", "percent", "reference",
+                                                 "minimum", "rule")),
+                  title=words["schedule_title"].format(day=format_day(start, chosen)))
     for p in periods:
-        table.add_row(str(p.start), str(p.end), str(p.contract_year), p.age_band,
-                      format_percent(p.percent, CLI_LANGUAGE), p.reference,
-                      format_money(p.minimum_monthly_gross, CLI_LANGUAGE), p.minimum_rule)
+        table.add_row(format_day(p.start, chosen, "short"), format_day(p.end, chosen, "short"),
+                      format_number(p.contract_year, chosen), p.age_band, format_percent(p.percent, chosen),
+                      p.reference, format_money(p.minimum_monthly_gross, chosen), p.minimum_rule)
     console.print(table)
 
 
@@ -293,20 +313,23 @@ def eligibility(
     ] = False,
     concluded: ConcludedOption = None,
     json_output: JsonOption = False,
+    lang: LangOption = None,
 ) -> None:
     """Whether the age allows the contract: L6222-1's 16 to 29 on its start, D6222-1's 35 and one-year window
     (derogations of L6222-2) at its conclusion (--concluded, default the start). Exits 0 either way."""
-    with _bad_input_exits():
+    chosen = language(lang)
+    with _bad_input_exits(chosen):
         birth, start = _birth_and_start(birth_date, contract_start)
         previous = parse_date("previous-contract-end", previous_contract_end) if previous_contract_end else None
         signed = _concluded(concluded, start)
         if signed is not None and signed <= birth:
-            raise InvalidInput("concluded", f"{signed} is not after the birth date {birth}")
+            raise InvalidInput("concluded", Reason("not_after_birth", day=signed, born=birth))
         verdict = check_eligibility(
             _ruleset(), birth, start, derogation=derogation, previous_contract_end=previous,
             completed_lower_secondary=completed_lower_secondary, concluded=signed,
         )
-    _show(asdict(verdict), json_output, "Eligible" if verdict.eligible else "Not eligible")
+    _show(asdict(verdict), json_output, WORDS[chosen]["eligible_title" if verdict.eligible else "not_eligible_title"],
+          chosen)
 
 
 def _programme_calendar(code: str) -> ProgrammeCalendar:
@@ -331,11 +354,18 @@ def _programme_calendar(code: str) -> ProgrammeCalendar:
         if not ("no such table" in text or "no such column" in text or "does not exist" in text):
             raise
     if configfiles.programme_file(code) is None:
-        known = ", ".join(configfiles.programme_codes()) or "none"
-        places = " or ".join(str(directory) for directory in configfiles.programme_dirs())
-        raise InvalidInput("programme", f"no calendar for {code!r}: no such programme in the database, nor a "
-                                        f"file in {places} (files: {known})")
+        known = tuple(configfiles.programme_codes()) or Label(fr="aucun", en="none")
+        places = _either([str(directory) for directory in configfiles.programme_dirs()])
+        raise InvalidInput("programme", Reason("no_programme_calendar", typed=Typed(code), places=places,
+                                               known=known))
     return load_programme_calendar(code)
+
+
+def _either(places: list[str]) -> str:
+    """«A ou B», «A or B»: the places joined by the reader's «or» (domain.reason_texts' `either`)."""
+    if len(places) <= 1:
+        return "".join(places)
+    return Reason("either", first=places[0], rest=_either(places[1:]))
 
 
 @app.command("trial-end")
@@ -348,17 +378,20 @@ def trial_end_command(
         list[str] | None, typer.Option("--absence", help="Absence from the company, FROM:TO (repeatable).")
     ] = None,
     json_output: JsonOption = False,
+    lang: LangOption = None,
 ) -> None:
     """Last day of the trial: the 45th company day from the start (L6222-18)."""
-    with _bad_input_exits():
+    chosen = language(lang)
+    with _bad_input_exits(chosen):
         start = parse_date("contract-start", contract_start)
         if (programme is None) == (calendar is None):
-            raise InvalidInput("programme", "give exactly one of --programme CODE or --calendar FILE")
+            raise InvalidInput("programme", Reason("exactly_one_of", first="--programme CODE",
+                                                   second=Label(fr="--calendar FICHIER", en="--calendar FILE")))
         absences = [_absence(text) for text in absence or []]
         school = _programme_calendar(programme) if programme is not None else load_programme_calendar(
             Path(calendar or ""))
         result = trial_end(_ruleset(), start, school, absences)
-    _show(asdict(result), json_output, f"Trial period from {start}")
+    _show(asdict(result), json_output, WORDS[chosen]["trial_title"].format(day=format_day(start, chosen)), chosen)
 
 
 @app.command("deadlines")
@@ -377,6 +410,7 @@ def deadlines_command(
         str | None, typer.Option("--concluded", help="Day the contract was concluded (default: the start).")
     ] = None,
     json_output: JsonOption = False,
+    lang: LangOption = None,
 ) -> None:
     """OPCO filing (D6224-1) and decision (D6224-2), training start (L6222-12), search without employer
     (L6222-12-1), medical visit (R6222-40-1; R4624-18 for a minor) and hiring-aid filing deadlines.
@@ -385,7 +419,8 @@ def deadlines_command(
     unchanged, then medical_visit_due, opco_decision_due (null without --filed-on), hiring_aid_filing_due,
     sources_by_deadline (each deadline's own text) and notes.
     """
-    with _bad_input_exits():
+    chosen = language(lang)
+    with _bad_input_exits(chosen):
         start = parse_date("contract-start", contract_start)
         training = parse_date("training-start", training_start) if training_start is not None else None
         birth = parse_date("birth-date", birth_date) if birth_date is not None else None
@@ -395,7 +430,6 @@ def deadlines_command(
             _ruleset(), start, birth_date=birth, concluded=signed, filed_on=filed, training_start=training
         )
     named = result.by_name()
-    title = f"Deadlines for a contract starting {start}"
     if json_output:
         print_json(asdict(result.base) | {
             "medical_visit_due": result.medical_visit_due.due,
@@ -405,9 +439,11 @@ def deadlines_command(
             "notes": result.notes,
         })
         return
+    names, colon = VALUE_NAMES[chosen], WORDS[chosen]["colon"]
     shown: dict[str, Any] = {name: deadline.due for name, deadline in named.items()}
-    shown["sources"] = [f"{name}: {deadline.source}" for name, deadline in named.items()]
-    _show(shown | ({"notes": result.notes} if result.notes else {}), as_json=False, title=title)
+    shown["sources"] = [f"{names[name]}{colon} {deadline.source}" for name, deadline in named.items()]
+    title = WORDS[chosen]["deadlines_title"].format(day=format_day(start, chosen))
+    _show(shown | ({"notes": result.notes} if result.notes else {}), as_json=False, title=title, lang=chosen)
 
 
 @app.command("participation")
@@ -428,15 +464,17 @@ def participation_command(
         str | None, typer.Option("--trial-end", help="Last day of the trial, when the CFA invoices, YYYY-MM-DD.")
     ] = None,
     json_output: JsonOption = False,
+    lang: LangOption = None,
 ) -> None:
     """The employer's participation in the funding (L6332-14, R6332-25-1): 750 € from level 6 for a contract
     concluded from 1 July 2025, 200 € after an early break, pro rata for a break during the trial; invoiced at the
     trial's end (R6332-25-2). JSON: amount, invoice_due, reason, sources."""
-    with _bad_input_exits():
+    chosen = language(lang)
+    with _bad_input_exits(chosen):
         signed = parse_date("concluded", concluded)
         if (broken_on_day is None) != (npec is None):
             raise InvalidInput("broken-on-day" if broken_on_day is None else "npec",
-                               "a break during the trial is prorated on the NPEC: give --broken-on-day and --npec")
+                               Reason("trial_break_needs_npec"))
         trial_break = (
             TrialBreak(broken_on_day, parse_amount("npec", npec))
             if broken_on_day is not None and npec is not None else None
@@ -445,7 +483,8 @@ def participation_command(
         result = employer_participation(
             _ruleset(), level, signed, after_break=after_break, trial_break=trial_break, trial_end=end
         )
-    _show(asdict(result), json_output, f"Employer participation, level {level}, concluded {signed}")
+    title = WORDS[chosen]["participation_title"].format(level=level, day=format_day(signed, chosen))
+    _show(asdict(result), json_output, title, chosen)
 
 
 if TYPE_CHECKING:
@@ -453,41 +492,46 @@ if TYPE_CHECKING:
 
 
 @app.command("check")
-def check_command(json_output: JsonOption = False) -> None:
+def check_command(json_output: JsonOption = False, lang: LangOption = None) -> None:
     """The rule set's SMIC against the community reference, OpenFisca-France: exit 0 when they agree from 2023
     on, 1 when they disagree or the reference is not installed (it cannot vouch), 2 for a malformed rule file."""
     from contract_flow.reference import check_rules
     from contract_flow.settings import get_settings
 
-    with _bad_input_exits():
+    chosen = language(lang)
+    with _bad_input_exits(chosen):
         result = check_rules(get_settings().rules_file)
     if json_output:
         print_json(result.as_data())
     else:
-        _show_check(result)
+        _show_check(result, chosen)
     if not result.agrees:
         raise typer.Exit(1)
 
 
-def _show_check(result: RulesCheck) -> None:
-    """Who is compared with whom, then each disagreement with the TOML to paste (plain text: no Rich markup)."""
+def _show_check(result: RulesCheck, lang: str) -> None:
+    """Who is compared with whom, then each disagreement with the TOML to paste (plain text: no Rich markup). The
+    disagreements and the summary are the checker's (contract_flow.reference), in English as the TOML they name."""
+    words = WORDS[lang]
     smic, reference = result.newest_smic, result.reference
-    table = Table(title="Rule set and reference", show_header=False)
+    table = Table(title=words["check_title"], show_header=False)
     table.add_column()
     table.add_column(overflow="fold")  # a hash or a path cut short identifies nothing
-    table.add_row("rule file", str(result.rules_file))
+    table.add_row(words["rules_file"], str(result.rules_file))
     table.add_row("sha256", result.rules_sha256)
-    table.add_row("newest SMIC", f"{format_money(smic.monthly_gross, CLI_LANGUAGE)} from {smic.effective_from} "
-                  f"({smic.source})")
-    table.add_row("reference", f"openfisca-france {reference.version} ({reference.file})" if reference else "none")
+    table.add_row(words["newest_smic"], words["smic_from"].format(
+        amount=format_money(smic.monthly_gross, lang), day=format_day(smic.effective_from, lang, "short"),
+        source=smic.source))
+    table.add_row(words["reference"],
+                  f"openfisca-france {reference.version} ({reference.file})" if reference else words["none"])
     console.print(table)
     if reference is None:
-        error(result.reference_problem or "no reference")
+        error(result.reference_problem or words["no_reference"], lang)
         return
     for message in result.messages():
         print(message, end="\n\n")
     for entry in result.unconfirmed:
-        print(f"note: the SMIC of {entry.effective_from} ({format_money(entry.monthly_gross, CLI_LANGUAGE)}) is "
-              "newer than what "
-              f"openfisca-france {reference.version} vouches for (up to {reference.vouched_until})")
+        print(words["unconfirmed"].format(
+            day=format_day(entry.effective_from, lang, "short"), amount=format_money(entry.monthly_gross, lang),
+            version=reference.version, until=format_day(reference.vouched_until, lang, "short")))
     print(result.summary())

@@ -637,6 +637,52 @@ CLI_TEXTS: Mapping[str, Label] = {
     "not_field_value": Label(fr="{typed} n'est pas de la forme champ=valeur (par exemple {example})",
                              en="{typed} is not field=value (e.g. {example})"),
     "cannot_write": Label(fr="{file} : écriture impossible ({problem})", en="{file}: cannot be written ({problem})"),
+    # `contract-flow rules`: its options checked before the rule set is asked (cli/rules.py)
+    "not_before_start": Label(fr="le {day} n'est pas avant le début du contrat, le {start}",
+                              en="{day} is not before the contract start {start}"),
+    "not_after_start": Label(fr="le {day} n'est pas après le début du contrat, le {start}",
+                             en="{day} is not after the contract start {start}"),
+    "not_after_birth": Label(fr="le {day} n'est pas après la date de naissance, le {born}",
+                             en="{day} is not after the birth date {born}"),
+    "concluded_after_start": Label(
+        fr="le {signed} est après le début du contrat, le {start} ; un contrat est conclu (signé) avant son début "
+           "ou le jour même",
+        en="{signed} is after the contract start {start}; a contract is concluded (signed) before or on its start"),
+    "not_from_to": Label(fr="{typed} n'est pas de la forme DU:AU (par exemple {example})",
+                         en="{typed} is not FROM:TO (e.g. {example})"),
+    "needed_with_cycle": Label(
+        fr="à indiquer avec {option} (D6222-28-1 compare le contrat à son cycle de formation)",
+        en="needed with {option} (D6222-28-1 compares the contract with its training cycle)"),
+    "cycle_at_least_a_year": Label(fr="{years} : un cycle de formation dure au moins un an",
+                                   en="{years}: a training cycle lasts at least one year"),
+    "contract_at_least_a_year": Label(fr="{years} : un contrat dure au moins un an",
+                                      en="{years}: a contract lasts at least one year"),
+    "previous_end_needed": Label(fr="à indiquer avec les autres options --previous-* (D6222-29)",
+                                 en="needed with the other --previous-* options (D6222-29)"),
+    "previous_year_needed": Label(
+        fr="à indiquer avec --previous-contract-end : l'année du contrat précédent à son dernier jour (D6222-29 "
+           "retient sa dernière année)",
+        en="needed with --previous-contract-end: the previous contract's year on its last day (D6222-29 reads its "
+           "last year)"),
+    "previous_pay_needed": Label(
+        fr="à indiquer avec --previous-same-employer : D6222-29 maintient le salaire perçu pendant la dernière année "
+           "du contrat précédent",
+        en="needed with --previous-same-employer: D6222-29 keeps the pay received in the previous contract's last "
+           "year"),
+    "previous_pay_other_employer": Label(
+        fr="seulement avec --previous-same-employer : chez un autre employeur, D6222-29 garantit le minimum auquel "
+           "l'apprenti pouvait prétendre cette année-là, calculé d'après la grille",
+        en="only with --previous-same-employer: with another employer D6222-29 guarantees the minimum the "
+           "apprentice could claim in that year, computed from the grid"),
+    "exactly_one_of": Label(fr="indiquez exactement une des options {first} ou {second}",
+                            en="give exactly one of {first} or {second}"),
+    "no_programme_calendar": Label(
+        fr="pas de calendrier pour {typed} : ni formation de ce code dans la base de données, ni fichier dans "
+           "{places} (fichiers : {known})",
+        en="no calendar for {typed}: no such programme in the database, nor a file in {places} (files: {known})"),
+    "trial_break_needs_npec": Label(
+        fr="une rupture pendant l'essai se calcule au prorata du NPEC : indiquez --broken-on-day et --npec",
+        en="a break during the trial is prorated on the NPEC: give --broken-on-day and --npec"),
 }
 
 #: Retention and the data subject's rights (domain/retention.py, issue 16 item 6).

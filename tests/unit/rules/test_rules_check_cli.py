@@ -27,10 +27,11 @@ def fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
 
 
-def check(*args: str, rules_file: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> Result:
+def check(*args: str, rules_file: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None,
+          lang: str | None = None) -> Result:
     if rules_file is not None and monkeypatch is not None:
         monkeypatch.setenv("CONTRACT_FLOW_RULES_FILE", str(rules_file))
-    return runner.invoke(cli_app, ["rules", "check", *args])
+    return runner.invoke(cli_app, [*(["--lang", lang] if lang else []), "rules", "check", *args])
 
 
 def test_the_shipped_rule_set_agrees_and_exits_0() -> None:
@@ -48,10 +49,15 @@ def test_the_shipped_rule_set_agrees_and_exits_0() -> None:
     assert (data["reference"]["package"], data["reference"]["installed"]) == ("openfisca-france", True)
     assert tuple(map(int, data["reference"]["version"].split(".")[:3])) >= (176, 1, 8)
     assert (data["discrepancies"], data["reference"]["problem"]) == ([], None)
-    text = check()
+    text = check(lang="en")
     assert text.exit_code == 0
     assert "agrees with openfisca-france" in text.stdout
-    assert "€1,867.02 from 2026-06-01" in text.stdout
+    assert "€1,867.02 from 01/06/2026" in text.stdout
+    french = check()  # the table's words in French by default; the checker's summary is its own, in English
+    assert french.exit_code == 0
+    assert "Règles et référence" in french.stdout
+    assert "1\u202f867,02\u00a0€ à partir du 01/06/2026" in french.stdout
+    assert "newest SMIC" not in french.stdout
 
 
 def test_a_rule_set_without_the_june_2026_smic_exits_1_with_the_entry_to_add(
@@ -79,10 +85,11 @@ def test_a_rule_set_without_the_june_2026_smic_exits_1_with_the_entry_to_add(
 
 def test_without_the_reference_it_says_so_in_one_line_and_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reference, "MODULE", "openfisca_france_not_here")
-    result = check()
+    result = check(lang="en")
     assert result.exit_code == 1
     assert result.stderr == ("error: the reference openfisca-france is not installed: "
                              "pip install --no-deps 'openfisca-france>=176.1.8'\n")
+    assert check().stderr.startswith("erreur : the reference openfisca-france")  # the checker's words after French
     data = json.loads(check("--json").stdout)
     assert (data["agrees"], data["reference"]["installed"], data["reference"]["version"]) == (False, False, None)
     assert data["rules"]["smic"]["effective_from"] == "2026-06-01"  # the rule set's identity, all the same
@@ -91,9 +98,10 @@ def test_without_the_reference_it_says_so_in_one_line_and_exits_1(monkeypatch: p
 def test_a_malformed_rule_file_exits_2_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text('[[smic]]\neffective_from = "2026-06-01"\n', encoding="utf-8")
-    result = check(rules_file=broken, monkeypatch=monkeypatch)
+    result = check(rules_file=broken, monkeypatch=monkeypatch, lang="en")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {broken}: ")
+    assert check(rules_file=broken, monkeypatch=monkeypatch).stderr.startswith(f"erreur : {broken}: ")
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -1,5 +1,5 @@
 """`contract-flow rules deadlines` with the deadlines after the signature, and `rules participation`: JSON keys,
-exit codes, and one line naming the option on bad input (exit 2)."""
+exit codes, tables in French by default, and one line naming the option on bad input (exit 2)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,17 @@ import json
 from typing import Any
 
 import pytest
-import typer
 from typer.testing import CliRunner, Result
 
-from contract_flow.cli.rules import app as rules_app
+from contract_flow.cli import app as cli_app
+from contract_flow.cli.output import console
 
-root = typer.Typer()
-root.add_typer(rules_app, name="rules")
 runner = CliRunner()
 
 
-def run(*args: str) -> Result:
-    return runner.invoke(root, ["rules", *args])
+def run(*args: str, lang: str | None = None) -> Result:
+    """`contract-flow [--lang LANG] rules ARGS`: the root command's language, French unless told."""
+    return runner.invoke(cli_app, [*(["--lang", lang] if lang else []), "rules", *args])
 
 
 def answer(*args: str) -> Any:
@@ -88,6 +87,32 @@ def test_without_json_a_table_is_printed(command: list[str]) -> None:
     assert "─" in result.stdout or "━" in result.stdout
 
 
+@pytest.mark.parametrize(("lang", "lines"), [
+    (None, ["Participation de l'employeur, niveau 7, contrat conclu le 20 août 2026",
+            "│ montant       │ 750,00\u00a0€", "│ à facturer le │ 10/11/2026"]),
+    ("en", ["Employer participation, level 7, concluded 20 August 2026",
+            "│ amount      │ €750.00", "│ invoice due │ 10/11/2026"]),
+])
+def test_the_participation_table_in_each_language(
+        monkeypatch: pytest.MonkeyPatch, lang: str | None, lines: list[str]) -> None:
+    monkeypatch.setattr(console, "_width", 200)  # one line a row (see test_rules_cli_pay)
+    result = run("participation", "--level", "7", "--concluded", "2026-08-20", "--trial-end", "2026-11-10", lang=lang)
+    assert result.exit_code == 0, result.stderr
+    for line in lines:
+        assert line in result.stdout
+    assert "2026-11-10" not in result.stdout
+
+
+def test_a_deadline_not_known_yet_is_a_dash_in_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(console, "_width", 200)
+    result = run("participation", "--level", "7", "--concluded", "2026-08-20")
+    assert result.exit_code == 0, result.stderr
+    [line] = [line for line in result.stdout.splitlines() if "à facturer le" in line]
+    assert line.split("│")[2].strip() == "—"
+    assert "None" not in result.stdout
+
+
+# In English (`--lang en`); the dates refused by the domain (domain.rules) keep its own words, ISO dates.
 BAD_INPUT = [
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--concluded", "2026-09-02"],
                  "error: concluded: 2026-09-02 is after the contract start 2026-09-01", id="concluded after the start"),
@@ -97,7 +122,7 @@ BAD_INPUT = [
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--birth-date", "2027-01-01"],
                  "error: birth-date: 2027-01-01 is not before the contract start", id="born after the start"),
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--filed-on", "2026-02-30"],
-                 "error: filed-on: '2026-02-30' is not a date", id="a day that does not exist"),
+                 "error: filed-on: “2026-02-30” is not a date", id="a day that does not exist"),
     pytest.param(["participation", "--level", "9", "--concluded", "2026-08-20"],
                  "error: level: 9 is not a level an apprenticeship prepares (3 to 8", id="level 9"),
     pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "10"],
@@ -107,17 +132,41 @@ BAD_INPUT = [
     pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "0",
                   "--npec", "8000"], "error: broken-on-day: 0:", id="day 0"),
     pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "10",
-                  "--npec", "-5"], "error: npec: '-5' must be a positive amount", id="a negative NPEC"),
+                  "--npec", "-5"], "error: npec: “-5” must be a positive amount", id="a negative NPEC"),
     pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "10",
                   "--npec", "8000", "--trial-end", "2026-11-10"],
                  "error: trial-end: a contract broken during its trial never reaches", id="a trial end and a break"),
     pytest.param(["participation", "--level", "7", "--concluded", "20260820"],
-                 "error: concluded: '20260820' is not a date", id="a date without dashes"),
+                 "error: concluded: “20260820” is not a date", id="a date without dashes"),
 ]
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUT)
 def test_bad_input_is_one_line_naming_the_option_and_exit_code_2(args: list[str], message: str) -> None:
+    result = run(*args, lang="en")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+
+
+FRENCH_BAD_INPUT = [
+    pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "10"],
+                 "erreur : npec : une rupture pendant l'essai se calcule au prorata du NPEC : indiquez --broken-on-day "
+                 "et --npec\n", id="a break without the NPEC"),
+    pytest.param(["participation", "--level", "7", "--concluded", "2026-08-20", "--broken-on-day", "10",
+                  "--npec", "-5"], "erreur : npec : «\u00a0-5\u00a0» doit être un montant positif en euros\n",
+                 id="a negative NPEC"),
+    pytest.param(["deadlines", "--contract-start", "2026-09-01", "--filed-on", "2026-02-30"],
+                 "erreur : filed-on : «\u00a02026-02-30\u00a0» n'est pas une date", id="a day that does not exist"),
+    # domain.rules' own message, English as it gives it, after the French «erreur :»
+    pytest.param(["deadlines", "--contract-start", "2026-09-01", "--birth-date", "2027-01-01"],
+                 "erreur : birth-date: 2027-01-01 is not before the contract start", id="born after the start"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), FRENCH_BAD_INPUT)
+def test_bad_input_is_said_in_french_by_default(args: list[str], message: str) -> None:
     result = run(*args)
     assert result.exit_code == 2
     assert result.stdout == ""

@@ -10,20 +10,18 @@ import json
 from typing import Any
 
 import pytest
-import typer
 from typer.testing import CliRunner, Result
 
+from contract_flow.cli import app as cli_app
 from contract_flow.cli.output import console
-from contract_flow.cli.rules import app as rules_app
 
-root = typer.Typer()
-root.add_typer(rules_app, name="rules")
 runner = CliRunner()
 APPRENTICE = ["--birth-date", "2005-03-15", "--contract-start", "2026-09-01"]  # 21-25 throughout
 
 
-def run(*args: str) -> Result:
-    return runner.invoke(root, ["rules", *args])
+def run(*args: str, lang: str | None = None) -> Result:
+    """`contract-flow [--lang LANG] rules ARGS`: the root command's language, French unless told."""
+    return runner.invoke(cli_app, [*(["--lang", lang] if lang else []), "rules", *args])
 
 
 def answer(*args: str) -> Any:
@@ -90,59 +88,92 @@ def test_eligibility_reads_the_35_limit_at_the_conclusion() -> None:
 PAY = ["pay", *APPRENTICE, "--on", "2026-10-01"]
 SCHEDULE = ["pay-schedule", *APPRENTICE]
 OTHER = ["--previous-contract-end", "2026-08-31", "--previous-contract-year", "2"]
+# In English (`--lang en`): the days as en_GB writes them.
 BAD_INPUT = [
     pytest.param([*PAY, "--contract-end", "2028-08-31"], "error: cycle-years: needed with --contract-end",
                  id="contract end without the cycle"),
     pytest.param([*SCHEDULE, "--cycle-years", "3"], "error: contract-end: needed with --cycle-years",
                  id="cycle without the contract end"),
     pytest.param([*PAY, "--contract-end", "2026-09-01", "--cycle-years", "3"],
-                 "error: contract-end: 2026-09-01 is not after the contract start 2026-09-01", id="end on the start"),
+                 "error: contract-end: 01/09/2026 is not after the contract start 01/09/2026", id="end on the start"),
     pytest.param([*SCHEDULE, "--contract-end", "2028-08-31", "--cycle-years", "0"],
                  "error: cycle-years: 0: a training cycle lasts at least one year", id="no cycle"),
     pytest.param([*SCHEDULE, "--years", "2", "--contract-end", "2028-08-31", "--cycle-years", "3"],
-                 "error: years: give either --years or --contract-end, not both", id="years and an end"),
+                 "error: years: give --years or --contract-end, not both", id="years and an end"),
     pytest.param(["pay", *APPRENTICE, "--on", "2028-09-01", "--contract-end", "2028-08-31", "--cycle-years", "3"],
-                 "error: on: 2028-09-01 is after the contract end 2028-08-31", id="a day after the contract"),
+                 "error: on: 01/09/2028 is after the contract end (31/08/2028)", id="a day after the contract"),
     pytest.param([*PAY, "--concluded", "2026-09-02"],
-                 "error: concluded: 2026-09-02 is after the contract start 2026-09-01; a contract is concluded",
+                 "error: concluded: 02/09/2026 is after the contract start 01/09/2026; a contract is concluded",
                  id="pay concluded after the start"),
     pytest.param(["eligibility", *APPRENTICE, "--concluded", "2026-09-02"],
-                 "error: concluded: 2026-09-02 is after the contract start 2026-09-01; a contract is concluded",
+                 "error: concluded: 02/09/2026 is after the contract start 01/09/2026; a contract is concluded",
                  id="eligibility concluded after the start"),
     pytest.param(["eligibility", *APPRENTICE, "--concluded", "2005-03-15"],
-                 "error: concluded: 2005-03-15 is not after the birth date", id="concluded at birth"),
+                 "error: concluded: 15/03/2005 is not after the birth date", id="concluded at birth"),
     pytest.param([*PAY, "--previous-contract-year", "2"],
                  "error: previous-contract-end: needed with the other --previous-* options", id="year without end"),
     pytest.param([*PAY, "--previous-contract-end", "2026-08-31"],
                  "error: previous-contract-year: needed with --previous-contract-end", id="end without year"),
     pytest.param([*SCHEDULE, "--previous-contract-end", "2026-09-01", "--previous-contract-year", "2"],
-                 "error: previous-contract-end: 2026-09-01 is not before the contract start", id="previous not ended"),
+                 "error: previous-contract-end: 01/09/2026 is not before the contract start", id="previous not ended"),
     pytest.param([*PAY, *OTHER, "--previous-same-employer"],
                  "error: previous-pay: needed with --previous-same-employer", id="same employer without the pay"),
     pytest.param([*SCHEDULE, *OTHER, "--previous-pay", "1500"],
                  "error: previous-pay: only with --previous-same-employer", id="pay received from another employer"),
     pytest.param([*PAY, *OTHER, "--previous-same-employer", "--previous-pay", "0"],
-                 "error: previous-pay: must be more than 0", id="nothing received"),
+                 "error: previous-pay: “0” is not a positive number", id="nothing received"),
     pytest.param([*PAY, "--previous-contract-end", "2026-08-31", "--previous-contract-year", "0"],
-                 "error: previous-contract-year: 0 must be at least 1", id="year 0"),
+                 "error: previous-contract-year: 0 is not a positive number", id="year 0"),
 ]
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUT)
 def test_bad_input_exits_2_with_one_line_naming_the_option(args: list[str], message: str) -> None:
+    result = run(*args, lang="en")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+FRENCH_BAD_INPUT = [
+    pytest.param([*PAY, "--contract-end", "2028-08-31"],
+                 "erreur : cycle-years : à indiquer avec --contract-end (D6222-28-1 compare le contrat à son cycle de "
+                 "formation)", id="contract end without the cycle"),
+    pytest.param([*SCHEDULE, "--contract-end", "2028-08-31", "--cycle-years", "0"],
+                 "erreur : cycle-years : 0 : un cycle de formation dure au moins un an", id="no cycle"),
+    pytest.param([*SCHEDULE, "--years", "2", "--contract-end", "2028-08-31", "--cycle-years", "3"],
+                 "erreur : years : indiquez --years ou --contract-end, pas les deux", id="years and an end"),
+    pytest.param([*PAY, "--concluded", "2026-09-02"],
+                 "erreur : concluded : le 02/09/2026 est après le début du contrat, le 01/09/2026 ; un contrat est "
+                 "conclu (signé) avant son début ou le jour même", id="concluded after the start"),
+    pytest.param(["eligibility", *APPRENTICE, "--concluded", "2005-03-15"],
+                 "erreur : concluded : le 15/03/2005 n'est pas après la date de naissance, le 15/03/2005",
+                 id="concluded at birth"),
+    pytest.param([*SCHEDULE, *OTHER, "--previous-pay", "1500"],
+                 "erreur : previous-pay : seulement avec --previous-same-employer : chez un autre employeur, D6222-29 "
+                 "garantit le minimum", id="pay received from another employer"),
+    pytest.param([*PAY, *OTHER, "--previous-same-employer", "--previous-pay", "0,00"],
+                 "erreur : previous-pay : «\u00a00,00\u00a0» n'est pas un nombre positif", id="nothing received"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), FRENCH_BAD_INPUT)
+def test_bad_input_is_said_in_french_by_default_with_exit_code_2(args: list[str], message: str) -> None:
     result = run(*args)
     assert result.exit_code == 2
     assert result.stderr.startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_the_schedule_table_names_the_rule_of_each_period(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("lang", "amount"), [(None, "1\u202f456,28\u00a0€"), ("en", "€1,456.28")])
+def test_the_schedule_table_names_the_rule_of_each_period(
+        monkeypatch: pytest.MonkeyPatch, lang: str | None, amount: str) -> None:
     # The console is made once per process. Its private width, not the `width` property: monkeypatch would undo a
     # property by setting it to what it read (80), fixing every later test's tables at 80 columns whatever COLUMNS
     # they give (test_cli_exports failed after this test).
     monkeypatch.setattr(console, "_width", 160)
-    result = runner.invoke(root, ["rules", "pay-schedule", *APPRENTICE, "--years", "1", "--previous-contract-end",
-                                  "2026-08-31", "--previous-contract-year", "3"], env={"COLUMNS": "160"})
+    result = run("pay-schedule", *APPRENTICE, "--years", "1", "--previous-contract-end", "2026-08-31",
+                 "--previous-contract-year", "3", lang=lang)
     assert result.exit_code == 0, result.stderr
-    assert "€1,456.28" in result.stdout  # for people: the one formatter, English
+    assert amount in result.stdout  # for people: the one formatter, French by default
     assert "D6222-29" in result.stdout
