@@ -8,7 +8,8 @@ which `contract_flow.asgi` chooses: JSON for the API, a page for the pages.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -27,6 +28,7 @@ from contract_flow.domain.errors import (
     TransitionRefused,
     TriggerNotAllowed,
 )
+from contract_flow.domain.reasons import Reason
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,13 +85,44 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+#: pydantic's refusals of a request that the catalogue words (domain/reason_texts.REQUEST_TEXTS, key
+#: "request_" + the type), with the values of the error's context each wording names; any other type keeps
+#: pydantic's English.
+_WORDED: dict[str, tuple[str, ...]] = {
+    "missing": (), "extra_forbidden": (), "json_invalid": (), "json_type": (), "model_attributes_type": (),
+    "model_type": (), "dict_type": (), "list_type": (), "string_type": (), "string_unicode": (), "bool_type": (),
+    "bool_parsing": (), "int_type": (), "int_parsing": (), "int_parsing_size": (), "int_from_float": (),
+    "float_type": (), "float_parsing": (), "finite_number": (), "decimal_type": (), "decimal_parsing": (),
+    "date_type": (), "date_parsing": (), "date_from_datetime_parsing": (), "date_from_datetime_inexact": (),
+    "datetime_type": (), "datetime_parsing": (), "datetime_from_date_parsing": (),
+    "greater_than": ("gt",), "greater_than_equal": ("ge",), "less_than": ("lt",), "less_than_equal": ("le",),
+    "string_too_short": ("min_length",), "string_too_long": ("max_length",), "too_short": ("min_length",),
+    "too_long": ("max_length",), "decimal_max_digits": ("max_digits",), "decimal_max_places": ("decimal_places",),
+    "string_pattern_mismatch": ("pattern",),
+}
+#: The types whose context lists the values allowed («'a', 'b' or 'c'»: English words around them).
+_CHOICES = ("enum", "literal_error")
+
+
+def validation_rule(error: Mapping[str, Any]) -> str:
+    """One of pydantic's refusals as a reason worded in each language (domain.reasons.Reason), else its English."""
+    kind, context = str(error.get("type", "")), error.get("ctx") or {}
+    if kind in _CHOICES and isinstance(context.get("expected"), str):
+        return Reason("request_one_of", choices=tuple(re.findall(r"'([^']*)'", context["expected"])))
+    names = _WORDED.get(kind)
+    if names is None or any(name not in context for name in names):
+        return str(error.get("msg", "invalid"))
+    return Reason(f"request_{kind}", **{name: context[name] for name in names})
+
+
 def from_validation(exc: RequestValidationError) -> HttpError:
-    """The first error names the field; every error is kept in `details["errors"]`."""
+    """The first error names the field; every error is kept in `details["errors"]` (in English: a client's
+    program reads them; the first one is also worded in the reader's language by the renderer)."""
     first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
     # A body that is not JSON at all: its location is a character offset, the field at fault is the body.
     at_fault = "body" if first.get("type") == "json_invalid" else _field(tuple(first.get("loc", ("body",))))
-    every = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg")} for e in exc.errors()]
-    return HttpError(422, "invalid_input", f"{at_fault}: {first.get('msg', 'invalid')}", at_fault,
+    every = [{"field": _field(tuple(e.get("loc", ()))), "message": str(validation_rule(e))} for e in exc.errors()]
+    return HttpError(422, "invalid_input", Reason("input", field=at_fault, rule=validation_rule(first)), at_fault,
                      {"errors": every})
 
 
