@@ -99,8 +99,10 @@ def test_a_bad_key_is_refused_and_recorded(learners: tuple[int, int], tdb: TdbSt
     assert "403" in result.stdout
 
 
-@pytest.mark.parametrize(("args", "field"), [(("--format", "csv"), "--format"), (("--on", "2026-13-01"), "--on"),
-                                             (("--format", "xlsx"), "-o")])
-def test_bad_input_is_refused_naming_it(learners: tuple[int, int], args: tuple[str, ...], field: str) -> None:
+@pytest.mark.parametrize(("args", "said"), [
+    (("--format", "csv"), "erreur : --format : «\u00a0csv\u00a0» n'est pas l'un de : json, xlsx"),
+    (("--on", "2026-13-01"), "erreur : --on : "),
+    (("--format", "xlsx"), "erreur : -o : un classeur .xlsx s'écrit dans un fichier : indiquez -o FICHIER.xlsx")])
+def test_bad_input_is_refused_naming_it_in_french(learners: tuple[int, int], args: tuple[str, ...], said: str) -> None:
     result = cf("tdb", "export", *args, code=2)
-    assert field in result.stderr
+    assert result.stderr.startswith(said), result.stderr

@@ -129,7 +129,9 @@ def test_serving_beyond_loopback_with_the_development_secret_exits_2_saying_what
     result = CliRunner().invoke(cli_app, command)
     assert result.exit_code == 2, result.output
     assert len(result.output.strip().splitlines()) == 1
-    assert "set CONTRACT_FLOW_SECRET_KEY" in result.output
+    assert "définissez CONTRACT_FLOW_SECRET_KEY" in result.output  # French by default
+    english = CliRunner().invoke(cli_app, ["--lang", "en", *command])
+    assert "set CONTRACT_FLOW_SECRET_KEY" in english.output
 
 
 @pytest.mark.parametrize(("secret", "previous", "field"), [

@@ -28,6 +28,7 @@ from contract_flow.cli.cases import case_app
 from contract_flow.cli.output import console, errors, print_json
 from contract_flow.cli.runtime import AsOption, LangOption, OperatorOption, acting, get_app, language
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.formatting import format_moment
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _run(kind: str, fmt_text: str, output: Path | None, as_: str | None, operato
     export = export_cases if kind == "cases" else export_risks
     if output is None:
         if fmt.value == "xlsx" and sys.stdout.isatty():
-            raise InvalidInput("--output", "a workbook is binary: give -o FILE.xlsx (or redirect the output)")
+            raise InvalidInput("--output", Reason("binary_to_a_file"))
         done = export(get_app(), actor_email=actor, chosen=chosen, fmt=fmt, language=chosen_language, via="cli",
                       out=sys.stdout.buffer)
         sys.stdout.flush()
@@ -91,7 +92,7 @@ def _to_file(path: Path, write: Callable[[IO[bytes]], Exported]) -> Exported:
     halfway leaves no file (nor half of one) behind."""
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
-        raise InvalidInput("--output", f"{folder} is not a folder")
+        raise InvalidInput("--output", Reason("not_a_folder", folder=str(folder)))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:

@@ -19,6 +19,7 @@ import typer
 from contract_flow.cli.output import console, errors, print_json
 from contract_flow.cli.runtime import LangOption, get_app, language, option_date
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.formatting import format_moment, format_number
 from contract_flow.tdb_words import SOURCES, STATUSES, TRIGGERS, fix_link, rule_text
 
@@ -80,9 +81,9 @@ def tdb_export(
 
     chosen = language(lang)
     if fmt not in ("json", "xlsx"):
-        raise InvalidInput("--format", f"{fmt!r}: json or xlsx")
+        raise InvalidInput("--format", Reason("not_one_of", typed=Typed(fmt), choices=("json", "xlsx")))
     if fmt == "xlsx" and output is None:
-        raise InvalidInput("-o", "an .xlsx file is written to a file: give -o FILE")
+        raise InvalidInput("-o", Reason("written_to_a_file"))
     app = get_app()
     request = feed_request(app, actor_email=as_, cfa_code=cfa, on=option_date("--on", on))
     if output is None:

@@ -25,6 +25,7 @@ from contract_flow.cli.output import console, errors
 from contract_flow.cli.runtime import get_app
 from contract_flow.cli.welcome import PORT_SETTING, base_url, listening_socket, welcome_lines
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.settings import DEVELOPMENT_SECRET, Settings
 
 CONTRACT_FLOW = str(Path(sys.executable).parent / "contract-flow")
@@ -68,9 +69,8 @@ def refuse_public_secret(settings: Settings, host: str) -> None:
     if listens_on_loopback_only(host):
         return
     if settings.secret_key == DEVELOPMENT_SECRET or DEVELOPMENT_SECRET in settings.previous_secret_keys:
-        raise InvalidInput("--host", f"{host} is reachable from other machines and the session secret is the "
-                                     "public development one: set CONTRACT_FLOW_SECRET_KEY (e.g. to the output of "
-                                     "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+        raise InvalidInput("--host", Reason("public_host_development_secret", host=host, command=(
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")))
 
 
 def up(

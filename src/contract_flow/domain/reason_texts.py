@@ -637,6 +637,16 @@ CLI_TEXTS: Mapping[str, Label] = {
     "not_field_value": Label(fr="{typed} n'est pas de la forme champ=valeur (par exemple {example})",
                              en="{typed} is not field=value (e.g. {example})"),
     "cannot_write": Label(fr="{file} : écriture impossible ({problem})", en="{file}: cannot be written ({problem})"),
+    "not_a_folder": Label(fr="{folder} n'est pas un dossier", en="{folder} is not a folder"),
+    "binary_to_a_file": Label(fr="un classeur .xlsx est binaire : indiquez -o FICHIER.xlsx (ou redirigez la sortie)",
+                              en="a workbook is binary: give -o FILE.xlsx (or redirect the output)"),
+    "written_to_a_file": Label(fr="un classeur .xlsx s'écrit dans un fichier : indiquez -o FICHIER.xlsx",
+                               en="an .xlsx file is written to a file: give -o FILE.xlsx"),
+    "public_host_development_secret": Label(
+        fr="{host} est joignable depuis d'autres machines et le secret de session est celui, public, du "
+           "développement : définissez CONTRACT_FLOW_SECRET_KEY (par exemple avec la sortie de {command})",
+        en="{host} is reachable from other machines and the session secret is the public development one: set "
+           "CONTRACT_FLOW_SECRET_KEY (e.g. to the output of {command})"),
     # `contract-flow rules`: its options checked before the rule set is asked (cli/rules.py)
     "not_before_start": Label(fr="le {day} n'est pas avant le début du contrat, le {start}",
                               en="{day} is not before the contract start {start}"),
