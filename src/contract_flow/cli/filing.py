@@ -137,7 +137,7 @@ def dossier_filing(
 ) -> None:
     """Where the contract stands with its OPCO today, and on a refusal what the dossier's checks refuse."""
     from contract_flow.services.filing import show_filing, view_as_dict
-    from contract_flow.services.views import field_name_label, refusal_text
+    from contract_flow.services.views import refusal_line
 
     chosen = language(lang)
     view = show_filing(get_app(), case_id, actor_email=as_)
@@ -148,9 +148,9 @@ def dossier_filing(
     if view.to_fix:
         console.print(WORDS[chosen]["to_fix"])
         colon = " : " if chosen == "fr" else ": "  # French puts a space before the colon
-        for refusal in view.to_fix:
-            console.print(f"- {field_name_label(refusal.field, chosen)}{colon}{refusal_text(refusal, chosen)} "
-                          f"({refusal.article})", markup=False, highlight=False, soft_wrap=True)
+        for label, reason, _, article in (refusal_line(refusal, chosen) for refusal in view.to_fix):
+            console.print(f"- {label}{colon if label else ''}{reason} ({article})", markup=False, highlight=False,
+                          soft_wrap=True)
 
 
 BOARD_WORDS = {

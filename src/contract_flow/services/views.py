@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from contract_flow.domain.case import Case
 from contract_flow.domain.dossier import FORM, SECTION_LABELS, Label, Refusal, Section, dossier_data
 from contract_flow.domain.dossier.codes import CONTRACT_TYPES
+from contract_flow.domain.dossier.completeness import LEGAL_REPRESENTATIVE, ON_THE_FORM
 from contract_flow.domain.dossier.form import form_field
 from contract_flow.domain.filing import filing_of
 from contract_flow.domain.invoices import contract_money
@@ -135,6 +136,29 @@ def refusal_text(refusal: Refusal, language: str) -> str:
     if refusal.message is None:
         return refusal.reason
     return refusal.message.text(language, written)
+
+
+#: The sources of the dossier's refusals that are sentences rather than articles' numbers, in French (their
+#: English is the constant itself).
+_ARTICLES_FR = {
+    ON_THE_FORM: "CERFA FA13 n° 10103*14 : un champ que l'outil de l'État exige",
+    LEGAL_REPRESENTATIVE: ("R6222-2 : le contrat d'un mineur non émancipé est signé aussi par son représentant "
+                           "légal ; Code civil, art. 388-1-1 (l'administrateur légal représente le mineur)"),
+}
+
+
+def article_text(article: str, language: str) -> str:
+    """A refusal's source in `language`: an article's number as it is, the sentences in their words."""
+    return article if language == "en" else _ARTICLES_FR.get(article, article)
+
+
+def refusal_line(refusal: Refusal, language: str) -> tuple[str, str, bool, str]:
+    """A refusal as a list shows it: the field's label (none when the words already name it: a field to fill),
+    why, whether that has words in `language` (else it is English), its source."""
+    text = refusal_text(refusal, language)
+    named = refusal.message is not None and refusal.message.key == "missing"
+    return ("" if named else field_name_label(refusal.field, language), text, refusal.message is not None,
+            article_text(refusal.article, language))
 
 
 def dossier_document(view: DossierView) -> dict[str, Any]:

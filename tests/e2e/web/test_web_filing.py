@@ -148,9 +148,9 @@ def test_what_to_fix_is_worded_in_the_page_s_language_with_each_field_s_label(si
     listed = re.search(r"à corriger avant un nouveau dépôt\) :</p>\s*<ul>(.*?)</ul>", page, re.S)
     assert listed is not None, page
     items = re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)
-    phone = next(item for item in items if item.startswith("Téléphone"))
-    assert phone.startswith("Téléphone : <span>"), phone  # the label, then the rule in French
+    # a field to fill is named in the words themselves; its source in French too
+    assert "<span>Téléphone : champ à remplir</span> (CERFA FA13 n° 10103*14 : un champ que l&#39;outil de " \
+           "l&#39;État exige)" in items
     assert "employer.phone" not in listed.group(1)
-    assert 'lang="en"' not in phone
-    assert " is " not in phone
-    assert "missing" not in phone
+    assert 'lang="en"' not in listed.group(1)
+    assert "missing" not in listed.group(1)

@@ -36,7 +36,7 @@ from contract_flow.http.deps import Services
 from contract_flow.services.access import Principal
 from contract_flow.services.dossier import DossierView, SectionView, set_section, show_dossier
 from contract_flow.services.dossier_assembly import missing_refusals
-from contract_flow.services.views import ITEM_LABELS, field_name_label, form_keys, refusal_text
+from contract_flow.services.views import ITEM_LABELS, article_text, field_name_label, form_keys, refusal_text
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState
 from contract_flow.web.i18n import Translator
@@ -201,7 +201,7 @@ def _refusals(t: Translator, view: DossierView, section: Section | None = None) 
         anchor = f"#{_ident(Section(owner), key)}" if owner in {s.value for s in Section} and key else ""
         text = refusal_text(refusal, t.language)
         label, reason = (text, "") if refusal in absent else (field_name_label(refusal.field, t.language), text)
-        found.append((anchor, label, reason, refusal.article))
+        found.append((anchor, label, reason, article_text(refusal.article, t.language)))
     return tuple(found)
 
 

@@ -30,7 +30,7 @@ from contract_flow.services.filing import (
     record_opco_decision,
     show_filing,
 )
-from contract_flow.services.views import field_name_label, refusal_text
+from contract_flow.services.views import refusal_line
 from contract_flow.web.auth import Csrf, User
 from contract_flow.web.forms import FormState
 from contract_flow.web.render import environment, flash, translator
@@ -55,9 +55,8 @@ def filing_panel(request: Request, user: Principal, case_id: int) -> dict[str, A
     decide_form = forms.get(DECIDE) or FormState({"decided_on": today.isoformat()})
     language = translator(request, user).language
     # What to fix before filing again, in the page's language: the field's label, the rule's words (English only
-    # for the few rules that have no other words: marked so), its article.
-    to_fix = [(field_name_label(refusal.field, language), refusal_text(refusal, language), refusal.message is not None,
-               refusal.article) for refusal in view.to_fix]
+    # for the few rules that have no other words: marked so), its source.
+    to_fix = [refusal_line(refusal, language) for refusal in view.to_fix]
     return {"view": view, "filing": view.filing, "file_form": file_form, "decide_form": decide_form,
             "today": today, "to_fix": to_fix}
 
