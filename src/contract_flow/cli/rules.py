@@ -90,7 +90,8 @@ def _bad_input_exits(lang: str) -> Iterator[None]:
 
     The root command says an InvalidInput the same way, but in the language given before the command, not in a
     `--lang` given after it; and a ValueError of the domain (a rule set that cannot answer) is bad input here. The
-    domain's own messages are English only: they are said as they are, after the language's "erreur :".
+    rules' refusals of what was given (domain.rules: InvalidInput, with a reason worded in both languages) are said
+    in `lang`; a rule file's problem, English only, as it is after the language's "erreur :".
     """
     try:
         yield

@@ -48,6 +48,12 @@ class NotNow(InvalidInput):
     the CLI's "refused" (exit 1); a page shows it next to the field as any InvalidInput."""
 
 
+class InvalidRuleInput(InvalidInput, ValueError):
+    """A value the legal rules' computations (domain/rules) refuse: an InvalidInput, said in the reader's language,
+    that is also the ValueError those computations have always raised, so that their callers catching ValueError (the
+    dossier's pay lines and checks, an amendment's values computed again) keep catching it."""
+
+
 class NotFound(DomainError):
     """Something named by the caller does not exist (or is not theirs to see)."""
 

@@ -830,6 +830,60 @@ ELIGIBILITY_TEXTS: Mapping[str, Label] = {
         en="{at_conclusion} ({on_start}): {named} allows up to {maximum} at the conclusion"),
 }
 
+#: What the legal rules' computations refuse in the values they are given (domain/rules: pay, eligibility,
+#: deadlines, participation, the trial's end); the English is the one they have always given.
+RULES_TEXTS: Mapping[str, Label] = {
+    "concluded_on_first_day": Label(
+        fr="le {signed} est après le début du contrat, le {start} : un contrat est conclu (signé) au plus tard le "
+           "jour de son début",
+        en="{signed} is after the contract start {start}: a contract is concluded (signed) on or before its first "
+           "day"),
+    "concluded_after_start_age": Label(
+        fr="le {signed} est après le début du contrat, le {start} ; un contrat est conclu (signé) avant son début "
+           "ou le jour même (D6222-1 retient l'âge à la conclusion)",
+        en="{signed} is after the contract start {start}; a contract is concluded (signed) before or on its start "
+           "(D6222-1 reads the age at the conclusion)"),
+    "filed_before_concluded": Label(
+        fr="le {filed} est avant la conclusion du contrat ({signed}) : l'employeur dépose auprès de l'OPCO un "
+           "contrat conclu (D6224-1)",
+        en="{filed} is before the contract was concluded ({signed}): the employer files a concluded contract with "
+           "the OPCO (D6224-1)"),
+    "day_before_start": Label(fr="le {day} est avant le début du contrat, le {start}",
+                              en="{day} is before the contract start {start}"),
+    "day_after_end": Label(fr="le {day} est après la fin du contrat, le {end}",
+                           en="{day} is after the contract end {end}"),
+    "at_least_one": Label(fr="{value} doit valoir au moins 1", en="{value} must be at least 1"),
+    "more_than_zero": Label(fr="{value} doit être supérieur à 0", en="{value} must be more than 0"),
+    "previous_pay_same_employer": Label(
+        fr="avec le même employeur, D6222-29 maintient le salaire perçu pendant la dernière année du contrat "
+           "précédent ; indiquez-le",
+        en="with the same employer D6222-29 keeps the pay received in the previous contract's last year; give it"),
+    "previous_pay_another_employer": Label(
+        fr="avec un autre employeur, D6222-29 garantit le minimum auquel l'apprenti pouvait prétendre pendant la "
+           "dernière année du contrat précédent (d'après la grille), non le salaire perçu",
+        en="with another employer D6222-29 guarantees the minimum the apprentice could claim in the previous "
+           "contract's last year (from the grid), not the pay received"),
+    "unknown_derogation": Label(fr="code de dérogation inconnu {typed} (codes connus : {choices})",
+                                en="unknown code {typed} (known: {choices})"),
+    "range_inverted": Label(fr="le {last} est avant le {first}", en="{last} is before {first}"),
+    "too_few_company_days": Label(
+        fr="moins de {days} jours en entreprise dans les {years} ans qui suivent le {start} : vérifiez les périodes "
+           "au CFA et les absences",
+        en="fewer than {days} company days in the {years} years after {start}: check the school periods and "
+           "absences"),
+    "participation_level": Label(
+        fr="{level} n'est pas un niveau que prépare l'apprentissage (de {lowest} à {highest}, {source})",
+        en="{level} is not a level an apprenticeship prepares ({lowest} to {highest}, {source})"),
+    "break_day": Label(fr="{day} : un contrat est rompu au plus tôt le jour de son début",
+                       en="{day}: a contract breaks on its first day at the earliest"),
+    "npec_positive": Label(fr="{npec} : le niveau de prise en charge (NPEC) est un montant positif en euros",
+                           en="{npec}: the funding level is a positive amount in euros"),
+    "broken_no_trial_end": Label(fr="un contrat rompu pendant son essai n'en atteint jamais la fin",
+                                 en="a contract broken during its trial never reaches the trial's end"),
+    "before_concluded": Label(fr="le {day} est avant la conclusion du contrat ({concluded})",
+                              en="{day} is before the contract was concluded ({concluded})"),
+}
+
 #: What a review's report refuses (services/reviews.py: log_review, record_held_review).
 REVIEW_TEXTS: Mapping[str, Label] = {
     "not_a_level": Label(fr="{skill} : {typed} n'est pas un niveau ; les niveaux : {choices}",
@@ -980,6 +1034,5 @@ REQUEST_TEXTS: Mapping[str, Label] = {
 }
 
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **REQUEST_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
-                              **CLI_TEXTS, **FACT_TEXTS, **ELIGIBILITY_TEXTS, **REVIEW_TEXTS, **FILING_TEXTS,
-                              **RETENTION_TEXTS, **TDB_STATUS_TEXTS,
-                              **TDB_PUSH_TEXTS}
+                              **CLI_TEXTS, **FACT_TEXTS, **ELIGIBILITY_TEXTS, **RULES_TEXTS, **REVIEW_TEXTS,
+                              **FILING_TEXTS, **RETENTION_TEXTS, **TDB_STATUS_TEXTS, **TDB_PUSH_TEXTS}

@@ -132,8 +132,8 @@ def test_without_json_a_table_is_printed(command: str) -> None:
     assert "─" in result.stdout or "━" in result.stdout
 
 
-# In English (`--lang en`): the days as en_GB writes them, what was typed in quotes, the domain's own messages as
-# it gives them.
+# In English (`--lang en`): the days as en_GB writes them, what was typed in quotes, the rules' own refusals
+# (domain.rules: an unknown derogation) in the same words as the API's English.
 BAD_INPUT = [
     pytest.param(["pay", "--birth-date", "2005-02-30", "--contract-start", "2024-09-01", "--on", "2026-04-01"],
                  "error: birth-date: “2005-02-30” is not a date", id="a day that does not exist"),
@@ -146,7 +146,8 @@ BAD_INPUT = [
     pytest.param(["pay-schedule", "--birth-date", "2005-03-15", "--contract-start", "2026-09-01", "--years", "0"],
                  "error: years: ", id="no years"),
     pytest.param(["eligibility", "--birth-date", "1990-01-01", "--contract-start", "2026-09-01",
-                  "--derogation", "disabled"], "error: derogation: unknown code 'disabled'", id="unknown derogation"),
+                  "--derogation", "disabled"], "error: derogation: unknown code “disabled” (known: rqth, ",
+                 id="unknown derogation"),
     pytest.param(["trial-end", "--contract-start", "2026-09-01", "--programme", "mecatronique", "--calendar", "x.toml"],
                  "error: programme: give exactly one of --programme CODE or --calendar FILE", id="both calendars"),
     pytest.param(["trial-end", "--contract-start", "2026-09-01"],
@@ -170,7 +171,7 @@ def test_bad_input_exits_2_with_one_line_naming_the_field(args: list[str], messa
 
 
 # By default, in French: «erreur :», the field, the rule in French words, days as 01/09/2026, what was typed in
-# French quotes (no-break spaces inside); the domain's own messages (an unknown derogation) as it gives them.
+# French quotes (no-break spaces inside); the rules' own refusals (an unknown derogation) in French too.
 FRENCH_BAD_INPUT = [
     pytest.param(["pay", "--birth-date", "2030-01-01", "--contract-start", "2026-09-01", "--on", "2026-10-01"],
                  "erreur : birth-date : le 01/01/2030 n'est pas avant le début du contrat, le 01/09/2026\n",
@@ -192,7 +193,9 @@ FRENCH_BAD_INPUT = [
                  "erreur : absence : «\u00a02026-10-09\u00a0» n'est pas de la forme DU:AU (par exemple "
                  "2026-10-05:2026-10-09)\n", id="an absence of one day only"),
     pytest.param(["eligibility", "--birth-date", "1990-01-01", "--contract-start", "2026-09-01",
-                  "--derogation", "disabled"], "erreur : derogation: unknown code 'disabled'", id="unknown derogation"),
+                  "--derogation", "disabled"],
+                 "erreur : derogation : code de dérogation inconnu «\u00a0disabled\u00a0» (codes connus : rqth, ",
+                 id="unknown derogation"),
 ]
 
 

@@ -112,15 +112,19 @@ def test_a_deadline_not_known_yet_is_a_dash_in_the_table(monkeypatch: pytest.Mon
     assert "None" not in result.stdout
 
 
-# In English (`--lang en`); the dates refused by the domain (domain.rules) keep its own words, ISO dates.
+# In English (`--lang en`); the dates refused by the rules (domain.rules) in their English words, the days as en_GB
+# writes them as everywhere in the CLI's English (the API's English keeps ISO days).
 BAD_INPUT = [
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--concluded", "2026-09-02"],
-                 "error: concluded: 2026-09-02 is after the contract start 2026-09-01", id="concluded after the start"),
+                 "error: concluded: 02/09/2026 is after the contract start 01/09/2026: a contract is concluded",
+                 id="concluded after the start"),
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--concluded", "2026-08-20",
-                  "--filed-on", "2026-08-19"], "error: filed-on: 2026-08-19 is before the contract was concluded",
+                  "--filed-on", "2026-08-19"],
+                 "error: filed-on: 19/08/2026 is before the contract was concluded (20/08/2026)",
                  id="filed before the conclusion"),
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--birth-date", "2027-01-01"],
-                 "error: birth-date: 2027-01-01 is not before the contract start", id="born after the start"),
+                 "error: birth-date: 01/01/2027 is not before the contract start 01/09/2026\n",
+                 id="born after the start"),
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--filed-on", "2026-02-30"],
                  "error: filed-on: “2026-02-30” is not a date", id="a day that does not exist"),
     pytest.param(["participation", "--level", "9", "--concluded", "2026-08-20"],
@@ -159,9 +163,10 @@ FRENCH_BAD_INPUT = [
                  id="a negative NPEC"),
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--filed-on", "2026-02-30"],
                  "erreur : filed-on : «\u00a02026-02-30\u00a0» n'est pas une date", id="a day that does not exist"),
-    # domain.rules' own message, English as it gives it, after the French «erreur :»
+    # domain.rules' own refusal, in French too
     pytest.param(["deadlines", "--contract-start", "2026-09-01", "--birth-date", "2027-01-01"],
-                 "erreur : birth-date: 2027-01-01 is not before the contract start", id="born after the start"),
+                 "erreur : birth-date : le 01/01/2027 n'est pas avant le début du contrat, le 01/09/2026\n",
+                 id="born after the start"),
 ]
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
+from contract_flow.domain.errors import InvalidRuleInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.rules.fields import Entry, RuleSetError, entries
 from contract_flow.domain.rules.public_holidays import HolidaysProvider, french_public_holidays
 from contract_flow.domain.rules.ruleset import RuleSet
@@ -31,7 +33,7 @@ class DateRange:
 
     def __post_init__(self) -> None:
         if self.last < self.first:
-            raise ValueError(f"range: {self.last} is before {self.first}")
+            raise InvalidRuleInput("range", Reason("range_inverted", last=self.last, first=self.first))
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,8 +192,6 @@ def trial_end(
         if end_index < len(ordinals):
             return TrialEnd(date.fromordinal(ordinals[end_index]), rule.value, rule.source)
         if last_year - contract_start.year > _SEARCH_LIMIT_YEARS:
-            raise ValueError(
-                f"calendar: fewer than {rule.value} company days in the {_SEARCH_LIMIT_YEARS} years after "
-                f"{contract_start}: check the school periods and absences"
-            )
+            raise InvalidRuleInput("calendar", Reason("too_few_company_days", days=rule.value,
+                                                      years=_SEARCH_LIMIT_YEARS, start=contract_start))
         last_year += _SPAN_MARGIN_YEARS  # very long school periods or absences: look further

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.rules.dates import ONE_DAY, add_months, age_on
 from contract_flow.domain.rules.public_holidays import HolidaysProvider, french_public_holidays
 from contract_flow.domain.rules.ruleset import RuleSet
@@ -141,18 +142,12 @@ def check_contract_dates(
     """Refuse dates that cannot be together, naming the field: born on or after the start, a contract concluded
     after its first day, a file reaching the OPCO before the contract was concluded (D6224-1)."""
     if birth_date is not None and birth_date >= contract_start:
-        raise InvalidInput("birth-date", f"{birth_date} is not before the contract start {contract_start}")
+        raise InvalidInput("birth-date", Reason("not_before_start", day=birth_date, start=contract_start))
     if concluded is not None and concluded > contract_start:
-        raise InvalidInput(
-            "concluded", f"{concluded} is after the contract start {contract_start}: a contract is concluded "
-            "(signed) on or before its first day"
-        )
+        raise InvalidInput("concluded", Reason("concluded_on_first_day", signed=concluded, start=contract_start))
     signed = concluded or contract_start
     if filed_on is not None and filed_on < signed:
-        raise InvalidInput(
-            "filed-on", f"{filed_on} is before the contract was concluded ({signed}): the employer files a "
-            "concluded contract with the OPCO (D6224-1)"
-        )
+        raise InvalidInput("filed-on", Reason("filed_before_concluded", filed=filed_on, signed=signed))
 
 
 def contract_deadlines(

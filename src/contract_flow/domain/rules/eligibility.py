@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from contract_flow.domain.errors import InvalidRuleInput
 from contract_flow.domain.reasons import Reason
 from contract_flow.domain.rules.dates import add_months, age_on, anniversary
 from contract_flow.domain.rules.ruleset import AgeLimits, Derogation, RuleSet
@@ -49,19 +50,16 @@ def check_eligibility(
     D6222-1: the derogations with a limit (35) read the age at the conclusion `concluded` (by default the start,
     the strictest reading when the signature date is not known yet), and need the contract concluded within one
     year of the end of the previous contract. The previous contract must still end before this one starts.
-    Raises ValueError naming the field for an unknown derogation, a birth date not before the start, or a
-    conclusion after the start (a contract is concluded before or on its start) or not after the birth.
+    Raises InvalidRuleInput (a ValueError) naming the field for an unknown derogation, a birth date not before the
+    start, or a conclusion after the start (a contract is concluded before or on its start) or not after the birth.
     """
     if birth_date >= contract_start:
-        raise ValueError(f"birth_date: {birth_date} is not before the contract start {contract_start}")
+        raise InvalidRuleInput("birth_date", Reason("not_before_start", day=birth_date, start=contract_start))
     signed = contract_start if concluded is None else concluded
     if signed > contract_start:
-        raise ValueError(
-            f"concluded: {signed} is after the contract start {contract_start}; a contract is concluded "
-            "(signed) before or on its start (D6222-1 reads the age at the conclusion)"
-        )
+        raise InvalidRuleInput("concluded", Reason("concluded_after_start_age", signed=signed, start=contract_start))
     if signed <= birth_date:
-        raise ValueError(f"concluded: {signed} is not after the birth date {birth_date}")
+        raise InvalidRuleInput("concluded", Reason("not_after_birth", day=signed, born=birth_date))
     limits = ruleset.age_limits_on(contract_start)
     rule = ruleset.derogation_on(derogation, contract_start) if derogation is not None else None
     age = age_on(birth_date, contract_start)

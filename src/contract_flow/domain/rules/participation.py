@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.rules.ruleset import RuleSet
 from contract_flow.domain.rules.values import EmployerParticipation
 
@@ -54,18 +55,16 @@ def _check(
     rule: EmployerParticipation, level: int, concluded: date, trial_break: TrialBreak | None, trial_end: date | None
 ) -> None:
     if not rule.lowest_level <= level <= rule.highest_level:
-        raise InvalidInput(
-            "level", f"{level} is not a level an apprenticeship prepares ({rule.lowest_level} to "
-            f"{rule.highest_level}, {rule.levels_source})"
-        )
+        raise InvalidInput("level", Reason("participation_level", level=level, lowest=rule.lowest_level,
+                                           highest=rule.highest_level, source=rule.levels_source))
     if trial_break is not None and trial_break.day < 1:
-        raise InvalidInput("broken-on-day", f"{trial_break.day}: a contract breaks on its first day at the earliest")
+        raise InvalidInput("broken-on-day", Reason("break_day", day=trial_break.day))
     if trial_break is not None and trial_break.npec <= 0:
-        raise InvalidInput("npec", f"{trial_break.npec}: the funding level is a positive amount in euros")
+        raise InvalidInput("npec", Reason("npec_positive", npec=trial_break.npec))
     if trial_break is not None and trial_end is not None:
-        raise InvalidInput("trial-end", "a contract broken during its trial never reaches the trial's end")
+        raise InvalidInput("trial-end", Reason("broken_no_trial_end"))
     if trial_end is not None and trial_end < concluded:
-        raise InvalidInput("trial-end", f"{trial_end} is before the contract was concluded ({concluded})")
+        raise InvalidInput("trial-end", Reason("before_concluded", day=trial_end, concluded=concluded))
 
 
 def employer_participation(

@@ -27,11 +27,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from contract_flow.domain.errors import InvalidRuleInput
+from contract_flow.domain.reasons import Label, Reason
 from contract_flow.domain.rules.dates import ONE_DAY, anniversary, first_of_next_month
 from contract_flow.domain.rules.ruleset import AgeBand, RuleSet
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+# pay_schedule's two ways of saying how long the contract lasts, when both are given
+_LENGTH_IN_YEARS = Label(fr="la durée du contrat en années", en="the contract's length in years")
+_ITS_END = Label(fr="sa fin (contract_end)", en="its end (contract_end)")
 
 # D6222-28-1 and D6222-29 fix no amount or percentage of their own (they say which year of the D6222-26 grid and
 # which floor apply), so their texts are cited here; the values they lead to come from configs/rules/fr.toml.
@@ -151,18 +156,19 @@ def years_counted_from(contract_start: date, contract_end: date | None, cycle_ye
 
     That is the first day of a contract of `cycle_years` years ending on `contract_end`: its end + 1 day, minus
     the cycle's years (a 29 February that does not exist gives 1 March, as `anniversary` does). A contract as
-    long as its cycle or longer counts from its own start. Both inputs go together; ValueError naming the field
+    long as its cycle or longer counts from its own start. Both inputs go together; InvalidRuleInput (a ValueError)
+    naming the field
     for one without the other, an end not after the start, or a cycle under one year.
     """
     if contract_end is None or cycle_years is None:
         if contract_end is None and cycle_years is None:
             return contract_start
         missing, given = ("cycle_years", "contract_end") if cycle_years is None else ("contract_end", "cycle_years")
-        raise ValueError(f"{missing}: needed with {given} (D6222-28-1 compares the contract with its training cycle)")
+        raise InvalidRuleInput(missing, Reason("needed_with_cycle", option=given))
     if contract_end <= contract_start:
-        raise ValueError(f"contract_end: {contract_end} is not after the contract start {contract_start}")
+        raise InvalidRuleInput("contract_end", Reason("not_after_start", day=contract_end, start=contract_start))
     if cycle_years < 1:
-        raise ValueError(f"cycle_years: {cycle_years} must be at least 1")
+        raise InvalidRuleInput("cycle_years", Reason("at_least_one", value=cycle_years))
     return min(contract_start, anniversary(contract_end + ONE_DAY, -cycle_years))
 
 
@@ -178,7 +184,7 @@ def band_changes(birth_date: date, band_ages: tuple[int, ...]) -> tuple[date, ..
 
 def _check_dates(birth_date: date, contract_start: date) -> None:
     if birth_date >= contract_start:
-        raise ValueError(f"birth_date: {birth_date} is not before the contract start {contract_start}")
+        raise InvalidRuleInput("birth_date", Reason("not_before_start", day=birth_date, start=contract_start))
 
 
 def _previous_floor(
@@ -186,27 +192,23 @@ def _previous_floor(
 ) -> _Floor | None:
     """D6222-29's floor for this contract, None without a previous contract that led to the diploma.
 
-    ValueError naming the field (`previous_contract.<field>`) for inputs that do not fit the article.
+    InvalidRuleInput (a ValueError) naming the field (`previous_contract.<field>`) for inputs that do not fit the
+    article.
     """
     if previous is None:
         return None
     if previous.end >= contract_start:
-        raise ValueError(f"previous_contract.end: {previous.end} is not before the contract start {contract_start}")
+        raise InvalidRuleInput("previous_contract.end",
+                               Reason("not_before_start", day=previous.end, start=contract_start))
     if previous.last_year < 1:
-        raise ValueError(f"previous_contract.last_year: {previous.last_year} must be at least 1")
+        raise InvalidRuleInput("previous_contract.last_year", Reason("at_least_one", value=previous.last_year))
     received = previous.last_year_monthly_gross
     if previous.same_employer and received is None:
-        raise ValueError(
-            "previous_contract.last_year_monthly_gross: with the same employer D6222-29 keeps the pay received in "
-            "the previous contract's last year; give it"
-        )
+        raise InvalidRuleInput("previous_contract.last_year_monthly_gross", Reason("previous_pay_same_employer"))
     if not previous.same_employer and received is not None:
-        raise ValueError(
-            "previous_contract.last_year_monthly_gross: with another employer D6222-29 guarantees the minimum the "
-            "apprentice could claim in the previous contract's last year (from the grid), not the pay received"
-        )
+        raise InvalidRuleInput("previous_contract.last_year_monthly_gross", Reason("previous_pay_another_employer"))
     if received is not None and received <= 0:
-        raise ValueError(f"previous_contract.last_year_monthly_gross: {received} must be more than 0")
+        raise InvalidRuleInput("previous_contract.last_year_monthly_gross", Reason("more_than_zero", value=received))
     if not previous.led_to_diploma:
         return None  # D6222-29 covers only a previous contract that led to its diploma or title
     if received is not None:
@@ -250,12 +252,12 @@ def minimum_pay(
     """
     _check_dates(birth_date, contract_start)
     if on < contract_start:
-        raise ValueError(f"on: {on} is before the contract start {contract_start}")
+        raise InvalidRuleInput("on", Reason("day_before_start", day=on, start=contract_start))
     origin = contract_start
     if contract_end is not None or cycle_years is not None:
         origin = years_counted_from(contract_start, contract_end, cycle_years)
         if contract_end is not None and on > contract_end:
-            raise ValueError(f"on: {on} is after the contract end {contract_end}")
+            raise InvalidRuleInput("on", Reason("day_after_end", day=on, end=contract_end))
     floor = None if previous_contract is None else (
         _previous_floor(ruleset, birth_date, contract_start, previous_contract))
     grid = ruleset.pay_grid_on(on)
@@ -357,11 +359,11 @@ def pay_schedule(
     """
     _check_dates(birth_date, contract_start)
     if years is not None and contract_end is not None:
-        raise ValueError("years: give the contract's length in years or its end (contract_end), not both")
+        raise InvalidRuleInput("years", Reason("one_of_options", first=_LENGTH_IN_YEARS, second=_ITS_END))
     if years is None:
         years = 3
     elif years < 1:
-        raise ValueError(f"years: {years} must be at least 1")
+        raise InvalidRuleInput("years", Reason("at_least_one", value=years))
     origin = years_counted_from(contract_start, contract_end, cycle_years)
     floor = _previous_floor(ruleset, birth_date, contract_start, previous_contract)
     frame = _contract_frame(ruleset, contract_start, years, contract_end, origin)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, Protocol, TypeVar
 
+from contract_flow.domain.errors import InvalidRuleInput
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.rules.fields import Entry, RuleSetError, check_continuous, check_span, entries
 from contract_flow.domain.rules.parse_sections import (
     DURATION_UNITS,
@@ -122,10 +124,12 @@ class RuleSet:
         return tuple(self.derogations)
 
     def derogation_on(self, code: str, day: date) -> Derogation:
-        """The derogation `code` in force on `day`; ValueError naming the field for an unknown code."""
+        """The derogation `code` in force on `day`; InvalidRuleInput (a ValueError) naming the field for an unknown
+        code: a person types it (`contract-flow rules eligibility --derogation`, the fact `derogation`)."""
         series = self.derogations.get(code)
         if series is None:
-            raise ValueError(f"derogation: unknown code {code!r} (known: {', '.join(self.derogations)})")
+            raise InvalidRuleInput("derogation", Reason("unknown_derogation", typed=Typed(code),
+                                                        choices=tuple(self.derogations)))
         return series.on(day)
 
     def duration_on(self, name: str, day: date) -> Duration:
