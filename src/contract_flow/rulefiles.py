@@ -21,9 +21,11 @@ from contract_flow import configfiles
 from contract_flow.domain.dossier import Training, parse_training
 from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.invoices import ProgrammeFunding
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.reminders import ReminderPolicies, parse_policies
 from contract_flow.domain.reviews import parse_skill_list
 from contract_flow.domain.rules import ProgrammeCalendar, RuleSet, RuleSetError, parse_calendar, parse_ruleset
+from contract_flow.domain.rules.fields import shown
 
 #: The rule set shipped with the package (a site's own is `settings.rules_file`).
 DEFAULT_RULES_FILE = configfiles.PACKAGED_DIR / configfiles.RULES
@@ -39,11 +41,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as file:
             return tomllib.load(file)
     except FileNotFoundError:
-        raise RuleSetError(f"{path}: file not found") from None
+        raise RuleSetError(Reason("file_not_found", file=str(path))) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise RuleSetError(f"{path}: cannot be read ({error})") from None
+        raise RuleSetError(Reason("file_unreadable", file=str(path), error=str(error))) from None
     except tomllib.TOMLDecodeError as error:
-        raise RuleSetError(f"{path}: not valid TOML ({error})") from None
+        raise RuleSetError(Reason("file_not_toml", file=str(path), error=str(error))) from None
 
 
 def _parse_file(path: Path, parse: Callable[[dict[str, Any]], T]) -> T:
@@ -52,7 +54,7 @@ def _parse_file(path: Path, parse: Callable[[dict[str, Any]], T]) -> T:
     try:
         return parse(data)
     except RuleSetError as error:
-        raise RuleSetError(f"{path}: {error}") from None
+        raise RuleSetError(Reason("in_file", file=str(path), problem=error.said)) from None
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +75,7 @@ def _programme_calendar(code: str) -> ProgrammeCalendar:
     if path is None:
         known = ", ".join(configfiles.programme_codes()) or "none"
         places = " or ".join(str(directory) for directory in configfiles.programme_dirs())
-        raise RuleSetError(f"programme: no calendar for {code!r} in {places} (known: {known})")
+        raise RuleSetError(Reason("no_programme_file", typed=Typed(code), places=places, known=known))
     return _parse_file(path, parse_calendar)
 
 
@@ -105,11 +107,11 @@ def _training_in(path: Path) -> Training | None:
     if table is None:
         return None
     if not isinstance(table, Mapping):
-        raise RuleSetError(f"{path}: training: a table of the dossier's training fields ([training])")
+        raise RuleSetError(Reason("file_training_table", file=str(path)))
     try:
         return parse_training(_flat(table))
     except InvalidInput as error:  # its field is already "training.<key>"
-        raise RuleSetError(f"{path}: {error}") from None
+        raise RuleSetError(Reason("in_file", file=str(path), problem=error.said)) from None
 
 
 def load_programme_training(code: str) -> Training | None:
@@ -127,14 +129,14 @@ def _funding_in(path: Path) -> ProgrammeFunding | None:
     if table is None:
         return None
     if not isinstance(table, Mapping) or "npec" not in table or not isinstance(table.get("source", ""), str):
-        raise RuleSetError(f"{path}: funding: a table with npec (euros, as text) and its source ([funding])")
+        raise RuleSetError(Reason("file_funding_table", file=str(path)))
     try:
         npec = Decimal(str(table["npec"]))
     except InvalidOperation:
-        raise RuleSetError(f"{path}: funding.npec: {table['npec']!r} is not an amount in euros") from None
+        raise RuleSetError(Reason("file_npec_not_amount", file=str(path), value=shown(table["npec"]))) from None
     if not npec.is_finite() or npec <= 0:
-        raise RuleSetError(f"{path}: funding.npec: {npec} is not a positive amount in euros")
-    return ProgrammeFunding(npec, str(table.get("source", "")) or f"NPEC of {path.stem}: {npec} €")
+        raise RuleSetError(Reason("file_npec_not_positive", file=str(path), value=str(npec)))
+    return ProgrammeFunding(npec, str(table.get("source", "")) or f"NPEC {path.stem} : {npec} €")
 
 
 def load_programme_funding(code: str) -> ProgrammeFunding | None:
@@ -151,11 +153,11 @@ def _skills_in(path: Path) -> tuple[str, ...] | None:
     if listed is None:
         return None
     if not isinstance(listed, list) or not listed or not all(isinstance(name, str) for name in listed):
-        raise RuleSetError(f"{path}: skills: a list of the skills a review assesses (skills = [\"...\", ...])")
+        raise RuleSetError(Reason("file_skills_list", file=str(path)))
     try:
         return parse_skill_list(listed)
     except InvalidInput as error:
-        raise RuleSetError(f"{path}: skills: {error.rule}") from None
+        raise RuleSetError(Reason("file_skills_wrong", file=str(path), problem=error.rule)) from None
 
 
 def load_programme_skills(code: str) -> tuple[str, ...] | None:
@@ -170,7 +172,7 @@ def load_programme_skills(code: str) -> tuple[str, ...] | None:
 def _tdb_in(path: Path) -> tuple[dict[str, object] | None, Training | None]:
     table = read_toml(path).get("tdb")
     if table is not None and not isinstance(table, Mapping):
-        raise RuleSetError(f"{path}: tdb: a table of the Tableau de bord's establishments ([tdb])")
+        raise RuleSetError(Reason("file_tdb_table", file=str(path)))
     return (dict(table) if table is not None else None), _training_in(path)
 
 
@@ -190,4 +192,4 @@ def load_reminder_policies(path: Path | str) -> ReminderPolicies:
     try:
         return parse_policies(data)
     except InvalidInput as error:
-        raise RuleSetError(f"{path}: {error}") from None
+        raise RuleSetError(Reason("in_file", file=str(path), problem=error.said)) from None

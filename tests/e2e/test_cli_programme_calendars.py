@@ -149,12 +149,12 @@ OVERLAPPING = ('[[school]]\nfrom = "2026-09-14"\nto = "2026-10-02"\n\n'
 
 
 @pytest.mark.parametrize(("text", "rule"), [
-    pytest.param(OVERLAPPING, "school[2]: from 2026-09-28 overlaps school[1] (2026-09-14 to 2026-10-02)",
+    pytest.param(OVERLAPPING, "school[2]: from 28/09/2026 overlaps school[1] (14/09/2026 to 02/10/2026)",
                  id="overlapping periods"),
-    pytest.param('[[school]]\nfrom = "2026-10-02"\nto = "2026-09-14"\n', "school[1]: to 2026-09-14 is before from",
+    pytest.param('[[school]]\nfrom = "2026-10-02"\nto = "2026-09-14"\n', "school[1]: to 14/09/2026 is before from",
                  id="an inverted period"),
-    pytest.param('[[school]]\nfrom = "2026-09-31"\nto = "2026-10-02"\n', "school[1].from: '2026-09-31' is not a date",
-                 id="no 31 September"),
+    pytest.param('[[school]]\nfrom = "2026-09-31"\nto = "2026-10-02"\n',
+                 "school[1].from: \u201c2026-09-31\u201d is not a date", id="no 31 September"),
     pytest.param("code = 'mkx'\n", "school: missing: at least one [[school]] entry is needed", id="no period"),
     pytest.param("[[school]\n", "not valid TOML", id="not TOML"),
     pytest.param('code = "mecatronique"\n[[school]]\nfrom = "2026-09-14"\nto = "2026-10-02"\n',
@@ -178,6 +178,16 @@ def test_a_bad_calendar_file_exits_2_with_one_line_naming_the_option_and_changes
     assert lines[0].startswith(f"error: {option}: ")
     assert rule in lines[0]
     assert snapshot(app) == before
+
+
+def test_a_bad_calendar_file_is_said_in_french_by_default(app: App, cli: People, tmp_path: Path) -> None:
+    bad = a_file(tmp_path, "bad.toml", OVERLAPPING)
+    lines = cf("programme", "add", "mkx", "--name", "X", "--start", "2026-09-01", "--calendar", bad,
+               code=2).output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("erreur : --calendar : ")
+    assert lines[0].endswith(f"{bad} : school[2] : la période qui commence le 28/09/2026 chevauche school[1] "
+                             "(du 14/09/2026 au 02/10/2026)")
 
 
 def test_a_missing_calendar_file_or_programme_exits_2_naming_it(app: App, cli: People, tmp_path: Path) -> None:

@@ -96,7 +96,7 @@ def _bad_input_exits(lang: str) -> Iterator[None]:
     try:
         yield
     except (InvalidInput, ValueError) as problem:
-        said = problem.said if isinstance(problem, InvalidInput) else str(problem)
+        said = getattr(problem, "said", str(problem))
         error(reason_text(said, lang), lang)
         raise typer.Exit(BAD_INPUT) from None
 

@@ -1033,6 +1033,84 @@ REQUEST_TEXTS: Mapping[str, Label] = {
     "request_one_of": Label(fr="doit être l'une des valeurs : {choices}", en="should be one of: {choices}"),
 }
 
+#: What a rule file, a programme file or a calendar refuses (domain/rules/fields.py, calendar.py, dates.py;
+#: rulefiles.py): `entry` names the entry as the file writes it (`school[3]`, `smic[2].amount`), the same in both
+#: languages; the English is the text these refusals always had.
+RULE_FILE_TEXTS: Mapping[str, Label] = {
+    "file_keys_missing": Label(fr="{entry} : il manque {keys}", en="{entry}: missing {keys}"),
+    "file_keys_unknown": Label(fr="{entry} : clé inconnue {keys} (clés possibles : {allowed})",
+                               en="{entry}: unknown key {keys} (allowed: {allowed})"),
+    "file_not_text": Label(fr="{entry} : un texte non vide est attendu", en="{entry}: expected a non-empty string"),
+    "file_not_whole": Label(fr="{entry} : un nombre entier d'au moins {minimum} est attendu, pas {value}",
+                            en="{entry}: expected a whole number >= {minimum}, got {value}"),
+    "file_not_flag": Label(fr="{entry} : true ou false est attendu, pas {value}",
+                           en="{entry}: expected true or false, got {value}"),
+    "file_amount_kind": Label(fr="{entry} : un texte tel que \"1823.03\" ou un nombre entier est attendu, pas {value}",
+                              en="{entry}: expected a string such as \"1823.03\" or an integer, got {value}"),
+    "file_not_number": Label(fr="{entry} : {value} n'est pas un nombre", en="{entry}: {value} is not a number"),
+    "file_not_positive": Label(fr="{entry} : un montant positif est attendu, pas {value}",
+                               en="{entry}: expected a positive amount, got {value}"),
+    "file_section_missing": Label(fr="{section} : absent ; il faut au moins une entrée [[{section}]]",
+                                  en="{section}: missing: at least one [[{section}]] entry is needed"),
+    "file_section_not_list": Label(fr="{section} : une liste non vide de tables [[{section}]] est attendue",
+                                   en="{section}: expected a non-empty array of tables [[{section}]]"),
+    "file_not_table": Label(fr="{entry} : une table est attendue", en="{entry}: expected a table"),
+    "file_until_before": Label(fr="{entry} : until ({last}) est avant effective_from ({first})",
+                               en="{entry}: until {last} is before effective_from {first}"),
+    "file_span_until": Label(fr="du {first} au {last}", en="{first} until {last}"),
+    "file_span_open": Label(fr="depuis le {first}, toujours en vigueur", en="{first}, still in force"),
+    "file_overlap_open": Label(
+        fr="{entry} : effective_from ({first}) chevauche {other} ({span}) : mettez {other}.until au {day}",
+        en="{entry}: effective_from {first} overlaps {other} ({span}): set {other}.until to {day}"),
+    "file_overlap": Label(fr="{entry} : effective_from ({first}) chevauche {other} ({span})",
+                          en="{entry}: effective_from {first} overlaps {other} ({span})"),
+    "file_gap": Label(
+        fr="{entry} : effective_from ({first}) laisse un trou après {other} ({span}) : rien ne serait en vigueur le "
+           "{day}",
+        en="{entry}: effective_from {first} leaves a gap after {other} ({span}): nothing would be in force on {day}"),
+    "file_date_out_of_range": Label(fr="{entry} : {value} n'est pas une date (jour ou mois hors limites)",
+                                    en="{entry}: {value} is not a date (day or month out of range)"),
+    "file_date_form": Label(fr="{entry} : {value} n'est pas une date de la forme AAAA-MM-JJ",
+                            en="{entry}: {value} is not a date in the form YYYY-MM-DD"),
+    "file_date_kind": Label(fr="{entry} : une date AAAA-MM-JJ est attendue, pas un {kind}",
+                            en="{entry}: expected a date YYYY-MM-DD, got {kind}"),
+    "school_inverted": Label(fr="{entry} : la fin (to, {last}) est avant le début (from, {first})",
+                             en="{entry}: to {last} is before from {first}"),
+    "school_overlap": Label(
+        fr="{entry} : la période qui commence le {first} chevauche {other} (du {other_first} au {other_last})",
+        en="{entry}: from {first} overlaps {other} ({other_first} to {other_last})"),
+    "file_months": Label(fr="{entry} : {value} n'est pas un nombre entier de mois d'au moins 1",
+                         en="{entry}: {value} is not a whole number of months of at least 1"),
+    "no_value_in_force": Label(fr="{name} : aucune valeur en vigueur le {day} (les règles couvrent {covered})",
+                               en="{name}: no value in force on {day} (the rule set covers {covered})"),
+    "covers_from": Label(fr="la période à partir du {first}", en="from {first}"),
+    "covers_from_until": Label(fr="la période du {first} au {last}", en="from {first} until {last}"),
+    "in_file": Label(fr="{file} : {problem}", en="{file}: {problem}"),
+    "file_not_found": Label(fr="{file} : fichier introuvable", en="{file}: file not found"),
+    "file_unreadable": Label(fr="{file} : illisible ({error})", en="{file}: cannot be read ({error})"),
+    "file_not_toml": Label(fr="{file} : ce n'est pas un fichier TOML valide ({error})",
+                           en="{file}: not valid TOML ({error})"),
+    "no_programme_file": Label(fr="formation : pas de calendrier pour {typed} dans {places} (connues : {known})",
+                               en="programme: no calendar for {typed} in {places} (known: {known})"),
+    "file_training_table": Label(
+        fr="{file} : training : une table des champs de la formation du dossier ([training])",
+        en="{file}: training: a table of the dossier's training fields ([training])"),
+    "file_funding_table": Label(
+        fr="{file} : funding : une table avec npec (en euros, en texte) et sa source ([funding])",
+        en="{file}: funding: a table with npec (euros, as text) and its source ([funding])"),
+    "file_npec_not_amount": Label(fr="{file} : funding.npec : {value} n'est pas un montant en euros",
+                                  en="{file}: funding.npec: {value} is not an amount in euros"),
+    "file_npec_not_positive": Label(fr="{file} : funding.npec : {value} n'est pas un montant positif en euros",
+                                    en="{file}: funding.npec: {value} is not a positive amount in euros"),
+    "file_skills_list": Label(
+        fr="{file} : skills : la liste des compétences qu'évalue un entretien (skills = [\"...\", ...])",
+        en="{file}: skills: a list of the skills a review assesses (skills = [\"...\", ...])"),
+    "file_skills_wrong": Label(fr="{file} : skills : {problem}", en="{file}: skills: {problem}"),
+    "file_tdb_table": Label(fr="{file} : tdb : une table des établissements du Tableau de bord ([tdb])",
+                            en="{file}: tdb: a table of the Tableau de bord's establishments ([tdb])"),
+}
+
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **REQUEST_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
                               **CLI_TEXTS, **FACT_TEXTS, **ELIGIBILITY_TEXTS, **RULES_TEXTS, **REVIEW_TEXTS,
-                              **FILING_TEXTS, **RETENTION_TEXTS, **TDB_STATUS_TEXTS, **TDB_PUSH_TEXTS}
+                              **FILING_TEXTS, **RETENTION_TEXTS, **TDB_STATUS_TEXTS, **TDB_PUSH_TEXTS,
+                              **RULE_FILE_TEXTS}

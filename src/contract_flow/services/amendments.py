@@ -184,7 +184,7 @@ def _recompute(app: AmendmentDeps, case: Case) -> list[ValueChange]:
     try:
         computed = app.rules.contract_values(case)
     except (RuleSetError, ValueError) as problem:  # an end the rule set does not cover
-        raise InvalidInput("contract.end_date", str(problem)) from None
+        raise InvalidInput("contract.end_date", getattr(problem, "said", str(problem))) from None
     with_trial = case.state in TRIAL_TO_COME
     found = changes(case.contract, computed, with_trial=with_trial)
     trial_end = case.contract.trial_end

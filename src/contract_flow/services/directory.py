@@ -77,7 +77,7 @@ def read_calendar_file(path: Path | str, field: str = "calendar", *,
     try:
         calendar = load_programme_calendar(Path(path))
     except RuleSetError as error:
-        raise InvalidInput(field, str(error)) from None
+        raise InvalidInput(field, error.said) from None
     return _checked_calendar(for_code.strip().lower(), calendar, field) if for_code is not None else calendar
 
 

@@ -33,6 +33,7 @@ from contract_flow.domain.dossier import (
     missing_in,
     missing_refusal,
     parse_section,
+    said_refusal,
     section_data,
 )
 from contract_flow.domain.dossier.codes import EXTENSION_AFTER_FAILED_EXAM
@@ -129,7 +130,7 @@ def _parse(section: Section, data: dict[str, str], base: Mapping[str, str]) -> t
         try:
             return parse_section(section, data), found
         except InvalidInput as problem:
-            found.append(Refusal(problem.field, problem.rule, AGREEMENT))
+            found.append(said_refusal(problem.field, problem.rule, AGREEMENT))
             key = problem.field.removeprefix(f"{section.value}.")
             if key not in data:
                 return parse_section(section, base), found

@@ -169,6 +169,14 @@ def test_a_lead_adds_a_programme_and_previews_its_calendar_before_saving_it(
     assert bad.status_code == 422
     assert 'id="e-file"' in bad.text
     assert 'aria-invalid="true"' in bad.text
+    # said in French, naming the period and its dates as the lead writes them (not "to ... is before from ...")
+    assert "school[1] : la fin (to, 14/09/2026) est avant le début (from, 02/10/2026)" in unescape(bad.text)
+    overlapping = lead.post("/admin/programmes/meca2/calendar", data={"csrf_token": token, "save": "0"}, files={
+        "file": ("cal.toml", b'[[school]]\nfrom = 2026-09-01\nto = 2026-09-20\n[[school]]\nfrom = 2026-09-15\n'
+                             b'to = 2026-09-30\nsalle = "B12"\n')})
+    assert overlapping.status_code == 422
+    assert "school[2] : clé inconnue salle (clés possibles : from, note, to)" in unescape(overlapping.text)
+    assert "unknown key" not in overlapping.text
     before = snapshot(app)
     preview = lead.post("/admin/programmes/meca2/calendar", data={"csrf_token": token, "save": "0"},
                         files={"file": ("cal.toml", CALENDAR)})

@@ -79,11 +79,11 @@ def test_sign_refuses_dates_outside_the_cycle_naming_the_field_the_dates_and_the
     with pytest.raises(TransitionRefused) as refused:
         machine.fire(case, T.SIGN, context(rules=legal_rules(), now=at(date(2026, 6, 15))))
     assert list(refused.value.reasons) == [
-        "contract.end_date 2029-12-01: from 2026-09-01 a contract lasts at most 3 years, so it ends on 2029-08-31 "
-        "at the latest (L6222-7-1: the contract lasts the training cycle, at most 3 years)",
-        "contract.end_date 2029-12-01: more than 3 months after the end of the training cycle 2029-08-31; it ends "
-        "on 2029-11-30 at the latest (L6222-7-1, L6222-12 (DOMAIN.md, contract length): the contract ends at most "
-        "3 months after the end of the training cycle)"]
+        "contract.end_date 2029-12-01: from 2026-09-01 a contract lasts at most 3 years, so it ends on 2029-08-31 at "
+        "the latest (L6222-7-1 : le contrat dure le temps du cycle de formation, 3 ans au plus)",
+        "contract.end_date 2029-12-01: more than 3 months after the end of the training cycle 2029-08-31; it ends on "
+        "2029-11-30 at the latest (L6222-7-1, L6222-12 (DOMAIN.md, durée du contrat) : le contrat prend fin au plus "
+        "tard 3 mois après la fin du cycle de formation)"]
     assert case.state is S.SIGN
 
 
@@ -119,8 +119,8 @@ def test_lapse_after_a_break_waits_for_the_six_months_of_l6222_18_2(today: date,
     if allowed:
         assert reasons == []
     else:
-        assert reasons == ["the search window without employer runs until 2027-04-14 included (L6222-18-2: after a "
-                           "break the CFA keeps the apprentice in training for up to 6 months)"]
+        assert reasons == ["the search window without employer runs until 2027-04-14 included (L6222-18-2 : après "
+                           "une rupture, le CFA garde l'apprenti en formation pendant 6 mois au plus)"]
 
 
 def test_lapse_of_a_first_search_still_counts_3_months_from_the_training_start() -> None:
@@ -143,27 +143,28 @@ TERMINATIONS: list[tuple[TerminationReason, dict[str, date], date, list[str], st
      ["a resignation after the trial needs the date of the referral to the mediator (fact "
       "contract.mediator_referral_on; D6222-21-1)"], "no referral recorded"),
     (TerminationReason.RESIGNATION_AFTER_MEDIATOR, {"mediator_referral_on": date(2027, 3, 1)}, date(2027, 3, 12),
-     ["the break on the ground resignation_after_mediator takes effect on 2027-03-13 at the earliest (D6222-21-1: "
-      "the break takes effect at least 7 calendar days after the employer was informed)"],
+     ["the break on the ground resignation_after_mediator takes effect on 2027-03-13 at the earliest (D6222-21-1 : "
+      "la rupture prend effet au moins 7 jours calendaires après que l'employeur en a été informé)"],
      "referral + 5 days + 7 days = 13 March"),
     (TerminationReason.RESIGNATION_AFTER_MEDIATOR, {"mediator_referral_on": date(2027, 3, 1)}, date(2027, 3, 13),
      [], "on the earliest day"),
     (TerminationReason.RESIGNATION_AFTER_MEDIATOR,
      {"mediator_referral_on": date(2027, 3, 1), "employer_informed_on": date(2027, 3, 4)}, date(2027, 4, 1),
      ["contract.employer_informed_on 2027-03-04: the employer is informed at least 5 days after the referral to the "
-      "mediator (2027-03-01), so from 2027-03-06 (D6222-21-1: after referring to the mediator, the apprentice "
-      "informs the employer at least 5 calendar days later)"], "informed too early"),
+      "mediator (2027-03-01), so from 2027-03-06 (D6222-21-1 : après avoir saisi le médiateur, l'apprenti informe "
+      "l'employeur au moins 5 jours calendaires plus tard)"], "informed too early"),
     (TerminationReason.RESIGNATION_AFTER_MEDIATOR,
      {"mediator_referral_on": date(2027, 3, 1), "employer_informed_on": date(2027, 3, 10)}, date(2027, 3, 16),
-     ["the break on the ground resignation_after_mediator takes effect on 2027-03-17 at the earliest (D6222-21-1: "
-      "the break takes effect at least 7 calendar days after the employer was informed)"],
+     ["the break on the ground resignation_after_mediator takes effect on 2027-03-17 at the earliest (D6222-21-1 : "
+      "la rupture prend effet au moins 7 jours calendaires après que l'employeur en a été informé)"],
      "informed on 10 March: 7 days later"),
     (TerminationReason.DIPLOMA_OBTAINED, {}, date(2029, 6, 1),
      ["an apprentice who obtained the diploma gives written notice: record its date (fact contract.notice_given_on; "
       "L6222-19)"], "no notice recorded"),
     (TerminationReason.DIPLOMA_OBTAINED, {"notice_given_on": date(2029, 3, 15)}, date(2029, 5, 14),
-     ["the break on the ground diploma_obtained takes effect on 2029-05-15 at the earliest (L6222-19: an apprentice "
-      "who obtained the diploma may end the contract with 2 months' written notice)"], "2 months' notice"),
+     ["the break on the ground diploma_obtained takes effect on 2029-05-15 at the earliest (L6222-19 : l'apprenti "
+      "qui a obtenu son diplôme peut mettre fin au contrat en prévenant l'employeur par écrit 2 mois à l'avance)"],
+     "2 months' notice"),
     (TerminationReason.DIPLOMA_OBTAINED, {"notice_given_on": date(2029, 3, 15)}, date(2029, 5, 15), [],
      "notice served"),
     (TerminationReason.MUTUAL_AGREEMENT, {}, date(2027, 3, 1), [], "mutual agreement: on the day (L6222-18)"),

@@ -101,7 +101,7 @@ def test_a_malformed_rule_file_exits_2_naming_it(tmp_path: Path, monkeypatch: py
     result = check(rules_file=broken, monkeypatch=monkeypatch, lang="en")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {broken}: ")
-    assert check(rules_file=broken, monkeypatch=monkeypatch).stderr.startswith(f"erreur : {broken}: ")
+    assert check(rules_file=broken, monkeypatch=monkeypatch).stderr.startswith(f"erreur : {broken} : ")
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -115,7 +115,7 @@ def test_deadlines_as_json() -> None:
         "opco_filing_due": "2026-05-07", "training_start_due": "2026-07-30",
         "employer_search_window_end": "2026-08-15", "sources": None,
     }
-    assert [source.split(":")[0] for source in data["sources"]] == ["D6224-1", "L6222-12", "L6222-12-1"]
+    assert [source.split(":")[0].strip() for source in data["sources"]] == ["D6224-1", "L6222-12", "L6222-12-1"]
 
 
 @pytest.mark.parametrize("command", ["pay", "pay-schedule", "eligibility", "trial-end", "deadlines"])

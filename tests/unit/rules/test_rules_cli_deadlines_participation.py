@@ -35,7 +35,7 @@ def test_deadlines_keep_their_keys_and_values_and_add_the_new_ones_with_their_so
     ]
     assert {key: data[key] for key in ("opco_filing_due", "training_start_due", "employer_search_window_end")} == {
         "opco_filing_due": "2026-05-07", "training_start_due": "2026-07-30", "employer_search_window_end": "2026-08-15"}
-    assert [source.split(":")[0] for source in data["sources"]] == ["D6224-1", "L6222-12", "L6222-12-1"]
+    assert [source.split(":")[0].strip() for source in data["sources"]] == ["D6224-1", "L6222-12", "L6222-12-1"]
     assert (data["medical_visit_due"], data["opco_decision_due"], data["hiring_aid_filing_due"]) == (
         "2026-04-30", "2026-05-24", "2026-10-20")  # a minor: by the start (R4624-18)
     assert list(data["sources_by_deadline"]) == [
@@ -58,7 +58,7 @@ def test_participation_as_json() -> None:
     data = answer("participation", "--level", "7", "--concluded", "2026-08-20", "--trial-end", "2026-11-10")
     assert list(data) == ["amount", "invoice_due", "reason", "sources"]
     assert (data["amount"], data["invoice_due"]) == ("750.00", "2026-11-10")
-    assert [source.split(" ")[0] for source in data["sources"]] == ["L6332-14;", "R6332-25-2"]
+    assert [source.split(" ")[0] for source in data["sources"]] == ["L6332-14", "R6332-25-2"]
 
 
 # (options, amount)

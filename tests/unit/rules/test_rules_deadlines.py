@@ -46,7 +46,7 @@ def test_three_month_windows(
 ) -> None:
     result = deadlines(rules, day(start), day(training) if training else None)
     assert (result.training_start_due, result.employer_search_window_end) == (day(training_due), day(search_end))
-    assert [source.split(":")[0] for source in result.sources] == ["D6224-1", "L6222-12", "L6222-12-1"]
+    assert [source.split(":")[0].strip() for source in result.sources] == ["D6224-1", "L6222-12", "L6222-12-1"]
 
 
 def test_the_cfa_keeps_an_apprentice_six_months_after_a_break(rules: RuleSet) -> None:

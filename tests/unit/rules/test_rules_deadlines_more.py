@@ -57,7 +57,7 @@ def test_the_opco_decides_within_20_days_of_the_complete_file(rules: RuleSet, fi
     decision = opco_decision_due(rules, day(filed))
     assert decision.due == day(due)
     assert decision.source.startswith("D6224-2")
-    assert "silence is a refusal" in decision.source
+    assert "silence vaut refus" in decision.source
 
 
 # (today, refused by silence): the file reached the OPCO on 3 September 2026, the decision is due on 23 September
@@ -89,7 +89,7 @@ def test_the_contract_must_reach_the_opco_within_six_months_of_its_conclusion_fo
 ) -> None:
     aid = hiring_aid_filing_due(rules, day(concluded))
     assert aid.due == day(due)
-    assert "6 months of its conclusion" in aid.source
+    assert "6 mois qui suivent sa conclusion" in aid.source
 
 
 def test_every_deadline_of_a_contract_carries_its_own_source(rules: RuleSet) -> None:

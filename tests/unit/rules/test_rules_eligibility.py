@@ -135,7 +135,7 @@ def test_the_35_limit_and_the_one_year_window_are_read_at_the_conclusion(
                                 previous_contract_end=day(previous_end), concluded=day(concluded))
     assert (verdict.eligible, verdict.age_at_start, verdict.age_at_conclusion) == (eligible, age, age_signed)
     assert words in verdict.reason
-    assert verdict.source.startswith("L6222-2 1°; D6222-1")
+    assert verdict.source.startswith("L6222-2 1° ; D6222-1")
 
 
 def test_the_limits_of_l6222_1_stay_on_the_contract_start(rules: RuleSet) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import tomllib
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -24,16 +25,19 @@ from contract_flow.api.errors import json_error
 from contract_flow.cli import app as cli_app
 from contract_flow.domain import rules as rules_package
 from contract_flow.domain.errors import InvalidInput, InvalidRuleInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.rules import (
     DateRange,
     PreviousContract,
     ProgrammeCalendar,
     RuleSet,
+    RuleSetError,
     TrialBreak,
     check_contract_dates,
     check_eligibility,
     employer_participation,
     minimum_pay,
+    parse_calendar,
     pay_schedule,
     trial_end,
     years_counted_from,
@@ -296,3 +300,51 @@ def test_the_api_answers_a_rules_refusal_422_english_for_programs_and_in_the_cal
     assert french["message_text"] == "on : le 01/09/2028 est après la fin du contrat, le 31/08/2028"
     assert english["message_text"] == "on: 01/09/2028 is after the contract end 31/08/2028"
     assert french["field"] == "on"
+
+
+def test_what_a_calendar_file_reads_is_refused_with_a_reason_worded_in_both_languages() -> None:
+    """A programme's calendar is uploaded by CFA staff on the programme's page: every refusal of what reads it
+    (fields.py's entries, calendar.py, dates.py's dates) is a Reason, so the page says it in French. Only the legal
+    values' own sections (parse_sections.py, edited by whoever keeps the law's file) stay in English."""
+    unworded = []
+    for name in ("fields.py", "calendar.py", "dates.py"):
+        path = Path(rules_package.__file__).parent / name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+                    and isinstance(node.exc.func, ast.Name)
+                    and node.exc.func.id in {"RuleSetError", "ValueError"} and node.exc.args):
+                continue
+            said = node.exc.args[0]
+            worded = isinstance(said, ast.Call) and isinstance(said.func, ast.Name) and said.func.id == "Reason"
+            passed_on = isinstance(said, ast.Subscript)  # error.args[0]: the Reason it was given
+            if not (worded or passed_on):
+                unworded.append(f"{name}:{node.lineno}")
+    assert unworded == []
+
+
+@pytest.mark.parametrize(("text", "english", "french"), [
+    ('[[school]]\nfrom = 2027-01-10\nto = 2027-01-05\n', "school[1]: to 2027-01-05 is before from 2027-01-10",
+     "school[1] : la fin (to, 05/01/2027) est avant le début (from, 10/01/2027)"),
+    ('[[school]]\nfrom = 2027-01-01\nto = 2027-01-10\n[[school]]\nfrom = 2027-01-05\nto = 2027-01-20\n',
+     "school[2]: from 2027-01-05 overlaps school[1] (2027-01-01 to 2027-01-10)",
+     "school[2] : la période qui commence le 05/01/2027 chevauche school[1] (du 01/01/2027 au 10/01/2027)"),
+    ('[[school]]\nfrom = "2027-02-30"\nto = 2027-03-10\n',
+     "school[1].from: '2027-02-30' is not a date (day or month out of range)",
+     "school[1].from : «\u00a02027-02-30\u00a0» n'est pas une date (jour ou mois hors limites)"),
+    ('[[school]]\nfrom = "01/02/2027"\nto = 2027-03-10\n',
+     "school[1].from: '01/02/2027' is not a date in the form YYYY-MM-DD",
+     "school[1].from : «\u00a001/02/2027\u00a0» n'est pas une date de la forme AAAA-MM-JJ"),
+    ('[[school]]\nfrom = 2027-01-01\n', "school[1]: missing to", "school[1] : il manque to"),
+    ('school = []\n', "school: expected a non-empty array of tables [[school]]",
+     "school : une liste non vide de tables [[school]] est attendue"),
+    ('review_cadence_months = 0\n[[school]]\nfrom = 2027-01-01\nto = 2027-01-10\n',
+     "review_cadence_months: 0 is not a whole number of months of at least 1",
+     "review_cadence_months : 0 n'est pas un nombre entier de mois d'au moins 1"),
+], ids=["inverted", "overlapping", "no such day", "not ISO", "missing key", "empty list", "cadence"])
+def test_a_calendar_file_s_refusal_keeps_its_english_and_is_worded_in_french(
+        text: str, english: str, french: str) -> None:
+    with pytest.raises(RuleSetError) as refused:
+        parse_calendar(tomllib.loads(text))
+    assert str(refused.value) == english
+    assert reason_text(refused.value.said, "fr") == french
+    assert isinstance(refused.value.said, Reason)  # the English is the same Reason's, the API's

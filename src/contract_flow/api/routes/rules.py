@@ -36,7 +36,7 @@ def put_calendar(code: str, body: CalendarIn, app: Services, principal: CurrentP
     try:
         calendar = parse_calendar({"school": periods})
     except RuleSetError as error:
-        raise InvalidInput("school", str(error)) from None
+        raise InvalidInput("school", error.said) from None
     return jsonable(set_calendar(app, wanted, calendar, actor_email=principal.actor))
 
 

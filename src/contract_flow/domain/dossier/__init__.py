@@ -46,7 +46,7 @@ from contract_flow.domain.dossier.parse import (
 )
 from contract_flow.domain.dossier.pay_lines import LegalLine, legal_lines, pay_lines
 from contract_flow.domain.dossier.prefill import from_case
-from contract_flow.domain.dossier.refusal import Message, Refusal, missing_refusal, refused
+from contract_flow.domain.dossier.refusal import Message, Refusal, missing_refusal, refused, said_refusal
 
 __all__ = [
     "CODE_LISTS",
@@ -92,5 +92,6 @@ __all__ = [
     "parse_training",
     "pay_lines",
     "refused",
+    "said_refusal",
     "section_data",
 ]

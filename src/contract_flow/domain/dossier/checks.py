@@ -18,7 +18,7 @@ from contract_flow.domain.dossier.completeness import LEGAL_REPRESENTATIVE, miss
 from contract_flow.domain.dossier.mentor_checks import MentorLoad, mentor_refusals
 from contract_flow.domain.dossier.model import Dossier
 from contract_flow.domain.dossier.pay_checks import pay_refusals
-from contract_flow.domain.dossier.refusal import Refusal, missing_refusal, refused
+from contract_flow.domain.dossier.refusal import Refusal, missing_refusal, refused, said_refusal
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.rules.dates import add_months, age_on
 from contract_flow.domain.rules.ruleset import RuleSetError
@@ -94,7 +94,7 @@ def _contract_dates(dossier: Dossier, view: Case, rules: LegalRules) -> Iterator
     within the contract (L6222-12: the training starts within 3 months of the contract's start)."""
     for problem in rules.contract_date_problems(view):
         field = problem.split(" ", 1)[0]
-        yield Refusal(field if field.startswith("contract.") else "contract.end_date", problem, CONTRACT_DATES)
+        yield said_refusal(field if field.startswith("contract.") else "contract.end_date", problem, CONTRACT_DATES)
     start, training = dossier.contract.start_date, dossier.training
     if start is None:
         return
@@ -125,6 +125,6 @@ def check(dossier: Dossier, case: Case, rules: LegalRules, *,
                  *mentor_refusals(dossier, case, rules, mentor_loads or {}), *_contract_dates(dossier, view, rules),
                  *pay_refusals(dossier, view, rules)]
     except RuleSetError as problem:  # a date the rule set does not cover (a contract in 1950)
-        found = [Refusal("contract.start_date", str(problem), "configs/rules")]
+        found = [said_refusal("contract.start_date", problem.said, "configs/rules")]
     refusals += [refusal for refusal in found if refusal.field not in reported]
     return refusals

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contract_flow.domain.case import Case
 from contract_flow.domain.dossier.model import Dossier, PayLine
 from contract_flow.domain.dossier.pay_lines import LegalLine, legal_lines
-from contract_flow.domain.dossier.refusal import Message, Refusal, message, refused
+from contract_flow.domain.dossier.refusal import Message, Refusal, message, refused, said_refusal
 from contract_flow.domain.legal import LegalRules
 from contract_flow.domain.rules.pay import percent_of
 
@@ -37,7 +37,7 @@ def pay_refusals(dossier: Dossier, view: Case, rules: LegalRules) -> Iterator[Re
     try:
         legal = legal_lines(rules, view, smc=contract.smc)
     except ValueError as problem:  # a previous contract's facts that do not fit D6222-29, a day out of the rules
-        yield Refusal("pay", str(problem), "D6222-26, D6222-29")
+        yield said_refusal("pay", getattr(problem, "said", str(problem)), "D6222-26, D6222-29")
         return
     if [(line.start, line.end, line.contract_year) for line in given] != [
             (line.line.start, line.line.end, line.line.contract_year) for line in legal]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias
 
 from contract_flow.domain.dossier.codes import Label
+from contract_flow.domain.reasons import Reason
 
 if TYPE_CHECKING:
     from contract_flow.domain.dossier.completeness import Missing
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 #: The reasons of the dossier's checks, in French and English, their values in braces. A value whose name ends
 #: in `_eur` is an amount, `_pct` a rate in percent; a date is a day; a Label or a Message is put in its language.
 REASONS: Mapping[str, Label] = {
+    # a refusal the rules said in their own words (a domain.reasons.Reason): a date the rule set does not cover
+    "said": Label(fr="{reason}", en="{reason}"),
     "missing": Label(fr="{label} : champ à remplir", en="{label} is missing"),
     "minor_yes": Label(
         fr="l'apprenti a {age} ans à la date de signature du {signed} : il est mineur, la case « mineur » est donc "
@@ -138,7 +141,7 @@ class Message:
 
 
 def _put(name: str, value: object, language: str, write: Writer) -> str:
-    if isinstance(value, Message):
+    if isinstance(value, Message | Reason):
         return value.text(language, write)
     if isinstance(value, tuple):
         return "; ".join(_put(name, part, language, write) for part in value)
@@ -169,6 +172,13 @@ def refused(field_name: str, key: str, article: str, **values: Value) -> Refusal
 def message(key: str, **values: Value) -> Message:
     """A message to put inside another (where a pay line's period starts, why a mentor is not eligible)."""
     return Message(key, tuple(values.items()))
+
+
+def said_refusal(field_name: str, reason: str, article: str) -> Refusal:
+    """A refusal whose reason the rules gave (a Reason worded in both languages, or English only): its English is
+    the reason itself."""
+    worded = Message("said", (("reason", reason),)) if isinstance(reason, Reason) else None
+    return Refusal(field_name, str(reason), article, worded)
 
 
 def missing_refusal(absent: Missing) -> Refusal:

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from contract_flow.domain.errors import InvalidRuleInput
 from contract_flow.domain.reasons import Reason
-from contract_flow.domain.rules.fields import Entry, RuleSetError, entries
+from contract_flow.domain.rules.fields import Entry, RuleSetError, entries, shown
 from contract_flow.domain.rules.public_holidays import HolidaysProvider, french_public_holidays
 from contract_flow.domain.rules.ruleset import RuleSet
 
@@ -84,14 +84,13 @@ def parse_calendar(data: Mapping[str, object]) -> ProgrammeCalendar:
         entry.check_keys({"from", "to"}, {"note"})
         first, last = entry.as_date("from"), entry.as_date("to")
         if last < first:
-            raise RuleSetError(f"{entry.label}: to {last} is before from {first}")
+            raise RuleSetError(Reason("school_inverted", entry=entry.label, last=last, first=first))
         periods.append((entry, DateRange(first, last)))
     periods.sort(key=lambda pair: pair[1].first)
     for (previous, earlier), (entry, later) in pairwise(periods):
         if later.first <= earlier.last:
-            raise RuleSetError(
-                f"{entry.label}: from {later.first} overlaps {previous.label} ({earlier.first} to {earlier.last})"
-            )
+            raise RuleSetError(Reason("school_overlap", entry=entry.label, first=later.first, other=previous.label,
+                                      other_first=earlier.first, other_last=earlier.last))
     code = data.get("code")
     return ProgrammeCalendar(
         tuple(period for _, period in periods),
@@ -119,7 +118,7 @@ def _months(data: Mapping[str, object], key: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise RuleSetError(f"{key}: {value!r} is not a whole number of months of at least 1")
+        raise RuleSetError(Reason("file_months", entry=key, value=shown(value)))
     return value
 
 

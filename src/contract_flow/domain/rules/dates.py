@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from contract_flow.domain.dates import add_months
+from contract_flow.domain.reasons import Reason, Typed
 
 __all__ = [
     "ONE_DAY",
@@ -62,7 +63,8 @@ def contract_end(start: date, years: int) -> date:
 
 
 def parse_iso_date(field: str, value: object) -> date:
-    """A `date` from a TOML date or an ISO "YYYY-MM-DD" string; ValueError naming `field` otherwise."""
+    """A `date` from a TOML date or an ISO "YYYY-MM-DD" string; ValueError naming `field` otherwise, its message a
+    Reason (domain.reason_texts.RULE_FILE_TEXTS)."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str):
@@ -71,6 +73,6 @@ def parse_iso_date(field: str, value: object) -> date:
             try:
                 return date.fromisoformat(value)
             except ValueError:
-                raise ValueError(f"{field}: {value!r} is not a date (day or month out of range)") from None
-        raise ValueError(f"{field}: {value!r} is not a date in the form YYYY-MM-DD")
-    raise ValueError(f"{field}: expected a date YYYY-MM-DD, got {type(value).__name__}")
+                raise ValueError(Reason("file_date_out_of_range", entry=field, value=Typed(value))) from None
+        raise ValueError(Reason("file_date_form", entry=field, value=Typed(value)))
+    raise ValueError(Reason("file_date_kind", entry=field, kind=type(value).__name__))

@@ -84,8 +84,9 @@ class DatedSeries(Generic[T]):
             if entry.until is None or day <= entry.until:
                 return entry
         last = self.entries[-1].until
-        covered = f"from {self._starts[0]}" + (f" until {last}" if last is not None else "")
-        raise RuleSetError(f"{self.name}: no value in force on {day} (the rule set covers {covered})")
+        covered = (Reason("covers_from", first=self._starts[0]) if last is None
+                   else Reason("covers_from_until", first=self._starts[0], last=last))
+        raise RuleSetError(Reason("no_value_in_force", name=self.name, day=day, covered=covered))
 
     def changes_between(self, first: date, last: date) -> list[date]:
         """The dates after `first` and up to `last` on which a new entry takes effect."""

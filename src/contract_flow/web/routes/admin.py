@@ -327,7 +327,7 @@ def _parsed_calendar(text: str) -> ProgrammeCalendar:
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput("file", Reason("calendar_not_toml", error=str(error))) from None
     except RuleSetError as error:
-        raise InvalidInput("file", str(error)) from None
+        raise InvalidInput("file", error.said) from None
 
 
 def _calendar(request: Request, app: Any, user: Principal, code: str, text: str, save: bool) -> Response:

@@ -83,7 +83,7 @@ def _rules_check(rules_file: Path) -> tuple[RulesCheck | None, str | None]:
     try:
         return check_once(rules_file), None
     except RuleSetError as problem:
-        return None, str(problem)
+        return None, problem.said
 
 
 def _state_name(request: Request, user: Principal, state: CaseState) -> str:
