@@ -57,6 +57,8 @@ class FormState:
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    #: Each error with the field it names (`filed_on : ...`), for a page that shows it away from its field.
+    named: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     async def of(cls, request: Request) -> FormState:
@@ -64,7 +66,12 @@ class FormState:
         return cls({key: value for key, value in form.multi_items() if isinstance(value, str)})
 
     def fail(self, error: InvalidInput) -> None:
-        self.errors[error.field or "form"] = error.said  # a page words it in its language (t.reason)
+        """The error next to its field, which the field's label already names: the rule alone (`le 21/10/2026 est
+        dans le futur`, not `filed_on : ...`, the engine's name of the field); an error of no field, as it is
+        said. A page words either in its language (t.reason)."""
+        key = error.field or "form"
+        self.errors[key] = error.rule if error.field else error.said
+        self.named[key] = error.said
 
     def get(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)

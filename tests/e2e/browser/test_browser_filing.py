@@ -87,7 +87,7 @@ def test_a_refusal_is_read_next_to_its_field_at_375_px(app: App, world: World, v
     expect(deca).to_have_value("02B2022")
     expect(deca).to_have_accessible_description(
         "15 caractères : département, année, mois, 2 caractères, numéro d'ordre (ex. 02B202212000000). "
-        "deca_number : «\u00a002B2022\u00a0» n'est pas un numéro de contrat DECA : département, année, mois, "
+        "«\u00a002B2022\u00a0» n'est pas un numéro de contrat DECA : département, année, mois, "
         "2 caractères et un numéro d'ordre de 4 chiffres (par ex. 02B202212000000)")
     fits(page)
     shot(page, "deca-refused-375")

@@ -75,20 +75,20 @@ def test_filed_refused_shown_with_what_to_fix_filed_again_then_accepted(site: Si
 
 @pytest.mark.parametrize(("action", "data", "field", "message", "status"), [
     pytest.param("filing", {"filed_on": "2026-10-21", "opco": "OPCO 2i"}, "filing-filed_on",
-                 "filed_on : le 21/10/2026 est dans le futur", 422, id="filed in the future"),
+                 "le 21/10/2026 est dans le futur", 422, id="filed in the future"),
     pytest.param("filing", {"filed_on": "2026-10-15", "opco": "O" * 101}, "filing-opco",
-                 "opco : dépasse 100 caractères", 422, id="an OPCO name too long"),
+                 "dépasse 100 caractères", 422, id="an OPCO name too long"),
     pytest.param("filing", {"filed_on": "31/02/2026", "opco": "OPCO 2i"}, "filing-filed_on",
-                 "filed_on : «\u00a031/02/2026\u00a0» n&#39;est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ",
+                 "«\u00a031/02/2026\u00a0» n&#39;est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ",
                  422, id="no such day as people write it"),
     pytest.param("opco-decision", {"decision": "accepted", "decided_on": "2026-10-19", "deca_number": "02B2022"},
                  "decide-deca_number",
-                 "deca_number : «\u00a002B2022\u00a0» n&#39;est pas un numéro de contrat DECA", 422,
+                 "«\u00a002B2022\u00a0» n&#39;est pas un numéro de contrat DECA", 422,
                  id="a DECA number of the wrong format"),
     pytest.param("opco-decision", {"decision": "refused", "decided_on": "2026-10-19", "reason": ""},
-                 "decide-reason", "reason : un refus vient avec son motif", 422, id="refused without a reason"),
+                 "decide-reason", "un refus vient avec son motif", 422, id="refused without a reason"),
     pytest.param("opco-decision", {"decided_on": "2026-10-19"}, "decide-decision",
-                 "decision: choisissez « Accepté » ou « Refusé »", 422, id="no decision chosen"),
+                 "choisissez « Accepté » ou « Refusé »", 422, id="no decision chosen"),
 ])
 def test_a_refusal_is_shown_next_to_its_field_with_what_was_typed_and_nothing_saved(
         site: Site, action: str, data: dict[str, str], field: str, message: str, status: int) -> None:
@@ -101,7 +101,7 @@ def test_a_refusal_is_shown_next_to_its_field_with_what_was_typed_and_nothing_sa
     page = answer.text  # type: ignore[attr-defined]
     found = re.search(rf'<p class="error" id="{field}-error" role="alert">([^<]*)</p>', page)
     assert found is not None, page[page.find('id="filing"'):][:3000]
-    assert message in found.group(1)
+    assert found.group(1).startswith(message)  # the field's label names it: not its code again (filed_on : ...)
     if field != "decide-decision":
         assert re.search(rf'id="{field}"[^>]*aria-describedby="[^"]*{field}-error"', page, re.S)
         assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', page, re.S)
