@@ -20,7 +20,7 @@ from contract_flow.domain.reasons import Code, Reason, Typed, said
 from contract_flow.formatting import format_day, format_moment, format_money, format_number
 from contract_flow.labels import catalogue
 
-__all__ = ["elide", "elide_template", "is_worded", "reason_text", "written"]
+__all__ = ["colon", "elide", "elide_template", "is_worded", "reason_text", "written"]
 
 
 def written(name: str, value: object, language: str) -> str:
@@ -43,6 +43,11 @@ def written(name: str, value: object, language: str) -> str:
 def reason_text(reason: str, language: str) -> str:
     """`reason` in `language` (its English when it has no other words)."""
     return said(reason, language, written)
+
+
+def colon(language: str) -> str:
+    """What joins a name to what follows it: French puts a space before the colon, English none."""
+    return " : " if language == "fr" else ": "
 
 
 def is_worded(reason: str) -> bool:

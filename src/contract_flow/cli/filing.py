@@ -15,6 +15,7 @@ from contract_flow.cli.dossier import CaseArgument, JsonOption, ReadAsOption, do
 from contract_flow.cli.output import console, print_json
 from contract_flow.cli.runtime import AsOption, LangOption, OperatorOption, acting, get_app, language, option_date
 from contract_flow.formatting import format_day
+from contract_flow.wording import colon
 
 if TYPE_CHECKING:
     from contract_flow.bootstrap import App
@@ -147,10 +148,9 @@ def dossier_filing(
     _print(case_id, view.filing, chosen)
     if view.to_fix:
         console.print(WORDS[chosen]["to_fix"])
-        colon = " : " if chosen == "fr" else ": "  # French puts a space before the colon
         for label, reason, _, article in (refusal_line(refusal, chosen) for refusal in view.to_fix):
-            console.print(f"- {label}{colon if label else ''}{reason} ({article})", markup=False, highlight=False,
-                          soft_wrap=True)
+            console.print(f"- {label}{colon(chosen) if label else ''}{reason} ({article})", markup=False,
+                          highlight=False, soft_wrap=True)
 
 
 BOARD_WORDS = {

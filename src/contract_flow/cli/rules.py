@@ -89,9 +89,9 @@ def _bad_input_exits(lang: str) -> Iterator[None]:
     """Bad input, an unknown derogation or a rule file that cannot answer: one line on stderr in `lang`, exit code 2.
 
     The root command says an InvalidInput the same way, but in the language given before the command, not in a
-    `--lang` given after it; and a ValueError of the domain (a rule set that cannot answer) is bad input here. The
-    rules' refusals of what was given (domain.rules: InvalidInput, with a reason worded in both languages) are said
-    in `lang`; a rule file's problem, English only, as it is after the language's "erreur :".
+    `--lang` given after it; and a ValueError of the domain (a rule set that cannot answer) is bad input here.
+    The rules' refusals of what was given (InvalidInput) and a rule file's problem (RuleSetError) are said in
+    `lang` through their `said`; the few legal-value sections' messages that exist only in English stay so.
     """
     try:
         yield

@@ -118,11 +118,15 @@ def validation_rule(error: Mapping[str, Any]) -> str:
 def from_validation(exc: RequestValidationError) -> HttpError:
     """The first error names the field; every error is kept in `details["errors"]` (in English: a client's
     program reads them; the first one is also worded in the reader's language by the renderer)."""
-    first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
+    given = exc.errors()
+    errors = given or [{"loc": ("body",), "msg": "invalid request"}]
+    rules = [validation_rule(error) for error in errors]  # each worded once: the first is also the message
+    first = errors[0]
     # A body that is not JSON at all: its location is a character offset, the field at fault is the body.
     at_fault = "body" if first.get("type") == "json_invalid" else _field(tuple(first.get("loc", ("body",))))
-    every = [{"field": _field(tuple(e.get("loc", ()))), "message": str(validation_rule(e))} for e in exc.errors()]
-    return HttpError(422, "invalid_input", Reason("input", field=at_fault, rule=validation_rule(first)), at_fault,
+    every = [{"field": _field(tuple(error.get("loc", ()))), "message": str(rule)}
+             for error, rule in zip(errors, rules, strict=True)] if given else []
+    return HttpError(422, "invalid_input", Reason("input", field=at_fault, rule=rules[0]), at_fault,
                      {"errors": every})
 
 

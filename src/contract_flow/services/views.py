@@ -14,7 +14,7 @@ from contract_flow.domain.dossier.form import form_field
 from contract_flow.domain.filing import filing_of
 from contract_flow.domain.invoices import contract_money
 from contract_flow.domain.states import step_number
-from contract_flow.wording import written
+from contract_flow.wording import colon, written
 
 if TYPE_CHECKING:
     from contract_flow.adapters.amendments import StoredAmendment
@@ -94,8 +94,8 @@ def field_label(section: Section, key: str, language: str = "fr") -> str:
     if item is None:
         return form_field(section, key).label.in_language(language)
     number, _, rest = key.partition(".")
-    separator = " : " if language == "fr" else ": "  # French puts a space before the colon
-    return f"{item.in_language(language)} {number}{separator}{form_field(section, rest).label.in_language(language)}"
+    return (f"{item.in_language(language)} {number}{colon(language)}"
+            f"{form_field(section, rest).label.in_language(language)}")
 
 
 def field_name_label(field: str, language: str = "fr") -> str:

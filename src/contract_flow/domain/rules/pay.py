@@ -157,8 +157,7 @@ def years_counted_from(contract_start: date, contract_end: date | None, cycle_ye
     That is the first day of a contract of `cycle_years` years ending on `contract_end`: its end + 1 day, minus
     the cycle's years (a 29 February that does not exist gives 1 March, as `anniversary` does). A contract as
     long as its cycle or longer counts from its own start. Both inputs go together; InvalidRuleInput (a ValueError)
-    naming the field
-    for one without the other, an end not after the start, or a cycle under one year.
+    naming the field for one without the other, an end not after the start, or a cycle under one year.
     """
     if contract_end is None or cycle_years is None:
         if contract_end is None and cycle_years is None:
