@@ -96,7 +96,7 @@ def test_csv_has_a_header_plain_decimals_and_iso_dates_and_reads_back(app: App, 
 def test_a_bad_month_exits_non_zero_naming_it(cases: tuple[int, int], month: str) -> None:
     result = cf("invoices", "list", "--month", month, code=2)
     assert "--month" in result.output
-    assert "YYYY-MM" in result.output
+    assert "n'est pas un mois écrit AAAA-MM" in result.output  # French by default (issue 15, item 6)
 
 
 def test_another_cfa_s_advisor_sees_none_and_a_mentor_is_refused(app: App, cases: tuple[int, int],

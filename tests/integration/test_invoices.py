@@ -9,15 +9,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from contract_flow.adapters.clock import FixedClock
+from contract_flow.adapters.tables import contract_table
 from contract_flow.bootstrap import App
 from contract_flow.domain.context import PARIS
 from contract_flow.domain.errors import Forbidden, InvalidInput
-from contract_flow.domain.invoices import InvoiceStatus
+from contract_flow.domain.invoices import TRIAL_BREAK, InvoiceStatus
+from contract_flow.domain.reasons import Reason
 from contract_flow.services.cases import advance, show
 from contract_flow.services.directory import add_user
 from contract_flow.services.invoices import invoice_page, list_invoices
+from contract_flow.wording import reason_text
 from tests.conftest import People
 from tests.support.cases import open_candidate, walk
 
@@ -143,3 +147,43 @@ def test_a_page_of_lines_is_the_list_s_lines_in_its_order_with_the_count_and_tot
     with pytest.raises(InvalidInput) as refused:
         invoice_page(app, actor_email=people.advisor, offset=-1)
     assert refused.value.field == "offset"
+
+
+def test_how_each_value_was_found_is_kept_as_reasons_and_worded_in_each_language(
+        app: App, people: People, clock: FixedClock) -> None:
+    """A signed contract keeps how its participation and deadlines were found as reasons with their values, read
+    back from the database as reasons (issue 15, item 6): the case page and the invoices word them in French; a
+    citation of the law is kept as written; a row written before, plain English, still reads as its text."""
+    case_id = in_trial(app, people, clock)
+    clock.set(paris(BROKEN_ON))
+    advance(app, case_id, "break_trial", actor_email=people.advisor, facts={"contract.ended_by": "employer"})
+    sources = show(app, case_id).case.contract.legal_sources
+    assert sources is not None
+    [broken] = sources[TRIAL_BREAK]
+    assert isinstance(broken, Reason)
+    assert (broken.key, dict(broken.values)) == ("trial_broken_after", {"broken_on": BROKEN_ON, "days": DAYS_DONE})
+    found, *texts = sources["participation_amount"]
+    assert isinstance(found, Reason)
+    assert found.key == "participation_broken_in_trial"
+    assert dict(found.values)["npec_eur"] == Decimal("9000.00")
+    assert reason_text(found, "fr") == (
+        "rompu pendant la période d'essai au jour 19 : 50 % du NPEC de 9\u202f000,00\u00a0€ x 19 / 365 jours, au plus "
+        "750,00\u00a0€ : 234,25\u00a0€")
+    assert all(type(text) is str for text in texts)  # the law's citations, as written
+    assert any(text.startswith("R6332-25-1 (décret n° 2025-585) : une rupture") for text in texts)
+    [aid] = sources["hiring_aid_filing_due"]
+    assert isinstance(aid, Reason)
+    assert reason_text(aid, "fr").endswith("(entrée en vigueur le 01/01/2019)")
+    assert str(aid).endswith("(entry in force from 2019-01-01)")  # the API's English, as before
+
+    [line] = list_invoices(app, actor_email=people.advisor)
+    assert reason_text(line.source, "fr").startswith("rompu pendant la période d'essai au jour 19 : ")
+    assert " ; R6332-25-1" in reason_text(line.source, "fr")
+    assert str(line.source).startswith("broken during the trial on day 19: 50")
+
+    with app.uow() as uow:  # as a contract signed before the reasons were kept stored it
+        uow.execute(sa.update(contract_table).where(contract_table.c.case_id == case_id)
+                    .values(legal_sources={"participation_amount": ["level 7, concluded on 2026-08-20"]}))
+        uow.commit()
+    [line] = list_invoices(app, actor_email=people.advisor)
+    assert reason_text(line.source, "fr") == "level 7, concluded on 2026-08-20"

@@ -12,6 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from contract_flow.domain.reasons import Reason
+
 # Constraint names are fixed so that migrations and both databases agree on them.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -42,6 +44,47 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _stored(value: object) -> object:
+    """A Reason's value as JSON keeps it: a day and an amount tagged, so they come back as a day and an amount."""
+    if isinstance(value, Reason):
+        return {"reason": value.key, "values": {name: _stored(part) for name, part in value.values}}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    return value
+
+
+def _read(value: Any) -> Any:
+    if isinstance(value, dict) and "reason" in value:
+        return Reason(value["reason"], **{name: _read(part) for name, part in value["values"].items()})
+    if isinstance(value, dict) and "date" in value:
+        return date.fromisoformat(value["date"])
+    if isinstance(value, dict) and "decimal" in value:
+        return Decimal(value["decimal"])
+    return value
+
+
+class LegalSources(sa.TypeDecorator[dict[str, list[str]]]):
+    """A contract's sources (value name -> texts) as JSON, where a text the engine wrote is a Reason kept as its key
+    and values (`{"reason": ..., "values": {...}}`), so the case page and the invoices word it in the reader's
+    language; a citation of the law is kept as written, and a row written before reasons were kept is read as
+    its English text."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, list[str]] | None, dialect: sa.Dialect) -> Any:
+        if value is None:
+            return None
+        return {name: [_stored(text) for text in texts] for name, texts in value.items()}
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> dict[str, list[str]] | None:
+        if value is None:
+            return None
+        return {name: [_read(text) for text in texts] for name, texts in value.items()}
 
 
 def _aware(nullable: bool = False) -> Any:
@@ -253,7 +296,8 @@ class ContractRecord(SQLModel, table=True):
     mediator_referral_on: date | None = None
     employer_informed_on: date | None = None
     notice_given_on: date | None = None
-    legal_sources: dict[str, list[str]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    legal_sources: dict[str, list[str]] | None = Field(default=None,
+                                                       sa_column=sa.Column(LegalSources, nullable=True))
     ended_on: date | None = None
     ended_by: str | None = Field(default=None, max_length=20)
     cancellation_reason: str | None = Field(default=None, max_length=200)

@@ -20,6 +20,7 @@ from contract_flow.domain.case import Case, Part
 from contract_flow.domain.context import paris_date
 from contract_flow.domain.invoices import InvoiceLine, contract_money, month_total, next_month, parse_month
 from contract_flow.formatting import format_day, format_money
+from contract_flow.wording import reason_text
 
 invoices_app = typer.Typer(help="The CFA's invoice lines: the employer participation of each contract.",
                            no_args_is_help=True)
@@ -114,8 +115,8 @@ def invoices_list(
     console.print(f"{words['total']}{colon} {format_money(total, chosen)}")
     for source in dict.fromkeys(line.source for line in lines):
         cases = ", ".join(str(line.case_id) for line in lines if line.source == source)
-        console.print(f"{words['source']} ({words['case_id'].lower()} {cases}){colon} {source}", markup=False,
-                      highlight=False)
+        console.print(f"{words['source']} ({words['case_id'].lower()} {cases}){colon} {reason_text(source, chosen)}",
+                      markup=False, highlight=False)
 
 
 def board_line(lines: list[InvoiceLine], today: date, lang: str) -> str:
@@ -154,10 +155,11 @@ def print_contract_money(case: Case) -> None:
     words = {**WORDS[lang], **MONEY[lang]}
     if money.hiring_aid_filing_due is not None:
         console.print(words["aid"].format(date=format_day(money.hiring_aid_filing_due, lang),
-                                          source=money.hiring_aid_source or "—"), markup=False)
+                                          source=reason_text(money.hiring_aid_source, lang)
+                                          if money.hiring_aid_source else "—"), markup=False)
     line = money.participation
     if line is not None:
         console.print(words["participation"].format(
             amount=words["to_compute"] if line.amount is None else format_money(line.amount, lang),
             status=words[line.status.value], date=format_day(line.due_on, lang) if line.due_on else "—",
-            source=line.source), markup=False)
+            source=reason_text(line.source, lang)), markup=False)

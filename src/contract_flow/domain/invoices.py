@@ -13,6 +13,7 @@ owes nothing. Pure: the service reads the contracts, this says what each owes an
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,7 @@ from enum import StrEnum
 
 from contract_flow.domain.case import ContractTerms
 from contract_flow.domain.errors import InvalidInput
+from contract_flow.domain.reasons import Reason, Typed
 
 #: The legal_sources key a contract broken during its trial carries once its participation was recomputed: the day
 #: of the break and how many company days of the trial were done.
@@ -63,7 +65,8 @@ class InvoiceLine:
     amount: Decimal | None
     due_on: date | None
     status: InvoiceStatus
-    #: The texts it comes from, as the contract keeps them (the reason first, then the articles).
+    #: The texts it comes from, as the contract keeps them (the reason first, then the articles), in one Reason
+    #: (`joined`): English as a str, each part worded in French on a French page.
     source: str
 
 
@@ -71,7 +74,7 @@ def parse_month(text: str, field: str = "month") -> tuple[int, int]:
     """A month as YYYY-MM (2027-01); InvalidInput naming `field` otherwise."""
     found = _MONTH.fullmatch(text.strip())
     if found is None or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
-        raise InvalidInput(field, f"{text[:20]!r} is not a month written YYYY-MM (e.g. 2027-01)")
+        raise InvalidInput(field, Reason("not_a_month", typed=Typed(text[:20])))
     return int(found.group(1)), int(found.group(2))
 
 
@@ -98,7 +101,7 @@ def invoice_line(case_id: int, apprentice: str, programme: str, terms: ContractT
         return None
     sources = terms.legal_sources or {}
     amount = terms.participation_amount
-    cited = "; ".join(sources.get(PARTICIPATION, ()))
+    cited = joined(sources.get(PARTICIPATION, ()))
 
     def line(owed: Decimal | None, due: date | None, status: InvoiceStatus) -> InvoiceLine:
         return InvoiceLine(case_id, apprentice, terms.employer_name, terms.employer_siret, programme, owed, due,
@@ -113,6 +116,12 @@ def invoice_line(case_id: int, apprentice: str, programme: str, terms: ContractT
     due = terms.trial_end
     status = InvoiceStatus.DUE if due is not None and due < today else InvoiceStatus.UPCOMING
     return line(amount, due, status)
+
+
+def joined(texts: Iterable[str]) -> Reason:
+    """A value's sources as one text ("; " between them), each worded in the reader's language where the engine
+    wrote it (a Reason), a citation of the law as written."""
+    return Reason("sources", reasons=tuple(texts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,5 +158,5 @@ class ContractMoney:
 
 def contract_money(case_id: int, apprentice: str, programme: str, terms: ContractTerms, today: date) -> ContractMoney:
     cited = (terms.legal_sources or {}).get(HIRING_AID)
-    return ContractMoney(terms.hiring_aid_filing_due, "; ".join(cited) if cited else None,
+    return ContractMoney(terms.hiring_aid_filing_due, joined(cited) if cited else None,
                          invoice_line(case_id, apprentice, programme, terms, today))

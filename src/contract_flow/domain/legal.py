@@ -54,9 +54,9 @@ from contract_flow.domain.rules.pay import (
 CalendarLookup = Callable[[str], ProgrammeCalendar | None]
 
 
-def cite(source: str, effective_from: date) -> str:
+def cite(source: str, effective_from: date) -> Reason:
     """A rule-set entry as the contract keeps it: the text it comes from and the day the entry took effect."""
-    return f"{source} (entry in force from {effective_from.isoformat()})"
+    return Reason("entry_in_force", source=source, since=effective_from)
 
 
 @dataclass(frozen=True)
@@ -343,7 +343,7 @@ class LegalRules:
         due = self.deadlines(case)
         sources: dict[str, list[str]] = {
             "trial_end": [cite(trial_rule.source, trial_rule.effective_from),
-                          f"programme calendar of {case.programme.code}"],
+                          Reason("programme_calendar", programme=case.programme.code)],
             "opco_filing_due": [cite(filing.source, filing.effective_from)],
             "training_start_due": [cite(training.source, training.effective_from)],
         }
@@ -363,7 +363,7 @@ class LegalRules:
                 "minimum_monthly_gross": f"{period.minimum_monthly_gross:.2f}",
                 "employee_contributions_exempt_up_to": f"{exempt:.2f}",
             })
-            cited = [cite(band.source, grid.effective_from), cite(smic.source, smic.effective_from),
+            cited: list[str] = [cite(band.source, grid.effective_from), cite(smic.source, smic.effective_from),
                      cite(exemption.source, exemption.effective_from)]
             if counted_from != start:
                 cited.append(SHORTER_CONTRACT_SOURCE)
@@ -379,9 +379,7 @@ class LegalRules:
                 sources[name] = [cite(deadline.source, rules.duration_on(rule, start).effective_from)]
         participation = self.participation(case, trial.trial_end)
         if participation is None:
-            sources["participation_amount"] = [
-                f"not computed: the level of the diploma the programme {case.programme.code} prepares is not "
-                "recorded (L6332-14 depends on it)"]
+            sources["participation_amount"] = [Reason("participation_no_level", programme=case.programme.code)]
         else:
             sources["participation_amount"] = [participation.reason, *participation.sources]
         return ContractValues(
@@ -419,16 +417,14 @@ class LegalRules:
             calendar, first, broken_on, [DateRange(a.first, a.last) for a in case.absences]))
         funding = self.funding_for(case.programme.code)
         sources = dict(terms.legal_sources or {})
-        sources[TRIAL_BREAK] = [f"broken on {broken_on.isoformat()}, after {days} company days of the trial"]
+        sources[TRIAL_BREAK] = [Reason("trial_broken_after", broken_on=broken_on, days=days)]
         if days == 0:
             terms.participation_amount = Decimal("0.00")
-            sources["participation_amount"] = [f"broken on {broken_on.isoformat()}, before any company day of "
-                                               "the trial: no day done, nothing owed"]
+            sources["participation_amount"] = [Reason("trial_broken_before_any_day", broken_on=broken_on)]
         elif funding is None:
             terms.participation_amount = None
-            sources["participation_amount"] = [
-                f"broken during the trial after {days} company days: not computed, the NPEC of the programme "
-                f"{case.programme.code} is not configured ([funding] npec in programmes/{case.programme.code}.toml)"]
+            sources["participation_amount"] = [Reason("trial_break_no_npec", days=days,
+                                                      programme=case.programme.code)]
         else:
             trial_days = self.ruleset.duration_on("trial_company_days", first).value
             found = self.participation(case, None, TrialBreak(min(days, trial_days), funding.npec))

@@ -518,6 +518,15 @@ INPUT_TEXTS: Mapping[str, Label] = {
                                  en="the 45 company days of trial have passed (L6222-18)"),
     "not_a_form_moment": Label(fr="{typed} n'est pas une date et une heure (AAAA-MM-JJTHH:MM)",
                                en="{typed} is not a date and time (YYYY-MM-DDTHH:MM)"),
+    "not_a_month": Label(fr="{typed} n'est pas un mois écrit AAAA-MM (par exemple 2027-01)",
+                         en="{typed} is not a month written YYYY-MM (e.g. 2027-01)"),
+    # A rule of law the dossier checks at signature, broken by a change: the rule and its article
+    "breaks_rule": Label(fr="{reason} ({article})", en="{reason} ({article})"),
+    "held_at_opening": Label(
+        fr="enregistré sur le dossier à son ouverture : l'équipe du CFA le modifie là (fait {fact})",
+        en="recorded on the case when it was opened: CFA staff change it there (fact {fact})"),
+    "held_not_emptied": Label(fr="tenu par le dossier (fait {fact}) : il peut être modifié, pas vidé",
+                              en="held by the case (fact {fact}): it may be changed, not emptied"),
 }
 
 #: The domain's errors (domain/errors.py): the English is str(error), as the API and the CLI's --lang en give it.
@@ -1110,7 +1119,52 @@ RULE_FILE_TEXTS: Mapping[str, Label] = {
                             en="{file}: tdb: a table of the Tableau de bord's establishments ([tdb])"),
 }
 
+#: What a signed contract keeps of how its values were found (its legal_sources, issue 14), shown under each value
+#: on the case page, the invoices and in the CLI: the participation's computation, a rule-set entry and the day it
+#: took effect, the calendar the trial is counted on.
+PROVENANCE_TEXTS: Mapping[str, Label] = {
+    "participation_before_first": Label(
+        fr="conclu le {concluded}, avant le {since} : aucune participation",
+        en="concluded on {concluded}, before {since}: no participation"),
+    "participation_below_level": Label(fr="niveau {level}, inférieur à {minimum} : aucune participation",
+                                       en="level {level} is below {minimum}: no participation"),
+    "participation_flat": Label(
+        fr="niveau {level}, conclu le {concluded} : {amount_eur} une seule fois, pour la première année",
+        en="level {level}, concluded on {concluded}: {amount_eur} once, for the first year"),
+    "participation_after_break": Label(
+        fr="un nouveau contrat avec un autre employeur après une rupture anticipée : {amount_eur}",
+        en="a new contract with another employer after an early break: {amount_eur}"),
+    "participation_broken_in_trial": Label(
+        fr="rompu pendant la période d'essai au jour {day} : {share_pct} % du NPEC de {npec_eur} x {day} / "
+           "{year_days} jours, au plus {cap_eur} : {amount_eur}",
+        en="broken during the trial on day {day}: {share_pct} % of the NPEC {npec_eur} x {day} / {year_days} days, "
+           "at most {cap_eur}: {amount_eur}"),
+    "participation_no_level": Label(
+        fr="non calculée : le niveau du diplôme que prépare la formation {programme} n'est pas renseigné (L6332-14 "
+           "en dépend)",
+        en="not computed: the level of the diploma the programme {programme} prepares is not recorded (L6332-14 "
+           "depends on it)"),
+    "trial_broken_after": Label(
+        fr="rompu le {broken_on}, après {days} jours en entreprise de la période d'essai",
+        en="broken on {broken_on}, after {days} company days of the trial"),
+    "trial_broken_before_any_day": Label(
+        fr="rompu le {broken_on}, avant tout jour en entreprise de la période d'essai : aucun jour effectué, rien "
+           "n'est dû",
+        en="broken on {broken_on}, before any company day of the trial: no day done, nothing owed"),
+    "trial_break_no_npec": Label(
+        fr="rompu pendant la période d'essai après {days} jours en entreprise : non calculée, le NPEC de la "
+           "formation {programme} n'est pas configuré ([funding] npec dans programmes/{programme}.toml)",
+        en="broken during the trial after {days} company days: not computed, the NPEC of the programme {programme} "
+           "is not configured ([funding] npec in programmes/{programme}.toml)"),
+    "entry_in_force": Label(fr="{source} (entrée en vigueur le {since})",
+                            en="{source} (entry in force from {since})"),
+    "programme_calendar": Label(fr="calendrier de la formation {programme}",
+                                en="programme calendar of {programme}"),
+    # A value's sources in one line (the reason first, then the texts), each in the reader's words
+    "sources": Label(fr="{reasons}", en="{reasons}"),
+}
+
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **REQUEST_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
                               **CLI_TEXTS, **FACT_TEXTS, **ELIGIBILITY_TEXTS, **RULES_TEXTS, **REVIEW_TEXTS,
                               **FILING_TEXTS, **RETENTION_TEXTS, **TDB_STATUS_TEXTS, **TDB_PUSH_TEXTS,
-                              **RULE_FILE_TEXTS}
+                              **RULE_FILE_TEXTS, **PROVENANCE_TEXTS}

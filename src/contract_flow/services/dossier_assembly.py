@@ -38,6 +38,7 @@ from contract_flow.domain.dossier import (
 )
 from contract_flow.domain.dossier.codes import EXTENSION_AFTER_FAILED_EXAM
 from contract_flow.domain.errors import Forbidden, InvalidInput
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.states import CONTRACT_STATES
 from contract_flow.rulefiles import load_programme_training
 
@@ -215,8 +216,7 @@ def write_to_case(case: Case, section: Section, value: SectionValue, changed: It
         field = f"{section}.{key}"
         found: object
         if section is Section.APPRENTICE and key in CANDIDATE:
-            raise InvalidInput(field, f"recorded on the case when it was opened: CFA staff change it there (fact "
-                                      f"{CANDIDATE[key]})")
+            raise InvalidInput(field, Reason("held_at_opening", fact=CANDIDATE[key]))
         if key in MENTOR_NAMES and section is Section.MENTORS:
             fact, found = MENTOR_NAME_FACT, mentor_name(value)
         elif key in WEEKLY_TIME and section is Section.CONTRACT:
@@ -228,7 +228,7 @@ def write_to_case(case: Case, section: Section, value: SectionValue, changed: It
         if fact == "contract.mentor_email" and actor.role not in STAFF and actor.role is not Role.SYSTEM:
             raise Forbidden("changing the mentor's email (it opens the case to them)", actor.role.value, "CFA staff")
         if found is None:
-            raise InvalidInput(field, f"held by the case (fact {fact}): it may be changed, not emptied")
+            raise InvalidInput(field, Reason("held_not_emptied", fact=fact))
         facts[fact] = found
         names.setdefault(fact, field)
     if not facts:

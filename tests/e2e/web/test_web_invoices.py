@@ -106,11 +106,19 @@ def test_the_list_page_shows_each_line_a_month_at_a_time(
     refused = client.get("/invoices?month=2027-13")
     assert refused.status_code == 422
     assert 'aria-invalid="true"' in refused.text
-    assert "is not a month written YYYY-MM" in refused.text
+    assert "«\u00a02027-13\u00a0» n&#39;est pas un mois écrit AAAA-MM (par exemple 2027-01)" in refused.text
+    # How each amount was found, in French: kept at signature and at the break as reasons, not as English text
+    assert "niveau 7, conclu le 20/08/2026 : 750,00\u00a0€ une seule fois, pour la première année" in rows
+    assert "rompu pendant la période d&#39;essai au jour" in rows
+    assert not re.search(r"concluded on|once, for the first year|broken during|entry in force", every.text)
     client.post("/language", data={"lang": "en", "csrf_token": csrf_of(every.text)})
     english = client.get("/invoices?month=2026-10")
     assert "1 line(s) due in October 2026, €234.25 in all." in english.text
     assert "Recomputed after a break" in english.text
+    assert "broken during the trial on day" in english.text
+    bad = client.get("/invoices?month=2026-13").text
+    assert "2026-13" in bad
+    assert "is not a month written YYYY-MM" in bad
 
 
 def test_the_case_page_shows_the_hiring_aid_deadline_with_its_article_and_the_participation(
@@ -126,6 +134,10 @@ def test_the_case_page_shows_the_hiring_aid_deadline_with_its_article_and_the_pa
     assert "décret n° 2026-168" in money
     assert "750,00\u00a0€ · À venir" in money
     assert "échéance le 07/01/2027" in money
+    # the article's entry and how the amount was found, worded in French (kept as reasons on the contract)
+    assert re.search(r"décret n° 2026-168.* \(entrée en vigueur le \d\d/\d\d/\d{4}\)", money)
+    assert "niveau 7, conclu le 20/08/2026 : 750,00\u00a0€ une seule fois, pour la première année" in money
+    assert not re.search(r"entry in force|concluded on|once, for the first year", money)
 
 
 def test_only_cfa_staff_see_the_invoices(people: People, cases: tuple[int, int],

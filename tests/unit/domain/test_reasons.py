@@ -25,7 +25,8 @@ from contract_flow.wording import elide, is_worded, reason_text
 from tests.unit.domain.conftest import APPRENTICE, CONTRACT_FACTS, context, legal_rules, make_case
 
 #: Texts whose words are only punctuation around their values, the same in both languages but for French spacing.
-PUNCTUATION_ONLY = {"fact", "field", "input", "eligibility", "bad_siret", "bad_typed_siret", "dossier"}
+PUNCTUATION_ONLY = {"fact", "field", "input", "eligibility", "bad_siret", "bad_typed_siret", "dossier", "breaks_rule",
+                    "sources"}
 
 
 def _names(text: str) -> set[str]:

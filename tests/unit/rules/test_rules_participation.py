@@ -26,7 +26,7 @@ FLAT = [
     pytest.param(7, "2025-06-30", False, "0.00", "L6332-14", id="décret 2025-585 art. 2 concluded on 30 June 2025"),
     pytest.param(5, "2026-08-20", False, "0.00", "Décret n° 2019-14", id="L6332-14 level 5 is below 6"),
     pytest.param(3, "2026-08-20", True, "0.00", "Décret n° 2019-14", id="L6332-14 level 3, even after a break"),
-    pytest.param(7, "2026-08-20", True, "200.00", "R6332-25-1 (décret n° 2025-585): 200 €",
+    pytest.param(7, "2026-08-20", True, "200.00", "R6332-25-1 (décret n° 2025-585) : 200 €",
                  id="R6332-25-1 a new employer after an early break: 200 €"),
 ]
 
@@ -57,7 +57,7 @@ def test_a_break_during_the_trial_costs_half_the_npec_for_the_days_done(
 ) -> None:
     result = employer_participation(rules, 7, day("2026-08-20"), trial_break=TrialBreak(broken_on, Decimal(npec)))
     assert result.amount == Decimal(amount)
-    assert result.sources[-1].startswith("R6332-25-1 (décret n° 2025-585): a break during the 45 first days")
+    assert result.sources[-1].startswith("R6332-25-1 (décret n° 2025-585) : une rupture pendant les 45 premiers jours")
     assert result.invoice_due is None
 
 

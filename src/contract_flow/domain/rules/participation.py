@@ -38,7 +38,8 @@ class Participation:
 
     amount: Decimal
     invoice_due: date | None
-    reason: str
+    #: How the amount was found, worded in each language (the contract keeps it among its sources).
+    reason: Reason
     sources: tuple[str, ...]
 
 
@@ -87,25 +88,24 @@ def employer_participation(
     first = ruleset.participation.entries[0]
     _check(rule or first, level, concluded, trial_break, trial_end)
     if rule is None:
-        reason = f"concluded on {concluded}, before {first.effective_from}: no participation"
+        reason = Reason("participation_before_first", concluded=concluded, since=first.effective_from)
         return Participation(NOTHING, None, reason, (first.source,))
     if level < rule.minimum_level:
-        reason = f"level {level} is below {rule.minimum_level}: no participation"
+        reason = Reason("participation_below_level", level=level, minimum=rule.minimum_level)
         return Participation(NOTHING, None, reason, (rule.source, rule.levels_source))
     flat, sources = rule.amount, [rule.source]
-    reason = f"level {level}, concluded on {concluded}: {rule.amount:.2f} € once, for the first year"
+    reason = Reason("participation_flat", level=level, concluded=concluded, amount_eur=rule.amount)
     if after_break:
         flat = rule.after_break_amount
         sources.append(rule.after_break_source)
-        reason = f"a new contract with another employer after an early break: {flat:.2f} €"
+        reason = Reason("participation_after_break", amount_eur=flat)
     if trial_break is not None:
         amount = trial_break_amount(rule, trial_break, flat)
         sources.append(rule.trial_break_source)
-        reason = (
-            f"broken during the trial on day {trial_break.day}: {rule.trial_break_percent_of_npec:.0f} % of the "
-            f"NPEC {trial_break.npec:.2f} € x {trial_break.day} / {rule.trial_break_year_days} days, at most "
-            f"{min(rule.trial_break_cap, flat):.2f} €: {amount:.2f} €"
-        )
+        reason = Reason("participation_broken_in_trial", day=trial_break.day,
+                        share_pct=rule.trial_break_percent_of_npec, npec_eur=trial_break.npec,
+                        year_days=rule.trial_break_year_days, cap_eur=min(rule.trial_break_cap, flat),
+                        amount_eur=amount)
         return Participation(amount, None, reason, tuple(sources))
     if trial_end is not None:
         sources.append(rule.invoice_source)

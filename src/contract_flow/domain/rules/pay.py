@@ -39,18 +39,22 @@ _LENGTH_IN_YEARS = Label(fr="la durée du contrat en années", en="the contract'
 _ITS_END = Label(fr="sa fin (contract_end)", en="its end (contract_end)")
 
 # D6222-28-1 and D6222-29 fix no amount or percentage of their own (they say which year of the D6222-26 grid and
-# which floor apply), so their texts are cited here; the values they lead to come from configs/rules/fr.toml.
+# which floor apply), so their texts are cited here, in French as the law is written; the values they lead to come
+# from configs/rules/fr.toml.
 SHORTER_CONTRACT_SOURCE = (
-    "Code du travail D6222-28-1: a contract shorter than the training cycle (L6222-7-1, L6222-12-1, R6222-23-1) "
-    "counts, for the pay, as if the apprentice had served the whole cycle: the difference is already served"
+    "Code du travail D6222-28-1 : un contrat plus court que le cycle de formation (L6222-7-1, L6222-12-1, "
+    "R6222-23-1) compte, pour la rémunération, comme si l'apprenti avait accompli tout le cycle : la différence "
+    "est réputée accomplie"
 )
 SAME_EMPLOYER_SOURCE = (
-    "Code du travail D6222-29 al. 1: a new contract with the same employer, after one that led to the diploma, "
-    "pays at least what the apprentice received in its last year, unless the age-based minimum is higher"
+    "Code du travail D6222-29 al. 1 : un nouveau contrat avec le même employeur, après un contrat qui a conduit au "
+    "diplôme, rémunère au moins ce que l'apprenti percevait la dernière année, sauf si le minimum selon l'âge est "
+    "plus élevé"
 )
 OTHER_EMPLOYER_SOURCE = (
-    "Code du travail D6222-29 al. 2: a new contract with another employer, after one that led to the diploma, "
-    "pays at least the minimum the apprentice could claim in its last year, unless the age-based minimum is higher"
+    "Code du travail D6222-29 al. 2 : un nouveau contrat avec un autre employeur, après un contrat qui a conduit au "
+    "diplôme, rémunère au moins le minimum auquel l'apprenti pouvait prétendre la dernière année, sauf si le minimum "
+    "selon l'âge est plus élevé"
 )
 #: which rule gave the minimum: the age grid, or the floor of the previous contract
 AGE_GRID = "D6222-26"
