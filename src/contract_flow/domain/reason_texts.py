@@ -120,28 +120,28 @@ GUARD_TEXTS: Mapping[str, Label] = {
     "previous_contract": Label(fr="le minimum d'un contrat successif (D6222-29) demande : {missing}",
                                en="a successive contract's minimum (D6222-29) needs: {missing}"),
     "end_before_cycle": Label(
-        fr="contract.end_date {end} : le contrat couvre le reste du cycle de formation, qui finit le {cycle_end} "
+        fr="la fin du contrat, le {end} : le contrat couvre le reste du cycle de formation, qui finit le {cycle_end} "
            "(formation {programme}) ; commençant le {start}, il finit le {earliest} au plus tôt ({source})",
         en="contract.end_date {end}: the contract lasts the rest of the training cycle, which ends on {cycle_end} "
            "(programme {programme}); from {start} it ends on {earliest} at the earliest ({source})"),
     "longer_than_max": Label(
-        fr="contract.end_date {end} : commençant le {start}, un contrat dure au plus {years} ans, il finit donc le "
+        fr="la fin du contrat, le {end} : commençant le {start}, un contrat dure au plus {years} ans, il finit donc le "
            "{latest} au plus tard ({source})",
         en="contract.end_date {end}: from {start} a contract lasts at most {years} years, so it ends on {latest} "
            "at the latest ({source})"),
     "after_cycle": Label(
-        fr="contract.end_date {end} : plus de {months} mois après la fin du cycle de formation, le {cycle_end} ; "
+        fr="la fin du contrat, le {end} : plus de {months} mois après la fin du cycle de formation, le {cycle_end} ; "
            "il finit le {latest} au plus tard ({source})",
         en="contract.end_date {end}: more than {months} months after the end of the training cycle {cycle_end}; "
            "it ends on {latest} at the latest ({source})"),
     "shorter_than_min": Label(
-        fr="contract.end_date {end} : commençant le {start}, un contrat dure au moins {months} mois ({source})",
+        fr="la fin du contrat, le {end} : commençant le {start}, un contrat dure au moins {months} mois ({source})",
         en="contract.end_date {end}: from {start} a contract lasts at least {months} months ({source})"),
     "practical_before_start": Label(
-        fr="contract.practical_training_start {practical} est avant le début du contrat, le {start}",
+        fr="le début de la formation pratique, le {practical}, est avant le début du contrat, le {start}",
         en="contract.practical_training_start {practical} is before the contract start {start}"),
     "practical_late": Label(
-        fr="contract.practical_training_start {practical} : la formation pratique commence dans les {months} mois "
+        fr="le début de la formation pratique, le {practical} : elle commence dans les {months} mois "
            "suivant le début du contrat, au plus tard le {latest} ({source})",
         en="contract.practical_training_start {practical}: practical training starts within {months} months of the "
            "contract start, by {latest} ({source})"),
@@ -151,7 +151,7 @@ GUARD_TEXTS: Mapping[str, Label] = {
         en="a resignation after the trial needs the date of the referral to the mediator (fact "
            "contract.mediator_referral_on; D6222-21-1)"),
     "informed_early": Label(
-        fr="contract.employer_informed_on {informed} : l'employeur est informé au moins {days} jours après la "
+        fr="l'employeur informé le {informed} : il est informé au moins {days} jours après la "
            "saisine du médiateur ({referral}), donc à partir du {earliest} ({source})",
         en="contract.employer_informed_on {informed}: the employer is informed at least {days} days after the "
            "referral to the mediator ({referral}), so from {earliest} ({source})"),

@@ -73,8 +73,9 @@ def test_the_contract_dates_and_a_day_the_rules_do_not_cover_read_in_french(rule
     late = refusals(rules, complete_dossier(contract={"practical_training_start": "2027-01-15"}))[0]
     assert late.reason.startswith("contract.practical_training_start 2027-01-15: ")  # the API's English, as it was
     french = refusal_text(late, "fr")
-    assert french.startswith("contract.practical_training_start 15/01/2027 : la formation pratique commence dans "
-                             "les 3 mois"), french
+    # named in words, not by the engine's code of the field (issue 15, item 6)
+    assert french.startswith("le début de la formation pratique, le 15/01/2027 : elle commence dans les 3 mois"), \
+        french
     assert "within" not in french, french
     assert refusal_text(late, "en") != french
     # a contract in 1950: the rule set covers no value then; its words name the period it covers, in French
