@@ -25,9 +25,12 @@ from typing import Any, Literal
 
 import yaml
 
+from contract_flow.domain.reasons import Reason
 from contract_flow.domain.rules import RuleSet, RuleSetError
 from contract_flow.domain.rules.ruleset import DatedSeries, SmicEntry
+from contract_flow.formatting import format_day, format_money
 from contract_flow.rulefiles import load_ruleset
+from contract_flow.wording import reason_text
 
 PACKAGE = "openfisca-france"
 MODULE = "openfisca_france"
@@ -43,7 +46,40 @@ CENT = Decimal("0.01")
 
 
 class ReferenceUnreadable(Exception):
-    """The reference is missing, too old, or its files are not in the expected format: it cannot vouch."""
+    """The reference is missing, too old, or its files are not in the expected format: it cannot vouch. Its one
+    argument is a Reason (str(error) its English)."""
+
+
+#: What the checker says, in each language: its English is the one the API, `--json` and the logs keep (amounts
+#: with a dot, ISO days); French writes them as people do. The TOML to paste stays as TOML.
+WORDS = {
+    "en": {"check": "rules check: {line}", "warning": "warning: {line}",
+           "agrees": "{file} agrees with {package} {version} on the SMIC from {compared} (newest: {amount} from "
+                     "{day})",
+           "lags": "{file} lags behind {package} {version}: the SMIC from {day} is {amount} ({text}){more}; run "
+                   "`contract-flow rules check`",
+           "more": " and {count} more",
+           "message": "smic {day}: {package} {version} has {amount} ({text}); {file} {has}: {action}",
+           "has": "has {amount} from its entry of {entry}", "has_none": "has no SMIC in force",
+           "add": "add", "change": "change it to"},
+    "fr": {"check": "vérification des règles : {line}", "warning": "avertissement : {line}",
+           "agrees": "{file} concorde avec {package} {version} sur le SMIC depuis le {compared} (le plus récent : "
+                     "{amount} à partir du {day})",
+           "lags": "{file} est en retard sur {package} {version} : le SMIC à partir du {day} est de {amount} ({text})"
+                   "{more} ; lancez `contract-flow rules check`",
+           "more": " et {count} autre(s)",
+           "message": "smic {day} : {package} {version} a {amount} ({text}) ; {file} {has} : {action}",
+           "has": "a {amount} depuis son entrée du {entry}", "has_none": "n'a aucun SMIC en vigueur",
+           "add": "ajoutez", "change": "remplacez-la par"},
+}
+
+
+def _day(day: date | None, language: str) -> str:
+    return "" if day is None else day.isoformat() if language == "en" else format_day(day, language, "short")
+
+
+def _amount(amount: Decimal, language: str) -> str:
+    return f"{amount:.2f}" if language == "en" else format_money(amount, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +121,17 @@ class Discrepancy:
     rule_entry_from: date | None  # the start of that rule set entry
     toml: str
 
-    def message(self, rules_file: Path | str, version: str) -> str:
-        """What is wrong, in one sentence, then the TOML to paste."""
-        has = (f"has {self.rule_amount:.2f} from its entry of {self.rule_entry_from}"
-               if self.rule_amount is not None else "has no SMIC in force")
-        action = "add" if self.kind == "missing" else "change it to"
-        return (f"smic {self.effective_from}: {PACKAGE} {version} has {self.reference_amount:.2f} "
-                f"({self.reference_text}); {rules_file} {has}: {action}\n{self.toml}")
+    def message(self, rules_file: Path | str, version: str, language: str = "en") -> str:
+        """What is wrong, in one sentence in `language`, then the TOML to paste."""
+        words = WORDS[language]
+        has = (words["has"].format(amount=_amount(self.rule_amount, language),
+                                   entry=_day(self.rule_entry_from, language))
+               if self.rule_amount is not None else words["has_none"])
+        said = words["message"].format(
+            day=_day(self.effective_from, language), package=PACKAGE, version=version,
+            amount=_amount(self.reference_amount, language), text=self.reference_text, file=rules_file, has=has,
+            action=words["add" if self.kind == "missing" else "change"])
+        return f"{said}\n{self.toml}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,23 +151,26 @@ class RulesCheck:
     def agrees(self) -> bool:
         return self.reference is not None and not self.discrepancies
 
-    def summary(self) -> str:
-        """One line: what an operator must know (and do)."""
+    def summary(self, language: str = "en") -> str:
+        """One line in `language`: what an operator must know (and do)."""
+        words = WORDS[language]
         if self.reference is None:
-            return f"rules check: {self.reference_problem}"
+            return words["check"].format(line=reason_text(self.reference_problem or "", language))
         if not self.discrepancies:
-            return (f"rules check: {self.rules_file} agrees with {PACKAGE} {self.reference.version} on the SMIC "
-                    f"from {COMPARED_FROM} (newest: {self.newest_smic.monthly_gross:.2f} from "
-                    f"{self.newest_smic.effective_from})")
+            return words["check"].format(line=words["agrees"].format(
+                file=self.rules_file, package=PACKAGE, version=self.reference.version,
+                compared=_day(COMPARED_FROM, language), amount=_amount(self.newest_smic.monthly_gross, language),
+                day=_day(self.newest_smic.effective_from, language)))
         first = self.discrepancies[0]
-        more = f" and {len(self.discrepancies) - 1} more" if len(self.discrepancies) > 1 else ""
-        return (f"rules check: {self.rules_file} lags behind {PACKAGE} {self.reference.version}: the SMIC from "
-                f"{first.effective_from} is {first.reference_amount:.2f} ({first.reference_text}){more}; "
-                "run `contract-flow rules check`")
+        more = words["more"].format(count=len(self.discrepancies) - 1) if len(self.discrepancies) > 1 else ""
+        return words["check"].format(line=words["lags"].format(
+            file=self.rules_file, package=PACKAGE, version=self.reference.version,
+            day=_day(first.effective_from, language), amount=_amount(first.reference_amount, language),
+            text=first.reference_text, more=more))
 
-    def messages(self) -> list[str]:
+    def messages(self, language: str = "en") -> list[str]:
         version = self.reference.version if self.reference is not None else "?"
-        return [discrepancy.message(self.rules_file, version) for discrepancy in self.discrepancies]
+        return [discrepancy.message(self.rules_file, version, language) for discrepancy in self.discrepancies]
 
     def as_data(self) -> dict[str, Any]:
         """The `rules check --json` answer."""
@@ -182,9 +225,9 @@ def _load_yaml(path: Path) -> dict[Any, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ExactLoader)  # a SafeLoader: no arbitrary objects
     except (OSError, ValueError, yaml.YAMLError) as error:  # ValueError: a date such as 2026-13-01
-        raise ReferenceUnreadable(f"{path}: cannot be read ({error})") from None
+        raise ReferenceUnreadable(Reason("reference_unreadable", path=str(path), problem=str(error))) from None
     if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
-        raise ReferenceUnreadable(f"{path}: no `values:` mapping (has OpenFisca's format changed?)")
+        raise ReferenceUnreadable(Reason("reference_no_values_mapping", path=str(path)))
     return data
 
 
@@ -194,7 +237,7 @@ def _as_date(path: Path, raw: object) -> date:
     try:
         return date.fromisoformat(str(raw))
     except ValueError:
-        raise ReferenceUnreadable(f"{path}: {raw!r} is not a date") from None
+        raise ReferenceUnreadable(Reason("reference_not_a_date", path=str(path), typed=repr(raw))) from None
 
 
 def _cited(raw: object) -> tuple[str, str | None]:
@@ -213,7 +256,8 @@ def _values(path: Path, data: dict[Any, Any]) -> dict[date, Decimal | None]:
     for raw_day, raw in data["values"].items():
         amount = raw.get("value") if isinstance(raw, dict) else raw
         if amount is not None and not isinstance(amount, Decimal):
-            raise ReferenceUnreadable(f"{path}: values.{raw_day}: {amount!r} is not a number")
+            raise ReferenceUnreadable(Reason("reference_not_a_number", path=str(path), key=str(raw_day),
+                                             typed=repr(amount)))
         values[_as_date(path, raw_day)] = amount
     return values
 
@@ -229,7 +273,7 @@ def read_reference(package_dir: Path, version: str) -> Reference:
         for day, amount in sorted(_values(monthly_path, data).items())
     )
     if not monthly:
-        raise ReferenceUnreadable(f"{monthly_path}: no values")
+        raise ReferenceUnreadable(Reason("reference_no_values", path=str(monthly_path)))
     hourly_path = package_dir / HOURLY_FILE
     hourly = ({day: amount for day, amount in _values(hourly_path, _load_yaml(hourly_path)).items() if amount}
               if hourly_path.is_file() else {})
@@ -246,14 +290,14 @@ def installed_reference() -> Reference:
     """The installed openfisca-france's SMIC; ReferenceUnreadable saying how to install it when it cannot vouch."""
     spec = importlib.util.find_spec(MODULE)  # finds the package without running it (nor openfisca_core)
     if spec is None or not spec.submodule_search_locations:
-        raise ReferenceUnreadable(f"the reference {PACKAGE} is not installed: {INSTALL}")
+        raise ReferenceUnreadable(Reason("reference_missing", package=PACKAGE, install=INSTALL))
     try:
         version = importlib.metadata.version(PACKAGE)
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
     if _version_key(version) < _version_key(MINIMUM_VERSION):
-        raise ReferenceUnreadable(f"the reference {PACKAGE} {version} is older than {MINIMUM_VERSION}, the first "
-                                  f"to know the SMIC of 2026-06-01: {INSTALL}")
+        raise ReferenceUnreadable(Reason("reference_too_old", package=PACKAGE, version=version,
+                                         minimum=MINIMUM_VERSION, install=INSTALL))
     return read_reference(Path(next(iter(spec.submodule_search_locations))), version)
 
 
@@ -333,7 +377,7 @@ def check_rules(rules_file: Path | str, reference: Reference | None = None) -> R
         try:
             reference = installed_reference()
         except ReferenceUnreadable as error:
-            problem = str(error)
+            problem = error.args[0]  # a Reason: worded in the reader's language
     entries = ruleset.smic.entries
     return RulesCheck(
         rules_file=path,
@@ -353,10 +397,12 @@ def check_once(rules_file: Path) -> RulesCheck:
     return check_rules(rules_file)
 
 
-def startup_warning(rules_file: Path) -> str | None:
-    """The one line `up` and `serve` print when the rule set cannot be vouched for; None when it agrees."""
+def startup_warning(rules_file: Path, language: str = "en") -> str | None:
+    """The one line `up` and `serve` print when the rule set cannot be vouched for, in `language` ("warning: rules
+    check: ..."); None when it agrees."""
+    words = WORDS[language]
     try:
         check = check_once(Path(rules_file))
     except RuleSetError as error:
-        return f"rules check: {error}"
-    return None if check.agrees else check.summary()
+        return words["warning"].format(line=words["check"].format(line=reason_text(error.said, language)))
+    return None if check.agrees else words["warning"].format(line=check.summary(language))

@@ -512,7 +512,8 @@ def check_command(json_output: JsonOption = False, lang: LangOption = None) -> N
 
 def _show_check(result: RulesCheck, lang: str) -> None:
     """Who is compared with whom, then each disagreement with the TOML to paste (plain text: no Rich markup). The
-    disagreements and the summary are the checker's (contract_flow.reference), in English as the TOML they name."""
+    disagreements and the summary are the checker's (contract_flow.reference), in the reader's language; the TOML
+    to paste is TOML."""
     words = WORDS[lang]
     smic, reference = result.newest_smic, result.reference
     table = Table(title=words["check_title"], show_header=False)
@@ -527,12 +528,13 @@ def _show_check(result: RulesCheck, lang: str) -> None:
                   f"openfisca-france {reference.version} ({reference.file})" if reference else words["none"])
     console.print(table)
     if reference is None:
-        error(result.reference_problem or words["no_reference"], lang)
+        error(reason_text(result.reference_problem, lang) if result.reference_problem else words["no_reference"],
+              lang)
         return
-    for message in result.messages():
+    for message in result.messages(lang):
         print(message, end="\n\n")
     for entry in result.unconfirmed:
         print(words["unconfirmed"].format(
             day=format_day(entry.effective_from, lang, "short"), amount=format_money(entry.monthly_gross, lang),
             version=reference.version, until=format_day(reference.vouched_until, lang, "short")))
-    print(result.summary())
+    print(result.summary(lang))

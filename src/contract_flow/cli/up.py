@@ -46,9 +46,9 @@ def warn_if_rules_lag(app: App) -> None:
     revaluation under-states every minimum pay (`contract-flow rules check` says what to add)."""
     from contract_flow.reference import startup_warning
 
-    warning = startup_warning(app.settings.rules_file)
+    warning = startup_warning(app.settings.rules_file, runtime.language())
     if warning is not None:
-        errors.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+        errors.print(warning, markup=False, highlight=False, soft_wrap=True)
 
 
 def listens_on_loopback_only(host: str) -> bool:

@@ -1164,7 +1164,26 @@ PROVENANCE_TEXTS: Mapping[str, Label] = {
     "sources": Label(fr="{reasons}", en="{reasons}"),
 }
 
+#: Why OpenFisca-France's parameter files cannot vouch for the rule set's SMIC (contract_flow.reference).
+REFERENCE_TEXTS: Mapping[str, Label] = {
+    "reference_unreadable": Label(fr="{path} : illisible ({problem})", en="{path}: cannot be read ({problem})"),
+    "reference_no_values_mapping": Label(
+        fr="{path} : aucune table `values:` (le format d'OpenFisca a-t-il changé ?)",
+        en="{path}: no `values:` mapping (has OpenFisca's format changed?)"),
+    "reference_not_a_date": Label(fr="{path} : {typed} n'est pas une date", en="{path}: {typed} is not a date"),
+    "reference_not_a_number": Label(fr="{path} : values.{key} : {typed} n'est pas un nombre",
+                                    en="{path}: values.{key}: {typed} is not a number"),
+    "reference_no_values": Label(fr="{path} : aucune valeur", en="{path}: no values"),
+    "reference_missing": Label(fr="la référence {package} n'est pas installée : {install}",
+                               en="the reference {package} is not installed: {install}"),
+    "reference_too_old": Label(
+        fr="la référence {package} {version} est antérieure à {minimum}, la première à connaître le SMIC du "
+           "01/06/2026 : {install}",
+        en="the reference {package} {version} is older than {minimum}, the first to know the SMIC of 2026-06-01: "
+           "{install}"),
+}
+
 TEXTS: Mapping[str, Label] = {**GUARD_TEXTS, **INPUT_TEXTS, **REQUEST_TEXTS, **ERROR_TEXTS, **APPLICATION_TEXTS,
                               **CLI_TEXTS, **FACT_TEXTS, **ELIGIBILITY_TEXTS, **RULES_TEXTS, **REVIEW_TEXTS,
                               **FILING_TEXTS, **RETENTION_TEXTS, **TDB_STATUS_TEXTS, **TDB_PUSH_TEXTS,
-                              **RULE_FILE_TEXTS, **PROVENANCE_TEXTS}
+                              **RULE_FILE_TEXTS, **PROVENANCE_TEXTS, **REFERENCE_TEXTS}

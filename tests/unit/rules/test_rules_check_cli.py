@@ -53,11 +53,13 @@ def test_the_shipped_rule_set_agrees_and_exits_0() -> None:
     assert text.exit_code == 0
     assert "agrees with openfisca-france" in text.stdout
     assert "€1,867.02 from 01/06/2026" in text.stdout
-    french = check()  # the table's words in French by default; the checker's summary is its own, in English
+    french = check()  # in French by default: the table's words and the checker's summary
     assert french.exit_code == 0
     assert "Règles et référence" in french.stdout
     assert "1\u202f867,02\u00a0€ à partir du 01/06/2026" in french.stdout
     assert "newest SMIC" not in french.stdout
+    assert "concorde avec openfisca-france" in french.stdout
+    assert "agrees with" not in french.stdout
 
 
 def test_a_rule_set_without_the_june_2026_smic_exits_1_with_the_entry_to_add(
@@ -80,7 +82,13 @@ def test_a_rule_set_without_the_june_2026_smic_exits_1_with_the_entry_to_add(
     # the TOML is printed as is: `[[smic]]` must survive (Rich markup would take it for a tag)
     assert '[[smic]]\neffective_from = "2026-06-01"\nmonthly_gross = "1867.02"\n' in text.stdout
     assert '# set until = "2026-05-31" on the [[smic]] entry from 2026-01-01, then add:' in text.stdout
-    assert f"rules check: {lagging} lags behind openfisca-france" in text.stdout
+    # the checker's sentences in French by default (issue 15, item 6), in English on request
+    assert f"vérification des règles : {lagging} est en retard sur openfisca-france" in text.stdout
+    assert "smic 01/06/2026 : openfisca-france" in text.stdout
+    assert "1\u202f867,02\u00a0€" in text.stdout
+    english = check(rules_file=lagging, monkeypatch=monkeypatch, lang="en").stdout
+    assert f"rules check: {lagging} lags behind openfisca-france" in english
+    assert "smic 2026-06-01: openfisca-france" in english
 
 
 def test_without_the_reference_it_says_so_in_one_line_and_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,7 +97,8 @@ def test_without_the_reference_it_says_so_in_one_line_and_exits_1(monkeypatch: p
     assert result.exit_code == 1
     assert result.stderr == ("error: the reference openfisca-france is not installed: "
                              "pip install --no-deps 'openfisca-france>=176.1.8'\n")
-    assert check().stderr.startswith("erreur : the reference openfisca-france")  # the checker's words after French
+    assert check().stderr == ("erreur : la référence openfisca-france n'est pas installée : "
+                              "pip install --no-deps 'openfisca-france>=176.1.8'\n")
     data = json.loads(check("--json").stdout)
     assert (data["agrees"], data["reference"]["installed"], data["reference"]["version"]) == (False, False, None)
     assert data["rules"]["smic"]["effective_from"] == "2026-06-01"  # the rule set's identity, all the same
@@ -116,6 +125,10 @@ def test_serve_warns_in_one_line_when_the_rule_set_lags(tmp_path: Path, monkeypa
     served = runner.invoke(cli_app, ["serve"])
     assert served.exit_code == 0, served.output
     assert started == ["contract_flow.asgi:create_served_app"]
+    [line] = served.stderr.splitlines()
+    assert line.startswith(f"avertissement : vérification des règles : {lagging} est en retard sur openfisca-france")
+    assert "le SMIC à partir du 01/06/2026 est de 1\u202f867,02\u00a0€" in line
+    served = runner.invoke(cli_app, ["--lang", "en", "serve"])
     [line] = served.stderr.splitlines()
     assert line.startswith(f"warning: rules check: {lagging} lags behind openfisca-france")
     assert "the SMIC from 2026-06-01 is 1867.02" in line
