@@ -46,6 +46,12 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
     """The board: a column per search step. A search or a state lists the matching cases instead (every state's
     for a search), a page at a time; the other filters narrow the columns and their counts."""
     require_role(user, STAFF, "the board")
+    columns_shown = not (chosen.state or chosen.q)
+    if columns_shown:
+        # The two network-wide tables, read while the counts, columns, seats and invoices are (web/alongside.py):
+        # started first, as the longest (a network's every case and contract).
+        tdb_counts = alongside.start(tdb_status_board, request, user)
+        filings = alongside.start(filing_counts, request, user)
     counts = build_board(app, case_scope(user), user.cfa_code or "")
     if chosen.programme is not None and chosen.programme not in counts.counts:
         raise NotFound("programme", chosen.programme)
@@ -55,7 +61,7 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
     common: dict[str, Any] = {
         "programmes": list(counts.counts), "programme": chosen.programme, "chosen": chosen,
         "finder": finder(app, user, chosen, "/board", list(counts.counts), fields=STAFF_FIELDS)}
-    if chosen.state or chosen.q:
+    if not columns_shown:
         items, total = cards(app, scope, None, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
         title = ({"title_key": "board.state_title",
                   "title_values": {"state": _state_name(request, user, chosen.state)}} if chosen.state
@@ -63,9 +69,6 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
         return page(request, "advisor/state.html", user, **title, state=chosen.state, cards=items, total=total,
                     page_number=page_number, pages=_pages(total), deadlines=next_deadlines(app, [c.id for c in items]),
                     **common)
-    # The two network-wide tables, read while the columns, seats and invoices are (web/alongside.py).
-    tdb_counts = alongside.start(tdb_status_board, request, user)
-    filings = alongside.start(filing_counts, request, user)
     columns = board_cards(app, scope, SEARCH_STEPS, per_state=PER_COLUMN)
     rules_check, rules_problem = _rules_check(app.settings.rules_file)
     return page(request, "advisor/board.html", user, title_key="board.title",
