@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the engine refuses (a guard, a trigger not allowed now,
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -146,4 +147,7 @@ app.command("beat")(reminders.beat_command)
 
 
 def main() -> None:
-    app()
+    """The `contract-flow` command: its help in the language the command line asks for (cli/help_words.py)."""
+    from contract_flow.cli.help_words import in_language, language_asked
+
+    in_language(typer.main.get_command(app), language_asked(sys.argv[1:]))()
