@@ -1117,6 +1117,34 @@ RULE_FILE_TEXTS: Mapping[str, Label] = {
     "file_skills_wrong": Label(fr="{file} : skills : {problem}", en="{file}: skills: {problem}"),
     "file_tdb_table": Label(fr="{file} : tdb : une table des établissements du Tableau de bord ([tdb])",
                             en="{file}: tdb: a table of the Tableau de bord's establishments ([tdb])"),
+    # The legal values' own sections (domain/rules/parse_sections.py), as whoever keeps the law's file reads them
+    "law_percent_list": Label(fr="{where} : une liste attendue, par exemple [27, 39, 55]",
+                              en="{where}: expected a list such as [27, 39, 55]"),
+    "law_over_100": Label(fr="{where} : {value} dépasse 100", en="{where}: {value} is over 100"),
+    "law_first_band_age": Label(fr="{where} : from_age doit valoir 0 pour que chaque âge ait sa tranche",
+                                en="{where}: from_age must be 0 so that every age has a band"),
+    "law_band_age_order": Label(fr="{where} : from_age {age} doit être au-dessus de celui de la tranche précédente",
+                                en="{where}: from_age {age} must be above the previous band's"),
+    "law_band_years": Label(fr="{where} : percent_by_contract_year doit compter autant d'années que band[1]",
+                            en="{where}: percent_by_contract_year must have as many years as band[1]"),
+    "law_ages_order": Label(
+        fr="{where} : il faut minimum_age_after_lower_secondary <= minimum_age <= maximum_age_at_start",
+        en="{where}: expected minimum_age_after_lower_secondary <= minimum_age <= maximum_age_at_start"),
+    "law_derogation_code": Label(fr="{where} : {typed} doit être fait de mots en minuscules reliés par des tirets",
+                                 en="{where}: {typed} must be lower-case words joined by dashes"),
+    "law_derogation_limit": Label(
+        fr="{where} : donnez soit no_upper_limit = true, soit maximum_age_at_start, pas les deux",
+        en="{where}: give exactly one of no_upper_limit = true or maximum_age_at_start"),
+    "law_duration_unknown": Label(fr="{where} : durée {typed} inconnue (connues : {known})",
+                                  en="{where}: unknown duration {typed} (known: {known})"),
+    "law_duration_unit": Label(fr="{where} : {name} se compte en {expected}, pas en {typed}",
+                               en="{where}: {name} is counted in {expected}, not {typed}"),
+    "law_levels_order": Label(fr="{where} : il faut lowest_level <= minimum_level <= highest_level",
+                              en="{where}: expected lowest_level <= minimum_level <= highest_level"),
+    "law_unknown_section": Label(fr="{section} : section inconnue (connues : {known})",
+                                 en="{section}: unknown section (known: {known})"),
+    "law_durations_missing": Label(fr="duration : il manque {missing} (chacune demande une entrée [[duration]])",
+                                   en="duration: missing {missing} (each needs a [[duration]] entry)"),
 }
 
 #: What a signed contract keeps of how its values were found (its legal_sources, issue 14), shown under each value

@@ -302,12 +302,12 @@ def test_the_api_answers_a_rules_refusal_422_english_for_programs_and_in_the_cal
     assert french["field"] == "on"
 
 
-def test_what_a_calendar_file_reads_is_refused_with_a_reason_worded_in_both_languages() -> None:
-    """A programme's calendar is uploaded by CFA staff on the programme's page: every refusal of what reads it
-    (fields.py's entries, calendar.py, dates.py's dates) is a Reason, so the page says it in French. Only the legal
-    values' own sections (parse_sections.py, edited by whoever keeps the law's file) stay in English."""
+def test_what_a_calendar_or_rule_file_reads_is_refused_with_a_reason_worded_in_both_languages() -> None:
+    """A programme's calendar is uploaded by CFA staff on the programme's page, the law's file is checked by
+    `rules check`: every refusal of what reads them (fields.py's entries, calendar.py, dates.py's dates, the legal
+    values' own sections and the rule set) is a Reason, so the page and the CLI say it in French."""
     unworded = []
-    for name in ("fields.py", "calendar.py", "dates.py"):
+    for name in ("fields.py", "calendar.py", "dates.py", "parse_sections.py", "ruleset.py"):
         path = Path(rules_package.__file__).parent / name
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)

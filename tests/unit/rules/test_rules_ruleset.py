@@ -16,6 +16,7 @@ import pytest
 
 from contract_flow.domain.rules import RuleSetError, minimum_pay, parse_ruleset
 from contract_flow.rulefiles import DEFAULT_RULES_FILE, load_programme_calendar, load_ruleset
+from contract_flow.wording import reason_text
 
 RULES_PACKAGE = Path(__file__).resolve().parents[3] / "src" / "contract_flow" / "domain" / "rules"
 
@@ -115,6 +116,10 @@ def test_a_malformed_rule_set_is_refused_naming_the_entry(
     with pytest.raises(RuleSetError) as refused:
         parse_ruleset(edited(data, path, value))
     assert str(refused.value).startswith(message)
+    # worded in French too, as `rules check` says it by default (issue 15, item 6)
+    french = reason_text(refused.value.said, "fr")
+    assert french != str(refused.value)
+    assert french.startswith(message.split(":")[0] + " :")
 
 
 def test_a_required_duration_missing_is_named(data: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from contract_flow.domain.reasons import Reason, Typed
 from contract_flow.domain.rules.fields import Entry, RuleSetError, entries
 from contract_flow.domain.rules.values import (
     AgeBand,
@@ -57,14 +58,15 @@ def _parse_band(entry: Entry) -> AgeBand:
     entry.check_keys({"name", "from_age", "percent_by_contract_year", "source"}, {"smc_when_higher"})
     raw = entry.data["percent_by_contract_year"]
     if not isinstance(raw, list) or not raw:
-        raise RuleSetError(f"{entry.label}.percent_by_contract_year: expected a list such as [27, 39, 55]")
+        raise RuleSetError(Reason("law_percent_list", where=f"{entry.label}.percent_by_contract_year"))
     percents = tuple(
         Entry(f"{entry.label}.percent_by_contract_year[{year}]", {"p": value}).as_decimal("p")
         for year, value in enumerate(raw, start=1)
     )
     for year, percent in enumerate(percents, start=1):
         if percent > 100:
-            raise RuleSetError(f"{entry.label}.percent_by_contract_year[{year}]: {percent} is over 100")
+            raise RuleSetError(Reason("law_over_100", where=f"{entry.label}.percent_by_contract_year[{year}]",
+                                      value=percent))
     return AgeBand(
         entry.as_text("name"),
         entry.as_int("from_age"),
@@ -78,13 +80,13 @@ def parse_pay_grid(entry: Entry) -> PayGrid:
     entry.check_keys(VALIDITY | {"band"}, OPTIONAL_VALIDITY)
     bands = tuple(_parse_band(band) for band in entries(entry.data, "band", prefix=f"{entry.label}."))
     if bands[0].from_age != 0:
-        raise RuleSetError(f"{entry.label}.band[1]: from_age must be 0 so that every age has a band")
+        raise RuleSetError(Reason("law_first_band_age", where=f"{entry.label}.band[1]"))
     for index in range(1, len(bands)):
         label = f"{entry.label}.band[{index + 1}]"
         if bands[index].from_age <= bands[index - 1].from_age:
-            raise RuleSetError(f"{label}: from_age {bands[index].from_age} must be above the previous band's")
+            raise RuleSetError(Reason("law_band_age_order", where=label, age=bands[index].from_age))
         if len(bands[index].percent_by_year) != len(bands[0].percent_by_year):
-            raise RuleSetError(f"{label}: percent_by_contract_year must have as many years as band[1]")
+            raise RuleSetError(Reason("law_band_years", where=label))
     return PayGrid(entry.as_date("effective_from"), entry.as_optional_date("until"), bands, entry.as_text("source"))
 
 
@@ -92,7 +94,7 @@ def parse_exemption(entry: Entry) -> ExemptionThreshold:
     entry.check_keys(VALIDITY | {"percent_of_smic"}, OPTIONAL_VALIDITY)
     percent = entry.as_decimal("percent_of_smic")
     if percent > 100:
-        raise RuleSetError(f"{entry.label}.percent_of_smic: {percent} is over 100")
+        raise RuleSetError(Reason("law_over_100", where=f"{entry.label}.percent_of_smic", value=percent))
     return ExemptionThreshold(
         entry.as_date("effective_from"), entry.as_optional_date("until"), percent, entry.as_text("source")
     )
@@ -111,9 +113,7 @@ def parse_age_limits(entry: Entry) -> AgeLimits:
         entry.as_text("source"),
     )
     if not limits.minimum_age_after_lower_secondary <= limits.minimum_age <= limits.maximum_age_at_start:
-        raise RuleSetError(
-            f"{entry.label}: expected minimum_age_after_lower_secondary <= minimum_age <= maximum_age_at_start"
-        )
+        raise RuleSetError(Reason("law_ages_order", where=entry.label))
     return limits
 
 
@@ -124,10 +124,10 @@ def parse_derogation(entry: Entry) -> Derogation:
     )
     code = entry.as_text("code")
     if not _CODE.fullmatch(code):
-        raise RuleSetError(f"{entry.label}.code: {code!r} must be lower-case words joined by dashes")
+        raise RuleSetError(Reason("law_derogation_code", where=f"{entry.label}.code", typed=Typed(code)))
     lifted = entry.as_flag("no_upper_limit")
     if lifted == ("maximum_age_at_start" in entry.data):
-        raise RuleSetError(f"{entry.label}: give exactly one of no_upper_limit = true or maximum_age_at_start")
+        raise RuleSetError(Reason("law_derogation_limit", where=entry.label))
     window = "within_months_of_previous_contract_end"
     return Derogation(
         code,
@@ -145,9 +145,11 @@ def parse_duration(entry: Entry) -> Duration:
     name, unit = entry.as_text("name"), entry.as_text("unit")
     expected = DURATION_UNITS.get(name)
     if expected is None:
-        raise RuleSetError(f"{entry.label}.name: unknown duration {name!r} (known: {', '.join(DURATION_UNITS)})")
+        raise RuleSetError(Reason("law_duration_unknown", where=f"{entry.label}.name", typed=Typed(name),
+                                  known=", ".join(DURATION_UNITS)))
     if unit != expected:
-        raise RuleSetError(f"{entry.label}.unit: {name} is counted in {expected}, not {unit!r}")
+        raise RuleSetError(Reason("law_duration_unit", where=f"{entry.label}.unit", name=name, expected=expected,
+                                  typed=Typed(unit)))
     return Duration(
         name,
         entry.as_date("effective_from"),
@@ -181,7 +183,8 @@ def parse_employer_participation(entry: Entry) -> EmployerParticipation:
         entry.as_text("invoice_source"),
     )
     if not rule.lowest_level <= rule.minimum_level <= rule.highest_level:
-        raise RuleSetError(f"{entry.label}: expected lowest_level <= minimum_level <= highest_level")
+        raise RuleSetError(Reason("law_levels_order", where=entry.label))
     if rule.trial_break_percent_of_npec > 100:
-        raise RuleSetError(f"{entry.label}.trial_break_percent_of_npec: {rule.trial_break_percent_of_npec} is over 100")
+        raise RuleSetError(Reason("law_over_100", where=f"{entry.label}.trial_break_percent_of_npec",
+                                  value=rule.trial_break_percent_of_npec))
     return rule

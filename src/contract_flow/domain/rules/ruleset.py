@@ -182,11 +182,11 @@ def parse_ruleset(data: Mapping[str, object]) -> RuleSet:
     """Build a RuleSet from a parsed rule file; RuleSetError naming the entry if it is malformed or overlapping."""
     unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
-        raise RuleSetError(f"{unknown[0]}: unknown section (known: {', '.join(_SECTIONS)})")
+        raise RuleSetError(Reason("law_unknown_section", section=unknown[0], known=", ".join(_SECTIONS)))
     durations = _grouped("duration", _read(data, "duration", parse_duration), lambda duration: duration.name)
     missing = sorted(set(DURATION_UNITS) - set(durations))
     if missing:
-        raise RuleSetError(f"duration: missing {', '.join(missing)} (each needs a [[duration]] entry)")
+        raise RuleSetError(Reason("law_durations_missing", missing=", ".join(missing)))
     return RuleSet(
         smic=_series("smic", _read(data, "smic", parse_smic)),
         pay_grid=_series("pay_grid", _read(data, "pay_grid", parse_pay_grid)),
