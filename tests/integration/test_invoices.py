@@ -187,3 +187,12 @@ def test_how_each_value_was_found_is_kept_as_reasons_and_worded_in_each_language
         uow.commit()
     [line] = list_invoices(app, actor_email=people.advisor)
     assert reason_text(line.source, "fr") == "level 7, concluded on 2026-08-20"
+
+    renamed = {"participation_amount": [{"reason": "a_reason_since_renamed", "values": {"level": 7},
+                                         "text": "level 7, as worded then"}]}
+    with app.uow() as uow:  # a reason the catalogue no longer has reads as its English as it was kept
+        uow.execute(sa.update(contract_table).where(contract_table.c.case_id == case_id)
+                    .values(legal_sources=sa.literal(renamed, sa.JSON)))
+        uow.commit()
+    [line] = list_invoices(app, actor_email=people.advisor)
+    assert reason_text(line.source, "fr") == "level 7, as worded then"

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from contract_flow.domain.reasons import Reason
+from contract_flow.domain.reasons import Reason, Typed
 
 # Constraint names are fixed so that migrations and both databases agree on them.
 SQLModel.metadata.naming_convention = {
@@ -47,23 +47,32 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
 
 
 def _stored(value: object) -> object:
-    """A Reason's value as JSON keeps it: a day and an amount tagged, so they come back as a day and an amount."""
+    """A Reason's value as JSON keeps it: a day, an amount and a typed text tagged, so they come back as they were;
+    the Reason keeps its English too, read instead when its key or values no longer match the catalogue."""
     if isinstance(value, Reason):
-        return {"reason": value.key, "values": {name: _stored(part) for name, part in value.values}}
+        return {"reason": value.key, "values": {name: _stored(part) for name, part in value.values},
+                "text": str(value)}
     if isinstance(value, date):
         return {"date": value.isoformat()}
     if isinstance(value, Decimal):
         return {"decimal": str(value)}
-    return value
+    if isinstance(value, Typed):
+        return {"typed": value.text}
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
 def _read(value: Any) -> Any:
     if isinstance(value, dict) and "reason" in value:
-        return Reason(value["reason"], **{name: _read(part) for name, part in value["values"].items()})
+        try:
+            return Reason(value["reason"], **{name: _read(part) for name, part in value["values"].items()})
+        except (KeyError, IndexError, ValueError):  # a reason renamed or reworded since: its English as it was
+            return str(value.get("text", value["reason"]))
     if isinstance(value, dict) and "date" in value:
         return date.fromisoformat(value["date"])
     if isinstance(value, dict) and "decimal" in value:
         return Decimal(value["decimal"])
+    if isinstance(value, dict) and "typed" in value:
+        return Typed(value["typed"])
     return value
 
 
