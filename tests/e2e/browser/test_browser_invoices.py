@@ -31,7 +31,7 @@ def test_the_invoice_pages_fit_a_phone_and_a_desktop(app: App, world: World, vis
     expect(page.locator("tbody")).to_contain_text("750,00")
     page.get_by_label("Mois d'échéance").fill("2027-13")
     page.get_by_role("button", name="Afficher").click()
-    expect(page.locator("#e-month")).to_contain_text("YYYY-MM")
+    expect(page.locator("#e-month")).to_contain_text("n'est pas un mois écrit AAAA-MM")  # in French (issue 15, item 6)
     visit(visitor, shot, "invoices-bad-month", "/invoices?month=2027-13", status=422)
     # The case page as a whole is test_browser_pages' (its other panels are others'): here its money section.
     page = visitor.page
@@ -40,6 +40,10 @@ def test_the_invoice_pages_fit_a_phone_and_a_desktop(app: App, world: World, vis
     money = page.locator("#money")
     expect(money).to_contain_text("Aide à l'embauche")
     expect(money).to_contain_text("750,00")
+    # how the amount was found and the article's entry, in French (kept as reasons at the signature)
+    expect(money).to_contain_text("une seule fois, pour la première année")
+    expect(money).to_contain_text("(entrée en vigueur le ")
+    expect(money).not_to_contain_text("entry in force")
     box = money.bounding_box()
     assert box is not None
     assert box["x"] + box["width"] <= PHONE["width"]

@@ -119,7 +119,7 @@ def test_a_malformed_rule_set_is_refused_naming_the_entry(
     # worded in French too, as `rules check` says it by default (issue 15, item 6)
     french = reason_text(refused.value.said, "fr")
     assert french != str(refused.value)
-    assert french.startswith(message.split(":")[0] + " :")
+    assert french.startswith(message.split(":", maxsplit=1)[0] + " :")
 
 
 def test_a_required_duration_missing_is_named(data: dict[str, Any]) -> None:
