@@ -23,7 +23,7 @@ from contract_flow.services.cases import advance, set_facts, show
 from contract_flow.services.deadlines import next_deadlines
 from contract_flow.services.directory import add_programme
 from contract_flow.services.queries import cards, find_cases, seats
-from contract_flow.services.risk import RiskPage, at_risk, at_risk_page
+from contract_flow.services.risk import RiskPage, at_risk, at_risk_page, count_risks
 from tests.conftest import People
 from tests.support.calendars import calendar_for
 from tests.support.cases import PATH, open_candidate, walk
@@ -280,3 +280,6 @@ def test_the_risks_a_page_at_a_time_are_the_whole_list_in_its_order(
         assert [risk for page in pages for risk in page.risks] == whole, size
         assert {page.total for page in pages} == {len(whole)}
     assert at_risk_page(app, None, limit=5, offset=len(whole), now=now) == RiskPage([], len(whole))
+    # the page counts them beside its rows (web/routes/advisor.py): the same count, and the same rows uncounted
+    assert count_risks(app, None, now=now) == len(whole)
+    assert at_risk_page(app, None, limit=3, now=now, counted=False) == RiskPage(whole[:3], None)

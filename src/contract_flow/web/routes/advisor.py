@@ -20,7 +20,7 @@ from contract_flow.services.deadlines import next_deadlines
 from contract_flow.services.directory import list_programmes
 from contract_flow.services.queries import board as build_board
 from contract_flow.services.queries import board_cards, cards, seats
-from contract_flow.services.risk import at_risk_page
+from contract_flow.services.risk import at_risk_page, count_risks
 from contract_flow.web import alongside
 from contract_flow.web.auth import User
 from contract_flow.web.finding import STAFF_FIELDS, Filters, finder, scoped
@@ -104,14 +104,17 @@ _DETAILS = (("trial ends", "risk.details.trial_end"), ("OPCO filing", "risk.deta
 def risk(request: Request, app: Services, user: User, chosen: Filters, page_number: Page = 1) -> Response:
     require_role(user, STAFF, "the cases at risk")
     programmes = sorted(programmes_of_cfa(app, user))
-    found = at_risk_page(app, scoped(app, user, case_scope(user), chosen), limit=PAGE_SIZE,
-                         offset=(page_number - 1) * PAGE_SIZE)
-    shown = found.risks
+    scope, now = scoped(app, user, case_scope(user), chosen), app.clock.now()
+    # The count (each kind's, over the whole scope) read beside the page's rows (web/alongside.py): two cores.
+    counted = alongside.start(count_risks, app, scope, now=now)
+    shown = at_risk_page(app, scope, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, now=now,
+                         counted=False).risks
+    total = counted.result()
     details = {risk.detail: next((key for start, key in _DETAILS if risk.detail.startswith(start)), None)
                for risk in shown}
-    return page(request, "advisor/risk.html", user, title_key="risk.title", risks=shown, total=found.total,
+    return page(request, "advisor/risk.html", user, title_key="risk.title", risks=shown, total=total,
                 details=details, stale_days=app.policies.stale_apprentice_days, page_number=page_number,
-                pages=_pages(found.total), chosen=chosen, today=paris_date(app.clock.now()),
+                pages=_pages(total), chosen=chosen, today=paris_date(now),
                 finder=finder(app, user, chosen, "/risk", programmes, fields=STAFF_FIELDS))
 
 
