@@ -51,11 +51,11 @@ def language_asked(argv: Sequence[str]) -> str:
     return chosen
 
 
-def commands(command: Any) -> Iterator[Any]:
-    """The command and every command under it."""
-    yield command
-    for _, sub in sorted((getattr(command, "commands", None) or {}).items()):
-        yield from commands(sub)
+def commands(command: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """The command and every command under it, each with its path ("invoices list")."""
+    yield path, command
+    for name, sub in sorted((getattr(command, "commands", None) or {}).items()):
+        yield from commands(sub, f"{path} {name}".strip())
 
 
 def _help_option_in_french(command: Any) -> None:
@@ -70,16 +70,15 @@ def _help_option_in_french(command: Any) -> None:
     command.get_help_option = get_help_option
 
 
-def helps(command: Any, path: str = "") -> Iterator[tuple[str, Any, str]]:
+def helps(command: Any) -> Iterator[tuple[str, Any, str]]:
     """(where, the command or parameter, its help text) for every command and parameter of the tree with help."""
-    if command.help:
-        yield path or "contract-flow", command, command.help
-    for parameter in command.params:
-        if getattr(parameter, "help", None):
-            yield f"{path} {parameter.opts[0] if parameter.opts else parameter.name}".strip(), parameter, \
-                parameter.help
-    for name, sub in sorted((getattr(command, "commands", None) or {}).items()):
-        yield from helps(sub, f"{path} {name}".strip())
+    for path, each in commands(command):
+        if each.help:
+            yield path or "contract-flow", each, each.help
+        for parameter in each.params:
+            if getattr(parameter, "help", None):
+                yield f"{path} {parameter.opts[0] if parameter.opts else parameter.name}".strip(), parameter, \
+                    parameter.help
 
 
 def in_language(command: Any, language: str) -> Any:
@@ -90,9 +89,7 @@ def in_language(command: Any, language: str) -> Any:
     words = french()
     for _, found, text in helps(command):
         found.help = words.get(text, text)
-        if hasattr(found, "short_help") and found.short_help:
-            found.short_help = None  # the commands' list shows the first sentence of the French help instead
-    for each in commands(command):
+    for _, each in commands(command):
         _help_option_in_french(each)
     for name, title in TYPER_FR.items():
         setattr(typer.rich_utils, name, title)

@@ -212,8 +212,7 @@ def _refuse_new_breaches(earlier: list[Refusal], now: list[Refusal], assembled: 
     for refusal in now:
         if (refusal.field, refusal.article) not in known | lacking and not exempt_from(code, refusal.field,
                                                                                           refusal.article):
-            raise InvalidInput(refusal.field, Reason("breaks_rule", reason=refusal.message or refusal.reason,
-                                                      article=refusal.article))
+            raise InvalidInput(refusal.field, refusal.as_rule())
 
 
 def _rules_key(change: ValueChange) -> str:

@@ -43,7 +43,6 @@ from contract_flow.domain.dossier.completeness import ON_THE_FORM
 from contract_flow.domain.dossier.parse import section_named
 from contract_flow.domain.errors import ConflictError, InvalidInput
 from contract_flow.domain.machine import record_facts
-from contract_flow.domain.reasons import Reason
 from contract_flow.domain.states import CaseState
 from contract_flow.services.common import Engine, authorize_on, resolve_actor, transition_context
 from contract_flow.services.dossier_assembly import (
@@ -203,8 +202,7 @@ def _refuse_new_breaches(section: Section, earlier: list[Refusal], now: list[Ref
     for refusal in now:
         ours = refusal.field == section.value or refusal.field.startswith(f"{section.value}.")
         if ours and refusal.article != ON_THE_FORM and (refusal.field, refusal.article) not in known:
-            raise InvalidInput(refusal.field, Reason("breaks_rule", reason=refusal.message or refusal.reason,
-                                                      article=refusal.article))
+            raise InvalidInput(refusal.field, refusal.as_rule())
 
 
 def _empty(value: object) -> bool:

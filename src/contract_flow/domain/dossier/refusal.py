@@ -162,6 +162,10 @@ class Refusal:
     def __str__(self) -> str:
         return f"{self.field}: {self.reason} ({self.article})"
 
+    def as_rule(self) -> Reason:
+        """The rule broken and its article, worded in the reader's language (an InvalidInput's rule)."""
+        return Reason("breaks_rule", reason=self.message or self.reason, article=self.article)
+
 
 def refused(field_name: str, key: str, article: str, **values: Value) -> Refusal:
     """A refusal of the checks, its English reason from its message."""
