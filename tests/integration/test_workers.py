@@ -120,7 +120,12 @@ class Rig:
             self.sweep()
             time.sleep(1)
         missing = expected - set(self.sink.message_ids())
-        raise AssertionError(f"{len(missing)} of {len(expected)} reminders never arrived")
+        raise AssertionError(f"{len(missing)} of {len(expected)} reminders never arrived\n{self.logs_tail()}")
+
+    def logs_tail(self, size: int = 4000) -> str:
+        """The end of each worker's and beat's log: what a failure needs to be understood from CI's output."""
+        return "\n".join(f"--- {process.log.name}:\n{process.log.read_text(errors='replace')[-size:]}"
+                         for process in self.processes if process.log.exists())
 
 
 @pytest.fixture

@@ -189,8 +189,12 @@ def worker_command(
     from workers.app import celery_app
 
     settings = get_app().settings
+    # No gossip, mingle nor heartbeat events: nothing here reads them, and each is a broker connection or a
+    # timer that a reconnection must restore too. After a Redis restart, workers running them were seen to stay
+    # connected and consume nothing more (celery #8030, #8091, #10205), leaving every reminder to wait.
     celery_app.worker_main(["worker", f"--concurrency={concurrency or settings.worker_concurrency}",
-                            f"--loglevel={loglevel}", "--without-gossip", "--without-mingle"])
+                            f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",
+                            "--without-heartbeat"])
 
 
 def beat_command(loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO") -> None:
