@@ -39,17 +39,17 @@ RISK_KINDS: dict[str, dict[str, str]] = {
     "en": {"deadline": "Deadline", "overdue_review": "Overdue review", "stale": "Stale",
            "failed_reminder": "Failed reminder", "opco_refused": "OPCO refusal"},
 }
-#: The at-risk details, by the start of the query's English text (as web/routes/advisor.py reads them).
+#: The at-risk details by their code (services/risk_query.DETAILS), in French; in English, the query's own.
 RISK_DETAILS: dict[str, dict[str, str]] = {
-    "fr": {"trial ends": "Fin de la période d'essai", "OPCO filing": "Dépôt du contrat auprès de l'OPCO (D6224-1)",
-           "review held": "Point d'étape tenu il y a plus d'une semaine et non saisi",
-           "no move": "Aucun mouvement depuis {days} jours ou plus",
-           "a reminder": "Une relance n'a pas pu être envoyée",
-           "3-month": "Fin des 3 mois de recherche sans employeur (L6222-12-1)",
-           "OPCO refused": "Contrat refusé par l'OPCO (D6224-2) : à corriger et déposer à nouveau",
-           "OPCO silence": "Silence de l'OPCO au-delà de 20 jours : refus (D6224-2, L231-4 CRPA) ; à déposer à "
+    "fr": {"trial_end": "Fin de la période d'essai", "opco": "Dépôt du contrat auprès de l'OPCO (D6224-1)",
+           "review": "Point d'étape tenu il y a plus d'une semaine et non saisi",
+           "stale": "Aucun mouvement depuis {days} jours ou plus",
+           "failed": "Une relance n'a pas pu être envoyée",
+           "window": "Fin des 3 mois de recherche sans employeur (L6222-12-1)",
+           "opco_refused": "Contrat refusé par l'OPCO (D6224-2) : à corriger et déposer à nouveau",
+           "opco_silence": "Silence de l'OPCO au-delà de 20 jours : refus (D6224-2, L231-4 CRPA) ; à déposer à "
                            "nouveau"},
-    "en": {},  # the query's own English
+    "en": {},
 }
 #: The file's name (before its date and extension) and its sheet's.
 NAMES: dict[str, dict[ExportKind, str]] = {
@@ -72,12 +72,10 @@ def header(columns: tuple[str, ...], language: str) -> list[str]:
     return [HEADERS[language][column] for column in columns]
 
 
-def risk_detail(detail: str, language: str, stale_days: int) -> str:
-    """A risk's detail in the language (the query's English when it has no words for it)."""
-    for start, words in RISK_DETAILS[language].items():
-        if detail.startswith(start):
-            return words.format(days=stale_days)
-    return detail
+def risk_detail(code: str, english: str, language: str, stale_days: int) -> str:
+    """A risk's detail in the language (its `english` when the language has no words for it)."""
+    words = RISK_DETAILS[language].get(code)
+    return english if words is None else words.format(days=stale_days)
 
 
 def csv_day(day: date, language: str) -> str:

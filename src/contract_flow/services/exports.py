@@ -39,7 +39,7 @@ from contract_flow.labels import LANGUAGES, label
 from contract_flow.services.access import Principal, case_scope
 from contract_flow.services.case_filters import CaseFilter, narrowed
 from contract_flow.services.common import Configured, Planned, Store, resolve_actor
-from contract_flow.services.risk_query import ordered_risks
+from contract_flow.services.risk_query import detail_text, ordered_risks
 
 if TYPE_CHECKING:
     from contract_flow.services.unit_of_work import UnitOfWork
@@ -185,11 +185,11 @@ def _case_rows(uow: UnitOfWork, where: sa.ColumnElement[bool], language: str) ->
 def _risk_rows(app: ExportDeps, uow: UnitOfWork, where: sa.ColumnElement[bool], now: datetime,
                language: str) -> Iterator[Sequence[Cell]]:
     _, ordered = ordered_risks(app, uow, where, now)
-    kinds = words.RISK_KINDS[language]
+    kinds, days = words.RISK_KINDS[language], app.policies.stale_apprentice_days
     for case_id, first_name, last_name, state, kind, detail, due in uow.execute(
             ordered.execution_options(yield_per=BATCH)):
         yield (case_id, f"{first_name} {last_name}", label("state", state, language), kinds.get(kind, kind),
-               words.risk_detail(detail, language, app.policies.stale_apprentice_days), due)
+               words.risk_detail(detail, detail_text(detail, days), language, days), due)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from contract_flow.services.risk_query import HORIZON_DAYS, WINDOW_STATES, RiskDeps, ordered_risks
+from contract_flow.services.risk_query import HORIZON_DAYS, WINDOW_STATES, RiskDeps, detail_text, ordered_risks
 
 __all__ = ["HORIZON_DAYS", "WINDOW_STATES", "Risk", "RiskDeps", "RiskPage", "at_risk", "at_risk_page",
            "count_risks"]
@@ -20,8 +20,10 @@ class Risk:
     candidate: str
     state: str
     kind: str  # deadline, overdue_review, stale, failed_reminder, opco_refused
-    detail: str
+    detail: str  # in English (the API's)
     due: date | None = None
+    #: The detail's code (risk_query.DETAILS), which the pages word.
+    detail_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,9 @@ def at_risk_page(app: RiskDeps, scope: sa.ColumnElement[bool] | None, *, limit: 
         ordered = ordered.offset(offset)
         rows = uow.execute(ordered.limit(limit) if limit is not None else ordered).all()
         total = len(rows) + offset if limit is None else int(uow.execute(count).scalar_one()) if counted else None
-    return RiskPage([Risk(row[0], f"{row[1]} {row[2]}", row[3], row[4], row[5], row[6]) for row in rows], total)
+    days = app.policies.stale_apprentice_days
+    return RiskPage([Risk(row[0], f"{row[1]} {row[2]}", row[3], row[4], detail_text(row[5], days), row[6], row[5])
+                     for row in rows], total)
 
 
 def count_risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, *, now: datetime | None = None) -> int:

@@ -32,6 +32,24 @@ RiskRow = tuple[int, str, str, str, str, str, date | None]
 HORIZON_DAYS = 14  # issue 5: the board shows deadlines within 14 days
 WINDOW_STATES = (CaseState.REFLECT, CaseState.APPLY, CaseState.CONVINCE)
 
+#: Each risk's detail: its code (what the query gives, the key the pages' and the exports' words are found by)
+#: and its English (the API's), `{days}` being the policies' days without a move.
+DETAILS: dict[str, str] = {
+    "stale": "no move for {days} days or more",
+    "trial_end": "trial ends",
+    "opco": "OPCO filing due (D6224-1)",
+    "opco_refused": "OPCO refused the contract (D6224-2): fix and file again",
+    "opco_silence": "OPCO silence past 20 days is a refusal (D6224-2, L231-4 CRPA): file again",
+    "review": "review held more than a week ago and not logged",
+    "failed": "a reminder could not be delivered",
+    "window": "3-month search window ends (L6222-12-1)",
+}
+
+
+def detail_text(code: str, stale_days: int) -> str:
+    """A risk's detail in English."""
+    return DETAILS[code].format(days=stale_days)
+
 
 def _cases(scope: sa.ColumnElement[bool] | None) -> sa.Select[tuple[int, str, str, str]]:
     query = (sa.select(case_table.c.id, case_table.c.first_name, case_table.c.last_name, case_table.c.state)
@@ -41,8 +59,8 @@ def _cases(scope: sa.ColumnElement[bool] | None) -> sa.Select[tuple[int, str, st
 
 def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime,
            programmes: list[tuple[str, date]]) -> list[sa.Select[RiskRow]]:
-    """Every risk as one query per kind, each row (case id, first name, last name, state, kind, detail, due), so
-    that a page of them and their count are read from the database, not built in Python."""
+    """Every risk as one query per kind, each row (case id, first name, last name, state, kind, detail's code, due),
+    so that a page of them and their count are read from the database, not built in Python."""
     today = paris_date(moment)
     horizon = today + timedelta(days=HORIZON_DAYS)
     stale_before = moment - timedelta(days=app.policies.stale_apprentice_days)
@@ -64,32 +82,32 @@ def _risks(app: RiskDeps, scope: sa.ColumnElement[bool] | None, moment: datetime
     failed = sa.select(reminder_table.c.case_id).where(reminder_table.c.status == "failed").scalar_subquery()
     parts = [
         kind(base.where(case_table.c.state.in_(SEARCH_STEPS), case_table.c.state_since < stale_before),
-             "stale", f"no move for {app.policies.stale_apprentice_days} days or more", no_date),
+             "stale", "stale", no_date),
         kind(current.where(case_table.c.state == CaseState.TRIAL, contract_table.c.trial_end.between(today, horizon)),
-             "deadline", "trial ends", contract_table.c.trial_end),
+             "deadline", "trial_end", contract_table.c.trial_end),
         # A contract signed and not started yet is filed within 5 working days of its start too.
         kind(current.where(contract_table.c.opco_filed_on.is_(None), contract_table.c.opco_filing_due <= horizon),
-             "deadline", "OPCO filing due (D6224-1)", contract_table.c.opco_filing_due),
+             "deadline", "opco", contract_table.c.opco_filing_due),
         # D6224-2: a contract the OPCO refused, or left unanswered past its 20th day (CRPA L231-4: a refusal), is not
         # funded until it is filed again (which clears the answer) or accepted.
         kind(current.where(contract_table.c.opco_decision == "refused"),
-             "opco_refused", "OPCO refused the contract (D6224-2): fix and file again",
+             "opco_refused", "opco_refused",
              contract_table.c.opco_decided_on),
         kind(current.where(contract_table.c.opco_filed_on.is_not(None),
                              contract_table.c.opco_decision.is_(None), contract_table.c.opco_decision_due < today),
-             "opco_refused", "OPCO silence past 20 days is a refusal (D6224-2, L231-4 CRPA): file again",
+             "opco_refused", "opco_silence",
              contract_table.c.opco_decision_due),
         kind(base.join(review_table, review_table.c.case_id == case_table.c.id)
              .where(review_table.c.state == "planned", review_table.c.planned_at < unlogged_before),
-             "overdue_review", "review held more than a week ago and not logged", review_table.c.due_by),
-        kind(base.where(case_table.c.id.in_(failed)), "failed_reminder", "a reminder could not be delivered", no_date),
+             "overdue_review", "review", review_table.c.due_by),
+        kind(base.where(case_table.c.id.in_(failed)), "failed_reminder", "failed", no_date),
     ]
     # The L6222-12-1 window ends 3 months after each programme's start: one date per programme.
     for code, start in programmes:
         window_end = add_months(start, 3)
         if today <= window_end <= horizon:
             parts.append(kind(base.where(programme_table.c.code == code, case_table.c.state.in_(WINDOW_STATES)),
-                              "deadline", "3-month search window ends (L6222-12-1)",
+                              "deadline", "window",
                               sa.literal(window_end, sa.Date)))
     return parts
 

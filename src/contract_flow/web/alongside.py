@@ -14,8 +14,9 @@ database connections than the pool allows (SQLite keeps one per thread, services
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -24,7 +25,7 @@ T = TypeVar("T")
 _READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="page-read")
 
 
-def start(read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+def _start(read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
     """`read(*args, **kwargs)` started on the pool, in a copy of the caller's context; `.result()` gives its value or
     raises its error, in the caller's thread."""
     context = contextvars.copy_context()
@@ -33,3 +34,26 @@ def start(read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         return context.run(read, *args, **kwargs)
 
     return _READS.submit(run)
+
+
+class Reads:
+    """The reads a request started beside its own (`start`)."""
+
+    def __init__(self) -> None:
+        self.started: list[Future[object]] = []
+
+    def start(self, read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        future = _start(read, *args, **kwargs)
+        self.started.append(future)  # type: ignore[arg-type]
+        return future
+
+
+@contextmanager
+def reads() -> Iterator[Reads]:
+    """Reads started beside the request's, each finished when the block is left, even when the page failed (an
+    unknown programme: a 404): no read outlives its request, holding a connection of a pool being closed."""
+    side = Reads()
+    try:
+        yield side
+    finally:
+        wait(side.started)

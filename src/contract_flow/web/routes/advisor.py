@@ -46,12 +46,18 @@ def board(request: Request, app: Services, user: User, chosen: Filters, page_num
     """The board: a column per search step. A search or a state lists the matching cases instead (every state's
     for a search), a page at a time; the other filters narrow the columns and their counts."""
     require_role(user, STAFF, "the board")
+    with alongside.reads() as side:
+        return _board(request, app, user, chosen, page_number, side)
+
+
+def _board(request: Request, app: Any, user: Principal, chosen: Filters, page_number: int,
+           side: alongside.Reads) -> Response:
     columns_shown = not (chosen.state or chosen.q)
     if columns_shown:
         # The two network-wide tables, read while the counts, columns, seats and invoices are (web/alongside.py):
         # started first, as the longest (a network's every case and contract).
-        tdb_counts = alongside.start(tdb_status_board, request, user)
-        filings = alongside.start(filing_counts, request, user)
+        tdb_counts = side.start(tdb_status_board, request, user)
+        filings = side.start(filing_counts, request, user)
     counts = build_board(app, case_scope(user), user.cfa_code or "")
     if chosen.programme is not None and chosen.programme not in counts.counts:
         raise NotFound("programme", chosen.programme)
@@ -93,27 +99,19 @@ def _state_name(request: Request, user: Principal, state: CaseState) -> str:
     return translator(request, user)(f"state.{state.value}")
 
 
-#: The at-risk details the page translates, by the start of the service's English text.
-_DETAILS = (("trial ends", "risk.details.trial_end"), ("OPCO filing", "risk.details.opco"),
-            ("review held", "risk.details.review"), ("no move", "risk.details.stale"),
-            ("a reminder", "risk.details.failed"), ("3-month", "risk.details.window"),
-            ("OPCO refused", "risk.details.opco_refused"), ("OPCO silence", "risk.details.opco_silence"))
-
-
 @router.get("/risk")
 def risk(request: Request, app: Services, user: User, chosen: Filters, page_number: Page = 1) -> Response:
     require_role(user, STAFF, "the cases at risk")
     programmes = sorted(programmes_of_cfa(app, user))
     scope, now = scoped(app, user, case_scope(user), chosen), app.clock.now()
     # The count (each kind's, over the whole scope) read beside the page's rows (web/alongside.py): two cores.
-    counted = alongside.start(count_risks, app, scope, now=now)
-    shown = at_risk_page(app, scope, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, now=now,
-                         counted=False).risks
-    total = counted.result()
-    details = {risk.detail: next((key for start, key in _DETAILS if risk.detail.startswith(start)), None)
-               for risk in shown}
+    with alongside.reads() as side:
+        counted = side.start(count_risks, app, scope, now=now)
+        shown = at_risk_page(app, scope, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, now=now,
+                             counted=False).risks
+        total = counted.result()
     return page(request, "advisor/risk.html", user, title_key="risk.title", risks=shown, total=total,
-                details=details, stale_days=app.policies.stale_apprentice_days, page_number=page_number,
+                stale_days=app.policies.stale_apprentice_days, page_number=page_number,
                 pages=_pages(total), chosen=chosen, today=paris_date(now),
                 finder=finder(app, user, chosen, "/risk", programmes, fields=STAFF_FIELDS))
 
