@@ -63,6 +63,7 @@ from contract_flow import web  # noqa: E402
 from contract_flow.adapters.clock import FixedClock  # noqa: E402
 from contract_flow.adapters.smtp import SmtpMailer  # noqa: E402
 from contract_flow.adapters.tables import metadata  # noqa: E402
+from contract_flow.adapters.tdb_tally import TdbTally  # noqa: E402
 from contract_flow.asgi import create_app, create_served_app  # noqa: E402
 from contract_flow.bootstrap import App, bootstrap  # noqa: E402
 from contract_flow.domain.case import Track  # noqa: E402
@@ -177,7 +178,8 @@ def copy_template(app: App, copies: int) -> None:
     """Copy every case-related row `copies` times inside PostgreSQL: one INSERT ... SELECT per table over
     generate_series(1, copies) AS k, ids and foreign keys to copied tables moved by k times the table's largest
     id, email columns renamed `local+k@domain`, texts under a unique constraint that no moved id makes unique
-    suffixed `#k`; then each id sequence is set past the copies."""
+    suffixed `#k`; then each id sequence is set past the copies, and the kept counts (the tables without an id)
+    computed again."""
     tables = [table for table in metadata.sorted_tables if table.name not in KEPT_TABLES and "id" in table.c]
     with app.engine.begin() as connection:
         offsets = {table.name: int(connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0)
@@ -190,6 +192,9 @@ def copy_template(app: App, copies: int) -> None:
                 "SELECT setval(pg_get_serial_sequence(:name, 'id'), (SELECT max(id) FROM " + table.name + "))"
                 " WHERE pg_get_serial_sequence(:name, 'id') IS NOT NULL AND EXISTS (SELECT 1 FROM "
                 + table.name + ")"), {"name": table.name})
+        # The board's TDB counts (tables without an id: not copied) counted again over the copies, as a
+        # database loaded in bulk is (adapters/tdb_tally.py)
+        TdbTally(connection).rebuild()
 
 
 def _copy_statement(table: sa.Table, copies: int, offsets: dict[str, int]) -> sa.Insert:

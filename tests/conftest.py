@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from contract_flow.adapters.clock import FixedClock
 from contract_flow.adapters.tables import metadata
+from contract_flow.adapters.tdb_tally import TdbTally
 from contract_flow.bootstrap import App, bootstrap
 from contract_flow.services.directory import add_programme, add_user
 from contract_flow.services.schema import upgrade
@@ -103,7 +104,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def app(database_url: str, clock: FixedClock) -> Iterator[App]:
     application = bootstrap(Settings(database_url=database_url, environment="test"), clock=clock)
     yield application
-    application.close()
+    try:
+        assert_tally_kept(application)
+    finally:
+        application.close()
+
+
+def assert_tally_kept(application: App) -> None:
+    """Whatever the test did through the use cases, the board's kept TDB counts (adapters/tdb_tally.py) are a
+    recount of its cases: every integration test, on both databases, checks the tally it leaves."""
+    with application.engine.connect() as connection:
+        if sa.inspect(connection).has_table("tdb_tally"):  # a migration test may have left an older schema
+            assert TdbTally(connection).drift() == [], "the board's TDB counts drifted from the cases"
 
 
 @dataclass(frozen=True)

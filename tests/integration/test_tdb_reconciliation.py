@@ -132,11 +132,11 @@ def test_a_case_status_with_the_engine_beside_it(app: App, people: People, world
 
 
 def test_the_board_counts_per_tdb_status(app: App, people: People, world: dict[str, int]) -> None:
-    counts = tdb_status_counts(app, None, "imt-mines-ales", today=ON)
+    counts = tdb_status_counts(app, "imt-mines-ales", today=ON)
     # Éva left before the training started: the feed does not send her, the TDB does not count her
     assert counts["mecatronique"] == {TdbStatus.INSCRIT: 0, TdbStatus.APPRENTI: 2, TdbStatus.RUPTURANT: 0,
                                       TdbStatus.ABANDON: 1, TdbStatus.FIN_DE_FORMATION: 0}
     left = case_tdb_status(app, world["left"], actor_email=people.lead)
     assert not left.sent
-    before = tdb_status_counts(app, None, "imt-mines-ales", today=date(2026, 8, 31))
+    before = tdb_status_counts(app, "imt-mines-ales", today=date(2026, 8, 31))
     assert sum(before["mecatronique"].values()) == 0  # nothing is sent before the training starts

@@ -107,6 +107,9 @@ _CASE_COLUMNS: tuple[str, ...] = (
     "previous_contract_same_employer", "programme_year",
 )
 
+#: The positions in `_CASE_COLUMNS` of what the board's TDB counts read of a case (adapters/tdb_tally.py).
+_TALLIED = tuple(_CASE_COLUMNS.index(name) for name in ("state", "state_since", "opened_at", "programme_year"))
+
 
 def _case_values(case: Case) -> tuple[Any, ...]:
     """The values of `_CASE_COLUMNS` for `case`, as the database stores them."""
@@ -216,6 +219,9 @@ class CaseRepository(_PreparedRepository):
         self._read: dict[int, tuple[Any, ...]] = {}
         #: The cases this unit of work loaded or added, by id: where it collects the events they record.
         self.seen: dict[int, Case] = {}
+        #: The cases written in a way that may move them in the board's TDB counts (adapters/tdb_tally.py): the
+        #: unit of work refreshes their place before it commits.
+        self.tallied: set[int] = set()
 
     # -- reading -------------------------------------------------------------------------------------
     def get(self, case_id: int, parts: Iterable[Part] = ALL_PARTS) -> Case:
@@ -323,6 +329,7 @@ class CaseRepository(_PreparedRepository):
             sa.insert(case_table).values(programme_id=programme_id, **values).returning(case_table.c.id)).scalar_one())
         self._save_parts(case)
         self.seen[case.id] = case
+        self.tallied.add(case.id)
         return case.id
 
     def save(self, case: Case, expected_version: int) -> None:
@@ -342,6 +349,8 @@ class CaseRepository(_PreparedRepository):
             raise ConflictError(case.id, expected_version, self.current_version(case.id))
         case.version = expected_version + 1
         self._read[case.id] = values
+        if any(changed[position] for position in _TALLIED):
+            self.tallied.add(case.id)
         self._save_parts(case)
         if case.new_events:
             append = STATEMENTS.get("append_event", _BUILDERS["append_event"], self._dialect)
@@ -366,6 +375,7 @@ class CaseRepository(_PreparedRepository):
             terms = case.contract
             terms.id = self._upsert("contract", terms.id, case.id, {f: getattr(terms, f) for f in _CONTRACT_FIELDS})
             terms.dirty = False
+            self.tallied.add(case.id)
 
     def _upsert(self, part: str, row_id: int | None, case_id: int, values: dict[str, Any]) -> int:
         values = {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items()}

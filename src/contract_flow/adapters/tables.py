@@ -188,7 +188,10 @@ class CaseRecord(SQLModel, table=True):
                       sa.Index("ix_case_programme_birth_date", "programme_id", "birth_date"),
                       # a board column: a state's most recently moved cases (services/queries.board_cards), read
                       # in order from here rather than sorting the state's thousands
-                      sa.Index("ix_case_state_since", "state", "state_since", "id"))
+                      sa.Index("ix_case_state_since", "state", "state_since", "id"),
+                      # the board's TDB counts take off the cases opened after the day they count for
+                      # (adapters/tdb_tally.py): none on the clock's day, found here rather than by a pass
+                      sa.Index("ix_case_opened_at", "opened_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id")
@@ -587,6 +590,35 @@ class AnonymisationRecord(SQLModel, table=True):
     tables: dict[str, int] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
 
 
+class TdbTallyRow(SQLModel, table=True):
+    """The board's TDB counts kept as the cases change (issue 15, item 11; adapters/tdb_tally.py): how many cases
+    of a programme, entered in a year, followed or not by the engine, have the contracts `contracts`
+    (domain.tdb_status.tally_key). The cases' status is computed from the group on the day it is read."""
+
+    __tablename__ = "tdb_tally"
+
+    programme_id: int = Field(primary_key=True, foreign_key="programme.id", sa_column_kwargs={"autoincrement": False})
+    programme_year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    followed: bool = Field(primary_key=True)
+    contracts: str = Field(primary_key=True, sa_type=sa.Text)
+    cases: int
+
+
+class TdbTallyCase(SQLModel, table=True):
+    """Where each case is counted in `tdb_tally` (none: a case no feed sends, domain.tdb_status.ever_sent), so that
+    a change moves it from its group to its new one."""
+
+    __tablename__ = "tdb_tally_case"
+    __table_args__ = (sa.Index("ix_tdb_tally_case_group", "programme_id", "programme_year", "followed", "contracts"),)
+
+    case_id: int = Field(primary_key=True, foreign_key="apprenticeship_case.id",
+                         sa_column_kwargs={"autoincrement": False})
+    programme_id: int = Field(foreign_key="programme.id")
+    programme_year: int
+    followed: bool
+    contracts: str = Field(sa_type=sa.Text)
+
+
 programme_table = Programme.__table__  # type: ignore[attr-defined]
 person_table = Person.__table__  # type: ignore[attr-defined]
 case_table = CaseRecord.__table__  # type: ignore[attr-defined]
@@ -608,4 +640,6 @@ tdb_push_table = TdbPush.__table__  # type: ignore[attr-defined]
 tdb_push_error_table = TdbPushError.__table__  # type: ignore[attr-defined]
 export_log_table = ExportLog.__table__  # type: ignore[attr-defined]
 anonymisation_table = AnonymisationRecord.__table__  # type: ignore[attr-defined]
+tdb_tally_table = TdbTallyRow.__table__  # type: ignore[attr-defined]
+tdb_tally_case_table = TdbTallyCase.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

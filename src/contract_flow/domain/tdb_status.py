@@ -240,8 +240,42 @@ def is_sent(*, state: CaseState, state_since: date, registered_on: date, trainin
     opened by then, not closed without a contract before the training started, and not anonymised): the TDB counts
     only those. An anonymised case (domain.retention) is never sent again: its identity is gone, and sending its
     placeholders would overwrite the learner the TDB keeps under its own rules."""
+    return (training_start <= on and registered_on <= on
+            and ever_sent(state=state, state_since=state_since, training_start=training_start, anonymised=anonymised))
+
+
+def ever_sent(*, state: CaseState, state_since: date, training_start: date, anonymised: bool) -> bool:
+    """What `is_sent` asks that no day changes: the case was not closed without a contract before its training
+    started, nor anonymised. A case for which this holds is sent by every feed from the day both its programme has
+    started and it was opened (the board's tally keeps only these cases, services/tdb_tally.py)."""
     left_early = state in LEFT_BEFORE_START and state_since < training_start
-    return training_start <= on and registered_on <= on and not left_early and not anonymised
+    return not left_early and not anonymised
+
+
+def tally_key(contracts: Iterable[SentContract]) -> str:
+    """The contracts a case's status reads (those sent, started or not) as one text, each `start|end|broken_on`
+    (ISO days, empty when none), by start and joined by `;`; no contract is the empty text. Two cases of the same
+    programme and year with the same key have the same status on every day (`tally_contracts` reads it back)."""
+    return ";".join(f"{one.start.isoformat()}|{_iso(one.end)}|{_iso(one.broken_on)}"
+                    for one in sorted(contracts, key=lambda one: (one.start, one.end or one.start,
+                                                                 one.broken_on or one.start)))
+
+
+@lru_cache(maxsize=4096)
+def tally_contracts(key: str) -> tuple[SentContract, ...]:
+    """The contracts of a `tally_key`."""
+    if not key:
+        return ()
+    found: list[SentContract] = []
+    for part in key.split(";"):
+        start, end, broken_on = part.split("|")
+        found.append(SentContract(date.fromisoformat(start), date.fromisoformat(end) if end else None,
+                                  date.fromisoformat(broken_on) if broken_on else None))
+    return tuple(found)
+
+
+def _iso(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
 
 
 def training_end(programme: ProgrammeTerms, programme_year: int) -> date:

@@ -37,6 +37,8 @@ from contract_flow.adapters.tables import (
     metadata,
     person_table,
     programme_table,
+    tdb_tally_case_table,
+    tdb_tally_table,
     token_table,
 )
 from contract_flow.domain.access import Action, authorize_role
@@ -274,7 +276,7 @@ def _sweep_everywhere(uow: UnitOfWork, needles: tuple[str, ...], sweep: Sweep, *
     if not needles:
         return
     for table in metadata.sorted_tables:
-        if skip(table):
+        if skip(table) or table.name in _DERIVED:
             continue
         columns = _sweepable(table)
         # the bytes of a case's rows are its rendered documents, emptied per case (`_clear_documents`, the case's
@@ -312,7 +314,12 @@ def _case_tables() -> list[sa.Table]:
     """The tables whose rows belong to one case: a `case_id` column (the person table aside: users are anonymised
     as people)."""
     return [table for table in metadata.sorted_tables
-            if "case_id" in table.columns and table.name not in ("person", anonymisation_table.name)]
+            if "case_id" in table.columns and table.name not in ("person", anonymisation_table.name, *_DERIVED)]
+
+
+#: Tables computed from the others (the board's TDB counts, adapters/tdb_tally.py): ids, dates and counts, nothing
+#: typed; never swept (their rows follow the cases' own, an anonymised case leaving them).
+_DERIVED = (tdb_tally_table.name, tdb_tally_case_table.name)
 
 
 #: Where a case's personal values are read from (what people typed): the rendered copies (the kept dossier, the
@@ -430,6 +437,8 @@ def _log(uow: UnitOfWork, *, at: datetime, subject: str, case_id: int | None, pe
     uow.execute(sa.insert(anonymisation_table).values(
         at=at, subject=subject, case_id=case_id, person_id=person_id, why=why.value, rule=rule.value, due_on=due_on,
         by=by, tables=dict(sorted(sweep.tables.items()))))
+    if subject == "case" and case_id is not None:
+        uow.tally_changed([case_id])  # an anonymised case is sent no more: out of the board's TDB counts
 
 
 # -- the daily job ------------------------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ contract row of the case (a broken one stays beside the next).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -34,9 +34,10 @@ from contract_flow.adapters.tables import (
     tdb_push_error_table,
     tdb_push_table,
 )
+from contract_flow.adapters.tdb_tally import TallyGroup, TdbTally, cases_in
 from contract_flow.domain.access import Action, authorize_role
 from contract_flow.domain.case import Actor, BreakParty, ContractTerms, Part, ProgrammeTerms, Role, TerminationReason
-from contract_flow.domain.context import PARIS, paris_date
+from contract_flow.domain.context import paris_date
 from contract_flow.domain.errors import NotFound
 from contract_flow.domain.filing import filing_of
 from contract_flow.domain.reasons import Reason, Typed
@@ -50,10 +51,10 @@ from contract_flow.domain.tdb_status import (
     TdbResult,
     TdbStatus,
     compare,
-    contract_as_sent,
     is_sent,
     sent_contract,
     sent_dates,
+    tally_contracts,
     tdb_status,
 )
 from contract_flow.services.common import Store, Transactional, authorize_on, resolve_actor
@@ -176,12 +177,13 @@ def case_tdb_status(app: Store, case_id: int, *, actor_email: str | Actor, on: d
                          tuple((one.start, one.end, one.broken_on) for one in dates.contracts))
 
 
-def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None = None, cfa_code: str | None = None,
-                      *, today: date) -> dict[str, dict[TdbStatus, int]]:
-    """Per programme (every programme of `cfa_code`, with zeros), its cases the feed of `today` sends by the status
-    the TDB computes; the cases the engine closed after the training started (withdrawn, lapsed) are counted too,
-    as the TDB counts them (ABANDON once their 90 days are over). Each distinct group of cases (`_Groups`) is
-    computed once, however many cases it holds."""
+def tdb_status_counts(app: Transactional, cfa_code: str | None = None, *,
+                      today: date) -> dict[str, dict[TdbStatus, int]]:
+    """Per programme of `cfa_code` (None: every CFA's; every programme, with zeros), its cases the feed of `today`
+    sends by the status the TDB computes; the cases the engine closed after the training started (withdrawn,
+    lapsed) are counted too, as the TDB counts them (ABANDON once their 90 days are over). The counts are kept as
+    the cases change (adapters/tdb_tally.py): each group of cases with the same programme, year and contracts is
+    computed once on the day, however many cases it holds. Staff see their CFA's (services.access.case_scope)."""
     programmes = sa.select(programme_table.c.code).order_by(programme_table.c.code)
     if cfa_code is not None:
         programmes = programmes.where(programme_table.c.cfa_code == cfa_code)
@@ -189,135 +191,16 @@ def tdb_status_counts(app: Transactional, scope: sa.ColumnElement[bool] | None =
     with app.uow(write=False) as uow:
         for code in uow.execute(programmes).scalars():
             counts[code] = dict.fromkeys(TdbStatus, 0)
-        groups = _Groups.read(uow, scope, today)
-    for group, number in groups.sizes.items():
-        counts.setdefault(group.code, dict.fromkeys(TdbStatus, 0))[group.status(today).status] += number
+        groups = TdbTally(uow.connection).groups(today, cfa_code)
+    for group, number in groups.items():
+        counts.setdefault(group.code, dict.fromkeys(TdbStatus, 0))[_group_status(group, today).status] += number
     return counts
 
 
-@dataclass(frozen=True)
-class _Group:
-    """What the TDB's status of a case reads: its programme's dates, the year it entered, its contracts started by
-    the day (each: start, end, day it ended, broken, cancelled)."""
-
-    code: str
-    start: date
-    years: int
-    year: int
-    contracts: tuple[tuple[Any, ...], ...]
-
-    def status(self, today: date) -> TdbResult:
-        found = (contract_as_sent(first, end, ended_on, broken=bool(broken), cancelled=bool(cancelled))
-                 for first, end, ended_on, broken, cancelled in self.contracts)
-        return _status_on(self.start, self.years, self.year, tuple(one for one in found if one is not None),
-                          today)[0]
-
-
-@dataclass
-class _Groups:
-    """The cases the feed of `today` sends (registered by then, not closed before the training started, not
-    anonymised, their programme started) grouped by what their status reads, the grouping being the database's:
-    the cases with no contract started, then those with one (nearly all: a network's 100,000 cases come back as a
-    few hundred groups); the few with several are read case by case (`several`: their ids by group)."""
-
-    today: date
-    sizes: Counter[_Group] = field(default_factory=Counter)
-    several: dict[_Group, list[int]] = field(default_factory=dict)
-
-    @staticmethod
-    def sent(today: date) -> sa.ColumnElement[bool]:
-        c, p = case_table.c, programme_table.c
-        # The next midnight in Paris: a case opened before it is registered by `today`; closed without a contract
-        # before the training started, it is never sent (as services/tdb_rows.feed_query).
-        until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=PARIS)
-        return sa.and_(c.opened_at < sa.bindparam("until", until, type_=c.opened_at.type),
-                       sa.not_(sa.and_(c.state.in_(sorted(_LEFT)), c.state_since < p.start_date)),
-                       ~anonymised(c.id), p.start_date <= today)
-
-    def started(self, contract: Any, of: sa.ColumnElement[Any] = case_table.c.id) -> sa.ColumnElement[bool]:
-        """`contract`'s row is a contract of the case `of` (the case table's row by default) started by the day."""
-        return sa.and_(contract.c.case_id == of, contract.c.signed.is_(True), contract.c.start_date <= self.today)
-
-    def another(self, contract: Any) -> sa.Exists:
-        """Another contract of the case started by the day than `contract`'s row."""
-        other = contract_table.alias("other_contract")
-        # by `contract`'s case, not the case table's: nested in cases_of's EXISTS, the case is two levels out
-        return sa.exists().where(self.started(other, of=contract.c.case_id), other.c.id != contract.c.id)
-
-    @staticmethod
-    def contract(contract: Any) -> tuple[sa.ColumnElement[Any], ...]:
-        """What `contract_as_sent` reads of a contract: its dates, whether it was broken, whether it was
-        cancelled."""
-        k = contract.c
-        return (k.start_date, k.end_date, k.ended_on,
-                sa.case((sa.or_(k.termination_reason.is_not(None), k.ended_by.is_not(None)), 1), else_=0),
-                sa.case((k.cancellation_reason.is_not(None), 1), else_=0))
-
-    PROGRAMME = (programme_table.c.code, programme_table.c.start_date, programme_table.c.years,
-                 case_table.c.programme_year)
-
-    @classmethod
-    def read(cls, uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, today: date) -> _Groups:
-        """One pass over the cases, each joined to what one pass over the contracts says of its contracts started
-        by the day: a case with one, that contract's values (`contract`); a case with several, its id alone, its
-        contracts read after. Both passes are decided per case in the contracts' pass (a third as many rows as the
-        cases), so the grouping's keys are plain columns. Three queries (no contract, one, several), each reading
-        the contracts again, took 15 % longer at 100,000 cases; joining the one contract again by its id, 20 %;
-        the values' choice made on every case's row rather than on the contracts', 40 %."""
-        groups = cls(today)
-        sent = cls.sent(today) if scope is None else sa.and_(cls.sent(today), scope)
-        k = contract_table
-        alone = sa.func.count() == 1
-        # min() of a case's only contract's value is that value (the index ix_contract_case_dates holds them all)
-        values = tuple(sa.case((alone, sa.func.min(value)), else_=None).label(f"value_{n}")
-                       for n, value in enumerate(cls.contract(k)))
-        started = (sa.select(k.c.case_id, sa.case((sa.func.count() > 1, k.c.case_id), else_=None).label("several"),
-                             *values)
-                   .where(groups.started(k, of=k.c.case_id)).group_by(k.c.case_id).subquery("started"))
-        joined = (case_table.join(programme_table, programme_table.c.id == case_table.c.programme_id)
-                  .outerjoin(started, started.c.case_id == case_table.c.id))
-        keys = (started.c.several, *(started.c[f"value_{n}"] for n in range(len(values))))
-        # by the programme's id, its code and dates following from it (fewer keys to hash for each case)
-        query = (sa.select(*cls.PROGRAMME, *keys, sa.func.count()).select_from(joined).where(sent)
-                 .group_by(programme_table.c.id, case_table.c.programme_year, *keys))
-        of_case: dict[int, tuple[Any, ...]] = {}
-        for code, start, years, year, case_id, *contract, number in uow.execute(query).all():
-            if case_id is not None:
-                of_case[case_id] = (code, start, years, year)
-            else:  # a started contract has a start: NULL is no contract started
-                one = (tuple(contract),) if contract[0] is not None else ()
-                groups.sizes[_Group(code, start, years, year, one)] += number
-        contracts: dict[int, list[tuple[Any, ...]]] = {}
-        if of_case:
-            query = (sa.select(k.c.case_id, *cls.contract(k)).where(groups.started(k, of=k.c.case_id),
-                                                                  k.c.case_id.in_(sorted(of_case)))
-                     .order_by(k.c.case_id, k.c.id))
-            for case_id, *contract in uow.execute(query).all():
-                contracts.setdefault(case_id, []).append(tuple(contract))
-        for case_id, (code, start, years, year) in of_case.items():
-            group = _Group(code, start, years, year, tuple(contracts[case_id]))
-            groups.sizes[group] += 1
-            groups.several.setdefault(group, []).append(case_id)
-        return groups
-
-    def cases_of(self, chosen: Iterable[_Group]) -> sa.ColumnElement[bool]:
-        """The SQL condition selecting the cases of the `chosen` groups (on the case joined to its programme). Its
-        contracts are an alias: the condition may sit in a query on `contract` itself (services' `_load`)."""
-        c, p = case_table.c, programme_table.c
-        k = contract_table.alias("grouped_contract")
-        conditions: list[sa.ColumnElement[bool]] = []
-        for group in chosen:
-            head = sa.and_(p.code == group.code, c.programme_year == group.year)
-            if group in self.several:
-                conditions.append(c.id.in_(self.several[group]))
-            elif not group.contracts:
-                conditions.append(sa.and_(head, ~sa.exists().where(self.started(k))))
-            else:
-                conditions.append(sa.and_(head, sa.exists().where(
-                    self.started(k), ~self.another(k),
-                    *(column.is_not_distinct_from(value) for column, value in zip(
-                        self.contract(k), group.contracts[0], strict=True)))))
-        return sa.or_(sa.false(), *conditions)
+def _group_status(group: TallyGroup, today: date) -> TdbResult:
+    """The status on `today` of the cases of a group: their contracts started by the day (the feed sends those)."""
+    started = tuple(one for one in tally_contracts(group.contracts) if one.start <= today)
+    return _status_on(group.start, group.years, group.year, started, today)[0]
 
 
 _LEFT = frozenset(state.value for state in LEFT_BEFORE_START)
@@ -419,16 +302,18 @@ def _cfa_codes(uow: UnitOfWork, actor: Actor, cfa_code: str | None) -> list[str]
     return sorted(uow.execute(query).scalars())
 
 
-def _candidates(uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, day: date,
+def _candidates(uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, cfa_code: str | None, day: date,
                 rejected: dict[int, list[tuple[date, str, str, str]]]) -> sa.ColumnElement[bool]:
     """The cases that may have an item on `day`, in SQL, before each is read and judged: a contract filed 30 days
     ago or more without a DECA number, an error in the CFA's latest push, or the TDB's status ABANDON while the
-    engine follows the case (the groups of `_Groups` whose status is ABANDON: a network's 100,000 cases are judged
-    a few hundred groups at a time, and only the cases of the few ABANDON groups are read)."""
+    engine follows the case (the groups of the kept counts, adapters/tdb_tally.py, whose status is ABANDON: a
+    network's 100,000 cases are judged a few hundred groups at a time, and only the cases of the few ABANDON groups
+    are read)."""
     k = contract_table.alias("filed_contract").c  # an alias: the condition sits in `_load`'s query on `contract`
     followed = case_table.c.state.in_(sorted(state.value for state in FOLLOWED))
-    groups = _Groups.read(uow, followed if scope is None else sa.and_(followed, scope), day)
-    abandon = [group for group in groups.sizes if group.status(day).status is TdbStatus.ABANDON]
+    # The groups of the scope's CFA (None: every CFA's); the scope (an advisor's cases) narrows the cases found.
+    groups = TdbTally(uow.connection).groups(day, cfa_code, followed=True)
+    abandon = [group for group in groups if _group_status(group, day).status is TdbStatus.ABANDON]
     # Each kind's cases found by its own query, their union kept: an OR of the three, the contracts' EXISTS among
     # them, was judged case by case over the whole network (0.9 s for 100,000 cases and no candidate).
     kinds: list[sa.Select[Any]] = [
@@ -438,7 +323,7 @@ def _candidates(uow: UnitOfWork, scope: sa.ColumnElement[bool] | None, day: date
     if abandon:
         kinds.append(sa.select(case_table.c.id)
                      .join(programme_table, programme_table.c.id == case_table.c.programme_id)
-                     .where(followed, groups.cases_of(abandon)))
+                     .where(followed, cases_in(abandon, followed=True)))
     chosen = sa.or_(case_table.c.id.in_(sa.union(*kinds)), case_table.c.id.in_(sorted(rejected)))
     return chosen if scope is None else sa.and_(scope, chosen)
 
@@ -454,7 +339,8 @@ def reconcile(app: Store, *, actor_email: str | Actor, cfa_code: str | None = No
         authorize_role(actor, Action.TDB_FEED)
         scope = _scope(actor, cfa_code)
         rejected = _rejections(uow, _cfa_codes(uow, actor, cfa_code))
-        loaded = _load(uow, _candidates(uow, scope, day, rejected))
+        cfa = cfa_code if actor.role is Role.SYSTEM else (actor.cfa_code or "")
+        loaded = _load(uow, _candidates(uow, scope, cfa, day, rejected))
     deca: list[ReconciliationItem] = []
     refused: list[ReconciliationItem] = []
     abandon: list[ReconciliationItem] = []

@@ -13,7 +13,7 @@ through SQLAlchemy when it took part, else straight to the driver.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Self
 
@@ -27,6 +27,7 @@ from contract_flow.adapters.dossiers import DossierRepository
 from contract_flow.adapters.ledger import Ledger
 from contract_flow.adapters.repository import CaseRepository, PersonRepository
 from contract_flow.adapters.reviews import ReviewRepository
+from contract_flow.adapters.tdb_tally import TdbTally
 from contract_flow.domain.events import Command, Event
 from contract_flow.services.messagebus import NO_BUS, MessageBus
 
@@ -82,6 +83,8 @@ class UnitOfWork:
         # Built on first use (a plain attribute check: functools.cached_property takes a lock on Python 3.11).
         self._cases: CaseRepository | None = None
         self._people: PersonRepository | None = None
+        #: Cases written outside the case repository that may move in the board's TDB counts.
+        self._tallied: set[int] = set()
 
     def __enter__(self) -> Self:
         self.connection, self._driver = self._connections.acquire()
@@ -170,10 +173,26 @@ class UnitOfWork:
     def commit(self) -> None:
         """The handlers of what happened run first, in this transaction; then the commit; then what waits for it."""
         self._bus.handle(self)
+        self._refresh_tally()
         self._end(commit=True)
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
+
+    def tally_changed(self, case_ids: Iterable[int]) -> None:
+        """These cases may count elsewhere in the board's TDB counts, written outside the case repository (an
+        anonymisation); the repository's writes say so themselves. A programme's start, which decides which of its
+        cases count, cannot change once it has cases (services.programmes.edit_programme)."""
+        self._tallied.update(case_ids)
+
+    def _refresh_tally(self) -> None:
+        """The board's TDB counts moved with the cases written, in this transaction (adapters/tdb_tally.py)."""
+        changed = self._tallied | (self._cases.tallied if self._cases is not None else set())
+        if changed:
+            TdbTally(self.connection).refresh(changed)
+        self._tallied = set()
+        if self._cases is not None:
+            self._cases.tallied.clear()
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)

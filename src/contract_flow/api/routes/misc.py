@@ -62,7 +62,7 @@ def board(app: Services, principal: CurrentPrincipal) -> Any:
     counts = build_board(app, scope, principal.cfa_code or "")
     today = paris_date(app.clock.now())
     filings = filing_board(app, scope, principal.cfa_code or "", today=today)
-    statuses = tdb_status_counts(app, scope, principal.cfa_code or "", today=today)
+    statuses = tdb_status_counts(app, principal.cfa_code or "", today=today)
     return {"counts": {code: {state.value: n for state, n in per.items()} for code, per in counts.counts.items()},
             "at_risk": jsonable(at_risk(app, scope)), "filing": jsonable(filings),
             "tdb_status": {code: {status.value: n for status, n in per.items()} for code, per in statuses.items()}}

@@ -19,7 +19,7 @@ from contract_flow.domain.errors import InvalidInput
 from contract_flow.domain.tdb_status import TdbStatus
 from contract_flow.domain.values import parse_date
 from contract_flow.http.deps import Services
-from contract_flow.services.access import Principal, case_scope
+from contract_flow.services.access import Principal
 from contract_flow.services.tdb_status import KINDS, CaseTdbStatus, case_tdb_status, reconcile, tdb_status_counts
 from contract_flow.web.auth import User
 from contract_flow.web.forms import FormState
@@ -36,7 +36,7 @@ def tdb_status_block(request: Request, user: Principal, case_id: int) -> CaseTdb
 def tdb_status_board(request: Request, user: Principal) -> dict[str, dict[TdbStatus, int]]:
     """Per programme of the user's CFA, its cases by the status the TDB computes today."""
     app = request.app.state.services
-    return tdb_status_counts(app, case_scope(user), user.cfa_code or "", today=paris_date(app.clock.now()))
+    return tdb_status_counts(app, user.cfa_code or "", today=paris_date(app.clock.now()))
 
 
 environment.globals["tdb_status_block"] = tdb_status_block
