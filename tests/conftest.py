@@ -27,6 +27,13 @@ from tests.support.servers import libpq_dsn
 
 pytest_plugins = ["tests.support.conftest_servers"]
 
+# pytest-xdist's workers inherit COLUMNS=80 and LINES=24 (execnet sets them); Rich reads them once, when the CLI's
+# console is made at import, and would keep 80 columns for every test of the worker, whatever COLUMNS a test sets
+# (its tables then wrap the words the test looks for). Without them, as under plain pytest, Rich reads COLUMNS at
+# each print.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
+
 # The suite creates hundreds of users with web passwords: argon2id's cheapest parameters (a hash still
 # verifies whatever its parameters; production refuses this setting). Subprocesses inherit it.
 os.environ.setdefault("CONTRACT_FLOW_PASSWORD_HASH_COST", "cheapest")

@@ -8,9 +8,11 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner, Result
 
 from contract_flow.adapters.clock import FixedClock
+from contract_flow.adapters.tables import contract_table
 from contract_flow.bootstrap import App
 from contract_flow.cli import app as cli_app
 from contract_flow.services.cases import set_facts
@@ -91,3 +93,28 @@ def test_bad_input_is_refused_naming_the_option(cases: tuple[int, int], args: tu
                                                 message: str) -> None:
     result = cf(*args, code=code)
     assert message in result.output
+
+
+def test_the_kept_counts_checked_against_a_recount_then_repaired(cases: tuple[int, int], app: App) -> None:
+    """`contract-flow db tally`: the counts the engine keeps as cases change (adapters/tdb_tally.py) match a recount;
+    a write made past the engine (a contract's start changed in SQL) is found, named, refused (exit 1) until
+    `--repair` counts them again, after which the board counts the case by its new dates."""
+    _, signed = cases
+    assert "Compteurs du Tableau de bord conformes au recomptage : 2 dossiers comptés." in cf("db", "tally").stdout
+    with app.engine.begin() as connection:  # as a hand-made fix in the database would
+        connection.execute(sa.update(contract_table).where(contract_table.c.case_id == signed)
+                           .values(start_date=date(2027, 1, 4)))
+    out = cf("db", "tally", code=1).stdout
+    assert "Compteurs du Tableau de bord différents du recomptage (2 groupes) :" in out
+    assert "contrats « 2026-09-01|2029-08-31| » : 1 comptés, 0 au recomptage" in out
+    assert "Relancez avec --repair pour les recompter." in out
+    data = json.loads(cf("db", "tally", "--json", code=1).stdout)
+    assert sorted((group["contracts"], group["kept"], group["recount"]) for group in data["drift"]) == [
+        ("2026-09-01|2029-08-31|", 1, 0), ("2027-01-04|2029-08-31|", 0, 1)]
+    english = cf("--lang", "en", "db", "tally", "--repair").stdout
+    assert "The TDB counts differ from a recount (2 groups):" in english
+    assert "Counted again: 2 cases counted." in english
+    assert json.loads(cf("db", "tally", "--json").stdout) == {"counted": 2, "repaired": False, "drift": []}
+    counts = json.loads(cf("tdb", "statuses", "--json").stdout)["mecatronique"]
+    # its contract not started by 15 December, 105 days after the training started: ABANDON (90 days, no contract)
+    assert (counts["APPRENTI"], counts["INSCRIT"], counts["ABANDON"]) == (0, 0, 2)

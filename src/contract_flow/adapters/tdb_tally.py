@@ -93,6 +93,9 @@ class TdbTally:
 
     def rebuild(self) -> None:
         """Every count computed again from the cases."""
+        if self.connection.dialect.name == "postgresql":
+            # A use case refreshing its cases meanwhile waits for this one, then moves them from where it left them.
+            self.connection.execute(sa.text("LOCK TABLE tdb_tally, tdb_tally_case IN EXCLUSIVE MODE"))
         self.connection.execute(sa.delete(tdb_tally_table))
         self.connection.execute(sa.delete(tdb_tally_case_table))
         places = self.places(None)

@@ -11,9 +11,10 @@ import typer
 from sqlalchemy.engine import URL
 
 from contract_flow.cli.output import console, errors, print_json
-from contract_flow.cli.runtime import get_app
+from contract_flow.cli.runtime import LangOption, get_app, language
 from contract_flow.domain.reasons import Reason
 from contract_flow.domain.values import parse_date
+from contract_flow.formatting import format_number
 
 if TYPE_CHECKING:
     from contract_flow.services.directory import SessionsState
@@ -38,6 +39,62 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     # Where it is, said plainly: a SQLite file is created where the URL says, so print its absolute path.
     console.print(f"database {database_location(app.engine.url)} at revision {reached}", markup=False,
                   soft_wrap=True)
+
+
+TALLY_WORDS = {
+    "fr": {"kept": "Compteurs du Tableau de bord conformes au recomptage : {count} dossiers comptés.",
+           "drift": "Compteurs du Tableau de bord différents du recomptage ({groups} groupes) :",
+           "group": "formation n° {programme}, année {year}, {followed}, contrats « {contracts} » : {kept} comptés, "
+                    "{recount} au recomptage",
+           "followed": "suivis", "left": "sortis", "none": "aucun",
+           "repaired": "Recomptés : {count} dossiers comptés.",
+           "hint": "Relancez avec --repair pour les recompter."},
+    "en": {"kept": "The TDB counts match a recount: {count} cases counted.",
+           "drift": "The TDB counts differ from a recount ({groups} groups):",
+           "group": "programme {programme}, year {year}, {followed}, contracts \"{contracts}\": {kept} kept, "
+                    "{recount} recounted",
+           "followed": "followed", "left": "closed", "none": "none",
+           "repaired": "Counted again: {count} cases counted.",
+           "hint": "Run again with --repair to count them again."},
+}
+
+
+@db_app.command("tally")
+def db_tally(
+    repair: Annotated[bool, typer.Option("--repair",
+                                         help="Count them again from the cases where they differ.")] = False,
+    lang: LangOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Check the counts the engine keeps as the cases change (the board's TDB statuses) against a recount of the
+    cases; exit 1 when they differ and were not repaired."""
+    from contract_flow.services.schema import check_tally
+
+    found = check_tally(get_app(), repair=repair)
+    if json_output:
+        print_json({"counted": found.counted, "repaired": found.repaired,
+                    "drift": [{"programme_id": place.programme_id, "programme_year": place.programme_year,
+                               "followed": place.followed, "contracts": place.contracts, "kept": kept,
+                               "recount": recount} for place, kept, recount in found.drift]})
+    else:
+        words = TALLY_WORDS[language(lang)]
+        if not found.drift:
+            say(words["kept"].format(count=format_number(found.counted, language(lang))))
+        else:
+            say(words["drift"].format(groups=len(found.drift)))
+            for place, kept, recount in found.drift:
+                say("  " + words["group"].format(
+                    programme=place.programme_id, year=place.programme_year,
+                    followed=words["followed" if place.followed else "left"],
+                    contracts=place.contracts or words["none"], kept=kept, recount=recount))
+            say(words["repaired"].format(count=format_number(found.counted, language(lang))) if found.repaired
+                else words["hint"])
+    if found.drift and not found.repaired:
+        raise typer.Exit(1)
+
+
+def say(text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def database_location(url: URL) -> str:

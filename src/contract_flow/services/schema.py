@@ -1,14 +1,20 @@
-"""The database schema's life: `contract-flow db upgrade` runs the Alembic migrations shipped in the package."""
+"""The database schema's life: `contract-flow db upgrade` runs the Alembic migrations shipped in the package;
+`contract-flow db tally` checks the counts the engine keeps (the board's TDB counts) against a recount."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+
+from contract_flow.adapters.tables import tdb_tally_case_table
+from contract_flow.adapters.tdb_tally import Place, TdbTally
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -46,3 +52,27 @@ def current_revision(app: Database) -> str | None:
 
 def head_revision(app: Database) -> str | None:
     return ScriptDirectory.from_config(alembic_config(app)).get_current_head()
+
+
+@dataclass(frozen=True)
+class TallyCheck:
+    """The board's kept TDB counts against a recount: the cases counted (after a repair), each group that differed
+    (its place, kept count, recount), and whether they were counted again."""
+
+    counted: int
+    drift: tuple[tuple[Place, int, int], ...]
+    repaired: bool
+
+
+def check_tally(app: Database, *, repair: bool = False) -> TallyCheck:
+    """`contract-flow db tally`: the board's TDB counts, kept as the cases change (adapters/tdb_tally.py), recounted
+    from the cases; `repair`: counted again from the cases where they differ (a write made past the engine, a
+    restore of some tables). Outside any unit of work, as the migrations: an operator's maintenance."""
+    with app.engine.begin() as connection:
+        tally = TdbTally(connection)
+        drift = tuple(tally.drift())
+        repaired = bool(drift) and repair
+        if repaired:
+            tally.rebuild()
+        counted = int(connection.execute(sa.select(sa.func.count()).select_from(tdb_tally_case_table)).scalar_one())
+    return TallyCheck(counted, drift, repaired)
