@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from contract_flow.adapters.clock import FixedClock
-from contract_flow.adapters.tables import metadata
+from contract_flow.adapters.tables import contract_table, metadata
 from contract_flow.adapters.tdb_tally import TdbTally
 from contract_flow.bootstrap import App, bootstrap
 from contract_flow.services.directory import add_programme, add_user
@@ -112,17 +112,26 @@ def app(database_url: str, clock: FixedClock) -> Iterator[App]:
     application = bootstrap(Settings(database_url=database_url, environment="test"), clock=clock)
     yield application
     try:
-        assert_tally_kept(application)
+        assert_kept_in_step(application)
     finally:
         application.close()
 
 
-def assert_tally_kept(application: App) -> None:
-    """Whatever the test did through the use cases, the board's kept TDB counts (adapters/tdb_tally.py) are a
-    recount of its cases: every integration test, on both databases, checks the tally it leaves."""
+def assert_kept_in_step(application: App) -> None:
+    """Whatever the test did through the use cases, what the engine keeps derived from the cases is what they say:
+    the board's TDB counts (adapters/tdb_tally.py) are a recount of the cases, and a contract is `superseded` when
+    and only when a newer contract of its case exists. Every test using `app` checks it, on both databases."""
     with application.engine.connect() as connection:
-        if sa.inspect(connection).has_table("tdb_tally"):  # a migration test may have left an older schema
+        inspector = sa.inspect(connection)
+        if inspector.has_table("tdb_tally"):  # a migration test may have left an older schema
             assert TdbTally(connection).drift() == [], "the board's TDB counts drifted from the cases"
+        if "superseded" in {column["name"] for column in inspector.get_columns("contract")}:
+            newer = contract_table.alias("newer")
+            exists = sa.exists().where(newer.c.case_id == contract_table.c.case_id, newer.c.id > contract_table.c.id)
+            wrong = connection.execute(sa.select(contract_table.c.id).where(
+                sa.or_(sa.and_(contract_table.c.superseded, ~exists),
+                       sa.and_(sa.not_(contract_table.c.superseded), exists)))).scalars().all()
+            assert wrong == [], f"contracts {wrong} say wrongly whether a newer one of their case exists"
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,9 @@ _SELECT_CASE = sa.select(
     programme_table.c.start_date.label("programme_start"), programme_table.c.cfa_code,
     programme_table.c.calendar_version, programme_table.c.level,
 ).join(programme_table, programme_table.c.id == case_table.c.programme_id)
-_CONTRACT_FIELDS = [c.name for c in contract_table.c if c.name not in ("id", "case_id")]
+#: Columns the repository writes itself, not from the domain's objects: whether a newer contract of the case exists.
+_KEPT_BY_REPOSITORY = frozenset({"superseded"})
+_CONTRACT_FIELDS = [c.name for c in contract_table.c if c.name not in ("id", "case_id", *_KEPT_BY_REPOSITORY)]
 _OFFER_FIELDS = [c.name for c in offer_table.c if c.name not in ("id", "case_id")]
 _APPLICATION_FIELDS = [c.name for c in application_table.c if c.name not in ("id", "case_id")]
 
@@ -64,12 +66,12 @@ def _by_case(table: sa.Table) -> Callable[[], sa.ClauseElement]:
 
 
 def _insert(table: sa.Table) -> Callable[[], sa.ClauseElement]:
-    fields = [c.name for c in table.c if c.name != "id"]
+    fields = [c.name for c in table.c if c.name != "id" and c.name not in _KEPT_BY_REPOSITORY]
     return lambda: sa.insert(table).values({f: sa.bindparam(f) for f in fields}).returning(table.c.id)
 
 
 def _update(table: sa.Table) -> Callable[[], sa.ClauseElement]:
-    fields = [c.name for c in table.c if c.name not in ("id", "case_id")]
+    fields = [c.name for c in table.c if c.name not in ("id", "case_id", *_KEPT_BY_REPOSITORY)]
     return lambda: (sa.update(table).where(table.c.id == sa.bindparam("row_id"))
                     .values({f: sa.bindparam(f) for f in fields}))
 
@@ -94,6 +96,10 @@ _BUILDERS: dict[str, Callable[[], sa.ClauseElement]] = {
     "update_application": _update(application_table),
     "update_offer": _update(offer_table),
     "update_contract": _update(contract_table),
+    # a new contract of the case: the earlier ones are no longer its current contract
+    "supersede_contracts": lambda: (sa.update(contract_table).where(
+        contract_table.c.case_id == sa.bindparam("case_id"), contract_table.c.id < sa.bindparam("row_id"),
+        contract_table.c.superseded.is_(False)).values(superseded=True)),
 }
 
 
@@ -373,7 +379,10 @@ class CaseRepository(_PreparedRepository):
                     offer.dirty = False
         if Part.CONTRACT in case.loaded and case.contract.dirty:
             terms = case.contract
+            added = terms.id is None
             terms.id = self._upsert("contract", terms.id, case.id, {f: getattr(terms, f) for f in _CONTRACT_FIELDS})
+            if added:
+                self._run("supersede_contracts", {"case_id": case.id, "row_id": terms.id})
             terms.dirty = False
             self.tallied.add(case.id)
 

@@ -256,23 +256,33 @@ def _partial(where: str) -> dict[str, Any]:
     return {"postgresql_where": sa.text(where), "sqlite_where": sa.text(where)}
 
 
+#: The contracts not filed with the OPCO, current (ix_contract_unfiled's condition), as each database's SQL writes
+#: `current_contract()`'s condition (a partial index serves a query whose WHERE holds its terms as written).
+UNFILED = {"postgresql": "opco_filed_on IS NULL AND NOT superseded",
+           "sqlite": "opco_filed_on IS NULL AND superseded = 0"}
+
+
 class ContractRecord(SQLModel, table=True):
     __tablename__ = "contract"
     # The board's risks (services/risk_query.py) seek the few contracts with a deadline near or an OPCO's refusal:
     # without these, each kind read the whole table (its rows are wide: 64 MB for a network's 45,000 contracts);
     # the last one is the board's counts'.
     __table_args__ = (sa.Index("ix_contract_trial_end", "trial_end"),
-                      sa.Index("ix_contract_unfiled", "opco_filing_due", **_partial("opco_filed_on IS NULL")),
+                      # the case's current contract's filing due, read from the index alone on PostgreSQL
+                      sa.Index("ix_contract_unfiled", "opco_filing_due", postgresql_include=["case_id"],
+                               postgresql_where=sa.text(UNFILED["postgresql"]),
+                               sqlite_where=sa.text(UNFILED["sqlite"])),
                       sa.Index("ix_contract_awaiting_decision", "opco_decision_due",
                                **_partial("opco_filed_on IS NOT NULL AND opco_decision IS NULL")),
                       sa.Index("ix_contract_refused", "case_id", **_partial("opco_decision = 'refused'")),
                       # a month's invoice lines: due on the trial's end (ix_contract_trial_end) or on a break
                       sa.Index("ix_contract_ended_on", "ended_on"),
-                      # The board's network-wide counts (services/tdb_status._Groups, services/filing.filing_board)
-                      # read these of every contract: an index-only scan on PostgreSQL (INCLUDE), not the rows.
+                      # The board's network-wide counts (services/filing.filing_board) read these of every
+                      # contract: an index-only scan on PostgreSQL (INCLUDE), not the rows.
                       sa.Index("ix_contract_case_dates", "case_id", "id", postgresql_include=[
                           "signed", "start_date", "end_date", "ended_on", "termination_reason", "ended_by",
-                          "cancellation_reason", "opco_filed_on", "opco_decision", "opco_decision_due"]))
+                          "cancellation_reason", "opco_filed_on", "opco_decision", "opco_decision_due",
+                          "superseded"]))
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="apprenticeship_case.id", index=True)
@@ -314,6 +324,10 @@ class ContractRecord(SQLModel, table=True):
     ended_by: str | None = Field(default=None, max_length=20)
     cancellation_reason: str | None = Field(default=None, max_length=200)
     termination_reason: str | None = Field(default=None, max_length=40)
+    #: A newer contract of the case exists: this one is not its current contract (services.case_filters.
+    #: current_contract). Written by the case repository when it adds the newer one, never by the domain; the board's
+    #: lists read it rather than looking for a newer contract of each case (an anti-join over every contract).
+    superseded: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
 
 
 class AbsenceRecord(SQLModel, table=True):

@@ -144,7 +144,9 @@ def narrowed(scope: sa.ColumnElement[bool], chosen: CaseFilter, principal: Princ
 
 def current_contract() -> sa.ColumnElement[bool]:
     """That `contract`'s row is its case's current contract: the newest (an earlier one was broken before the search
-    resumed). No newer contract of the case, which the index on contract.case_id answers for each row kept: `id IN
-    (SELECT max(id) ... GROUP BY case_id)` aggregated every contract of a network (250 ms for 45,000)."""
-    newer = contract_table.alias("newer_contract")
-    return ~sa.exists().where(newer.c.case_id == contract_table.c.case_id, newer.c.id > contract_table.c.id)
+    resumed), which the case repository marks by `superseded` on the earlier ones when it adds a newer one. Looking
+    for a newer contract of each row (an anti-join) read every contract of a network for each count (22 of the
+    unfiled contracts' 40 ms at 100,000 cases); `id IN (SELECT max(id) ... GROUP BY case_id)` aggregated them all
+    (250 ms for 45,000). `NOT superseded` as the partial index ix_contract_unfiled says it."""
+    current: sa.ColumnElement[bool] = sa.not_(contract_table.c.superseded)
+    return current
