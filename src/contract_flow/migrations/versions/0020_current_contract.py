@@ -1,4 +1,5 @@
-"""each contract says whether a newer one of its case exists (issue 15, item 11)
+"""each contract says whether a newer one of its case exists; a mentor's contracts and dossiers found by their
+email whatever its case (issue 15, item 11)
 
 Revision ID: 0020
 Revises: 0019
@@ -38,10 +39,19 @@ def upgrade() -> None:
         batch_op.drop_index('ix_contract_case_dates')
         batch_op.create_index('ix_contract_case_dates', ['case_id', 'id'], unique=False,
                               postgresql_include=[*_READ, 'superseded'])
+        # a mentor's load (R6223-6): their contracts whatever the case of the letters (15 ms at 45,000 contracts)
+        batch_op.create_index('ix_contract_mentor_email_folded', [sa.text('lower(mentor_email)')], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        # and the dossiers naming them as the second mentor (35 ms at 100,000 cases); SQLite's JSON path differs
+        op.create_index('ix_dossier_second_mentor', 'dossier_section', [sa.text("lower(data ->> '2.email')")],
+                        unique=False, postgresql_where=sa.text("section = 'mentors'"))
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_dossier_second_mentor', table_name='dossier_section')
     with op.batch_alter_table('contract', schema=None) as batch_op:
+        batch_op.drop_index('ix_contract_mentor_email_folded')
         batch_op.drop_index('ix_contract_case_dates')
         batch_op.create_index('ix_contract_case_dates', ['case_id', 'id'], unique=False, postgresql_include=_READ)
         batch_op.drop_index('ix_contract_unfiled')
