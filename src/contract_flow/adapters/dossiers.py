@@ -19,6 +19,8 @@ from contract_flow.domain.dossier import Section
 from contract_flow.domain.errors import ConflictError
 
 T = dossier_section_table
+#: Cases a query (an IN list SQLite's variable limit allows).
+_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,19 @@ class DossierRepository:
 
     def get_all(self, case_id: int) -> dict[Section, StoredSection]:
         """Every section of the case's dossier saved so far (a section never saved is absent)."""
-        rows = self.connection.execute(sa.select(T).where(T.c.case_id == case_id)).mappings()
-        return {Section(row["section"]): StoredSection(dict(row["data"]), row["version"], row["updated_at"],
-                                                       row["updated_by"]) for row in rows}
+        return self.get_many([case_id]).get(case_id, {})
+
+    def get_many(self, case_ids: Collection[int]) -> dict[int, dict[Section, StoredSection]]:
+        """`get_all` for many cases in a query per 500 (a list of cases, each read whole: the to-do list's);
+        a case with no section saved is absent."""
+        found: dict[int, dict[Section, StoredSection]] = {}
+        chosen = sorted(case_ids)
+        for start in range(0, len(chosen), _BATCH):
+            rows = self.connection.execute(sa.select(T).where(T.c.case_id.in_(chosen[start:start + _BATCH])))
+            for row in rows.mappings():
+                found.setdefault(row["case_id"], {})[Section(row["section"])] = StoredSection(
+                    dict(row["data"]), row["version"], row["updated_at"], row["updated_by"])
+        return found
 
     def _naming(self, emails: list[str]) -> list[int]:
         """The cases any contract of which names one of `emails` as its mentor, or whose dossier names one as
@@ -101,14 +113,13 @@ class DossierRepository:
         its dossier. `naming` (emails in lower case): only the cases that may name one of them as a mentor, on a
         contract or as the second mentor of their dossier (a superset the caller checks again), so that a
         mentor's load reads their few cases, not every running contract of a network."""
-        latest = (sa.select(contract_table.c.case_id, sa.func.max(contract_table.c.id).label("contract_id"))
-                  .group_by(contract_table.c.case_id).subquery())
         query = (
             sa.select(case_table.c.id, contract_table.c.mentor_email, contract_table.c.start_date,
                       contract_table.c.end_date)
             .join(programme_table, programme_table.c.id == case_table.c.programme_id)
-            .join(latest, latest.c.case_id == case_table.c.id)
-            .join(contract_table, contract_table.c.id == latest.c.contract_id)
+            # the case's current contract: no newer one (the repository marks the earlier ones superseded)
+            .join(contract_table, sa.and_(contract_table.c.case_id == case_table.c.id,
+                                          sa.not_(contract_table.c.superseded)))
             .where(programme_table.c.cfa_code == cfa_code, case_table.c.state.in_(list(states)),
                    case_table.c.id != other_than)
             .order_by(case_table.c.id)

@@ -138,11 +138,14 @@ def _parse(section: Section, data: dict[str, str], base: Mapping[str, str]) -> t
             del data[key]
 
 
-def assemble(uow: UnitOfWork, case: Case, rules: LegalRules) -> Assembled:
-    """The case's dossier (its contract part loaded)."""
+def assemble(uow: UnitOfWork, case: Case, rules: LegalRules,
+             stored: Mapping[Section, StoredSection] | None = None) -> Assembled:
+    """The case's dossier (its contract part loaded); `stored`: its saved sections, when already read (a list's
+    cases read together, `DossierRepository.get_many`)."""
     assert case.id is not None
     prefill = from_case(case, load_programme_training(case.programme.code), rules=rules)
-    stored = uow.dossiers.get_all(case.id)
+    if stored is None:
+        stored = uow.dossiers.get_all(case.id)
     dossier, bases, conflicts = Dossier(), {}, []
     for section in Section:
         base = section_data(section, prefill.section(section))

@@ -113,8 +113,12 @@ class _Reader:
         app, uow, actor = self.app, self.uow, self.actor
         reviews = uow.reviews.for_cases([case_id for case_id, state in found if state in _WITH_REVIEWS])
         items: list[TodoItem] = []
-        # The cases with their parts in a few queries, not a few per case (an advisor's list has hundreds).
-        for case in uow.cases.get_many([case_id for case_id, _ in found], parts_for):
+        # The cases with their parts in a few queries, not a few per case (an advisor's list has hundreds); their
+        # dossiers' saved sections too.
+        cases = uow.cases.get_many([case_id for case_id, _ in found], parts_for)
+        stored = uow.dossiers.get_many([int(case.id or 0) for case in cases
+                                        if sees(actor, case) and reads_dossier(actor, case)])
+        for case in cases:
             case_id = int(case.id or 0)
             if not sees(actor, case):  # the SQL scope says the same; the one policy decides
                 continue
@@ -123,7 +127,7 @@ class _Reader:
             dues = due_dates(app, case) if case.state in CONTRACT_STATES and case.contract.signed else []
             sections = {}
             if reads_dossier(actor, case):
-                assembled = assemble(uow, case, app.rules)
+                assembled = assemble(uow, case, app.rules, stored.get(case_id, {}))
                 sections = {section: missing(section, assembled.dossier.section(section))
                             for section in sections_for(actor, case)}
                 # the dossier read once for its sections and for `sign`'s guard
