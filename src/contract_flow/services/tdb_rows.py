@@ -282,6 +282,10 @@ def _cursor(connection: sa.Connection, sqlite: bool) -> Any:
     driver: Any = connection.connection.driver_connection
     if sqlite:
         return driver.cursor()
+    if driver.autocommit:
+        # a read runs without a transaction (services/unit_of_work.py); a server-side cursor lives in one, begun
+        # by its first fetch and ended by the unit of work's rollback
+        driver.autocommit = False
     cursor = driver.cursor(name="tdb_feed")  # psycopg: a server-side cursor
     cursor.itersize = MAX_BATCH
     return cursor
