@@ -48,6 +48,7 @@ from contract_flow.domain.errors import ConflictError, NotFound
 from contract_flow.domain.events import recorded_reason
 from contract_flow.domain.rules import ProgrammeCalendar
 from contract_flow.domain.states import SEAT_HOLDING_STATES, CaseState
+from contract_flow.domain.tdb_status import LEFT_BEFORE_START, SENT_FIELDS, moves_in_tally
 
 _SELECT_CASE = sa.select(
     case_table, programme_table.c.code, programme_table.c.years, programme_table.c.seats,
@@ -113,8 +114,24 @@ _CASE_COLUMNS: tuple[str, ...] = (
     "previous_contract_same_employer", "programme_year",
 )
 
-#: The positions in `_CASE_COLUMNS` of what the board's TDB counts read of a case (adapters/tdb_tally.py).
-_TALLIED = tuple(_CASE_COLUMNS.index(name) for name in ("state", "state_since", "opened_at", "programme_year"))
+#: Where a save's values (`_CASE_COLUMNS` order) hold what the board's TDB counts read of a case.
+_AT_STATE, _AT_SINCE, _AT_OPENED, _AT_YEAR = (_CASE_COLUMNS.index(name)
+                                              for name in ("state", "state_since", "opened_at", "programme_year"))
+
+
+def _moves_in_tally(before: Sequence[Any], after: Sequence[Any]) -> bool:
+    """Whether a save (the case's columns as read, then as written) may move the case in the board's TDB counts
+    (adapters/tdb_tally.py): its opening or year changed, its state crossed what the counts tell apart
+    (domain.tdb_status.moves_in_tally), or it was closed on another day. The search's steps do not: refreshing
+    its place on each of them made a step three times slower (bench/advance.py)."""
+    if before[_AT_OPENED] != after[_AT_OPENED] or before[_AT_YEAR] != after[_AT_YEAR]:
+        return True
+    was, now = CaseState(before[_AT_STATE]), CaseState(after[_AT_STATE])
+    return moves_in_tally(was, now) or (now in LEFT_BEFORE_START and before[_AT_SINCE] != after[_AT_SINCE])
+
+
+def _sent_values(terms: ContractTerms) -> tuple[Any, ...]:
+    return tuple(getattr(terms, name) for name in SENT_FIELDS)
 
 
 def _case_values(case: Case) -> tuple[Any, ...]:
@@ -228,6 +245,9 @@ class CaseRepository(_PreparedRepository):
         #: The cases written in a way that may move them in the board's TDB counts (adapters/tdb_tally.py): the
         #: unit of work refreshes their place before it commits.
         self.tallied: set[int] = set()
+        #: What the counts read of each case's contract as read (domain.tdb_status.SENT_FIELDS): the baseline a
+        #: contract's save compares with.
+        self._contract_read: dict[int, tuple[Any, ...]] = {}
 
     # -- reading -------------------------------------------------------------------------------------
     def get(self, case_id: int, parts: Iterable[Part] = ALL_PARTS) -> Case:
@@ -295,6 +315,8 @@ class CaseRepository(_PreparedRepository):
             case._absences = [Absence(r["first_day"], r["last_day"], r["reason"], r["id"]) for r in rows]
         else:  # the current contract: the latest
             case._contract = _contract_from_row(dict(rows[-1])) if rows else ContractTerms()
+            if case.id is not None:
+                self._contract_read[case.id] = _sent_values(case._contract)
         case.loaded.add(part)
 
     def load_parts(self, case: Case, parts: Iterable[Part]) -> None:
@@ -355,7 +377,7 @@ class CaseRepository(_PreparedRepository):
             raise ConflictError(case.id, expected_version, self.current_version(case.id))
         case.version = expected_version + 1
         self._read[case.id] = values
-        if any(changed[position] for position in _TALLIED):
+        if before is None or _moves_in_tally(before, values):
             self.tallied.add(case.id)
         self._save_parts(case)
         if case.new_events:
@@ -384,7 +406,10 @@ class CaseRepository(_PreparedRepository):
             if added:
                 self._run("supersede_contracts", {"case_id": case.id, "row_id": terms.id})
             terms.dirty = False
-            self.tallied.add(case.id)
+            sent = _sent_values(terms)
+            if added or self._contract_read.get(case.id) != sent:
+                self.tallied.add(case.id)
+            self._contract_read[case.id] = sent
 
     def _upsert(self, part: str, row_id: int | None, case_id: int, values: dict[str, Any]) -> int:
         values = {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items()}

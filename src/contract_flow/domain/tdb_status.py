@@ -252,6 +252,20 @@ def ever_sent(*, state: CaseState, state_since: date, training_start: date, anon
     return not left_early and not anonymised
 
 
+#: What `contract_as_sent` reads of a contract (ContractTerms' fields): a write changing none of them leaves the
+#: case where it is counted.
+SENT_FIELDS = ("signed", "start_date", "end_date", "ended_on", "termination_reason", "ended_by",
+               "cancellation_reason")
+
+
+def moves_in_tally(before: CaseState, after: CaseState) -> bool:
+    """Whether a case moving from `before` to `after` may change where the board counts it (followed by the engine
+    or not; closed without a contract, which may take it out if before its training started): the search's steps
+    from one to the next, say, do not."""
+    return (before in FOLLOWED) != (after in FOLLOWED) or \
+        (before in LEFT_BEFORE_START) != (after in LEFT_BEFORE_START)
+
+
 def tally_key(contracts: Iterable[SentContract]) -> str:
     """The contracts a case's status reads (those sent, started or not) as one text, each `start|end|broken_on`
     (ISO days, empty when none), by start and joined by `;`; no contract is the empty text. Two cases of the same
