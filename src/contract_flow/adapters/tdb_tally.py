@@ -4,19 +4,20 @@ Counting a network's cases by the status the Tableau de bord computes read every
 100,000 cases on a fast machine, 255 ms on a slow one, the board's slowest part. A case's status on a day depends on
 its programme (start, years), the year it entered and its contracts as the feed sends them: the cases are kept
 counted by those (`tdb_tally`, by programme, year, followed or not, and `domain.tdb_status.tally_key`), each case's
-place beside (`tdb_tally_case`). The board reads the few hundred groups and computes each one's status on its day.
+place beside (`tdb_tally_case`). The board reads the groups (a handful to a few hundred) and computes each one's
+status on its day.
 
 What the day decides is still read on the day: the programme started by then (its start, in the query), a case
 opened after the day (taken off: `ix_case_opened_at` finds them, none on the clock's day), a contract not started
 by the day (left out of its group's status by the service). What no day changes decides whether a case is counted at
 all (`domain.tdb_status.ever_sent`: not anonymised, not closed without a contract before its training started).
 
-A write that may change any of this marks the case: the repository's saves (state, its date, the year, the opening,
-a contract written) and an anonymisation (a programme's start cannot change once it has cases). The unit of work
-refreshes the marked cases before it commits, in its transaction (`TdbTally.refresh`), so the counts move with the
-cases or not at all.
-`rebuild` computes everything again (the migration that made the tables, a database loaded in bulk); `drift` says
-where the kept counts differ from a recount (`contract-flow tdb tally`).
+A write that may change any of this marks the case: the repository's saves that may move it (adapters/repository.
+_moves_in_tally: the state crossing followed or closed, the day it closed, the year, the opening; a contract added
+or with other sent values) and an anonymisation (a programme's start cannot change once it has cases). The unit of
+work refreshes the marked cases before it commits, in its transaction (`TdbTally.refresh`), so the counts move with
+the cases or not at all. `rebuild` computes everything again (the migration that made the tables, a database loaded
+in bulk); `drift` says where the kept counts differ from a recount (`contract-flow db tally`).
 """
 
 from __future__ import annotations
